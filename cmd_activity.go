@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"os2pulse/collector"
+	"os2pulse/config"
+)
+
+const activityHelp = `Imports the commit activity of a repository from a tab-separated git log
+export, for repositories outside GitHub (a supplier's GitLab, say) or for
+offline demonstrations. Every commit becomes a contribution dated by its
+author date, stored the same way as commits collected from GitHub, so
+importing a file again, or later collecting the same commits from GitHub,
+adds nothing twice. A file with any bad line is reported as FILE:LINE:
+problem and nothing is stored.
+
+REPO is FORGE/OWNER/NAME (e.g. gitlab.example.dk/os2/os2product) or
+OWNER/NAME on GitHub. It is linked to the configured products whose repos
+name it.
+
+Produce FILE in a clone of the repository, with its default branch checked
+out:
+
+  ` + collector.GitLogCommand + `
+`
+
+func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	synopsis := "activity import [-config FILE] -repo FORGE/OWNER/NAME FILE"
+	if len(args) == 0 || args[0] != "import" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			fmt.Fprintf(stderr, "Usage: os2pulse %s\n\n%s", synopsis, activityHelp)
+			return nil
+		}
+		fmt.Fprintf(stderr, "Usage: os2pulse %s\n", synopsis)
+		return errUsage
+	}
+	fs := newFlags("activity import", synopsis, activityHelp, stderr)
+	path := fs.String("config", "", "configuration `file`")
+	repo := fs.String("repo", "", "the repository, FORGE/OWNER/NAME (or OWNER/NAME on GitHub)")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *repo == "" {
+		fmt.Fprintf(stderr, "Usage: os2pulse %s\n", synopsis)
+		return errUsage
+	}
+	file := fs.Arg(0)
+	spec, err := config.ParseRepoSpec(*repo)
+	if err == nil && spec.Name == "*" {
+		err = fmt.Errorf("-repo %q: name one repository, not owner/*", *repo)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "os2pulse:", err)
+		return errUsage
+	}
+	cfg, err := loadConfig(*path, stderr)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// Check the file before touching the database.
+	if _, err := collector.ParseGitLog(file, f); err != nil {
+		return printParseProblems(err, stderr)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, true, stderr)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	added, total, err := collector.ImportActivity(ctx, store, cfg, spec, file, f)
+	if err != nil {
+		return printParseProblems(err, stderr)
+	}
+	fmt.Fprintf(stdout, "imported %d new commits of %d in %s into %s\n", added, total, file, spec)
+	if len(cfg.ProductsOf(spec)) == 0 {
+		fmt.Fprintf(stderr, "note: %s is not a repository of any configured product, so no figure counts it\n", spec)
+	}
+	return nil
+}
+
+func printParseProblems(err error, stderr io.Writer) error {
+	var pe *collector.ParseError
+	if errors.As(err, &pe) {
+		for _, p := range pe.Problems {
+			fmt.Fprintln(stderr, p)
+		}
+		return errProblems
+	}
+	return err
+}

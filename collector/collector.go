@@ -1,0 +1,241 @@
+// Package collector gathers observations from the portfolio's sources (the
+// GitHub API, the adoption register, git log exports) into storage, once
+// (RunOnce) or on a schedule (Run).
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"os2pulse/storage"
+)
+
+// Source is one kind of data the collector gathers.
+type Source interface {
+	// Name is the source's name in runs, metrics and -source flags.
+	Name() string
+	// Interval is how often Run collects the source.
+	Interval() time.Duration
+	// Collect gathers what is new. Problems with single items (a
+	// repository, a file) go to rec and do not stop the run; a returned
+	// error means the run failed as a whole.
+	Collect(ctx context.Context, rec *Recorder) error
+}
+
+// Recorder collects what a run did, for the run record, progress and
+// metrics. It is safe for concurrent use.
+type Recorder struct {
+	mu        sync.Mutex
+	requests  int
+	remaining int
+	errs      []storage.RunError
+	progress  *Progress
+}
+
+// Request counts one HTTP request and the rate-limit budget it reported
+// (-1 if none).
+func (r *Recorder) Request(remaining int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests++
+	if remaining >= 0 {
+		r.remaining = remaining
+	}
+}
+
+// ItemError records a problem with one item that did not stop the run.
+func (r *Recorder) ItemError(item string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, storage.RunError{Item: item, Error: err.Error()})
+}
+
+// Requests returns the number of requests made so far.
+func (r *Recorder) Requests() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.requests
+}
+
+// RateLimitRemaining returns the last reported rate-limit budget, -1 if
+// none was reported.
+func (r *Recorder) RateLimitRemaining() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.remaining
+}
+
+// Errors returns the item errors recorded so far.
+func (r *Recorder) Errors() []storage.RunError {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]storage.RunError(nil), r.errs...)
+}
+
+// Progress returns the run's progress reporter (never nil).
+func (r *Recorder) Progress() *Progress { return r.progress }
+
+// Metrics are the collector's operational instruments.
+type Metrics struct {
+	Runs     *prometheus.CounterVec
+	Duration *prometheus.HistogramVec
+}
+
+// NewMetrics creates the instruments and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		Runs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "os2pulse_collector_runs_total",
+			Help: "Collection runs by source and result (success, partial, failure).",
+		}, []string{"source", "result"}),
+		Duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "os2pulse_collector_run_duration_seconds",
+			Help:    "Duration of collection runs by source.",
+			Buckets: []float64{0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600},
+		}, []string{"source"}),
+	}
+	reg.MustRegister(m.Runs, m.Duration)
+	return m
+}
+
+// Collector runs sources and records each run in storage.
+type Collector struct {
+	store    *storage.Store
+	sources  []Source
+	metrics  *Metrics
+	log      *slog.Logger
+	progress io.Writer
+
+	mu      sync.Mutex // one run of a source at a time
+	running map[string]bool
+}
+
+// New returns a collector over the given sources. metrics may be nil;
+// progress (may be nil) receives human-readable progress lines.
+func New(store *storage.Store, sources []Source, metrics *Metrics, log *slog.Logger, progress io.Writer) *Collector {
+	return &Collector{store: store, sources: sources, metrics: metrics, log: log, progress: progress, running: map[string]bool{}}
+}
+
+// Sources returns the names of the configured sources.
+func (c *Collector) Sources() []string {
+	var names []string
+	for _, s := range c.sources {
+		names = append(names, s.Name())
+	}
+	return names
+}
+
+// ErrRunning is returned when a source is already being collected.
+var ErrRunning = errors.New("collector: a run of this source is already under way")
+
+// RunOnce collects the named sources ("" or "all" for every one), one after
+// another, and returns the runs. It fails if any run failed.
+func (c *Collector) RunOnce(ctx context.Context, name string) ([]storage.Run, error) {
+	var runs []storage.Run
+	var errs []error
+	found := false
+	for _, s := range c.sources {
+		if name != "" && name != "all" && s.Name() != name {
+			continue
+		}
+		found = true
+		r, err := c.runSource(ctx, s)
+		runs = append(runs, r)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.Name(), err))
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("collector: no source %q (have %v)", name, c.Sources())
+	}
+	return runs, errors.Join(errs...)
+}
+
+func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error) {
+	c.mu.Lock()
+	if c.running[s.Name()] {
+		c.mu.Unlock()
+		return storage.Run{Source: s.Name(), Result: storage.RunFailure}, ErrRunning
+	}
+	c.running[s.Name()] = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.running, s.Name())
+		c.mu.Unlock()
+	}()
+
+	run, err := c.store.StartRun(ctx, s.Name())
+	if err != nil {
+		return run, err
+	}
+	start := time.Now()
+	rec := &Recorder{remaining: -1, progress: NewProgress(c.progress, s.Name())}
+	c.log.Info("collection started", "source", s.Name())
+	cerr := s.Collect(ctx, rec)
+	rec.progress.Done()
+
+	run.Requests = rec.Requests()
+	run.RateLimitRemaining = rec.RateLimitRemaining()
+	run.Errors = rec.Errors()
+	switch {
+	case cerr != nil:
+		run.Result = storage.RunFailure
+		run.Message = cerr.Error()
+	case len(run.Errors) > 0:
+		run.Result = storage.RunPartial
+		run.Message = fmt.Sprintf("%d item(s) failed", len(run.Errors))
+	default:
+		run.Result = storage.RunSuccess
+	}
+	// Record the end even when ctx was cancelled (shutdown), so no run is
+	// left "running".
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := c.store.FinishRun(fctx, run); err != nil {
+		return run, err
+	}
+	if c.metrics != nil {
+		c.metrics.Runs.WithLabelValues(s.Name(), run.Result).Inc()
+		c.metrics.Duration.WithLabelValues(s.Name()).Observe(time.Since(start).Seconds())
+	}
+	c.log.Info("collection finished", "source", s.Name(), "result", run.Result,
+		"requests", run.Requests, "item_errors", len(run.Errors), "duration", time.Since(start).Round(time.Millisecond))
+	for _, e := range run.Errors {
+		c.log.Warn("collection item failed", "source", s.Name(), "item", e.Item, "error", e.Error)
+	}
+	return run, cerr
+}
+
+// Run collects every source at start and then at its interval, with a
+// little jitter so that installations do not poll in lock-step, until ctx
+// is done.
+func (c *Collector) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, s := range c.sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if _, err := c.runSource(ctx, s); err != nil && ctx.Err() == nil {
+					c.log.Error("collection failed", "source", s.Name(), "error", err)
+				}
+				jitter := time.Duration(rand.Int64N(int64(s.Interval()/10) + 1))
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(s.Interval() + jitter):
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,311 @@
+// Package config loads and validates the os2pulse TOML configuration.
+//
+// A Config is a plain value passed to whoever needs it; there is no global
+// configuration. Secrets never live in the file: the file names environment
+// variables (token_env, admin_token_env) and the values are read from there.
+package config
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// DefaultFile is read when no -config flag is given and it exists.
+const DefaultFile = "os2pulse.toml"
+
+//go:embed example.toml example
+var exampleFS embed.FS
+
+// Config is the whole os2pulse configuration.
+type Config struct {
+	Portfolio    Portfolio     `toml:"portfolio"`
+	Storage      Storage       `toml:"storage"`
+	Server       Server        `toml:"server"`
+	GitHub       GitHub        `toml:"github"`
+	Register     Register      `toml:"register"`
+	Contributors Contributors  `toml:"contributors"`
+	Products     []Product     `toml:"products"`
+	Activity     []Activity    `toml:"activity"`
+	Affiliations []Affiliation `toml:"affiliations"`
+	Goals        []Goal        `toml:"goals"`
+
+	// File is where the configuration came from ("built-in example" for the
+	// embedded default); used in messages.
+	File string `toml:"-"`
+	// Dir resolves relative data paths (register files, activity exports):
+	// the directory of the config file, or the embedded example data.
+	Dir fs.FS `toml:"-"`
+
+	lines map[string]int
+}
+
+// Portfolio describes the portfolio as a whole.
+type Portfolio struct {
+	Name string `toml:"name"`
+	// Illustrative marks example data: the dashboard and reports say so on
+	// every page, so no one mistakes it for OS2's real figures.
+	Illustrative bool `toml:"illustrative"`
+}
+
+// Storage selects the database.
+type Storage struct {
+	Driver string `toml:"driver"` // "sqlite" or "postgres"
+	DSN    string `toml:"dsn"`
+}
+
+// Server configures the HTTP server.
+type Server struct {
+	Listen        string `toml:"listen"`
+	AdminTokenEnv string `toml:"admin_token_env"`
+}
+
+// GitHub configures the GitHub collector.
+type GitHub struct {
+	APIURL   string   `toml:"api_url"`
+	TokenEnv string   `toml:"token_env"`
+	Interval Duration `toml:"interval"`
+	// Concurrency bounds parallel requests for one token; GitHub asks
+	// clients not to make many concurrent requests.
+	Concurrency int `toml:"concurrency"`
+	// Disabled turns off GitHub collection (e.g. an offline demo).
+	Disabled bool `toml:"disabled"`
+}
+
+// Register configures where the adoption register and members list come from.
+type Register struct {
+	Adoption string   `toml:"adoption"`
+	Members  string   `toml:"members"`
+	Interval Duration `toml:"interval"`
+}
+
+// Contributors configures the active-contributor figures.
+type Contributors struct {
+	WindowDays int      `toml:"window_days"`
+	Bots       []string `toml:"bots"`
+	Aliases    []Alias  `toml:"aliases"`
+}
+
+// Alias merges several identities (GitHub logins or e-mail addresses) into
+// one person.
+type Alias struct {
+	Person     string   `toml:"person"`
+	Identities []string `toml:"identities"`
+}
+
+// Product is one OS2 product: a group of repositories across organisations.
+type Product struct {
+	ID              string   `toml:"id"`
+	Name            string   `toml:"name"`
+	GovernanceLevel string   `toml:"governance_level"`
+	Repos           []string `toml:"repos"`
+	Focus           bool     `toml:"focus"`
+}
+
+// Activity is a git log export imported as commit activity, for
+// repositories that live outside GitHub (or for offline examples).
+type Activity struct {
+	Repo string `toml:"repo"` // FORGE/OWNER/NAME, e.g. github.com/OS2Forms/os2forms
+	File string `toml:"file"`
+}
+
+// Affiliation maps an e-mail domain or GitHub login to a member
+// organisation or a supplier, optionally only within a date range.
+type Affiliation struct {
+	Domain       string `toml:"domain"`
+	Login        string `toml:"login"`
+	Organization string `toml:"organization"`
+	Supplier     string `toml:"supplier"`
+	From         string `toml:"from"`
+	Until        string `toml:"until"`
+}
+
+// Goal is a strategic target of the board.
+type Goal struct {
+	ID           string  `toml:"id"`
+	Title        Text    `toml:"title"`
+	Metric       string  `toml:"metric"`
+	Product      string  `toml:"product"`
+	Scope        string  `toml:"scope"`
+	Target       float64 `toml:"target"`
+	BaselineDate string  `toml:"baseline_date"`
+	Deadline     string  `toml:"deadline"`
+}
+
+// Text is a string in Danish and English.
+type Text struct {
+	DA string `toml:"da"`
+	EN string `toml:"en"`
+}
+
+// In returns the text in lang ("da" or "en"), falling back to Danish.
+func (t Text) In(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	return t.DA
+}
+
+// Duration is a time.Duration written as a Go duration string ("6h").
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("invalid duration %q (use e.g. \"30m\" or \"6h\")", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Load reads the configuration at path. An empty path means ./os2pulse.toml
+// when it exists, else the built-in example portfolio.
+func Load(path string) (*Config, error) {
+	if path == "" {
+		if _, err := os.Stat(DefaultFile); err == nil {
+			path = DefaultFile
+		} else {
+			return Example()
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: reading %s: %w", path, err)
+	}
+	return Parse(path, b, os.DirFS(filepath.Dir(path)))
+}
+
+// Example returns the built-in example portfolio, whose register and
+// activity files are embedded in the binary.
+func Example() (*Config, error) {
+	b, err := exampleFS.ReadFile("example.toml")
+	if err != nil {
+		return nil, err
+	}
+	return Parse("built-in example (config/example.toml)", b, exampleFS)
+}
+
+// Parse decodes, defaults and validates a configuration. name is used in
+// messages; dir resolves relative data paths.
+func Parse(name string, b []byte, dir fs.FS) (*Config, error) {
+	c := &Config{File: name, Dir: dir}
+	dec := toml.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return nil, decodeError(name, err)
+	}
+	lines, err := keyLines(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	c.lines = lines
+	c.setDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func decodeError(name string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		var msgs []string
+		for _, e := range strict.Errors {
+			row, _ := e.Position()
+			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", name, row, strings.Join(e.Key(), ".")))
+		}
+		return &Error{Problems: msgs}
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		key := strings.Join(de.Key(), ".")
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if key != "" {
+			msg = key + ": " + msg
+		}
+		return &Error{Problems: []string{fmt.Sprintf("%s:%d: %s", name, row, msg)}}
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// Error lists every problem found in a configuration, one per line, each
+// as "FILE:LINE: what is wrong".
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+func (c *Config) setDefaults() {
+	if c.Portfolio.Name == "" {
+		c.Portfolio.Name = "OS2"
+	}
+	if c.Storage.Driver == "" {
+		c.Storage.Driver = "sqlite"
+	}
+	if c.Storage.DSN == "" && c.Storage.Driver == "sqlite" {
+		c.Storage.DSN = "./data/os2pulse.db"
+	}
+	if c.Server.Listen == "" {
+		c.Server.Listen = ":8080"
+	}
+	if c.GitHub.APIURL == "" {
+		c.GitHub.APIURL = "https://api.github.com/"
+	}
+	if !strings.HasSuffix(c.GitHub.APIURL, "/") {
+		c.GitHub.APIURL += "/"
+	}
+	if c.GitHub.Interval.Duration == 0 {
+		c.GitHub.Interval.Duration = 6 * time.Hour
+	}
+	if c.GitHub.Concurrency == 0 {
+		c.GitHub.Concurrency = 4
+	}
+	if c.Register.Interval.Duration == 0 {
+		c.Register.Interval.Duration = time.Hour
+	}
+	if c.Contributors.WindowDays == 0 {
+		c.Contributors.WindowDays = 90
+	}
+}
+
+// Product returns the product with the given id.
+func (c *Config) Product(id string) (Product, bool) {
+	for _, p := range c.Products {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Product{}, false
+}
+
+// Open opens a data file named in the configuration (register, activity
+// export), relative to the configuration's directory. URLs are not handled
+// here: the collector fetches those.
+func (c *Config) Open(name string) (fs.File, error) {
+	if filepath.IsAbs(name) {
+		return os.Open(name)
+	}
+	if c.Dir == nil {
+		return os.Open(name)
+	}
+	return c.Dir.Open(filepath.ToSlash(filepath.Clean(name)))
+}
+
+// IsURL reports whether a register source is fetched over HTTP(S).
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}

@@ -1,0 +1,240 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestExampleIsValid(t *testing.T) {
+	c, err := Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Products) < 12 || !c.Portfolio.Illustrative {
+		t.Fatalf("example: %d products, illustrative %v", len(c.Products), c.Portfolio.Illustrative)
+	}
+	for _, a := range c.Activity {
+		f, err := c.Open(a.File)
+		if err != nil {
+			t.Errorf("activity file %s: %v", a.File, err)
+			continue
+		}
+		f.Close()
+	}
+	if c.Contributors.WindowDays != 90 || c.GitHub.APIURL != "https://api.github.com/" || c.Storage.DSN != "./data/os2pulse.db" {
+		t.Fatalf("defaults: %+v %+v %+v", c.Contributors, c.GitHub, c.Storage)
+	}
+}
+
+// The example file on disk is the one embedded; loading it by path must
+// work too (make run and the docs point at it).
+func TestLoadExampleFromDisk(t *testing.T) {
+	c, err := Load("example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Open(c.Activity[0].File); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Parse("min.toml", []byte(""), fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, got, want string }{
+		{"driver", c.Storage.Driver, "sqlite"},
+		{"dsn", c.Storage.DSN, "./data/os2pulse.db"},
+		{"listen", c.Server.Listen, ":8080"},
+		{"api", c.GitHub.APIURL, "https://api.github.com/"},
+		{"github interval", c.GitHub.Interval.String(), "6h0m0s"},
+		{"register interval", c.Register.Interval.String(), "1h0m0s"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func TestProblemsNameFileAndLine(t *testing.T) {
+	const products = `
+[[products]]
+id = "os2forms"
+name = "OS2forms"
+governance_level = "3"
+repos = ["OS2Forms/*"]
+`
+	tests := []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"unknown top-level key", "colour = \"red\"\n", []string{`c.toml:1: unknown key "colour"`}},
+		{"unknown nested key", "[github]\napi_url = \"https://x/\"\ntokn_env = \"T\"\n", []string{`c.toml:3: unknown key "github.tokn_env"`}},
+		{"unknown key in array table", products + "colour = 1\n", []string{`c.toml:7: unknown key "products.colour"`}},
+		{"bad repo spec", `
+[[products]]
+id = "a"
+name = "A"
+governance_level = "1"
+repos = [
+  "OS2Forms/os2forms",
+  "not a repo",
+]
+`, []string{`c.toml:8: products[0].repos[1]: invalid repository "not a repo": write owner/name, owner/* or forge/owner/name`}},
+		{"wildcard off GitHub", `
+[[products]]
+id = "a"
+name = "A"
+governance_level = "sandbox"
+repos = ["gitlab.com/magenta/*"]
+`, []string{`c.toml:6: products[0].repos[0]: invalid repository "gitlab.com/magenta/*": owner/* is only expanded on GitHub`}},
+		{"bad governance level and duplicate id", products + products + "\n[[products]]\nid = \"B\"\nname = \"\"\ngovernance_level = \"4\"\n", []string{
+			`c.toml:9: products[1].id: duplicate product id "os2forms"`,
+			`c.toml:15: products[2].id: "B" is not a valid product id (lower-case letters, digits, - and _)`,
+			`c.toml:16: products[2].name: must not be empty`,
+			`c.toml:17: products[2].governance_level: must be one of sandbox, 1, 2, 3, not "4"`,
+		}},
+		{"bad duration", "[github]\ninterval = \"soon\"\n", []string{`c.toml:2: github.interval: invalid duration "soon" (use e.g. "30m" or "6h")`}},
+		{"postgres without dsn", "[storage]\ndriver = \"postgres\"\n", []string{`c.toml:2: storage.driver: postgres needs storage.dsn, e.g. "postgres://os2pulse@localhost/os2pulse"`}},
+		{"bad bot pattern", "[contributors]\nbots = [\"(\"]\n", []string{"c.toml:2: contributors.bots[0]: not a valid regular expression: error parsing regexp: missing closing ): `(`"}},
+		{"activity outside products", products + "[[activity]]\nrepo = \"github.com/other/thing\"\nfile = \"x.tsv\"\n", []string{
+			`c.toml:8: activity[0].repo: "github.com/other/thing" is not a repository of any product`}},
+		{"affiliation needs one key", "[[affiliations]]\ndomain = \"aarhus.dk\"\nlogin = \"x\"\norganization = \"751\"\n", []string{
+			`c.toml:1: affiliations[0]: give exactly one of domain and login`}},
+		{"affiliation dates", "[[affiliations]]\ndomain = \"aarhus.dk\"\nsupplier = \"X\"\nfrom = \"2024-01-01\"\nuntil = \"2023-01-01\"\n", []string{
+			`c.toml:5: affiliations[0].until: must be after from (2024-01-01)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.toml", []byte(tt.doc), fstest.MapFS{})
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if strings.Join(ce.Problems, "\n") != strings.Join(tt.want, "\n") {
+				t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(ce.Problems, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestGoalValidation(t *testing.T) {
+	const base = `
+[[products]]
+id = "os2forms"
+name = "OS2forms"
+governance_level = "3"
+repos = ["OS2Forms/*"]
+
+[[goals]]
+id = "g"
+title = { da = "Mål", en = "Goal" }
+`
+	tests := []struct {
+		name string
+		goal string
+		want string // "" = valid
+	}{
+		{"valid share", "metric = \"members_three_plus_share\"\ntarget = 0.3\nbaseline_date = \"2024-01-01\"\ndeadline = \"2026-12-31\"\n", ""},
+		{"valid adopters", "metric = \"product_adopters\"\nproduct = \"os2forms\"\nscope = \"municipalities\"\ntarget = 60\nbaseline_date = \"2024-01-01\"\ndeadline = \"2026-12-31\"\n", ""},
+		{"unknown metric", "metric = \"happiness\"\ntarget = 1\nbaseline_date = \"2024-01-01\"\ndeadline = \"2026-12-31\"\n",
+			`c.toml:11: goals[0].metric: goal "g": unknown metric "happiness" (one of members, members_three_plus_share, product_adoption_share, product_adopters, active_contributors, portfolio_active_contributors)`},
+		{"unknown product", "metric = \"product_adoption_share\"\nproduct = \"os2nothing\"\ntarget = 0.5\nbaseline_date = \"2024-01-01\"\ndeadline = \"2026-12-31\"\n",
+			`c.toml:12: goals[0].product: goal "g": unknown product "os2nothing"`},
+		{"share out of range", "metric = \"members_three_plus_share\"\ntarget = 30\nbaseline_date = \"2024-01-01\"\ndeadline = \"2026-12-31\"\n",
+			`c.toml:12: goals[0].target: goal "g": a share target must be above 0 and at most 1 (e.g. 0.3 for 30 %), not 30`},
+		{"more than 98 municipalities", "metric = \"product_adopters\"\nproduct = \"os2forms\"\nscope = \"municipalities\"\ntarget = 99\nbaseline_date = \"2024-01-01\"\ndeadline = \"2026-12-31\"\n",
+			`c.toml:14: goals[0].target: goal "g": there are only 98 municipalities`},
+		{"deadline before baseline", "metric = \"members\"\ntarget = 60\nbaseline_date = \"2026-01-01\"\ndeadline = \"2025-12-31\"\n",
+			`c.toml:14: goals[0].deadline: goal "g": deadline 2025-12-31 is not after baseline_date 2026-01-01`},
+		{"bad date", "metric = \"members\"\ntarget = 60\nbaseline_date = \"2026-13-01\"\ndeadline = \"2027-12-31\"\n",
+			`c.toml:13: goals[0].baseline_date: goal "g": "2026-13-01" is not a date (YYYY-MM-DD)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.toml", []byte(base+tt.goal), fstest.MapFS{})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want {
+				t.Fatalf("err = %v\nwant  %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRepoSpec(t *testing.T) {
+	tests := []struct {
+		in   string
+		want RepoSpec
+		err  bool
+	}{
+		{"OS2Forms/os2forms", RepoSpec{"github.com", "OS2Forms", "os2forms"}, false},
+		{"os2display/*", RepoSpec{"github.com", "os2display", "*"}, false},
+		{"gitlab.com/magenta/os2mo", RepoSpec{"gitlab.com", "magenta", "os2mo"}, false},
+		{"GitHub.com/a/b.c-d_e", RepoSpec{"github.com", "a", "b.c-d_e"}, false},
+		{"a", RepoSpec{}, true},
+		{"a/b/c/d", RepoSpec{}, true},
+		{"-a/b", RepoSpec{}, true},
+		{"a/..", RepoSpec{}, true},
+		{"nodot/a/b", RepoSpec{}, true},
+	}
+	for _, tt := range tests {
+		got, err := ParseRepoSpec(tt.in)
+		if (err != nil) != tt.err || (!tt.err && got != tt.want) {
+			t.Errorf("ParseRepoSpec(%q) = %+v, %v", tt.in, got, err)
+		}
+	}
+}
+
+func TestProductsOf(t *testing.T) {
+	c, err := Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		spec string
+		want string
+	}{
+		{"github.com/os2forms/os2forms", "os2forms"},
+		{"github.com/OS2Forms/anything", "os2forms"},
+		{"github.com/magenta-aps/os2mo-naldo", "os2mo"},
+		{"github.com/magenta-aps/other", ""},
+		{"gitlab.com/OS2Forms/os2forms", ""},
+	}
+	for _, tt := range tests {
+		s, _ := ParseRepoSpec(tt.spec)
+		if got := strings.Join(c.ProductsOf(s), ","); got != tt.want {
+			t.Errorf("ProductsOf(%s) = %q, want %q", tt.spec, got, tt.want)
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load("does-not-exist.toml")
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	b, _ := os.ReadFile("example.toml")
+	f.Add(b)
+	f.Add([]byte("[[products]]\nid = 1\n"))
+	f.Add([]byte("a = [1, [2, {b = 3}]]\n[x.y]\nz = 1"))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		c, err := Parse("f.toml", doc, fstest.MapFS{})
+		if err == nil && c == nil {
+			t.Fatal("nil config without error")
+		}
+	})
+}

@@ -1,0 +1,389 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+var (
+	productIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+	goalIDRe    = productIDRe
+	ownerRe     = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`)
+	repoNameRe  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
+	forgeRe     = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
+	domainRe    = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
+)
+
+// Governance levels as OS2 names them: the sandbox ("sandkasse"), then 1–3.
+var GovernanceLevels = []string{"sandbox", "1", "2", "3"}
+
+// Goal metrics, and whether each is a share (0–1) rather than a count.
+var GoalMetrics = map[string]bool{
+	"members":                       false,
+	"members_three_plus_share":      true,
+	"product_adoption_share":        true,
+	"product_adopters":              false,
+	"active_contributors":           false,
+	"portfolio_active_contributors": false,
+}
+
+// Validate checks the rules that span fields. Every problem is reported,
+// each with the file and line it comes from.
+func (c *Config) Validate() error {
+	var probs []string
+	add := func(key, format string, args ...any) {
+		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", c.File, c.line(key), key, fmt.Sprintf(format, args...)))
+	}
+
+	switch c.Storage.Driver {
+	case "sqlite", "postgres":
+	default:
+		add("storage.driver", "must be \"sqlite\" or \"postgres\", not %q", c.Storage.Driver)
+	}
+	if c.Storage.DSN == "" {
+		add("storage.driver", "postgres needs storage.dsn, e.g. \"postgres://os2pulse@localhost/os2pulse\"")
+	}
+	if !IsURL(c.GitHub.APIURL) {
+		add("github.api_url", "must be an http(s) URL, not %q", c.GitHub.APIURL)
+	}
+	if c.GitHub.Concurrency < 1 || c.GitHub.Concurrency > 8 {
+		add("github.concurrency", "must be between 1 and 8, not %d", c.GitHub.Concurrency)
+	}
+	if c.GitHub.Interval.Duration < time.Minute {
+		add("github.interval", "must be at least 1m, not %s", c.GitHub.Interval)
+	}
+	if c.Register.Interval.Duration < time.Minute {
+		add("register.interval", "must be at least 1m, not %s", c.Register.Interval)
+	}
+	if c.Register.Members != "" && c.Register.Adoption == "" {
+		add("register.members", "is set but register.adoption is not")
+	}
+	if w := c.Contributors.WindowDays; w < 1 || w > 3650 {
+		add("contributors.window_days", "must be between 1 and 3650, not %d", w)
+	}
+	for i, b := range c.Contributors.Bots {
+		if _, err := regexp.Compile(b); err != nil {
+			add(fmt.Sprintf("contributors.bots[%d]", i), "not a valid regular expression: %v", err)
+		}
+	}
+	seenIdentity := map[string]string{}
+	for i, a := range c.Contributors.Aliases {
+		key := fmt.Sprintf("contributors.aliases[%d]", i)
+		if strings.TrimSpace(a.Person) == "" {
+			add(key+".person", "must not be empty")
+		}
+		if len(a.Identities) == 0 {
+			add(key+".identities", "must list at least one login or e-mail address")
+		}
+		for j, id := range a.Identities {
+			id = strings.ToLower(strings.TrimSpace(id))
+			if prev, ok := seenIdentity[id]; ok && prev != a.Person {
+				add(fmt.Sprintf("%s.identities[%d]", key, j), "%q is already an identity of %q", id, prev)
+			}
+			seenIdentity[id] = a.Person
+		}
+	}
+
+	products := map[string]bool{}
+	for i, p := range c.Products {
+		key := fmt.Sprintf("products[%d]", i)
+		switch {
+		case !productIDRe.MatchString(p.ID):
+			add(key+".id", "%q is not a valid product id (lower-case letters, digits, - and _)", p.ID)
+		case products[p.ID]:
+			add(key+".id", "duplicate product id %q", p.ID)
+		}
+		products[p.ID] = true
+		if strings.TrimSpace(p.Name) == "" {
+			add(key+".name", "must not be empty")
+		}
+		if !contains(GovernanceLevels, p.GovernanceLevel) {
+			add(key+".governance_level", "must be one of sandbox, 1, 2, 3, not %q", p.GovernanceLevel)
+		}
+		for j, r := range p.Repos {
+			if _, err := ParseRepoSpec(r); err != nil {
+				add(fmt.Sprintf("%s.repos[%d]", key, j), "%v", err)
+			}
+		}
+	}
+
+	for i, a := range c.Activity {
+		key := fmt.Sprintf("activity[%d]", i)
+		spec, err := ParseRepoSpec(a.Repo)
+		if err != nil || spec.Name == "*" {
+			add(key+".repo", "must be FORGE/OWNER/NAME or OWNER/NAME, not %q", a.Repo)
+		} else if len(c.ProductsOf(spec)) == 0 {
+			add(key+".repo", "%q is not a repository of any product", a.Repo)
+		}
+		if a.File == "" {
+			add(key+".file", "must name a tab-separated git log export")
+		}
+	}
+
+	for i, a := range c.Affiliations {
+		key := fmt.Sprintf("affiliations[%d]", i)
+		switch {
+		case (a.Domain == "") == (a.Login == ""):
+			add(key, "give exactly one of domain and login")
+		case a.Domain != "" && !domainRe.MatchString(strings.ToLower(a.Domain)):
+			add(key+".domain", "%q is not an e-mail domain", a.Domain)
+		}
+		if (a.Organization == "") == (a.Supplier == "") {
+			add(key, "give exactly one of organization and supplier")
+		}
+		from, errF := optDate(a.From)
+		if errF != nil {
+			add(key+".from", "%v", errF)
+		}
+		until, errU := optDate(a.Until)
+		if errU != nil {
+			add(key+".until", "%v", errU)
+		}
+		if errF == nil && errU == nil && !from.IsZero() && !until.IsZero() && !until.After(from) {
+			add(key+".until", "must be after from (%s)", a.From)
+		}
+	}
+
+	goals := map[string]bool{}
+	for i, g := range c.Goals {
+		key := fmt.Sprintf("goals[%d]", i)
+		name := fmt.Sprintf("goal %q", g.ID)
+		switch {
+		case !goalIDRe.MatchString(g.ID):
+			add(key+".id", "%q is not a valid goal id (lower-case letters, digits, - and _)", g.ID)
+		case goals[g.ID]:
+			add(key+".id", "duplicate goal id %q", g.ID)
+		}
+		goals[g.ID] = true
+		if g.Title.DA == "" || g.Title.EN == "" {
+			add(key+".title", "%s needs a title in Danish and English: title = { da = \"…\", en = \"…\" }", name)
+		}
+		share, ok := GoalMetrics[g.Metric]
+		if !ok {
+			add(key+".metric", "%s: unknown metric %q (one of members, members_three_plus_share, product_adoption_share, product_adopters, active_contributors, portfolio_active_contributors)", name, g.Metric)
+		}
+		needsProduct := g.Metric == "product_adoption_share" || g.Metric == "product_adopters"
+		switch {
+		case needsProduct && g.Product == "":
+			add(key+".product", "%s: metric %s needs a product", name, g.Metric)
+		case g.Product != "" && !products[g.Product]:
+			add(key+".product", "%s: unknown product %q", name, g.Product)
+		case g.Product != "" && ok && !needsProduct && g.Metric != "active_contributors":
+			add(key+".product", "%s: metric %s takes no product", name, g.Metric)
+		}
+		if g.Metric == "product_adopters" {
+			if !contains([]string{"municipalities", "members", "all"}, g.Scope) {
+				add(key+".scope", "%s: scope must be municipalities, members or all, not %q", name, g.Scope)
+			}
+		} else if g.Scope != "" {
+			add(key+".scope", "%s: only metric product_adopters takes a scope", name)
+		}
+		switch {
+		case share && (g.Target <= 0 || g.Target > 1):
+			add(key+".target", "%s: a share target must be above 0 and at most 1 (e.g. 0.3 for 30 %%), not %v", name, g.Target)
+		case !share && ok && (g.Target <= 0 || g.Target != float64(int64(g.Target))):
+			add(key+".target", "%s: a count target must be a positive whole number, not %v", name, g.Target)
+		case g.Metric == "product_adopters" && g.Scope == "municipalities" && g.Target > 98:
+			add(key+".target", "%s: there are only 98 municipalities", name)
+		}
+		base, errB := ParseDate(g.BaselineDate)
+		if errB != nil {
+			add(key+".baseline_date", "%s: %v", name, errB)
+		}
+		dl, errD := ParseDate(g.Deadline)
+		if errD != nil {
+			add(key+".deadline", "%s: %v", name, errD)
+		}
+		if errB == nil && errD == nil && !dl.After(base) {
+			add(key+".deadline", "%s: deadline %s is not after baseline_date %s", name, g.Deadline, g.BaselineDate)
+		}
+	}
+
+	if len(probs) > 0 {
+		return &Error{Problems: probs}
+	}
+	return nil
+}
+
+// RepoSpec is a repository named in the configuration.
+type RepoSpec struct {
+	Forge string // "github.com" unless given
+	Owner string
+	Name  string // "*" for every repository of Owner
+}
+
+// String returns FORGE/OWNER/NAME.
+func (r RepoSpec) String() string { return r.Forge + "/" + r.Owner + "/" + r.Name }
+
+// IsGitHub reports whether the repository is collected from the GitHub API.
+func (r RepoSpec) IsGitHub() bool { return r.Forge == "github.com" }
+
+// ParseRepoSpec parses "owner/name", "owner/*" or "forge/owner/name".
+func ParseRepoSpec(s string) (RepoSpec, error) {
+	parts := strings.Split(s, "/")
+	var r RepoSpec
+	switch len(parts) {
+	case 2:
+		r = RepoSpec{Forge: "github.com", Owner: parts[0], Name: parts[1]}
+	case 3:
+		r = RepoSpec{Forge: strings.ToLower(parts[0]), Owner: parts[1], Name: parts[2]}
+		if !forgeRe.MatchString(r.Forge) {
+			return r, fmt.Errorf("invalid repository %q: %q is not a forge host name", s, parts[0])
+		}
+	default:
+		return r, fmt.Errorf("invalid repository %q: write owner/name, owner/* or forge/owner/name", s)
+	}
+	if !ownerRe.MatchString(r.Owner) {
+		return r, fmt.Errorf("invalid repository %q: %q is not a valid owner", s, r.Owner)
+	}
+	if r.Name != "*" && (!repoNameRe.MatchString(r.Name) || r.Name == "." || r.Name == "..") {
+		return r, fmt.Errorf("invalid repository %q: %q is not a valid repository name", s, r.Name)
+	}
+	if r.Name == "*" && !r.IsGitHub() {
+		return r, fmt.Errorf("invalid repository %q: owner/* is only expanded on GitHub", s)
+	}
+	return r, nil
+}
+
+// ProductsOf returns the ids of the products whose repos include r, either
+// by name or through an owner/* wildcard. Names compare case-insensitively,
+// as GitHub's do.
+func (c *Config) ProductsOf(r RepoSpec) []string {
+	var ids []string
+	for _, p := range c.Products {
+		for _, s := range p.Repos {
+			spec, err := ParseRepoSpec(s)
+			if err != nil {
+				continue
+			}
+			if spec.Forge == r.Forge && strings.EqualFold(spec.Owner, r.Owner) &&
+				(spec.Name == "*" || strings.EqualFold(spec.Name, r.Name)) {
+				ids = append(ids, p.ID)
+				break
+			}
+		}
+	}
+	return ids
+}
+
+// ParseDate parses a YYYY-MM-DD date.
+func ParseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, fmt.Errorf("date missing (YYYY-MM-DD)")
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return t, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	return t, nil
+}
+
+func optDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return ParseDate(s)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// line returns the line of a key path such as "products[2].repos[1]",
+// falling back to its parent's line, then to line 1.
+func (c *Config) line(key string) int {
+	for k := key; k != ""; {
+		if n, ok := c.lines[k]; ok {
+			return n
+		}
+		i := strings.LastIndexAny(k, ".[")
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return 1
+}
+
+// keyLines maps every key path in a TOML document to its line, with array
+// tables and array elements indexed from 0: "products[2].repos[1]".
+func keyLines(doc []byte) (map[string]int, error) {
+	lines := map[string]int{}
+	counts := map[string]int{}
+	p := unstable.Parser{}
+	p.Reset(doc)
+	prefix := ""
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			name, line := keyPath(&p, e.Key())
+			if e.Kind == unstable.ArrayTable {
+				n := counts[name]
+				counts[name] = n + 1
+				name += "[" + strconv.Itoa(n) + "]"
+			}
+			prefix = name
+			lines[name] = line
+		case unstable.KeyValue:
+			name, line := keyPath(&p, e.Key())
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			lines[name] = line
+			valueLines(&p, name, e.Value(), lines)
+		}
+	}
+	if err := p.Error(); err != nil {
+		return nil, err
+	}
+	return lines, nil
+}
+
+func keyPath(p *unstable.Parser, it unstable.Iterator) (string, int) {
+	var parts []string
+	line := 0
+	for it.Next() {
+		n := it.Node()
+		parts = append(parts, string(n.Data))
+		if line == 0 && n.Raw.Length > 0 {
+			line = p.Shape(n.Raw).Start.Line
+		}
+	}
+	return strings.Join(parts, "."), line
+}
+
+func valueLines(p *unstable.Parser, name string, v *unstable.Node, lines map[string]int) {
+	switch v.Kind {
+	case unstable.Array:
+		it := v.Children()
+		for i := 0; it.Next(); i++ {
+			n := it.Node()
+			key := name + "[" + strconv.Itoa(i) + "]"
+			if n.Raw.Length > 0 {
+				lines[key] = p.Shape(n.Raw).Start.Line
+			} else {
+				lines[key] = lines[name]
+			}
+			valueLines(p, key, n, lines)
+		}
+	case unstable.InlineTable:
+		it := v.Children()
+		for it.Next() {
+			kv := it.Node()
+			k, line := keyPath(p, kv.Key())
+			lines[name+"."+k] = line
+			valueLines(p, name+"."+k, kv.Value(), lines)
+		}
+	}
+}

@@ -1,0 +1,625 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"os2pulse/figures"
+	"os2pulse/storage"
+)
+
+// Charts are built with go-echarts' option types, but never rendered by
+// go-echarts: its page rendering neither escapes data inside <script> nor
+// keeps "__f__" strings from becoming JavaScript. Instead each option is
+// marshalled with encoding/json into a <script type="application/json">
+// block that static/charts.js JSON.parses, so data only ever becomes data.
+// No option here sets a formatter (go-echarts' FuncStr): charts.js adds
+// its own, which build tooltips from DOM text nodes.
+//
+// Each function returns the chart together with its data table, built from
+// the same values, so the table always shows the chart's numbers.
+
+// Colours of series, each with at least 4.5:1 contrast on white.
+const (
+	colorBlue   = "#1f5fa8"
+	colorOrange = "#a34e00"
+	colorGreen  = "#2e7d32"
+	colorGrey   = "#5f5f5f"
+)
+
+// Number formats charts.js applies to tooltips and value axes.
+const (
+	formatInteger    = "integer"
+	formatPercentage = "percent"
+)
+
+// chartSpec is what charts.js receives for one chart.
+type chartSpec struct {
+	Option map[string]any `json:"option"` // the ECharts option
+	Format string         `json:"format"` // formatInteger or formatPercentage
+	Lang   string         `json:"lang"`   // for number formatting
+	Map    bool           `json:"map,omitempty"`
+}
+
+// chart is one chart on a page with everything the "chart" template shows
+// around it.
+type chart struct {
+	ID          string // unique in the page; DOM ids are derived from it
+	Title       string
+	Definition  string // short definition under the title
+	Summary     string // the figure in words, the canvas' aria-label
+	Spec        chartSpec
+	Table       dataTable
+	CSV         string // export of the same figures
+	Attribution string // source credit shown under maps
+	Tall        bool
+
+	v *view
+}
+
+// chart registers a chart with the page, which then loads the chart
+// scripts (and the map, for maps).
+func (v *view) chart(c chart) chart {
+	c.v = v
+	v.HasCharts = true
+	if c.Spec.Map {
+		v.HasMap = true
+	}
+	return c
+}
+
+// T translates a label in the chart's page language, for the "chart"
+// template.
+func (c chart) T(key string) string { return c.v.T(key) }
+
+// SpecJSON is the chart's spec as HTML-safe JSON, for the template.
+func (c chart) SpecJSON() (json.RawMessage, error) { return specJSON(c.Spec) }
+
+// dataTable is a table of figures; the first cell of each row is its
+// header.
+type dataTable struct {
+	Caption string
+	Head    []string
+	Rows    [][]cell
+	Note    string
+}
+
+// cell is one table cell; Href makes it a link, Num right-aligns it.
+type cell struct {
+	Text string
+	Href string
+	Num  bool
+}
+
+func textCell(s string) cell           { return cell{Text: s} }
+func linkCell(s, href string) cell     { return cell{Text: s, Href: href} }
+func intCell(v *view, n int) cell      { return cell{Text: v.Int(n), Num: true} }
+func pctCell(v *view, r float64) cell  { return cell{Text: v.Pct(r), Num: true} }
+func dayCell(v *view, day string) cell { return cell{Text: v.Day(day)} }
+
+// echartsChart is what go-echarts' chart types have in common.
+type echartsChart interface {
+	Validate()
+	JSON() map[string]interface{}
+}
+
+// optionOf turns a go-echarts chart into a plain option map: marshalled
+// and read back, so that a few ECharts options go-echarts has no field for
+// (map nameProperty, visual map pieces with labels) can be added, and so
+// that what charts.js receives is exactly the map's JSON.
+func optionOf(c echartsChart) map[string]any {
+	c.Validate()
+	b, err := json.Marshal(c.JSON())
+	if err != nil {
+		// go-echarts' option types are plain data; failing to marshal
+		// them is a programming error.
+		panic(fmt.Sprintf("dashboard: marshalling chart option: %v", err))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(fmt.Sprintf("dashboard: reading chart option: %v", err))
+	}
+	// Empty components only make the JSON longer.
+	for _, k := range []string{"title", "toolbox"} {
+		if o, ok := m[k].(map[string]any); ok && len(o) == 0 {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// series returns the i-th series of an option.
+func series(opt map[string]any, i int) map[string]any {
+	return opt["series"].([]any)[i].(map[string]any)
+}
+
+// Common options of the bar and line charts.
+func axisTooltip() charts.GlobalOpts {
+	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}})
+}
+
+// grid leaves room around the plot for the first and last category
+// labels, which ECharts centres on their points.
+func grid() charts.GlobalOpts {
+	return charts.WithGridOpts(opts.Grid{Left: "24", Right: "32", Top: "16", Bottom: "8", ContainLabel: opts.Bool(true)})
+}
+
+func legend(show bool) charts.GlobalOpts {
+	if !show {
+		return charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)})
+	}
+	return charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"})
+}
+
+// gridWithLegend leaves room for a legend under the plot.
+func gridWithLegend() charts.GlobalOpts {
+	return charts.WithGridOpts(opts.Grid{Left: "24", Right: "32", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)})
+}
+
+// truncateCategories keeps long product names from pushing a horizontal
+// bar chart's plot off the canvas; the table has the whole name.
+func truncateCategories(opt map[string]any) map[string]any {
+	for _, a := range opt["yAxis"].([]any) {
+		a.(map[string]any)["axisLabel"] = map[string]any{"width": 180, "overflow": "truncate"}
+	}
+	return opt
+}
+
+// byShare orders products by share of municipalities, largest first, then
+// by name, as the adoption chart and its table show them.
+func byShare(ps []figures.ProductAdoption) []figures.ProductAdoption {
+	out := slices.Clone(ps)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ShareOfMunicipalities != out[j].ShareOfMunicipalities {
+			return out[i].ShareOfMunicipalities > out[j].ShareOfMunicipalities
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// adoptionChart is the share of the 98 municipalities running each product
+// in production, as horizontal bars, largest first.
+func adoptionChart(v *view, a figures.Adoption) chart {
+	ps := byShare(a.Products)
+	names := make([]string, 0, len(ps))
+	data := make([]opts.BarData, 0, len(ps))
+	t := dataTable{
+		Caption: v.T("adoption.heading") + " – " + v.DateText(),
+		Head: []string{v.T("th.product"), v.T("th.adopters.munis"), v.T("th.share.munis"), v.T("th.adopters.mem"),
+			v.T("th.share.members"), v.T("th.adopters.all"), v.T("th.pilots"), v.T("th.planned")},
+	}
+	for _, p := range ps {
+		names = append(names, p.Name)
+		data = append(data, opts.BarData{Name: p.Name, Value: p.ShareOfMunicipalities})
+		t.Rows = append(t.Rows, []cell{
+			linkCell(p.Name, v.Link("/products/"+p.ID)),
+			intCell(v, p.Adopters.Municipalities), pctCell(v, p.ShareOfMunicipalities),
+			intCell(v, p.Adopters.Members), pctCell(v, p.ShareOfMembers),
+			intCell(v, p.Adopters.All), intCell(v, p.Pilots), intCell(v, p.Planned),
+		})
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)
+	bar.SetXAxis(names).AddSeries(v.T("series.share"), data).XYReversal()
+
+	summary := v.T("adoption.summary.empty")
+	if len(ps) > 0 {
+		summary = v.Tf("adoption.summary", ps[0].Name, v.Pct(ps[0].ShareOfMunicipalities))
+	}
+	return v.chart(chart{
+		ID: "adoption", Title: v.T("adoption.heading"), Definition: v.Def("adoption_share_municipalities")["Short"],
+		Summary: summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatPercentage, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/adoption.csv"), Tall: len(ps) > 8,
+	})
+}
+
+// distributionChart is members by how many products they run.
+func distributionChart(v *view, m figures.Members) chart {
+	data := make([]opts.BarData, 0, len(figures.DistributionKeys))
+	t := dataTable{
+		Caption: v.T("distribution.heading") + " – " + v.DateText(),
+		Head:    []string{v.T("distribution.products"), v.T("th.members")},
+	}
+	for _, k := range figures.DistributionKeys {
+		n := m.Distribution[k]
+		data = append(data, opts.BarData{Name: k, Value: n})
+		t.Rows = append(t.Rows, []cell{textCell(k), intCell(v, n)})
+	}
+	t.Rows = append(t.Rows, []cell{textCell(v.T("th.threeplus")), intCell(v, m.ThreePlus)})
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: v.T("distribution.products"), NameLocation: "middle", NameGap: 28}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
+	)
+	bar.SetXAxis(figures.DistributionKeys).AddSeries(v.T("th.members"), data)
+	return v.chart(chart{
+		ID: "distribution", Title: v.T("distribution.heading"), Definition: v.Def("three_plus")["Short"],
+		Summary: v.Tf("distribution.summary", v.Int(m.Members), v.Int(m.ThreePlus)),
+		Spec:    chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table:   t, CSV: v.DataLink("/api/v1/members.csv"),
+	})
+}
+
+// seriesLink is the export of a series from..to by month.
+func seriesLink(v *view, p string, from string, kv ...string) string {
+	return v.DataLink(p, append([]string{"from", from, "to", v.DateISO(), "step", string(figures.Month)}, kv...)...)
+}
+
+// threePlusChart is the share of members running three or more products
+// over time.
+func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
+	dates := make([]string, 0, len(s.Points))
+	data := make([]opts.LineData, 0, len(s.Points))
+	t := dataTable{
+		Caption: v.T("threeplus.heading"),
+		Head:    []string{v.T("th.date"), v.T("th.members"), v.T("th.threeplus"), v.T("th.threeplus.sh")},
+	}
+	for _, p := range s.Points {
+		dates = append(dates, p.Date)
+		data = append(data, opts.LineData{Value: p.ThreePlusShare})
+		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), intCell(v, p.Members), intCell(v, p.ThreePlus), pctCell(v, p.ThreePlusShare)})
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
+	)
+	line.SetXAxis(dates).AddSeries(v.T("series.threeplus"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	summary := v.T("series.empty")
+	if n := len(s.Points); n > 0 {
+		summary = v.Tf("threeplus.summary", v.Day(s.Points[0].Date), v.Day(s.Points[n-1].Date),
+			v.Pct(s.Points[0].ThreePlusShare), v.Pct(s.Points[n-1].ThreePlusShare))
+	}
+	return v.chart(chart{
+		ID: "threeplus", Title: v.T("threeplus.heading"), Definition: v.Def("three_plus")["Short"],
+		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatPercentage, Lang: v.Lang},
+		Table: t, CSV: seriesLink(v, "/api/v1/series/members.csv", from),
+	})
+}
+
+// byContributors orders products by active contributors, most first.
+func byContributors(ps []figures.ProductContributors) []figures.ProductContributors {
+	out := slices.Clone(ps)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ActiveContributors != out[j].ActiveContributors {
+			return out[i].ActiveContributors > out[j].ActiveContributors
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// contributorsChart is active contributors per product, stacked by
+// affiliation.
+func contributorsChart(v *view, c figures.Contributors) chart {
+	ps := byContributors(c.Products)
+	names := make([]string, 0, len(ps))
+	var member, supplier, unknown []opts.BarData
+	t := dataTable{
+		Caption: v.T("contributors.heading") + " – " + v.DateText(),
+		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
+			v.T("th.aff.unknown"), v.T("th.repos")},
+	}
+	for _, p := range ps {
+		names = append(names, p.Name)
+		member = append(member, opts.BarData{Value: p.ByAffiliation.Member})
+		supplier = append(supplier, opts.BarData{Value: p.ByAffiliation.Supplier})
+		unknown = append(unknown, opts.BarData{Value: p.ByAffiliation.Unknown})
+		t.Rows = append(t.Rows, []cell{
+			linkCell(p.Name, v.Link("/products/"+p.ID)), intCell(v, p.ActiveContributors),
+			intCell(v, p.ByAffiliation.Member), intCell(v, p.ByAffiliation.Supplier), intCell(v, p.ByAffiliation.Unknown),
+			intCell(v, p.Repositories),
+		})
+	}
+	t.Rows = append(t.Rows, []cell{
+		textCell(v.T("key.contributors")), intCell(v, c.PortfolioActiveContributors),
+		intCell(v, c.PortfolioByAffiliation.Member), intCell(v, c.PortfolioByAffiliation.Supplier),
+		intCell(v, c.PortfolioByAffiliation.Unknown), textCell(""),
+	})
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGrey}),
+		axisTooltip(), legend(true), gridWithLegend(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)
+	bar.SetXAxis(names).
+		AddSeries(v.T("aff.member"), member, stack).
+		AddSeries(v.T("aff.supplier"), supplier, stack).
+		AddSeries(v.T("aff.unknown"), unknown, stack).
+		XYReversal()
+	summary := v.T("adoption.summary.empty")
+	if len(ps) > 0 {
+		summary = v.Tf("contributors.summary", ps[0].Name, v.Int(ps[0].ActiveContributors))
+	}
+	return v.chart(chart{
+		ID: "contributors", Title: v.T("contributors.heading"),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
+		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(c.WindowDays)), Tall: len(ps) > 8,
+	})
+}
+
+// contributorSeriesChart is active contributors of the portfolio (or one
+// product) over time.
+func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
+	dates := make([]string, 0, len(s.Points))
+	data := make([]opts.LineData, 0, len(s.Points))
+	t := dataTable{
+		Caption: title,
+		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
+			v.T("th.aff.unknown")},
+	}
+	for _, p := range s.Points {
+		dates = append(dates, p.Date)
+		data = append(data, opts.LineData{Value: p.ActiveContributors})
+		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), intCell(v, p.ActiveContributors),
+			intCell(v, p.ByAffiliation.Member), intCell(v, p.ByAffiliation.Supplier), intCell(v, p.ByAffiliation.Unknown)})
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
+	)
+	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	summary := v.T("series.empty")
+	if n := len(s.Points); n > 0 {
+		summary = v.Tf("contributors.series.sum", v.Day(s.Points[0].Date), v.Day(s.Points[n-1].Date),
+			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[n-1].ActiveContributors))
+	}
+	kv := []string{"window_days", strconv.Itoa(s.WindowDays)}
+	id := "contributor-series"
+	if s.Product != "" {
+		kv = append(kv, "product", s.Product)
+		id = "product-contributor-series"
+	}
+	return v.chart(chart{
+		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
+		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...),
+	})
+}
+
+// municipalities is the built-in list of the 98 municipalities with their
+// regions, read once.
+var municipalities = sync.OnceValues(storage.Municipalities)
+
+// Sequential blues for 0, 1, 2, 3, 4 and 5+ products; 0 is a light grey so
+// "none" does not read as "a little".
+var countColors = []string{"#eeeeee", "#c6dbef", "#9ecae1", "#4f8fc9", "#2166ac", "#08306b"}
+
+// mapOption sets what go-echarts has no fields for: the map's features are
+// matched on their kommunekode, the map keeps Denmark's proportions (at 56°
+// N a degree of longitude is cos 56° ≈ 0.56 of a degree of latitude), and
+// hovering shows the tooltip rather than the raw code as a label.
+func mapOption(m *charts.Map, titles map[string]string, texts map[string]string, pieces []map[string]any) map[string]any {
+	opt := optionOf(m)
+	s := series(opt, 0)
+	s["nameProperty"] = "code"
+	s["aspectScale"] = 0.56
+	s["roam"] = false
+	s["emphasis"] = map[string]any{"label": map[string]any{"show": false}, "itemStyle": map[string]any{"areaColor": "#fdb863"}}
+	s["select"] = map[string]any{"disabled": true}
+	s["itemStyle"] = map[string]any{"borderColor": "#555555", "borderWidth": 0.5}
+	s["showLegendSymbol"] = false
+	for _, d := range s["data"].([]any) {
+		item := d.(map[string]any)
+		code, _ := item["name"].(string)
+		item["title"] = titles[code]
+		if t, ok := texts[code]; ok {
+			item["text"] = t
+		}
+	}
+	opt["visualMap"] = []any{map[string]any{
+		"type": "piecewise", "pieces": pieces, "left": 0, "bottom": 0, "orient": "vertical",
+		"itemGap": 6, "textStyle": map[string]any{"color": "#1a1a1a"},
+	}}
+	return opt
+}
+
+// countMapChart colours the 98 municipalities by how many products each
+// runs in production.
+func countMapChart(v *view, counts map[string]int) (chart, error) {
+	ms, err := municipalities()
+	if err != nil {
+		return chart{}, err
+	}
+	data := make([]opts.MapData, 0, len(ms))
+	titles := map[string]string{}
+	t := dataTable{
+		Caption: v.T("map.heading") + " – " + v.DateText(),
+		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.products")},
+	}
+	running := 0
+	for _, m := range ms {
+		n := counts[m.ID]
+		if n > 0 {
+			running++
+		}
+		data = append(data, opts.MapData{Name: m.ID, Value: n})
+		titles[m.ID] = m.Name
+		t.Rows = append(t.Rows, []cell{linkCell(m.Name, v.Link("/organizations/"+m.ID)), textCell(m.Region), intCell(v, n)})
+	}
+	mc := charts.NewMap()
+	mc.RegisterMapType("denmark")
+	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
+	mc.AddSeries(v.T("th.products"), data)
+	var pieces []map[string]any
+	for i, k := range figures.DistributionKeys {
+		p := map[string]any{"label": k, "color": countColors[i]}
+		if k == "5+" {
+			p["gte"] = 5
+		} else {
+			p["value"] = i
+		}
+		pieces = append(pieces, p)
+	}
+	return v.chart(chart{
+		ID: "map", Title: v.T("map.heading"), Definition: v.Def("product_counts")["Short"],
+		Summary: v.Tf("map.summary", v.Int(running)),
+		Spec:    chartSpec{Option: mapOption(mc, titles, nil, pieces), Format: formatInteger, Lang: v.Lang, Map: true},
+		Table:   t, CSV: v.DataLink("/data/municipalities.csv"), Attribution: mapAttributionText(v), Tall: true,
+	}), nil
+}
+
+// mapAttributionText is the boundary data's credit in the page language.
+func mapAttributionText(v *view) string {
+	if v.Lang == langEN {
+		return mapAttributionEN
+	}
+	return mapAttribution
+}
+
+// Status values on a product's map, and their colours: production is the
+// strongest.
+var statusRank = map[string]int{storage.StatusPlanned: 1, storage.StatusPilot: 2, storage.StatusProduction: 3}
+
+// productMapChart colours the municipalities by their status for one
+// product: in production, pilot, planned or not in use.
+func productMapChart(v *view, product, name string, adopters []figures.Adopter) (chart, error) {
+	ms, err := municipalities()
+	if err != nil {
+		return chart{}, err
+	}
+	// A municipality may have several records (a pilot that went into
+	// production); the map shows the strongest.
+	best := map[string]figures.Adopter{}
+	for _, a := range adopters {
+		if a.Kind != storage.KindMunicipality {
+			continue
+		}
+		if cur, ok := best[a.Organization]; !ok || statusRank[a.Status] > statusRank[cur.Status] {
+			best[a.Organization] = a
+		}
+	}
+	data := make([]opts.MapData, 0, len(ms))
+	titles, texts := map[string]string{}, map[string]string{}
+	t := dataTable{
+		Caption: v.Tf("product.map", name) + " – " + v.DateText(),
+		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.status"), v.T("th.since")},
+	}
+	counts := map[string]int{}
+	for _, m := range ms {
+		a, ok := best[m.ID]
+		status := "none"
+		if ok {
+			status = a.Status
+			counts[status]++
+			t.Rows = append(t.Rows, []cell{linkCell(m.Name, v.Link("/organizations/"+m.ID)), textCell(m.Region),
+				textCell(v.T("status." + status)), dayCell(v, a.Since)})
+		}
+		data = append(data, opts.MapData{Name: m.ID, Value: statusRank[status]})
+		titles[m.ID] = m.Name
+		texts[m.ID] = v.T("status." + status)
+	}
+	t.Note = v.Tf("product.map.summary", v.Int(counts[storage.StatusProduction]), name, v.Int(counts[storage.StatusPilot]), v.Int(counts[storage.StatusPlanned]))
+	mc := charts.NewMap()
+	mc.RegisterMapType("denmark")
+	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
+	mc.AddSeries(v.T("th.status"), data)
+	pieces := []map[string]any{
+		{"value": 3, "label": v.T("status.production"), "color": colorBlue},
+		{"value": 2, "label": v.T("status.pilot"), "color": "#6fa8dc"},
+		{"value": 1, "label": v.T("status.planned"), "color": "#f6b26b"},
+		{"value": 0, "label": v.T("status.none"), "color": countColors[0]},
+	}
+	return v.chart(chart{
+		ID: "product-map", Title: v.Tf("product.map", name), Definition: v.Def("adopter")["Short"],
+		Summary: t.Note, Spec: chartSpec{Option: mapOption(mc, titles, texts, pieces), Format: formatInteger, Lang: v.Lang, Map: true},
+		Table: t, CSV: v.DataLink("/data/municipalities.csv", "product", product), Attribution: mapAttributionText(v), Tall: true,
+	}), nil
+}
+
+// adoptionSeriesChart is a product's adopters over time by scope.
+func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
+	dates := make([]string, 0, len(s.Points))
+	var munis, members, all []opts.LineData
+	t := dataTable{
+		Caption: v.T("product.series") + ": " + s.Name,
+		Head: []string{v.T("th.date"), v.T("th.adopters.munis"), v.T("th.share.munis"), v.T("th.adopters.mem"),
+			v.T("th.share.members"), v.T("th.adopters.all"), v.T("th.pilots"), v.T("th.planned")},
+	}
+	for _, p := range s.Points {
+		dates = append(dates, p.Date)
+		munis = append(munis, opts.LineData{Value: p.Adopters.Municipalities})
+		members = append(members, opts.LineData{Value: p.Adopters.Members})
+		all = append(all, opts.LineData{Value: p.Adopters.All})
+		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), intCell(v, p.Adopters.Municipalities), pctCell(v, p.ShareOfMunicipalities),
+			intCell(v, p.Adopters.Members), pctCell(v, p.ShareOfMembers), intCell(v, p.Adopters.All),
+			intCell(v, p.Pilots), intCell(v, p.Planned)})
+	}
+	noSymbol := charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGreen}),
+		axisTooltip(), legend(true), gridWithLegend(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
+	)
+	line.SetXAxis(dates).
+		AddSeries(v.T("series.municipalities"), munis, noSymbol).
+		AddSeries(v.T("series.members"), members, noSymbol).
+		AddSeries(v.T("series.all"), all, noSymbol)
+	summary := v.T("series.empty")
+	if n := len(s.Points); n > 0 {
+		summary = v.Tf("product.series.summary", s.Name, v.Day(s.Points[0].Date), v.Day(s.Points[n-1].Date),
+			v.Int(s.Points[n-1].Adopters.Municipalities))
+	}
+	return v.chart(chart{
+		ID: "adoption-series", Title: v.T("product.series"), Definition: v.Def("adopter")["Short"],
+		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: seriesLink(v, "/api/v1/series/adoption.csv", from, "product", s.Product),
+	})
+}
+
+// affiliationChart is a product's active contributors by affiliation.
+func affiliationChart(v *view, pa figures.ProductActivity) chart {
+	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
+	values := []int{pa.ByAffiliation.Member, pa.ByAffiliation.Supplier, pa.ByAffiliation.Unknown}
+	data := make([]opts.BarData, 0, 3)
+	t := dataTable{
+		Caption: v.T("product.affiliation") + " – " + v.DateText(),
+		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
+	}
+	for i, l := range labels {
+		data = append(data, opts.BarData{Name: l, Value: values[i]})
+		t.Rows = append(t.Rows, []cell{textCell(l), intCell(v, values[i])})
+	}
+	t.Rows = append(t.Rows, []cell{textCell(v.T("th.active")), intCell(v, pa.ActiveContributors)})
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
+	)
+	bar.SetXAxis(labels).AddSeries(v.T("th.persons"), data)
+	return v.chart(chart{
+		ID: "affiliation", Title: v.T("product.affiliation"),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
+		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
+			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
+		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(pa.WindowDays)),
+	})
+}

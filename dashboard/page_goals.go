@@ -1,0 +1,135 @@
+package dashboard
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"os2pulse/figures"
+)
+
+// goalsData is the goals page's content.
+type goalsData struct {
+	Summary dataTable
+	Goals   []goalView
+}
+
+// goalView is one goal with its chart.
+type goalView struct {
+	ID     string
+	Title  string
+	Status string
+	Class  string // status for styling: met, on-track, behind, missed, upcoming
+	Keys   []keyFigure
+	Chart  chart
+}
+
+// goalsPage shows every board goal on the date: baseline, value, target,
+// deadline and status, and a chart of the value against the on-track line.
+func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx := r.Context()
+	var d goalsData
+	d.Summary = dataTable{
+		Caption: v.Tf("goals.table", v.DateText()),
+		Head:    []string{v.T("th.goal"), v.T("th.baseline"), v.T("th.value"), v.T("th.expected"), v.T("th.target"), v.T("th.deadline"), v.T("th.status")},
+	}
+	for i, g := range s.cfg.Goals {
+		st, err := s.figures.Goal(ctx, g, v.Date)
+		if err != nil {
+			return err
+		}
+		pts, err := s.figures.GoalSeries(ctx, g, v.Date, figures.Month)
+		if err != nil {
+			return err
+		}
+		val := func(f float64) string { return goalValueText(v, st, f) }
+		d.Summary.Rows = append(d.Summary.Rows, []cell{
+			linkCell(st.Title(v.Lang), "#goal-"+st.ID),
+			{Text: val(st.Baseline) + " (" + v.Day(st.BaselineDate) + ")", Num: true},
+			{Text: val(st.Value), Num: true},
+			{Text: val(st.Expected), Num: true},
+			{Text: val(st.Target), Num: true},
+			dayCell(v, st.Deadline),
+			textCell(goalStatusText(v, st.Status)),
+		})
+		d.Goals = append(d.Goals, goalView{
+			ID: st.ID, Title: st.Title(v.Lang), Status: goalStatusText(v, st.Status), Class: goalStatusClass(st.Status),
+			Keys: []keyFigure{
+				{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.of.target", val(st.Target))},
+				{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Day(st.BaselineDate)},
+				{Label: v.T("th.expected"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
+				{Label: v.T("th.deadline"), Value: v.Day(st.Deadline)},
+			},
+			Chart: goalChart(v, i, st, pts),
+		})
+	}
+	return s.render(w, r, "goals", d)
+}
+
+// goalValueText formats a goal's value: shares as percentages, counts as
+// whole numbers.
+func goalValueText(v *view, g figures.GoalStatus, f float64) string {
+	if g.Share {
+		return v.Pct(f)
+	}
+	return v.Dec(f, 0)
+}
+
+func goalStatusText(v *view, status string) string {
+	return v.T("goal.status." + goalStatusClass(status))
+}
+
+func goalStatusClass(status string) string {
+	switch status {
+	case figures.GoalMet:
+		return "met"
+	case figures.GoalOnTrack:
+		return "on-track"
+	case figures.GoalBehind:
+		return "behind"
+	case figures.GoalMissed:
+		return "missed"
+	}
+	return "upcoming"
+}
+
+// goalChart is a goal's value over time against the straight line from its
+// baseline to its target.
+func goalChart(v *view, i int, g figures.GoalStatus, pts []figures.GoalPoint) chart {
+	dates := make([]string, 0, len(pts))
+	values := make([]opts.LineData, 0, len(pts))
+	line := make([]opts.LineData, 0, len(pts))
+	t := dataTable{
+		Caption: g.Title(v.Lang),
+		Head:    []string{v.T("th.date"), v.T("th.value"), v.T("th.expected")},
+	}
+	for _, p := range pts {
+		dates = append(dates, p.Date)
+		values = append(values, opts.LineData{Value: p.Value})
+		line = append(line, opts.LineData{Value: p.Expected})
+		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), {Text: goalValueText(v, g, p.Value), Num: true}, {Text: goalValueText(v, g, p.Expected), Num: true}})
+	}
+	c := charts.NewLine()
+	c.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue, colorGrey}),
+		axisTooltip(), legend(true), gridWithLegend(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
+	)
+	c.SetXAxis(dates).
+		AddSeries(v.T("goals.series.value"), values, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})).
+		AddSeries(v.T("goals.series.line"), line, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+			charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed"}))
+	format := formatInteger
+	if g.Share {
+		format = formatPercentage
+	}
+	summary := v.Tf("goals.summary", goalValueText(v, g, g.Value), goalValueText(v, g, g.Target), v.Day(g.Deadline), goalStatusText(v, g.Status))
+	return v.chart(chart{
+		ID: "goal" + strconv.Itoa(i), Title: v.T("goals.chart"), Summary: summary,
+		Spec:  chartSpec{Option: optionOf(c), Format: format, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/goals.csv"),
+	})
+}

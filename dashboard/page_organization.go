@@ -1,0 +1,83 @@
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+
+	"os2pulse/figures"
+	"os2pulse/storage"
+)
+
+// organizationData is the organisation page's content.
+type organizationData struct {
+	Detail      figures.OrganizationDetail
+	Kind        string
+	Membership  string // member or not on the date, in words
+	Keys        []keyFigure
+	Memberships dataTable
+	Products    dataTable
+	Stopped     dataTable
+}
+
+// organizationPage shows a municipality (by kommunekode) or another
+// organisation: its membership periods and the products it runs, pilots
+// or plans on the date, and since when.
+func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id := r.PathValue("id")
+	d, err := s.figures.OrganizationDetail(r.Context(), id, v.Date)
+	if errors.Is(err, storage.ErrNotFound) {
+		return notFound(v.Tf("error.org", id))
+	}
+	if err != nil {
+		return err
+	}
+	out := organizationData{Detail: d, Kind: v.T("kind." + d.Kind)}
+	if d.Member {
+		out.Membership = v.Tf("org.member", v.DateText())
+	} else {
+		out.Membership = v.Tf("org.notmember", v.DateText())
+	}
+	out.Keys = []keyFigure{{
+		Label: v.T("org.products.key"), Value: v.Int(d.ProductCount),
+		Definition: v.Def("product_counts")["Short"],
+	}}
+
+	out.Memberships = dataTable{Caption: v.T("org.memberships"), Head: []string{v.T("th.since"), v.T("th.until")}}
+	for _, m := range d.Memberships {
+		until := v.Day(m.Until)
+		if until == "" {
+			until = v.T("open")
+		}
+		out.Memberships.Rows = append(out.Memberships.Rows, []cell{dayCell(v, m.Since), textCell(until)})
+	}
+	if len(out.Memberships.Rows) == 0 {
+		out.Memberships.Note = v.T("org.nomembership")
+	}
+	out.Products = productsTable(v, v.T("org.products.list"), d.Products)
+	if len(out.Products.Rows) == 0 {
+		out.Products.Note = v.T("org.noproducts")
+	}
+	out.Stopped = productsTable(v, v.T("org.stopped"), d.Stopped)
+	return s.render(w, r, "organization", out)
+}
+
+// productsTable lists an organisation's products with status and period.
+func productsTable(v *view, caption string, ps []figures.OrganizationProduct) dataTable {
+	t := dataTable{Caption: caption, Head: []string{v.T("th.product"), v.T("th.status"), v.T("th.since"), v.T("th.until")}}
+	for _, p := range ps {
+		name := p.Name
+		if name == "" {
+			name = p.Product
+		}
+		product := textCell(name)
+		if _, ok := v.cfg.Product(p.Product); ok {
+			product = linkCell(name, v.Link("/products/"+p.Product))
+		}
+		until := v.Day(p.Until)
+		if until == "" {
+			until = v.T("open")
+		}
+		t.Rows = append(t.Rows, []cell{product, textCell(v.T("status." + p.Status)), dayCell(v, p.Since), textCell(until)})
+	}
+	return t
+}

@@ -1,0 +1,175 @@
+package dashboard
+
+import (
+	"net/http"
+
+	"os2pulse/figures"
+	"os2pulse/storage"
+)
+
+// productData is the product page's content.
+type productData struct {
+	ID, Name   string
+	Governance string
+	Focus      bool
+	Keys       []keyFigure
+
+	Series, Map                    chart
+	Adopters                       []dataTable // in production, pilot, planned
+	Affiliation, ContributorSeries chart
+	Repositories                   dataTable
+	ActivityNote                   string
+}
+
+// governanceText names a governance level: "Sandbox" or "Governance level 2".
+func governanceText(v *view, level string) string {
+	if level == "sandbox" {
+		return v.T("governance.sandbox")
+	}
+	return v.Tf("governance.level", level)
+}
+
+// productPage shows one product: who runs it (list and map), its adopters
+// over time, pilots and planned uses, its repositories and who works on
+// them.
+func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id := r.PathValue("id")
+	p, ok := s.cfg.Product(id)
+	if !ok {
+		return notFound(v.Tf("error.product", id))
+	}
+	ctx := r.Context()
+	win := s.cfg.Contributors.WindowDays
+	from := seriesStart(v.Date)
+	fromDay := storage.Day(from)
+
+	a, err := s.figures.Adoption(ctx, v.Date)
+	if err != nil {
+		return err
+	}
+	var pa figures.ProductAdoption
+	for _, q := range a.Products {
+		if q.ID == id {
+			pa = q
+		}
+	}
+	series, err := s.figures.AdoptionSeries(ctx, id, from, v.Date, figures.Month)
+	if err != nil {
+		return err
+	}
+	adopters, err := s.figures.ProductAdopters(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	act, err := s.figures.ProductActivity(ctx, id, v.Date, win)
+	if err != nil {
+		return err
+	}
+	cs, err := s.figures.ContributorSeries(ctx, id, from, v.Date, figures.Month, win)
+	if err != nil {
+		return err
+	}
+	mapChart, err := productMapChart(v, p.ID, p.Name, adopters)
+	if err != nil {
+		return err
+	}
+
+	d := productData{
+		ID: p.ID, Name: p.Name, Governance: governanceText(v, p.GovernanceLevel), Focus: p.Focus,
+		Keys: []keyFigure{
+			{
+				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
+				Detail:     v.Tf("product.adopters.detail", v.Int(pa.Adopters.Municipalities), v.Int(pa.Adopters.Members), v.Int(pa.Adopters.All)),
+				Definition: v.Def("adopter")["Short"],
+			},
+			{
+				Label: v.T("product.share"), Value: v.Pct(pa.ShareOfMunicipalities),
+				Detail:     v.Tf("key.top.of", p.Name, v.Int(pa.Adopters.Municipalities)),
+				Definition: v.Def("adoption_share_municipalities")["Short"],
+			},
+			{
+				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
+				Detail: v.Tf("product.pilots.detail", v.Int(pa.Pilots), v.Int(pa.Planned)),
+			},
+			{
+				Label: v.T("product.active"), Value: v.Int(act.ActiveContributors),
+				Detail:     v.Tf("key.contributors.window", v.Int(act.WindowDays)),
+				Definition: v.Def("active_contributors")["Short"],
+			},
+			concentrationKey(v, act),
+		},
+		Series:            adoptionSeriesChart(v, series, fromDay),
+		Map:               mapChart,
+		Adopters:          adopterTables(v, p.Name, adopters),
+		Affiliation:       affiliationChart(v, act),
+		ContributorSeries: contributorSeriesChart(v, cs, fromDay, v.T("contributors.series.prod")),
+		Repositories:      repositoryTable(v, act),
+		ActivityNote:      v.Tf("product.repos.window", v.Int(act.WindowDays), v.DateText()),
+	}
+	return s.render(w, r, "product", d)
+}
+
+// concentrationKey says how many persons make half of the contributions;
+// with no contributions in the window there is nothing to say.
+func concentrationKey(v *view, act figures.ProductActivity) keyFigure {
+	k := keyFigure{Label: v.T("product.concentration"), Definition: v.Def("concentration")["Short"]}
+	if act.Contributions == 0 {
+		k.Value, k.Detail = "–", v.T("product.concentration.none")
+		return k
+	}
+	k.Value, k.Detail = v.Int(act.Concentration), v.Tf("product.concentration.of", v.Int(act.Contributions))
+	return k
+}
+
+// adopterTables lists the organisations running, piloting and planning the
+// product, one table each.
+func adopterTables(v *view, name string, adopters []figures.Adopter) []dataTable {
+	var out []dataTable
+	for _, status := range []string{storage.StatusProduction, storage.StatusPilot, storage.StatusPlanned} {
+		t := dataTable{
+			Caption: v.T("product.who."+status) + ": " + name,
+			Head:    []string{v.T("th.organization"), v.T("th.kind"), v.T("th.member"), v.T("th.since")},
+		}
+		for _, a := range adopters {
+			if a.Status != status {
+				continue
+			}
+			member := v.T("no")
+			if a.Member {
+				member = v.T("yes")
+			}
+			t.Rows = append(t.Rows, []cell{linkCell(a.Name, v.Link("/organizations/"+a.Organization)),
+				textCell(v.T("kind." + a.Kind)), textCell(member), dayCell(v, a.Since)})
+		}
+		if len(t.Rows) == 0 {
+			t.Note = v.T("product.none")
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// repositoryTable lists the product's repositories with their activity in
+// the window. Descriptions come from GitHub and are shown as text.
+func repositoryTable(v *view, act figures.ProductActivity) dataTable {
+	t := dataTable{
+		Caption: v.T("product.repos"),
+		Head: []string{v.T("th.repo"), v.T("th.description"), v.T("th.status"), v.T("th.commits"), v.T("th.prs"),
+			v.T("th.issues"), v.T("th.reviews"), v.T("th.contributors"), v.T("th.last"), v.T("th.stars"), v.T("th.release")},
+	}
+	for _, r := range act.Repositories {
+		status := v.T("repo." + r.Status)
+		if r.Archived {
+			status += ", " + v.T("repo.archived")
+		}
+		t.Rows = append(t.Rows, []cell{
+			linkCell(r.FullName, r.URL), textCell(r.Description), textCell(status),
+			intCell(v, r.Commits), intCell(v, r.PullRequests), intCell(v, r.Issues), intCell(v, r.Reviews),
+			intCell(v, r.Contributors), dayCell(v, r.LastActivity), intCell(v, r.Stars), textCell(r.LatestTag),
+		})
+	}
+	if len(t.Rows) == 0 {
+		t.Note = v.T("product.repos.none")
+	}
+	return t
+}

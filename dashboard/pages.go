@@ -1,0 +1,167 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// pageRoutes registers the public pages. A page is a pageFunc registered
+// with s.page, which answers 304 from the ETag before the handler runs,
+// and renders 400/404/500 pages from the errors it returns.
+func (s *Server) pageRoutes() {
+	s.page("GET /{$}", s.overviewPage)
+	s.page("GET /products/{id}", s.productPage)
+	s.page("GET /organizations/{id}", s.organizationPage)
+	s.page("GET /data", s.dataPage)
+	s.page("GET /goals", s.goalsPage)
+	s.page("GET /report/{year}", s.reportPage)
+	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true})
+	s.handle("GET /data/municipalities.csv", s.municipalitiesCSV)
+	s.handle("GET /", s.notFoundPage)
+}
+
+// pageFunc computes a page's figures for v.Date and ends with s.render.
+// Returning notFound(…) or badRequest(…) shows that error page; any other
+// error is logged and shown as a 500 page.
+type pageFunc func(w http.ResponseWriter, r *http.Request, v *view) error
+
+// pageOptions vary how a page is served.
+type pageOptions struct {
+	// embed serves the page without the site's chrome and lets any site
+	// frame it.
+	embed bool
+}
+
+// page registers a page handler with the layout.
+func (s *Server) page(pattern string, fn pageFunc) { s.pageWith(pattern, fn, pageOptions{}) }
+
+// pageWith registers a page handler with options.
+func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
+	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+		v := s.newView(r)
+		v.Embed = o.embed
+		ctx := context.WithValue(r.Context(), viewKey{}, v)
+		r = r.WithContext(ctx)
+
+		date, err := dateParam(r, "date", v.Today)
+		if err != nil {
+			s.errorPage(w, r, v, badRequest(v.Tf("error.date", r.URL.Query().Get("date"))))
+			return
+		}
+		v.Date, v.DateSet = date, r.URL.Query().Get("date") != ""
+
+		// The ETag needs one small query; a client that has the page gets
+		// 304 without any figure being looked at or any template run.
+		etag, err := s.pageETag(ctx, r, v)
+		if err != nil {
+			s.errorPage(w, r, v, err)
+			return
+		}
+		// etagMatch compares opaque tags, weak or not (RFC 9110 §13.1.2).
+		if etagMatch(r.Header.Get("If-None-Match"), strings.TrimPrefix(etag, "W/")) {
+			setPageHeaders(w, v)
+			w.Header().Set("ETag", etag)
+			w.Header().Set("Cache-Control", "public, max-age=60")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		if err := fn(w, r, v); err != nil {
+			s.errorPage(w, r, v, err)
+		}
+	})
+}
+
+// newView resolves the language and today's date of a request.
+func (s *Server) newView(r *http.Request) *view {
+	lang, explicit := chooseLang(r)
+	today := s.today()
+	return &view{
+		Lang:         lang,
+		LangExplicit: explicit,
+		Date:         today,
+		Today:        today,
+		Path:         r.URL.Path,
+		Nonce:        newNonce(),
+		Illustrative: s.cfg.Portfolio.Illustrative,
+		Portfolio:    s.cfg.Portfolio.Name,
+		AssetVersion: assetVersion(),
+		cfg:          s.cfg,
+	}
+}
+
+// pageError is an error shown to the visitor with its status.
+type pageError struct {
+	Status int
+	Msg    string
+}
+
+func (e *pageError) Error() string { return http.StatusText(e.Status) + ": " + e.Msg }
+
+// notFound is the error of an unknown product, organisation, chart or path.
+func notFound(msg string) error { return &pageError{http.StatusNotFound, msg} }
+
+// badRequest is the error of a parameter that cannot be used.
+func badRequest(msg string) error { return &pageError{http.StatusBadRequest, msg} }
+
+// errorData is the error page's content.
+type errorData struct {
+	Title, Text, Detail string
+}
+
+// errorPage renders the error page for err: its own status for a
+// pageError, 500 (with the details only in the log) for anything else.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	w.Header().Del("ETag")
+	d := errorData{}
+	var pe *pageError
+	switch {
+	case errors.As(err, &pe):
+		v.Status = pe.Status
+		d.Detail = pe.Msg
+	case errors.Is(err, context.Canceled):
+		// The visitor left; nobody is there to read a page.
+		return
+	default:
+		v.Status = http.StatusInternalServerError
+		s.log.Error("page failed", "path", r.URL.Path, "error", err)
+	}
+	switch v.Status {
+	case http.StatusNotFound:
+		d.Title, d.Text = v.T("error.404.title"), v.T("error.404.text")
+	case http.StatusBadRequest:
+		d.Title, d.Text = v.T("error.400.title"), v.T("error.400.text")
+	default:
+		d.Title, d.Text = v.T("error.500.title"), v.T("error.500.text")
+	}
+	v.Data = d
+	v.HasCharts, v.HasMap = false, false
+	if werr := s.write(w, r, v, "error"); werr != nil {
+		// Even the error page failed (e.g. the database is gone): a plain
+		// answer is better than none.
+		s.log.Error("error page failed", "path", r.URL.Path, "error", werr)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(v.Status)
+		w.Write([]byte(http.StatusText(v.Status) + "\n"))
+	}
+}
+
+// notFoundPage answers every path nothing else serves: a 404 page in the
+// site's style, or a JSON error under /api/ where clients expect JSON.
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		apiError(w, http.StatusNotFound, "", "no such endpoint: "+r.URL.Path)
+		return
+	}
+	v := s.newView(r)
+	r = r.WithContext(context.WithValue(r.Context(), viewKey{}, v))
+	s.errorPage(w, r, v, notFound(v.Tf("error.path", r.URL.Path)))
+}
+
+// seriesStart is where the time series on the pages begin: three years
+// before the page's date, in monthly steps.
+func seriesStart(date time.Time) time.Time { return date.AddDate(-3, 0, 0) }

@@ -1,0 +1,557 @@
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"os2pulse/config"
+	"os2pulse/figures"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+// Payloads that must only ever show as text: in an organisation name, a
+// repository description and a product name (which reaches chart JSON).
+const (
+	xssName   = `<img src=x onerror=alert(1)>`
+	xssScript = `</script><script>alert(1)</script>`
+	xssFunc   = `__f__alert(1)__f__`
+)
+
+// fixtureNow is "today" in the page tests.
+var fixtureNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// pageFixture is a server over the example portfolio with a small
+// register written so that every figure on 2026-11-23 is known by hand:
+//
+//	members today (8): 101, 751, 461, 147, 860, xss, region-h, f-org
+//	members a year earlier (7): 101, 751, 461, 540, xss, region-h, f-org
+//	products in production per member today: 101:4, 751:3, xss:3,
+//	461:1, region-h:1, 147:0, 860:0, f-org:0 → three or more 3/8 = 37,5 %
+//	(a year earlier 3/7 = 42,9 %)
+//	os2forms in production in 4 municipalities today (101, 751, 461, 540)
+//	and 5 a year earlier (147 stopped 2026-06-01)
+//	active contributors (90 days) today: alice (Aarhus), bob (Magenta),
+//	carol; a year earlier: dave
+type pageFixture struct {
+	store   *storage.Store
+	cfg     *config.Config
+	calc    *figures.Calculator
+	srv     *Server
+	handler http.Handler
+}
+
+func newPageFixture(t testing.TB, store *storage.Store) *pageFixture {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A product name reaches the charts' JSON, so one carries the script
+	// payloads.
+	for i := range cfg.Products {
+		if cfg.Products[i].ID == "os2skadesokonomi" {
+			cfg.Products[i].Name = "Skade" + xssScript + xssFunc
+		}
+	}
+	var products []storage.Product
+	for _, p := range cfg.Products {
+		products = append(products, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
+	}
+	// "os2gone" exists while the register is imported, then leaves the
+	// configuration: its register row references nothing.
+	must(t, store.SyncProducts(ctx, append(products, storage.Product{ID: "os2gone", Name: "OS2gone", GovernanceLevel: "1"})))
+	reg := storage.Register{
+		Source: "fixture", SHA256: "fixture",
+		Organizations: []storage.Organization{
+			{ID: "xss", Name: xssName, Kind: storage.KindOther},
+			{ID: "f-org", Name: xssFunc, Kind: storage.KindState},
+			{ID: "region-h", Name: "Region Hovedstaden", Kind: storage.KindRegion},
+		},
+		Members: []storage.Membership{
+			{OrganizationID: "101", Since: "2018-01-01"},
+			{OrganizationID: "751", Since: "2018-01-01"},
+			{OrganizationID: "461", Since: "2020-01-01"},
+			{OrganizationID: "540", Since: "2019-01-01", Until: "2026-01-01"},
+			{OrganizationID: "147", Since: "2026-03-01"},
+			{OrganizationID: "860", Since: "2026-06-01"},
+			{OrganizationID: "xss", Since: "2024-01-01"},
+			{OrganizationID: "region-h", Since: "2021-01-01"},
+			{OrganizationID: "f-org", Since: "2022-01-01"},
+		},
+		Adoptions: []storage.AdoptionRecord{
+			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2019-01-01"},
+			{OrganizationID: "101", ProductID: "os2display", Status: storage.StatusProduction, Since: "2020-01-01"},
+			{OrganizationID: "101", ProductID: "os2borgerpc", Status: storage.StatusProduction, Since: "2021-01-01"},
+			{OrganizationID: "101", ProductID: "os2mo", Status: storage.StatusProduction, Since: "2022-05-01"},
+			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2018-06-01"},
+			{OrganizationID: "751", ProductID: "os2display", Status: storage.StatusProduction, Since: "2019-01-01"},
+			{OrganizationID: "751", ProductID: "os2iot", Status: storage.StatusProduction, Since: "2023-01-01"},
+			{OrganizationID: "461", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2021-01-01"},
+			{OrganizationID: "461", ProductID: "os2borgerpc", Status: storage.StatusPilot, Since: "2026-01-01"},
+			{OrganizationID: "540", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2019-06-01"},
+			{OrganizationID: "540", ProductID: "os2display", Status: storage.StatusProduction, Since: "2020-01-01"},
+			{OrganizationID: "147", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2025-06-01", Until: "2026-06-01"},
+			{OrganizationID: "147", ProductID: "os2display", Status: storage.StatusPlanned, Since: "2026-09-01"},
+			{OrganizationID: "xss", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2024-02-01"},
+			{OrganizationID: "xss", ProductID: "os2kitos", Status: storage.StatusProduction, Since: "2024-02-01"},
+			{OrganizationID: "xss", ProductID: "os2faktor", Status: storage.StatusProduction, Since: "2024-02-01"},
+			{OrganizationID: "region-h", ProductID: "os2mo", Status: storage.StatusProduction, Since: "2021-06-01"},
+			{OrganizationID: "250", ProductID: "os2borgerpc", Status: storage.StatusProduction, Since: "2023-01-01"},
+			{OrganizationID: "751", ProductID: "os2gone", Status: storage.StatusProduction, Since: "2020-01-01"},
+		},
+	}
+	if _, err := store.ImportRegister(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	must(t, store.SyncProducts(ctx, products))
+
+	forms := storage.RepoKey("github.com", "OS2Forms", "os2forms")
+	must(t, store.UpsertRepository(ctx, storage.Repository{
+		Forge: "github.com", Owner: "OS2Forms", Name: "os2forms", Description: xssScript + " " + xssFunc + " " + xssName,
+		DefaultBranch: "main", CheckedAt: "2026-11-23T06:00:00Z",
+	}, []string{"os2forms"}))
+	must(t, store.UpsertRepository(ctx, storage.Repository{
+		Forge: "github.com", Owner: "OS2Forms", Name: "gone", Status: storage.RepoNotFound,
+		LastError: "GET /repos/OS2Forms/gone: 404 Not Found", CheckedAt: "2026-11-23T06:00:00Z",
+	}, []string{"os2forms"}))
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	_, err = store.AddContributions(ctx, []storage.Contribution{
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "a1", At: at("2026-11-01T10:00:00Z"), Login: "alice", Email: "alice@aarhus.dk"},
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "a2", At: at("2026-11-02T10:00:00Z"), Login: "alice", Email: "alice@aarhus.dk"},
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "a3", At: at("2026-11-03T10:00:00Z"), Login: "alice", Email: "alice@aarhus.dk"},
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "b1", At: at("2026-10-01T10:00:00Z"), Login: "bob", Email: "bob@magenta.dk"},
+		{RepositoryKey: forms, Kind: storage.KindPullRequest, ExtID: "7", At: at("2026-09-15T10:00:00Z"), Login: "carol"},
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "bot1", At: at("2026-11-04T10:00:00Z"), Login: "dependabot[bot]"},
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "bot2", At: at("2026-11-05T10:00:00Z"), Login: "dependabot[bot]"},
+		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "d1", At: at("2025-10-01T10:00:00Z"), Login: "dave"},
+	})
+	must(t, err)
+
+	store.SetClock(func() time.Time { return fixtureNow })
+	run, err := store.StartRun(ctx, "github")
+	must(t, err)
+	run.Result = storage.RunPartial
+	run.Errors = []storage.RunError{{Item: "OS2Forms/gone", Error: "404 Not Found"}}
+	must(t, store.FinishRun(ctx, run))
+	run, err = store.StartRun(ctx, "register")
+	must(t, err)
+	run.Result = storage.RunSuccess
+	must(t, store.FinishRun(ctx, run))
+
+	calc := figures.New(store, cfg)
+	srv := New(Options{Config: cfg, Store: store, Figures: calc, Now: func() time.Time { return fixtureNow }})
+	return &pageFixture{store: store, cfg: cfg, calc: calc, srv: srv, handler: srv.Handler()}
+}
+
+func must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// get requests path with optional header pairs and returns the response
+// and its body.
+func (f *pageFixture) get(t testing.TB, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	f.handler.ServeHTTP(rec, req)
+	res := rec.Result()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// The escaped forms html/template writes for the payloads.
+const (
+	xssNameEscaped   = `&lt;img src=x onerror=alert(1)&gt;`
+	xssScriptEscaped = `&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;`
+)
+
+func TestPages(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		f := newPageFixture(t, store)
+		tests := []struct {
+			name   string
+			path   string
+			header []string
+			status int
+			lang   string
+			want   []string
+		}{
+			{"overview da", "/", nil, 200, "da", []string{
+				`<html lang="da">`, "<h1>Overblik over OS2-porteføljen</h1>",
+				`<span class="key-label">Medlemmer</span>`, `<span class="key-value">8</span>`, "&#43;1 siden 23. november 2025",
+				`<span class="key-label">Produkter i drift</span>`, `<span class="key-value">7</span>`, "af 13 produkter i porteføljen", "±0 siden 23. november 2025",
+				`<span class="key-value">37,5 %</span>`, "3 af 8 medlemmer", "−5,4 procentpoint siden 23. november 2025",
+				`<span class="key-value">4,1 %</span>`, "OS2forms: 4 af 98 kommuner", "−1,0 procentpoint siden 23. november 2025",
+				`<span class="key-value">3</span>`, "personer med bidrag de seneste 90 dage", "&#43;2 siden 23. november 2025",
+				`id="adoption-spec"`, `id="map-spec"`, `id="distribution-spec"`, `id="threeplus-spec"`, `id="contributors-spec"`, `id="contributor-series-spec"`,
+				`href="/api/v1/adoption.csv?date=2026-11-23"`, `href="/api/v1/members.csv?date=2026-11-23"`,
+				`href="/api/v1/series/members.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23"`,
+				`href="/data/municipalities.csv?date=2026-11-23"`,
+				html.EscapeString(mapAttribution), "Illustrative data",
+				`<script src="/static/echarts.min.js?v=` + assetVersion() + `" defer></script>`,
+				`<script src="/static/map-register.js?v=`, `<script src="/static/charts.js?v=`,
+				`<a href="/report/2025">Årsrapport</a>`, `<a href="/goals">Mål</a>`,
+				`<th scope="row"><a href="/organizations/101">København</a></th><td>Region Hovedstaden</td><td class="num">4</td>`,
+			}},
+			{"overview en by header", "/", []string{"Accept-Language", "en-GB,en;q=0.9,da;q=0.5"}, 200, "en", []string{
+				`<html lang="en">`, "<h1>Overview of the OS2 portfolio</h1>", "&#43;1 since 23 November 2025",
+				`<span class="key-value">37.5%</span>`, "−5.4 percentage points since 23 November 2025",
+				"OS2forms: 4 of the 98 municipalities", html.EscapeString(mapAttributionEN),
+			}},
+			{"overview en with date", "/?lang=en&date=2025-11-23", nil, 200, "en", []string{
+				`<span class="key-value">7</span>`, `<span class="key-value">42.9%</span>`, "3 of 7 members",
+				`<input type="date" id="date" name="date" value="2025-11-23"`, `<input type="hidden" name="lang" value="en">`,
+				`href="/data?date=2025-11-23&amp;lang=en"`, `<a href="/products/os2forms?date=2025-11-23&amp;lang=en">OS2forms</a>`,
+				`href="/?date=2025-11-23&amp;lang=da"`, `<a href="/?lang=en">Today</a>`,
+			}},
+			{"product", "/products/os2forms", nil, 200, "da", []string{
+				"<h1>OS2forms</h1>", "Governance-niveau 3", "Fokusprodukt",
+				`<span class="key-value">5</span>`, "4 kommuner, 4 medlemmer, 5 i alt",
+				`<span class="key-value">4,1 %</span>`,
+				`<span class="key-label">Koncentration</span>`, `<span class="key-value">1</span>`, "personer står for halvdelen af 5 bidrag",
+				`<th scope="row"><a href="/organizations/xss">` + xssNameEscaped + `</a></th>`,
+				xssScriptEscaped + " __f__alert(1)__f__ " + xssNameEscaped,
+				`<a href="https://github.com/OS2Forms/os2forms">OS2Forms/os2forms</a>`,
+				`<td class="num">6</td><td class="num">1</td>`, // commits (bots included), pull requests
+				`id="adoption-series-spec"`, `id="product-map-spec"`, `id="affiliation-spec"`, `id="product-contributor-series-spec"`,
+				`href="/api/v1/series/adoption.csv?from=2023-11-23&amp;product=os2forms&amp;step=month&amp;to=2026-11-23"`,
+				`<td>findes ikke</td>`,
+			}},
+			{"product pilots", "/products/os2borgerpc?lang=en", nil, 200, "en", []string{
+				"<h1>OS2borgerPC</h1>", "1 pilots, 0 planned (not counted)",
+				`<caption>Pilot: OS2borgerPC</caption>`, `<a href="/organizations/461?lang=en">Odense</a>`,
+				`<a href="/organizations/250?lang=en">Frederikssund</a>`,
+			}},
+			{"organization municipality", "/organizations/101", nil, 200, "da", []string{
+				"<h1>København</h1>", "<dd>101</dd>", "<dd>Region Hovedstaden</dd>", "Medlem af OS2 pr. 23. november 2026",
+				`<span class="key-value">4</span>`, `<a href="/products/os2mo">OS2mo</a>`, "1. maj 2022",
+			}},
+			{"organization xss", "/organizations/xss?lang=en", nil, 200, "en", []string{
+				"<h1>" + xssNameEscaped + "</h1>", "<title>" + xssNameEscaped + " – os2pulse</title>", "OS2 member as of 23 November 2026",
+				`<span class="key-value">3</span>`,
+			}},
+			{"organization former member", "/organizations/540?lang=en", nil, 200, "en", []string{
+				"Not an OS2 member as of 23 November 2026", "<td>1 January 2026</td>",
+			}},
+			{"data", "/data", nil, 200, "da", []string{
+				"<h1>Data, definitioner og kvalitet</h1>", figures.ActiveContributorsDefinitionDA[:60],
+				`<a href="/api/v1/adoption?date=2026-11-23">/api/v1/adoption</a>`,
+				`<a href="/api/v1/series/contributors.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23&amp;window_days=90">`,
+				`<a href="/api/v1/collector">/api/v1/collector</a>`,
+				`<a href="https://github.com/OS2Forms/gone">OS2Forms/gone</a>`, "GET /repos/OS2Forms/gone: 404 Not Found",
+				"<td>OS2Forms/gone</td><td>404 Not Found</td>",
+				`produktet &#34;os2gone&#34; findes ikke i konfigurationen`,
+				`<a href="/organizations/f-org">__f__alert(1)__f__</a>`, `<a href="/organizations/860">Hjørring</a>`,
+				"<td>delvist</td>",
+			}},
+			{"embed adoption", "/embed/adoption?lang=en", nil, 200, "en", []string{
+				`<body class="embed">`, `id="adoption-spec"`, "Illustrative data", "See the full overview on os2pulse",
+			}},
+			{"embed map", "/embed/map", nil, 200, "da", []string{`id="map-spec"`, html.EscapeString(mapAttribution), "map-register.js"}},
+			{"embed members", "/embed/members", nil, 200, "da", []string{`id="distribution-spec"`}},
+			{"unknown product", "/products/nope", nil, 404, "da", []string{"<h1>Siden findes ikke</h1>", "Produktet &#34;nope&#34; findes ikke i porteføljen."}},
+			{"unknown product xss", "/products/%3Cimg%20src=x%20onerror=alert(1)%3E?lang=en", nil, 404, "en", []string{"There is no product &#34;" + xssNameEscaped + "&#34; in the portfolio."}},
+			{"unknown organization", "/organizations/999?lang=en", nil, 404, "en", []string{"<h1>Page not found</h1>", "The organisation &#34;999&#34; is not known."}},
+			{"unknown chart", "/embed/pie", nil, 404, "da", []string{"Diagrammet &#34;pie&#34; findes ikke. Kendte diagrammer: adoption, members, map, threeplus, contributors."}},
+			{"unknown path", "/nothing/here", nil, 404, "da", []string{"Adressen /nothing/here findes ikke."}},
+			{"bad date", "/?date=2026-13-01", nil, 400, "da", []string{"<h1>Forkert forespørgsel</h1>", "Datoen &#34;2026-13-01&#34; kan ikke bruges"}},
+			{"bad date product", "/products/os2forms?date=1900-01-01&lang=en", nil, 400, "en", []string{"<h1>Bad request</h1>"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res, body := f.get(t, tt.path, tt.header...)
+				if res.StatusCode != tt.status {
+					t.Fatalf("status %d, want %d\n%s", res.StatusCode, tt.status, body)
+				}
+				if got := res.Header.Get("Content-Language"); got != tt.lang {
+					t.Errorf("Content-Language %q, want %q", got, tt.lang)
+				}
+				if got := res.Header.Get("Content-Type"); got != "text/html; charset=utf-8" {
+					t.Errorf("Content-Type %q", got)
+				}
+				if got := res.Header.Get("Vary"); got != "Accept-Language" {
+					t.Errorf("Vary %q", got)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(body, w) {
+						t.Errorf("body lacks %q", w)
+					}
+				}
+				checkEscaped(t, body)
+				checkChartBlocks(t, body)
+				if tt.status == 200 {
+					if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=60" {
+						t.Errorf("Cache-Control %q", cc)
+					}
+					if res.Header.Get("ETag") == "" {
+						t.Error("no ETag")
+					}
+				} else if cc := res.Header.Get("Cache-Control"); cc != "no-store" || res.Header.Get("ETag") != "" {
+					t.Errorf("error page: Cache-Control %q, ETag %q", cc, res.Header.Get("ETag"))
+				}
+				if !strings.Contains(body, `<main id="main"`) || !strings.HasSuffix(strings.TrimSpace(body), "</html>") {
+					t.Error("page is not a whole page")
+				}
+			})
+		}
+	})
+}
+
+// checkEscaped fails if a payload appears unescaped, i.e. as markup.
+func checkEscaped(t *testing.T, body string) {
+	t.Helper()
+	for _, p := range []string{xssName, xssScript, "<script>alert"} {
+		if strings.Contains(body, p) {
+			t.Errorf("payload %q appears unescaped", p)
+		}
+	}
+}
+
+var specBlock = regexp.MustCompile(`(?s)<script type="application/json" id="([^"]+)">(.*?)</script>`)
+
+// checkChartBlocks parses every chart's JSON the way charts.js does and
+// checks that each has a container pointing at it.
+func checkChartBlocks(t *testing.T, body string) {
+	t.Helper()
+	for _, m := range specBlock.FindAllStringSubmatch(body, -1) {
+		var spec struct {
+			Option map[string]any `json:"option"`
+			Format string         `json:"format"`
+			Lang   string         `json:"lang"`
+		}
+		if err := json.Unmarshal([]byte(m[2]), &spec); err != nil {
+			t.Errorf("chart %s: JSON: %v", m[1], err)
+			continue
+		}
+		if len(spec.Option) == 0 || spec.Format == "" || spec.Lang == "" {
+			t.Errorf("chart %s: incomplete spec %s", m[1], m[2][:min(len(m[2]), 200)])
+		}
+		if !strings.Contains(body, `data-chart="`+m[1]+`"`) {
+			t.Errorf("chart %s has no container", m[1])
+		}
+		if strings.Contains(m[2], "formatter") {
+			t.Errorf("chart %s: option carries a formatter; charts.js adds them", m[1])
+		}
+	}
+}
+
+// TestChartJSONKeepsPayloadsAsData checks the adoption chart's category
+// holding the product name with the payloads: escaped in the page, and
+// exactly the name again once parsed.
+func TestChartJSONKeepsPayloadsAsData(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	_, body := f.get(t, "/")
+	var raw string
+	for _, m := range specBlock.FindAllStringSubmatch(body, -1) {
+		if m[1] == "adoption-spec" {
+			raw = m[2]
+		}
+	}
+	if !strings.Contains(raw, `Skade\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e__f__alert(1)__f__`) {
+		t.Fatalf("adoption spec does not hold the escaped name: %s", raw)
+	}
+	var spec struct {
+		Option struct {
+			YAxis []struct {
+				Data []string `json:"data"`
+			} `json:"yAxis"`
+		} `json:"option"`
+	}
+	must(t, json.Unmarshal([]byte(raw), &spec))
+	if got := spec.Option.YAxis[0].Data; !slices.Contains(got, "Skade"+xssScript+xssFunc) {
+		t.Errorf("categories %q lack the product name", got)
+	}
+}
+
+func TestPageHeaders(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	res, _ := f.get(t, "/")
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self' 'nonce-", "style-src 'self' 'nonce-", "frame-ancestors 'none'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	for _, bad := range []string{"unsafe-inline", "unsafe-eval", "http:", "https:"} {
+		if strings.Contains(csp, bad) {
+			t.Errorf("CSP %q allows %q", csp, bad)
+		}
+	}
+	if res.Header.Get("Set-Cookie") != "" {
+		t.Error("a page sets a cookie")
+	}
+	res2, _ := f.get(t, "/")
+	if csp == res2.Header.Get("Content-Security-Policy") {
+		t.Error("the CSP nonce is the same for two responses")
+	}
+
+	res, _ = f.get(t, "/embed/adoption")
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors *") {
+		t.Errorf("embed CSP %q does not allow framing", csp)
+	}
+	if xfo := res.Header.Get("X-Frame-Options"); xfo != "" {
+		t.Errorf("embed sends X-Frame-Options %q", xfo)
+	}
+}
+
+// TestPageETag checks that a client holding the page gets 304 without the
+// page being computed, and that new data or another language, date or
+// path changes the tag.
+func TestPageETag(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		f := newPageFixture(t, store)
+		res, _ := f.get(t, "/products/os2forms")
+		etag := res.Header.Get("ETag")
+		if !strings.HasPrefix(etag, `W/"`) {
+			t.Fatalf("ETag %q is not weak", etag)
+		}
+		res, body := f.get(t, "/products/os2forms", "If-None-Match", etag)
+		if res.StatusCode != http.StatusNotModified || body != "" {
+			t.Fatalf("revalidation: %d %q", res.StatusCode, body)
+		}
+		if res.Header.Get("ETag") != etag || res.Header.Get("Cache-Control") != "public, max-age=60" ||
+			!strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("304 headers: %v", res.Header)
+		}
+
+		for _, other := range []string{"/products/os2forms?lang=en", "/products/os2forms?date=2026-01-01", "/products/os2display"} {
+			res, _ := f.get(t, other, "If-None-Match", etag)
+			if res.StatusCode != http.StatusOK || res.Header.Get("ETag") == etag {
+				t.Errorf("%s: status %d, ETag %s", other, res.StatusCode, res.Header.Get("ETag"))
+			}
+		}
+		res, _ = f.get(t, "/products/os2forms", "If-None-Match", etag, "Accept-Language", "en")
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("English by header answered %d to the Danish ETag", res.StatusCode)
+		}
+
+		// New data gives a new tag, and the page shows it.
+		_, err := store.AddContributions(context.Background(), []storage.Contribution{{
+			RepositoryKey: storage.RepoKey("github.com", "OS2Forms", "os2forms"), Kind: storage.KindIssue, ExtID: "99",
+			At: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Login: "erin",
+		}})
+		must(t, err)
+		res, body = f.get(t, "/products/os2forms", "If-None-Match", etag)
+		if res.StatusCode != http.StatusOK || res.Header.Get("ETag") == etag {
+			t.Fatalf("after new data: %d, ETag %s", res.StatusCode, res.Header.Get("ETag"))
+		}
+		if !strings.Contains(body, `<span class="key-value">4</span>`) {
+			t.Error("the new contributor is not shown")
+		}
+	})
+}
+
+// TestNotModifiedComputesNothing serves the same store and configuration
+// through a calculator that cannot compute the contributor figures: a
+// matching If-None-Match is still answered 304, because nothing is
+// computed before the ETag is compared.
+func TestNotModifiedComputesNothing(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	f := newPageFixture(t, store)
+	res, _ := f.get(t, "/")
+	etag := res.Header.Get("ETag")
+	// The ETag hashes the server's configuration, which stays the same;
+	// only the calculator's copy has a bot pattern that does not compile.
+	broken := *f.cfg
+	broken.Contributors.Bots = []string{"("}
+	srv := New(Options{Config: f.cfg, Store: store, Figures: figures.New(store, &broken), Now: func() time.Time { return fixtureNow }})
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("If-None-Match", etag)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Fatalf("status %d, want 304", rec.Code)
+	}
+	rec = httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(rec.Body.String(), "Noget gik galt") {
+		t.Fatalf("without If-None-Match: %d (the figures should have failed)", rec.Code)
+	}
+}
+
+func TestMunicipalitiesCSV(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		f := newPageFixture(t, store)
+		res, body := f.get(t, "/data/municipalities.csv?date=2026-11-23")
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		lines := strings.Split(strings.TrimSpace(body), "\n")
+		if len(lines) != 99 {
+			t.Fatalf("%d lines, want header + 98", len(lines))
+		}
+		for _, want := range []string{
+			"date,municipality,name,region,products_in_production",
+			"2026-11-23,101,København,Region Hovedstaden,4",
+			"2026-11-23,147,Frederiksberg,Region Hovedstaden,0",
+			"2026-11-23,540,Sønderborg,Region Syddanmark,2",
+		} {
+			if !slices.Contains(lines, want) {
+				t.Errorf("no line %q", want)
+			}
+		}
+		_, body = f.get(t, "/data/municipalities.csv?date=2026-11-23&product=os2borgerpc")
+		lines = strings.Split(strings.TrimSpace(body), "\n")
+		for _, want := range []string{
+			"date,municipality,name,region,products_in_production,product,status,since",
+			"2026-11-23,101,København,Region Hovedstaden,4,os2borgerpc,production,2021-01-01",
+			"2026-11-23,250,Frederikssund,Region Hovedstaden,1,os2borgerpc,production,2023-01-01",
+			"2026-11-23,461,Odense,Region Syddanmark,1,os2borgerpc,pilot,2026-01-01",
+			"2026-11-23,751,Aarhus,Region Midtjylland,3,os2borgerpc,,",
+		} {
+			if !slices.Contains(lines, want) {
+				t.Errorf("no line %q", want)
+			}
+		}
+		for _, bad := range []string{"date=nope", "product=nope"} {
+			if res, _ := f.get(t, "/data/municipalities.csv?"+bad); res.StatusCode != 400 {
+				t.Errorf("%s: %d", bad, res.StatusCode)
+			}
+		}
+	})
+}
+
+func TestUnknownAPIPathIsJSON(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	res, body := f.get(t, "/api/v1/nothing")
+	if res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+		!strings.Contains(body, `"error"`) {
+		t.Errorf("%d %s %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+}
+
+func TestNotIllustrative(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	f := newPageFixture(t, store)
+	cfg := *f.cfg
+	cfg.Portfolio.Illustrative = false
+	srv := New(Options{Config: &cfg, Store: store, Figures: figures.New(store, &cfg), Now: func() time.Time { return fixtureNow }})
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Illustrative data") {
+		t.Errorf("%d; banner shown without illustrative data", rec.Code)
+	}
+}

@@ -1,0 +1,486 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"os2pulse/storage"
+)
+
+// The definition of active contributors, for pages, the API
+// documentation and reports. Contributors and everything built on it
+// compute exactly this.
+const (
+	ActiveContributorsDefinitionEN = "A contribution is a commit on the default branch (dated by its author date), " +
+		"a pull request opened, an issue opened or a pull-request review submitted. A person is a GitHub login when " +
+		"GitHub links one, otherwise the lower-cased author e-mail address; configured aliases merge identities, and " +
+		"bots (logins ending in [bot], and configured patterns) are left out. The active contributors of a product on " +
+		"a date are the distinct persons with at least one contribution in the window of UTC calendar days ending on " +
+		"that date; the portfolio counts each person once across products. Each person counts under the affiliation " +
+		"of their latest contribution in the window: a member organisation (a member on the date), a supplier, or " +
+		"other/unknown."
+	ActiveContributorsDefinitionDA = "Et bidrag er et commit på standardgrenen (dateret efter forfatterdatoen), en " +
+		"pull request oprettet, et issue oprettet eller et review af en pull request. En person er et GitHub-login, når " +
+		"GitHub knytter et til bidraget, ellers forfatterens e-mailadresse med små bogstaver; konfigurerede aliasser " +
+		"samler identiteter, og bots (logins der ender på [bot] og konfigurerede mønstre) tælles ikke med. Et produkts " +
+		"aktive bidragydere på en dato er de forskellige personer med mindst ét bidrag i vinduet af UTC-kalenderdage, " +
+		"der slutter på datoen; porteføljen tæller hver person én gang på tværs af produkter. Hver person tælles under " +
+		"tilknytningen for sit seneste bidrag i vinduet: en medlemsorganisation (medlem på datoen), en leverandør eller " +
+		"anden/ukendt."
+)
+
+// Affiliation kinds of a person in a contributor figure.
+const (
+	AffiliationMember   = "member"
+	AffiliationSupplier = "supplier"
+	AffiliationUnknown  = "unknown"
+)
+
+// Contributors computes the active contributors of every configured
+// product and of the portfolio on date, over the windowDays UTC calendar
+// days ending on date (see ActiveContributorsDefinitionEN).
+func (c *Calculator) Contributors(ctx context.Context, date time.Time, windowDays int) (Contributors, error) {
+	if windowDays < 1 {
+		return Contributors{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
+	}
+	key := fmt.Sprintf("contributors|%s|%d", storage.Day(date), windowDays)
+	return cached(ctx, c, key, func() (Contributors, error) {
+		data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
+		if err != nil {
+			return Contributors{}, err
+		}
+		return data.contributors(date, windowDays), nil
+	})
+}
+
+// ContributorSeries computes the active contributors of one product
+// (productID "" for the portfolio) at each point from..to by step.
+func (c *Calculator) ContributorSeries(ctx context.Context, productID string, from, to time.Time, step Step, windowDays int) (ContributorSeries, error) {
+	if windowDays < 1 {
+		return ContributorSeries{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
+	}
+	if productID != "" {
+		if _, ok := c.cfg.Product(productID); !ok {
+			return ContributorSeries{}, fmt.Errorf("figures: unknown product %q", productID)
+		}
+	}
+	pts, err := Points(from, to, step)
+	if err != nil {
+		return ContributorSeries{}, err
+	}
+	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, storage.Day(from), storage.Day(to), step, windowDays)
+	return cached(ctx, c, key, func() (ContributorSeries, error) {
+		out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
+		if len(pts) == 0 {
+			return out, nil
+		}
+		// One read of the rollup serves every point.
+		data, err := c.loadContributorData(ctx, windowStart(pts[0], windowDays), pts[len(pts)-1])
+		if err != nil {
+			return out, err
+		}
+		for _, p := range pts {
+			fig := data.contributors(p, windowDays)
+			pt := ContributorPoint{Date: storage.Day(p), ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation}
+			if productID != "" {
+				for _, pc := range fig.Products {
+					if pc.ID == productID {
+						pt.ActiveContributors, pt.ByAffiliation = pc.ActiveContributors, pc.ByAffiliation
+					}
+				}
+			}
+			out.Points = append(out.Points, pt)
+		}
+		return out, nil
+	})
+}
+
+// ProductActivity is the contributor detail of one product on date: its
+// repositories with their contributions in the window (every kind, bots
+// included), contributors, stars and latest release, and how concentrated
+// the work is.
+func (c *Calculator) ProductActivity(ctx context.Context, productID string, date time.Time, windowDays int) (ProductActivity, error) {
+	if windowDays < 1 {
+		return ProductActivity{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
+	}
+	if _, ok := c.cfg.Product(productID); !ok {
+		return ProductActivity{}, fmt.Errorf("figures: unknown product %q", productID)
+	}
+	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, storage.Day(date), windowDays)
+	return cached(ctx, c, key, func() (ProductActivity, error) {
+		from := windowStart(date, windowDays)
+		fromDay, toDay := storage.Day(from), storage.Day(date)
+		data, err := c.loadContributorData(ctx, from, date)
+		if err != nil {
+			return ProductActivity{}, err
+		}
+		repos, err := c.store.Repositories(ctx, productID)
+		if err != nil {
+			return ProductActivity{}, err
+		}
+		inWindow, err := c.store.ActivityCounts(ctx, fromDay, toDay)
+		if err != nil {
+			return ProductActivity{}, err
+		}
+		ever, err := c.store.ActivityCounts(ctx, "0000-01-01", toDay)
+		if err != nil {
+			return ProductActivity{}, err
+		}
+		snaps, err := c.store.LatestSnapshots(ctx, toDay)
+		if err != nil {
+			return ProductActivity{}, err
+		}
+		rels, err := c.store.LatestReleases(ctx, toDay)
+		if err != nil {
+			return ProductActivity{}, err
+		}
+
+		t := data.tally(data.productRepos[productID], date, windowDays)
+		out := ProductActivity{
+			Date: toDay, Product: productID, WindowDays: windowDays,
+			ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
+			Contributions: t.total, Concentration: t.concentration(),
+			Repositories: []RepositoryActivity{},
+		}
+		persons := map[string]map[string]bool{}
+		for _, r := range data.inWindow(fromDay, toDay) {
+			if persons[r.repo] == nil {
+				persons[r.repo] = map[string]bool{}
+			}
+			persons[r.repo][r.person] = true
+		}
+		for _, r := range repos {
+			ra := RepositoryActivity{
+				Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
+				Description: r.Description, Status: r.Status, Archived: r.Archived,
+				Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			}
+			for _, a := range inWindow {
+				if a.RepositoryKey != r.Key {
+					continue
+				}
+				switch a.Kind {
+				case storage.KindCommit:
+					ra.Commits = a.Count
+				case storage.KindPullRequest:
+					ra.PullRequests = a.Count
+				case storage.KindIssue:
+					ra.Issues = a.Count
+				case storage.KindReview:
+					ra.Reviews = a.Count
+				}
+			}
+			for _, a := range ever {
+				if a.RepositoryKey == r.Key && len(a.Last) >= 10 && a.Last[:10] > ra.LastActivity {
+					ra.LastActivity = a.Last[:10]
+				}
+			}
+			out.Repositories = append(out.Repositories, ra)
+		}
+		sort.SliceStable(out.Repositories, func(i, j int) bool {
+			a, b := out.Repositories[i], out.Repositories[j]
+			na, nb := a.Commits+a.PullRequests+a.Issues+a.Reviews, b.Commits+b.PullRequests+b.Issues+b.Reviews
+			if na != nb {
+				return na > nb
+			}
+			return a.Key < b.Key
+		})
+		return out, nil
+	})
+}
+
+// windowStart is the first day of the window of windowDays ending on date.
+func windowStart(date time.Time, windowDays int) time.Time {
+	return date.AddDate(0, 0, -(windowDays - 1))
+}
+
+// dayRow is a rollup row resolved to a person.
+type dayRow struct {
+	repo, day, person string
+	// aff is "supplier", "unknown", or "org:ID" for an organisation rule,
+	// which counts as a member only if ID is a member on the figure's date.
+	aff string
+	n   int
+}
+
+// contributorData is what the contributor figures are computed from.
+type contributorData struct {
+	products     []productRef
+	productRepos map[string]map[string]bool
+	allRepos     map[string]bool // repositories of any product
+	memberships  []storage.Membership
+	rows         []dayRow // ordered by day
+}
+
+type productRef struct {
+	id, name string
+	repos    int
+}
+
+func (c *Calculator) loadContributorData(ctx context.Context, from, to time.Time) (*contributorData, error) {
+	ppl, err := c.people()
+	if err != nil {
+		return nil, err
+	}
+	days, err := c.store.ContributorDays(ctx, storage.Day(from), storage.Day(to))
+	if err != nil {
+		return nil, err
+	}
+	links, err := c.store.ProductRepositories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	repos, err := c.store.Repositories(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	members, err := c.store.Memberships(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	moved := map[string]bool{}
+	for _, r := range repos {
+		moved[r.Key] = r.Status == storage.RepoMoved
+	}
+	d := &contributorData{productRepos: map[string]map[string]bool{}, allRepos: map[string]bool{}, memberships: members}
+	for _, p := range c.cfg.Products {
+		set := map[string]bool{}
+		n := 0
+		for _, k := range links[p.ID] {
+			set[k] = true
+			d.allRepos[k] = true
+			// A moved repository's history stays, but it is one
+			// repository with its new key.
+			if !moved[k] {
+				n++
+			}
+		}
+		d.productRepos[p.ID] = set
+		d.products = append(d.products, productRef{id: p.ID, name: p.Name, repos: n})
+	}
+	for _, cd := range days {
+		person, bot := ppl.person(cd)
+		if bot {
+			continue
+		}
+		d.rows = append(d.rows, dayRow{repo: cd.RepositoryKey, day: cd.Day, person: person, aff: ppl.affiliation(cd), n: cd.Contributions})
+	}
+	return d, nil
+}
+
+// inWindow returns the rows with from <= day <= to.
+func (d *contributorData) inWindow(from, to string) []dayRow {
+	lo := sort.Search(len(d.rows), func(i int) bool { return d.rows[i].day >= from })
+	hi := sort.Search(len(d.rows), func(i int) bool { return d.rows[i].day > to })
+	return d.rows[lo:hi]
+}
+
+func (d *contributorData) contributors(date time.Time, windowDays int) Contributors {
+	out := Contributors{Date: storage.Day(date), WindowDays: windowDays, Products: []ProductContributors{}}
+	for _, p := range d.products {
+		t := d.tally(d.productRepos[p.id], date, windowDays)
+		out.Products = append(out.Products, ProductContributors{
+			ID: p.id, Name: p.name, ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(), Repositories: p.repos,
+		})
+	}
+	t := d.tally(d.allRepos, date, windowDays)
+	out.PortfolioActiveContributors = len(t.latest)
+	out.PortfolioByAffiliation = t.affiliations()
+	return out
+}
+
+// tally is the persons of a set of repositories in one window.
+type tally struct {
+	latest  map[string]latestAff // person → affiliation of the latest contribution
+	perPers map[string]int       // person → contributions
+	total   int
+}
+
+type latestAff struct {
+	day, aff string
+}
+
+// affRank breaks ties between affiliations on a person's latest day: the
+// more specific wins.
+var affRank = map[string]int{AffiliationMember: 3, AffiliationSupplier: 2, AffiliationUnknown: 1}
+
+func (d *contributorData) tally(repos map[string]bool, date time.Time, windowDays int) tally {
+	t := tally{latest: map[string]latestAff{}, perPers: map[string]int{}}
+	day := storage.Day(date)
+	members := memberSet(d.memberships, day)
+	for _, r := range d.inWindow(storage.Day(windowStart(date, windowDays)), day) {
+		if !repos[r.repo] {
+			continue
+		}
+		aff := r.aff
+		if org, ok := strings.CutPrefix(aff, "org:"); ok {
+			aff = AffiliationUnknown
+			if members[org] {
+				aff = AffiliationMember
+			}
+		}
+		t.perPers[r.person] += r.n
+		t.total += r.n
+		cur, seen := t.latest[r.person]
+		if !seen || r.day > cur.day || (r.day == cur.day && affRank[aff] > affRank[cur.aff]) {
+			t.latest[r.person] = latestAff{r.day, aff}
+		}
+	}
+	return t
+}
+
+func (t tally) affiliations() Affiliations {
+	var a Affiliations
+	for _, l := range t.latest {
+		switch l.aff {
+		case AffiliationMember:
+			a.Member++
+		case AffiliationSupplier:
+			a.Supplier++
+		default:
+			a.Unknown++
+		}
+	}
+	return a
+}
+
+// concentration is the smallest number of persons whose contributions
+// make at least half of all.
+func (t tally) concentration() int {
+	if t.total == 0 {
+		return 0
+	}
+	ns := make([]int, 0, len(t.perPers))
+	for _, n := range t.perPers {
+		ns = append(ns, n)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(ns)))
+	sum := 0
+	for i, n := range ns {
+		sum += n
+		if 2*sum >= t.total {
+			return i + 1
+		}
+	}
+	return len(ns)
+}
+
+// memberSet is the organisations that are members on day: since <= day
+// and (no until, or until after day).
+func memberSet(ms []storage.Membership, day string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range ms {
+		if currentOn(m.Since, m.Until, day) {
+			out[m.OrganizationID] = true
+		}
+	}
+	return out
+}
+
+// people resolves identities to persons and affiliations by the
+// configuration.
+type people struct {
+	aliases map[string]string // lower-case identity → person
+	bots    []*regexp.Regexp
+	logins  map[string][]affRule
+	domains []affRule
+}
+
+type affRule struct {
+	match, org, supplier, from, until string
+}
+
+func (r affRule) validOn(day string) bool {
+	return (r.from == "" || r.from <= day) && (r.until == "" || day < r.until)
+}
+
+func (r affRule) kind() string {
+	if r.supplier != "" {
+		return AffiliationSupplier
+	}
+	return "org:" + r.org
+}
+
+func (c *Calculator) people() (*people, error) {
+	p := &people{aliases: map[string]string{}, logins: map[string][]affRule{}}
+	for _, a := range c.cfg.Contributors.Aliases {
+		for _, id := range a.Identities {
+			p.aliases[strings.ToLower(strings.TrimSpace(id))] = a.Person
+		}
+	}
+	for _, b := range c.cfg.Contributors.Bots {
+		re, err := regexp.Compile(b)
+		if err != nil {
+			return nil, fmt.Errorf("figures: contributors.bots: %q: %w", b, err)
+		}
+		p.bots = append(p.bots, re)
+	}
+	for _, a := range c.cfg.Affiliations {
+		r := affRule{org: a.Organization, supplier: a.Supplier, from: a.From, until: a.Until}
+		switch {
+		case a.Login != "":
+			r.match = strings.ToLower(a.Login)
+			p.logins[r.match] = append(p.logins[r.match], r)
+		case a.Domain != "":
+			r.match = strings.ToLower(strings.TrimPrefix(a.Domain, "@"))
+			p.domains = append(p.domains, r)
+		}
+	}
+	return p, nil
+}
+
+// person returns the person behind a rollup row, and whether it is a bot.
+func (p *people) person(d storage.ContributorDay) (string, bool) {
+	login, email := strings.ToLower(d.Login), strings.ToLower(d.Email)
+	if strings.HasSuffix(login, "[bot]") || strings.HasSuffix(strings.ToLower(d.Name), "[bot]") {
+		return "", true
+	}
+	for _, re := range p.bots {
+		for _, v := range []string{login, email, d.Name} {
+			if v != "" && re.MatchString(v) {
+				return "", true
+			}
+		}
+	}
+	for _, id := range []string{strings.ToLower(d.Identity), login, email} {
+		if id == "" {
+			continue
+		}
+		if person, ok := p.aliases[id]; ok {
+			return "alias:" + strings.ToLower(person), false
+		}
+	}
+	return d.Identity, false
+}
+
+// affiliation applies the rules valid on the row's day: a login rule
+// first, then the most specific matching e-mail domain (exact, or a
+// subdomain of the rule's).
+func (p *people) affiliation(d storage.ContributorDay) string {
+	if login := strings.ToLower(d.Login); login != "" {
+		for _, r := range p.logins[login] {
+			if r.validOn(d.Day) {
+				return r.kind()
+			}
+		}
+	}
+	_, domain, ok := strings.Cut(strings.ToLower(d.Email), "@")
+	if !ok {
+		return AffiliationUnknown
+	}
+	best := -1
+	for i, r := range p.domains {
+		if (domain == r.match || strings.HasSuffix(domain, "."+r.match)) && r.validOn(d.Day) &&
+			(best < 0 || len(r.match) > len(p.domains[best].match)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return AffiliationUnknown
+	}
+	return p.domains[best].kind()
+}

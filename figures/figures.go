@@ -1,0 +1,107 @@
+// Package figures computes every figure os2pulse reports, each from one
+// function with one definition, from what storage holds. The API, the
+// pages, /metrics, goals and the annual report all ask this package, so a
+// figure means the same everywhere.
+//
+// Results are cached per storage data version: asking again for a figure
+// that no collection has changed since costs one small query.
+package figures
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"os2pulse/config"
+	"os2pulse/storage"
+)
+
+// Calculator computes figures for one portfolio.
+type Calculator struct {
+	store *storage.Store
+	cfg   *config.Config
+
+	mu      sync.Mutex
+	version int64
+	cache   map[string]any
+}
+
+// New returns a calculator over store for the portfolio in cfg.
+func New(store *storage.Store, cfg *config.Config) *Calculator {
+	return &Calculator{store: store, cfg: cfg, cache: map[string]any{}}
+}
+
+// Store returns the storage the calculator reads.
+func (c *Calculator) Store() *storage.Store { return c.store }
+
+// Config returns the portfolio configuration.
+func (c *Calculator) Config() *config.Config { return c.cfg }
+
+// maxCached bounds the cache; it is dropped whole when full, which is fine
+// for figures that take milliseconds to recompute.
+const maxCached = 2000
+
+// cached returns the value stored under key for the current data version,
+// computing it with fn when absent.
+func cached[T any](ctx context.Context, c *Calculator, key string, fn func() (T, error)) (T, error) {
+	var zero T
+	v, err := c.store.DataVersion(ctx)
+	if err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	if v != c.version || len(c.cache) >= maxCached {
+		c.cache = map[string]any{}
+		c.version = v
+	}
+	if hit, ok := c.cache[key]; ok {
+		c.mu.Unlock()
+		return hit.(T), nil
+	}
+	c.mu.Unlock()
+	res, err := fn()
+	if err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	if c.version == v {
+		c.cache[key] = res
+	}
+	c.mu.Unlock()
+	return res, nil
+}
+
+// Date is a calendar day, the unit every figure is computed for.
+type Date = time.Time
+
+// ParseDate parses YYYY-MM-DD into a UTC date.
+func ParseDate(s string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return d, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	return d, nil
+}
+
+// Today returns the current UTC date.
+func Today(now time.Time) time.Time {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Ratio divides safely: 0 when the denominator is 0.
+func Ratio(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return float64(n) / float64(d)
+}
+
+// LastSuccess returns when each source last finished a successful or
+// partial run.
+func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
+	return cached(ctx, c, "last-success", func() (map[string]time.Time, error) {
+		return c.store.LastSuccess(ctx)
+	})
+}

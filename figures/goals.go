@@ -1,0 +1,235 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"os2pulse/config"
+)
+
+// Goal statuses.
+const (
+	GoalMet      = "met"
+	GoalOnTrack  = "on track"
+	GoalBehind   = "behind"
+	GoalMissed   = "missed"
+	GoalUpcoming = "not started" // the date is before the baseline date
+)
+
+// GoalStatus is a board goal evaluated on a date.
+//
+// A goal is met when its value reaches the target. Before the deadline an
+// unmet goal is on track when the value is at or above the straight line
+// from the baseline value (at the baseline date) to the target (at the
+// deadline), else behind. After the deadline it is judged by its value on
+// the deadline: met, or missed. Goals are "higher is better".
+type GoalStatus struct {
+	ID           string  `json:"id"`
+	TitleDA      string  `json:"title_da"`
+	TitleEN      string  `json:"title_en"`
+	Metric       string  `json:"metric"`
+	Product      string  `json:"product,omitempty"`
+	Scope        string  `json:"scope,omitempty"`
+	Share        bool    `json:"share"` // value and target are shares (0–1)
+	Date         string  `json:"date"`
+	BaselineDate string  `json:"baseline_date"`
+	Deadline     string  `json:"deadline"`
+	Baseline     float64 `json:"baseline"`
+	Value        float64 `json:"value"`
+	Expected     float64 `json:"expected"` // the on-track line's value on the date
+	Target       float64 `json:"target"`
+	Status       string  `json:"status"`
+}
+
+// Title returns the goal's title in lang.
+func (g GoalStatus) Title(lang string) string {
+	return config.Text{DA: g.TitleDA, EN: g.TitleEN}.In(lang)
+}
+
+// Progress is the value as a fraction of the target (1 = met).
+func (g GoalStatus) Progress() float64 {
+	if g.Target == 0 {
+		return 0
+	}
+	return g.Value / g.Target
+}
+
+// ExpectedProgress is the on-track line as a fraction of the target.
+func (g GoalStatus) ExpectedProgress() float64 {
+	if g.Target == 0 {
+		return 0
+	}
+	return g.Expected / g.Target
+}
+
+// EvaluateGoal applies the status rule to values already computed: the
+// baseline value, the value on date (or, after the deadline, on the
+// deadline). It is separate from the figures so the rule can be tested on
+// hand-built numbers.
+func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date time.Time) (status string, expected float64) {
+	switch {
+	case date.Before(baselineDate):
+		return GoalUpcoming, baseline
+	case date.After(deadline):
+		if value >= target {
+			return GoalMet, target
+		}
+		return GoalMissed, target
+	}
+	span := deadline.Sub(baselineDate).Hours()
+	done := date.Sub(baselineDate).Hours()
+	expected = baseline + (target-baseline)*done/span
+	switch {
+	case value >= target:
+		return GoalMet, expected
+	case value >= expected:
+		return GoalOnTrack, expected
+	default:
+		return GoalBehind, expected
+	}
+}
+
+// Goals evaluates every configured goal on date.
+func (c *Calculator) Goals(ctx context.Context, date time.Time) ([]GoalStatus, error) {
+	var out []GoalStatus
+	for _, g := range c.cfg.Goals {
+		st, err := c.Goal(ctx, g, date)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// Goal evaluates one goal on date.
+func (c *Calculator) Goal(ctx context.Context, g config.Goal, date time.Time) (GoalStatus, error) {
+	base, err := ParseDate(g.BaselineDate)
+	if err != nil {
+		return GoalStatus{}, fmt.Errorf("goal %s: baseline_date: %w", g.ID, err)
+	}
+	dl, err := ParseDate(g.Deadline)
+	if err != nil {
+		return GoalStatus{}, fmt.Errorf("goal %s: deadline: %w", g.ID, err)
+	}
+	baseline, err := c.GoalValue(ctx, g, base)
+	if err != nil {
+		return GoalStatus{}, err
+	}
+	at := date
+	if date.After(dl) {
+		at = dl
+	}
+	value, err := c.GoalValue(ctx, g, at)
+	if err != nil {
+		return GoalStatus{}, err
+	}
+	status, expected := EvaluateGoal(g.Target, baseline, value, base, dl, date)
+	return GoalStatus{
+		ID: g.ID, TitleDA: g.Title.DA, TitleEN: g.Title.EN,
+		Metric: g.Metric, Product: g.Product, Scope: g.Scope, Share: config.GoalMetrics[g.Metric],
+		Date: date.Format(time.DateOnly), BaselineDate: g.BaselineDate, Deadline: g.Deadline,
+		Baseline: baseline, Value: value, Expected: expected, Target: g.Target, Status: status,
+	}, nil
+}
+
+// GoalValue is the value of a goal's metric on date.
+func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date time.Time) (float64, error) {
+	switch g.Metric {
+	case "members", "members_three_plus_share":
+		m, err := c.Members(ctx, date)
+		if err != nil {
+			return 0, err
+		}
+		if g.Metric == "members" {
+			return float64(m.Members), nil
+		}
+		return m.ThreePlusShare, nil
+	case "product_adoption_share", "product_adopters":
+		a, err := c.Adoption(ctx, date)
+		if err != nil {
+			return 0, err
+		}
+		for _, p := range a.Products {
+			if p.ID != g.Product {
+				continue
+			}
+			if g.Metric == "product_adoption_share" {
+				return p.ShareOfMunicipalities, nil
+			}
+			switch g.Scope {
+			case "municipalities":
+				return float64(p.Adopters.Municipalities), nil
+			case "members":
+				return float64(p.Adopters.Members), nil
+			default:
+				return float64(p.Adopters.All), nil
+			}
+		}
+		return 0, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
+	case "active_contributors", "portfolio_active_contributors":
+		ac, err := c.Contributors(ctx, date, c.cfg.Contributors.WindowDays)
+		if err != nil {
+			return 0, err
+		}
+		if g.Product == "" {
+			return float64(ac.PortfolioActiveContributors), nil
+		}
+		for _, p := range ac.Products {
+			if p.ID == g.Product {
+				return float64(p.ActiveContributors), nil
+			}
+		}
+		return 0, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
+	}
+	return 0, fmt.Errorf("goal %s: unknown metric %q", g.ID, g.Metric)
+}
+
+// GoalPoint is a goal's actual value and on-track line at one date.
+type GoalPoint struct {
+	Date     string  `json:"date"`
+	Value    float64 `json:"value"`
+	Expected float64 `json:"expected"`
+}
+
+// GoalSeries is a goal's values from its baseline date to date (or the
+// deadline, when earlier), by step, with the line from baseline to target.
+func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date time.Time, step Step) ([]GoalPoint, error) {
+	base, err := ParseDate(g.BaselineDate)
+	if err != nil {
+		return nil, err
+	}
+	dl, err := ParseDate(g.Deadline)
+	if err != nil {
+		return nil, err
+	}
+	end := date
+	if end.After(dl) {
+		end = dl
+	}
+	if end.Before(base) {
+		return nil, nil
+	}
+	baseline, err := c.GoalValue(ctx, g, base)
+	if err != nil {
+		return nil, err
+	}
+	pts, err := Points(base, end, step)
+	if err != nil {
+		return nil, err
+	}
+	if len(pts) == 0 || !pts[0].Equal(base) {
+		pts = append([]time.Time{base}, pts...)
+	}
+	var out []GoalPoint
+	for _, p := range pts {
+		v, err := c.GoalValue(ctx, g, p)
+		if err != nil {
+			return nil, err
+		}
+		_, exp := EvaluateGoal(g.Target, baseline, v, base, dl, p)
+		out = append(out, GoalPoint{Date: p.Format(time.DateOnly), Value: v, Expected: exp})
+	}
+	return out, nil
+}

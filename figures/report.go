@@ -1,0 +1,435 @@
+package figures
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"os2pulse/config"
+	"os2pulse/storage"
+)
+
+// Report is the annual report of one year: the figures as of 31 December
+// next to the previous year's. Every number comes from the same functions
+// as the dashboard's, on dated records, so data collected later about later
+// dates cannot change it.
+type Report struct {
+	Year         int    `json:"year"`
+	Date         string `json:"date"`
+	PreviousDate string `json:"previous_date"`
+	Portfolio    string `json:"portfolio"`
+	Illustrative bool   `json:"illustrative"`
+	// Preliminary is set for a year that has not ended yet: its figures
+	// can still change and no copy is kept.
+	Preliminary bool   `json:"preliminary"`
+	ProducedAt  string `json:"produced_at"`
+	WindowDays  int    `json:"window_days"`
+
+	Members               ReportMembers         `json:"members"`
+	Governance            []GovernanceCount     `json:"governance_levels"`
+	Adoption              []ReportAdoption      `json:"adoption"`
+	Distribution          ReportDistribution    `json:"distribution"`
+	NonMemberAdopters     []NonMemberAdopter    `json:"non_member_adopters"`
+	Contributors          []ReportContributors  `json:"contributors"`
+	PortfolioContributors ReportPortfolioActive `json:"portfolio_contributors"`
+	Goals                 []GoalStatus          `json:"goals"`
+	Sources               []ReportSource        `json:"sources"`
+
+	// FirstProducedAt is when this year's report was first produced, if it
+	// was before; Corrections and RegisterChanges say what has changed
+	// since.
+	FirstProducedAt string           `json:"first_produced_at,omitempty"`
+	Corrections     []Correction     `json:"corrections"`
+	RegisterChanges []RegisterChange `json:"register_changes"`
+}
+
+// OrgRef names an organisation.
+type OrgRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// ReportMembers is membership at the end of the year and the year before,
+// with who joined and who left in between.
+type ReportMembers struct {
+	Current  int      `json:"current"`
+	Previous int      `json:"previous"`
+	Joined   []OrgRef `json:"joined"`
+	Left     []OrgRef `json:"left"`
+}
+
+// GovernanceCount is the products at one governance level. The level is
+// the configured one: the configuration is not dated, so it is the same
+// for both years.
+type GovernanceCount struct {
+	Level    string   `json:"level"`
+	Products []string `json:"products"`
+}
+
+// ReportAdoption is one product's adoption at the end of the year and the
+// year before.
+type ReportAdoption struct {
+	Current  ProductAdoption `json:"current"`
+	Previous ProductAdoption `json:"previous"`
+}
+
+// ReportDistribution is members by number of products, both years.
+type ReportDistribution struct {
+	Current  MembersPoint `json:"current"`
+	Previous MembersPoint `json:"previous"`
+}
+
+// ReportContributors is one product's active contributors, both years.
+type ReportContributors struct {
+	Current  ProductContributors `json:"current"`
+	Previous ProductContributors `json:"previous"`
+}
+
+// ReportPortfolioActive is the portfolio's active contributors, both years.
+type ReportPortfolioActive struct {
+	Current          int          `json:"current"`
+	Previous         int          `json:"previous"`
+	ByAffiliation    Affiliations `json:"by_affiliation"`
+	PrevAffiliations Affiliations `json:"previous_by_affiliation"`
+}
+
+// ReportSource is a data source and when it was last collected.
+type ReportSource struct {
+	Source    string `json:"source"`
+	Detail    string `json:"detail,omitempty"`
+	Collected string `json:"collected,omitempty"`
+	Result    string `json:"result,omitempty"`
+}
+
+// Correction is a figure whose value differs from the one in the first
+// produced report of the year.
+type Correction struct {
+	Definition string  `json:"definition"`
+	Subject    string  `json:"subject"`
+	Scope      string  `json:"scope,omitempty"`
+	Was        float64 `json:"was"`
+	Now        float64 `json:"now"`
+}
+
+// RegisterChange is a change to the register, recorded after the report
+// was first produced, that concerns a date up to the report's date.
+type RegisterChange struct {
+	RecordedAt   string `json:"recorded_at"`
+	Change       string `json:"change"` // "recorded" or "retracted"
+	Organization string `json:"organization"`
+	Name         string `json:"name"`
+	Product      string `json:"product"`
+	Status       string `json:"status"`
+	Since        string `json:"since"`
+	Until        string `json:"until,omitempty"`
+}
+
+// ReportFigure is one figure of the report as a flat row, named by the id
+// of its definition, for CSV and JSON and for comparing reports.
+type ReportFigure struct {
+	Definition  string  `json:"definition"`
+	Subject     string  `json:"subject"`
+	Scope       string  `json:"scope,omitempty"`
+	Value       float64 `json:"value"`
+	Previous    float64 `json:"previous"`
+	HasPrevious bool    `json:"has_previous"`
+	Status      string  `json:"status,omitempty"` // goals only
+}
+
+// Key identifies a figure across reports.
+func (f ReportFigure) Key() string { return f.Definition + "|" + f.Subject + "|" + f.Scope }
+
+// Report computes the annual report of year as of today (UTC date now).
+func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Report, error) {
+	if year < 1990 || year > 2100 {
+		return Report{}, fmt.Errorf("year %d is outside 1990–2100", year)
+	}
+	date := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	prev := date.AddDate(-1, 0, 0)
+	w := c.cfg.Contributors.WindowDays
+	r := Report{
+		Year: year, Date: storage.Day(date), PreviousDate: storage.Day(prev),
+		Portfolio: c.cfg.Portfolio.Name, Illustrative: c.cfg.Portfolio.Illustrative,
+		Preliminary: !Today(now).After(date), ProducedAt: storage.Stamp(now), WindowDays: w,
+		Corrections: []Correction{}, RegisterChanges: []RegisterChange{},
+	}
+
+	mem, err := c.Members(ctx, date)
+	if err != nil {
+		return r, err
+	}
+	pmem, err := c.Members(ctx, prev)
+	if err != nil {
+		return r, err
+	}
+	joined, left, err := c.memberChanges(ctx, prev, date)
+	if err != nil {
+		return r, err
+	}
+	r.Members = ReportMembers{Current: mem.Members, Previous: pmem.Members, Joined: joined, Left: left}
+	r.Distribution = ReportDistribution{
+		Current:  MembersPoint{Date: mem.Date, Members: mem.Members, ThreePlus: mem.ThreePlus, ThreePlusShare: mem.ThreePlusShare, Distribution: mem.Distribution},
+		Previous: MembersPoint{Date: pmem.Date, Members: pmem.Members, ThreePlus: pmem.ThreePlus, ThreePlusShare: pmem.ThreePlusShare, Distribution: pmem.Distribution},
+	}
+	r.NonMemberAdopters = mem.NonMemberAdopters
+
+	for _, level := range config.GovernanceLevels {
+		g := GovernanceCount{Level: level, Products: []string{}}
+		for _, p := range c.cfg.Products {
+			if p.GovernanceLevel == level {
+				g.Products = append(g.Products, p.Name)
+			}
+		}
+		r.Governance = append(r.Governance, g)
+	}
+
+	ad, err := c.Adoption(ctx, date)
+	if err != nil {
+		return r, err
+	}
+	pad, err := c.Adoption(ctx, prev)
+	if err != nil {
+		return r, err
+	}
+	for i, p := range ad.Products {
+		r.Adoption = append(r.Adoption, ReportAdoption{Current: p, Previous: pad.Products[i]})
+	}
+
+	ac, err := c.Contributors(ctx, date, w)
+	if err != nil {
+		return r, err
+	}
+	pac, err := c.Contributors(ctx, prev, w)
+	if err != nil {
+		return r, err
+	}
+	for i, p := range ac.Products {
+		r.Contributors = append(r.Contributors, ReportContributors{Current: p, Previous: pac.Products[i]})
+	}
+	r.PortfolioContributors = ReportPortfolioActive{
+		Current: ac.PortfolioActiveContributors, Previous: pac.PortfolioActiveContributors,
+		ByAffiliation: ac.PortfolioByAffiliation, PrevAffiliations: pac.PortfolioByAffiliation,
+	}
+
+	if r.Goals, err = c.Goals(ctx, date); err != nil {
+		return r, err
+	}
+	if r.Goals == nil {
+		r.Goals = []GoalStatus{}
+	}
+	if r.Sources, err = c.reportSources(ctx); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// memberChanges returns the organisations that are members on to but were
+// not on from (joined) and the reverse (left).
+func (c *Calculator) memberChanges(ctx context.Context, from, to time.Time) (joined, left []OrgRef, err error) {
+	d, err := c.register(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	before, after := memberSet(d.memberships, storage.Day(from)), memberSet(d.memberships, storage.Day(to))
+	ref := func(id string) OrgRef {
+		o := d.orgs[id]
+		return OrgRef{ID: id, Name: o.Name, Kind: o.Kind}
+	}
+	joined, left = []OrgRef{}, []OrgRef{}
+	for id := range after {
+		if !before[id] {
+			joined = append(joined, ref(id))
+		}
+	}
+	for id := range before {
+		if !after[id] {
+			left = append(left, ref(id))
+		}
+	}
+	byName := func(s []OrgRef) {
+		sort.Slice(s, func(i, j int) bool { return s[i].Name < s[j].Name || s[i].Name == s[j].Name && s[i].ID < s[j].ID })
+	}
+	byName(joined)
+	byName(left)
+	return joined, left, nil
+}
+
+// reportSources lists the sources with their last collection.
+func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) {
+	runs, err := c.store.LastRuns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []ReportSource{}
+	for _, run := range runs {
+		out = append(out, ReportSource{Source: run.Source, Collected: run.EndedAt, Result: run.Result})
+	}
+	imports, err := c.store.RegisterImports(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(imports) > 0 {
+		last := imports[0]
+		out = append(out, ReportSource{Source: "register import", Detail: last.Source, Collected: last.ImportedAt})
+	}
+	return out, nil
+}
+
+// Figures flattens the report into rows, one per figure, each named by its
+// definition id.
+func (r Report) Figures() []ReportFigure {
+	var out []ReportFigure
+	add := func(def, subject, scope string, v, p float64) {
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true})
+	}
+	addNow := func(def, subject, scope string, v float64) {
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v})
+	}
+	add("members", "portfolio", "", float64(r.Members.Current), float64(r.Members.Previous))
+	addNow("members_change", "portfolio", "joined", float64(len(r.Members.Joined)))
+	addNow("members_change", "portfolio", "left", float64(len(r.Members.Left)))
+	for _, g := range r.Governance {
+		addNow("governance_level", g.Level, "", float64(len(g.Products)))
+	}
+	for _, a := range r.Adoption {
+		id := a.Current.ID
+		add("adopter", id, "municipalities", float64(a.Current.Adopters.Municipalities), float64(a.Previous.Adopters.Municipalities))
+		add("adopter", id, "members", float64(a.Current.Adopters.Members), float64(a.Previous.Adopters.Members))
+		add("adopter", id, "all", float64(a.Current.Adopters.All), float64(a.Previous.Adopters.All))
+		add("adoption_share_municipalities", id, "", a.Current.ShareOfMunicipalities, a.Previous.ShareOfMunicipalities)
+		add("adoption_share_members", id, "", a.Current.ShareOfMembers, a.Previous.ShareOfMembers)
+		add("pilots_planned", id, "pilot", float64(a.Current.Pilots), float64(a.Previous.Pilots))
+		add("pilots_planned", id, "planned", float64(a.Current.Planned), float64(a.Previous.Planned))
+	}
+	for _, k := range DistributionKeys {
+		add("product_counts", k, "", float64(r.Distribution.Current.Distribution[k]), float64(r.Distribution.Previous.Distribution[k]))
+	}
+	add("three_plus", "portfolio", "count", float64(r.Distribution.Current.ThreePlus), float64(r.Distribution.Previous.ThreePlus))
+	add("three_plus", "portfolio", "share", r.Distribution.Current.ThreePlusShare, r.Distribution.Previous.ThreePlusShare)
+	addNow("non_member_adopters", "portfolio", "", float64(len(r.NonMemberAdopters)))
+	for _, n := range r.NonMemberAdopters {
+		addNow("non_member_adopters", n.Organization, "products", float64(len(n.Products)))
+	}
+	for _, ct := range r.Contributors {
+		id := ct.Current.ID
+		add("active_contributors", id, "all", float64(ct.Current.ActiveContributors), float64(ct.Previous.ActiveContributors))
+		add("active_contributors", id, "member", float64(ct.Current.ByAffiliation.Member), float64(ct.Previous.ByAffiliation.Member))
+		add("active_contributors", id, "supplier", float64(ct.Current.ByAffiliation.Supplier), float64(ct.Previous.ByAffiliation.Supplier))
+		add("active_contributors", id, "unknown", float64(ct.Current.ByAffiliation.Unknown), float64(ct.Previous.ByAffiliation.Unknown))
+	}
+	pc := r.PortfolioContributors
+	add("active_contributors", "portfolio", "all", float64(pc.Current), float64(pc.Previous))
+	add("active_contributors", "portfolio", "member", float64(pc.ByAffiliation.Member), float64(pc.PrevAffiliations.Member))
+	add("active_contributors", "portfolio", "supplier", float64(pc.ByAffiliation.Supplier), float64(pc.PrevAffiliations.Supplier))
+	add("active_contributors", "portfolio", "unknown", float64(pc.ByAffiliation.Unknown), float64(pc.PrevAffiliations.Unknown))
+	for _, g := range r.Goals {
+		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status})
+		addNow("goal", g.ID, "target", g.Target)
+		addNow("goal", g.ID, "baseline", g.Baseline)
+	}
+	return out
+}
+
+// ProduceReport computes the report of year and compares it with the
+// first copy kept of it, listing the figures that changed since and the
+// register changes behind them. When keep is set and the year has ended, a
+// copy of the figures is kept if they differ from the newest copy.
+func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time, keep bool) (Report, error) {
+	r, err := c.Report(ctx, year, now)
+	if err != nil {
+		return r, err
+	}
+	figs := r.Figures()
+	first, err := c.store.FirstReport(ctx, year)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+	case err != nil:
+		return r, err
+	default:
+		r.FirstProducedAt = first.ProducedAt
+		var was []ReportFigure
+		if err := json.Unmarshal([]byte(first.Figures), &was); err != nil {
+			return r, fmt.Errorf("figures: reading the kept copy of report %d: %w", year, err)
+		}
+		r.Corrections = corrections(was, figs)
+		if r.RegisterChanges, err = c.registerChangesSince(ctx, first.ProducedAt, r.Date); err != nil {
+			return r, err
+		}
+	}
+	if keep && !r.Preliminary {
+		b, err := json.Marshal(figs)
+		if err != nil {
+			return r, err
+		}
+		latest, err := c.store.LatestReport(ctx, year)
+		if errors.Is(err, storage.ErrNotFound) || err == nil && latest.Figures != string(b) {
+			if _, err := c.store.SaveReport(ctx, year, string(b)); err != nil {
+				return r, err
+			}
+		} else if err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// corrections lists figures present in both whose value changed.
+func corrections(was, now []ReportFigure) []Correction {
+	old := map[string]ReportFigure{}
+	for _, f := range was {
+		old[f.Key()] = f
+	}
+	out := []Correction{}
+	for _, f := range now {
+		o, ok := old[f.Key()]
+		if ok && o.Value != f.Value {
+			out = append(out, Correction{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, Was: o.Value, Now: f.Value})
+		}
+	}
+	return out
+}
+
+// registerChangesSince lists adoption records recorded or retracted after
+// since that concern a period starting on or before date.
+func (c *Calculator) registerChangesSince(ctx context.Context, since, date string) ([]RegisterChange, error) {
+	hist, err := c.store.AdoptionHistory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.register(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []RegisterChange{}
+	for _, h := range hist {
+		if h.Since > date {
+			continue
+		}
+		ch := RegisterChange{Organization: h.OrganizationID, Name: d.orgs[h.OrganizationID].Name, Product: h.ProductID,
+			Status: h.Status, Since: h.Since, Until: h.Until}
+		if h.RecordedAt > since {
+			ch.Change, ch.RecordedAt = "recorded", h.RecordedAt
+			out = append(out, ch)
+		}
+		if h.RetractedAt != "" && h.RetractedAt > since {
+			ch.Change, ch.RecordedAt = "retracted", h.RetractedAt
+			out = append(out, ch)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].RecordedAt < out[j].RecordedAt })
+	return out, nil
+}
+
+// FormatFigure writes a figure value the way CSV and JSON carry it: whole
+// numbers without decimals, shares with four.
+func FormatFigure(v float64) string {
+	if v == float64(int64(v)) {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'f', 4, 64)
+}

@@ -1,0 +1,206 @@
+package figures
+
+// The result types of the figures. Field names and JSON keys are the API's
+// (/api/v1); dates are YYYY-MM-DD strings.
+
+// AdopterCounts counts a product's adopters on a date by scope.
+type AdopterCounts struct {
+	Municipalities int `json:"municipalities"`
+	Members        int `json:"members"`
+	All            int `json:"all"`
+}
+
+// ProductAdoption is one product's adoption on a date.
+type ProductAdoption struct {
+	ID                    string        `json:"id"`
+	Name                  string        `json:"name"`
+	GovernanceLevel       string        `json:"governance_level"`
+	Focus                 bool          `json:"focus"`
+	Adopters              AdopterCounts `json:"adopters"`
+	ShareOfMunicipalities float64       `json:"share_of_municipalities"`
+	ShareOfMembers        float64       `json:"share_of_members"`
+	Pilots                int           `json:"pilots"`
+	Planned               int           `json:"planned"`
+}
+
+// Adoption is every product's adoption on a date.
+type Adoption struct {
+	Date                string            `json:"date"`
+	MunicipalitiesTotal int               `json:"municipalities_total"`
+	MembersTotal        int               `json:"members_total"`
+	Products            []ProductAdoption `json:"products"`
+}
+
+// Distribution counts members by how many products they run in
+// production: keys "0", "1", "2", "3", "4", "5+".
+type Distribution map[string]int
+
+// DistributionKeys are the keys of a Distribution in order.
+var DistributionKeys = []string{"0", "1", "2", "3", "4", "5+"}
+
+// NonMemberAdopter is an adopter that is not a member on the date.
+type NonMemberAdopter struct {
+	Organization string   `json:"organization"`
+	Name         string   `json:"name"`
+	Kind         string   `json:"kind"`
+	Products     []string `json:"products"`
+}
+
+// Members is the membership figures on a date.
+type Members struct {
+	Date              string             `json:"date"`
+	Members           int                `json:"members"`
+	ThreePlus         int                `json:"three_plus"`
+	ThreePlusShare    float64            `json:"three_plus_share"`
+	Distribution      Distribution       `json:"distribution"`
+	NonMemberAdopters []NonMemberAdopter `json:"non_member_adopters"`
+}
+
+// AdoptionPoint is one product's adoption at one point of a series.
+type AdoptionPoint struct {
+	Date                  string        `json:"date"`
+	Adopters              AdopterCounts `json:"adopters"`
+	ShareOfMunicipalities float64       `json:"share_of_municipalities"`
+	ShareOfMembers        float64       `json:"share_of_members"`
+	Pilots                int           `json:"pilots"`
+	Planned               int           `json:"planned"`
+}
+
+// AdoptionSeries is one product's adoption over time.
+type AdoptionSeries struct {
+	Product string          `json:"product"`
+	Name    string          `json:"name"`
+	Step    Step            `json:"step"`
+	Points  []AdoptionPoint `json:"points"`
+}
+
+// MembersPoint is the membership figures at one point of a series.
+type MembersPoint struct {
+	Date           string       `json:"date"`
+	Members        int          `json:"members"`
+	ThreePlus      int          `json:"three_plus"`
+	ThreePlusShare float64      `json:"three_plus_share"`
+	Distribution   Distribution `json:"distribution"`
+}
+
+// MembersSeries is the membership figures over time.
+type MembersSeries struct {
+	Step   Step           `json:"step"`
+	Points []MembersPoint `json:"points"`
+}
+
+// Adopter is one organisation's record for a product on a date, for the
+// product page's list of who runs it.
+type Adopter struct {
+	Organization string `json:"organization"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Member       bool   `json:"member"`
+	Status       string `json:"status"` // production, pilot or planned
+	Since        string `json:"since"`
+	Until        string `json:"until,omitempty"`
+}
+
+// OrganizationProduct is a product an organisation runs, pilots or plans
+// on a date.
+type OrganizationProduct struct {
+	Product string `json:"product"`
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+	Since   string `json:"since"`
+	Until   string `json:"until,omitempty"`
+}
+
+// OrganizationDetail is an organisation's membership and products on a date.
+type OrganizationDetail struct {
+	Date         string                `json:"date"`
+	ID           string                `json:"id"`
+	Name         string                `json:"name"`
+	Kind         string                `json:"kind"`
+	Region       string                `json:"region,omitempty"`
+	Member       bool                  `json:"member"`
+	Memberships  []MembershipPeriod    `json:"memberships"`
+	Products     []OrganizationProduct `json:"products"`
+	Stopped      []OrganizationProduct `json:"stopped"`       // ended or stopped before the date
+	ProductCount int                   `json:"product_count"` // in production on the date
+}
+
+// MembershipPeriod is one membership period.
+type MembershipPeriod struct {
+	Since string `json:"since"`
+	Until string `json:"until,omitempty"`
+}
+
+// Affiliations splits a contributor count by affiliation.
+type Affiliations struct {
+	Member   int `json:"member"`
+	Supplier int `json:"supplier"`
+	Unknown  int `json:"unknown"`
+}
+
+// ProductContributors is one product's active contributors on a date.
+type ProductContributors struct {
+	ID                 string       `json:"id"`
+	Name               string       `json:"name"`
+	ActiveContributors int          `json:"active_contributors"`
+	ByAffiliation      Affiliations `json:"by_affiliation"`
+	Repositories       int          `json:"repositories"`
+}
+
+// Contributors is the active contributor figures on a date.
+type Contributors struct {
+	Date                        string                `json:"date"`
+	WindowDays                  int                   `json:"window_days"`
+	PortfolioActiveContributors int                   `json:"portfolio_active_contributors"`
+	PortfolioByAffiliation      Affiliations          `json:"portfolio_by_affiliation"`
+	Products                    []ProductContributors `json:"products"`
+}
+
+// ContributorPoint is active contributors at one point of a series.
+type ContributorPoint struct {
+	Date               string       `json:"date"`
+	ActiveContributors int          `json:"active_contributors"`
+	ByAffiliation      Affiliations `json:"by_affiliation"`
+}
+
+// ContributorSeries is active contributors over time, for one product or
+// (Product "") the portfolio.
+type ContributorSeries struct {
+	Product    string             `json:"product,omitempty"`
+	WindowDays int                `json:"window_days"`
+	Step       Step               `json:"step"`
+	Points     []ContributorPoint `json:"points"`
+}
+
+// RepositoryActivity is one repository's contributions in the window.
+type RepositoryActivity struct {
+	Key          string `json:"key"`
+	FullName     string `json:"full_name"`
+	URL          string `json:"url"`
+	Description  string `json:"description"`
+	Status       string `json:"status"`
+	Archived     bool   `json:"archived"`
+	Commits      int    `json:"commits"`
+	PullRequests int    `json:"pull_requests"`
+	Issues       int    `json:"issues"`
+	Reviews      int    `json:"reviews"`
+	Contributors int    `json:"contributors"`
+	LastActivity string `json:"last_activity,omitempty"`
+	Stars        int    `json:"stars"`
+	LatestTag    string `json:"latest_release,omitempty"`
+}
+
+// ProductActivity is the contributor detail of one product on a date.
+type ProductActivity struct {
+	Date               string       `json:"date"`
+	Product            string       `json:"product"`
+	WindowDays         int          `json:"window_days"`
+	ActiveContributors int          `json:"active_contributors"`
+	ByAffiliation      Affiliations `json:"by_affiliation"`
+	Contributions      int          `json:"contributions"`
+	// Concentration is how many persons make half of the contributions in
+	// the window (a bus-factor style figure): 1 means one person does half
+	// the work.
+	Concentration int                  `json:"concentration"`
+	Repositories  []RepositoryActivity `json:"repositories"`
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		body    string
+		wantErr error
+		want    string // on stderr when wantErr, else on stdout
+	}{
+		{"valid", "[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"A/b\"]\n", nil, ": ok (1 products, 0 goals, storage sqlite)\n"},
+		{"unknown key", "[server]\nlisten = \":1\"\nlsten = \":2\"\n", errProblems, `:3: unknown key "server.lsten"` + "\n"},
+		{"bad repo", "[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"A/b/c/d\"]\n", errProblems,
+			`:5: products[0].repos[0]: invalid repository "A/b/c/d": write owner/name, owner/* or forge/owner/name` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeFile(t, dir, strings.ReplaceAll(tt.name, " ", "_")+".toml", tt.body)
+			out, errOut, err := runCLI(t, "config", "check", "-config", p)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v (stderr %q)", err, tt.wantErr, errOut)
+			}
+			got := out
+			if tt.wantErr != nil {
+				got = errOut
+			}
+			if got != p+tt.want {
+				t.Fatalf("output %q, want %q", got, p+tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigCheckBuiltInExample(t *testing.T) {
+	t.Chdir(t.TempDir()) // no ./os2pulse.toml here
+	out, _, err := runCLI(t, "config", "check")
+	if err != nil || !strings.HasPrefix(out, "built-in example (config/example.toml): ok (13 products") {
+		t.Fatalf("out %q, err %v", out, err)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr error
+		want    string
+	}{
+		{nil, errUsage, "Commands:"},
+		{[]string{"help"}, nil, "Commands:"},
+		{[]string{"frobnicate"}, errUsage, `unknown command "frobnicate"`},
+		{[]string{"serve", "-h"}, nil, "Usage: os2pulse serve"},
+		{[]string{"collect", "-nope"}, errUsage, "flag provided but not defined: -nope"},
+	}
+	for _, tt := range tests {
+		_, errOut, err := runCLI(t, tt.args...)
+		if !errors.Is(err, tt.wantErr) && !(tt.wantErr == nil && err != nil && strings.Contains(err.Error(), "help")) {
+			t.Errorf("%v: err = %v, want %v", tt.args, err, tt.wantErr)
+		}
+		if !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: stderr %q lacks %q", tt.args, errOut, tt.want)
+		}
+	}
+}
+
+func TestMigrateTwice(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "c.toml", "[storage]\ndsn = \""+filepath.Join(dir, "db.sqlite")+"\"\n")
+	out, _, err := runCLI(t, "migrate", "-config", cfg)
+	if err != nil || !strings.Contains(out, "applied migration 0001_init.sql") {
+		t.Fatalf("first migrate: %q, %v", out, err)
+	}
+	out, _, err = runCLI(t, "migrate", "-config", cfg)
+	if err != nil || strings.Contains(out, "applied") || !strings.Contains(out, "schema at version 1 (sqlite)") {
+		t.Fatalf("second migrate: %q, %v", out, err)
+	}
+}

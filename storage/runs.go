@@ -1,0 +1,173 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SyncState is what the collector remembers about one remote resource
+// (e.g. "github.com/os2forms/os2forms/commits").
+type SyncState struct {
+	Resource     string `db:"resource"`
+	ETag         string `db:"etag"`
+	LastModified string `db:"last_modified"`
+	Cursor       string `db:"cursor"`
+	UpdatedAt    string `db:"updated_at"`
+}
+
+// SyncState returns the state of a resource; a zero state if none is kept.
+func (s *Store) SyncState(ctx context.Context, resource string) (SyncState, error) {
+	var st SyncState
+	err := s.db.GetContext(ctx, &st, s.rebind(`SELECT resource, etag, last_modified, cursor, updated_at FROM sync_state
+		WHERE resource = ?`), resource)
+	if errors.Is(err, sql.ErrNoRows) {
+		return SyncState{Resource: resource}, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("storage: unable to read sync state of %s: %w", resource, err)
+	}
+	return st, nil
+}
+
+// PutSyncState stores the state of a resource.
+func (s *Store) PutSyncState(ctx context.Context, st SyncState) error {
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO sync_state (resource, etag, last_modified, cursor, updated_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource) DO UPDATE SET etag = excluded.etag,
+		last_modified = excluded.last_modified, cursor = excluded.cursor, updated_at = excluded.updated_at`),
+		st.Resource, st.ETag, st.LastModified, st.Cursor, s.nowStamp())
+	if err != nil {
+		return fmt.Errorf("storage: unable to store sync state of %s: %w", st.Resource, err)
+	}
+	return nil
+}
+
+// Run results.
+const (
+	RunRunning = "running"
+	RunSuccess = "success"
+	RunPartial = "partial" // finished, but some repositories failed
+	RunFailure = "failure"
+)
+
+// RunError is a problem with one item (a repository, a register file) that
+// did not stop the run.
+type RunError struct {
+	Item  string `json:"item"`
+	Error string `json:"error"`
+}
+
+// Run is one collection run of one source.
+type Run struct {
+	ID                 string     `db:"id" json:"id"`
+	Source             string     `db:"source" json:"source"`
+	StartedAt          string     `db:"started_at" json:"started_at"`
+	EndedAt            string     `db:"ended_at" json:"ended_at,omitempty"`
+	Result             string     `db:"result" json:"result"`
+	Requests           int        `db:"requests" json:"requests"`
+	RateLimitRemaining int        `db:"rate_limit_remaining" json:"rate_limit_remaining"`
+	Message            string     `db:"message" json:"message,omitempty"`
+	ErrorsJSON         string     `db:"errors" json:"-"`
+	Errors             []RunError `db:"-" json:"errors"`
+}
+
+// StartRun records the start of a run and returns it.
+func (s *Store) StartRun(ctx context.Context, source string) (Run, error) {
+	now := s.now()
+	r := Run{
+		ID:                 source + "-" + now.UTC().Format("20060102T150405.000000000Z"),
+		Source:             source,
+		StartedAt:          Stamp(now),
+		Result:             RunRunning,
+		RateLimitRemaining: -1,
+		Errors:             []RunError{},
+	}
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO collection_runs (id, source, started_at, result) VALUES (?, ?, ?, ?)`),
+		r.ID, r.Source, r.StartedAt, r.Result)
+	if err != nil {
+		return r, fmt.Errorf("storage: unable to record start of %s run: %w", source, err)
+	}
+	return r, nil
+}
+
+// FinishRun records how a run ended. The data version is bumped so that
+// pages showing collection dates are refreshed.
+func (s *Store) FinishRun(ctx context.Context, r Run) error {
+	if r.EndedAt == "" {
+		r.EndedAt = s.nowStamp()
+	}
+	if r.Errors == nil {
+		r.Errors = []RunError{}
+	}
+	errs, err := json.Marshal(r.Errors)
+	if err != nil {
+		return err
+	}
+	err = s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE collection_runs SET ended_at = ?, result = ?, requests = ?,
+			rate_limit_remaining = ?, message = ?, errors = ? WHERE id = ?`),
+			r.EndedAt, r.Result, r.Requests, r.RateLimitRemaining, r.Message, string(errs), r.ID)
+		if err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: unable to record end of run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// LastRuns returns the newest run of each source.
+func (s *Store) LastRuns(ctx context.Context) ([]Run, error) {
+	return s.selectRuns(ctx, `SELECT r.id, r.source, r.started_at, r.ended_at, r.result, r.requests,
+		r.rate_limit_remaining, r.message, r.errors FROM collection_runs r
+		JOIN (SELECT source, MAX(started_at) AS s FROM collection_runs GROUP BY source) m
+		  ON m.source = r.source AND m.s = r.started_at ORDER BY r.source`)
+}
+
+// LastSuccess returns the end time of each source's newest successful (or
+// partial) run.
+func (s *Store) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
+	var rows []struct {
+		Source string `db:"source"`
+		Ended  string `db:"ended"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT source, MAX(ended_at) AS ended FROM collection_runs
+		WHERE result IN ('success', 'partial') GROUP BY source`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to read last successful runs: %w", err)
+	}
+	out := map[string]time.Time{}
+	for _, r := range rows {
+		if t, err := time.Parse(time.RFC3339, r.Ended); err == nil {
+			out[r.Source] = t
+		}
+	}
+	return out, nil
+}
+
+// Runs returns the newest runs, newest first, at most limit.
+func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, requests, rate_limit_remaining,
+		message, errors FROM collection_runs ORDER BY started_at DESC, id DESC LIMIT `+strconv.Itoa(limit))
+}
+
+func (s *Store) selectRuns(ctx context.Context, q string, args ...any) ([]Run, error) {
+	var out []Run
+	if err := s.db.SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("storage: unable to read collection runs: %w", err)
+	}
+	for i := range out {
+		if err := json.Unmarshal([]byte(out[i].ErrorsJSON), &out[i].Errors); err != nil {
+			out[i].Errors = []RunError{{Item: "run", Error: "unreadable error list"}}
+		}
+	}
+	return out, nil
+}

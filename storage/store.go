@@ -1,0 +1,290 @@
+// Package storage keeps every observation os2pulse makes, with its date, in
+// SQLite (the embedded default) or PostgreSQL.
+//
+// One Store serves both databases with the same SQL: queries are written
+// with ? placeholders and rebound for PostgreSQL, dates are ISO 8601 text,
+// and upserts use ON CONFLICT, which both understand. The few places where
+// the dialects differ are in this file.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+func init() {
+	// sqlx does not know modernc's driver name; without this, Rebind and
+	// named queries would not know its placeholder style.
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+}
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Store is the database of one os2pulse installation.
+type Store struct {
+	db     *sqlx.DB
+	driver string // "sqlite" or "postgres"
+	now    func() time.Time
+}
+
+// Open connects to the database. driver is "sqlite" (dsn is a file path,
+// whose directory is created) or "postgres" (dsn is a URL). It does not
+// migrate; call Migrate or CheckSchema.
+func Open(ctx context.Context, driver, dsn string) (*Store, error) {
+	var db *sqlx.DB
+	var err error
+	switch driver {
+	case "sqlite":
+		path := strings.TrimPrefix(dsn, "file:")
+		if dir := filepath.Dir(path); dir != "" && !strings.Contains(path, ":memory:") {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("storage: unable to create directory for %s: %w", path, err)
+			}
+		}
+		// WAL lets the dashboard read while the collector writes; the busy
+		// timeout makes a writer wait for another instead of failing.
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		db, err = sqlx.Open("sqlite", dsn+sep+"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+		if err == nil {
+			// One writer at a time is what SQLite allows anyway; a single
+			// connection also keeps in-memory databases whole.
+			db.SetMaxOpenConns(1)
+		}
+	case "postgres":
+		db, err = sqlx.Open("pgx", dsn)
+		if err == nil {
+			db.SetMaxOpenConns(8)
+			db.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	default:
+		return nil, fmt.Errorf("storage: unknown driver %q (sqlite or postgres)", driver)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to open %s database: %w", driver, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: unable to connect to %s database: %w", driver, err)
+	}
+	return &Store{db: db, driver: driver, now: time.Now}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Driver returns "sqlite" or "postgres".
+func (s *Store) Driver() string { return s.driver }
+
+// SetClock replaces the clock used for recorded_at stamps (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Ping checks the connection, for /readyz.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) rebind(q string) string { return s.db.Rebind(q) }
+
+// nowStamp is the current time as stored: UTC, second precision, RFC 3339.
+func (s *Store) nowStamp() string { return Stamp(s.now()) }
+
+// Stamp formats a time the way the database stores timestamps.
+func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// Day formats a time's UTC date the way the database stores dates.
+func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// tx runs fn in a transaction, committing when fn returns nil.
+func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// bumpVersion marks that figures may have changed; call inside the writing
+// transaction.
+func bumpVersion(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
+	return err
+}
+
+// DataVersion returns a number that changes whenever stored figures may have
+// changed.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.GetContext(ctx, &v, `SELECT version FROM data_version WHERE id = 1`)
+	if err != nil {
+		return 0, fmt.Errorf("storage: unable to read data version: %w", err)
+	}
+	return v, nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations for this dialect, in order. A
+// file NNNN_name.sql serves both databases; NNNN_name-sqlite.sql or
+// NNNN_name-postgres.sql only that one.
+func (s *Store) migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".sql")
+		if strings.HasSuffix(name, "-sqlite") && s.driver != "sqlite" ||
+			strings.HasSuffix(name, "-postgres") && s.driver != "postgres" {
+			continue
+		}
+		num, _, _ := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("storage: migration %s has no number", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// LatestVersion is the newest schema version this build knows.
+func (s *Store) LatestVersion() (int, error) {
+	ms, err := s.migrations()
+	if err != nil || len(ms) == 0 {
+		return 0, err
+	}
+	return ms[len(ms)-1].version, nil
+}
+
+// SchemaVersion returns the version of the database's schema, 0 if empty.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("storage: unable to create schema_migrations: %w", err)
+	}
+	var v sql.NullInt64
+	if err := s.db.GetContext(ctx, &v, `SELECT MAX(version) FROM schema_migrations`); err != nil {
+		return 0, fmt.Errorf("storage: unable to read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// ErrSchemaTooNew is returned when the database was migrated by a newer
+// os2pulse; running on it could corrupt data.
+var ErrSchemaTooNew = errors.New("storage: database schema is newer than this os2pulse knows; upgrade os2pulse")
+
+// Migrate applies every pending migration, each in its own transaction,
+// then makes sure the 98 municipalities are present. It returns the
+// migrations applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	cur, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.migrations()
+	if err != nil {
+		return nil, err
+	}
+	if len(ms) > 0 && cur > ms[len(ms)-1].version {
+		return nil, fmt.Errorf("%w (database %d, known %d)", ErrSchemaTooNew, cur, ms[len(ms)-1].version)
+	}
+	var applied []string
+	for _, m := range ms {
+		if m.version <= cur {
+			continue
+		}
+		err := s.tx(ctx, func(tx *sqlx.Tx) error {
+			for _, stmt := range splitStatements(m.sql) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("%w\n%s", err, stmt)
+				}
+			}
+			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), m.version, s.nowStamp())
+			return err
+		})
+		if err != nil {
+			return applied, fmt.Errorf("storage: unable to apply migration %s: %w", m.name, err)
+		}
+		applied = append(applied, m.name)
+	}
+	if err := s.seedMunicipalities(ctx); err != nil {
+		return applied, err
+	}
+	return applied, nil
+}
+
+// CheckSchema returns an error unless the schema is exactly the latest this
+// build knows.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	cur, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	latest, err := s.LatestVersion()
+	if err != nil {
+		return err
+	}
+	switch {
+	case cur > latest:
+		return fmt.Errorf("%w (database %d, known %d)", ErrSchemaTooNew, cur, latest)
+	case cur < latest:
+		return fmt.Errorf("storage: database schema is at version %d, %d needed: run os2pulse migrate", cur, latest)
+	}
+	return nil
+}
+
+// splitStatements splits a migration on semicolons at line ends, dropping
+// comment-only lines; both drivers run one statement per Exec reliably.
+func splitStatements(src string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "--") || t == "" {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteString("\n")
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		}
+	}
+	if strings.TrimSpace(cur.String()) != "" {
+		out = append(out, strings.TrimSpace(cur.String()))
+	}
+	return out
+}
