@@ -47,10 +47,12 @@ func NewMetricsCollector(calc *figures.Calculator, log *slog.Logger) prometheus.
 		threePlusRatio:        d("os2pulse_members_three_plus_products_ratio", "Members running three or more products divided by all members today."),
 		productContributors:   d("os2pulse_product_active_contributors", "Distinct persons (bots excluded) with a contribution to the product in the contributor window ending today.", "product"),
 		portfolioContributors: d("os2pulse_portfolio_active_contributors", "Distinct persons with a contribution to any product in the contributor window, each counted once."),
-		windowDays:            d("os2pulse_active_contributors_window_days", "Length of the active-contributor window in days."),
-		goalTarget:            d("os2pulse_goal_target_ratio", "Where a goal should be today on the straight line from its baseline to its target at the deadline, as a fraction of the target (1 at the deadline).", "goal"),
-		goalValue:             d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
-		lastSuccess:           d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
+		// Base unit seconds, as Prometheus naming asks (promtool rejects
+		// "_days"); dashboards divide by 86400.
+		windowDays:  d("os2pulse_active_contributors_window_seconds", "Length of the active-contributor window (window_days × 86400)."),
+		goalTarget:  d("os2pulse_goal_target_ratio", "Where a goal should be today on the straight line from its baseline to its target at the deadline, as a fraction of the target (1 at the deadline).", "goal"),
+		goalValue:   d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
+		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
 	}
 }
 
@@ -76,7 +78,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 
 	cfg := m.calc.Config()
 	gauge(m.products, float64(len(cfg.Products)))
-	gauge(m.windowDays, float64(cfg.Contributors.WindowDays))
+	gauge(m.windowDays, float64(cfg.Contributors.WindowDays)*86400)
 
 	if a, err := m.calc.Adoption(ctx, today); err != nil {
 		fail(m.adopters, err)

@@ -27,7 +27,7 @@ var exportedMetrics = []string{
 	"os2pulse_members_three_plus_products_ratio",
 	"os2pulse_product_active_contributors",
 	"os2pulse_portfolio_active_contributors",
-	"os2pulse_active_contributors_window_days",
+	"os2pulse_active_contributors_window_seconds",
 	"os2pulse_goal_target_ratio",
 	"os2pulse_goal_value_ratio",
 	"os2pulse_collector_runs_total",
@@ -56,7 +56,7 @@ var businessMetrics = []string{
 	"os2pulse_members_three_plus_products_ratio",
 	"os2pulse_product_active_contributors",
 	"os2pulse_portfolio_active_contributors",
-	"os2pulse_active_contributors_window_days",
+	"os2pulse_active_contributors_window_seconds",
 	"os2pulse_goal_target_ratio",
 	"os2pulse_goal_value_ratio",
 }
