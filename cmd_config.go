@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"os2pulse/config"
+	"os2pulse/figures"
 	"os2pulse/storage"
 )
 
@@ -82,7 +83,7 @@ func openStore(ctx context.Context, cfg *config.Config, migrate bool, log io.Wri
 		s.Close()
 		return nil, err
 	}
-	if err := s.SyncProducts(ctx, storeProducts(cfg)); err != nil {
+	if err := s.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
 		s.Close()
 		return nil, err
 	}

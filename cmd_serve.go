@@ -14,10 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"os2pulse/collector"
-	"os2pulse/config"
 	"os2pulse/dashboard"
 	"os2pulse/figures"
-	"os2pulse/storage"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -168,13 +166,4 @@ single repositories or rows ("partial") exits 0 and lists them.`, stderr)
 		}
 	}
 	return err
-}
-
-// storeProducts is the products of cfg as storage records them.
-func storeProducts(cfg *config.Config) []storage.Product {
-	var ps []storage.Product
-	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
-	}
-	return ps
 }

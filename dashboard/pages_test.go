@@ -64,10 +64,7 @@ func newPageFixture(t testing.TB, store *storage.Store) *pageFixture {
 			cfg.Products[i].Name = "Skade" + xssScript + xssFunc
 		}
 	}
-	var products []storage.Product
-	for _, p := range cfg.Products {
-		products = append(products, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
-	}
+	products := figures.StoreProducts(cfg)
 	// "os2gone" exists while the register is imported, then leaves the
 	// configuration: its register row references nothing.
 	must(t, store.SyncProducts(ctx, append(products, storage.Product{ID: "os2gone", Name: "OS2gone", GovernanceLevel: "1"})))

@@ -134,7 +134,7 @@ func exampleStore(t *testing.T, driver string) (*storage.Store, *config.Config) 
 	store := storagetest.New(t, driver)
 	store.SetClock(func() time.Time { return reportClock })
 	ctx := context.Background()
-	if err := store.SyncProducts(ctx, storeProductsOf(cfg)); err != nil {
+	if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
@@ -143,14 +143,6 @@ func exampleStore(t *testing.T, driver string) (*storage.Store, *config.Config) 
 		t.Fatal(err)
 	}
 	return store, cfg
-}
-
-func storeProductsOf(cfg *config.Config) []storage.Product {
-	var ps []storage.Product
-	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
-	}
-	return ps
 }
 
 // TestReportGolden compares the 2025 report of the example data with the

@@ -105,3 +105,13 @@ func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, err
 		return c.store.LastSuccess(ctx)
 	})
 }
+
+// StoreProducts is the configured products as storage keeps them
+// (Store.SyncProducts).
+func StoreProducts(cfg *config.Config) []storage.Product {
+	var ps []storage.Product
+	for _, p := range cfg.Products {
+		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
+	}
+	return ps
+}
