@@ -125,7 +125,7 @@ var reportClock = time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
 
 // exampleStore is a store with the example register and the four example
 // histories, collected through the real sources at a fixed time.
-func exampleStore(t *testing.T, driver string) (*storage.Store, *config.Config) {
+func exampleStore(t testing.TB, driver string) (*storage.Store, *config.Config) {
 	t.Helper()
 	cfg, err := config.Example()
 	if err != nil {
