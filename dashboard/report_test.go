@@ -336,7 +336,13 @@ func addCommit(t *testing.T, store *storage.Store, sha, at string) {
 // TestReportAndGoalsPages checks the served report (every format), the
 // goals page and the goals API on the example data.
 func TestReportAndGoalsPages(t *testing.T) {
-	store, cfg := exampleStore(t, "sqlite")
+	for _, driver := range storagetest.Drivers {
+		t.Run(driver, func(t *testing.T) { testReportAndGoalsPages(t, driver) })
+	}
+}
+
+func testReportAndGoalsPages(t *testing.T, driver string) {
+	store, cfg := exampleStore(t, driver)
 	srv := New(Options{Config: cfg, Store: store, Figures: figures.New(store, cfg), Now: func() time.Time { return fixtureNow }})
 	h := srv.Handler()
 	get := func(path string) (*http.Response, string) {

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeE2EConfig(t, dir, "http://127.0.0.1:1")
+	for _, src := range []string{"register", "activity"} {
+		if _, errOut, err := runCLI(t, "collect", "-config", cfg, "-source", src); err != nil {
+			t.Fatalf("collect %s: %v\n%s", src, err, errOut)
+		}
+	}
+	out := filepath.Join(dir, "report.csv")
+	_, errOut, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "csv", "-o", out)
+	if err != nil || !strings.Contains(errOut, "wrote "+out+" (2025 report, csv, da)") {
+		t.Fatalf("report: %v\n%s", err, errOut)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,") {
+		t.Fatalf("report csv lacks the members row:\n%.400s", b)
+	}
+	stdout, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "md", "-lang", "en")
+	if err != nil || !strings.HasPrefix(stdout, "# OS2 annual report 2025\n") {
+		t.Fatalf("report md: %v\n%.200s", err, stdout)
+	}
+
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-format", "pdf"}, `-format must be one of html, md, csv, json, not "pdf"`},
+		{[]string{"-year", "1800"}, "-year must be between 1990 and 2100, not 1800"},
+		{[]string{"-lang", "de"}, `-lang must be da or en, not "de"`},
+		{[]string{"extra"}, "report takes no arguments"},
+	}
+	for _, tt := range tests {
+		_, errOut, err := runCLI(t, append([]string{"report", "-config", cfg}, tt.args...)...)
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: err %v, stderr %q", tt.args, err, errOut)
+		}
+	}
+	// A failed run leaves no file behind.
+	bad := filepath.Join(dir, "missing-dir", "r.html")
+	if _, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-o", bad); err == nil {
+		t.Fatal("writing into a missing directory succeeded")
+	}
+	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("stat %s: %v", bad, err)
+	}
+}
