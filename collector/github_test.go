@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"os2pulse/config"
+	"os2pulse/figures"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -309,11 +310,7 @@ func globMatch(pattern, s string) bool {
 
 func syncProducts(t testing.TB, store *storage.Store, cfg *config.Config) {
 	t.Helper()
-	var ps []storage.Product
-	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel})
-	}
-	if err := store.SyncProducts(context.Background(), ps); err != nil {
+	if err := store.SyncProducts(context.Background(), figures.StoreProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -23,7 +23,7 @@ type metricsCollector struct {
 	adopters, adoptionRatio                    *prometheus.Desc
 	threePlus, threePlusRatio                  *prometheus.Desc
 	productContributors, portfolioContributors *prometheus.Desc
-	windowDays                                 *prometheus.Desc
+	window                                     *prometheus.Desc
 	goalTarget, goalValue                      *prometheus.Desc
 	lastSuccess                                *prometheus.Desc
 }
@@ -49,7 +49,7 @@ func NewMetricsCollector(calc *figures.Calculator, log *slog.Logger) prometheus.
 		portfolioContributors: d("os2pulse_portfolio_active_contributors", "Distinct persons with a contribution to any product in the contributor window, each counted once."),
 		// Base unit seconds, as Prometheus naming asks (promtool rejects
 		// "_days"); dashboards divide by 86400.
-		windowDays:  d("os2pulse_active_contributors_window_seconds", "Length of the active-contributor window (window_days × 86400)."),
+		window:      d("os2pulse_active_contributors_window_seconds", "Length of the active-contributor window (window_days × 86400)."),
 		goalTarget:  d("os2pulse_goal_target_ratio", "Where a goal should be today on the straight line from its baseline to its target at the deadline, as a fraction of the target (1 at the deadline).", "goal"),
 		goalValue:   d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
 		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
@@ -58,7 +58,7 @@ func NewMetricsCollector(calc *figures.Calculator, log *slog.Logger) prometheus.
 
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{m.members, m.products, m.adopters, m.adoptionRatio, m.threePlus,
-		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.windowDays, m.goalTarget,
+		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.goalTarget,
 		m.goalValue, m.lastSuccess} {
 		ch <- d
 	}
@@ -78,7 +78,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 
 	cfg := m.calc.Config()
 	gauge(m.products, float64(len(cfg.Products)))
-	gauge(m.windowDays, float64(cfg.Contributors.WindowDays)*86400)
+	gauge(m.window, float64(cfg.Contributors.WindowDays)*86400)
 
 	if a, err := m.calc.Adoption(ctx, today); err != nil {
 		fail(m.adopters, err)

@@ -108,10 +108,7 @@ func adoptionSetup(t *testing.T, store *storage.Store, reg storage.Register) *Ca
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := []storage.Product{{ID: "os2mo", Name: "OS2mo", GovernanceLevel: "3"}}
-	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel})
-	}
+	ps := append([]storage.Product{{ID: "os2mo", Name: "OS2mo", GovernanceLevel: "3"}}, StoreProducts(cfg)...)
 	if err := store.SyncProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
@@ -484,11 +481,7 @@ func TestExampleRegisterFigures(t *testing.T) {
 	}
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
-		var ps []storage.Product
-		for _, p := range cfg.Products {
-			ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel})
-		}
-		if err := store.SyncProducts(ctx, ps); err != nil {
+		if err := store.SyncProducts(ctx, StoreProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.ImportRegister(ctx, reg); err != nil {

@@ -79,11 +79,7 @@ func testConfig(t testing.TB, extra string) *config.Config {
 func setup(t testing.TB, store *storage.Store, cfg *config.Config) {
 	t.Helper()
 	ctx := context.Background()
-	var ps []storage.Product
-	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel})
-	}
-	if err := store.SyncProducts(ctx, ps); err != nil {
+	if err := store.SyncProducts(ctx, StoreProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "test", Members: []storage.Membership{
