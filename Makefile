@@ -45,8 +45,8 @@ fuzz:
 ## assets: refresh the embedded ECharts from the version pinned in package-lock.json
 assets:
 	npm ci --no-audit --no-fund
-	cp node_modules/echarts/dist/echarts.min.js dashboard/static/echarts.min.js
-	cp node_modules/echarts/LICENSE dashboard/static/echarts.LICENSE.txt
+	cp node_modules/echarts/dist/echarts.min.js assets/static/echarts.min.js
+	cp node_modules/echarts/LICENSE assets/static/echarts.LICENSE.txt
 
 clean:
 	rm -rf bin

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,34 +68,23 @@ func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	defer f.Close()
 	// Check the file before touching the database.
 	if _, err := collector.ParseGitLog(file, f); err != nil {
-		return printParseProblems(err, stderr)
+		return err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, true, stderr)
+	store, err := openStore(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	added, total, err := collector.ImportActivity(ctx, store, cfg, spec, file, f)
 	if err != nil {
-		return printParseProblems(err, stderr)
+		return err
 	}
 	fmt.Fprintf(stdout, "imported %d new commits of %d in %s into %s\n", added, total, file, spec)
 	if len(cfg.ProductsOf(spec)) == 0 {
 		fmt.Fprintf(stderr, "note: %s is not a repository of any configured product, so no figure counts it\n", spec)
 	}
 	return nil
-}
-
-func printParseProblems(err error, stderr io.Writer) error {
-	var pe *collector.ParseError
-	if errors.As(err, &pe) {
-		for _, p := range pe.Problems {
-			fmt.Fprintln(stderr, p)
-		}
-		return errProblems
-	}
-	return err
 }

@@ -8,6 +8,7 @@ import (
 
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/problems"
 	"os2pulse/storage"
 )
 
@@ -16,30 +17,22 @@ var errProblems = errors.New("problems found")
 
 func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprintln(stderr, "Usage: os2pulse config check [-config FILE]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprintln(stderr, "Usage: os2pulse config check [-config FILE]")
 			return nil
 		}
-		fmt.Fprintln(stderr, "Usage: os2pulse config check [-config FILE]")
 		return errUsage
 	}
 	fs := newFlags("config check", "config check [-config FILE]",
 		`Reads and validates a configuration: unknown keys, invalid repository specs,
 products, goals and affiliations are reported as FILE:LINE: problem. Exits 1
-when there is any problem.`, stderr)
+when there is any problem. The database is not touched.`, stderr)
 	path := fs.String("config", "", "configuration `file` (default ./os2pulse.toml, else the built-in example)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	cfg, err := config.Load(*path)
+	cfg, err := loadConfig(*path, stderr)
 	if err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) {
-			for _, p := range ce.Problems {
-				fmt.Fprintln(stderr, p)
-			}
-			return errProblems
-		}
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d products, %d goals, storage %s)\n", cfg.File, len(cfg.Products), len(cfg.Goals), cfg.Storage.Driver)
@@ -50,38 +43,50 @@ when there is any problem.`, stderr)
 // configuration problems one per line.
 func loadConfig(path string, stderr io.Writer) (*config.Config, error) {
 	cfg, err := config.Load(path)
-	if err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) {
-			for _, p := range ce.Problems {
-				fmt.Fprintln(stderr, p)
-			}
-			return nil, errProblems
+	if ps := problems.Of(err); ps != nil {
+		for _, p := range ps {
+			fmt.Fprintln(stderr, p)
 		}
-		return nil, err
+		return nil, errProblems
 	}
-	return cfg, nil
+	return cfg, err
 }
 
-// openStore opens the configured database and brings its schema up to
-// date (migrate=true) or checks that it is current.
-func openStore(ctx context.Context, cfg *config.Config, migrate bool, log io.Writer) (*storage.Store, error) {
+// openMode says what a command may do to the database.
+type openMode int
+
+const (
+	// readOnly: the schema must be current; nothing is written, so a
+	// read-only database role is enough.
+	readOnly openMode = iota
+	// readWrite: pending migrations are applied and the configured
+	// products synchronised.
+	readWrite
+)
+
+// openStore opens the configured database. With readWrite it brings the
+// schema up to date, reporting applied migrations to log, and stores the
+// configured products; with readOnly it only checks that the schema is
+// current.
+func openStore(ctx context.Context, cfg *config.Config, mode openMode, log io.Writer) (*storage.Store, error) {
 	s, err := storage.Open(ctx, cfg.Storage.Driver, cfg.Storage.DSN)
 	if err != nil {
 		return nil, err
 	}
-	if migrate {
-		applied, err := s.Migrate(ctx)
-		if err != nil {
+	if mode == readOnly {
+		if err := s.CheckSchema(ctx); err != nil {
 			s.Close()
 			return nil, err
 		}
-		for _, m := range applied {
-			fmt.Fprintf(log, "applied migration %s\n", m)
-		}
-	} else if err := s.CheckSchema(ctx); err != nil {
+		return s, nil
+	}
+	applied, err := s.Migrate(ctx)
+	if err != nil {
 		s.Close()
 		return nil, err
+	}
+	for _, m := range applied {
+		fmt.Fprintf(log, "applied migration %s\n", m)
 	}
 	if err := s.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
 		s.Close()
@@ -101,12 +106,15 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, cfg, true, stdout)
+	s, err := openStore(ctx, cfg, readWrite, stdout)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	v, _ := s.SchemaVersion(ctx)
+	v, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "schema at version %d (%s)\n", v, cfg.Storage.Driver)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"os2pulse/collector"
+	"os2pulse/register"
 	"os2pulse/storage"
 )
 
@@ -72,7 +73,7 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	var members *collector.RegisterFile
+	var members *register.File
 	if fs.NArg() == 2 {
 		m, err := collector.ReadRegisterFile(ctx, fs.Arg(1))
 		if err != nil {
@@ -82,9 +83,9 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 
 	if sub == "check" {
-		reg, err := collector.ParseRegister(cfg, adoption, members, nil)
+		reg, err := register.Parse(cfg, adoption, members, nil)
 		if err != nil {
-			return printParseProblems(err, stderr)
+			return err
 		}
 		fmt.Fprintf(stdout, "%s: ok (%d adoption records", reg.Source, len(reg.Adoptions))
 		if members != nil {
@@ -97,13 +98,13 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	// With a members file the register is complete in itself: check it
 	// before the database is even opened.
 	if members != nil {
-		if _, err := collector.ParseRegister(cfg, adoption, members, nil); err != nil {
-			return printParseProblems(err, stderr)
+		if _, err := register.Parse(cfg, adoption, members, nil); err != nil {
+			return err
 		}
 	}
 	// Applied migrations are something done, not something wrong: stdout,
 	// so that stderr holds only the register's problems.
-	store, err := openStore(ctx, cfg, true, stdout)
+	store, err := openStore(ctx, cfg, readWrite, stdout)
 	if err != nil {
 		return err
 	}
@@ -114,9 +115,9 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 	}
-	reg, err := collector.ParseRegister(cfg, adoption, members, known)
+	reg, err := register.Parse(cfg, adoption, members, known)
 	if err != nil {
-		return printParseProblems(err, stderr)
+		return err
 	}
 	sum, err := store.ImportRegister(ctx, reg)
 	if err != nil {
@@ -126,6 +127,6 @@ func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if members != nil {
 		names += " and " + members.Name
 	}
-	fmt.Fprintf(stdout, "imported %s: %s\n", names, collector.RegisterSummary(sum))
+	fmt.Fprintf(stdout, "imported %s: %s\n", names, register.Summary(sum))
 	return nil
 }

@@ -11,24 +11,30 @@ import (
 	"strings"
 	"time"
 
-	"os2pulse/dashboard"
+	"os2pulse/civil"
 	"os2pulse/figures"
+	"os2pulse/locale"
+	"os2pulse/report"
 )
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", "report [-config FILE] -year YYYY [-format html|md|csv|json] [-lang da|en] [-o FILE]",
+	fs := newFlags("report", "report [-config FILE] -year YYYY [-format html|md|csv|json] [-lang da|en] [-o FILE] [-keep]",
 		`Writes the annual report: the figures as of 31 December of the year next to the
 previous year's, with the change. HTML prints to A4 and needs no server; Markdown
 pastes into a document; CSV and JSON carry every figure with its definition id.
 
-A copy of the figures of a finished year is kept in the database whenever they
-differ from the last copy, so a later report lists what register corrections
-changed since the report was first produced.`, stderr)
+The report lists the figures that register corrections changed since the
+first copy of the year's figures was kept. -keep keeps a copy of a finished
+year's figures (when they differ from the last copy): do it when the report
+is published. Without -keep the command only reads the database, so a
+read-only database role is enough. A running server keeps the first copy of
+a year by itself at the turn of the year.`, stderr)
 	path := fs.String("config", "", "configuration `file`")
-	year := fs.Int("year", time.Now().Year()-1, "the report's `year`")
+	year := fs.Int("year", civil.Today(time.Now()).Year()-1, "the report's `year`")
 	format := fs.String("format", "html", "output format: html, md, csv or json")
 	lang := fs.String("lang", "da", "language: da or en")
 	out := fs.String("o", "", "write to `file` instead of standard output")
+	keep := fs.Bool("keep", false, "keep a copy of the finished year's figures, to list later corrections against")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,11 +42,12 @@ changed since the report was first produced.`, stderr)
 		fmt.Fprintf(stderr, "report takes no arguments, got %q\n", fs.Args())
 		return errUsage
 	}
-	if !slices.Contains(dashboard.ReportFormats, *format) {
-		fmt.Fprintf(stderr, "-format must be one of %s, not %q\n", strings.Join(dashboard.ReportFormats, ", "), *format)
+	if !slices.Contains(report.Formats, *format) {
+		fmt.Fprintf(stderr, "-format must be one of %s, not %q\n", strings.Join(report.Formats, ", "), *format)
 		return errUsage
 	}
-	if *lang != "da" && *lang != "en" {
+	l, ok := locale.Parse(*lang)
+	if !ok {
 		fmt.Fprintf(stderr, "-lang must be da or en, not %q\n", *lang)
 		return errUsage
 	}
@@ -52,30 +59,58 @@ changed since the report was first produced.`, stderr)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, true, stderr)
+	mode := readOnly
+	if *keep {
+		mode = readWrite
+	}
+	store, err := openStore(ctx, cfg, mode, stderr)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	rep, err := figures.New(store, cfg).ProduceReport(ctx, *year, time.Now(), true)
+	calc := figures.New(store, cfg)
+	now := time.Now()
+	if *keep {
+		kept, err := calc.KeepReport(ctx, *year, now)
+		if err != nil {
+			return fmt.Errorf("keeping the %d figures: %w", *year, err)
+		}
+		if kept {
+			fmt.Fprintf(stderr, "kept a copy of the %d figures\n", *year)
+		} else {
+			fmt.Fprintf(stderr, "the %d figures equal the last copy kept; nothing new kept\n", *year)
+		}
+	}
+	rep, err := calc.ProduceReport(ctx, *year, now)
 	if err != nil {
 		return fmt.Errorf("computing the %d report: %w", *year, err)
 	}
 	var buf bytes.Buffer
-	if err := dashboard.RenderReport(&buf, cfg, rep, *format, *lang); err != nil {
+	if err := report.Write(&buf, cfg, rep, *format, l); err != nil {
 		return err
 	}
 	if *out == "" {
 		_, err := stdout.Write(buf.Bytes())
 		return err
 	}
-	// Write next to the target and rename, so a failed run never leaves a
-	// half-written report behind.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".report-*")
+	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+		return err
+	}
+	if len(rep.Corrections) > 0 {
+		fmt.Fprintf(stderr, "note: %d figure(s) changed since the first copy of the figures was kept %s; see the report's notes\n", len(rep.Corrections), rep.FirstProducedAt)
+	}
+	fmt.Fprintf(stderr, "wrote %s (%d report, %s, %s)\n", *out, *year, *format, l)
+	return nil
+}
+
+// writeFileAtomic writes next to the target and renames, so a failed run
+// never leaves a half-written file behind.
+func writeFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".os2pulse-*")
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err
@@ -84,14 +119,13 @@ changed since the report was first produced.`, stderr)
 		os.Remove(tmp.Name())
 		return err
 	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
-	os.Chmod(*out, 0o644)
-	if len(rep.Corrections) > 0 {
-		fmt.Fprintf(stderr, "note: %d figure(s) changed since the report was first produced %s; see the report's notes\n", len(rep.Corrections), rep.FirstProducedAt)
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		os.Remove(tmp.Name())
+		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s (%d report, %s, %s)\n", *out, *year, *format, *lang)
 	return nil
 }

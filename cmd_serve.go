@@ -5,24 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"os2pulse/api"
 	"os2pulse/collector"
+	"os2pulse/config"
 	"os2pulse/dashboard"
 	"os2pulse/figures"
+	"os2pulse/metrics"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [-config FILE] [-listen ADDR] [-no-collect]",
 		`Applies database migrations, then serves the dashboard, the API (/api/v1/...),
 /metrics, /healthz and /readyz, and collects every source at start and then
-on its interval. Stops cleanly on SIGINT or SIGTERM.`, stderr)
+on its interval. Stops cleanly on SIGINT or SIGTERM: requests in flight and
+collection runs end and record how they ended.`, stderr)
 	path := fs.String("config", "", "configuration `file`")
 	listen := fs.String("listen", "", "listen `address`, overriding server.listen")
 	noCollect := fs.Bool("no-collect", false, "serve only; do not run the collection schedule")
@@ -37,22 +46,44 @@ on its interval. Stops cleanly on SIGINT or SIGTERM.`, stderr)
 		cfg.Server.Listen = *listen
 	}
 	log := newLogger(stderr)
-	store, err := openStore(ctx, cfg, true, stderr)
+	store, err := openStore(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 
 	reg := newRegistry()
-	metrics := collector.NewMetrics(reg)
 	sources, err := collector.Sources(cfg, store, reg, log)
 	if err != nil {
 		return err
 	}
-	col := collector.New(store, sources, metrics, log, nil)
+	col := collector.New(store, sources, collector.NewMetrics(reg), log, nil)
 	calc := figures.New(store, cfg)
-	reg.MustRegister(dashboard.NewMetricsCollector(calc, log))
-	srv := dashboard.New(dashboard.Options{Config: cfg, Store: store, Figures: calc, Collector: col, Registry: reg, Log: log})
+	reg.MustRegister(metrics.NewCollector(calc, log))
+
+	// Background work lives as long as the server: shutdown cancels it
+	// and waits for it to record how it ended.
+	bgCtx, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	var bg sync.WaitGroup
+	collect := func(_ context.Context, source string) error {
+		err := col.Go(bgCtx, source)
+		var busy *collector.BusyError
+		switch {
+		case errors.Is(err, collector.ErrUnknownSource):
+			return api.ErrUnknownSource
+		case errors.As(err, &busy):
+			return &api.BusyError{Source: busy.Source, RunID: busy.RunID}
+		}
+		return err
+	}
+	apiHandler := api.New(api.Options{
+		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: adminToken(cfg),
+	})
+	srv := dashboard.New(dashboard.Options{
+		Config: cfg, Figures: calc, API: apiHandler, Log: log, Ready: store.Ready,
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}),
+	})
 
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
@@ -70,34 +101,60 @@ on its interval. Stops cleanly on SIGINT or SIGTERM.`, stderr)
 		log.Warn("the configured portfolio data is illustrative; pages say so")
 	}
 
-	colCtx, stopCol := context.WithCancel(ctx)
-	colDone := make(chan struct{})
-	go func() {
-		defer close(colDone)
-		if !*noCollect {
-			col.Run(colCtx)
-		}
-	}()
+	if !*noCollect {
+		bg.Add(2)
+		go func() { defer bg.Done(); col.Run(bgCtx) }()
+		go func() { defer bg.Done(); keepReports(bgCtx, calc, log) }()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	var serveErr error
 	select {
 	case err := <-errc:
-		stopCol()
-		<-colDone
-		return fmt.Errorf("serving: %w", err)
+		serveErr = fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
+		log.Info("shutting down")
+		shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := httpSrv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serveErr = err
+		}
 	}
-	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	err = httpSrv.Shutdown(shutCtx)
-	stopCol()
-	<-colDone
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	stopBG()
+	bg.Wait()
+	col.Wait()
+	return serveErr
+}
+
+// keepReports keeps the first copy of each year's figures at the turn of
+// the year, checking twice a day, so corrections made later in the
+// register are listed in the report against what the register said then.
+func keepReports(ctx context.Context, calc *figures.Calculator, log *slog.Logger) {
+	for {
+		kept, err := calc.KeepLastYear(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("keeping last year's report figures failed", "error", err)
+		case kept:
+			log.Info("kept a copy of last year's report figures")
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(12 * time.Hour):
+		}
 	}
-	return nil
+}
+
+// adminToken reads the admin bearer token from the environment variable
+// the configuration names, without the whitespace a secret file's last
+// line leaves.
+func adminToken(cfg *config.Config) string {
+	if cfg.Server.AdminTokenEnv == "" {
+		return ""
+	}
+	return strings.TrimSpace(os.Getenv(cfg.Server.AdminTokenEnv))
 }
 
 func displayAddr(a net.Addr) string {
@@ -143,7 +200,7 @@ single repositories or rows ("partial") exits 0 and lists them.`, stderr)
 		return err
 	}
 	log := newLogger(stderr)
-	store, err := openStore(ctx, cfg, true, stderr)
+	store, err := openStore(ctx, cfg, readWrite, stderr)
 	if err != nil {
 		return err
 	}

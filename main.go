@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"syscall"
+
+	"os2pulse/problems"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -52,6 +54,7 @@ func main() {
 		os.Exit(2)
 	case errors.Is(err, errProblems):
 		os.Exit(1)
+
 	default:
 		fmt.Fprintln(os.Stderr, "os2pulse:", err)
 		os.Exit(1)
@@ -68,7 +71,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, args[1:], stdout, stderr)
+			err := c.run(ctx, args[1:], stdout, stderr)
+			// Problems with an input (a register file, a git log export)
+			// are listed one a line, for the person who fixes the file.
+			if ps := problems.Of(err); ps != nil {
+				for _, p := range ps {
+					fmt.Fprintln(stderr, p)
+				}
+				return errProblems
+			}
+			return err
 		}
 	}
 	fmt.Fprintf(stderr, "os2pulse: unknown command %q\n\n", args[0])

@@ -43,7 +43,7 @@ func runActivity(t *testing.T, args ...string) (string, string, error) {
 func TestActivityImportTwice(t *testing.T) {
 	dir := t.TempDir()
 	cfg := activityTestConfig(t, dir)
-	file := "../shared/data/git-histories/OS2Forms__os2forms.tsv"
+	file := "config/example/git-histories/OS2Forms__os2forms.tsv"
 	commits := activityLineCount(t, file) - 1
 
 	stdout, stderr, err := runActivity(t, "import", "-config", cfg, "-repo", "github.com/OS2Forms/os2forms", file)

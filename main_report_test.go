@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"os2pulse/storage"
 )
 
 func TestReportCommand(t *testing.T) {
@@ -55,5 +58,57 @@ func TestReportCommand(t *testing.T) {
 	}
 	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("stat %s: %v", bad, err)
+	}
+}
+
+// TestReadOnlyCommands: report, config check and register check neither
+// migrate nor write; report -keep keeps a copy of a finished year.
+func TestReadOnlyCommands(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeE2EConfig(t, dir, "http://127.0.0.1:1")
+	db := filepath.Join(dir, "os2pulse.db")
+	if _, _, err := runCLI(t, "config", "check", "-config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, "register", "check", "-config", cfg, "config/example/adoption.csv", "config/example/members.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("config check or register check created the database: %v", err)
+	}
+	_, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025")
+	if err == nil || !strings.Contains(err.Error(), "migrate") {
+		t.Fatalf("report on an empty database: %v, want a hint to migrate", err)
+	}
+	s, err := storage.Open(context.Background(), "sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SchemaVersion(context.Background()); err == nil {
+		t.Fatal("report migrated the database")
+	}
+
+	for _, src := range []string{"register", "activity"} {
+		if _, errOut, err := runCLI(t, "collect", "-config", cfg, "-source", src); err != nil {
+			t.Fatalf("collect %s: %v\n%s", src, err, errOut)
+		}
+	}
+	if _, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "csv"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FirstReport(context.Background(), 2025); !errors.Is(err, storage.ErrNotFound) {
+		t.Fatalf("report without -keep kept a copy: %v", err)
+	}
+	_, errOut, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "csv", "-keep")
+	if err != nil || !strings.Contains(errOut, "kept a copy of the 2025 figures") {
+		t.Fatalf("report -keep: %v\n%s", err, errOut)
+	}
+	if _, err := s.FirstReport(context.Background(), 2025); err != nil {
+		t.Fatalf("report -keep kept nothing: %v", err)
+	}
+	_, errOut, err = runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "csv", "-keep")
+	if err != nil || !strings.Contains(errOut, "nothing new kept") {
+		t.Fatalf("second report -keep: %v\n%s", err, errOut)
 	}
 }

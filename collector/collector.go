@@ -114,14 +114,15 @@ type Collector struct {
 	log      *slog.Logger
 	progress io.Writer
 
-	mu      sync.Mutex // one run of a source at a time
-	running map[string]bool
+	mu      sync.Mutex        // one run of a source at a time
+	running map[string]string // source → id of its run under way ("" while it starts)
+	bg      sync.WaitGroup    // runs started by Go
 }
 
 // New returns a collector over the given sources. metrics may be nil;
 // progress (may be nil) receives human-readable progress lines.
 func New(store *storage.Store, sources []Source, metrics *Metrics, log *slog.Logger, progress io.Writer) *Collector {
-	return &Collector{store: store, sources: sources, metrics: metrics, log: log, progress: progress, running: map[string]bool{}}
+	return &Collector{store: store, sources: sources, metrics: metrics, log: log, progress: progress, running: map[string]string{}}
 }
 
 // Sources returns the names of the configured sources.
@@ -133,53 +134,128 @@ func (c *Collector) Sources() []string {
 	return names
 }
 
-// ErrRunning is returned when a source is already being collected.
-var ErrRunning = errors.New("collector: a run of this source is already under way")
+// ErrUnknownSource is returned for a source that is not configured.
+var ErrUnknownSource = errors.New("collector: no such source")
+
+// BusyError is returned when a run of a source is already under way.
+type BusyError struct {
+	Source string
+	RunID  string // "" while the run is starting
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("collector: a run of %s is already under way", e.Source)
+}
+
+// selected returns the sources name stands for ("" or "all": every one).
+func (c *Collector) selected(name string) ([]Source, error) {
+	var out []Source
+	for _, s := range c.sources {
+		if name == "" || name == "all" || s.Name() == name {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w %q (have %v)", ErrUnknownSource, name, c.Sources())
+	}
+	return out, nil
+}
+
+// reserve marks the sources as running, or returns a *BusyError naming the
+// first that is.
+func (c *Collector) reserve(srcs []Source) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range srcs {
+		if id, ok := c.running[s.Name()]; ok {
+			return &BusyError{Source: s.Name(), RunID: id}
+		}
+	}
+	for _, s := range srcs {
+		c.running[s.Name()] = ""
+	}
+	return nil
+}
+
+func (c *Collector) release(s Source) {
+	c.mu.Lock()
+	delete(c.running, s.Name())
+	c.mu.Unlock()
+}
 
 // RunOnce collects the named sources ("" or "all" for every one), one after
 // another, and returns the runs. It fails if any run failed.
 func (c *Collector) RunOnce(ctx context.Context, name string) ([]storage.Run, error) {
+	srcs, err := c.selected(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.reserve(srcs); err != nil {
+		return nil, err
+	}
+	return c.runReserved(ctx, srcs)
+}
+
+// Go starts a collection of the named sources in the background under ctx
+// and returns at once: ErrUnknownSource, a *BusyError while one of them
+// runs, or nil. Wait waits for the runs it started; cancelling ctx stops
+// them, and each still records how it ended.
+func (c *Collector) Go(ctx context.Context, name string) error {
+	srcs, err := c.selected(name)
+	if err != nil {
+		return err
+	}
+	if err := c.reserve(srcs); err != nil {
+		return err
+	}
+	c.bg.Add(1)
+	go func() {
+		defer c.bg.Done()
+		if _, err := c.runReserved(ctx, srcs); err != nil && ctx.Err() == nil {
+			c.log.Error("triggered collection failed", "source", name, "error", err)
+		}
+	}()
+	return nil
+}
+
+// Wait waits for the runs started by Go.
+func (c *Collector) Wait() { c.bg.Wait() }
+
+func (c *Collector) runReserved(ctx context.Context, srcs []Source) ([]storage.Run, error) {
 	var runs []storage.Run
 	var errs []error
-	found := false
-	for _, s := range c.sources {
-		if name != "" && name != "all" && s.Name() != name {
-			continue
+	for i, s := range srcs {
+		if ctx.Err() != nil {
+			// Shutting down: the sources not reached are not run.
+			for _, rest := range srcs[i:] {
+				c.release(rest)
+			}
+			errs = append(errs, ctx.Err())
+			break
 		}
-		found = true
 		r, err := c.runSource(ctx, s)
 		runs = append(runs, r)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", s.Name(), err))
 		}
 	}
-	if !found {
-		return nil, fmt.Errorf("collector: no source %q (have %v)", name, c.Sources())
-	}
 	return runs, errors.Join(errs...)
 }
 
+// runSource runs one source that reserve has marked as running, and
+// releases it.
 func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error) {
-	c.mu.Lock()
-	if c.running[s.Name()] {
-		c.mu.Unlock()
-		return storage.Run{Source: s.Name(), Result: storage.RunFailure}, ErrRunning
-	}
-	c.running[s.Name()] = true
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		delete(c.running, s.Name())
-		c.mu.Unlock()
-	}()
-
+	defer c.release(s)
 	run, err := c.store.StartRun(ctx, s.Name())
 	if err != nil {
 		return run, err
 	}
+	c.mu.Lock()
+	c.running[s.Name()] = run.ID
+	c.mu.Unlock()
 	start := time.Now()
 	rec := &Recorder{remaining: -1, progress: NewProgress(c.progress, s.Name())}
-	c.log.Info("collection started", "source", s.Name())
+	c.log.Info("collection started", "source", s.Name(), "run", run.ID)
 	cerr := s.Collect(ctx, rec)
 	rec.progress.Done()
 
@@ -225,7 +301,11 @@ func (c *Collector) Run(ctx context.Context) {
 		go func() {
 			defer wg.Done()
 			for {
-				if _, err := c.runSource(ctx, s); err != nil && ctx.Err() == nil {
+				var err error
+				if err = c.reserve([]Source{s}); err == nil {
+					_, err = c.runSource(ctx, s)
+				}
+				if err != nil && ctx.Err() == nil {
 					c.log.Error("collection failed", "source", s.Name(), "error", err)
 				}
 				jitter := time.Duration(rand.Int64N(int64(s.Interval()/10) + 1))

@@ -21,12 +21,12 @@ import (
 )
 
 // The fake GitHub answers like the real REST API as recorded in
-// ../shared/data/github-fixtures: Link pagination with rel="next"/"last",
+// GitHub's recorded answers (octokit/fixtures): Link pagination with rel="next"/"last",
 // weak ETags and 304 for If-None-Match (not charged against the rate
 // limit), X-RateLimit-* headers, 301 to /repositories/{id} for renamed
 // repositories, 409 for empty ones, and error bodies with a message.
 
-const historiesDir = "../../shared/data/git-histories"
+const historiesDir = "../config/example/git-histories"
 
 // fakeClock is the time of the fake and of the transport under test;
 // sleeping advances it instantly.

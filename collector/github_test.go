@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/storage"
@@ -341,14 +342,14 @@ func checkStored(t *testing.T, store *storage.Store, repos map[string]*fakeRepo)
 			t.Errorf("%s: %s, want %s", key, flags[key], want)
 		}
 	}
-	snaps, err := store.LatestSnapshots(ctx, "9999-12-31")
+	snaps, err := store.LatestSnapshots(ctx, civil.MustParse("9999-12-31"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s := snaps["github.com/os2forms/os2forms"]; s.Stars != 10 || s.Watchers != 3 || s.Forks != 2 || s.OpenIssues != 1 {
 		t.Errorf("snapshot = %+v, want 10 stars, 3 watchers, 2 forks, 1 open issue", s)
 	}
-	rels, err := store.LatestReleases(ctx, "9999-12-31")
+	rels, err := store.LatestReleases(ctx, civil.MustParse("9999-12-31"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +363,7 @@ func checkStored(t *testing.T, store *storage.Store, repos map[string]*fakeRepo)
 // the history files and the fake's pull requests, reviews and issues.
 func checkActiveContributors(t *testing.T, store *storage.Store, repos map[string]*fakeRepo) {
 	t.Helper()
-	days, err := store.ContributorDays(context.Background(), "0000-01-01", "9999-12-31")
+	days, err := store.ContributorDays(context.Background(), 0, civil.MustParse("9999-12-31"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +408,7 @@ func checkActiveContributors(t *testing.T, store *storage.Store, repos map[strin
 			}
 			got := map[string]bool{}
 			for _, cd := range days {
-				if cd.RepositoryKey == repo && cd.Day >= from.Format(time.DateOnly) && cd.Day <= d.Format(time.DateOnly) {
+				if cd.RepositoryKey == repo && cd.Day >= civil.Of(from) && cd.Day <= civil.Of(d) {
 					got[cd.Identity] = true
 				}
 			}

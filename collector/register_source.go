@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"os2pulse/config"
+	"os2pulse/problems"
+	"os2pulse/register"
 	"os2pulse/storage"
 )
 
@@ -43,7 +45,7 @@ func registerResource(url string) string { return "register:" + url }
 
 // fetched is one register file as read in a run.
 type fetched struct {
-	file        RegisterFile
+	file        register.File
 	validators  storage.SyncState // of a URL's 200 answer, stored after the import
 	notModified bool
 }
@@ -83,7 +85,7 @@ func (s *RegisterSource) Collect(ctx context.Context, rec *Recorder) error {
 		}
 	}
 
-	var members *RegisterFile
+	var members *register.File
 	var known []storage.Organization
 	if len(files) > 1 {
 		members = &files[1].file
@@ -93,9 +95,9 @@ func (s *RegisterSource) Collect(ctx context.Context, rec *Recorder) error {
 			return err
 		}
 	}
-	reg, err := ParseRegister(s.cfg, files[0].file, members, known)
+	reg, err := register.Parse(s.cfg, files[0].file, members, known)
 	if err != nil {
-		var pe *ParseError
+		var pe *problems.Error
 		if errors.As(err, &pe) {
 			return fmt.Errorf("register not imported, %d problem(s):\n%s", len(pe.Problems), strings.Join(pe.Problems, "\n"))
 		}
@@ -112,7 +114,7 @@ func (s *RegisterSource) Collect(ctx context.Context, rec *Recorder) error {
 		if err != nil {
 			return err
 		}
-		rec.Progress().Note("imported %s: %s", reg.Source, RegisterSummary(sum))
+		rec.Progress().Note("imported %s: %s", reg.Source, register.Summary(sum))
 	}
 	// Validators are kept only now that the content is stored: kept for a
 	// register that failed, a 304 would hide the problem from later runs.
@@ -136,11 +138,11 @@ func (s *RegisterSource) read(ctx context.Context, rec *Recorder, name string, c
 			return fetched{}, fmt.Errorf("collector: opening register file %s: %w", name, err)
 		}
 		defer f.Close()
-		data, err := readLimited(name, f)
+		file, err := register.Read(name, f)
 		if err != nil {
 			return fetched{}, err
 		}
-		return fetched{file: RegisterFile{Name: name, Data: data}}, nil
+		return fetched{file: file}, nil
 	}
 	var cond storage.SyncState
 	if conditional {
@@ -154,7 +156,7 @@ func (s *RegisterSource) read(ctx context.Context, rec *Recorder, name string, c
 	if err != nil {
 		return fetched{}, err
 	}
-	return fetched{file: RegisterFile{Name: name, Data: data}, validators: validators, notModified: notModified}, nil
+	return fetched{file: register.File{Name: name, Data: data}, validators: validators, notModified: notModified}, nil
 }
 
 // fetchRegister GETs a register URL, sending the validators in cond. It
@@ -182,32 +184,29 @@ func fetchRegister(ctx context.Context, client *http.Client, url string, cond st
 	case resp.StatusCode != http.StatusOK:
 		return nil, validators, false, fmt.Errorf("collector: fetching register %s: %s", url, resp.Status)
 	}
-	data, err = readLimited(url, resp.Body)
+	file, err := register.Read(url, resp.Body)
 	if err != nil {
 		return nil, validators, false, err
 	}
+	data = file.Data
 	validators = storage.SyncState{Resource: registerResource(url), ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
 	return data, validators, false, nil
 }
 
 // ReadRegisterFile reads a register file named on the command line: an
 // http(s) URL (fetched with a 30 s timeout) or a local path.
-func ReadRegisterFile(ctx context.Context, name string) (RegisterFile, error) {
+func ReadRegisterFile(ctx context.Context, name string) (register.File, error) {
 	if config.IsURL(name) {
 		data, _, _, err := fetchRegister(ctx, &http.Client{Timeout: registerTimeout}, name, storage.SyncState{})
 		if err != nil {
-			return RegisterFile{}, err
+			return register.File{}, err
 		}
-		return RegisterFile{Name: name, Data: data}, nil
+		return register.File{Name: name, Data: data}, nil
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return RegisterFile{}, err
+		return register.File{}, err
 	}
 	defer f.Close()
-	data, err := readLimited(name, f)
-	if err != nil {
-		return RegisterFile{}, err
-	}
-	return RegisterFile{Name: name, Data: data}, nil
+	return register.Read(name, f)
 }

@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
+
+	"os2pulse/civil"
+	"os2pulse/problems"
 )
 
 // DefaultFile is read when no -config flag is given and it exists.
@@ -120,30 +124,37 @@ type Activity struct {
 // Affiliation maps an e-mail domain or GitHub login to a member
 // organisation or a supplier, optionally only within a date range.
 type Affiliation struct {
-	Domain       string `toml:"domain"`
-	Login        string `toml:"login"`
-	Organization string `toml:"organization"`
-	Supplier     string `toml:"supplier"`
-	From         string `toml:"from"`
-	Until        string `toml:"until"`
+	Domain       string     `toml:"domain"`
+	Login        string     `toml:"login"`
+	Organization string     `toml:"organization"`
+	Supplier     string     `toml:"supplier"`
+	From         civil.Date `toml:"from"`
+	Until        civil.Date `toml:"until"`
 }
 
 // Goal is a strategic target of the board.
 type Goal struct {
-	ID           string  `toml:"id"`
-	Title        Text    `toml:"title"`
-	Metric       string  `toml:"metric"`
-	Product      string  `toml:"product"`
-	Scope        string  `toml:"scope"`
-	Target       float64 `toml:"target"`
-	BaselineDate string  `toml:"baseline_date"`
-	Deadline     string  `toml:"deadline"`
+	ID           string     `toml:"id"`
+	Title        Text       `toml:"title"`
+	Metric       string     `toml:"metric"`
+	Product      string     `toml:"product"`
+	Scope        string     `toml:"scope"`
+	Target       float64    `toml:"target"`
+	BaselineDate civil.Date `toml:"baseline_date"`
+	Deadline     civil.Date `toml:"deadline"`
 }
 
 // Text is a string in Danish and English.
 type Text struct {
 	DA string `toml:"da"`
 	EN string `toml:"en"`
+}
+
+// UnmarshalText lets a plain string stand for both languages:
+// title = "OS2forms i 60 kommuner".
+func (t *Text) UnmarshalText(b []byte) error {
+	t.DA, t.EN = string(b), string(b)
+	return nil
 }
 
 // In returns the text in lang ("da" or "en"), falling back to Danish.
@@ -201,7 +212,13 @@ func Example() (*Config, error) {
 // messages; dir resolves relative data paths.
 func Parse(name string, b []byte, dir fs.FS) (*Config, error) {
 	c := &Config{File: name, Dir: dir}
-	dec := toml.NewDecoder(bytes.NewReader(b))
+	b = bytes.TrimPrefix(b, []byte("\uFEFF"))
+	quoted, err := quoteLocalDates(b)
+	if err != nil {
+		// A syntax error: the decoder reports it with its line.
+		quoted = b
+	}
+	dec := toml.NewDecoder(bytes.NewReader(quoted))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(c); err != nil {
 		return nil, decodeError(name, err)
@@ -226,7 +243,7 @@ func decodeError(name string, err error) error {
 			row, _ := e.Position()
 			msgs = append(msgs, fmt.Sprintf("%s:%d: unknown key %q", name, row, strings.Join(e.Key(), ".")))
 		}
-		return &Error{Problems: msgs}
+		return &problems.Error{Problems: msgs}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
@@ -236,18 +253,10 @@ func decodeError(name string, err error) error {
 		if key != "" {
 			msg = key + ": " + msg
 		}
-		return &Error{Problems: []string{fmt.Sprintf("%s:%d: %s", name, row, msg)}}
+		return &problems.Error{Problems: []string{fmt.Sprintf("%s:%d: %s", name, row, msg)}}
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
-
-// Error lists every problem found in a configuration, one per line, each
-// as "FILE:LINE: what is wrong".
-type Error struct {
-	Problems []string
-}
-
-func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
 func (c *Config) setDefaults() {
 	if c.Portfolio.Name == "" {
@@ -308,4 +317,52 @@ func (c *Config) Open(name string) (fs.File, error) {
 // IsURL reports whether a register source is fetched over HTTP(S).
 func IsURL(s string) bool {
 	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// quoteLocalDates rewrites TOML's native local dates (baseline_date =
+// 2024-01-01) as strings ("2024-01-01"), so that they decode into
+// civil.Date like quoted ones: go-toml hands a native date only to its own
+// date types. Lines stay where they were, so messages keep their line
+// numbers.
+func quoteLocalDates(doc []byte) ([]byte, error) {
+	var spans []unstable.Range
+	p := unstable.Parser{}
+	p.Reset(doc)
+	var walk func(n *unstable.Node)
+	walk = func(n *unstable.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == unstable.LocalDate && n.Raw.Length > 0 {
+			spans = append(spans, n.Raw)
+		}
+		switch n.Kind {
+		case unstable.KeyValue:
+			walk(n.Value())
+		case unstable.Array, unstable.InlineTable:
+			it := n.Children()
+			for it.Next() {
+				walk(it.Node())
+			}
+		}
+	}
+	for p.NextExpression() {
+		walk(p.Expression())
+	}
+	if err := p.Error(); err != nil {
+		return nil, err
+	}
+	if len(spans) == 0 {
+		return doc, nil
+	}
+	out := make([]byte, 0, len(doc)+2*len(spans))
+	last := 0
+	for _, r := range spans {
+		out = append(out, doc[last:r.Offset]...)
+		out = append(out, '"')
+		out = append(out, doc[r.Offset:r.Offset+r.Length]...)
+		out = append(out, '"')
+		last = int(r.Offset + r.Length)
+	}
+	return append(out, doc[last:]...), nil
 }

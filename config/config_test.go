@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"os2pulse/problems"
 )
 
 func TestExampleIsValid(t *testing.T) {
@@ -113,9 +115,9 @@ repos = ["gitlab.com/magenta/*"]
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("c.toml", []byte(tt.doc), fstest.MapFS{})
-			var ce *Error
+			var ce *problems.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("err = %v, want *Error", err)
+				t.Fatalf("err = %v, want *problems.Error", err)
 			}
 			if strings.Join(ce.Problems, "\n") != strings.Join(tt.want, "\n") {
 				t.Fatalf("problems:\n%s\nwant:\n%s", strings.Join(ce.Problems, "\n"), strings.Join(tt.want, "\n"))
@@ -154,7 +156,7 @@ title = { da = "Mål", en = "Goal" }
 		{"deadline before baseline", "metric = \"members\"\ntarget = 60\nbaseline_date = \"2026-01-01\"\ndeadline = \"2025-12-31\"\n",
 			`c.toml:14: goals[0].deadline: goal "g": deadline 2025-12-31 is not after baseline_date 2026-01-01`},
 		{"bad date", "metric = \"members\"\ntarget = 60\nbaseline_date = \"2026-13-01\"\ndeadline = \"2027-12-31\"\n",
-			`c.toml:13: goals[0].baseline_date: goal "g": "2026-13-01" is not a date (YYYY-MM-DD)`},
+			`c.toml:13: goals.baseline_date: "2026-13-01" is not a date (YYYY-MM-DD)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,4 +239,50 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("nil config without error")
 		}
 	})
+}
+
+// TestNativeDatesPlainTitleAndBOM: TOML's own dates work as well as quoted
+// ones, a plain title serves both languages, and a byte-order mark (as
+// Windows editors write) is ignored.
+func TestNativeDatesPlainTitleAndBOM(t *testing.T) {
+	doc := "\uFEFF" + `[[products]]
+id = "os2forms"
+name = "OS2forms"
+governance_level = "3"
+
+[[goals]]
+id = "forms"
+title = "OS2forms i 60 kommuner"
+metric = "product_adopters"
+product = "os2forms"
+scope = "municipalities"
+target = 60
+baseline_date = 2024-01-01
+deadline = "2027-12-31"
+
+[[affiliations]]
+domain = "aarhus.dk"
+organization = "751"
+from = 2020-01-01
+until = 2030-01-01
+`
+	c, err := Parse("c.toml", []byte(doc), fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := c.Goals[0]
+	if g.BaselineDate.String() != "2024-01-01" || g.Deadline.String() != "2027-12-31" {
+		t.Errorf("goal dates %s, %s", g.BaselineDate, g.Deadline)
+	}
+	if g.Title.DA != "OS2forms i 60 kommuner" || g.Title.EN != g.Title.DA {
+		t.Errorf("plain title = %+v", g.Title)
+	}
+	if a := c.Affiliations[0]; a.From.String() != "2020-01-01" || a.Until.String() != "2030-01-01" {
+		t.Errorf("affiliation dates %s, %s", a.From, a.Until)
+	}
+	// A bad native date is reported on its line.
+	_, err = Parse("c.toml", []byte(strings.Replace(doc, "baseline_date = 2024-01-01", "baseline_date = 2024-02-30", 1)), fstest.MapFS{})
+	if ps := problems.Of(err); len(ps) != 1 || !strings.HasPrefix(ps[0], "c.toml:13:") {
+		t.Errorf("bad native date: %v", err)
+	}
 }

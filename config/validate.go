@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2/unstable"
+
+	"os2pulse/problems"
 )
 
 var (
@@ -136,15 +138,7 @@ func (c *Config) Validate() error {
 		if (a.Organization == "") == (a.Supplier == "") {
 			add(key, "give exactly one of organization and supplier")
 		}
-		from, errF := optDate(a.From)
-		if errF != nil {
-			add(key+".from", "%v", errF)
-		}
-		until, errU := optDate(a.Until)
-		if errU != nil {
-			add(key+".until", "%v", errU)
-		}
-		if errF == nil && errU == nil && !from.IsZero() && !until.IsZero() && !until.After(from) {
+		if !a.From.IsZero() && !a.Until.IsZero() && !a.Until.After(a.From) {
 			add(key+".until", "must be after from (%s)", a.From)
 		}
 	}
@@ -191,21 +185,19 @@ func (c *Config) Validate() error {
 		case g.Metric == "product_adopters" && g.Scope == "municipalities" && g.Target > 98:
 			add(key+".target", "%s: there are only 98 municipalities", name)
 		}
-		base, errB := ParseDate(g.BaselineDate)
-		if errB != nil {
-			add(key+".baseline_date", "%s: %v", name, errB)
+		if g.BaselineDate.IsZero() {
+			add(key+".baseline_date", "%s: date missing (YYYY-MM-DD)", name)
 		}
-		dl, errD := ParseDate(g.Deadline)
-		if errD != nil {
-			add(key+".deadline", "%s: %v", name, errD)
+		if g.Deadline.IsZero() {
+			add(key+".deadline", "%s: date missing (YYYY-MM-DD)", name)
 		}
-		if errB == nil && errD == nil && !dl.After(base) {
+		if !g.BaselineDate.IsZero() && !g.Deadline.IsZero() && !g.Deadline.After(g.BaselineDate) {
 			add(key+".deadline", "%s: deadline %s is not after baseline_date %s", name, g.Deadline, g.BaselineDate)
 		}
 	}
 
 	if len(probs) > 0 {
-		return &Error{Problems: probs}
+		return &problems.Error{Problems: probs}
 	}
 	return nil
 }
@@ -269,25 +261,6 @@ func (c *Config) ProductsOf(r RepoSpec) []string {
 		}
 	}
 	return ids
-}
-
-// ParseDate parses a YYYY-MM-DD date.
-func ParseDate(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, fmt.Errorf("date missing (YYYY-MM-DD)")
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return t, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
-	}
-	return t, nil
-}
-
-func optDate(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return ParseDate(s)
 }
 
 func contains(list []string, s string) bool {

@@ -6,13 +6,14 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
+	"os2pulse/assets"
 	"os2pulse/figures"
-	"os2pulse/storage"
+	"os2pulse/locale"
+	"os2pulse/table"
 )
 
 // Charts are built with go-echarts' option types, but never rendered by
@@ -44,7 +45,7 @@ const (
 type chartSpec struct {
 	Option map[string]any `json:"option"` // the ECharts option
 	Format string         `json:"format"` // formatInteger or formatPercentage
-	Lang   string         `json:"lang"`   // for number formatting
+	Lang   locale.Lang    `json:"lang"`   // for number formatting
 	Map    bool           `json:"map,omitempty"`
 }
 
@@ -56,7 +57,7 @@ type chart struct {
 	Definition  string // short definition under the title
 	Summary     string // the figure in words, the canvas' aria-label
 	Spec        chartSpec
-	Table       dataTable
+	Table       table.Table
 	CSV         string // export of the same figures
 	Attribution string // source credit shown under maps
 	Tall        bool
@@ -79,30 +80,17 @@ func (v *view) chart(c chart) chart {
 // template.
 func (c chart) T(key string) string { return c.v.T(key) }
 
-// SpecJSON is the chart's spec as HTML-safe JSON, for the template.
-func (c chart) SpecJSON() (json.RawMessage, error) { return specJSON(c.Spec) }
-
-// dataTable is a table of figures; the first cell of each row is its
-// header.
-type dataTable struct {
-	Caption string
-	Head    []string
-	Rows    [][]cell
-	Note    string
+// SpecJSON is the chart's spec for a <script type="application/json">
+// block. encoding/json escapes <, > and & as \u003c etc., so no string
+// from the data can close the element, and the browser only ever
+// JSON.parses it: a name like "__f__alert(1)__f__" stays a string.
+func (c chart) SpecJSON() (json.RawMessage, error) {
+	b, err := json.Marshal(c.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: chart option: %w", err)
+	}
+	return json.RawMessage(b), nil
 }
-
-// cell is one table cell; Href makes it a link, Num right-aligns it.
-type cell struct {
-	Text string
-	Href string
-	Num  bool
-}
-
-func textCell(s string) cell           { return cell{Text: s} }
-func linkCell(s, href string) cell     { return cell{Text: s, Href: href} }
-func intCell(v *view, n int) cell      { return cell{Text: v.Int(n), Num: true} }
-func pctCell(v *view, r float64) cell  { return cell{Text: v.Pct(r), Num: true} }
-func dayCell(v *view, day string) cell { return cell{Text: v.Day(day)} }
 
 // echartsChart is what go-echarts' chart types have in common.
 type echartsChart interface {
@@ -191,7 +179,7 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 	ps := byShare(a.Products)
 	names := make([]string, 0, len(ps))
 	data := make([]opts.BarData, 0, len(ps))
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("adoption.heading") + " – " + v.DateText(),
 		Head: []string{v.T("th.product"), v.T("th.adopters.munis"), v.T("th.share.munis"), v.T("th.adopters.mem"),
 			v.T("th.share.members"), v.T("th.adopters.all"), v.T("th.pilots"), v.T("th.planned")},
@@ -199,11 +187,11 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 	for _, p := range ps {
 		names = append(names, p.Name)
 		data = append(data, opts.BarData{Name: p.Name, Value: p.ShareOfMunicipalities})
-		t.Rows = append(t.Rows, []cell{
-			linkCell(p.Name, v.Link("/products/"+p.ID)),
-			intCell(v, p.Adopters.Municipalities), pctCell(v, p.ShareOfMunicipalities),
-			intCell(v, p.Adopters.Members), pctCell(v, p.ShareOfMembers),
-			intCell(v, p.Adopters.All), intCell(v, p.Pilots), intCell(v, p.Planned),
+		t.Rows = append(t.Rows, []table.Cell{
+			table.Link(p.Name, v.Link("/products/"+p.ID)),
+			table.Int(v.Lang, p.Adopters.Municipalities), table.Pct(v.Lang, p.ShareOfMunicipalities),
+			table.Int(v.Lang, p.Adopters.Members), table.Pct(v.Lang, p.ShareOfMembers),
+			table.Int(v.Lang, p.Adopters.All), table.Int(v.Lang, p.Pilots), table.Int(v.Lang, p.Planned),
 		})
 	}
 	bar := charts.NewBar()
@@ -229,16 +217,16 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 // distributionChart is members by how many products they run.
 func distributionChart(v *view, m figures.Members) chart {
 	data := make([]opts.BarData, 0, len(figures.DistributionKeys))
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("distribution.heading") + " – " + v.DateText(),
 		Head:    []string{v.T("distribution.products"), v.T("th.members")},
 	}
 	for _, k := range figures.DistributionKeys {
 		n := m.Distribution[k]
 		data = append(data, opts.BarData{Name: k, Value: n})
-		t.Rows = append(t.Rows, []cell{textCell(k), intCell(v, n)})
+		t.Rows = append(t.Rows, []table.Cell{table.Text(k), table.Int(v.Lang, n)})
 	}
-	t.Rows = append(t.Rows, []cell{textCell(v.T("th.threeplus")), intCell(v, m.ThreePlus)})
+	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.threeplus")), table.Int(v.Lang, m.ThreePlus)})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithColorsOpts(opts.Colors{colorBlue}),
@@ -265,14 +253,14 @@ func seriesLink(v *view, p string, from string, kv ...string) string {
 func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
 	dates := make([]string, 0, len(s.Points))
 	data := make([]opts.LineData, 0, len(s.Points))
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("threeplus.heading"),
 		Head:    []string{v.T("th.date"), v.T("th.members"), v.T("th.threeplus"), v.T("th.threeplus.sh")},
 	}
 	for _, p := range s.Points {
-		dates = append(dates, p.Date)
+		dates = append(dates, p.Date.String())
 		data = append(data, opts.LineData{Value: p.ThreePlusShare})
-		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), intCell(v, p.Members), intCell(v, p.ThreePlus), pctCell(v, p.ThreePlusShare)})
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.Members), table.Int(v.Lang, p.ThreePlus), table.Pct(v.Lang, p.ThreePlusShare)})
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
@@ -284,7 +272,7 @@ func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
 	line.SetXAxis(dates).AddSeries(v.T("series.threeplus"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
-		summary = v.Tf("threeplus.summary", v.Day(s.Points[0].Date), v.Day(s.Points[n-1].Date),
+		summary = v.Tf("threeplus.summary", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
 			v.Pct(s.Points[0].ThreePlusShare), v.Pct(s.Points[n-1].ThreePlusShare))
 	}
 	return v.chart(chart{
@@ -312,7 +300,7 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	ps := byContributors(c.Products)
 	names := make([]string, 0, len(ps))
 	var member, supplier, unknown []opts.BarData
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("contributors.heading") + " – " + v.DateText(),
 		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
 			v.T("th.aff.unknown"), v.T("th.repos")},
@@ -322,16 +310,16 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 		member = append(member, opts.BarData{Value: p.ByAffiliation.Member})
 		supplier = append(supplier, opts.BarData{Value: p.ByAffiliation.Supplier})
 		unknown = append(unknown, opts.BarData{Value: p.ByAffiliation.Unknown})
-		t.Rows = append(t.Rows, []cell{
-			linkCell(p.Name, v.Link("/products/"+p.ID)), intCell(v, p.ActiveContributors),
-			intCell(v, p.ByAffiliation.Member), intCell(v, p.ByAffiliation.Supplier), intCell(v, p.ByAffiliation.Unknown),
-			intCell(v, p.Repositories),
+		t.Rows = append(t.Rows, []table.Cell{
+			table.Link(p.Name, v.Link("/products/"+p.ID)), table.Int(v.Lang, p.ActiveContributors),
+			table.Int(v.Lang, p.ByAffiliation.Member), table.Int(v.Lang, p.ByAffiliation.Supplier), table.Int(v.Lang, p.ByAffiliation.Unknown),
+			table.Int(v.Lang, p.Repositories),
 		})
 	}
-	t.Rows = append(t.Rows, []cell{
-		textCell(v.T("key.contributors")), intCell(v, c.PortfolioActiveContributors),
-		intCell(v, c.PortfolioByAffiliation.Member), intCell(v, c.PortfolioByAffiliation.Supplier),
-		intCell(v, c.PortfolioByAffiliation.Unknown), textCell(""),
+	t.Rows = append(t.Rows, []table.Cell{
+		table.Text(v.T("key.contributors")), table.Int(v.Lang, c.PortfolioActiveContributors),
+		table.Int(v.Lang, c.PortfolioByAffiliation.Member), table.Int(v.Lang, c.PortfolioByAffiliation.Supplier),
+		table.Int(v.Lang, c.PortfolioByAffiliation.Unknown), table.Text(""),
 	})
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
 	bar := charts.NewBar()
@@ -363,16 +351,16 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
 	dates := make([]string, 0, len(s.Points))
 	data := make([]opts.LineData, 0, len(s.Points))
-	t := dataTable{
+	t := table.Table{
 		Caption: title,
 		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
 			v.T("th.aff.unknown")},
 	}
 	for _, p := range s.Points {
-		dates = append(dates, p.Date)
+		dates = append(dates, p.Date.String())
 		data = append(data, opts.LineData{Value: p.ActiveContributors})
-		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), intCell(v, p.ActiveContributors),
-			intCell(v, p.ByAffiliation.Member), intCell(v, p.ByAffiliation.Supplier), intCell(v, p.ByAffiliation.Unknown)})
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.ActiveContributors),
+			table.Int(v.Lang, p.ByAffiliation.Member), table.Int(v.Lang, p.ByAffiliation.Supplier), table.Int(v.Lang, p.ByAffiliation.Unknown)})
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
@@ -384,7 +372,7 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
-		summary = v.Tf("contributors.series.sum", v.Day(s.Points[0].Date), v.Day(s.Points[n-1].Date),
+		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
 			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[n-1].ActiveContributors))
 	}
 	kv := []string{"window_days", strconv.Itoa(s.WindowDays)}
@@ -399,10 +387,6 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...),
 	})
 }
-
-// municipalities is the built-in list of the 98 municipalities with their
-// regions, read once.
-var municipalities = sync.OnceValues(storage.Municipalities)
 
 // Sequential blues for 0, 1, 2, 3, 4 and 5+ products; 0 is a light grey so
 // "none" does not read as "a little".
@@ -440,13 +424,13 @@ func mapOption(m *charts.Map, titles map[string]string, texts map[string]string,
 // countMapChart colours the 98 municipalities by how many products each
 // runs in production.
 func countMapChart(v *view, counts map[string]int) (chart, error) {
-	ms, err := municipalities()
+	ms, err := figures.Municipalities()
 	if err != nil {
 		return chart{}, err
 	}
 	data := make([]opts.MapData, 0, len(ms))
 	titles := map[string]string{}
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("map.heading") + " – " + v.DateText(),
 		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.products")},
 	}
@@ -458,7 +442,7 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 		}
 		data = append(data, opts.MapData{Name: m.ID, Value: n})
 		titles[m.ID] = m.Name
-		t.Rows = append(t.Rows, []cell{linkCell(m.Name, v.Link("/organizations/"+m.ID)), textCell(m.Region), intCell(v, n)})
+		t.Rows = append(t.Rows, []table.Cell{table.Link(m.Name, v.Link("/organizations/"+m.ID)), table.Text(m.Region), table.Int(v.Lang, n)})
 	}
 	mc := charts.NewMap()
 	mc.RegisterMapType("denmark")
@@ -478,61 +462,51 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 		ID: "map", Title: v.T("map.heading"), Definition: v.Def("product_counts")["Short"],
 		Summary: v.Tf("map.summary", v.Int(running)),
 		Spec:    chartSpec{Option: mapOption(mc, titles, nil, pieces), Format: formatInteger, Lang: v.Lang, Map: true},
-		Table:   t, CSV: v.DataLink("/data/municipalities.csv"), Attribution: mapAttributionText(v), Tall: true,
+		Table:   t, CSV: v.DataLink("/api/v1/municipalities.csv"), Attribution: mapAttributionText(v), Tall: true,
 	}), nil
 }
 
 // mapAttributionText is the boundary data's credit in the page language.
 func mapAttributionText(v *view) string {
-	if v.Lang == langEN {
-		return mapAttributionEN
+	if v.Lang == locale.EN {
+		return assets.MapAttributionEN
 	}
-	return mapAttribution
+	return assets.MapAttributionDA
 }
 
-// Status values on a product's map, and their colours: production is the
-// strongest.
-var statusRank = map[string]int{storage.StatusPlanned: 1, storage.StatusPilot: 2, storage.StatusProduction: 3}
+// mapValue encodes a municipality's status for a product on its map,
+// whose colours run from "not in use" to "in production".
+var mapValue = map[string]int{"none": 0, figures.StatusPlanned: 1, figures.StatusPilot: 2, figures.StatusProduction: 3}
 
 // productMapChart colours the municipalities by their status for one
-// product: in production, pilot, planned or not in use.
-func productMapChart(v *view, product, name string, adopters []figures.Adopter) (chart, error) {
-	ms, err := municipalities()
+// product: in production, pilot, planned or not in use (the strongest,
+// where a municipality has several records).
+func productMapChart(v *view, product, name string, statuses map[string]figures.Adopter) (chart, error) {
+	ms, err := figures.Municipalities()
 	if err != nil {
 		return chart{}, err
 	}
-	// A municipality may have several records (a pilot that went into
-	// production); the map shows the strongest.
-	best := map[string]figures.Adopter{}
-	for _, a := range adopters {
-		if a.Kind != storage.KindMunicipality {
-			continue
-		}
-		if cur, ok := best[a.Organization]; !ok || statusRank[a.Status] > statusRank[cur.Status] {
-			best[a.Organization] = a
-		}
-	}
 	data := make([]opts.MapData, 0, len(ms))
 	titles, texts := map[string]string{}, map[string]string{}
-	t := dataTable{
+	t := table.Table{
 		Caption: v.Tf("product.map", name) + " – " + v.DateText(),
 		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.status"), v.T("th.since")},
 	}
 	counts := map[string]int{}
 	for _, m := range ms {
-		a, ok := best[m.ID]
+		a, ok := statuses[m.ID]
 		status := "none"
 		if ok {
 			status = a.Status
 			counts[status]++
-			t.Rows = append(t.Rows, []cell{linkCell(m.Name, v.Link("/organizations/"+m.ID)), textCell(m.Region),
-				textCell(v.T("status." + status)), dayCell(v, a.Since)})
+			t.Rows = append(t.Rows, []table.Cell{table.Link(m.Name, v.Link("/organizations/"+m.ID)), table.Text(m.Region),
+				table.Text(v.T("status." + status)), table.Date(v.Lang, a.Since)})
 		}
-		data = append(data, opts.MapData{Name: m.ID, Value: statusRank[status]})
+		data = append(data, opts.MapData{Name: m.ID, Value: mapValue[status]})
 		titles[m.ID] = m.Name
 		texts[m.ID] = v.T("status." + status)
 	}
-	t.Note = v.Tf("product.map.summary", v.Int(counts[storage.StatusProduction]), name, v.Int(counts[storage.StatusPilot]), v.Int(counts[storage.StatusPlanned]))
+	t.Note = v.Tf("product.map.summary", v.Int(counts[figures.StatusProduction]), name, v.Int(counts[figures.StatusPilot]), v.Int(counts[figures.StatusPlanned]))
 	mc := charts.NewMap()
 	mc.RegisterMapType("denmark")
 	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
@@ -546,7 +520,7 @@ func productMapChart(v *view, product, name string, adopters []figures.Adopter) 
 	return v.chart(chart{
 		ID: "product-map", Title: v.Tf("product.map", name), Definition: v.Def("adopter")["Short"],
 		Summary: t.Note, Spec: chartSpec{Option: mapOption(mc, titles, texts, pieces), Format: formatInteger, Lang: v.Lang, Map: true},
-		Table: t, CSV: v.DataLink("/data/municipalities.csv", "product", product), Attribution: mapAttributionText(v), Tall: true,
+		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv", "product", product), Attribution: mapAttributionText(v), Tall: true,
 	}), nil
 }
 
@@ -554,19 +528,19 @@ func productMapChart(v *view, product, name string, adopters []figures.Adopter) 
 func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	dates := make([]string, 0, len(s.Points))
 	var munis, members, all []opts.LineData
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("product.series") + ": " + s.Name,
 		Head: []string{v.T("th.date"), v.T("th.adopters.munis"), v.T("th.share.munis"), v.T("th.adopters.mem"),
 			v.T("th.share.members"), v.T("th.adopters.all"), v.T("th.pilots"), v.T("th.planned")},
 	}
 	for _, p := range s.Points {
-		dates = append(dates, p.Date)
+		dates = append(dates, p.Date.String())
 		munis = append(munis, opts.LineData{Value: p.Adopters.Municipalities})
 		members = append(members, opts.LineData{Value: p.Adopters.Members})
 		all = append(all, opts.LineData{Value: p.Adopters.All})
-		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), intCell(v, p.Adopters.Municipalities), pctCell(v, p.ShareOfMunicipalities),
-			intCell(v, p.Adopters.Members), pctCell(v, p.ShareOfMembers), intCell(v, p.Adopters.All),
-			intCell(v, p.Pilots), intCell(v, p.Planned)})
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.Adopters.Municipalities), table.Pct(v.Lang, p.ShareOfMunicipalities),
+			table.Int(v.Lang, p.Adopters.Members), table.Pct(v.Lang, p.ShareOfMembers), table.Int(v.Lang, p.Adopters.All),
+			table.Int(v.Lang, p.Pilots), table.Int(v.Lang, p.Planned)})
 	}
 	noSymbol := charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
 	line := charts.NewLine()
@@ -582,7 +556,7 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 		AddSeries(v.T("series.all"), all, noSymbol)
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
-		summary = v.Tf("product.series.summary", s.Name, v.Day(s.Points[0].Date), v.Day(s.Points[n-1].Date),
+		summary = v.Tf("product.series.summary", s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
 			v.Int(s.Points[n-1].Adopters.Municipalities))
 	}
 	return v.chart(chart{
@@ -597,15 +571,15 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
 	values := []int{pa.ByAffiliation.Member, pa.ByAffiliation.Supplier, pa.ByAffiliation.Unknown}
 	data := make([]opts.BarData, 0, 3)
-	t := dataTable{
+	t := table.Table{
 		Caption: v.T("product.affiliation") + " – " + v.DateText(),
 		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
 	}
 	for i, l := range labels {
 		data = append(data, opts.BarData{Name: l, Value: values[i]})
-		t.Rows = append(t.Rows, []cell{textCell(l), intCell(v, values[i])})
+		t.Rows = append(t.Rows, []table.Cell{table.Text(l), table.Int(v.Lang, values[i])})
 	}
-	t.Rows = append(t.Rows, []cell{textCell(v.T("th.active")), intCell(v, pa.ActiveContributors)})
+	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), table.Int(v.Lang, pa.ActiveContributors)})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithColorsOpts(opts.Colors{colorBlue}),

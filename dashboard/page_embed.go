@@ -54,7 +54,7 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		if err != nil {
 			return err
 		}
-		c = threePlusChart(v, ms, from.Format("2006-01-02"))
+		c = threePlusChart(v, ms, from.String())
 	case "contributors":
 		cs, err := s.figures.Contributors(ctx, v.Date, s.cfg.Contributors.WindowDays)
 		if err != nil {

@@ -8,11 +8,13 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"os2pulse/figures"
+	"os2pulse/locale"
+	"os2pulse/table"
 )
 
 // goalsData is the goals page's content.
 type goalsData struct {
-	Summary dataTable
+	Summary table.Table
 	Goals   []goalView
 }
 
@@ -31,7 +33,7 @@ type goalView struct {
 func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	var d goalsData
-	d.Summary = dataTable{
+	d.Summary = table.Table{
 		Caption: v.Tf("goals.table", v.DateText()),
 		Head:    []string{v.T("th.goal"), v.T("th.baseline"), v.T("th.value"), v.T("th.expected"), v.T("th.target"), v.T("th.deadline"), v.T("th.status")},
 	}
@@ -44,55 +46,28 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		if err != nil {
 			return err
 		}
-		val := func(f float64) string { return goalValueText(v, st, f) }
-		d.Summary.Rows = append(d.Summary.Rows, []cell{
-			linkCell(st.Title(v.Lang), "#goal-"+st.ID),
-			{Text: val(st.Baseline) + " (" + v.Day(st.BaselineDate) + ")", Num: true},
-			{Text: val(st.Value), Num: true},
-			{Text: val(st.Expected), Num: true},
-			{Text: val(st.Target), Num: true},
-			dayCell(v, st.Deadline),
-			textCell(goalStatusText(v, st.Status)),
+		val := func(f float64) string { return v.GoalValue(st.Share, f) }
+		d.Summary.Rows = append(d.Summary.Rows, []table.Cell{
+			table.Link(st.Title(string(v.Lang)), "#goal-"+st.ID),
+			table.Num(val(st.Baseline) + " (" + v.Lang.Date(st.BaselineDate) + ")"),
+			table.Num(val(st.Value)),
+			table.Num(val(st.Expected)),
+			table.Num(val(st.Target)),
+			table.Date(v.Lang, st.Deadline),
+			table.Text(v.GoalStatus(st.Status)),
 		})
 		d.Goals = append(d.Goals, goalView{
-			ID: st.ID, Title: st.Title(v.Lang), Status: goalStatusText(v, st.Status), Class: goalStatusClass(st.Status),
+			ID: st.ID, Title: st.Title(string(v.Lang)), Status: v.GoalStatus(st.Status), Class: locale.GoalStatusClass(st.Status),
 			Keys: []keyFigure{
 				{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.of.target", val(st.Target))},
-				{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Day(st.BaselineDate)},
+				{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
 				{Label: v.T("th.expected"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
-				{Label: v.T("th.deadline"), Value: v.Day(st.Deadline)},
+				{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
 			},
 			Chart: goalChart(v, i, st, pts),
 		})
 	}
 	return s.render(w, r, "goals", d)
-}
-
-// goalValueText formats a goal's value: shares as percentages, counts as
-// whole numbers.
-func goalValueText(v *view, g figures.GoalStatus, f float64) string {
-	if g.Share {
-		return v.Pct(f)
-	}
-	return v.Dec(f, 0)
-}
-
-func goalStatusText(v *view, status string) string {
-	return v.T("goal.status." + goalStatusClass(status))
-}
-
-func goalStatusClass(status string) string {
-	switch status {
-	case figures.GoalMet:
-		return "met"
-	case figures.GoalOnTrack:
-		return "on-track"
-	case figures.GoalBehind:
-		return "behind"
-	case figures.GoalMissed:
-		return "missed"
-	}
-	return "upcoming"
 }
 
 // goalChart is a goal's value over time against the straight line from its
@@ -101,15 +76,15 @@ func goalChart(v *view, i int, g figures.GoalStatus, pts []figures.GoalPoint) ch
 	dates := make([]string, 0, len(pts))
 	values := make([]opts.LineData, 0, len(pts))
 	line := make([]opts.LineData, 0, len(pts))
-	t := dataTable{
-		Caption: g.Title(v.Lang),
+	t := table.Table{
+		Caption: g.Title(string(v.Lang)),
 		Head:    []string{v.T("th.date"), v.T("th.value"), v.T("th.expected")},
 	}
 	for _, p := range pts {
-		dates = append(dates, p.Date)
+		dates = append(dates, p.Date.String())
 		values = append(values, opts.LineData{Value: p.Value})
 		line = append(line, opts.LineData{Value: p.Expected})
-		t.Rows = append(t.Rows, []cell{dayCell(v, p.Date), {Text: goalValueText(v, g, p.Value), Num: true}, {Text: goalValueText(v, g, p.Expected), Num: true}})
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Num(v.GoalValue(g.Share, p.Value)), table.Num(v.GoalValue(g.Share, p.Expected))})
 	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(
@@ -126,7 +101,7 @@ func goalChart(v *view, i int, g figures.GoalStatus, pts []figures.GoalPoint) ch
 	if g.Share {
 		format = formatPercentage
 	}
-	summary := v.Tf("goals.summary", goalValueText(v, g, g.Value), goalValueText(v, g, g.Target), v.Day(g.Deadline), goalStatusText(v, g.Status))
+	summary := v.Tf("goals.summary", v.GoalValue(g.Share, g.Value), v.GoalValue(g.Share, g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
 	return v.chart(chart{
 		ID: "goal" + strconv.Itoa(i), Title: v.T("goals.chart"), Summary: summary,
 		Spec:  chartSpec{Option: optionOf(c), Format: format, Lang: v.Lang},

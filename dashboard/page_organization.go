@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"os2pulse/figures"
-	"os2pulse/storage"
+	"os2pulse/table"
 )
 
 // organizationData is the organisation page's content.
@@ -14,9 +14,9 @@ type organizationData struct {
 	Kind        string
 	Membership  string // member or not on the date, in words
 	Keys        []keyFigure
-	Memberships dataTable
-	Products    dataTable
-	Stopped     dataTable
+	Memberships table.Table
+	Products    table.Table
+	Stopped     table.Table
 }
 
 // organizationPage shows a municipality (by kommunekode) or another
@@ -25,7 +25,7 @@ type organizationData struct {
 func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	id := r.PathValue("id")
 	d, err := s.figures.OrganizationDetail(r.Context(), id, v.Date)
-	if errors.Is(err, storage.ErrNotFound) {
+	if errors.Is(err, figures.ErrNotFound) {
 		return notFound(v.Tf("error.org", id))
 	}
 	if err != nil {
@@ -42,13 +42,13 @@ func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, v *vie
 		Definition: v.Def("product_counts")["Short"],
 	}}
 
-	out.Memberships = dataTable{Caption: v.T("org.memberships"), Head: []string{v.T("th.since"), v.T("th.until")}}
+	out.Memberships = table.Table{Caption: v.T("org.memberships"), Head: []string{v.T("th.since"), v.T("th.until")}}
 	for _, m := range d.Memberships {
-		until := v.Day(m.Until)
+		until := v.Lang.Date(m.Until)
 		if until == "" {
 			until = v.T("open")
 		}
-		out.Memberships.Rows = append(out.Memberships.Rows, []cell{dayCell(v, m.Since), textCell(until)})
+		out.Memberships.Rows = append(out.Memberships.Rows, []table.Cell{table.Date(v.Lang, m.Since), table.Text(until)})
 	}
 	if len(out.Memberships.Rows) == 0 {
 		out.Memberships.Note = v.T("org.nomembership")
@@ -62,22 +62,22 @@ func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 // productsTable lists an organisation's products with status and period.
-func productsTable(v *view, caption string, ps []figures.OrganizationProduct) dataTable {
-	t := dataTable{Caption: caption, Head: []string{v.T("th.product"), v.T("th.status"), v.T("th.since"), v.T("th.until")}}
+func productsTable(v *view, caption string, ps []figures.OrganizationProduct) table.Table {
+	t := table.Table{Caption: caption, Head: []string{v.T("th.product"), v.T("th.status"), v.T("th.since"), v.T("th.until")}}
 	for _, p := range ps {
 		name := p.Name
 		if name == "" {
 			name = p.Product
 		}
-		product := textCell(name)
+		product := table.Text(name)
 		if _, ok := v.cfg.Product(p.Product); ok {
-			product = linkCell(name, v.Link("/products/"+p.Product))
+			product = table.Link(name, v.Link("/products/"+p.Product))
 		}
-		until := v.Day(p.Until)
+		until := v.Lang.Date(p.Until)
 		if until == "" {
 			until = v.T("open")
 		}
-		t.Rows = append(t.Rows, []cell{product, textCell(v.T("status." + p.Status)), dayCell(v, p.Since), textCell(until)})
+		t.Rows = append(t.Rows, []table.Cell{product, table.Text(v.T("status." + p.Status)), table.Date(v.Lang, p.Since), table.Text(until)})
 	}
 	return t
 }

@@ -70,7 +70,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	fromDay := from.Format("2006-01-02")
+	fromDay := from.String()
 	return s.render(w, r, "overview", overviewData{
 		Keys:              overviewKeys(v, a, aAgo, m, mAgo, c, cAgo),
 		Adoption:          adoptionChart(v, a),
@@ -99,7 +99,7 @@ func inProduction(a figures.Adoption) int {
 // same figure a year earlier.
 func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members, c, cAgo figures.Contributors) []keyFigure {
 	since := func(change string) string {
-		return v.Tf("change.lastyear", change, formatDate(v.Lang, v.YearAgo()))
+		return v.Tf("change.lastyear", change, v.Lang.Date(v.YearAgo()))
 	}
 	keys := []keyFigure{
 		{

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"os2pulse/figures"
-	"os2pulse/storage"
+	"os2pulse/table"
 )
 
 // productData is the product page's content.
@@ -15,18 +15,10 @@ type productData struct {
 	Keys       []keyFigure
 
 	Series, Map                    chart
-	Adopters                       []dataTable // in production, pilot, planned
+	Adopters                       []table.Table // in production, pilot, planned
 	Affiliation, ContributorSeries chart
-	Repositories                   dataTable
+	Repositories                   table.Table
 	ActivityNote                   string
-}
-
-// governanceText names a governance level: "Sandbox" or "Governance level 2".
-func governanceText(v *view, level string) string {
-	if level == "sandbox" {
-		return v.T("governance.sandbox")
-	}
-	return v.Tf("governance.level", level)
 }
 
 // productPage shows one product: who runs it (list and map), its adopters
@@ -41,7 +33,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	ctx := r.Context()
 	win := s.cfg.Contributors.WindowDays
 	from := seriesStart(v.Date)
-	fromDay := storage.Day(from)
+	fromDay := from.String()
 
 	a, err := s.figures.Adoption(ctx, v.Date)
 	if err != nil {
@@ -69,13 +61,17 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	mapChart, err := productMapChart(v, p.ID, p.Name, adopters)
+	statuses, err := s.figures.ProductStatuses(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	mapChart, err := productMapChart(v, p.ID, p.Name, statuses)
 	if err != nil {
 		return err
 	}
 
 	d := productData{
-		ID: p.ID, Name: p.Name, Governance: governanceText(v, p.GovernanceLevel), Focus: p.Focus,
+		ID: p.ID, Name: p.Name, Governance: v.Governance(p.GovernanceLevel), Focus: p.Focus,
 		Keys: []keyFigure{
 			{
 				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
@@ -123,10 +119,10 @@ func concentrationKey(v *view, act figures.ProductActivity) keyFigure {
 
 // adopterTables lists the organisations running, piloting and planning the
 // product, one table each.
-func adopterTables(v *view, name string, adopters []figures.Adopter) []dataTable {
-	var out []dataTable
-	for _, status := range []string{storage.StatusProduction, storage.StatusPilot, storage.StatusPlanned} {
-		t := dataTable{
+func adopterTables(v *view, name string, adopters []figures.Adopter) []table.Table {
+	var out []table.Table
+	for _, status := range []string{figures.StatusProduction, figures.StatusPilot, figures.StatusPlanned} {
+		t := table.Table{
 			Caption: v.T("product.who."+status) + ": " + name,
 			Head:    []string{v.T("th.organization"), v.T("th.kind"), v.T("th.member"), v.T("th.since")},
 		}
@@ -138,8 +134,8 @@ func adopterTables(v *view, name string, adopters []figures.Adopter) []dataTable
 			if a.Member {
 				member = v.T("yes")
 			}
-			t.Rows = append(t.Rows, []cell{linkCell(a.Name, v.Link("/organizations/"+a.Organization)),
-				textCell(v.T("kind." + a.Kind)), textCell(member), dayCell(v, a.Since)})
+			t.Rows = append(t.Rows, []table.Cell{table.Link(a.Name, v.Link("/organizations/"+a.Organization)),
+				table.Text(v.T("kind." + a.Kind)), table.Text(member), table.Date(v.Lang, a.Since)})
 		}
 		if len(t.Rows) == 0 {
 			t.Note = v.T("product.none")
@@ -151,8 +147,8 @@ func adopterTables(v *view, name string, adopters []figures.Adopter) []dataTable
 
 // repositoryTable lists the product's repositories with their activity in
 // the window. Descriptions come from GitHub and are shown as text.
-func repositoryTable(v *view, act figures.ProductActivity) dataTable {
-	t := dataTable{
+func repositoryTable(v *view, act figures.ProductActivity) table.Table {
+	t := table.Table{
 		Caption: v.T("product.repos"),
 		Head: []string{v.T("th.repo"), v.T("th.description"), v.T("th.status"), v.T("th.commits"), v.T("th.prs"),
 			v.T("th.issues"), v.T("th.reviews"), v.T("th.contributors"), v.T("th.last"), v.T("th.stars"), v.T("th.release")},
@@ -162,10 +158,10 @@ func repositoryTable(v *view, act figures.ProductActivity) dataTable {
 		if r.Archived {
 			status += ", " + v.T("repo.archived")
 		}
-		t.Rows = append(t.Rows, []cell{
-			linkCell(r.FullName, r.URL), textCell(r.Description), textCell(status),
-			intCell(v, r.Commits), intCell(v, r.PullRequests), intCell(v, r.Issues), intCell(v, r.Reviews),
-			intCell(v, r.Contributors), dayCell(v, r.LastActivity), intCell(v, r.Stars), textCell(r.LatestTag),
+		t.Rows = append(t.Rows, []table.Cell{
+			table.Link(r.FullName, r.URL), table.Text(r.Description), table.Text(status),
+			table.Int(v.Lang, r.Commits), table.Int(v.Lang, r.PullRequests), table.Int(v.Lang, r.Issues), table.Int(v.Lang, r.Reviews),
+			table.Int(v.Lang, r.Contributors), table.Date(v.Lang, r.LastActivity), table.Int(v.Lang, r.Stars), table.Text(r.LatestTag),
 		})
 	}
 	if len(t.Rows) == 0 {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
-	"time"
+
+	"os2pulse/api"
+	"os2pulse/assets"
+	"os2pulse/civil"
+	"os2pulse/locale"
 )
 
 // pageRoutes registers the public pages. A page is a pageFunc registered
@@ -19,8 +22,7 @@ func (s *Server) pageRoutes() {
 	s.page("GET /goals", s.goalsPage)
 	s.page("GET /report/{year}", s.reportPage)
 	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true})
-	s.handle("GET /data/municipalities.csv", s.municipalitiesCSV)
-	s.handle("GET /", s.notFoundPage)
+	s.mux.HandleFunc("GET /", s.notFoundPage)
 }
 
 // pageFunc computes a page's figures for v.Date and ends with s.render.
@@ -40,13 +42,13 @@ func (s *Server) page(pattern string, fn pageFunc) { s.pageWith(pattern, fn, pag
 
 // pageWith registers a page handler with options.
 func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
-	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r)
 		v.Embed = o.embed
 		ctx := context.WithValue(r.Context(), viewKey{}, v)
 		r = r.WithContext(ctx)
 
-		date, err := dateParam(r, "date", v.Today)
+		date, err := api.DateParam(r, "date", v.Today)
 		if err != nil {
 			s.errorPage(w, r, v, badRequest(v.Tf("error.date", r.URL.Query().Get("date"))))
 			return
@@ -61,7 +63,7 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 			return
 		}
 		// etagMatch compares opaque tags, weak or not (RFC 9110 §13.1.2).
-		if etagMatch(r.Header.Get("If-None-Match"), strings.TrimPrefix(etag, "W/")) {
+		if api.ETagMatch(r.Header.Get("If-None-Match"), etag) {
 			setPageHeaders(w, v)
 			w.Header().Set("ETag", etag)
 			w.Header().Set("Cache-Control", "public, max-age=60")
@@ -77,7 +79,7 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 
 // newView resolves the language and today's date of a request.
 func (s *Server) newView(r *http.Request) *view {
-	lang, explicit := chooseLang(r)
+	lang, explicit := locale.Choose(r)
 	today := s.today()
 	return &view{
 		Lang:         lang,
@@ -88,7 +90,7 @@ func (s *Server) newView(r *http.Request) *view {
 		Nonce:        newNonce(),
 		Illustrative: s.cfg.Portfolio.Illustrative,
 		Portfolio:    s.cfg.Portfolio.Name,
-		AssetVersion: assetVersion(),
+		AssetVersion: assets.Version(),
 		cfg:          s.cfg,
 	}
 }
@@ -153,10 +155,6 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v *view, err 
 // notFoundPage answers every path nothing else serves: a 404 page in the
 // site's style, or a JSON error under /api/ where clients expect JSON.
 func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
-		apiError(w, http.StatusNotFound, "", "no such endpoint: "+r.URL.Path)
-		return
-	}
 	v := s.newView(r)
 	r = r.WithContext(context.WithValue(r.Context(), viewKey{}, v))
 	s.errorPage(w, r, v, notFound(v.Tf("error.path", r.URL.Path)))
@@ -164,4 +162,4 @@ func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 
 // seriesStart is where the time series on the pages begin: three years
 // before the page's date, in monthly steps.
-func seriesStart(date time.Time) time.Time { return date.AddDate(-3, 0, 0) }
+func seriesStart(date civil.Date) civil.Date { return date.AddDate(-3, 0, 0) }

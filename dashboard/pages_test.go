@@ -13,35 +13,26 @@ import (
 	"testing"
 	"time"
 
+	"os2pulse/api"
+	"os2pulse/assets"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/figures/figurestest"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
 
-// Payloads that must only ever show as text: in an organisation name, a
-// repository description and a product name (which reaches chart JSON).
+// The payloads the fixture's names carry.
 const (
-	xssName   = `<img src=x onerror=alert(1)>`
-	xssScript = `</script><script>alert(1)</script>`
-	xssFunc   = `__f__alert(1)__f__`
+	xssName   = figurestest.XSSName
+	xssScript = figurestest.XSSScript
+	xssFunc   = figurestest.XSSFunc
 )
 
 // fixtureNow is "today" in the page tests.
-var fixtureNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+var fixtureNow = figurestest.Now
 
-// pageFixture is a server over the example portfolio with a small
-// register written so that every figure on 2026-11-23 is known by hand:
-//
-//	members today (8): 101, 751, 461, 147, 860, xss, region-h, f-org
-//	members a year earlier (7): 101, 751, 461, 540, xss, region-h, f-org
-//	products in production per member today: 101:4, 751:3, xss:3,
-//	461:1, region-h:1, 147:0, 860:0, f-org:0 → three or more 3/8 = 37,5 %
-//	(a year earlier 3/7 = 42,9 %)
-//	os2forms in production in 4 municipalities today (101, 751, 461, 540)
-//	and 5 a year earlier (147 stopped 2026-06-01)
-//	active contributors (90 days) today: alice (Aarhus), bob (Magenta),
-//	carol; a year earlier: dave
+// pageFixture is a server over figurestest's portfolio.
 type pageFixture struct {
 	store   *storage.Store
 	cfg     *config.Config
@@ -52,109 +43,16 @@ type pageFixture struct {
 
 func newPageFixture(t testing.TB, store *storage.Store) *pageFixture {
 	t.Helper()
-	ctx := context.Background()
-	cfg, err := config.Example()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A product name reaches the charts' JSON, so one carries the script
-	// payloads.
-	for i := range cfg.Products {
-		if cfg.Products[i].ID == "os2skadesokonomi" {
-			cfg.Products[i].Name = "Skade" + xssScript + xssFunc
-		}
-	}
-	products := figures.StoreProducts(cfg)
-	// "os2gone" exists while the register is imported, then leaves the
-	// configuration: its register row references nothing.
-	must(t, store.SyncProducts(ctx, append(products, storage.Product{ID: "os2gone", Name: "OS2gone", GovernanceLevel: "1"})))
-	reg := storage.Register{
-		Source: "fixture", SHA256: "fixture",
-		Organizations: []storage.Organization{
-			{ID: "xss", Name: xssName, Kind: storage.KindOther},
-			{ID: "f-org", Name: xssFunc, Kind: storage.KindState},
-			{ID: "region-h", Name: "Region Hovedstaden", Kind: storage.KindRegion},
-		},
-		Members: []storage.Membership{
-			{OrganizationID: "101", Since: "2018-01-01"},
-			{OrganizationID: "751", Since: "2018-01-01"},
-			{OrganizationID: "461", Since: "2020-01-01"},
-			{OrganizationID: "540", Since: "2019-01-01", Until: "2026-01-01"},
-			{OrganizationID: "147", Since: "2026-03-01"},
-			{OrganizationID: "860", Since: "2026-06-01"},
-			{OrganizationID: "xss", Since: "2024-01-01"},
-			{OrganizationID: "region-h", Since: "2021-01-01"},
-			{OrganizationID: "f-org", Since: "2022-01-01"},
-		},
-		Adoptions: []storage.AdoptionRecord{
-			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2019-01-01"},
-			{OrganizationID: "101", ProductID: "os2display", Status: storage.StatusProduction, Since: "2020-01-01"},
-			{OrganizationID: "101", ProductID: "os2borgerpc", Status: storage.StatusProduction, Since: "2021-01-01"},
-			{OrganizationID: "101", ProductID: "os2mo", Status: storage.StatusProduction, Since: "2022-05-01"},
-			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2018-06-01"},
-			{OrganizationID: "751", ProductID: "os2display", Status: storage.StatusProduction, Since: "2019-01-01"},
-			{OrganizationID: "751", ProductID: "os2iot", Status: storage.StatusProduction, Since: "2023-01-01"},
-			{OrganizationID: "461", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2021-01-01"},
-			{OrganizationID: "461", ProductID: "os2borgerpc", Status: storage.StatusPilot, Since: "2026-01-01"},
-			{OrganizationID: "540", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2019-06-01"},
-			{OrganizationID: "540", ProductID: "os2display", Status: storage.StatusProduction, Since: "2020-01-01"},
-			{OrganizationID: "147", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2025-06-01", Until: "2026-06-01"},
-			{OrganizationID: "147", ProductID: "os2display", Status: storage.StatusPlanned, Since: "2026-09-01"},
-			{OrganizationID: "xss", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2024-02-01"},
-			{OrganizationID: "xss", ProductID: "os2kitos", Status: storage.StatusProduction, Since: "2024-02-01"},
-			{OrganizationID: "xss", ProductID: "os2faktor", Status: storage.StatusProduction, Since: "2024-02-01"},
-			{OrganizationID: "region-h", ProductID: "os2mo", Status: storage.StatusProduction, Since: "2021-06-01"},
-			{OrganizationID: "250", ProductID: "os2borgerpc", Status: storage.StatusProduction, Since: "2023-01-01"},
-			{OrganizationID: "751", ProductID: "os2gone", Status: storage.StatusProduction, Since: "2020-01-01"},
-		},
-	}
-	if _, err := store.ImportRegister(ctx, reg); err != nil {
-		t.Fatal(err)
-	}
-	must(t, store.SyncProducts(ctx, products))
+	f := figurestest.Portfolio(t, store)
+	srv := newServer(f.Config, f.Figures, func() time.Time { return fixtureNow })
+	return &pageFixture{store: store, cfg: f.Config, calc: f.Figures, srv: srv, handler: srv.Handler()}
+}
 
-	forms := storage.RepoKey("github.com", "OS2Forms", "os2forms")
-	must(t, store.UpsertRepository(ctx, storage.Repository{
-		Forge: "github.com", Owner: "OS2Forms", Name: "os2forms", Description: xssScript + " " + xssFunc + " " + xssName,
-		DefaultBranch: "main", CheckedAt: "2026-11-23T06:00:00Z",
-	}, []string{"os2forms"}))
-	must(t, store.UpsertRepository(ctx, storage.Repository{
-		Forge: "github.com", Owner: "OS2Forms", Name: "gone", Status: storage.RepoNotFound,
-		LastError: "GET /repos/OS2Forms/gone: 404 Not Found", CheckedAt: "2026-11-23T06:00:00Z",
-	}, []string{"os2forms"}))
-	at := func(s string) time.Time {
-		v, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	_, err = store.AddContributions(ctx, []storage.Contribution{
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "a1", At: at("2026-11-01T10:00:00Z"), Login: "alice", Email: "alice@aarhus.dk"},
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "a2", At: at("2026-11-02T10:00:00Z"), Login: "alice", Email: "alice@aarhus.dk"},
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "a3", At: at("2026-11-03T10:00:00Z"), Login: "alice", Email: "alice@aarhus.dk"},
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "b1", At: at("2026-10-01T10:00:00Z"), Login: "bob", Email: "bob@magenta.dk"},
-		{RepositoryKey: forms, Kind: storage.KindPullRequest, ExtID: "7", At: at("2026-09-15T10:00:00Z"), Login: "carol"},
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "bot1", At: at("2026-11-04T10:00:00Z"), Login: "dependabot[bot]"},
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "bot2", At: at("2026-11-05T10:00:00Z"), Login: "dependabot[bot]"},
-		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "d1", At: at("2025-10-01T10:00:00Z"), Login: "dave"},
-	})
-	must(t, err)
-
-	store.SetClock(func() time.Time { return fixtureNow })
-	run, err := store.StartRun(ctx, "github")
-	must(t, err)
-	run.Result = storage.RunPartial
-	run.Errors = []storage.RunError{{Item: "OS2Forms/gone", Error: "404 Not Found"}}
-	must(t, store.FinishRun(ctx, run))
-	run, err = store.StartRun(ctx, "register")
-	must(t, err)
-	run.Result = storage.RunSuccess
-	must(t, store.FinishRun(ctx, run))
-
-	calc := figures.New(store, cfg)
-	srv := New(Options{Config: cfg, Store: store, Figures: calc, Now: func() time.Time { return fixtureNow }})
-	return &pageFixture{store: store, cfg: cfg, calc: calc, srv: srv, handler: srv.Handler()}
+// newServer is a server with the API, as serve builds it, at a fixed
+// time.
+func newServer(cfg *config.Config, calc *figures.Calculator, now func() time.Time) *Server {
+	return New(Options{Config: cfg, Figures: calc, Now: now,
+		API: api.New(api.Options{Config: cfg, Figures: calc, Now: now})})
 }
 
 func must(t testing.TB, err error) {
@@ -206,9 +104,9 @@ func TestPages(t *testing.T) {
 				`id="adoption-spec"`, `id="map-spec"`, `id="distribution-spec"`, `id="threeplus-spec"`, `id="contributors-spec"`, `id="contributor-series-spec"`,
 				`href="/api/v1/adoption.csv?date=2026-11-23"`, `href="/api/v1/members.csv?date=2026-11-23"`,
 				`href="/api/v1/series/members.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23"`,
-				`href="/data/municipalities.csv?date=2026-11-23"`,
-				html.EscapeString(mapAttribution), "Illustrative data",
-				`<script src="/static/echarts.min.js?v=` + assetVersion() + `" defer></script>`,
+				`href="/api/v1/municipalities.csv?date=2026-11-23"`,
+				html.EscapeString(assets.MapAttributionDA), "Illustrative data",
+				`<script src="/static/echarts.min.js?v=` + assets.Version() + `" defer></script>`,
 				`<script src="/static/map-register.js?v=`, `<script src="/static/charts.js?v=`,
 				`<a href="/report/2025">Årsrapport</a>`, `<a href="/goals">Mål</a>`,
 				`<th scope="row"><a href="/organizations/101">København</a></th><td>Region Hovedstaden</td><td class="num">4</td>`,
@@ -216,7 +114,7 @@ func TestPages(t *testing.T) {
 			{"overview en by header", "/", []string{"Accept-Language", "en-GB,en;q=0.9,da;q=0.5"}, 200, "en", []string{
 				`<html lang="en">`, "<h1>Overview of the OS2 portfolio</h1>", "&#43;1 since 23 November 2025",
 				`<span class="key-value">37.5%</span>`, "−5.4 percentage points since 23 November 2025",
-				"OS2forms: 4 of the 98 municipalities", html.EscapeString(mapAttributionEN),
+				"OS2forms: 4 of the 98 municipalities", html.EscapeString(assets.MapAttributionEN),
 			}},
 			{"overview en with date", "/?lang=en&date=2025-11-23", nil, 200, "en", []string{
 				`<span class="key-value">7</span>`, `<span class="key-value">42.9%</span>`, "3 of 7 members",
@@ -267,7 +165,7 @@ func TestPages(t *testing.T) {
 			{"embed adoption", "/embed/adoption?lang=en", nil, 200, "en", []string{
 				`<body class="embed">`, `id="adoption-spec"`, "Illustrative data", "See the full overview on os2pulse",
 			}},
-			{"embed map", "/embed/map", nil, 200, "da", []string{`id="map-spec"`, html.EscapeString(mapAttribution), "map-register.js"}},
+			{"embed map", "/embed/map", nil, 200, "da", []string{`id="map-spec"`, html.EscapeString(assets.MapAttributionDA), "map-register.js"}},
 			{"embed members", "/embed/members", nil, 200, "da", []string{`id="distribution-spec"`}},
 			{"unknown product", "/products/nope", nil, 404, "da", []string{"<h1>Siden findes ikke</h1>", "Produktet &#34;nope&#34; findes ikke i porteføljen."}},
 			{"unknown product xss", "/products/%3Cimg%20src=x%20onerror=alert(1)%3E?lang=en", nil, 404, "en", []string{"There is no product &#34;" + xssNameEscaped + "&#34; in the portfolio."}},
@@ -474,7 +372,7 @@ func TestNotModifiedComputesNothing(t *testing.T) {
 	// only the calculator's copy has a bot pattern that does not compile.
 	broken := *f.cfg
 	broken.Contributors.Bots = []string{"("}
-	srv := New(Options{Config: f.cfg, Store: store, Figures: figures.New(store, &broken), Now: func() time.Time { return fixtureNow }})
+	srv := newServer(f.cfg, figures.New(store, &broken), func() time.Time { return fixtureNow })
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("If-None-Match", etag)
 	rec := httptest.NewRecorder()
@@ -492,7 +390,12 @@ func TestNotModifiedComputesNothing(t *testing.T) {
 func TestMunicipalitiesCSV(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		f := newPageFixture(t, store)
-		res, body := f.get(t, "/data/municipalities.csv?date=2026-11-23")
+		// The address of the first release still works.
+		res, _ := f.get(t, "/data/municipalities.csv?date=2026-11-23&product=os2forms")
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/api/v1/municipalities.csv?date=2026-11-23&product=os2forms" {
+			t.Fatalf("old address: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		res, body := f.get(t, "/api/v1/municipalities.csv?date=2026-11-23")
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -510,7 +413,7 @@ func TestMunicipalitiesCSV(t *testing.T) {
 				t.Errorf("no line %q", want)
 			}
 		}
-		_, body = f.get(t, "/data/municipalities.csv?date=2026-11-23&product=os2borgerpc")
+		_, body = f.get(t, "/api/v1/municipalities.csv?date=2026-11-23&product=os2borgerpc")
 		lines = strings.Split(strings.TrimSpace(body), "\n")
 		for _, want := range []string{
 			"date,municipality,name,region,products_in_production,product,status,since",
@@ -524,7 +427,7 @@ func TestMunicipalitiesCSV(t *testing.T) {
 			}
 		}
 		for _, bad := range []string{"date=nope", "product=nope"} {
-			if res, _ := f.get(t, "/data/municipalities.csv?"+bad); res.StatusCode != 400 {
+			if res, _ := f.get(t, "/api/v1/municipalities.csv?"+bad); res.StatusCode != 400 {
 				t.Errorf("%s: %d", bad, res.StatusCode)
 			}
 		}
@@ -545,7 +448,7 @@ func TestNotIllustrative(t *testing.T) {
 	f := newPageFixture(t, store)
 	cfg := *f.cfg
 	cfg.Portfolio.Illustrative = false
-	srv := New(Options{Config: &cfg, Store: store, Figures: figures.New(store, &cfg), Now: func() time.Time { return fixtureNow }})
+	srv := newServer(&cfg, figures.New(store, &cfg), func() time.Time { return fixtureNow })
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Illustrative data") {

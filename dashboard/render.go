@@ -15,21 +15,19 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"time"
 
+	"os2pulse/assets"
 	"os2pulse/config"
-	"os2pulse/storage"
+	"os2pulse/table"
 )
 
 // Pages are html/template files embedded in the binary. Files whose name
 // starts with "_" are shared by every page (the layouts and partials such
-// as "chart" and "table"); every other file is one page, named by its base
-// name without ".html", and defines the templates "title" and "content".
+// as "chart"); every other file is one page, named by its base name
+// without ".html", and defines the templates "title" and "content".
 //
 //go:embed templates/*.html
 var templateFiles embed.FS
@@ -41,7 +39,10 @@ var pageTemplates = sync.OnceValues(func() (map[string]*template.Template, error
 	if err != nil {
 		return nil, err
 	}
-	base := template.New("").Funcs(templateFuncs)
+	base, err := table.Templates(template.New(""))
+	if err != nil {
+		return nil, err
+	}
 	var pages []string
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "_") {
@@ -66,24 +67,8 @@ var pageTemplates = sync.OnceValues(func() (map[string]*template.Template, error
 	return out, nil
 })
 
-// templateFuncs are the few helpers that need no language; everything
-// that does is a method of view.
-var templateFuncs = template.FuncMap{
-	// odd lets tables stripe rows without CSS :nth-child in print.
-	"odd": func(i int) bool { return i%2 == 1 },
-	// add and sub lay out the report's SVG charts.
-	"add": func(a ...int) int {
-		n := 0
-		for _, x := range a {
-			n += x
-		}
-		return n
-	},
-	"sub": func(a, b int) int { return a - b },
-}
-
-// buildID changes whenever templates or static assets change, so ETags of
-// pages rendered by an older build never match.
+// buildID changes whenever templates or assets change, so ETags of pages
+// rendered by an older build never match.
 var buildID = sync.OnceValue(func() string {
 	h := sha256.New()
 	_ = fs.WalkDir(templateFiles, "templates", func(p string, d fs.DirEntry, err error) error {
@@ -95,248 +80,16 @@ var buildID = sync.OnceValue(func() string {
 		h.Write(b)
 		return nil
 	})
-	h.Write([]byte(assetVersion()))
+	h.Write([]byte(assets.Version()))
 	return hex.EncodeToString(h.Sum(nil))[:16]
 })
 
-// configHashes caches a fingerprint of each configuration, which pages
-// also depend on (names, products, goals).
-var configHashes sync.Map // *config.Config → string
-
+// configHash fingerprints the configuration, which pages also depend on
+// (names, products, goals).
 func configHash(c *config.Config) string {
-	if v, ok := configHashes.Load(c); ok {
-		return v.(string)
-	}
 	b, _ := json.Marshal(c)
 	sum := sha256.Sum256(b)
-	h := hex.EncodeToString(sum[:8])
-	configHashes.Store(c, h)
-	return h
-}
-
-// view is what every page template receives as dot: the request's
-// language, date and links, the layout's data, and the page's own data in
-// Data. Its methods translate and format (see i18n.go) so templates write
-// {{.T "key"}}, {{.Int 3}}, {{.Pct 0.724}}, {{.Link "/data"}}.
-type view struct {
-	Lang         string
-	LangExplicit bool      // ?lang= was given; links keep it
-	Date         time.Time // figures are as of this date
-	DateSet      bool      // ?date= was given; links keep it
-	Today        time.Time
-	Path         string
-	Nonce        string // per-response CSP nonce, for any inline element a page may need
-	Embed        bool   // chart without page chrome, may be framed
-	Standalone   bool   // a file on its own (the report): styles inline, no links to the server's assets
-	Illustrative bool
-	Portfolio    string
-	AssetVersion string
-	Status       int
-
-	// HasCharts and HasMap decide which scripts the layout loads; chart
-	// constructors set them.
-	HasCharts bool
-	HasMap    bool
-
-	Data any
-
-	cfg    *config.Config
-	footer footer
-}
-
-type viewKey struct{}
-
-// viewFrom returns the view the page wrapper stored in the context.
-func viewFrom(ctx context.Context) *view {
-	v, _ := ctx.Value(viewKey{}).(*view)
-	return v
-}
-
-// InlineCSS is the site's style sheet for a standalone page; it is
-// os2pulse's own file, never data.
-func (v *view) InlineCSS() template.CSS {
-	b, _ := staticFiles.ReadFile("static/style.css")
-	return template.CSS(b)
-}
-
-// T translates a label.
-func (v *view) T(key string) string { return translate(v.Lang, key) }
-
-// Tf translates a label with %s verbs and fills them in.
-func (v *view) Tf(key string, args ...any) string {
-	return fmt.Sprintf(translate(v.Lang, key), args...)
-}
-
-// Int formats a count: 1.234 / 1,234.
-func (v *view) Int(n int) string { return formatInt(v.Lang, n) }
-
-// Pct formats a ratio as a percentage: 72,4 % / 72.4%.
-func (v *view) Pct(r float64) string { return formatPercent(v.Lang, r) }
-
-// Dec formats a number with the given decimals.
-func (v *view) Dec(f float64, decimals int) string { return formatFloat(v.Lang, f, decimals) }
-
-// ChangeInt formats the change of a count: +3 / −2 / ±0.
-func (v *view) ChangeInt(d int) string { return formatChangeInt(v.Lang, d) }
-
-// ChangePoints formats the change of a ratio in percentage points.
-func (v *view) ChangePoints(d float64) string { return formatChangePoints(v.Lang, d) }
-
-// Day formats a stored YYYY-MM-DD date.
-func (v *view) Day(s string) string { return formatDay(v.Lang, s) }
-
-// Stamp formats a stored RFC 3339 timestamp.
-func (v *view) Stamp(s string) string { return formatStamp(v.Lang, s) }
-
-// DateText formats the page's date.
-func (v *view) DateText() string { return formatDate(v.Lang, v.Date) }
-
-// DateISO is the page's date as YYYY-MM-DD.
-func (v *view) DateISO() string { return storage.Day(v.Date) }
-
-// YearAgo is the date one year before the page's date, which "change over
-// the last year" compares with.
-func (v *view) YearAgo() time.Time { return v.Date.AddDate(-1, 0, 0) }
-
-// Def returns the definition with the given id in the page language:
-// .Title, .Short and .Full.
-func (v *view) Def(id string) map[string]string {
-	d := definition(id)
-	return map[string]string{"Title": d.Title.In(v.Lang), "Short": d.Short.In(v.Lang), "Full": d.Full.In(v.Lang)}
-}
-
-// Link returns p with the page's lang and date parameters when they were
-// given, plus extra key/value pairs, so navigating keeps both.
-func (v *view) Link(p string, kv ...string) string {
-	q := url.Values{}
-	if v.LangExplicit {
-		q.Set("lang", v.Lang)
-	}
-	if v.DateSet {
-		q.Set("date", v.DateISO())
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		q.Set(kv[i], kv[i+1])
-	}
-	if len(q) == 0 {
-		return p
-	}
-	return p + "?" + q.Encode()
-}
-
-// DataLink returns an export link (/api/v1/…) for the page's date; unlike
-// Link it always names the date, so a downloaded file says what it is, and
-// never the language, which the API does not use.
-func (v *view) DataLink(p string, kv ...string) string {
-	q := url.Values{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		q.Set(kv[i], kv[i+1])
-	}
-	if q.Get("date") == "" && q.Get("to") == "" {
-		q.Set("date", v.DateISO())
-	}
-	return p + "?" + q.Encode()
-}
-
-// OtherLang is the language the switch offers.
-func (v *view) OtherLang() string {
-	if v.Lang == langEN {
-		return langDA
-	}
-	return langEN
-}
-
-// LangSwitch links the current page in the other language.
-func (v *view) LangSwitch() string {
-	q := url.Values{"lang": {v.OtherLang()}}
-	if v.DateSet {
-		q.Set("date", v.DateISO())
-	}
-	return v.Path + "?" + q.Encode()
-}
-
-// TodayLink links the current page without a date.
-func (v *view) TodayLink() string {
-	if v.LangExplicit {
-		return v.Path + "?lang=" + v.Lang
-	}
-	return v.Path
-}
-
-// navItem is one entry of the main menu.
-type navItem struct {
-	Href    string
-	Label   string
-	Current bool
-}
-
-// Nav is the main menu. Goals and the annual report are pages of their
-// own; the report links last year's, the newest complete one.
-func (v *view) Nav() []navItem {
-	items := []navItem{
-		{v.Link("/"), v.T("nav.overview"), v.Path == "/" || strings.HasPrefix(v.Path, "/products/") || strings.HasPrefix(v.Path, "/organizations/")},
-		{v.Link("/goals"), v.T("nav.goals"), strings.HasPrefix(v.Path, "/goals")},
-		{v.Link("/report/" + strconv.Itoa(v.Today.Year()-1)), v.T("nav.report"), strings.HasPrefix(v.Path, "/report/")},
-		{v.Link("/data"), v.T("nav.data"), strings.HasPrefix(v.Path, "/data")},
-	}
-	return items
-}
-
-// footer is what the layout's footer says about the data sources.
-type footer struct {
-	Sources []footerSource
-}
-
-type footerSource struct {
-	Label     string
-	Detail    string
-	Collected string // formatted time of the last successful run, or ""
-}
-
-// Footer returns the footer's data.
-func (v *view) Footer() footer { return v.footer }
-
-// loadFooter reads when each source was last collected (cached per data
-// version by the figures calculator).
-func (s *Server) loadFooter(ctx context.Context, v *view) error {
-	last, err := s.figures.LastSuccess(ctx)
-	if err != nil {
-		return err
-	}
-	collected := func(src string) string {
-		if t, ok := last[src]; ok {
-			return formatTime(v.Lang, t)
-		}
-		return ""
-	}
-	var f footer
-	if s.cfg.Register.Adoption != "" || s.cfg.Register.Members != "" {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.register"), registerSourceText(s.cfg), collected("register")})
-	}
-	if !s.cfg.GitHub.Disabled {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.github"), strings.TrimSuffix(s.cfg.GitHub.APIURL, "/"), collected("github")})
-	}
-	if len(s.cfg.Activity) > 0 {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Tf("footer.activity.n", v.Int(len(s.cfg.Activity))), collected("activity")})
-	}
-	v.footer = f
-	return nil
-}
-
-// registerSourceText names the register files: only their base names for
-// local files (server paths are nobody's business), whole URLs otherwise.
-func registerSourceText(c *config.Config) string {
-	var names []string
-	for _, src := range []string{c.Register.Adoption, c.Register.Members} {
-		switch {
-		case src == "":
-		case config.IsURL(src):
-			names = append(names, src)
-		default:
-			names = append(names, path.Base(src))
-		}
-	}
-	return strings.Join(names, ", ")
+	return hex.EncodeToString(sum[:8])
 }
 
 // newNonce returns a fresh random CSP nonce.
@@ -367,7 +120,7 @@ func pageCSP(nonce string, embed bool) string {
 func setPageHeaders(w http.ResponseWriter, v *view) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", pageCSP(v.Nonce, v.Embed))
-	h.Set("Content-Language", v.Lang)
+	h.Set("Content-Language", string(v.Lang))
 	h.Set("Vary", "Accept-Language")
 	if !v.Embed {
 		h.Set("X-Frame-Options", "DENY")
@@ -379,14 +132,13 @@ func setPageHeaders(w http.ResponseWriter, v *view) {
 // language and dates. It is weak because the CSP nonce makes each body
 // unique while the page is the same.
 func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view) (string, error) {
-	ver, err := s.store.DataVersion(ctx)
+	ver, err := s.figures.DataVersion(ctx)
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s",
-		ver, buildID(), configHash(s.cfg), r.URL.Path, canonicalQuery(r.URL.Query()), v.Lang,
-		storage.Day(v.Date), storage.Day(v.Today))
+		ver, buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query()), v.Lang, v.Date, v.Today)
 	return `W/"` + hex.EncodeToString(h.Sum(nil))[:24] + `"`, nil
 }
 
@@ -450,26 +202,11 @@ func executePage(w io.Writer, page string, v *view) error {
 		return fmt.Errorf("dashboard: no page template %q", page)
 	}
 	layout := "layout"
-	switch {
-	case v.Embed:
+	if v.Embed {
 		layout = "embed-layout"
-	case v.Standalone:
-		layout = "standalone-layout"
 	}
 	if err := t.ExecuteTemplate(w, layout, v); err != nil {
 		return fmt.Errorf("dashboard: rendering %s: %w", page, err)
 	}
 	return nil
-}
-
-// specJSON marshals a chart's spec for a <script type="application/json">
-// block. encoding/json escapes <, > and & as \u003c etc., so no string from
-// the data can close the element, and the browser only ever JSON.parses
-// it: a name like "__f__alert(1)__f__" stays a string.
-func specJSON(spec chartSpec) (json.RawMessage, error) {
-	b, err := json.Marshal(spec)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: chart option: %w", err)
-	}
-	return json.RawMessage(b), nil
 }

@@ -1,335 +1,36 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"encoding/json"
-	"flag"
+	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"os2pulse/collector"
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/figures/figurestest"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
+	"os2pulse/table"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
 func init() {
+	templateSamples["report"] = func(v *view) any {
+		return reportPageData{Title: "Report " + xssName, Body: "<article><h1>Report</h1></article>"}
+	}
 	templateSamples["goals"] = func(v *view) any {
-		g := figures.GoalStatus{ID: "g", TitleDA: xssName, TitleEN: xssName, Share: true, BaselineDate: "2024-01-01",
-			Deadline: "2027-12-31", Baseline: 0.2, Value: 0.25, Expected: 0.26, Target: 0.35, Status: figures.GoalBehind}
+		g := figures.GoalStatus{ID: "g", TitleDA: xssName, TitleEN: xssName, Share: true, BaselineDate: civil.MustParse("2024-01-01"),
+			Deadline: civil.MustParse("2027-12-31"), Baseline: 0.2, Value: 0.25, Expected: 0.26, Target: 0.35, Status: figures.GoalBehind}
 		return goalsData{
-			Summary: dataTable{Caption: "c", Head: []string{"a"}, Rows: [][]cell{{textCell(g.Title(v.Lang))}}},
-			Goals: []goalView{{ID: g.ID, Title: g.Title(v.Lang), Status: goalStatusText(v, g.Status), Class: "behind",
-				Chart: goalChart(v, 0, g, []figures.GoalPoint{{Date: "2024-01-01", Value: 0.2, Expected: 0.2}, {Date: "2026-11-23", Value: 0.25, Expected: 0.26}})}},
+			Summary: table.Table{Caption: "c", Head: []string{"a"}, Rows: [][]table.Cell{{table.Text(g.Title(string(v.Lang)))}}},
+			Goals: []goalView{{ID: g.ID, Title: g.Title(string(v.Lang)), Status: v.GoalStatus(g.Status), Class: "behind",
+				Chart: goalChart(v, 0, g, []figures.GoalPoint{{Date: civil.MustParse("2024-01-01"), Value: 0.2, Expected: 0.2}, {Date: civil.MustParse("2026-11-23"), Value: 0.25, Expected: 0.26}})}},
 		}
-	}
-	templateSamples["report"] = func(v *view) any { return buildReport(v, v.cfg, sampleReport()) }
-}
-
-// sampleReport is a hand-made report whose names carry the payloads.
-func sampleReport() figures.Report {
-	a := sampleAdoption()
-	m := sampleMembers()
-	c := sampleContributors()
-	mp := figures.MembersPoint{Date: m.Date, Members: m.Members, ThreePlus: m.ThreePlus, ThreePlusShare: m.ThreePlusShare, Distribution: m.Distribution}
-	return figures.Report{
-		Year: 2025, Date: "2025-12-31", PreviousDate: "2024-12-31", Portfolio: "OS2", ProducedAt: "2026-01-15T10:00:00Z", WindowDays: 90,
-		Members:           figures.ReportMembers{Current: 8, Previous: 7, Joined: []figures.OrgRef{{ID: "x", Name: xssName, Kind: "other"}}, Left: []figures.OrgRef{}},
-		Governance:        []figures.GovernanceCount{{Level: "3", Products: []string{"OS2forms"}}},
-		Adoption:          []figures.ReportAdoption{{Current: a.Products[0], Previous: a.Products[1]}, {Current: a.Products[1], Previous: a.Products[1]}},
-		Distribution:      figures.ReportDistribution{Current: mp, Previous: mp},
-		NonMemberAdopters: []figures.NonMemberAdopter{{Organization: "y", Name: xssScript, Kind: "other", Products: []string{"os2forms"}}},
-		Contributors:      []figures.ReportContributors{{Current: c.Products[0], Previous: c.Products[0]}},
-		Goals:             []figures.GoalStatus{{ID: "g", TitleDA: "Mål", TitleEN: "Goal", Target: 60, Value: 50, Baseline: 40, BaselineDate: "2024-01-01", Deadline: "2026-12-31", Status: figures.GoalBehind}},
-		Sources:           []figures.ReportSource{{Source: "register", Collected: "2026-01-15T09:00:00Z", Result: "success"}},
-		FirstProducedAt:   "2026-01-10T10:00:00.000000Z",
-		Corrections:       []figures.Correction{{Definition: "adopter", Subject: "os2forms", Scope: "all", Was: 4, Now: 5}},
-		RegisterChanges:   []figures.RegisterChange{{RecordedAt: "2026-01-12T10:00:00.000000Z", Change: "recorded", Organization: "x", Name: xssName, Product: "os2forms", Status: "production", Since: "2025-03-01"}},
-	}
-}
-
-// TestRenderReportEscapes writes the hand-made report in every format and
-// language: register names stay text, and CSV and JSON parse.
-func TestRenderReportEscapes(t *testing.T) {
-	cfg, err := config.Example()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, lang := range []string{langDA, langEN} {
-		for _, format := range ReportFormats {
-			t.Run(lang+"/"+format, func(t *testing.T) {
-				var buf bytes.Buffer
-				if err := RenderReport(&buf, cfg, sampleReport(), format, lang); err != nil {
-					t.Fatal(err)
-				}
-				out := buf.String()
-				switch format {
-				case "html":
-					if strings.Contains(out, xssName) || strings.Contains(out, "<script") {
-						t.Fatal("payload reached the HTML unescaped")
-					}
-					for _, want := range []string{"&lt;img src=x onerror=alert(1)&gt;", "<svg role=\"img\"", "@page", "<style>"} {
-						if !strings.Contains(out, want) {
-							t.Errorf("html lacks %q", want)
-						}
-					}
-				case "md":
-					if strings.Contains(out, xssName) || !strings.Contains(out, "&lt;img src=x onerror=alert(1)&gt;") {
-						t.Fatal("payload not escaped in Markdown")
-					}
-				case "csv":
-					rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-					if err != nil {
-						t.Fatal(err)
-					}
-					if strings.Join(rows[0], ",") != "year,date,previous_date,definition,subject,scope,value,previous,change,status" || len(rows) < 20 {
-						t.Fatalf("csv header %v, %d rows", rows[0], len(rows))
-					}
-				case "json":
-					var v struct {
-						Figures     []figures.ReportFigure `json:"figures"`
-						Definitions []struct{ ID string }  `json:"definitions"`
-					}
-					if err := json.Unmarshal(buf.Bytes(), &v); err != nil {
-						t.Fatal(err)
-					}
-					ids := map[string]bool{}
-					for _, d := range v.Definitions {
-						ids[d.ID] = true
-					}
-					for _, f := range v.Figures {
-						if !ids[f.Definition] {
-							t.Errorf("figure %s/%s names definition %q, which the report does not define", f.Subject, f.Scope, f.Definition)
-						}
-					}
-				}
-			})
-		}
-	}
-}
-
-var reportClock = time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
-
-// exampleStore is a store with the example register and the four example
-// histories, collected through the real sources at a fixed time.
-func exampleStore(t testing.TB, driver string) (*storage.Store, *config.Config) {
-	t.Helper()
-	cfg, err := config.Example()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := storagetest.New(t, driver)
-	store.SetClock(func() time.Time { return reportClock })
-	ctx := context.Background()
-	if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.DiscardHandler)
-	sources := []collector.Source{collector.NewRegisterSource(cfg, store), collector.NewActivitySource(cfg, store, log)}
-	if _, err := collector.New(store, sources, nil, log, nil).RunOnce(ctx, "all"); err != nil {
-		t.Fatal(err)
-	}
-	return store, cfg
-}
-
-// TestReportGolden compares the 2025 report of the example data with the
-// golden files, in every format, on both databases (which must agree).
-func TestReportGolden(t *testing.T) {
-	for _, driver := range storagetest.Drivers {
-		t.Run(driver, func(t *testing.T) {
-			store, cfg := exampleStore(t, driver)
-			rep, err := figures.New(store, cfg).ProduceReport(context.Background(), 2025, reportClock, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cases := []struct{ format, lang string }{{"html", "da"}, {"md", "da"}, {"md", "en"}, {"csv", "da"}, {"json", "en"}}
-			for _, c := range cases {
-				var buf bytes.Buffer
-				if err := RenderReport(&buf, cfg, rep, c.format, c.lang); err != nil {
-					t.Fatal(err)
-				}
-				golden := filepath.Join("testdata", "report-2025-"+c.lang+"."+c.format)
-				if *update && driver == "sqlite" {
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./dashboard -run TestReportGolden -update)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from %s; run with -update and review the diff", c.format+"/"+c.lang, golden)
-				}
-			}
-		})
-	}
-}
-
-// TestReportStableAgainstLaterData: register rows and commits about dates
-// after the year do not change its figures.
-func TestReportStableAgainstLaterData(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
-		ctx := context.Background()
-		cfg := reportConfig(t)
-		calc := figures.New(store, cfg)
-		importReg(t, store, "a", []storage.AdoptionRecord{
-			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2023-05-01"},
-			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusPilot, Since: "2024-02-01"},
-		})
-		addCommit(t, store, "c1", "2024-11-30T10:00:00Z")
-		before, err := calc.Report(ctx, 2024, reportClock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// Later: 751 goes into production in 2025, 461 joins in 2025, and
-		// a commit is made in 2025.
-		importReg(t, store, "b", []storage.AdoptionRecord{
-			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2023-05-01"},
-			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusPilot, Since: "2024-02-01", Until: "2025-03-01"},
-			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2025-03-01"},
-			{OrganizationID: "461", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2025-01-01"},
-		})
-		addCommit(t, store, "c2", "2025-01-02T10:00:00Z")
-		after, err := calc.Report(ctx, 2024, reportClock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(before.Figures(), after.Figures()) {
-			t.Fatalf("2024 figures changed after later data:\nbefore %+v\nafter  %+v", before.Figures(), after.Figures())
-		}
-		// The checks above must be able to fail: the 2025 report does see it.
-		r25, err := calc.Report(ctx, 2025, reportClock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := r25.Adoption[0].Current.Adopters.Municipalities; r25.Adoption[0].Current.ID != "os2forms" || got != 3 {
-			t.Fatalf("2025 os2forms municipalities = %d, want 3", got)
-		}
-	})
-}
-
-// TestReportListsRegisterCorrection: a correction of the register that
-// changes a past figure is listed in the report's notes.
-func TestReportListsRegisterCorrection(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
-		ctx := context.Background()
-		cfg := reportConfig(t)
-		calc := figures.New(store, cfg)
-		clock := time.Date(2025, 1, 10, 8, 0, 0, 0, time.UTC)
-		store.SetClock(func() time.Time { return clock })
-		importReg(t, store, "a", []storage.AdoptionRecord{
-			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2023-05-01"},
-		})
-		first, err := calc.ProduceReport(ctx, 2024, clock, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first.FirstProducedAt != "" || len(first.Corrections) != 0 {
-			t.Fatalf("first production: %q, %v", first.FirstProducedAt, first.Corrections)
-		}
-		// Producing it again without changes lists nothing and keeps no copy.
-		again, err := calc.ProduceReport(ctx, 2024, clock.Add(time.Hour), true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if again.FirstProducedAt == "" || len(again.Corrections) != 0 || len(again.RegisterChanges) != 0 {
-			t.Fatalf("unchanged reproduction: %q, %v, %v", again.FirstProducedAt, again.Corrections, again.RegisterChanges)
-		}
-		// A month later the secretariat learns that Aarhus ran OS2forms from
-		// June 2024.
-		clock = clock.AddDate(0, 1, 0)
-		importReg(t, store, "b", []storage.AdoptionRecord{
-			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2023-05-01"},
-			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusProduction, Since: "2024-06-01"},
-		})
-		rep, err := calc.ProduceReport(ctx, 2024, clock, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := map[string][2]float64{
-			"adopter|os2forms|municipalities":         {1, 2},
-			"adopter|os2forms|all":                    {1, 2},
-			"adoption_share_municipalities|os2forms|": {1.0 / 98, 2.0 / 98},
-			// No members file: Aarhus is one more adopter without membership.
-			"non_member_adopters|portfolio|": {1, 2},
-		}
-		got := map[string][2]float64{}
-		for _, c := range rep.Corrections {
-			got[c.Definition+"|"+c.Subject+"|"+c.Scope] = [2]float64{c.Was, c.Now}
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("corrections = %v, want %v", got, want)
-		}
-		if len(rep.RegisterChanges) != 1 {
-			t.Fatalf("register changes = %+v", rep.RegisterChanges)
-		}
-		rc := rep.RegisterChanges[0]
-		if rc.Organization != "751" || rc.Name != "Aarhus" || rc.Change != "recorded" || rc.Since != "2024-06-01" || rc.Product != "os2forms" {
-			t.Fatalf("register change = %+v", rc)
-		}
-		var md bytes.Buffer
-		if err := RenderReport(&md, cfg, rep, "md", "en"); err != nil {
-			t.Fatal(err)
-		}
-		for _, want := range []string{"Changed figures", "| adopter | os2forms | all | 1 | 2 |", "Aarhus (751)"} {
-			if !strings.Contains(md.String(), want) {
-				t.Errorf("markdown notes lack %q", want)
-			}
-		}
-	})
-}
-
-func reportConfig(t *testing.T) *config.Config {
-	t.Helper()
-	cfg, err := config.Parse("r.toml", []byte(`
-[[products]]
-id = "os2forms"
-name = "OS2forms"
-governance_level = "3"
-repos = ["OS2Forms/*"]
-`), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-func importReg(t *testing.T, store *storage.Store, sha string, rows []storage.AdoptionRecord) {
-	t.Helper()
-	ctx := context.Background()
-	if err := store.SyncProducts(ctx, []storage.Product{{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3"}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: sha, Adoptions: rows}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func addCommit(t *testing.T, store *storage.Store, sha, at string) {
-	t.Helper()
-	ctx := context.Background()
-	if err := store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "OS2Forms", Name: "os2forms"}, []string{"os2forms"}); err != nil {
-		t.Fatal(err)
-	}
-	ts, _ := time.Parse(time.RFC3339, at)
-	if _, err := store.AddContributions(ctx, []storage.Contribution{{RepositoryKey: storage.RepoKey("github.com", "OS2Forms", "os2forms"),
-		Kind: storage.KindCommit, ExtID: sha, At: ts, Email: "ann@aarhus.dk"}}); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -342,8 +43,8 @@ func TestReportAndGoalsPages(t *testing.T) {
 }
 
 func testReportAndGoalsPages(t *testing.T, driver string) {
-	store, cfg := exampleStore(t, driver)
-	srv := New(Options{Config: cfg, Store: store, Figures: figures.New(store, cfg), Now: func() time.Time { return fixtureNow }})
+	store, cfg := figurestest.Example(t, driver)
+	srv := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow })
 	h := srv.Handler()
 	get := func(path string) (*http.Response, string) {
 		rec := httptest.NewRecorder()
@@ -381,5 +82,55 @@ func testReportAndGoalsPages(t *testing.T, driver string) {
 				t.Errorf("%s: body lacks %q", tt.path, w)
 			}
 		}
+	}
+}
+
+// TestGETNeverWrites: viewing every page, every report format of a
+// finished year and every API endpoint keeps no copy of a report and
+// changes nothing stored.
+func TestGETNeverWrites(t *testing.T) {
+	store, cfg := figurestest.Example(t, "sqlite")
+	ctx := context.Background()
+	before, err := store.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow }).Handler()
+	paths := []string{"/", "/?date=2025-06-30", "/products/os2forms", "/organizations/751", "/data", "/goals",
+		"/report/2024", "/report/2025", "/report/2025?format=md", "/report/2025?format=csv", "/report/2025?format=json",
+		"/embed/adoption", "/embed/map", "/readyz", "/healthz"}
+	for _, p := range []string{"adoption", "members", "contributors", "goals", "collector", "municipalities"} {
+		paths = append(paths, "/api/v1/"+p, "/api/v1/"+p+".csv")
+	}
+	for _, p := range paths {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Code != 200 {
+			t.Errorf("GET %s: %d", p, rec.Code)
+		}
+	}
+	for _, year := range []int{2024, 2025} {
+		if _, err := store.FirstReport(ctx, year); !errors.Is(err, storage.ErrNotFound) {
+			t.Errorf("a copy of the %d report was kept by a GET: %v", year, err)
+		}
+	}
+	if after, err := store.DataVersion(ctx); err != nil || after != before {
+		t.Errorf("data version %d → %d (%v): a GET wrote", before, after, err)
+	}
+}
+
+// TestReadyzHidesErrors: a database that is not ready gives 503 and a
+// plain "not ready"; what is wrong goes to the log only.
+func TestReadyzHidesErrors(t *testing.T) {
+	cfg, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := errors.New(`pq: password authentication failed for user "os2pulse" at db.internal:5432`)
+	srv := New(Options{Config: cfg, Ready: func(context.Context) error { return secret }})
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable || strings.TrimSpace(rec.Body.String()) != "not ready" {
+		t.Fatalf("%d %q", rec.Code, rec.Body)
 	}
 }

@@ -1,63 +1,64 @@
-// Package dashboard serves os2pulse over HTTP: the public pages with their
-// charts, the JSON/CSV API under /api/v1, /metrics for Prometheus, and the
-// /healthz and /readyz probes.
+// Package dashboard is os2pulse's web site: the public pages with their
+// charts, in Danish and English, and the HTTP server that also mounts the
+// API (/api/v1), /metrics and the /healthz and /readyz probes.
 //
-// Pages are rendered by html/template from embedded templates; every
-// script, style sheet, font and map is served from the binary itself, so a
-// page makes no third-party request and sets no cookie.
+// Pages are rendered by html/template from embedded templates; scripts,
+// styles and the map come from the assets package, so a page makes no
+// third-party request and sets no cookie. Pages only read: every figure
+// comes from the figures package.
 package dashboard
 
 import (
 	"context"
-	"crypto/subtle"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"os2pulse/collector"
+	"os2pulse/api"
+	"os2pulse/assets"
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
-	"os2pulse/storage"
 )
 
 // Server is the os2pulse HTTP server.
 type Server struct {
-	cfg       *config.Config
-	store     *storage.Store
-	figures   *figures.Calculator
-	collector *collector.Collector
-	registry  *prometheus.Registry
-	log       *slog.Logger
-	now       func() time.Time
-	mux       *http.ServeMux
+	cfg        *config.Config
+	figures    *figures.Calculator
+	api        *api.API
+	metrics    http.Handler
+	ready      func(ctx context.Context) error
+	log        *slog.Logger
+	now        func() time.Time
+	configHash string
+	mux        *http.ServeMux
 }
 
 // Options are what a Server is built from.
 type Options struct {
-	Config    *config.Config
-	Store     *storage.Store
-	Figures   *figures.Calculator
-	Collector *collector.Collector // may be nil: POST /api/v1/collect is then off
-	Registry  *prometheus.Registry // served at /metrics; may be nil
-	Log       *slog.Logger
-	Now       func() time.Time // clock for "today"; time.Now when nil
+	Config  *config.Config
+	Figures *figures.Calculator
+	API     *api.API     // served at /api/; nil: no API
+	Metrics http.Handler // served at /metrics; nil: no metrics
+	// Ready reports whether the server can answer (the database reachable,
+	// its schema current), for /readyz; nil: always ready.
+	Ready func(ctx context.Context) error
+	Log   *slog.Logger
+	Now   func() time.Time // clock for "today"; time.Now when nil
 }
 
 // New builds a server and its routes.
 func New(o Options) *Server {
 	s := &Server{
-		cfg:       o.Config,
-		store:     o.Store,
-		figures:   o.Figures,
-		collector: o.Collector,
-		registry:  o.Registry,
-		log:       o.Log,
-		now:       o.Now,
-		mux:       http.NewServeMux(),
+		cfg:        o.Config,
+		figures:    o.Figures,
+		api:        o.API,
+		metrics:    o.Metrics,
+		ready:      o.Ready,
+		log:        o.Log,
+		now:        o.Now,
+		configHash: configHash(o.Config),
+		mux:        http.NewServeMux(),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -71,83 +72,56 @@ func New(o Options) *Server {
 
 // Handler returns the server's root handler with the security headers
 // every response carries.
-func (s *Server) Handler() http.Handler {
-	return securityHeaders(s.mux)
-}
-
-func (s *Server) handle(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
 
 func (s *Server) routes() {
-	s.handle("GET /healthz", s.healthz)
-	s.handle("GET /readyz", s.readyz)
-	if s.registry != nil {
-		s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{
-			ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelError),
-		}))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	if s.metrics != nil {
+		s.mux.Handle("GET /metrics", s.metrics)
 	}
-	s.handle("POST /api/v1/collect", s.adminOnly(s.collectTrigger))
-	s.mux.Handle("GET /static/", staticHandler())
-	s.mux.Handle("GET /static/geo/dk_municipalities.json", geoHandler())
-	s.apiRoutes()
+	if s.api != nil {
+		s.mux.Handle("GET /api/", s.api)
+		s.mux.Handle("POST /api/", s.api)
+	}
+	s.mux.Handle("GET /static/", assets.Handler())
+	// The maps' data moved to the API; old links keep working.
+	s.mux.HandleFunc("GET /data/municipalities.csv", func(w http.ResponseWriter, r *http.Request) {
+		target := "/api/v1/municipalities.csv"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+	})
 	s.pageRoutes()
 }
+
+// today is the default date of every page: the date in Denmark.
+func (s *Server) today() civil.Date { return civil.Today(s.now()) }
 
 // healthz says the process is up.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte("ok\n"))
 }
 
-// readyz says the database answers and its schema is current.
+// readyz says whether the database answers with a current schema. What
+// is wrong goes to the log, not to whoever asks: a database error can name
+// hosts and users.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.store.Ping(ctx); err != nil {
-		http.Error(w, "database unreachable: "+err.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	if err := s.store.CheckSchema(ctx); err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
-		return
+	w.Header().Set("Cache-Control", "no-store")
+	if s.ready != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := s.ready(ctx); err != nil {
+			s.log.Warn("not ready", "error", err)
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	w.Write([]byte("ready\n"))
-}
-
-// adminOnly lets a request through only with the admin token (from the
-// environment variable the config names) as a bearer token.
-func (s *Server) adminOnly(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		token := ""
-		if s.cfg.Server.AdminTokenEnv != "" {
-			token = os.Getenv(s.cfg.Server.AdminTokenEnv)
-		}
-		if token == "" {
-			apiError(w, http.StatusForbidden, "", "admin endpoints are off: set the environment variable named by server.admin_token_env")
-			return
-		}
-		got := r.Header.Get("Authorization")
-		if subtle.ConstantTimeCompare([]byte(got), []byte("Bearer "+token)) != 1 {
-			apiError(w, http.StatusUnauthorized, "", "missing or wrong admin token")
-			return
-		}
-		h(w, r)
-	}
-}
-
-// collectTrigger starts a collection run in the background.
-func (s *Server) collectTrigger(w http.ResponseWriter, r *http.Request) {
-	if s.collector == nil {
-		apiError(w, http.StatusServiceUnavailable, "", "no collector in this server")
-		return
-	}
-	source := r.URL.Query().Get("source")
-	go func() {
-		if _, err := s.collector.RunOnce(context.WithoutCancel(r.Context()), source); err != nil {
-			s.log.Error("triggered collection failed", "source", source, "error", err)
-		}
-	}()
-	writeJSON(w, r, http.StatusAccepted, map[string]string{"status": "started", "source": source})
 }
 
 // securityHeaders sets headers every response carries. Pages set their

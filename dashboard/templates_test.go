@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/locale"
+	"os2pulse/table"
 )
 
 // templateSamples gives each page template data to render with, built from
@@ -30,28 +32,28 @@ var templateSamples = map[string]func(v *view) any{
 			Keys:              overviewKeys(v, a, a, m, m, c, c),
 			Adoption:          adoptionChart(v, a),
 			Distribution:      distributionChart(v, m),
-			ThreePlus:         threePlusChart(v, figures.MembersSeries{Step: figures.Month, Points: []figures.MembersPoint{{Date: "2026-10-31", Members: 8, ThreePlus: 3, ThreePlusShare: 0.375}}}, "2023-11-23"),
+			ThreePlus:         threePlusChart(v, figures.MembersSeries{Step: figures.Month, Points: []figures.MembersPoint{{Date: civil.MustParse("2026-10-31"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375}}}, "2023-11-23"),
 			Contributors:      contributorsChart(v, c),
-			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: "2026-10-31", ActiveContributors: 2}}}, "2023-11-23", "series"),
+			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: civil.MustParse("2026-10-31"), ActiveContributors: 2}}}, "2023-11-23", "series"),
 			Map:               mapChart,
 		}
 	},
 	"product": func(v *view) any {
 		adopters := []figures.Adopter{
-			{Organization: "101", Name: "København", Kind: "municipality", Member: true, Status: "production", Since: "2019-01-01"},
-			{Organization: "x", Name: xssName, Kind: "other", Status: "pilot", Since: "2026-01-01"},
+			{Organization: "101", Name: "København", Kind: "municipality", Member: true, Status: "production", Since: civil.MustParse("2019-01-01")},
+			{Organization: "x", Name: xssName, Kind: "other", Status: "pilot", Since: civil.MustParse("2026-01-01")},
 		}
-		act := figures.ProductActivity{Date: "2026-11-23", Product: "os2forms", WindowDays: 90, ActiveContributors: 3,
+		act := figures.ProductActivity{Date: civil.MustParse("2026-11-23"), Product: "os2forms", WindowDays: 90, ActiveContributors: 3,
 			ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Contributions: 5, Concentration: 1,
 			Repositories: []figures.RepositoryActivity{{Key: "github.com/a/b", FullName: "a/b", URL: "https://github.com/a/b", Description: xssScript, Status: "ok", Commits: 3}}}
-		m, err := productMapChart(v, "os2forms", "OS2forms", adopters)
+		m, err := productMapChart(v, "os2forms", "OS2forms", map[string]figures.Adopter{"101": adopters[0]})
 		if err != nil {
 			panic(err)
 		}
 		return productData{
-			ID: "os2forms", Name: "OS2forms", Governance: governanceText(v, "3"), Focus: true,
+			ID: "os2forms", Name: "OS2forms", Governance: v.Governance("3"), Focus: true,
 			Keys:              []keyFigure{{Label: "L", Value: "1"}},
-			Series:            adoptionSeriesChart(v, figures.AdoptionSeries{Product: "os2forms", Name: "OS2forms", Step: figures.Month, Points: []figures.AdoptionPoint{{Date: "2026-10-31"}}}, "2023-11-23"),
+			Series:            adoptionSeriesChart(v, figures.AdoptionSeries{Product: "os2forms", Name: "OS2forms", Step: figures.Month, Points: []figures.AdoptionPoint{{Date: civil.MustParse("2026-10-31")}}}, "2023-11-23"),
 			Map:               m,
 			Adopters:          adopterTables(v, "OS2forms", adopters),
 			Affiliation:       affiliationChart(v, act),
@@ -62,15 +64,15 @@ var templateSamples = map[string]func(v *view) any{
 	},
 	"organization": func(v *view) any {
 		d := figures.OrganizationDetail{ID: "x", Name: xssName, Kind: "other", Member: true,
-			Memberships: []figures.MembershipPeriod{{Since: "2024-01-01"}},
-			Products:    []figures.OrganizationProduct{{Product: "os2forms", Name: "OS2forms", Status: "production", Since: "2024-02-01"}},
-			Stopped:     []figures.OrganizationProduct{{Product: "gone", Status: "stopped", Since: "2020-01-01", Until: "2021-01-01"}}}
+			Memberships: []figures.MembershipPeriod{{Since: civil.MustParse("2024-01-01")}},
+			Products:    []figures.OrganizationProduct{{Product: "os2forms", Name: "OS2forms", Status: "production", Since: civil.MustParse("2024-02-01")}},
+			Stopped:     []figures.OrganizationProduct{{Product: "gone", Status: "stopped", Since: civil.MustParse("2020-01-01"), Until: civil.MustParse("2021-01-01")}}}
 		return organizationData{Detail: d, Kind: "other", Membership: "member",
-			Memberships: dataTable{Caption: "m", Head: []string{"a"}, Rows: [][]cell{{textCell("x")}}},
+			Memberships: table.Table{Caption: "m", Head: []string{"a"}, Rows: [][]table.Cell{{table.Text("x")}}},
 			Products:    productsTable(v, "p", d.Products), Stopped: productsTable(v, "s", d.Stopped)}
 	},
 	"data": func(v *view) any {
-		t := dataTable{Caption: "c", Head: []string{"a", "b"}, Rows: [][]cell{{textCell(xssName), linkCell("l", "/x")}}}
+		t := table.Table{Caption: "c", Head: []string{"a", "b"}, Rows: [][]table.Cell{{table.Text(xssName), table.Link("l", "/x")}}}
 		return dataPageData{Definitions: []definitionText{{"adopter", "Adopter", "text"}}, Runs: t, Imports: t, Exports: t,
 			ExportsIntro: "intro", RepoProblems: t, RunErrors: t, Orphans: t, Idle: t}
 	},
@@ -83,19 +85,19 @@ var templateSamples = map[string]func(v *view) any{
 }
 
 func sampleAdoption() figures.Adoption {
-	return figures.Adoption{Date: "2026-11-23", MunicipalitiesTotal: 98, MembersTotal: 8, Products: []figures.ProductAdoption{
+	return figures.Adoption{Date: civil.MustParse("2026-11-23"), MunicipalitiesTotal: 98, MembersTotal: 8, Products: []figures.ProductAdoption{
 		{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3", Adopters: figures.AdopterCounts{Municipalities: 4, Members: 4, All: 5}, ShareOfMunicipalities: 4.0 / 98, ShareOfMembers: 0.5},
 		{ID: "x", Name: xssScript + xssFunc, GovernanceLevel: "1"},
 	}}
 }
 
 func sampleMembers() figures.Members {
-	return figures.Members{Date: "2026-11-23", Members: 8, ThreePlus: 3, ThreePlusShare: 0.375,
+	return figures.Members{Date: civil.MustParse("2026-11-23"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375,
 		Distribution: figures.Distribution{"0": 3, "1": 2, "2": 0, "3": 2, "4": 1, "5+": 0}}
 }
 
 func sampleContributors() figures.Contributors {
-	return figures.Contributors{Date: "2026-11-23", WindowDays: 90, PortfolioActiveContributors: 3,
+	return figures.Contributors{Date: civil.MustParse("2026-11-23"), WindowDays: 90, PortfolioActiveContributors: 3,
 		Products: []figures.ProductContributors{{ID: "os2forms", Name: "OS2forms", ActiveContributors: 3, ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2}}}
 }
 
@@ -121,10 +123,10 @@ func TestEveryTemplateRenders(t *testing.T) {
 			t.Errorf("template %s has no sample in templateSamples", page)
 			continue
 		}
-		for _, lang := range []string{langDA, langEN} {
+		for _, lang := range []locale.Lang{locale.DA, locale.EN} {
 			for _, embed := range []bool{false, true} {
 				for _, illustrative := range []bool{false, true} {
-					day := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+					day := civil.New(2026, 11, 23)
 					v := &view{Lang: lang, Date: day, Today: day, Path: "/x", Nonce: "n", Embed: embed,
 						Illustrative: illustrative, AssetVersion: "v", Status: 200, cfg: cfg,
 						footer: footer{Sources: []footerSource{{Label: "GitHub", Detail: "api", Collected: "now"}}}}
@@ -135,7 +137,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 						continue
 					}
 					out := buf.String()
-					for _, want := range []string{"<!DOCTYPE html>", `<html lang="` + lang + `">`, "<title>", `<main id="main"`, "</html>"} {
+					for _, want := range []string{"<!DOCTYPE html>", `<html lang="` + string(lang) + `">`, "<title>", `<main id="main"`, "</html>"} {
 						if !strings.Contains(out, want) {
 							t.Errorf("%s %s embed=%v: no %q", page, lang, embed, want)
 						}

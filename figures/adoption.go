@@ -6,8 +6,8 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"time"
 
+	"os2pulse/civil"
 	"os2pulse/storage"
 )
 
@@ -67,15 +67,10 @@ func (c *Calculator) register(ctx context.Context, knownAt string) (*registerDat
 	})
 }
 
-// currentOn reports whether a period [since, until) covers day.
-func currentOn(since, until, day string) bool {
-	return since <= day && (until == "" || until > day)
-}
-
 // snapshot is the register on one day: who is a member and who runs,
 // pilots or plans which configured product.
 type snapshot struct {
-	day     string
+	day     civil.Date
 	members map[string]bool
 	// status → product → organisations with a record of that status
 	// current on day.
@@ -84,10 +79,10 @@ type snapshot struct {
 	productCount map[string]int
 }
 
-func (c *Calculator) snapshot(d *registerData, day string) *snapshot {
+func (c *Calculator) snapshot(d *registerData, day civil.Date) *snapshot {
 	s := &snapshot{day: day, members: memberSet(d.memberships, day), byStatus: map[string]map[string]map[string]bool{}, productCount: map[string]int{}}
 	for _, r := range d.adoptions {
-		if !currentOn(r.Since, r.Until, day) {
+		if !day.Within(r.Since, r.Until) {
 			continue
 		}
 		// Products dropped from the configuration are no longer part of
@@ -132,20 +127,20 @@ func (s *snapshot) productFigures(d *registerData, productID string) (AdopterCou
 
 // Adoption computes every configured product's adoption on date, products
 // in configuration order.
-func (c *Calculator) Adoption(ctx context.Context, date time.Time) (Adoption, error) {
+func (c *Calculator) Adoption(ctx context.Context, date civil.Date) (Adoption, error) {
 	return c.adoption(ctx, date, "")
 }
 
 // AdoptionKnownAt is Adoption as the register was known at knownAt (a
 // storage record stamp such as an import id), for reports that must
 // reproduce figures published earlier.
-func (c *Calculator) AdoptionKnownAt(ctx context.Context, date time.Time, knownAt string) (Adoption, error) {
+func (c *Calculator) AdoptionKnownAt(ctx context.Context, date civil.Date, knownAt string) (Adoption, error) {
 	return c.adoption(ctx, date, knownAt)
 }
 
-func (c *Calculator) adoption(ctx context.Context, date time.Time, knownAt string) (Adoption, error) {
-	day := storage.Day(date)
-	a, err := cached(ctx, c, "adoption|"+day+"|"+knownAt, func() (Adoption, error) {
+func (c *Calculator) adoption(ctx context.Context, date civil.Date, knownAt string) (Adoption, error) {
+	day := date
+	a, err := cached(ctx, c, "adoption|"+day.String()+"|"+knownAt, func() (Adoption, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return Adoption{}, err
@@ -170,18 +165,18 @@ func (c *Calculator) adoption(ctx context.Context, date time.Time, knownAt strin
 }
 
 // Members computes the membership figures on date.
-func (c *Calculator) Members(ctx context.Context, date time.Time) (Members, error) {
+func (c *Calculator) Members(ctx context.Context, date civil.Date) (Members, error) {
 	return c.members(ctx, date, "")
 }
 
 // MembersKnownAt is Members as the register was known at knownAt.
-func (c *Calculator) MembersKnownAt(ctx context.Context, date time.Time, knownAt string) (Members, error) {
+func (c *Calculator) MembersKnownAt(ctx context.Context, date civil.Date, knownAt string) (Members, error) {
 	return c.members(ctx, date, knownAt)
 }
 
-func (c *Calculator) members(ctx context.Context, date time.Time, knownAt string) (Members, error) {
-	day := storage.Day(date)
-	m, err := cached(ctx, c, "members|"+day+"|"+knownAt, func() (Members, error) {
+func (c *Calculator) members(ctx context.Context, date civil.Date, knownAt string) (Members, error) {
+	day := date
+	m, err := cached(ctx, c, "members|"+day.String()+"|"+knownAt, func() (Members, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return Members{}, err
@@ -253,11 +248,11 @@ func cloneDistribution(d Distribution) Distribution { return maps.Clone(d) }
 
 // AdoptionSeries computes one product's adoption at each point from..to by
 // step (see Points).
-func (c *Calculator) AdoptionSeries(ctx context.Context, productID string, from, to time.Time, step Step) (AdoptionSeries, error) {
+func (c *Calculator) AdoptionSeries(ctx context.Context, productID string, from, to civil.Date, step Step) (AdoptionSeries, error) {
 	return c.adoptionSeries(ctx, productID, from, to, step, "")
 }
 
-func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from, to time.Time, step Step, knownAt string) (AdoptionSeries, error) {
+func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from, to civil.Date, step Step, knownAt string) (AdoptionSeries, error) {
 	p, ok := c.cfg.Product(productID)
 	if !ok {
 		return AdoptionSeries{}, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
@@ -266,7 +261,7 @@ func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from,
 	if err != nil {
 		return AdoptionSeries{}, fmt.Errorf("figures: adoption series of %s: %w", productID, err)
 	}
-	key := fmt.Sprintf("adoption-series|%s|%s|%s|%s|%s", productID, storage.Day(from), storage.Day(to), step, knownAt)
+	key := fmt.Sprintf("adoption-series|%s|%s|%s|%s|%s", productID, from, to, step, knownAt)
 	series, err := cached(ctx, c, key, func() (AdoptionSeries, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
@@ -274,7 +269,7 @@ func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from,
 		}
 		out := AdoptionSeries{Product: p.ID, Name: p.Name, Step: step, Points: []AdoptionPoint{}}
 		for _, at := range pts {
-			s := c.snapshot(d, storage.Day(at))
+			s := c.snapshot(d, at)
 			n, shareM, shareMem, pilots, planned := s.productFigures(d, p.ID)
 			out.Points = append(out.Points, AdoptionPoint{Date: s.day, Adopters: n, ShareOfMunicipalities: shareM,
 				ShareOfMembers: shareMem, Pilots: pilots, Planned: planned})
@@ -290,16 +285,16 @@ func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from,
 
 // MembersSeries computes the membership figures at each point from..to by
 // step (see Points).
-func (c *Calculator) MembersSeries(ctx context.Context, from, to time.Time, step Step) (MembersSeries, error) {
+func (c *Calculator) MembersSeries(ctx context.Context, from, to civil.Date, step Step) (MembersSeries, error) {
 	return c.membersSeries(ctx, from, to, step, "")
 }
 
-func (c *Calculator) membersSeries(ctx context.Context, from, to time.Time, step Step, knownAt string) (MembersSeries, error) {
+func (c *Calculator) membersSeries(ctx context.Context, from, to civil.Date, step Step, knownAt string) (MembersSeries, error) {
 	pts, err := Points(from, to, step)
 	if err != nil {
 		return MembersSeries{}, fmt.Errorf("figures: members series: %w", err)
 	}
-	key := fmt.Sprintf("members-series|%s|%s|%s|%s", storage.Day(from), storage.Day(to), step, knownAt)
+	key := fmt.Sprintf("members-series|%s|%s|%s|%s", from, to, step, knownAt)
 	series, err := cached(ctx, c, key, func() (MembersSeries, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
@@ -307,7 +302,7 @@ func (c *Calculator) membersSeries(ctx context.Context, from, to time.Time, step
 		}
 		out := MembersSeries{Step: step, Points: []MembersPoint{}}
 		for _, at := range pts {
-			out.Points = append(out.Points, c.snapshot(d, storage.Day(at)).membersPoint())
+			out.Points = append(out.Points, c.snapshot(d, at).membersPoint())
 		}
 		return out, nil
 	})
@@ -321,22 +316,19 @@ func (c *Calculator) membersSeries(ctx context.Context, from, to time.Time, step
 	return series, nil
 }
 
-// statusRank orders records current on a date: production first.
-var statusRank = map[string]int{storage.StatusProduction: 0, storage.StatusPilot: 1, storage.StatusPlanned: 2, storage.StatusStopped: 3}
-
 // ProductAdopters lists the organisations with a production, pilot or
 // planned record of the product current on date, by status (production,
 // pilot, planned) and then name.
-func (c *Calculator) ProductAdopters(ctx context.Context, productID string, date time.Time) ([]Adopter, error) {
+func (c *Calculator) ProductAdopters(ctx context.Context, productID string, date civil.Date) ([]Adopter, error) {
 	return c.productAdopters(ctx, productID, date, "")
 }
 
-func (c *Calculator) productAdopters(ctx context.Context, productID string, date time.Time, knownAt string) ([]Adopter, error) {
+func (c *Calculator) productAdopters(ctx context.Context, productID string, date civil.Date, knownAt string) ([]Adopter, error) {
 	if _, ok := c.cfg.Product(productID); !ok {
 		return nil, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
 	}
-	day := storage.Day(date)
-	list, err := cached(ctx, c, "product-adopters|"+productID+"|"+day+"|"+knownAt, func() ([]Adopter, error) {
+	day := date
+	list, err := cached(ctx, c, "product-adopters|"+productID+"|"+day.String()+"|"+knownAt, func() ([]Adopter, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return nil, err
@@ -344,7 +336,7 @@ func (c *Calculator) productAdopters(ctx context.Context, productID string, date
 		members := memberSet(d.memberships, day)
 		out := []Adopter{}
 		for _, r := range d.adoptions {
-			if r.ProductID != productID || r.Status == storage.StatusStopped || !currentOn(r.Since, r.Until, day) {
+			if r.ProductID != productID || r.Status == storage.StatusStopped || !day.Within(r.Since, r.Until) {
 				continue
 			}
 			o := d.orgs[r.OrganizationID]
@@ -371,12 +363,12 @@ func (c *Calculator) productAdopters(ctx context.Context, productID string, date
 
 // OrganizationDetail is an organisation's membership and products on
 // date. An unknown id gives an error wrapping storage.ErrNotFound.
-func (c *Calculator) OrganizationDetail(ctx context.Context, id string, date time.Time) (OrganizationDetail, error) {
+func (c *Calculator) OrganizationDetail(ctx context.Context, id string, date civil.Date) (OrganizationDetail, error) {
 	return c.organizationDetail(ctx, id, date, "")
 }
 
-func (c *Calculator) organizationDetail(ctx context.Context, id string, date time.Time, knownAt string) (OrganizationDetail, error) {
-	day := storage.Day(date)
+func (c *Calculator) organizationDetail(ctx context.Context, id string, date civil.Date, knownAt string) (OrganizationDetail, error) {
+	day := date
 	d, err := c.register(ctx, knownAt)
 	if err != nil {
 		return OrganizationDetail{}, fmt.Errorf("figures: organisation %s: %w", id, err)
@@ -392,7 +384,7 @@ func (c *Calculator) organizationDetail(ctx context.Context, id string, date tim
 			continue
 		}
 		out.Memberships = append(out.Memberships, MembershipPeriod{Since: m.Since, Until: m.Until})
-		if currentOn(m.Since, m.Until, day) {
+		if day.Within(m.Since, m.Until) {
 			out.Member = true
 		}
 	}
@@ -407,13 +399,13 @@ func (c *Calculator) organizationDetail(ctx context.Context, id string, date tim
 	current := map[string]storage.AdoptionRecord{}
 	latest := map[string]storage.AdoptionRecord{}
 	for _, r := range d.adoptions {
-		if r.OrganizationID != id || r.Since > day {
+		if r.OrganizationID != id || r.Since.After(day) {
 			continue
 		}
 		if _, ok := order[r.ProductID]; !ok {
 			continue
 		}
-		if currentOn(r.Since, r.Until, day) && r.Status != storage.StatusStopped {
+		if day.Within(r.Since, r.Until) && r.Status != storage.StatusStopped {
 			current[r.ProductID] = r
 		}
 		if l, ok := latest[r.ProductID]; !ok || r.Since > l.Since {
@@ -449,13 +441,13 @@ func (c *Calculator) organizationDetail(ctx context.Context, id string, date tim
 // products they run in production on date: every municipality (0 when it
 // runs none, for the map of Denmark) and every other organisation that
 // runs at least one.
-func (c *Calculator) ProductCounts(ctx context.Context, date time.Time) (map[string]int, error) {
+func (c *Calculator) ProductCounts(ctx context.Context, date civil.Date) (map[string]int, error) {
 	return c.productCounts(ctx, date, "")
 }
 
-func (c *Calculator) productCounts(ctx context.Context, date time.Time, knownAt string) (map[string]int, error) {
-	day := storage.Day(date)
-	counts, err := cached(ctx, c, "product-counts|"+day+"|"+knownAt, func() (map[string]int, error) {
+func (c *Calculator) productCounts(ctx context.Context, date civil.Date, knownAt string) (map[string]int, error) {
+	day := date
+	counts, err := cached(ctx, c, "product-counts|"+day.String()+"|"+knownAt, func() (map[string]int, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return nil, err

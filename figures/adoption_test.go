@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"os2pulse/collector"
+	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/register"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -42,12 +43,15 @@ name = "OS2kitos"
 governance_level = "3"
 `
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
+func day(s string) civil.Date { return civil.MustParse(s) }
+
+// optDay parses a date that may be left out.
+func optDay(s string) civil.Date {
+	d, err := civil.ParseOptional(s)
 	if err != nil {
 		panic(err)
 	}
-	return t
+	return d
 }
 
 // The test register, built around D = 2024-06-30:
@@ -60,7 +64,7 @@ func day(s string) time.Time {
 //	statens-it           never a member           kitos pilot
 func adoptionTestRegister() storage.Register {
 	a := func(org, product, status, since, until string) storage.AdoptionRecord {
-		return storage.AdoptionRecord{OrganizationID: org, ProductID: product, Status: status, Since: since, Until: until}
+		return storage.AdoptionRecord{OrganizationID: org, ProductID: product, Status: status, Since: day(since), Until: optDay(until)}
 	}
 	return storage.Register{
 		Source: "test", SHA256: "test",
@@ -69,10 +73,10 @@ func adoptionTestRegister() storage.Register {
 			{ID: "statens-it", Name: "Statens It", Kind: storage.KindState},
 		},
 		Members: []storage.Membership{
-			{OrganizationID: "101", Since: "2020-01-01"},
-			{OrganizationID: "751", Since: "2024-06-30"},
-			{OrganizationID: "540", Since: "2015-01-01", Until: "2024-06-30"},
-			{OrganizationID: "region-midtjylland", Since: "2019-01-01"},
+			{OrganizationID: "101", Since: civil.MustParse("2020-01-01")},
+			{OrganizationID: "751", Since: civil.MustParse("2024-06-30")},
+			{OrganizationID: "540", Since: civil.MustParse("2015-01-01"), Until: civil.MustParse("2024-06-30")},
+			{OrganizationID: "region-midtjylland", Since: civil.MustParse("2019-01-01")},
 		},
 		Adoptions: []storage.AdoptionRecord{
 			a("101", "os2forms", "production", "2020-01-01", ""),
@@ -165,7 +169,7 @@ func TestAdoption(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if a.Date != tt.date || a.MunicipalitiesTotal != 98 || a.MembersTotal != tt.members {
+				if a.Date.String() != tt.date || a.MunicipalitiesTotal != 98 || a.MembersTotal != tt.members {
 					t.Errorf("date %s, municipalities %d, members %d", a.Date, a.MunicipalitiesTotal, a.MembersTotal)
 				}
 				var ids []string
@@ -227,7 +231,7 @@ func TestMembers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := Members{Date: tt.date, Members: tt.members, ThreePlus: tt.threePlus, ThreePlusShare: Ratio(tt.threePlus, tt.members),
+				want := Members{Date: day(tt.date), Members: tt.members, ThreePlus: tt.threePlus, ThreePlusShare: Ratio(tt.threePlus, tt.members),
 					Distribution: tt.dist, NonMemberAdopters: tt.nonMembers}
 				if !reflect.DeepEqual(m, want) {
 					t.Fatalf("got  %+v\nwant %+v", m, want)
@@ -247,11 +251,11 @@ func TestAdoptionAndMembersSeries(t *testing.T) {
 		}
 		var got []string
 		for _, p := range s.Points {
-			got = append(got, p.Date)
-			if p.Date == "2024-06-30" && (p.Adopters != AdopterCounts{3, 2, 4} || p.Pilots != 1) {
+			got = append(got, p.Date.String())
+			if p.Date.String() == "2024-06-30" && (p.Adopters != AdopterCounts{3, 2, 4} || p.Pilots != 1) {
 				t.Errorf("point on D %+v", p)
 			}
-			if p.Date == "2024-07-15" && (p.Adopters != AdopterCounts{2, 2, 3}) {
+			if p.Date.String() == "2024-07-15" && (p.Adopters != AdopterCounts{2, 2, 3}) {
 				t.Errorf("point after Odense's until %+v", p)
 			}
 		}
@@ -260,7 +264,7 @@ func TestAdoptionAndMembersSeries(t *testing.T) {
 		}
 		// Each point is the same figure as Adoption on its date.
 		for _, p := range s.Points {
-			a, _ := c.Adoption(ctx, day(p.Date))
+			a, _ := c.Adoption(ctx, p.Date)
 			if a.Products[1].Adopters != p.Adopters || a.Products[1].ShareOfMembers != p.ShareOfMembers {
 				t.Errorf("%s: series %+v, Adoption %+v", p.Date, p.Adopters, a.Products[1].Adopters)
 			}
@@ -275,8 +279,8 @@ func TestAdoptionAndMembersSeries(t *testing.T) {
 		}
 		var pts []string
 		for _, p := range ms.Points {
-			pts = append(pts, p.Date)
-			m, _ := c.Members(ctx, day(p.Date))
+			pts = append(pts, p.Date.String())
+			m, _ := c.Members(ctx, p.Date)
 			if p.Members != m.Members || p.ThreePlus != m.ThreePlus || !reflect.DeepEqual(p.Distribution, m.Distribution) {
 				t.Errorf("%s: series %+v, Members %+v", p.Date, p, m)
 			}
@@ -295,11 +299,11 @@ func TestProductAdopters(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []Adopter{
-			{Organization: "101", Name: "København", Kind: "municipality", Member: true, Status: "production", Since: "2024-06-30"},
-			{Organization: "461", Name: "Odense", Kind: "municipality", Status: "production", Since: "2020-01-01", Until: "2024-07-01"},
-			{Organization: "region-midtjylland", Name: "Region Midtjylland", Kind: "region", Member: true, Status: "production", Since: "2020-01-01"},
-			{Organization: "540", Name: "Sønderborg", Kind: "municipality", Status: "production", Since: "2018-01-01"},
-			{Organization: "751", Name: "Aarhus", Kind: "municipality", Member: true, Status: "pilot", Since: "2024-01-01"},
+			{Organization: "101", Name: "København", Kind: "municipality", Member: true, Status: "production", Since: civil.MustParse("2024-06-30")},
+			{Organization: "461", Name: "Odense", Kind: "municipality", Status: "production", Since: civil.MustParse("2020-01-01"), Until: civil.MustParse("2024-07-01")},
+			{Organization: "region-midtjylland", Name: "Region Midtjylland", Kind: "region", Member: true, Status: "production", Since: civil.MustParse("2020-01-01")},
+			{Organization: "540", Name: "Sønderborg", Kind: "municipality", Status: "production", Since: civil.MustParse("2018-01-01")},
+			{Organization: "751", Name: "Aarhus", Kind: "municipality", Member: true, Status: "pilot", Since: civil.MustParse("2024-01-01")},
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("got\n%+v\nwant\n%+v", got, want)
@@ -332,15 +336,15 @@ func TestOrganizationDetail(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := OrganizationDetail{
-			Date: "2024-06-30", ID: "101", Name: "København", Kind: "municipality", Region: "Region Hovedstaden", Member: true,
-			Memberships: []MembershipPeriod{{Since: "2020-01-01"}},
+			Date: civil.MustParse("2024-06-30"), ID: "101", Name: "København", Kind: "municipality", Region: "Region Hovedstaden", Member: true,
+			Memberships: []MembershipPeriod{{Since: civil.MustParse("2020-01-01")}},
 			Products: []OrganizationProduct{
-				{Product: "os2forms", Name: "OS2forms", Status: "production", Since: "2020-01-01"},
-				{Product: "os2faktor", Name: "OS2faktor", Status: "production", Since: "2024-06-30"},
-				{Product: "os2display", Name: "OS2display", Status: "production", Since: "2022-01-01"},
-				{Product: "os2kitos", Name: "OS2kitos", Status: "production", Since: "2019-01-01"},
+				{Product: "os2forms", Name: "OS2forms", Status: "production", Since: civil.MustParse("2020-01-01")},
+				{Product: "os2faktor", Name: "OS2faktor", Status: "production", Since: civil.MustParse("2024-06-30")},
+				{Product: "os2display", Name: "OS2display", Status: "production", Since: civil.MustParse("2022-01-01")},
+				{Product: "os2kitos", Name: "OS2kitos", Status: "production", Since: civil.MustParse("2019-01-01")},
 			},
-			Stopped:      []OrganizationProduct{{Product: "os2borgerpc", Name: "OS2borgerPC", Status: "stopped", Since: "2024-06-30"}},
+			Stopped:      []OrganizationProduct{{Product: "os2borgerpc", Name: "OS2borgerPC", Status: "stopped", Since: civil.MustParse("2024-06-30")}},
 			ProductCount: 4,
 		}
 		if !reflect.DeepEqual(got, want) {
@@ -359,11 +363,11 @@ func TestOrganizationDetail(t *testing.T) {
 		// Sønderborg left on D; Odense's record ended after D but before
 		// a later date, and then shows as ended.
 		sonderborg, _ := c.OrganizationDetail(ctx, "540", day("2024-06-30"))
-		if sonderborg.Member || !reflect.DeepEqual(sonderborg.Memberships, []MembershipPeriod{{Since: "2015-01-01", Until: "2024-06-30"}}) {
+		if sonderborg.Member || !reflect.DeepEqual(sonderborg.Memberships, []MembershipPeriod{{Since: civil.MustParse("2015-01-01"), Until: civil.MustParse("2024-06-30")}}) {
 			t.Errorf("540: %+v", sonderborg)
 		}
 		odense, _ := c.OrganizationDetail(ctx, "461", day("2024-07-01"))
-		if odense.ProductCount != 0 || len(odense.Products) != 0 || len(odense.Stopped) != 1 || odense.Stopped[0].Until != "2024-07-01" {
+		if odense.ProductCount != 0 || len(odense.Products) != 0 || len(odense.Stopped) != 1 || odense.Stopped[0].Until.String() != "2024-07-01" {
 			t.Errorf("461 after its until: %+v", odense)
 		}
 		// A municipality without records is known, with empty lists.
@@ -432,7 +436,7 @@ func TestKnownAtAndReimport(t *testing.T) {
 		reg2 := adoptionTestRegister()
 		reg2.Adoptions = reg2.Adoptions[:6]
 		reg2.Adoptions = append(reg2.Adoptions, adoptionTestRegister().Adoptions[7:]...)
-		reg2.Members = append(reg2.Members, storage.Membership{OrganizationID: "461", Since: "2024-01-01"})
+		reg2.Members = append(reg2.Members, storage.Membership{OrganizationID: "461", Since: civil.MustParse("2024-01-01")})
 		if _, err := store.ImportRegister(ctx, reg2); err != nil {
 			t.Fatal(err)
 		}
@@ -467,15 +471,15 @@ func TestExampleRegisterFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func(name string) collector.RegisterFile {
+	read := func(name string) register.File {
 		b, err := os.ReadFile("../config/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return collector.RegisterFile{Name: name, Data: b}
+		return register.File{Name: name, Data: b}
 	}
 	members := read(cfg.Register.Members)
-	reg, err := collector.ParseRegister(cfg, read(cfg.Register.Adoption), &members, nil)
+	reg, err := register.Parse(cfg, read(cfg.Register.Adoption), &members, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

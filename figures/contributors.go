@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
+	"os2pulse/civil"
 	"os2pulse/storage"
 )
 
@@ -43,11 +43,11 @@ const (
 // Contributors computes the active contributors of every configured
 // product and of the portfolio on date, over the windowDays UTC calendar
 // days ending on date (see ActiveContributorsDefinitionEN).
-func (c *Calculator) Contributors(ctx context.Context, date time.Time, windowDays int) (Contributors, error) {
+func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
 	if windowDays < 1 {
 		return Contributors{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
-	key := fmt.Sprintf("contributors|%s|%d", storage.Day(date), windowDays)
+	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
 	return cached(ctx, c, key, func() (Contributors, error) {
 		data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
 		if err != nil {
@@ -59,7 +59,7 @@ func (c *Calculator) Contributors(ctx context.Context, date time.Time, windowDay
 
 // ContributorSeries computes the active contributors of one product
 // (productID "" for the portfolio) at each point from..to by step.
-func (c *Calculator) ContributorSeries(ctx context.Context, productID string, from, to time.Time, step Step, windowDays int) (ContributorSeries, error) {
+func (c *Calculator) ContributorSeries(ctx context.Context, productID string, from, to civil.Date, step Step, windowDays int) (ContributorSeries, error) {
 	if windowDays < 1 {
 		return ContributorSeries{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
@@ -72,7 +72,7 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 	if err != nil {
 		return ContributorSeries{}, err
 	}
-	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, storage.Day(from), storage.Day(to), step, windowDays)
+	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, from, to, step, windowDays)
 	return cached(ctx, c, key, func() (ContributorSeries, error) {
 		out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
 		if len(pts) == 0 {
@@ -85,7 +85,7 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 		}
 		for _, p := range pts {
 			fig := data.contributors(p, windowDays)
-			pt := ContributorPoint{Date: storage.Day(p), ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation}
+			pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation}
 			if productID != "" {
 				for _, pc := range fig.Products {
 					if pc.ID == productID {
@@ -103,17 +103,17 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 // repositories with their contributions in the window (every kind, bots
 // included), contributors, stars and latest release, and how concentrated
 // the work is.
-func (c *Calculator) ProductActivity(ctx context.Context, productID string, date time.Time, windowDays int) (ProductActivity, error) {
+func (c *Calculator) ProductActivity(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
 	if windowDays < 1 {
 		return ProductActivity{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
 	if _, ok := c.cfg.Product(productID); !ok {
 		return ProductActivity{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
-	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, storage.Day(date), windowDays)
+	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
 	return cached(ctx, c, key, func() (ProductActivity, error) {
 		from := windowStart(date, windowDays)
-		fromDay, toDay := storage.Day(from), storage.Day(date)
+		fromDay, toDay := from, date
 		data, err := c.loadContributorData(ctx, from, date)
 		if err != nil {
 			return ProductActivity{}, err
@@ -126,7 +126,7 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 		if err != nil {
 			return ProductActivity{}, err
 		}
-		ever, err := c.store.ActivityCounts(ctx, "0000-01-01", toDay)
+		ever, err := c.store.ActivityCounts(ctx, 0, toDay)
 		if err != nil {
 			return ProductActivity{}, err
 		}
@@ -175,8 +175,11 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 				}
 			}
 			for _, a := range ever {
-				if a.RepositoryKey == r.Key && len(a.Last) >= 10 && a.Last[:10] > ra.LastActivity {
-					ra.LastActivity = a.Last[:10]
+				if a.RepositoryKey != r.Key || len(a.Last) < 10 {
+					continue
+				}
+				if d, err := civil.Parse(a.Last[:10]); err == nil && d.After(ra.LastActivity) {
+					ra.LastActivity = d
 				}
 			}
 			out.Repositories = append(out.Repositories, ra)
@@ -194,13 +197,14 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 }
 
 // windowStart is the first day of the window of windowDays ending on date.
-func windowStart(date time.Time, windowDays int) time.Time {
-	return date.AddDate(0, 0, -(windowDays - 1))
+func windowStart(date civil.Date, windowDays int) civil.Date {
+	return date.AddDays(-(windowDays - 1))
 }
 
 // dayRow is a rollup row resolved to a person.
 type dayRow struct {
-	repo, day, person string
+	repo, person string
+	day          civil.Date
 	// aff is "supplier", "unknown", or "org:ID" for an organisation rule,
 	// which counts as a member only if ID is a member on the figure's date.
 	aff string
@@ -221,12 +225,12 @@ type productRef struct {
 	repos    int
 }
 
-func (c *Calculator) loadContributorData(ctx context.Context, from, to time.Time) (*contributorData, error) {
+func (c *Calculator) loadContributorData(ctx context.Context, from, to civil.Date) (*contributorData, error) {
 	ppl, err := c.people()
 	if err != nil {
 		return nil, err
 	}
-	days, err := c.store.ContributorDays(ctx, storage.Day(from), storage.Day(to))
+	days, err := c.store.ContributorDays(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -273,14 +277,14 @@ func (c *Calculator) loadContributorData(ctx context.Context, from, to time.Time
 }
 
 // inWindow returns the rows with from <= day <= to.
-func (d *contributorData) inWindow(from, to string) []dayRow {
+func (d *contributorData) inWindow(from, to civil.Date) []dayRow {
 	lo := sort.Search(len(d.rows), func(i int) bool { return d.rows[i].day >= from })
 	hi := sort.Search(len(d.rows), func(i int) bool { return d.rows[i].day > to })
 	return d.rows[lo:hi]
 }
 
-func (d *contributorData) contributors(date time.Time, windowDays int) Contributors {
-	out := Contributors{Date: storage.Day(date), WindowDays: windowDays, Products: []ProductContributors{}}
+func (d *contributorData) contributors(date civil.Date, windowDays int) Contributors {
+	out := Contributors{Date: date, WindowDays: windowDays, Products: []ProductContributors{}}
 	for _, p := range d.products {
 		t := d.tally(d.productRepos[p.id], date, windowDays)
 		out.Products = append(out.Products, ProductContributors{
@@ -301,18 +305,19 @@ type tally struct {
 }
 
 type latestAff struct {
-	day, aff string
+	day civil.Date
+	aff string
 }
 
 // affRank breaks ties between affiliations on a person's latest day: the
 // more specific wins.
 var affRank = map[string]int{AffiliationMember: 3, AffiliationSupplier: 2, AffiliationUnknown: 1}
 
-func (d *contributorData) tally(repos map[string]bool, date time.Time, windowDays int) tally {
+func (d *contributorData) tally(repos map[string]bool, date civil.Date, windowDays int) tally {
 	t := tally{latest: map[string]latestAff{}, perPers: map[string]int{}}
-	day := storage.Day(date)
+	day := date
 	members := memberSet(d.memberships, day)
-	for _, r := range d.inWindow(storage.Day(windowStart(date, windowDays)), day) {
+	for _, r := range d.inWindow(windowStart(date, windowDays), day) {
 		if !repos[r.repo] {
 			continue
 		}
@@ -371,10 +376,10 @@ func (t tally) concentration() int {
 
 // memberSet is the organisations that are members on day: since <= day
 // and (no until, or until after day).
-func memberSet(ms []storage.Membership, day string) map[string]bool {
+func memberSet(ms []storage.Membership, day civil.Date) map[string]bool {
 	out := map[string]bool{}
 	for _, m := range ms {
-		if currentOn(m.Since, m.Until, day) {
+		if day.Within(m.Since, m.Until) {
 			out[m.OrganizationID] = true
 		}
 	}
@@ -391,11 +396,12 @@ type people struct {
 }
 
 type affRule struct {
-	match, org, supplier, from, until string
+	match, org, supplier string
+	from, until          civil.Date
 }
 
-func (r affRule) validOn(day string) bool {
-	return (r.from == "" || r.from <= day) && (r.until == "" || day < r.until)
+func (r affRule) validOn(day civil.Date) bool {
+	return (r.from.IsZero() || r.from <= day) && (r.until.IsZero() || day < r.until)
 }
 
 func (r affRule) kind() string {

@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
 
-const sharedHistories = "../../shared/data/git-histories"
+const exampleHistories = "../config/example/git-histories"
 
 var historyFiles = []struct{ product, owner, name, file string }{
 	{"os2forms", "OS2Forms", "os2forms", "OS2Forms__os2forms.tsv"},
@@ -83,8 +84,8 @@ func setup(t testing.TB, store *storage.Store, cfg *config.Config) {
 		t.Fatal(err)
 	}
 	_, err := store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "test", Members: []storage.Membership{
-		{OrganizationID: "751", Since: "2020-01-01"},
-		{OrganizationID: "540", Since: "2015-01-01", Until: "2024-01-01"},
+		{OrganizationID: "751", Since: civil.MustParse("2020-01-01")},
+		{OrganizationID: "540", Since: civil.MustParse("2015-01-01"), Until: civil.MustParse("2024-01-01")},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -96,12 +97,12 @@ type histRow struct {
 	at, committed                       time.Time
 }
 
-// readHistories reads the shared histories with plain code.
+// readHistories reads the example histories with plain code.
 func readHistories(t testing.TB) []histRow {
 	t.Helper()
 	var out []histRow
 	for _, h := range historyFiles {
-		f, err := os.Open(filepath.Join(sharedHistories, h.file))
+		f, err := os.Open(filepath.Join(exampleHistories, h.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +206,7 @@ func TestContributorsMatchIndependentCount(t *testing.T) {
 		compared := 0
 		for d := time.Date(2013, 3, 31, 0, 0, 0, 0, time.UTC); d.Year() <= 2026; d = time.Date(d.Year(), d.Month()+4, 0, 0, 0, 0, 0, time.UTC) {
 			for _, w := range []int{30, 90, 365} {
-				got, err := calc.Contributors(ctx, d, w)
+				got, err := calc.Contributors(ctx, civil.Of(d), w)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -228,7 +229,7 @@ func TestContributorsMatchIndependentCount(t *testing.T) {
 		}
 
 		// The example's figures on 2025-12-31 over 90 days, spelled out.
-		got, err := calc.Contributors(ctx, time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC), 90)
+		got, err := calc.Contributors(ctx, civil.New(2025, 12, 31), 90)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +244,7 @@ func TestContributorsMatchIndependentCount(t *testing.T) {
 				t.Errorf("2025-12-31 %s = %s, want %s", p.ID, s, want[p.ID])
 			}
 		}
-		if got.PortfolioActiveContributors != 8 || got.Date != "2025-12-31" || got.WindowDays != 90 {
+		if got.PortfolioActiveContributors != 8 || got.Date.String() != "2025-12-31" || got.WindowDays != 90 {
 			t.Errorf("2025-12-31 portfolio = %d (%s, %d days), want 8", got.PortfolioActiveContributors, got.Date, got.WindowDays)
 		}
 
@@ -360,7 +361,7 @@ from = "2025-06-10"
 			if _, err := store.AddContributions(ctx, tt.cs); err != nil {
 				t.Fatal(err)
 			}
-			d, _ := ParseDate(tt.date)
+			d := civil.MustParse(tt.date)
 			got, err := New(store, cfg).Contributors(ctx, d, tt.window)
 			if err != nil {
 				t.Fatal(err)
@@ -380,7 +381,7 @@ from = "2025-06-10"
 // its date; unknown products and empty windows are refused.
 func checkSeries(t *testing.T, calc *Calculator, rows []histRow) {
 	ctx := context.Background()
-	from, to := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	from, to := civil.New(2022, 1, 1), civil.New(2025, 12, 31)
 	for _, product := range []string{"", "os2forms", "os2compliance"} {
 		s, err := calc.ContributorSeries(ctx, product, from, to, Quarter, 90)
 		if err != nil {
@@ -390,8 +391,8 @@ func checkSeries(t *testing.T, calc *Calculator, rows []histRow) {
 			t.Fatalf("series %q: %d points, %+v", product, len(s.Points), s)
 		}
 		for _, p := range s.Points {
-			d, _ := ParseDate(p.Date)
-			n, aff := independent(rows, product, d, 90)
+			d := p.Date
+			n, aff := independent(rows, product, d.Time(), 90)
 			if p.ActiveContributors != n || p.ByAffiliation != aff {
 				t.Errorf("series %q on %s: %d %+v, independent %d %+v", product, p.Date, p.ActiveContributors, p.ByAffiliation, n, aff)
 			}
@@ -438,7 +439,7 @@ func TestProductActivity(t *testing.T) {
 	if _, err := store.AddContributions(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: a, Day: "2025-05-01", Stars: 42}); err != nil {
+	if err := store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: a, Day: civil.MustParse("2025-05-01"), Stars: 42}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.AddReleases(ctx, []storage.Release{{RepositoryKey: a, ExtID: "1", Tag: "v1.2.0", PublishedAt: time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC)}}); err != nil {
@@ -446,7 +447,7 @@ func TestProductActivity(t *testing.T) {
 	}
 	// A bot pattern for the dependabot e-mail.
 	cfg.Contributors.Bots = append(cfg.Contributors.Bots, "^dependabot@")
-	got, err := New(store, cfg).ProductActivity(ctx, "os2forms", time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), 90)
+	got, err := New(store, cfg).ProductActivity(ctx, "os2forms", civil.New(2025, 6, 30), 90)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,13 +461,13 @@ func TestProductActivity(t *testing.T) {
 	}
 	r0, r1 := got.Repositories[0], got.Repositories[1]
 	if r0.Key != a || r0.Commits != 7 || r0.PullRequests != 2 || r0.Reviews != 1 || r0.Issues != 5 || r0.Contributors != 3 ||
-		r0.Stars != 42 || r0.LatestTag != "v1.2.0" || r0.LastActivity != "2025-06-05" || r0.URL != "https://github.com/OS2Forms/os2forms" || r0.FullName != "OS2Forms/os2forms" {
+		r0.Stars != 42 || r0.LatestTag != "v1.2.0" || r0.LastActivity.String() != "2025-06-05" || r0.URL != "https://github.com/OS2Forms/os2forms" || r0.FullName != "OS2Forms/os2forms" {
 		t.Errorf("first repository = %+v", r0)
 	}
-	if r1.Key != b || r1.Commits != 0 || r1.Contributors != 0 || !r1.Archived || r1.LastActivity != "2024-01-01" {
+	if r1.Key != b || r1.Commits != 0 || r1.Contributors != 0 || !r1.Archived || r1.LastActivity.String() != "2024-01-01" {
 		t.Errorf("second repository = %+v", r1)
 	}
-	if _, err := New(store, cfg).ProductActivity(ctx, "nope", time.Now(), 90); err == nil {
+	if _, err := New(store, cfg).ProductActivity(ctx, "nope", civil.Today(time.Now()), 90); err == nil {
 		t.Error("unknown product: no error")
 	}
 }

@@ -9,7 +9,6 @@ package figures
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -72,24 +71,6 @@ func cached[T any](ctx context.Context, c *Calculator, key string, fn func() (T,
 	return res, nil
 }
 
-// Date is a calendar day, the unit every figure is computed for.
-type Date = time.Time
-
-// ParseDate parses YYYY-MM-DD into a UTC date.
-func ParseDate(s string) (time.Time, error) {
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return d, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
-	}
-	return d, nil
-}
-
-// Today returns the current UTC date.
-func Today(now time.Time) time.Time {
-	y, m, d := now.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // Ratio divides safely: 0 when the denominator is 0.
 func Ratio(n, d int) float64 {
 	if d == 0 {
@@ -114,4 +95,10 @@ func StoreProducts(cfg *config.Config) []storage.Product {
 		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
 	}
 	return ps
+}
+
+// DataVersion is a number that changes whenever stored data may have
+// changed: what pages key their ETags on.
+func (c *Calculator) DataVersion(ctx context.Context) (int64, error) {
+	return c.store.DataVersion(ctx)
 }

@@ -3,8 +3,8 @@ package figures
 import (
 	"context"
 	"fmt"
-	"time"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 )
 
@@ -25,21 +25,21 @@ const (
 // deadline), else behind. After the deadline it is judged by its value on
 // the deadline: met, or missed. Goals are "higher is better".
 type GoalStatus struct {
-	ID           string  `json:"id"`
-	TitleDA      string  `json:"title_da"`
-	TitleEN      string  `json:"title_en"`
-	Metric       string  `json:"metric"`
-	Product      string  `json:"product,omitempty"`
-	Scope        string  `json:"scope,omitempty"`
-	Share        bool    `json:"share"` // value and target are shares (0–1)
-	Date         string  `json:"date"`
-	BaselineDate string  `json:"baseline_date"`
-	Deadline     string  `json:"deadline"`
-	Baseline     float64 `json:"baseline"`
-	Value        float64 `json:"value"`
-	Expected     float64 `json:"expected"` // the on-track line's value on the date
-	Target       float64 `json:"target"`
-	Status       string  `json:"status"`
+	ID           string     `json:"id"`
+	TitleDA      string     `json:"title_da"`
+	TitleEN      string     `json:"title_en"`
+	Metric       string     `json:"metric"`
+	Product      string     `json:"product,omitempty"`
+	Scope        string     `json:"scope,omitempty"`
+	Share        bool       `json:"share"` // value and target are shares (0–1)
+	Date         civil.Date `json:"date"`
+	BaselineDate civil.Date `json:"baseline_date"`
+	Deadline     civil.Date `json:"deadline"`
+	Baseline     float64    `json:"baseline"`
+	Value        float64    `json:"value"`
+	Expected     float64    `json:"expected"` // the on-track line's value on the date
+	Target       float64    `json:"target"`
+	Status       string     `json:"status"`
 }
 
 // Title returns the goal's title in lang.
@@ -67,7 +67,7 @@ func (g GoalStatus) ExpectedProgress() float64 {
 // baseline value, the value on date (or, after the deadline, on the
 // deadline). It is separate from the figures so the rule can be tested on
 // hand-built numbers.
-func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date time.Time) (status string, expected float64) {
+func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date civil.Date) (status string, expected float64) {
 	switch {
 	case date.Before(baselineDate):
 		return GoalUpcoming, baseline
@@ -77,8 +77,8 @@ func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date 
 		}
 		return GoalMissed, target
 	}
-	span := deadline.Sub(baselineDate).Hours()
-	done := date.Sub(baselineDate).Hours()
+	span := float64(baselineDate.DaysUntil(deadline))
+	done := float64(baselineDate.DaysUntil(date))
 	expected = baseline + (target-baseline)*done/span
 	switch {
 	case value >= target:
@@ -91,7 +91,7 @@ func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date 
 }
 
 // Goals evaluates every configured goal on date.
-func (c *Calculator) Goals(ctx context.Context, date time.Time) ([]GoalStatus, error) {
+func (c *Calculator) Goals(ctx context.Context, date civil.Date) ([]GoalStatus, error) {
 	var out []GoalStatus
 	for _, g := range c.cfg.Goals {
 		st, err := c.Goal(ctx, g, date)
@@ -104,15 +104,8 @@ func (c *Calculator) Goals(ctx context.Context, date time.Time) ([]GoalStatus, e
 }
 
 // Goal evaluates one goal on date.
-func (c *Calculator) Goal(ctx context.Context, g config.Goal, date time.Time) (GoalStatus, error) {
-	base, err := ParseDate(g.BaselineDate)
-	if err != nil {
-		return GoalStatus{}, fmt.Errorf("goal %s: baseline_date: %w", g.ID, err)
-	}
-	dl, err := ParseDate(g.Deadline)
-	if err != nil {
-		return GoalStatus{}, fmt.Errorf("goal %s: deadline: %w", g.ID, err)
-	}
+func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (GoalStatus, error) {
+	base, dl := g.BaselineDate, g.Deadline
 	baseline, err := c.GoalValue(ctx, g, base)
 	if err != nil {
 		return GoalStatus{}, err
@@ -129,13 +122,13 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date time.Time) (G
 	return GoalStatus{
 		ID: g.ID, TitleDA: g.Title.DA, TitleEN: g.Title.EN,
 		Metric: g.Metric, Product: g.Product, Scope: g.Scope, Share: config.GoalMetrics[g.Metric],
-		Date: date.Format(time.DateOnly), BaselineDate: g.BaselineDate, Deadline: g.Deadline,
+		Date: date, BaselineDate: g.BaselineDate, Deadline: g.Deadline,
 		Baseline: baseline, Value: value, Expected: expected, Target: g.Target, Status: status,
 	}, nil
 }
 
 // GoalValue is the value of a goal's metric on date.
-func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date time.Time) (float64, error) {
+func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date civil.Date) (float64, error) {
 	switch g.Metric {
 	case "members", "members_three_plus_share":
 		m, err := c.Members(ctx, date)
@@ -188,22 +181,15 @@ func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date time.Tim
 
 // GoalPoint is a goal's actual value and on-track line at one date.
 type GoalPoint struct {
-	Date     string  `json:"date"`
-	Value    float64 `json:"value"`
-	Expected float64 `json:"expected"`
+	Date     civil.Date `json:"date"`
+	Value    float64    `json:"value"`
+	Expected float64    `json:"expected"`
 }
 
 // GoalSeries is a goal's values from its baseline date to date (or the
 // deadline, when earlier), by step, with the line from baseline to target.
-func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date time.Time, step Step) ([]GoalPoint, error) {
-	base, err := ParseDate(g.BaselineDate)
-	if err != nil {
-		return nil, err
-	}
-	dl, err := ParseDate(g.Deadline)
-	if err != nil {
-		return nil, err
-	}
+func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date civil.Date, step Step) ([]GoalPoint, error) {
+	base, dl := g.BaselineDate, g.Deadline
 	end := date
 	if end.After(dl) {
 		end = dl
@@ -219,8 +205,8 @@ func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date time.Ti
 	if err != nil {
 		return nil, err
 	}
-	if len(pts) == 0 || !pts[0].Equal(base) {
-		pts = append([]time.Time{base}, pts...)
+	if len(pts) == 0 || pts[0] != base {
+		pts = append([]civil.Date{base}, pts...)
 	}
 	var out []GoalPoint
 	for _, p := range pts {
@@ -229,7 +215,7 @@ func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date time.Ti
 			return nil, err
 		}
 		_, exp := EvaluateGoal(g.Target, baseline, v, base, dl, p)
-		out = append(out, GoalPoint{Date: p.Format(time.DateOnly), Value: v, Expected: exp})
+		out = append(out, GoalPoint{Date: p, Value: v, Expected: exp})
 	}
 	return out, nil
 }

@@ -2,17 +2,18 @@ package figures
 
 import (
 	"testing"
-	"time"
+
+	"os2pulse/civil"
 )
 
 func TestEvaluateGoal(t *testing.T) {
-	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	d := civil.MustParse
 	base, dl := d("2024-01-01"), d("2025-01-01") // 366 days (leap year)
 	mid := d("2024-07-02")                       // day 183 of 366: exactly half way
 	tests := []struct {
 		name         string
 		value        float64
-		date         time.Time
+		date         civil.Date
 		want         string
 		wantExpected float64
 	}{

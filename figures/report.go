@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/storage"
 )
@@ -18,11 +19,11 @@ import (
 // as the dashboard's, on dated records, so data collected later about later
 // dates cannot change it.
 type Report struct {
-	Year         int    `json:"year"`
-	Date         string `json:"date"`
-	PreviousDate string `json:"previous_date"`
-	Portfolio    string `json:"portfolio"`
-	Illustrative bool   `json:"illustrative"`
+	Year         int        `json:"year"`
+	Date         civil.Date `json:"date"`
+	PreviousDate civil.Date `json:"previous_date"`
+	Portfolio    string     `json:"portfolio"`
+	Illustrative bool       `json:"illustrative"`
 	// Preliminary is set for a year that has not ended yet: its figures
 	// can still change and no copy is kept.
 	Preliminary bool   `json:"preliminary"`
@@ -119,14 +120,14 @@ type Correction struct {
 // RegisterChange is a change to the register, recorded after the report
 // was first produced, that concerns a date up to the report's date.
 type RegisterChange struct {
-	RecordedAt   string `json:"recorded_at"`
-	Change       string `json:"change"` // "recorded" or "retracted"
-	Organization string `json:"organization"`
-	Name         string `json:"name"`
-	Product      string `json:"product"`
-	Status       string `json:"status"`
-	Since        string `json:"since"`
-	Until        string `json:"until,omitempty"`
+	RecordedAt   string     `json:"recorded_at"`
+	Change       string     `json:"change"` // "recorded" or "retracted"
+	Organization string     `json:"organization"`
+	Name         string     `json:"name"`
+	Product      string     `json:"product"`
+	Status       string     `json:"status"`
+	Since        civil.Date `json:"since"`
+	Until        civil.Date `json:"until,omitzero"`
 }
 
 // ReportFigure is one figure of the report as a flat row, named by the id
@@ -144,18 +145,19 @@ type ReportFigure struct {
 // Key identifies a figure across reports.
 func (f ReportFigure) Key() string { return f.Definition + "|" + f.Subject + "|" + f.Scope }
 
-// Report computes the annual report of year as of today (UTC date now).
+// Report computes the annual report of year as of now (its date in
+// Denmark decides whether the year has ended).
 func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Report, error) {
 	if year < 1990 || year > 2100 {
 		return Report{}, fmt.Errorf("year %d is outside 1990–2100", year)
 	}
-	date := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
-	prev := date.AddDate(-1, 0, 0)
+	date := civil.New(year, 12, 31)
+	prev := civil.New(year-1, 12, 31)
 	w := c.cfg.Contributors.WindowDays
 	r := Report{
-		Year: year, Date: storage.Day(date), PreviousDate: storage.Day(prev),
+		Year: year, Date: date, PreviousDate: prev,
 		Portfolio: c.cfg.Portfolio.Name, Illustrative: c.cfg.Portfolio.Illustrative,
-		Preliminary: !Today(now).After(date), ProducedAt: storage.Stamp(now), WindowDays: w,
+		Preliminary: !civil.Today(now).After(date), ProducedAt: storage.Stamp(now), WindowDays: w,
 		Corrections: []Correction{}, RegisterChanges: []RegisterChange{},
 	}
 
@@ -230,12 +232,12 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 
 // memberChanges returns the organisations that are members on to but were
 // not on from (joined) and the reverse (left).
-func (c *Calculator) memberChanges(ctx context.Context, from, to time.Time) (joined, left []OrgRef, err error) {
+func (c *Calculator) memberChanges(ctx context.Context, from, to civil.Date) (joined, left []OrgRef, err error) {
 	d, err := c.register(ctx, "")
 	if err != nil {
 		return nil, nil, err
 	}
-	before, after := memberSet(d.memberships, storage.Day(from)), memberSet(d.memberships, storage.Day(to))
+	before, after := memberSet(d.memberships, from), memberSet(d.memberships, to)
 	ref := func(id string) OrgRef {
 		o := d.orgs[id]
 		return OrgRef{ID: id, Name: o.Name, Kind: o.Kind}
@@ -251,11 +253,8 @@ func (c *Calculator) memberChanges(ctx context.Context, from, to time.Time) (joi
 			left = append(left, ref(id))
 		}
 	}
-	byName := func(s []OrgRef) {
-		sort.Slice(s, func(i, j int) bool { return s[i].Name < s[j].Name || s[i].Name == s[j].Name && s[i].ID < s[j].ID })
-	}
-	byName(joined)
-	byName(left)
+	sortOrgRefs(joined)
+	sortOrgRefs(left)
 	return joined, left, nil
 }
 
@@ -337,45 +336,80 @@ func (r Report) Figures() []ReportFigure {
 
 // ProduceReport computes the report of year and compares it with the
 // first copy kept of it, listing the figures that changed since and the
-// register changes behind them. When keep is set and the year has ended, a
-// copy of the figures is kept if they differ from the newest copy.
-func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time, keep bool) (Report, error) {
+// register changes behind them. It only reads: keeping a copy is
+// KeepReport's job, done by "os2pulse report -keep", an administrator or the
+// schedule at the turn of the year, never by someone viewing a page.
+func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time) (Report, error) {
 	r, err := c.Report(ctx, year, now)
 	if err != nil {
 		return r, err
 	}
-	figs := r.Figures()
 	first, err := c.store.FirstReport(ctx, year)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
+		return r, nil
 	case err != nil:
 		return r, err
-	default:
-		r.FirstProducedAt = first.ProducedAt
-		var was []ReportFigure
-		if err := json.Unmarshal([]byte(first.Figures), &was); err != nil {
-			return r, fmt.Errorf("figures: reading the kept copy of report %d: %w", year, err)
-		}
-		r.Corrections = corrections(was, figs)
-		if r.RegisterChanges, err = c.registerChangesSince(ctx, first.ProducedAt, r.Date); err != nil {
-			return r, err
-		}
 	}
-	if keep && !r.Preliminary {
-		b, err := json.Marshal(figs)
-		if err != nil {
-			return r, err
-		}
-		latest, err := c.store.LatestReport(ctx, year)
-		if errors.Is(err, storage.ErrNotFound) || err == nil && latest.Figures != string(b) {
-			if _, err := c.store.SaveReport(ctx, year, string(b)); err != nil {
-				return r, err
-			}
-		} else if err != nil {
-			return r, err
-		}
+	r.FirstProducedAt = first.ProducedAt
+	var was []ReportFigure
+	if err := json.Unmarshal([]byte(first.Figures), &was); err != nil {
+		return r, fmt.Errorf("figures: reading the kept copy of report %d: %w", year, err)
+	}
+	r.Corrections = corrections(was, r.Figures())
+	if r.RegisterChanges, err = c.registerChangesSince(ctx, first.ProducedAt, r.Date); err != nil {
+		return r, err
 	}
 	return r, nil
+}
+
+// ErrYearNotFinished is returned when a copy of a year's report is asked
+// for before the year has ended: its figures can still change.
+var ErrYearNotFinished = errors.New("the year has not ended yet")
+
+// KeepReport keeps a copy of a finished year's figures, so that later
+// corrections to the register can be listed against what was published.
+// A copy equal to the newest one is not kept again. It reports whether a
+// copy was written.
+func (c *Calculator) KeepReport(ctx context.Context, year int, now time.Time) (bool, error) {
+	r, err := c.Report(ctx, year, now)
+	if err != nil {
+		return false, err
+	}
+	if r.Preliminary {
+		return false, fmt.Errorf("figures: keeping report %d: %w", year, ErrYearNotFinished)
+	}
+	b, err := json.Marshal(r.Figures())
+	if err != nil {
+		return false, err
+	}
+	latest, err := c.store.LatestReport(ctx, year)
+	switch {
+	case err == nil && latest.Figures == string(b):
+		return false, nil
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return false, err
+	}
+	if _, err := c.store.SaveReport(ctx, year, string(b)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// KeepLastYear keeps the first copy of the year that ended last (by the
+// date in Denmark at now), unless one is kept already. A server runs it
+// on a schedule, so the baseline that corrections are compared with is
+// the register as it stood at the turn of the year.
+func (c *Calculator) KeepLastYear(ctx context.Context, now time.Time) (bool, error) {
+	year := civil.Today(now).Year() - 1
+	_, err := c.store.FirstReport(ctx, year)
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return false, err
+	}
+	return c.KeepReport(ctx, year, now)
 }
 
 // corrections lists figures present in both whose value changed.
@@ -396,7 +430,7 @@ func corrections(was, now []ReportFigure) []Correction {
 
 // registerChangesSince lists adoption records recorded or retracted after
 // since that concern a period starting on or before date.
-func (c *Calculator) registerChangesSince(ctx context.Context, since, date string) ([]RegisterChange, error) {
+func (c *Calculator) registerChangesSince(ctx context.Context, since string, date civil.Date) ([]RegisterChange, error) {
 	hist, err := c.store.AdoptionHistory(ctx)
 	if err != nil {
 		return nil, err
@@ -407,7 +441,7 @@ func (c *Calculator) registerChangesSince(ctx context.Context, since, date strin
 	}
 	out := []RegisterChange{}
 	for _, h := range hist {
-		if h.Since > date {
+		if h.Since.After(date) {
 			continue
 		}
 		ch := RegisterChange{Organization: h.OrganizationID, Name: d.orgs[h.OrganizationID].Name, Product: h.ProductID,

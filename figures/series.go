@@ -2,7 +2,8 @@ package figures
 
 import (
 	"fmt"
-	"time"
+
+	"os2pulse/civil"
 )
 
 // Step is the spacing of a time series.
@@ -34,24 +35,24 @@ const MaxPoints = 600
 // Points returns the dates of a series from..to: the last day of each
 // step period that ends after from, with to itself as the last point when
 // it falls inside a period.
-func Points(from, to time.Time, step Step) ([]time.Time, error) {
+func Points(from, to civil.Date, step Step) ([]civil.Date, error) {
 	if to.Before(from) {
-		return nil, fmt.Errorf("from %s is after to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
+		return nil, fmt.Errorf("from %s is after to %s", from, to)
 	}
 	months := map[Step]int{Month: 1, Quarter: 3, Year: 12}[step]
 	if months == 0 {
 		return nil, fmt.Errorf("%q is not a step (month, quarter or year)", step)
 	}
-	// First period end on or after from.
-	y, m, _ := from.Date()
-	start := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+	// First period start on or before from.
+	y, m, _ := from.Parts()
+	start := civil.New(y, m, 1)
 	switch step {
 	case Quarter:
-		start = time.Date(y, time.Month((int(m)-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+		start = civil.New(y, (m-1)/3*3+1, 1)
 	case Year:
-		start = time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		start = civil.New(y, 1, 1)
 	}
-	var out []time.Time
+	var out []civil.Date
 	for p := start; ; p = p.AddDate(0, months, 0) {
 		end := p.AddDate(0, months, -1)
 		if end.After(to) {
@@ -64,7 +65,7 @@ func Points(from, to time.Time, step Step) ([]time.Time, error) {
 			out = append(out, end)
 		}
 		if len(out) > MaxPoints {
-			return nil, fmt.Errorf("series from %s to %s by %s has more than %d points", from.Format(time.DateOnly), to.Format(time.DateOnly), step, MaxPoints)
+			return nil, fmt.Errorf("series from %s to %s by %s has more than %d points", from, to, step, MaxPoints)
 		}
 	}
 	return out, nil

@@ -3,11 +3,12 @@ package figures
 import (
 	"strings"
 	"testing"
-	"time"
+
+	"os2pulse/civil"
 )
 
 func TestPoints(t *testing.T) {
-	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	d := civil.MustParse
 	tests := []struct {
 		name     string
 		from, to string
@@ -37,7 +38,7 @@ func TestPoints(t *testing.T) {
 			}
 			var s []string
 			for _, p := range got {
-				s = append(s, p.Format(time.DateOnly))
+				s = append(s, p.String())
 			}
 			if strings.Join(s, " ") != tt.want {
 				t.Fatalf("Points = %s, want %s", strings.Join(s, " "), tt.want)

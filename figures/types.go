@@ -1,7 +1,9 @@
 package figures
 
+import "os2pulse/civil"
+
 // The result types of the figures. Field names and JSON keys are the API's
-// (/api/v1); dates are YYYY-MM-DD strings.
+// (/api/v1); dates are civil.Dates, written as YYYY-MM-DD.
 
 // AdopterCounts counts a product's adopters on a date by scope.
 type AdopterCounts struct {
@@ -25,7 +27,7 @@ type ProductAdoption struct {
 
 // Adoption is every product's adoption on a date.
 type Adoption struct {
-	Date                string            `json:"date"`
+	Date                civil.Date        `json:"date"`
 	MunicipalitiesTotal int               `json:"municipalities_total"`
 	MembersTotal        int               `json:"members_total"`
 	Products            []ProductAdoption `json:"products"`
@@ -48,7 +50,7 @@ type NonMemberAdopter struct {
 
 // Members is the membership figures on a date.
 type Members struct {
-	Date              string             `json:"date"`
+	Date              civil.Date         `json:"date"`
 	Members           int                `json:"members"`
 	ThreePlus         int                `json:"three_plus"`
 	ThreePlusShare    float64            `json:"three_plus_share"`
@@ -58,7 +60,7 @@ type Members struct {
 
 // AdoptionPoint is one product's adoption at one point of a series.
 type AdoptionPoint struct {
-	Date                  string        `json:"date"`
+	Date                  civil.Date    `json:"date"`
 	Adopters              AdopterCounts `json:"adopters"`
 	ShareOfMunicipalities float64       `json:"share_of_municipalities"`
 	ShareOfMembers        float64       `json:"share_of_members"`
@@ -76,7 +78,7 @@ type AdoptionSeries struct {
 
 // MembersPoint is the membership figures at one point of a series.
 type MembersPoint struct {
-	Date           string       `json:"date"`
+	Date           civil.Date   `json:"date"`
 	Members        int          `json:"members"`
 	ThreePlus      int          `json:"three_plus"`
 	ThreePlusShare float64      `json:"three_plus_share"`
@@ -92,28 +94,28 @@ type MembersSeries struct {
 // Adopter is one organisation's record for a product on a date, for the
 // product page's list of who runs it.
 type Adopter struct {
-	Organization string `json:"organization"`
-	Name         string `json:"name"`
-	Kind         string `json:"kind"`
-	Member       bool   `json:"member"`
-	Status       string `json:"status"` // production, pilot or planned
-	Since        string `json:"since"`
-	Until        string `json:"until,omitempty"`
+	Organization string     `json:"organization"`
+	Name         string     `json:"name"`
+	Kind         string     `json:"kind"`
+	Member       bool       `json:"member"`
+	Status       string     `json:"status"` // production, pilot or planned
+	Since        civil.Date `json:"since"`
+	Until        civil.Date `json:"until,omitzero"`
 }
 
 // OrganizationProduct is a product an organisation runs, pilots or plans
 // on a date.
 type OrganizationProduct struct {
-	Product string `json:"product"`
-	Name    string `json:"name"`
-	Status  string `json:"status"`
-	Since   string `json:"since"`
-	Until   string `json:"until,omitempty"`
+	Product string     `json:"product"`
+	Name    string     `json:"name"`
+	Status  string     `json:"status"`
+	Since   civil.Date `json:"since"`
+	Until   civil.Date `json:"until,omitzero"`
 }
 
 // OrganizationDetail is an organisation's membership and products on a date.
 type OrganizationDetail struct {
-	Date         string                `json:"date"`
+	Date         civil.Date            `json:"date"`
 	ID           string                `json:"id"`
 	Name         string                `json:"name"`
 	Kind         string                `json:"kind"`
@@ -127,8 +129,8 @@ type OrganizationDetail struct {
 
 // MembershipPeriod is one membership period.
 type MembershipPeriod struct {
-	Since string `json:"since"`
-	Until string `json:"until,omitempty"`
+	Since civil.Date `json:"since"`
+	Until civil.Date `json:"until,omitzero"`
 }
 
 // Affiliations splits a contributor count by affiliation.
@@ -149,7 +151,7 @@ type ProductContributors struct {
 
 // Contributors is the active contributor figures on a date.
 type Contributors struct {
-	Date                        string                `json:"date"`
+	Date                        civil.Date            `json:"date"`
 	WindowDays                  int                   `json:"window_days"`
 	PortfolioActiveContributors int                   `json:"portfolio_active_contributors"`
 	PortfolioByAffiliation      Affiliations          `json:"portfolio_by_affiliation"`
@@ -158,7 +160,7 @@ type Contributors struct {
 
 // ContributorPoint is active contributors at one point of a series.
 type ContributorPoint struct {
-	Date               string       `json:"date"`
+	Date               civil.Date   `json:"date"`
 	ActiveContributors int          `json:"active_contributors"`
 	ByAffiliation      Affiliations `json:"by_affiliation"`
 }
@@ -174,25 +176,25 @@ type ContributorSeries struct {
 
 // RepositoryActivity is one repository's contributions in the window.
 type RepositoryActivity struct {
-	Key          string `json:"key"`
-	FullName     string `json:"full_name"`
-	URL          string `json:"url"`
-	Description  string `json:"description"`
-	Status       string `json:"status"`
-	Archived     bool   `json:"archived"`
-	Commits      int    `json:"commits"`
-	PullRequests int    `json:"pull_requests"`
-	Issues       int    `json:"issues"`
-	Reviews      int    `json:"reviews"`
-	Contributors int    `json:"contributors"`
-	LastActivity string `json:"last_activity,omitempty"`
-	Stars        int    `json:"stars"`
-	LatestTag    string `json:"latest_release,omitempty"`
+	Key          string     `json:"key"`
+	FullName     string     `json:"full_name"`
+	URL          string     `json:"url"`
+	Description  string     `json:"description"`
+	Status       string     `json:"status"`
+	Archived     bool       `json:"archived"`
+	Commits      int        `json:"commits"`
+	PullRequests int        `json:"pull_requests"`
+	Issues       int        `json:"issues"`
+	Reviews      int        `json:"reviews"`
+	Contributors int        `json:"contributors"`
+	LastActivity civil.Date `json:"last_activity,omitzero"`
+	Stars        int        `json:"stars"`
+	LatestTag    string     `json:"latest_release,omitempty"`
 }
 
 // ProductActivity is the contributor detail of one product on a date.
 type ProductActivity struct {
-	Date               string       `json:"date"`
+	Date               civil.Date   `json:"date"`
 	Product            string       `json:"product"`
 	WindowDays         int          `json:"window_days"`
 	ActiveContributors int          `json:"active_contributors"`

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"os2pulse/civil"
 )
 
 // Contribution kinds.
@@ -87,7 +89,7 @@ func (s *Store) AddContributions(ctx context.Context, cs []Contribution) (int, e
 			if c.At.IsZero() {
 				return fmt.Errorf("%s %s %s has no date", c.RepositoryKey, c.Kind, c.ExtID)
 			}
-			res, err := ins.ExecContext(ctx, c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), Day(c.At),
+			res, err := ins.ExecContext(ctx, c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At),
 				c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt))
 			if err != nil {
 				return fmt.Errorf("%s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
@@ -106,7 +108,7 @@ func (s *Store) AddContributions(ctx context.Context, cs []Contribution) (int, e
 				continue
 			}
 			added++
-			if _, err := roll.ExecContext(ctx, c.RepositoryKey, Day(c.At), c.Identity(),
+			if _, err := roll.ExecContext(ctx, c.RepositoryKey, civil.UTCDay(c.At), c.Identity(),
 				strings.ToLower(c.Login), strings.ToLower(c.Email), c.Name); err != nil {
 				return fmt.Errorf("rollup of %s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
 			}
@@ -125,18 +127,18 @@ func (s *Store) AddContributions(ctx context.Context, cs []Contribution) (int, e
 // ContributorDay is one identity's contributions to one repository on one
 // UTC day, from the rollup.
 type ContributorDay struct {
-	RepositoryKey string `db:"repository_key"`
-	Day           string `db:"day"`
-	Identity      string `db:"identity"`
-	Login         string `db:"login"`
-	Email         string `db:"email"`
-	Name          string `db:"name"`
-	Contributions int    `db:"contributions"`
+	RepositoryKey string     `db:"repository_key"`
+	Day           civil.Date `db:"day"`
+	Identity      string     `db:"identity"`
+	Login         string     `db:"login"`
+	Email         string     `db:"email"`
+	Name          string     `db:"name"`
+	Contributions int        `db:"contributions"`
 }
 
-// ContributorDays returns the rollup rows with from <= day <= to (YYYY-MM-DD),
-// ordered by day.
-func (s *Store) ContributorDays(ctx context.Context, from, to string) ([]ContributorDay, error) {
+// ContributorDays returns the rollup rows with from <= day <= to, ordered
+// by day.
+func (s *Store) ContributorDays(ctx context.Context, from, to civil.Date) ([]ContributorDay, error) {
 	var out []ContributorDay
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT repository_key, day, identity, login, email, name, contributions
 		FROM contributor_days WHERE day >= ? AND day <= ? ORDER BY day, repository_key, identity`), from, to)
@@ -156,7 +158,7 @@ type ActivityCount struct {
 
 // ActivityCounts counts contributions per repository and kind with
 // from <= day <= to, with the newest contribution time.
-func (s *Store) ActivityCounts(ctx context.Context, from, to string) ([]ActivityCount, error) {
+func (s *Store) ActivityCounts(ctx context.Context, from, to civil.Date) ([]ActivityCount, error) {
 	var out []ActivityCount
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT repository_key, kind, COUNT(*) AS n, MAX(at) AS last
 		FROM contributions WHERE day >= ? AND day <= ? GROUP BY repository_key, kind ORDER BY repository_key, kind`), from, to)
@@ -218,8 +220,8 @@ func (s *Store) AddReleases(ctx context.Context, rs []Release) (int, error) {
 }
 
 // LatestReleases returns each repository's newest release published on or
-// before day.
-func (s *Store) LatestReleases(ctx context.Context, day string) (map[string]Release, error) {
+// before day (UTC).
+func (s *Store) LatestReleases(ctx context.Context, day civil.Date) (map[string]Release, error) {
 	var rows []struct {
 		RepositoryKey string `db:"repository_key"`
 		ExtID         string `db:"ext_id"`
@@ -229,13 +231,15 @@ func (s *Store) LatestReleases(ctx context.Context, day string) (map[string]Rele
 	}
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT r.repository_key, r.ext_id, r.tag, r.name, r.published_at
 		FROM releases r JOIN (SELECT repository_key, MAX(published_at) AS p FROM releases WHERE published_at < ?
-		GROUP BY repository_key) m ON m.repository_key = r.repository_key AND m.p = r.published_at`), day+"T99")
+		GROUP BY repository_key) m ON m.repository_key = r.repository_key AND m.p = r.published_at`),
+		// "T99" sorts after every time of day: all of day is included.
+		day.String()+"T99")
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read releases: %w", err)
 	}
 	out := map[string]Release{}
 	for _, r := range rows {
-		t, _ := time.Parse(time.RFC3339, r.PublishedAt)
+		t, _ := ParseStamp(r.PublishedAt)
 		out[r.RepositoryKey] = Release{RepositoryKey: r.RepositoryKey, ExtID: r.ExtID, Tag: r.Tag, Name: r.Name, PublishedAt: t}
 	}
 	return out, nil

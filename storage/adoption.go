@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"os2pulse/civil"
 )
 
 // Adoption statuses. Only production counts as adoption.
@@ -18,23 +20,23 @@ const (
 // AdoptionRecord says that an organisation runs (or pilots, plans, stopped)
 // a product from Since until Until ("" = still).
 type AdoptionRecord struct {
-	OrganizationID string `db:"organization_id" json:"organization"`
-	ProductID      string `db:"product_id" json:"product"`
-	Status         string `db:"status" json:"status"`
-	Since          string `db:"since" json:"since"`
-	Until          string `db:"until" json:"until,omitempty"`
-	Note           string `db:"note" json:"note,omitempty"`
-	RecordedAt     string `db:"recorded_at" json:"recorded_at,omitempty"`
-	RetractedAt    string `db:"retracted_at" json:"retracted_at,omitempty"`
+	OrganizationID string     `db:"organization_id" json:"organization"`
+	ProductID      string     `db:"product_id" json:"product"`
+	Status         string     `db:"status" json:"status"`
+	Since          civil.Date `db:"since" json:"since"`
+	Until          civil.Date `db:"until" json:"until,omitzero"`
+	Note           string     `db:"note" json:"note,omitempty"`
+	RecordedAt     string     `db:"recorded_at" json:"recorded_at,omitempty"`
+	RetractedAt    string     `db:"retracted_at" json:"retracted_at,omitempty"`
 }
 
 // Membership is a period in which an organisation is an OS2 member.
 type Membership struct {
-	OrganizationID string `db:"organization_id" json:"organization"`
-	Since          string `db:"since" json:"since"`
-	Until          string `db:"until" json:"until,omitempty"`
-	RecordedAt     string `db:"recorded_at" json:"recorded_at,omitempty"`
-	RetractedAt    string `db:"retracted_at" json:"retracted_at,omitempty"`
+	OrganizationID string     `db:"organization_id" json:"organization"`
+	Since          civil.Date `db:"since" json:"since"`
+	Until          civil.Date `db:"until" json:"until,omitzero"`
+	RecordedAt     string     `db:"recorded_at" json:"recorded_at,omitempty"`
+	RetractedAt    string     `db:"retracted_at" json:"retracted_at,omitempty"`
 }
 
 // Register is one complete, validated version of the register: the
@@ -58,10 +60,6 @@ type ImportSummary struct {
 	Unchanged int    `json:"unchanged"`
 }
 
-// recordStamp has sub-second precision, so two imports in one second
-// still get distinct, correctly ordered history stamps.
-func (s *Store) recordStamp() string { return s.now().UTC().Format("2006-01-02T15:04:05.000000Z") }
-
 // ImportRegister replaces the current register with reg in one
 // transaction. Rows are matched on (organisation, product, since) for
 // adoption and (organisation, since) for membership; a changed or vanished
@@ -69,7 +67,7 @@ func (s *Store) recordStamp() string { return s.now().UTC().Format("2006-01-02T1
 // remain.
 func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary, error) {
 	var sum ImportSummary
-	stamp := s.recordStamp()
+	stamp := s.nowStamp()
 	sum.ID = stamp
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, o := range reg.Organizations {
@@ -77,11 +75,11 @@ func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary
 				return fmt.Errorf("organisation %s: %w", o.ID, err)
 			}
 		}
-		if err := importAdoptions(ctx, tx, reg.Adoptions, stamp, &sum); err != nil {
+		if err := importHistory(ctx, tx, adoptionHistory, reg.Adoptions, stamp, &sum); err != nil {
 			return err
 		}
 		if reg.Members != nil {
-			if err := importMemberships(ctx, tx, reg.Members, stamp, &sum); err != nil {
+			if err := importHistory(ctx, tx, membershipHistory, reg.Members, stamp, &sum); err != nil {
 				return err
 			}
 		}
@@ -98,47 +96,67 @@ func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary
 	return sum, nil
 }
 
-func importAdoptions(ctx context.Context, tx *sqlx.Tx, rows []AdoptionRecord, stamp string, sum *ImportSummary) error {
-	var cur []AdoptionRecord
-	if err := tx.SelectContext(ctx, &cur, `SELECT organization_id, product_id, status, since, until, note, recorded_at, retracted_at
-		FROM adoptions WHERE retracted_at = ''`); err != nil {
-		return err
+// history describes a table whose rows are never deleted: an import
+// compares the current rows with the new ones by key, keeps the unchanged,
+// retracts (sets retracted_at on) the changed and the vanished, and inserts
+// the changed and the new with recorded_at = the import's stamp. Adoption
+// records and memberships follow the same rule through importHistory.
+type history[K comparable, R any] struct {
+	what       string // for messages: "adoption", "membership"
+	current    string // SELECT of the current rows, retracted_at = ''
+	retract    string // UPDATE … SET retracted_at = ? WHERE <key> AND retracted_at = ''
+	insert     string // INSERT of one row, the stamp last
+	key        func(R) K
+	keyArgs    func(R) []any
+	insertArgs func(R) []any
+	same       func(old, new R) bool
+	describe   func(R) string
+}
+
+func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h history[K, R], rows []R, stamp string, sum *ImportSummary) error {
+	var cur []R
+	if err := tx.SelectContext(ctx, &cur, h.current); err != nil {
+		return fmt.Errorf("reading current %s rows: %w", h.what, err)
 	}
-	type key struct{ org, product, since string }
-	current := map[key]AdoptionRecord{}
+	current := make(map[K]R, len(cur))
 	for _, r := range cur {
-		current[key{r.OrganizationID, r.ProductID, r.Since}] = r
+		current[h.key(r)] = r
 	}
-	retract := tx.Rebind(`UPDATE adoptions SET retracted_at = ? WHERE organization_id = ? AND product_id = ? AND since = ? AND retracted_at = ''`)
-	insert := tx.Rebind(`INSERT INTO adoptions (organization_id, product_id, status, since, until, note, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	seen := map[key]bool{}
+	retract, insert := tx.Rebind(h.retract), tx.Rebind(h.insert)
+	retractRow := func(r R) error {
+		_, err := tx.ExecContext(ctx, retract, append([]any{stamp}, h.keyArgs(r)...)...)
+		if err != nil {
+			return fmt.Errorf("retracting %s: %w", h.describe(r), err)
+		}
+		return nil
+	}
+	seen := make(map[K]bool, len(rows))
 	for _, r := range rows {
-		k := key{r.OrganizationID, r.ProductID, r.Since}
+		k := h.key(r)
 		if seen[k] {
-			return fmt.Errorf("adoption of %s by %s since %s appears twice", r.ProductID, r.OrganizationID, r.Since)
+			return fmt.Errorf("%s appears twice", h.describe(r))
 		}
 		seen[k] = true
 		old, ok := current[k]
-		if ok && old.Status == r.Status && old.Until == r.Until && old.Note == r.Note {
+		switch {
+		case ok && h.same(old, r):
 			sum.Unchanged++
 			continue
-		}
-		if ok {
-			if _, err := tx.ExecContext(ctx, retract, stamp, k.org, k.product, k.since); err != nil {
+		case ok:
+			if err := retractRow(old); err != nil {
 				return err
 			}
 			sum.Changed++
-		} else {
+		default:
 			sum.Added++
 		}
-		if _, err := tx.ExecContext(ctx, insert, r.OrganizationID, r.ProductID, r.Status, r.Since, r.Until, r.Note, stamp); err != nil {
-			return fmt.Errorf("adoption of %s by %s: %w", r.ProductID, r.OrganizationID, err)
+		if _, err := tx.ExecContext(ctx, insert, append(h.insertArgs(r), stamp)...); err != nil {
+			return fmt.Errorf("%s: %w", h.describe(r), err)
 		}
 	}
-	for k := range current {
+	for k, r := range current {
 		if !seen[k] {
-			if _, err := tx.ExecContext(ctx, retract, stamp, k.org, k.product, k.since); err != nil {
+			if err := retractRow(r); err != nil {
 				return err
 			}
 			sum.Ended++
@@ -147,52 +165,48 @@ func importAdoptions(ctx context.Context, tx *sqlx.Tx, rows []AdoptionRecord, st
 	return nil
 }
 
-func importMemberships(ctx context.Context, tx *sqlx.Tx, rows []Membership, stamp string, sum *ImportSummary) error {
-	var cur []Membership
-	if err := tx.SelectContext(ctx, &cur, `SELECT organization_id, since, until, recorded_at, retracted_at
-		FROM memberships WHERE retracted_at = ''`); err != nil {
-		return err
-	}
-	type key struct{ org, since string }
-	current := map[key]Membership{}
-	for _, r := range cur {
-		current[key{r.OrganizationID, r.Since}] = r
-	}
-	retract := tx.Rebind(`UPDATE memberships SET retracted_at = ? WHERE organization_id = ? AND since = ? AND retracted_at = ''`)
-	insert := tx.Rebind(`INSERT INTO memberships (organization_id, since, until, recorded_at) VALUES (?, ?, ?, ?)`)
-	seen := map[key]bool{}
-	for _, r := range rows {
-		k := key{r.OrganizationID, r.Since}
-		if seen[k] {
-			return fmt.Errorf("membership of %s since %s appears twice", r.OrganizationID, r.Since)
-		}
-		seen[k] = true
-		old, ok := current[k]
-		if ok && old.Until == r.Until {
-			sum.Unchanged++
-			continue
-		}
-		if ok {
-			if _, err := tx.ExecContext(ctx, retract, stamp, k.org, k.since); err != nil {
-				return err
-			}
-			sum.Changed++
-		} else {
-			sum.Added++
-		}
-		if _, err := tx.ExecContext(ctx, insert, r.OrganizationID, r.Since, r.Until, stamp); err != nil {
-			return fmt.Errorf("membership of %s: %w", r.OrganizationID, err)
-		}
-	}
-	for k := range current {
-		if !seen[k] {
-			if _, err := tx.ExecContext(ctx, retract, stamp, k.org, k.since); err != nil {
-				return err
-			}
-			sum.Ended++
-		}
-	}
-	return nil
+type adoptionKey struct {
+	org, product string
+	since        civil.Date
+}
+
+var adoptionHistory = history[adoptionKey, AdoptionRecord]{
+	what: "adoption",
+	current: `SELECT organization_id, product_id, status, since, until, note, recorded_at, retracted_at
+		FROM adoptions WHERE retracted_at = ''`,
+	retract: `UPDATE adoptions SET retracted_at = ? WHERE organization_id = ? AND product_id = ? AND since = ? AND retracted_at = ''`,
+	insert: `INSERT INTO adoptions (organization_id, product_id, status, since, until, note, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	key:     func(r AdoptionRecord) adoptionKey { return adoptionKey{r.OrganizationID, r.ProductID, r.Since} },
+	keyArgs: func(r AdoptionRecord) []any { return []any{r.OrganizationID, r.ProductID, r.Since} },
+	insertArgs: func(r AdoptionRecord) []any {
+		return []any{r.OrganizationID, r.ProductID, r.Status, r.Since, r.Until, r.Note}
+	},
+	same: func(a, b AdoptionRecord) bool {
+		return a.Status == b.Status && a.Until == b.Until && a.Note == b.Note
+	},
+	describe: func(r AdoptionRecord) string {
+		return fmt.Sprintf("adoption of %s by %s since %s", r.ProductID, r.OrganizationID, r.Since)
+	},
+}
+
+type membershipKey struct {
+	org   string
+	since civil.Date
+}
+
+var membershipHistory = history[membershipKey, Membership]{
+	what:       "membership",
+	current:    `SELECT organization_id, since, until, recorded_at, retracted_at FROM memberships WHERE retracted_at = ''`,
+	retract:    `UPDATE memberships SET retracted_at = ? WHERE organization_id = ? AND since = ? AND retracted_at = ''`,
+	insert:     `INSERT INTO memberships (organization_id, since, until, recorded_at) VALUES (?, ?, ?, ?)`,
+	key:        func(r Membership) membershipKey { return membershipKey{r.OrganizationID, r.Since} },
+	keyArgs:    func(r Membership) []any { return []any{r.OrganizationID, r.Since} },
+	insertArgs: func(r Membership) []any { return []any{r.OrganizationID, r.Since, r.Until} },
+	same:       func(a, b Membership) bool { return a.Until == b.Until },
+	describe: func(r Membership) string {
+		return fmt.Sprintf("membership of %s since %s", r.OrganizationID, r.Since)
+	},
 }
 
 // knownClause limits a history table to the rows that were current at

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"os2pulse/civil"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -13,7 +14,7 @@ import (
 func adoptionKeys(rs []storage.AdoptionRecord) []string {
 	var out []string
 	for _, r := range rs {
-		out = append(out, r.OrganizationID+" "+r.ProductID+" "+r.Status+" "+r.Since+"-"+r.Until)
+		out = append(out, r.OrganizationID+" "+r.ProductID+" "+r.Status+" "+r.Since.String()+"-"+r.Until.String())
 	}
 	return out
 }
@@ -21,7 +22,7 @@ func adoptionKeys(rs []storage.AdoptionRecord) []string {
 func membershipKeys(ms []storage.Membership) []string {
 	var out []string
 	for _, m := range ms {
-		out = append(out, m.OrganizationID+" "+m.Since+"-"+m.Until)
+		out = append(out, m.OrganizationID+" "+m.Since.String()+"-"+m.Until.String())
 	}
 	return out
 }
@@ -39,11 +40,11 @@ func TestImportRegisterHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := func(org, product, status, since, until string) storage.AdoptionRecord {
-			return storage.AdoptionRecord{OrganizationID: org, ProductID: product, Status: status, Since: since, Until: until}
+			return storage.AdoptionRecord{OrganizationID: org, ProductID: product, Status: status, Since: civil.MustParse(since), Until: optDate(until)}
 		}
 		region := storage.Organization{ID: "region-midtjylland", Name: "Region Midtjylland", Kind: storage.KindRegion}
 		v1 := storage.Register{Source: "v1", SHA256: "1", Organizations: []storage.Organization{region},
-			Members: []storage.Membership{{OrganizationID: "101", Since: "2015-01-01"}, {OrganizationID: "region-midtjylland", Since: "2019-01-01"}},
+			Members: []storage.Membership{{OrganizationID: "101", Since: civil.MustParse("2015-01-01")}, {OrganizationID: "region-midtjylland", Since: civil.MustParse("2019-01-01")}},
 			Adoptions: []storage.AdoptionRecord{
 				a("101", "os2forms", "production", "2020-01-01", ""),
 				a("751", "os2forms", "pilot", "2023-01-01", ""),
@@ -59,8 +60,8 @@ func TestImportRegisterHistory(t *testing.T) {
 
 		clock = clock.Add(24 * time.Hour)
 		v2 := storage.Register{Source: "v2", SHA256: "2", Organizations: []storage.Organization{region},
-			Members: []storage.Membership{{OrganizationID: "101", Since: "2015-01-01"}, {OrganizationID: "region-midtjylland", Since: "2019-01-01", Until: "2025-01-01"},
-				{OrganizationID: "751", Since: "2025-02-01"}},
+			Members: []storage.Membership{{OrganizationID: "101", Since: civil.MustParse("2015-01-01")}, {OrganizationID: "region-midtjylland", Since: civil.MustParse("2019-01-01"), Until: civil.MustParse("2025-01-01")},
+				{OrganizationID: "751", Since: civil.MustParse("2025-02-01")}},
 			Adoptions: []storage.AdoptionRecord{
 				a("101", "os2forms", "production", "2020-01-01", ""),
 				a("751", "os2forms", "pilot", "2023-01-01", "2024-01-01"),
@@ -94,7 +95,7 @@ func TestImportRegisterHistory(t *testing.T) {
 		retracted := map[string]string{}
 		for _, r := range hist {
 			if r.RetractedAt != "" {
-				retracted[r.OrganizationID+" "+r.ProductID+" "+r.Since] = r.RetractedAt
+				retracted[r.OrganizationID+" "+r.ProductID+" "+r.Since.String()] = r.RetractedAt
 			}
 		}
 		if len(hist) != 5 || len(retracted) != 2 || retracted["751 os2forms 2023-01-01"] != sum2.ID || retracted["region-midtjylland os2faktor 2021-01-01"] != sum2.ID {
@@ -132,19 +133,19 @@ func TestImportRegisterIsOneTransaction(t *testing.T) {
 		if err := s.SyncProducts(ctx, []storage.Product{{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3"}}); err != nil {
 			t.Fatal(err)
 		}
-		good := storage.AdoptionRecord{OrganizationID: "101", ProductID: "os2forms", Status: "production", Since: "2020-01-01"}
+		good := storage.AdoptionRecord{OrganizationID: "101", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2020-01-01")}
 		if _, err := s.ImportRegister(ctx, storage.Register{Source: "ok", SHA256: "ok", Adoptions: []storage.AdoptionRecord{good}}); err != nil {
 			t.Fatal(err)
 		}
 		v0, _ := s.DataVersion(ctx)
 		for name, reg := range map[string]storage.Register{
 			"unknown organisation": {Source: "bad", Adoptions: []storage.AdoptionRecord{
-				{OrganizationID: "751", ProductID: "os2forms", Status: "production", Since: "2021-01-01"},
-				{OrganizationID: "nowhere", ProductID: "os2forms", Status: "production", Since: "2021-01-01"},
+				{OrganizationID: "751", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2021-01-01")},
+				{OrganizationID: "nowhere", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2021-01-01")},
 			}},
 			"duplicate row": {Source: "bad", Adoptions: []storage.AdoptionRecord{
-				{OrganizationID: "751", ProductID: "os2forms", Status: "production", Since: "2021-01-01"},
-				{OrganizationID: "751", ProductID: "os2forms", Status: "pilot", Since: "2021-01-01"},
+				{OrganizationID: "751", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2021-01-01")},
+				{OrganizationID: "751", ProductID: "os2forms", Status: "pilot", Since: civil.MustParse("2021-01-01")},
 			}},
 		} {
 			if _, err := s.ImportRegister(ctx, reg); err == nil {
@@ -158,4 +159,13 @@ func TestImportRegisterIsOneTransaction(t *testing.T) {
 			}
 		}
 	})
+}
+
+// optDate parses a date that may be left out.
+func optDate(s string) civil.Date {
+	d, err := civil.ParseOptional(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

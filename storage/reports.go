@@ -15,7 +15,7 @@ type StoredReport struct {
 // SaveReport keeps a copy of a produced report's figures, so later
 // corrections to the register can be listed against it.
 func (s *Store) SaveReport(ctx context.Context, year int, figuresJSON string) (StoredReport, error) {
-	r := StoredReport{Year: year, ProducedAt: s.recordStamp(), Figures: figuresJSON}
+	r := StoredReport{Year: year, ProducedAt: s.nowStamp(), Figures: figuresJSON}
 	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO reports (year, produced_at, figures) VALUES (?, ?, ?)`),
 		r.Year, r.ProducedAt, r.Figures)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"os2pulse/civil"
 )
 
 // Repository statuses.
@@ -129,12 +131,12 @@ func (s *Store) ProductRepositories(ctx context.Context) (map[string][]string, e
 
 // Snapshot is a repository's counters on one UTC day.
 type Snapshot struct {
-	RepositoryKey string `db:"repository_key" json:"repository"`
-	Day           string `db:"day" json:"day"`
-	Stars         int    `db:"stars" json:"stars"`
-	Forks         int    `db:"forks" json:"forks"`
-	Watchers      int    `db:"watchers" json:"watchers"`
-	OpenIssues    int    `db:"open_issues" json:"open_issues"`
+	RepositoryKey string     `db:"repository_key" json:"repository"`
+	Day           civil.Date `db:"day" json:"day"`
+	Stars         int        `db:"stars" json:"stars"`
+	Forks         int        `db:"forks" json:"forks"`
+	Watchers      int        `db:"watchers" json:"watchers"`
+	OpenIssues    int        `db:"open_issues" json:"open_issues"`
 }
 
 // PutSnapshot stores the day's snapshot, replacing an earlier one that day.
@@ -151,7 +153,7 @@ func (s *Store) PutSnapshot(ctx context.Context, sn Snapshot) error {
 }
 
 // LatestSnapshots returns each repository's newest snapshot on or before day.
-func (s *Store) LatestSnapshots(ctx context.Context, day string) (map[string]Snapshot, error) {
+func (s *Store) LatestSnapshots(ctx context.Context, day civil.Date) (map[string]Snapshot, error) {
 	var rows []Snapshot
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`
 		SELECT s.repository_key, s.day, s.stars, s.forks, s.watchers, s.open_issues FROM repository_snapshots s

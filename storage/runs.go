@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,7 +83,9 @@ type Run struct {
 func (s *Store) StartRun(ctx context.Context, source string) (Run, error) {
 	now := s.now()
 	r := Run{
-		ID:                 source + "-" + now.UTC().Format("20060102T150405.000000000Z"),
+		// The random tail keeps two runs started in the same instant
+		// apart (instances on one database, tests with a fixed clock).
+		ID:                 source + "-" + now.UTC().Format("20060102T150405.000000Z") + "-" + randomHex(3),
 		Source:             source,
 		StartedAt:          Stamp(now),
 		Result:             RunRunning,
@@ -124,12 +128,12 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 	return nil
 }
 
-// LastRuns returns the newest run of each source.
+// LastRuns returns the newest run of each source: one row per source,
+// even when two runs started in the same instant (the later id wins).
 func (s *Store) LastRuns(ctx context.Context) ([]Run, error) {
-	return s.selectRuns(ctx, `SELECT r.id, r.source, r.started_at, r.ended_at, r.result, r.requests,
-		r.rate_limit_remaining, r.message, r.errors FROM collection_runs r
-		JOIN (SELECT source, MAX(started_at) AS s FROM collection_runs GROUP BY source) m
-		  ON m.source = r.source AND m.s = r.started_at ORDER BY r.source`)
+	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, requests, rate_limit_remaining,
+		message, errors FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY source ORDER BY started_at DESC, id DESC) AS n
+		FROM collection_runs r) ranked WHERE n = 1 ORDER BY source`)
 }
 
 // LastSuccess returns the end time of each source's newest successful (or
@@ -146,7 +150,7 @@ func (s *Store) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
 	}
 	out := map[string]time.Time{}
 	for _, r := range rows {
-		if t, err := time.Parse(time.RFC3339, r.Ended); err == nil {
+		if t, err := ParseStamp(r.Ended); err == nil && !t.IsZero() {
 			out[r.Source] = t
 		}
 	}
@@ -170,4 +174,10 @@ func (s *Store) selectRuns(ctx context.Context, q string, args ...any) ([]Run, e
 		}
 	}
 	return out, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -98,19 +98,39 @@ func (s *Store) Driver() string { return s.driver }
 // SetClock replaces the clock used for recorded_at stamps (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// Ping checks the connection, for /readyz.
+// Ping checks the connection.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Ready reports whether the database answers and its schema is the one
+// this build knows, without writing anything: what /readyz asks.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("storage: database unreachable: %w", err)
+	}
+	return s.CheckSchema(ctx)
+}
 
 func (s *Store) rebind(q string) string { return s.db.Rebind(q) }
 
-// nowStamp is the current time as stored: UTC, second precision, RFC 3339.
+// nowStamp is the current time as stored (see Stamp).
 func (s *Store) nowStamp() string { return Stamp(s.now()) }
 
-// Stamp formats a time the way the database stores timestamps.
-func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+// StampLayout is how every timestamp is stored: UTC, RFC 3339 with exactly
+// six fractional digits. One fixed width makes text order time order, in
+// both databases, and keeps two events in the same second apart.
+const StampLayout = "2006-01-02T15:04:05.000000Z"
 
-// Day formats a time's UTC date the way the database stores dates.
-func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+// Stamp formats a time the way the database stores timestamps.
+func Stamp(t time.Time) string { return t.UTC().Format(StampLayout) }
+
+// ParseStamp reads a stored timestamp (or any RFC 3339 time); the empty
+// string is the zero time.
+func ParseStamp(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(time.RFC3339Nano, s)
+}
 
 // tx runs fn in a transaction, committing when fn returns nil.
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
@@ -188,16 +208,13 @@ func (s *Store) LatestVersion() (int, error) {
 	return ms[len(ms)-1].version, nil
 }
 
-// SchemaVersion returns the version of the database's schema, 0 if empty.
+// SchemaVersion returns the version of the database's schema. It only
+// reads, so a read-only database role can ask; on a database never
+// migrated it fails.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		applied_at TEXT NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("storage: unable to create schema_migrations: %w", err)
-	}
 	var v sql.NullInt64
 	if err := s.db.GetContext(ctx, &v, `SELECT MAX(version) FROM schema_migrations`); err != nil {
-		return 0, fmt.Errorf("storage: unable to read schema version: %w", err)
+		return 0, fmt.Errorf("storage: unable to read the schema version (has os2pulse migrate run?): %w", err)
 	}
 	return int(v.Int64), nil
 }
@@ -210,6 +227,11 @@ var ErrSchemaTooNew = errors.New("storage: database schema is newer than this os
 // then makes sure the 98 municipalities are present. It returns the
 // migrations applied.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TEXT NOT NULL)`); err != nil {
+		return nil, fmt.Errorf("storage: unable to create schema_migrations: %w", err)
+	}
 	cur, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"os2pulse/civil"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -94,14 +95,14 @@ func TestAddContributionsIsIdempotentAndRollsUp(t *testing.T) {
 		if v1 == v0 || v2 != v1 {
 			t.Fatalf("data versions %d, %d, %d: want a bump on new data only", v0, v1, v2)
 		}
-		days, err := s.ContributorDays(ctx, "2025-03-01", "2025-03-31")
+		days, err := s.ContributorDays(ctx, civil.MustParse("2025-03-01"), civil.MustParse("2025-03-31"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		// 23:30 at -02:00 is 01:30 UTC on 2 March: all three fall on one UTC day.
 		want := []storage.ContributorDay{
-			{RepositoryKey: key, Day: "2025-03-02", Identity: "ann@aarhus.dk", Email: "ann@aarhus.dk", Contributions: 2},
-			{RepositoryKey: key, Day: "2025-03-02", Identity: "bob", Login: "bob", Contributions: 1},
+			{RepositoryKey: key, Day: civil.MustParse("2025-03-02"), Identity: "ann@aarhus.dk", Email: "ann@aarhus.dk", Contributions: 2},
+			{RepositoryKey: key, Day: civil.MustParse("2025-03-02"), Identity: "bob", Login: "bob", Contributions: 1},
 		}
 		if len(days) != len(want) {
 			t.Fatalf("rollup = %+v, want %+v", days, want)
@@ -157,4 +158,70 @@ func TestRunsRecordResult(t *testing.T) {
 			t.Fatalf("run = %+v", got)
 		}
 	})
+}
+
+// TestLastRunsOnePerSource: two runs of a source started in the same
+// instant are both recorded, and LastRuns still shows one per source.
+func TestLastRunsOnePerSource(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		at := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return at })
+		var ids []string
+		for range 2 {
+			r, err := s.StartRun(ctx, "github")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Result = storage.RunSuccess
+			if err := s.FinishRun(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		if ids[0] == ids[1] {
+			t.Fatalf("two runs share the id %s", ids[0])
+		}
+		r, err := s.StartRun(ctx, "register")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		last, err := s.LastRuns(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(last) != 2 || last[0].Source != "github" || last[1].Source != "register" {
+			t.Fatalf("LastRuns = %+v, want one github and one register run", last)
+		}
+		all, err := s.Runs(ctx, 10)
+		if err != nil || len(all) != 3 {
+			t.Fatalf("Runs = %d, %v; want 3", len(all), err)
+		}
+	})
+}
+
+// TestReadyOnlyReads: asking whether an empty database is ready says no,
+// and creates nothing (a read-only role could not).
+func TestReadyOnlyReads(t *testing.T) {
+	for _, d := range storagetest.Drivers {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			s := storagetest.Empty(t, d)
+			if err := s.Ready(ctx); err == nil {
+				t.Fatal("an empty database is ready")
+			}
+			if _, err := s.SchemaVersion(ctx); err == nil {
+				t.Fatal("Ready created the schema table")
+			}
+			if _, err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Ready(ctx); err != nil {
+				t.Fatalf("migrated database not ready: %v", err)
+			}
+		})
+	}
 }

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"os2pulse/figures"
+)
+
+func (a *API) adoptionRoutes() {
+	// Every product's adopters, shares, pilots and planned on date
+	// (default today); the CSV has one row per product.
+	figure(a, "/api/v1/adoption", func(r *http.Request) (figures.Adoption, error) {
+		date, err := DateParam(r, "date", a.today())
+		if err != nil {
+			return figures.Adoption{}, err
+		}
+		return a.calc.Adoption(r.Context(), date)
+	}, func(ad figures.Adoption) csvTable {
+		t := csvTable{name: "adoption-" + ad.Date.String(), header: []string{"date", "product", "name", "governance_level",
+			"municipalities_total", "members_total", "adopters_municipalities", "adopters_members", "adopters_all",
+			"share_of_municipalities", "share_of_members", "pilots", "planned"}}
+		for _, p := range ad.Products {
+			t.rows = append(t.rows, []string{ad.Date.String(), p.ID, p.Name, p.GovernanceLevel, strconv.Itoa(ad.MunicipalitiesTotal),
+				strconv.Itoa(ad.MembersTotal), strconv.Itoa(p.Adopters.Municipalities), strconv.Itoa(p.Adopters.Members),
+				strconv.Itoa(p.Adopters.All), ratio(p.ShareOfMunicipalities), ratio(p.ShareOfMembers), strconv.Itoa(p.Pilots), strconv.Itoa(p.Planned)})
+		}
+		return t
+	})
+
+	// The members on date, how many run three or more products, the
+	// distribution and the non-member adopters. The CSV is long: one row
+	// per figure, then one per non-member adopter with its number of
+	// products as value.
+	figure(a, "/api/v1/members", func(r *http.Request) (figures.Members, error) {
+		date, err := DateParam(r, "date", a.today())
+		if err != nil {
+			return figures.Members{}, err
+		}
+		return a.calc.Members(r.Context(), date)
+	}, func(m figures.Members) csvTable {
+		day := m.Date.String()
+		fig := func(name, value string) []string { return []string{day, name, value, "", "", "", ""} }
+		t := csvTable{name: "members-" + day, header: []string{"date", "figure", "value", "organization", "name", "kind", "products"}}
+		t.rows = [][]string{
+			fig("members", strconv.Itoa(m.Members)),
+			fig("three_plus", strconv.Itoa(m.ThreePlus)),
+			fig("three_plus_share", ratio(m.ThreePlusShare)),
+		}
+		for _, k := range figures.DistributionKeys {
+			t.rows = append(t.rows, fig("products_"+k, strconv.Itoa(m.Distribution[k])))
+		}
+		for _, n := range m.NonMemberAdopters {
+			t.rows = append(t.rows, []string{day, "non_member_adopter", strconv.Itoa(len(n.Products)), n.Organization, n.Name, n.Kind, strings.Join(n.Products, " ")})
+		}
+		return t
+	})
+
+	// One product's adoption at the last day of each step; one CSV row
+	// per point.
+	figure(a, "/api/v1/series/adoption", func(r *http.Request) (figures.AdoptionSeries, error) {
+		product, err := a.productParam(r, true)
+		if err != nil {
+			return figures.AdoptionSeries{}, err
+		}
+		from, to, step, err := a.seriesParams(r)
+		if err != nil {
+			return figures.AdoptionSeries{}, err
+		}
+		return a.calc.AdoptionSeries(r.Context(), product, from, to, step)
+	}, func(s figures.AdoptionSeries) csvTable {
+		t := csvTable{name: "adoption-series-" + s.Product, header: []string{"date", "product", "adopters_municipalities",
+			"adopters_members", "adopters_all", "share_of_municipalities", "share_of_members", "pilots", "planned"}}
+		for _, p := range s.Points {
+			t.rows = append(t.rows, []string{p.Date.String(), s.Product, strconv.Itoa(p.Adopters.Municipalities), strconv.Itoa(p.Adopters.Members),
+				strconv.Itoa(p.Adopters.All), ratio(p.ShareOfMunicipalities), ratio(p.ShareOfMembers), strconv.Itoa(p.Pilots), strconv.Itoa(p.Planned)})
+		}
+		return t
+	})
+
+	// The membership figures at the last day of each step; one CSV row per
+	// point, the distribution in columns.
+	figure(a, "/api/v1/series/members", func(r *http.Request) (figures.MembersSeries, error) {
+		from, to, step, err := a.seriesParams(r)
+		if err != nil {
+			return figures.MembersSeries{}, err
+		}
+		return a.calc.MembersSeries(r.Context(), from, to, step)
+	}, func(s figures.MembersSeries) csvTable {
+		t := csvTable{name: "members-series", header: []string{"date", "members", "three_plus", "three_plus_share"}}
+		for _, k := range figures.DistributionKeys {
+			t.header = append(t.header, "products_"+k)
+		}
+		for _, p := range s.Points {
+			row := []string{p.Date.String(), strconv.Itoa(p.Members), strconv.Itoa(p.ThreePlus), ratio(p.ThreePlusShare)}
+			for _, k := range figures.DistributionKeys {
+				row = append(row, strconv.Itoa(p.Distribution[k]))
+			}
+			t.rows = append(t.rows, row)
+		}
+		return t
+	})
+
+	// Every municipality with its region and number of products in
+	// production on date, and with ?product= its status for that product
+	// (the strongest, when it has several records) and since when: the
+	// maps' figures.
+	figure(a, "/api/v1/municipalities", func(r *http.Request) (Municipalities, error) {
+		date, err := DateParam(r, "date", a.today())
+		if err != nil {
+			return Municipalities{}, err
+		}
+		product, err := a.productParam(r, false)
+		if err != nil {
+			return Municipalities{}, err
+		}
+		return a.municipalities(r, date, product)
+	}, func(m Municipalities) csvTable {
+		day := m.Date.String()
+		t := csvTable{name: "municipalities-" + day, header: []string{"date", "municipality", "name", "region", "products_in_production"}}
+		if m.Product != "" {
+			t.name = "municipalities-" + m.Product + "-" + day
+			t.header = append(t.header, "product", "status", "since")
+		}
+		for _, mu := range m.Municipalities {
+			row := []string{day, mu.ID, mu.Name, mu.Region, strconv.Itoa(mu.Products)}
+			if m.Product != "" {
+				row = append(row, m.Product, mu.Status, mu.Since.String())
+			}
+			t.rows = append(t.rows, row)
+		}
+		return t
+	})
+}

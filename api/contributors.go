@@ -1,0 +1,71 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"os2pulse/figures"
+)
+
+func (a *API) contributorRoutes() {
+	// The active contributors of every product and of the portfolio on
+	// date over window_days; one CSV row for the portfolio, then one per
+	// product.
+	figure(a, "/api/v1/contributors", func(r *http.Request) (figures.Contributors, error) {
+		date, err := DateParam(r, "date", a.today())
+		if err != nil {
+			return figures.Contributors{}, err
+		}
+		window, err := a.windowParam(r)
+		if err != nil {
+			return figures.Contributors{}, err
+		}
+		return a.calc.Contributors(r.Context(), date, window)
+	}, func(c figures.Contributors) csvTable {
+		day, win := c.Date.String(), strconv.Itoa(c.WindowDays)
+		repos := 0
+		for _, p := range c.Products {
+			repos += p.Repositories
+		}
+		t := csvTable{name: "contributors-" + day, header: []string{"date", "window_days", "scope", "product", "name",
+			"active_contributors", "member", "supplier", "unknown", "repositories"}}
+		t.rows = append(t.rows, affRow([]string{day, win, "portfolio", "", a.cfg.Portfolio.Name}, c.PortfolioActiveContributors, c.PortfolioByAffiliation, repos))
+		for _, p := range c.Products {
+			t.rows = append(t.rows, affRow([]string{day, win, "product", p.ID, p.Name}, p.ActiveContributors, p.ByAffiliation, p.Repositories))
+		}
+		return t
+	})
+
+	// Active contributors of one product (or, without product, the
+	// portfolio) at the last day of each step.
+	figure(a, "/api/v1/series/contributors", func(r *http.Request) (figures.ContributorSeries, error) {
+		product, err := a.productParam(r, false)
+		if err != nil {
+			return figures.ContributorSeries{}, err
+		}
+		from, to, step, err := a.seriesParams(r)
+		if err != nil {
+			return figures.ContributorSeries{}, err
+		}
+		window, err := a.windowParam(r)
+		if err != nil {
+			return figures.ContributorSeries{}, err
+		}
+		return a.calc.ContributorSeries(r.Context(), product, from, to, step, window)
+	}, func(s figures.ContributorSeries) csvTable {
+		scope, name := "portfolio", "contributors-series"
+		if s.Product != "" {
+			scope, name = "product", name+"-"+s.Product
+		}
+		t := csvTable{name: name, header: []string{"date", "scope", "product", "window_days", "active_contributors", "member", "supplier", "unknown"}}
+		for _, p := range s.Points {
+			t.rows = append(t.rows, []string{p.Date.String(), scope, s.Product, strconv.Itoa(s.WindowDays), strconv.Itoa(p.ActiveContributors),
+				strconv.Itoa(p.ByAffiliation.Member), strconv.Itoa(p.ByAffiliation.Supplier), strconv.Itoa(p.ByAffiliation.Unknown)})
+		}
+		return t
+	})
+}
+
+func affRow(lead []string, active int, a figures.Affiliations, repos int) []string {
+	return append(lead, strconv.Itoa(active), strconv.Itoa(a.Member), strconv.Itoa(a.Supplier), strconv.Itoa(a.Unknown), strconv.Itoa(repos))
+}

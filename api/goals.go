@@ -1,0 +1,39 @@
+package api
+
+import (
+	"net/http"
+
+	"os2pulse/civil"
+	"os2pulse/figures"
+)
+
+// Goals is every goal evaluated on a date.
+type Goals struct {
+	Date  civil.Date           `json:"date"`
+	Goals []figures.GoalStatus `json:"goals"`
+}
+
+func (a *API) goalRoutes() {
+	// Every goal's baseline, value, on-track line, target, deadline and
+	// status on the date.
+	figure(a, "/api/v1/goals", func(r *http.Request) (Goals, error) {
+		date, err := DateParam(r, "date", a.today())
+		if err != nil {
+			return Goals{}, err
+		}
+		goals, err := a.calc.Goals(r.Context(), date)
+		if goals == nil {
+			goals = []figures.GoalStatus{}
+		}
+		return Goals{Date: date, Goals: goals}, err
+	}, func(g Goals) csvTable {
+		t := csvTable{name: "os2pulse-goals-" + g.Date.String(), header: []string{"date", "goal", "title_da", "title_en", "metric",
+			"product", "scope", "baseline_date", "baseline", "value", "expected", "target", "deadline", "status"}}
+		for _, s := range g.Goals {
+			t.rows = append(t.rows, []string{s.Date.String(), s.ID, s.TitleDA, s.TitleEN, s.Metric, s.Product, s.Scope,
+				s.BaselineDate.String(), figures.FormatFigure(s.Baseline), figures.FormatFigure(s.Value), figures.FormatFigure(s.Expected),
+				figures.FormatFigure(s.Target), s.Deadline.String(), s.Status})
+		}
+		return t
+	})
+}

@@ -1,0 +1,161 @@
+package assets
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"testing"
+)
+
+// pinnedEChartsVersion reads the exact echarts version from ../package.json.
+func pinnedEChartsVersion(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct {
+		Dependencies    map[string]string `json:"dependencies"`
+		DevDependencies map[string]string `json:"devDependencies"`
+	}
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	v := pkg.DevDependencies["echarts"]
+	if v == "" {
+		v = pkg.Dependencies["echarts"]
+	}
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(v) {
+		t.Fatalf("package.json: echarts must be pinned to an exact version, got %q", v)
+	}
+	return v
+}
+
+func TestEmbeddedEChartsMatchesPin(t *testing.T) {
+	v := pinnedEChartsVersion(t)
+	js, err := staticFiles.ReadFile("static/echarts.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The minified bundle exports its version as `t.version="6.1.0"`.
+	if !bytes.Contains(js, []byte(`.version="`+v+`"`)) {
+		t.Errorf("embedded echarts.min.js does not contain version %q pinned in package.json", v)
+	}
+	if _, err := staticFiles.ReadFile("static/echarts.LICENSE.txt"); err != nil {
+		t.Error("ECharts licence must ship with it:", err)
+	}
+}
+
+func TestEmbeddedEChartsMatchesNodeModules(t *testing.T) {
+	nm, err := os.ReadFile("../node_modules/echarts/dist/echarts.min.js")
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skip("node_modules/echarts not installed; run `npm ci` at the repository root to compare")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := staticFiles.ReadFile("static/echarts.min.js")
+	if !bytes.Equal(js, nm) {
+		t.Error("assets/static/echarts.min.js differs from node_modules; run `make assets`")
+	}
+	b, err := os.ReadFile("../node_modules/echarts/package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct{ Version string }
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	if want := pinnedEChartsVersion(t); pkg.Version != want {
+		t.Errorf("node_modules has echarts %s, package.json pins %s; run `npm ci`", pkg.Version, want)
+	}
+}
+
+func TestStaticHandler(t *testing.T) {
+	h := Handler()
+	js, _ := staticFiles.ReadFile("static/echarts.min.js")
+	jsETag := `"` + shortHash(js) + `"`
+	for _, tc := range []struct {
+		name, method, target, ifNoneMatch string
+		status                            int
+		contentType, cacheControl         string
+		bodyLen                           int // -1: don't check
+	}{
+		{"script", "GET", "/static/echarts.min.js", "", 200, "text/javascript; charset=utf-8", "public, max-age=3600", len(js)},
+		{"versioned", "GET", "/static/echarts.min.js?v=" + Version(), "", 200, "text/javascript; charset=utf-8", "public, max-age=31536000, immutable", len(js)},
+		{"stale version", "GET", "/static/echarts.min.js?v=0000", "", 200, "text/javascript; charset=utf-8", "public, max-age=3600", len(js)},
+		{"map script", "GET", "/static/map-register.js", "", 200, "text/javascript; charset=utf-8", "public, max-age=3600", -1},
+		{"licence", "GET", "/static/echarts.LICENSE.txt", "", 200, "text/plain; charset=utf-8", "public, max-age=3600", -1},
+		{"head", "HEAD", "/static/echarts.min.js", "", 200, "text/javascript; charset=utf-8", "public, max-age=3600", 0},
+		{"etag match", "GET", "/static/echarts.min.js", jsETag, 304, "", "public, max-age=3600", 0},
+		{"etag list", "GET", "/static/echarts.min.js", `"nope", ` + jsETag, 304, "", "public, max-age=3600", 0},
+		{"weak etag", "GET", "/static/echarts.min.js", "W/" + jsETag, 304, "", "public, max-age=3600", 0},
+		{"etag mismatch", "GET", "/static/echarts.min.js", `"nope"`, 200, "text/javascript; charset=utf-8", "public, max-age=3600", len(js)},
+		{"unknown file", "GET", "/static/nope.js", "", 404, "", "", -1},
+		{"no listing", "GET", "/static/", "", 404, "", "", -1},
+		{"no listing bare", "GET", "/static", "", 404, "", "", -1},
+		{"escape", "GET", "/static/../assets.go", "", 404, "", "", -1},
+		{"post", "POST", "/static/echarts.min.js", "", 405, "", "", -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.target, nil)
+			if tc.ifNoneMatch != "" {
+				req.Header.Set("If-None-Match", tc.ifNoneMatch)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status {
+				t.Fatalf("status = %d, want %d", rec.Code, tc.status)
+			}
+			if tc.contentType != "" {
+				if got := rec.Header().Get("Content-Type"); got != tc.contentType {
+					t.Errorf("Content-Type = %q, want %q", got, tc.contentType)
+				}
+			}
+			if tc.cacheControl != "" {
+				if got := rec.Header().Get("Cache-Control"); got != tc.cacheControl {
+					t.Errorf("Cache-Control = %q, want %q", got, tc.cacheControl)
+				}
+			}
+			if tc.status == 200 || tc.status == 304 {
+				if got := rec.Header().Get("ETag"); got == "" {
+					t.Error("no ETag")
+				}
+			}
+			if tc.bodyLen >= 0 && rec.Body.Len() != tc.bodyLen {
+				t.Errorf("body is %d bytes, want %d", rec.Body.Len(), tc.bodyLen)
+			}
+		})
+	}
+}
+
+func TestStaticContentType(t *testing.T) {
+	for name, want := range map[string]string{
+		"a.js":       "text/javascript; charset=utf-8",
+		"a.css":      "text/css; charset=utf-8",
+		"a.json":     "application/json",
+		"a.svg":      "image/svg+xml",
+		"a.txt":      "text/plain; charset=utf-8",
+		"a.unknown":  "application/octet-stream",
+		"no-ext":     "application/octet-stream",
+		"dir/x.json": "application/json",
+	} {
+		if got := staticContentType(name); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestAssetVersion(t *testing.T) {
+	v := Version()
+	if !regexp.MustCompile(`^[0-9a-f]{12}$`).MatchString(v) {
+		t.Errorf("Version() = %q", v)
+	}
+	if Version() != v {
+		t.Error("assetVersion is not stable")
+	}
+}

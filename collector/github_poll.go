@@ -1,0 +1,453 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"os2pulse/civil"
+	"os2pulse/storage"
+)
+
+// collectRepo polls one repository.
+func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[string]storage.Repository, snaps map[string]storage.Snapshot, targets map[string]bool) error {
+	key := tg.key()
+	full := tg.owner + "/" + tg.name
+	prev, havePrev := known[key]
+	_, haveSnap := snaps[key]
+	today := civil.UTCDay(g.now())
+	checked := storage.Stamp(g.now())
+
+	sink := newValidators()
+	// Without stored metadata and a snapshot a 304 would leave nothing to
+	// carry forward, so ask unconditionally.
+	repo, _, err := g.client.Repositories.Get(withRequestOpts(ctx, requestOpts{sink: sink, unconditional: !havePrev || !haveSnap}), tg.owner, tg.name)
+	var meta storage.Repository
+	switch {
+	case notModified(err):
+		meta = prev
+		meta.Status, meta.LastError, meta.MovedTo, meta.CheckedAt = storage.RepoOK, "", "", checked
+		// Upserted still, so that product links follow the configuration.
+		if err := g.store.UpsertRepository(ctx, meta, tg.products); err != nil {
+			return err
+		}
+		if sn := snaps[key]; sn.Day != today {
+			sn.Day = today
+			if err := g.store.PutSnapshot(ctx, sn); err != nil {
+				return err
+			}
+		}
+	case err != nil:
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		err = apiErr(err)
+		g.markRepo(ctx, tg, prev, havePrev, statusOf(err), err.Error(), checked)
+		return fmt.Errorf("collector: reading repository %s: %w", full, err)
+	default:
+		meta = repoRecord(repo)
+		if !strings.EqualFold(repo.GetFullName(), full) {
+			// GitHub answered 301 and the client followed it: renamed or
+			// transferred. Keep the old key, pointing at the new one, so
+			// its history stays part of the product.
+			old := prev
+			if !havePrev {
+				old = storage.Repository{Forge: githubForge, Owner: tg.owner, Name: tg.name}
+			}
+			old.Key, old.Status, old.MovedTo, old.LastError, old.CheckedAt = key, storage.RepoMoved, meta.Key, "", checked
+			if err := g.store.UpsertRepository(ctx, old, tg.products); err != nil {
+				return err
+			}
+			g.log.Info("github: repository moved", "from", full, "to", repo.GetFullName(), "explicit", tg.explicit)
+			if rec := recorderFrom(ctx); rec != nil && tg.explicit {
+				rec.Progress().Note("%s moved to %s; update the configuration", full, repo.GetFullName())
+			}
+			if targets[meta.Key] {
+				// Listed under its new name too: polled as that target.
+				return nil
+			}
+			key = meta.Key
+			tg.owner, tg.name = meta.Owner, meta.Name
+		}
+		meta.Status, meta.CheckedAt = storage.RepoOK, checked
+		// The row first: the snapshot refers to it.
+		if err := g.store.UpsertRepository(ctx, meta, tg.products); err != nil {
+			return err
+		}
+		if err := g.store.PutSnapshot(ctx, storage.Snapshot{
+			RepositoryKey: meta.Key, Day: today,
+			Stars: repo.GetStargazersCount(), Forks: repo.GetForksCount(),
+			Watchers: repo.GetSubscribersCount(), OpenIssues: repo.GetOpenIssuesCount(),
+		}); err != nil {
+			return err
+		}
+	}
+	if err := sink.commit(ctx, g.store); err != nil {
+		return err
+	}
+
+	// A fork found through owner/* carries its upstream's history: its
+	// authors are not the product's contributors. Named forks are
+	// collected, as asked.
+	if meta.Fork && !tg.explicit {
+		return nil
+	}
+
+	status := storage.RepoOK
+	empty, err := g.commits(ctx, tg.owner, tg.name, key)
+	if err == nil {
+		if empty {
+			status = storage.RepoEmpty
+		} else {
+			err = g.pulls(ctx, tg.owner, tg.name, key)
+		}
+	}
+	if err == nil {
+		err = g.issues(ctx, tg.owner, tg.name, key)
+	}
+	if err == nil && !empty {
+		err = g.releases(ctx, tg.owner, tg.name, key)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if serr := g.store.SetRepositoryStatus(ctx, key, statusOf(err), err.Error(), ""); serr != nil {
+			return serr
+		}
+		return err
+	}
+	return g.store.SetRepositoryStatus(ctx, key, status, "", "")
+}
+
+// markRepo records a failed poll, creating the row of a repository never
+// seen so the failure is visible.
+func (g *GitHubSource) markRepo(ctx context.Context, tg target, prev storage.Repository, havePrev bool, status, msg, checked string) {
+	r := prev
+	if !havePrev {
+		r = storage.Repository{Forge: githubForge, Owner: tg.owner, Name: tg.name}
+	}
+	r.Key, r.Status, r.LastError, r.MovedTo, r.CheckedAt = tg.key(), status, msg, "", checked
+	if err := g.store.UpsertRepository(ctx, r, tg.products); err != nil {
+		g.log.Error("github: unable to record repository status", "repository", tg.key(), "error", err)
+	}
+}
+
+func repoRecord(r *github.Repository) storage.Repository {
+	owner := r.GetOwner().GetLogin()
+	name := r.GetName()
+	if owner == "" {
+		owner, name, _ = strings.Cut(r.GetFullName(), "/")
+	}
+	return storage.Repository{
+		Key: storage.RepoKey(githubForge, owner, name), Forge: githubForge, Owner: owner, Name: name,
+		Description: r.GetDescription(), DefaultBranch: r.GetDefaultBranch(),
+		Archived: r.GetArchived(), Fork: r.GetFork(), Status: storage.RepoOK,
+	}
+}
+
+// commits reads the default branch's new commits. It reports an empty
+// repository (GitHub answers 409) rather than failing.
+//
+// The first page is asked for without "since", conditionally: unchanged,
+// it costs nothing. When more than that page is new, the listing is read
+// again from the cursor on: git's order is not strictly by date, so page 2
+// of the first listing cannot be trusted to continue it.
+func (g *GitHubSource) commits(ctx context.Context, owner, name, key string) (empty bool, err error) {
+	res := key + "/commits"
+	st, err := g.store.SyncState(ctx, res)
+	if err != nil {
+		return false, err
+	}
+	cursor := parseStamp(st.Cursor)
+	newest := cursor
+	store := func(list []*github.RepositoryCommit) (allNew bool, err error) {
+		allNew = true
+		cs := make([]storage.Contribution, 0, len(list))
+		for _, c := range list {
+			gc := c.GetCommit()
+			at := gc.GetAuthor().GetDate().Time
+			committed := gc.GetCommitter().GetDate().Time
+			if at.IsZero() {
+				at = committed
+			}
+			if at.IsZero() || c.GetSHA() == "" {
+				continue
+			}
+			if committed.After(newest) {
+				newest = committed
+			}
+			if !cursor.IsZero() && committed.Before(cursor) {
+				allNew = false
+			}
+			cs = append(cs, storage.Contribution{
+				RepositoryKey: key, Kind: storage.KindCommit, ExtID: strings.ToLower(c.GetSHA()),
+				At: at, CommittedAt: committed, Login: c.GetAuthor().GetLogin(),
+				Email: strings.ToLower(gc.GetAuthor().GetEmail()), Name: gc.GetAuthor().GetName(),
+			})
+		}
+		_, err = g.store.AddContributions(ctx, cs)
+		return allNew, err
+	}
+	list := func(since time.Time) pageFetcher[*github.RepositoryCommit] {
+		return func(ctx context.Context, page int) ([]*github.RepositoryCommit, *github.Response, error) {
+			return g.client.Repositories.ListCommits(ctx, owner, name, &github.CommitsListOptions{
+				Since: since, ListOptions: github.ListOptions{Page: page, PerPage: perPage}})
+		}
+	}
+
+	sink := newValidators()
+	fromCursor := false
+	err = paginate(ctx, listing{sink: sink}, list(time.Time{}), func(page int, cs []*github.RepositoryCommit) (bool, error) {
+		allNew, err := store(cs)
+		if err != nil || page > 1 || cursor.IsZero() {
+			return err == nil, err
+		}
+		// Page 1 of a repository polled before: either it reaches back to
+		// what is known, or everything since the cursor is read anew.
+		fromCursor = allNew
+		return false, nil
+	})
+	switch {
+	case errors.Is(err, errNotModified):
+		return false, nil
+	case hasStatus(err, http.StatusConflict):
+		return true, nil
+	case err != nil:
+		return false, fmt.Errorf("collector: listing commits of %s/%s: %w", owner, name, apiErr(err))
+	}
+	if fromCursor {
+		err := paginate(ctx, listing{}, list(cursor), func(_ int, cs []*github.RepositoryCommit) (bool, error) {
+			_, err := store(cs)
+			return err == nil, err
+		})
+		if err != nil {
+			return false, fmt.Errorf("collector: listing commits of %s/%s since %s: %w", owner, name, storage.Stamp(cursor), apiErr(err))
+		}
+	}
+	return false, g.finish(ctx, res, optStamp(newest), sink)
+}
+
+// pulls reads pull requests updated since the last update seen, newest
+// first, and the reviews of each of them (one request per pull request,
+// so only for those that changed).
+func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error {
+	res := key + "/pulls"
+	st, err := g.store.SyncState(ctx, res)
+	if err != nil {
+		return err
+	}
+	cursor := parseStamp(st.Cursor)
+	newest := cursor
+	sink := newValidators()
+	var cs []storage.Contribution
+	var changed []int
+	opts := &github.PullRequestListOptions{State: "all", Sort: "updated", Direction: "desc"}
+	fetch := func(ctx context.Context, page int) ([]*github.PullRequest, *github.Response, error) {
+		opts.ListOptions = github.ListOptions{Page: page, PerPage: perPage}
+		return g.client.PullRequests.List(ctx, owner, name, opts)
+	}
+	err = paginate(ctx, listing{sink: sink}, fetch, func(_ int, prs []*github.PullRequest) (bool, error) {
+		reachedKnown := false
+		for _, pr := range prs {
+			updated := pr.GetUpdatedAt().Time
+			if !cursor.IsZero() && updated.Before(cursor) {
+				reachedKnown = true
+				continue
+			}
+			if updated.After(newest) {
+				newest = updated
+			}
+			changed = append(changed, pr.GetNumber())
+			if pr.GetCreatedAt().IsZero() {
+				continue
+			}
+			cs = append(cs, storage.Contribution{
+				RepositoryKey: key, Kind: storage.KindPullRequest, ExtID: strconv.Itoa(pr.GetNumber()),
+				At: pr.GetCreatedAt().Time, Login: pr.GetUser().GetLogin(),
+				MergedAt: pr.GetMergedAt().Time, ClosedAt: pr.GetClosedAt().Time,
+			})
+		}
+		return !reachedKnown, nil
+	})
+	switch {
+	case errors.Is(err, errNotModified):
+		return nil
+	case err != nil:
+		return fmt.Errorf("collector: listing pull requests of %s/%s: %w", owner, name, apiErr(err))
+	}
+	if _, err := g.store.AddContributions(ctx, cs); err != nil {
+		return err
+	}
+	for _, n := range changed {
+		if err := g.reviews(ctx, owner, name, key, n); err != nil {
+			return err
+		}
+	}
+	return g.finish(ctx, res, optStamp(newest), sink)
+}
+
+// reviews reads the submitted reviews of one pull request.
+func (g *GitHubSource) reviews(ctx context.Context, owner, name, key string, number int) error {
+	sink := newValidators()
+	var cs []storage.Contribution
+	fetch := func(ctx context.Context, page int) ([]*github.PullRequestReview, *github.Response, error) {
+		return g.client.PullRequests.ListReviews(ctx, owner, name, number, &github.ListOptions{Page: page, PerPage: perPage})
+	}
+	err := paginate(ctx, listing{sink: sink}, fetch, func(_ int, rs []*github.PullRequestReview) (bool, error) {
+		for _, r := range rs {
+			// A pending review has no submission date: not yet a
+			// contribution.
+			if r.GetSubmittedAt().IsZero() || r.GetID() == 0 {
+				continue
+			}
+			cs = append(cs, storage.Contribution{
+				RepositoryKey: key, Kind: storage.KindReview, ExtID: strconv.FormatInt(r.GetID(), 10),
+				At: r.GetSubmittedAt().Time, Login: r.GetUser().GetLogin(),
+			})
+		}
+		return true, nil
+	})
+	switch {
+	case errors.Is(err, errNotModified):
+		return nil
+	case err != nil:
+		return fmt.Errorf("collector: listing reviews of %s/%s#%d: %w", owner, name, number, apiErr(err))
+	}
+	if _, err := g.store.AddContributions(ctx, cs); err != nil {
+		return err
+	}
+	return sink.commit(ctx, g.store)
+}
+
+// issues reads issues (not pull requests) updated since the cursor.
+func (g *GitHubSource) issues(ctx context.Context, owner, name, key string) error {
+	res := key + "/issues"
+	st, err := g.store.SyncState(ctx, res)
+	if err != nil {
+		return err
+	}
+	cursor := parseStamp(st.Cursor)
+	newest := cursor
+	sink := newValidators()
+	var cs []storage.Contribution
+	opts := &github.IssueListByRepoOptions{State: "all", Sort: "updated", Direction: "desc"}
+	fetch := func(ctx context.Context, page int) ([]*github.Issue, *github.Response, error) {
+		opts.ListOptions = github.ListOptions{Page: page, PerPage: perPage}
+		return g.client.Issues.ListByRepo(ctx, owner, name, opts)
+	}
+	err = paginate(ctx, listing{sink: sink}, fetch, func(page int, list []*github.Issue) (bool, error) {
+		reachedKnown := false
+		for _, is := range list {
+			updated := is.GetUpdatedAt().Time
+			if !cursor.IsZero() && updated.Before(cursor) {
+				reachedKnown = true
+				continue
+			}
+			if updated.After(newest) {
+				newest = updated
+			}
+			if is.IsPullRequest() || is.GetCreatedAt().IsZero() {
+				continue
+			}
+			cs = append(cs, storage.Contribution{
+				RepositoryKey: key, Kind: storage.KindIssue, ExtID: strconv.Itoa(is.GetNumber()),
+				At: is.GetCreatedAt().Time, Login: is.GetUser().GetLogin(), ClosedAt: is.GetClosedAt().Time,
+			})
+		}
+		if page == 1 && !cursor.IsZero() {
+			// Sorted by update, the "since" listing is a prefix of this
+			// one, so its second page continues the first.
+			opts.Since = cursor
+		}
+		return !reachedKnown, nil
+	})
+	switch {
+	case errors.Is(err, errNotModified), hasStatus(err, http.StatusGone):
+		// 410: issues are turned off for the repository.
+		return nil
+	case err != nil:
+		return fmt.Errorf("collector: listing issues of %s/%s: %w", owner, name, apiErr(err))
+	}
+	if _, err := g.store.AddContributions(ctx, cs); err != nil {
+		return err
+	}
+	return g.finish(ctx, res, optStamp(newest), sink)
+}
+
+// releases reads published releases; after the first complete pass, only
+// until a page holds a release already known.
+func (g *GitHubSource) releases(ctx context.Context, owner, name, key string) error {
+	res := key + "/releases"
+	st, err := g.store.SyncState(ctx, res)
+	if err != nil {
+		return err
+	}
+	complete := st.Cursor != ""
+	sink := newValidators()
+	newest := parseStamp(st.Cursor)
+	fetch := func(ctx context.Context, page int) ([]*github.RepositoryRelease, *github.Response, error) {
+		return g.client.Repositories.ListReleases(ctx, owner, name, &github.ListOptions{Page: page, PerPage: perPage})
+	}
+	err = paginate(ctx, listing{sink: sink}, fetch, func(_ int, list []*github.RepositoryRelease) (bool, error) {
+		var rs []storage.Release
+		for _, r := range list {
+			if r.GetDraft() || r.GetPublishedAt().IsZero() {
+				continue
+			}
+			if p := r.GetPublishedAt().Time; p.After(newest) {
+				newest = p
+			}
+			rs = append(rs, storage.Release{RepositoryKey: key, ExtID: strconv.FormatInt(r.GetID(), 10),
+				Tag: r.GetTagName(), Name: r.GetName(), PublishedAt: r.GetPublishedAt().Time})
+		}
+		added, err := g.store.AddReleases(ctx, rs)
+		if err != nil {
+			return false, err
+		}
+		return !complete || added == len(rs), nil
+	})
+	switch {
+	case errors.Is(err, errNotModified):
+		return nil
+	case err != nil:
+		return fmt.Errorf("collector: listing releases of %s/%s: %w", owner, name, apiErr(err))
+	}
+	cur := optStamp(newest)
+	if cur == "" {
+		cur = "none"
+	}
+	return g.finish(ctx, res, cur, sink)
+}
+
+// finish ends a listing whose data is stored: its cursor first, then the
+// validators of its first page. In this order a crash costs requests,
+// never data: an ETag kept for data that was lost would hide it for ever.
+func (g *GitHubSource) finish(ctx context.Context, resource, cursor string, sink *validators) error {
+	if err := g.store.PutSyncState(ctx, storage.SyncState{Resource: resource, Cursor: cursor}); err != nil {
+		return err
+	}
+	return sink.commit(ctx, g.store)
+}
+
+// parseStamp reads a stored cursor; anything else is "no cursor".
+func parseStamp(s string) time.Time {
+	t, err := storage.ParseStamp(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func optStamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return storage.Stamp(t)
+}

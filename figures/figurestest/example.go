@@ -1,0 +1,41 @@
+package figurestest
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"os2pulse/collector"
+	"os2pulse/config"
+	"os2pulse/figures"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+// ExampleClock is when Example collects: 15 January 2026, after the 2025
+// report's year ended.
+var ExampleClock = time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
+
+// Example is a store on driver with the built-in example portfolio's
+// register and its four commit histories, collected through the real
+// sources at ExampleClock.
+func Example(t testing.TB, driver string) (*storage.Store, *config.Config) {
+	t.Helper()
+	cfg, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storagetest.New(t, driver)
+	store.SetClock(func() time.Time { return ExampleClock })
+	ctx := context.Background()
+	if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	sources := []collector.Source{collector.NewRegisterSource(cfg, store), collector.NewActivitySource(cfg, store, log)}
+	if _, err := collector.New(store, sources, nil, log, nil).RunOnce(ctx, "all"); err != nil {
+		t.Fatal(err)
+	}
+	return store, cfg
+}

@@ -1,0 +1,198 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"os2pulse/civil"
+	"os2pulse/storage"
+)
+
+// What the pages and the API show about the data themselves: how and when
+// it was collected and what is wrong with it. These are read here, like
+// every figure, so presentation never reads storage.
+
+// Run is one collection run of one source.
+type Run = storage.Run
+
+// RunError is a problem with one item that did not stop a run.
+type RunError = storage.RunError
+
+// RegisterImport is one recorded import of the register.
+type RegisterImport = storage.RegisterImport
+
+// Repository is a source repository of a product, with the outcome of its
+// last poll.
+type Repository = storage.Repository
+
+// Run results.
+const (
+	RunRunning = storage.RunRunning
+	RunSuccess = storage.RunSuccess
+	RunPartial = storage.RunPartial
+	RunFailure = storage.RunFailure
+)
+
+// Repository statuses.
+const (
+	RepoOK          = storage.RepoOK
+	RepoEmpty       = storage.RepoEmpty
+	RepoNotFound    = storage.RepoNotFound
+	RepoUnavailable = storage.RepoUnavailable
+	RepoMoved       = storage.RepoMoved
+	RepoError       = storage.RepoError
+)
+
+// Adoption statuses; only production counts as adoption.
+const (
+	StatusProduction = storage.StatusProduction
+	StatusPilot      = storage.StatusPilot
+	StatusPlanned    = storage.StatusPlanned
+	StatusStopped    = storage.StatusStopped
+)
+
+// Organisation kinds.
+const (
+	KindMunicipality = storage.KindMunicipality
+	KindRegion       = storage.KindRegion
+	KindState        = storage.KindState
+	KindOther        = storage.KindOther
+)
+
+// MunicipalitiesTotal is the number of Danish municipalities, the
+// denominator of every "share of municipalities".
+const MunicipalitiesTotal = storage.MunicipalitiesTotal
+
+// Organization is a municipality, region, state body or other organisation.
+type Organization = storage.Organization
+
+// Municipalities is the built-in list of the 98 municipalities with their
+// regions, ordered by kommunekode.
+func Municipalities() ([]Organization, error) { return storage.Municipalities() }
+
+// LastRuns returns the newest run of each source.
+func (c *Calculator) LastRuns(ctx context.Context) ([]Run, error) {
+	return cached(ctx, c, "last-runs", func() ([]Run, error) {
+		runs, err := c.store.LastRuns(ctx)
+		if runs == nil {
+			runs = []Run{}
+		}
+		return runs, err
+	})
+}
+
+// RegisterImports returns the newest imports of the register, at most
+// limit, newest first.
+func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]RegisterImport, error) {
+	all, err := cached(ctx, c, "register-imports", func() ([]RegisterImport, error) {
+		return c.store.RegisterImports(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return append([]RegisterImport(nil), all...), nil
+}
+
+// RepositoryProblems lists the repositories whose last poll did not end
+// well (not found, unavailable, moved, error), ordered by key.
+func (c *Calculator) RepositoryProblems(ctx context.Context) ([]Repository, error) {
+	return cached(ctx, c, "repository-problems", func() ([]Repository, error) {
+		repos, err := c.store.Repositories(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		out := []Repository{}
+		for _, r := range repos {
+			if r.Status != RepoOK && r.Status != RepoEmpty {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	})
+}
+
+// OrphanRecord is a current register record naming a product the
+// configuration does not have (any more): it counts in no figure.
+type OrphanRecord struct {
+	Organization string     `json:"organization"`
+	Name         string     `json:"name"`
+	Product      string     `json:"product"`
+	Status       string     `json:"status"`
+	Since        civil.Date `json:"since"`
+}
+
+// OrphanRecords lists the current register records that name an
+// unconfigured product, by product, organisation and since.
+func (c *Calculator) OrphanRecords(ctx context.Context) ([]OrphanRecord, error) {
+	d, err := c.register(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("figures: orphan records: %w", err)
+	}
+	out := []OrphanRecord{}
+	for _, r := range d.adoptions {
+		if _, ok := c.cfg.Product(r.ProductID); ok {
+			continue
+		}
+		out = append(out, OrphanRecord{Organization: r.OrganizationID, Name: d.orgs[r.OrganizationID].Name,
+			Product: r.ProductID, Status: r.Status, Since: r.Since})
+	}
+	return out, nil
+}
+
+// IdleMembers lists the members on date that run no product in
+// production (the "0" of the distribution), by name.
+func (c *Calculator) IdleMembers(ctx context.Context, date civil.Date) ([]OrgRef, error) {
+	d, err := c.register(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("figures: idle members on %s: %w", date, err)
+	}
+	s := c.snapshot(d, date)
+	out := []OrgRef{}
+	for org := range s.members {
+		if s.productCount[org] == 0 {
+			o := d.orgs[org]
+			out = append(out, OrgRef{ID: org, Name: o.Name, Kind: o.Kind})
+		}
+	}
+	sortOrgRefs(out)
+	return out, nil
+}
+
+func sortOrgRefs(s []OrgRef) {
+	sort.Slice(s, func(i, j int) bool { return s[i].Name < s[j].Name || s[i].Name == s[j].Name && s[i].ID < s[j].ID })
+}
+
+// statusRank orders an organisation's records of one product current on a
+// date, the strongest first: production, pilot, planned, stopped. Lists
+// show records in this order, and where one status must stand for an
+// organisation (a map, a municipality's row) it is the strongest.
+var statusRank = map[string]int{StatusProduction: 0, StatusPilot: 1, StatusPlanned: 2, StatusStopped: 3}
+
+// Stronger reports whether status a ranks before status b.
+func Stronger(a, b string) bool { return statusRank[a] < statusRank[b] }
+
+// ProductStatuses maps each organisation with a production, pilot or
+// planned record of the product current on date to its strongest record
+// (an organisation piloting a product that it also runs counts as running
+// it).
+func (c *Calculator) ProductStatuses(ctx context.Context, productID string, date civil.Date) (map[string]Adopter, error) {
+	adopters, err := c.ProductAdopters(ctx, productID, date)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Adopter{}
+	for _, a := range adopters {
+		if cur, ok := out[a.Organization]; !ok || Stronger(a.Status, cur.Status) {
+			out[a.Organization] = a
+		}
+	}
+	return out, nil
+}
+
+// ErrNotFound is wrapped by the errors of figures about an unknown
+// organisation or product.
+var ErrNotFound = storage.ErrNotFound

@@ -1,0 +1,173 @@
+package locale
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"os2pulse/civil"
+)
+
+func TestCatalogueComplete(t *testing.T) {
+	for key, m := range catalogue {
+		if m.da == "" || m.en == "" {
+			t.Errorf("%s: da %q, en %q", key, m.da, m.en)
+		}
+		if strings.Count(m.da, "%") != strings.Count(m.en, "%") {
+			t.Errorf("%s: the two languages take different arguments: %q / %q", key, m.da, m.en)
+		}
+	}
+}
+
+// Literal keys in the templates ({{.T "key"}}, {{$l.Tf "key" …}}) and in
+// Go code (v.T("key"), l.Tf("key", …)).
+var (
+	templateKey = regexp.MustCompile(`\.Tf? "([^"]+)"`)
+	goKey       = regexp.MustCompile(`\.Tf?\("([^"]+)"`)
+)
+
+// presentation are the folders whose code and templates show labels.
+var presentation = []string{"../dashboard", "../report", "../api", "../table", "../locale"}
+
+// TestEveryLabelTranslated checks that every key the presentation
+// packages use is in the catalogue, including those built from a prefix
+// and a stored value.
+func TestEveryLabelTranslated(t *testing.T) {
+	used := map[string]string{}
+	for _, dir := range presentation {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		tmpls, _ := filepath.Glob(filepath.Join(dir, "templates", "*.html"))
+		for _, f := range append(files, tmpls...) {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			re := goKey
+			if strings.HasSuffix(f, ".html") {
+				re = templateKey
+			}
+			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+				// A prefix such as "status." + status is checked below.
+				if !strings.HasSuffix(m[1], ".") {
+					used[m[1]] = f
+				}
+			}
+		}
+	}
+	if len(used) < 100 {
+		t.Fatalf("found only %d keys; is the pattern right?", len(used))
+	}
+	// Keys built from stored values.
+	for _, s := range []string{"production", "pilot", "planned", "stopped", "none"} {
+		used["status."+s] = "statuses"
+	}
+	for _, s := range []string{"production", "pilot", "planned"} {
+		used["product.who."+s] = "adopter tables"
+	}
+	for _, k := range []string{"municipality", "region", "state", "other"} {
+		used["kind."+k] = "kinds"
+	}
+	for _, r := range []string{"ok", "empty", "not_found", "unavailable", "moved", "error"} {
+		used["repo."+r] = "repository statuses"
+	}
+	for _, r := range []string{"running", "success", "partial", "failure"} {
+		used["run."+r] = "run results"
+	}
+	for _, s := range []string{"met", "on track", "behind", "missed", "not started"} {
+		used["goal.status."+GoalStatusClass(s)] = "goal statuses"
+	}
+	for key, where := range used {
+		if !Has(key) {
+			t.Errorf("%s uses %q, which is not in the catalogue", where, key)
+		}
+	}
+}
+
+func TestNumberFormats(t *testing.T) {
+	tests := []struct {
+		name   string
+		got    func(l Lang) string
+		da, en string
+	}{
+		{"int", func(l Lang) string { return l.Int(1234567) }, "1.234.567", "1,234,567"},
+		{"small int", func(l Lang) string { return l.Int(98) }, "98", "98"},
+		{"negative int", func(l Lang) string { return l.Int(-1234) }, "-1.234", "-1,234"},
+		{"float", func(l Lang) string { return l.Dec(1234.56, 1) }, "1.234,6", "1,234.6"},
+		{"percent", func(l Lang) string { return l.Pct(0.724) }, "72,4 %", "72.4%"},
+		{"percent of 98", func(l Lang) string { return l.Pct(4.0 / 98) }, "4,1 %", "4.1%"},
+		{"percent zero", func(l Lang) string { return l.Pct(0) }, "0,0 %", "0.0%"},
+		{"percent all", func(l Lang) string { return l.Pct(1) }, "100,0 %", "100.0%"},
+		{"percent tiny negative", func(l Lang) string { return l.Pct(-0.0001) }, "0,0 %", "0.0%"},
+		{"change up", func(l Lang) string { return l.ChangeInt(1200) }, "+1.200", "+1,200"},
+		{"change down", func(l Lang) string { return l.ChangeInt(-2) }, "−2", "−2"},
+		{"change none", func(l Lang) string { return l.ChangeInt(0) }, "±0", "±0"},
+		{"points up", func(l Lang) string { return l.ChangePoints(0.021) }, "+2,1 procentpoint", "+2.1 percentage points"},
+		{"points down", func(l Lang) string { return l.ChangePoints(0.375 - 3.0/7) }, "−5,4 procentpoint", "−5.4 percentage points"},
+		{"points rounding to none", func(l Lang) string { return l.ChangePoints(-0.0004) }, "±0,0 procentpoint", "±0.0 percentage points"},
+		{"date", func(l Lang) string { return l.Date(civil.New(2026, 11, 23)) }, "23. november 2026", "23 November 2026"},
+		{"date May", func(l Lang) string { return l.Date(civil.MustParse("2024-05-01")) }, "1. maj 2024", "1 May 2024"},
+		{"no date", func(l Lang) string { return l.Date(0) }, "", ""},
+		{"month", func(l Lang) string { return l.Month(civil.MustParse("2027-03-14")) }, "marts 2027", "March 2027"},
+		// Danish time, with the zone: winter and summer.
+		{"stamp winter", func(l Lang) string { return l.Stamp("2026-11-23T12:05:00Z") }, "23. november 2026 kl. 13.05 CET", "23 November 2026, 13:05 CET"},
+		{"stamp summer", func(l Lang) string { return l.Stamp("2026-06-30T22:30:00.000000Z") }, "1. juli 2026 kl. 00.30 CEST", "1 July 2026, 00:30 CEST"},
+		{"no stamp", func(l Lang) string { return l.Stamp("") }, "", ""},
+		{"bad stamp", func(l Lang) string { return l.Stamp("soon") }, "soon", "soon"},
+		{"time", func(l Lang) string { return l.Time(time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC)) }, "1. januar 2026 kl. 00.30 CET", "1 January 2026, 00:30 CET"},
+		{"governance", func(l Lang) string { return l.Governance("sandbox") + "/" + l.Governance("2") }, "Sandkasse/Governance-niveau 2", "Sandbox/Governance level 2"},
+		{"goal status", func(l Lang) string { return l.GoalStatus("on track") }, "på sporet", "on track"},
+		{"goal value", func(l Lang) string { return l.GoalValue(true, 0.35) + " " + l.GoalValue(false, 60) }, "35,0 % 60", "35.0% 60"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.got(DA); got != tt.da {
+				t.Errorf("da: %q, want %q", got, tt.da)
+			}
+			if got := tt.got(EN); got != tt.en {
+				t.Errorf("en: %q, want %q", got, tt.en)
+			}
+		})
+	}
+}
+
+func TestChoose(t *testing.T) {
+	tests := []struct {
+		query, header string
+		lang          Lang
+		explicit      bool
+	}{
+		{"", "", DA, false},
+		{"", "en", EN, false},
+		{"", "en-US,en;q=0.9", EN, false},
+		{"", "EN-gb", EN, false},
+		{"", "da, en;q=0.8", DA, false},
+		{"", "da-DK;q=0.5, en-GB;q=0.8", EN, false},
+		{"", "de-DE,de;q=0.9,en;q=0.5", EN, false},
+		{"", "en;q=0.3,da;q=0.7", DA, false},
+		{"", "en;q=0.5,da;q=0.5", EN, false},
+		{"", "fr", DA, false},
+		{"", "en;q=0", DA, false},
+		{"", "en;q=abc", DA, false},
+		{"", "*", DA, false},
+		{"lang=en", "da", EN, true},
+		{"lang=da", "en", DA, true},
+		{"lang=fr", "en", EN, false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/?"+tt.query, nil)
+		if tt.header != "" {
+			r.Header.Set("Accept-Language", tt.header)
+		}
+		lang, explicit := Choose(r)
+		if lang != tt.lang || explicit != tt.explicit {
+			t.Errorf("?%s Accept-Language %q: %s %v, want %s %v", tt.query, tt.header, lang, explicit, tt.lang, tt.explicit)
+		}
+	}
+}

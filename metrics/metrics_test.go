@@ -1,0 +1,137 @@
+package metrics
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"os2pulse/figures"
+	"os2pulse/figures/figurestest"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+// TestMetricsCollector compares the business metrics with the figures of
+// the page fixture, worked out by hand there, on both databases.
+func TestMetricsCollector(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		f := figurestest.Portfolio(t, store)
+		c := NewCollector(f.Figures, slog.New(slog.DiscardHandler)).(*metricsCollector)
+		c.now = func() time.Time { return figurestest.Now }
+
+		ts := fmt.Sprintf("%g", float64(figurestest.Now.Unix()))
+		want := `
+# HELP os2pulse_active_contributors_window_seconds Length of the active-contributor window (window_days × 86400).
+# TYPE os2pulse_active_contributors_window_seconds gauge
+os2pulse_active_contributors_window_seconds 7.776e+06
+# HELP os2pulse_collector_last_success_timestamp_seconds End time of the source's last successful or partial collection run, as a Unix timestamp.
+# TYPE os2pulse_collector_last_success_timestamp_seconds gauge
+os2pulse_collector_last_success_timestamp_seconds{source="github"} ` + ts + `
+os2pulse_collector_last_success_timestamp_seconds{source="register"} ` + ts + `
+# HELP os2pulse_members OS2 members today (organisations with a current membership period).
+# TYPE os2pulse_members gauge
+os2pulse_members 8
+# HELP os2pulse_members_three_plus_products Members running three or more distinct products in production today.
+# TYPE os2pulse_members_three_plus_products gauge
+os2pulse_members_three_plus_products 3
+# HELP os2pulse_members_three_plus_products_ratio Members running three or more products divided by all members today.
+# TYPE os2pulse_members_three_plus_products_ratio gauge
+os2pulse_members_three_plus_products_ratio 0.375
+# HELP os2pulse_portfolio_active_contributors Distinct persons with a contribution to any product in the contributor window, each counted once.
+# TYPE os2pulse_portfolio_active_contributors gauge
+os2pulse_portfolio_active_contributors 3
+# HELP os2pulse_products Products in the portfolio configuration.
+# TYPE os2pulse_products gauge
+os2pulse_products 13
+`
+		if err := testutil.CollectAndCompare(c, strings.NewReader(want),
+			"os2pulse_active_contributors_window_seconds", "os2pulse_collector_last_success_timestamp_seconds",
+			"os2pulse_members", "os2pulse_members_three_plus_products", "os2pulse_members_three_plus_products_ratio",
+			"os2pulse_portfolio_active_contributors", "os2pulse_products"); err != nil {
+			t.Fatal(err)
+		}
+
+		// os2forms: in production in 101, 751, 461, 540 (municipalities)
+		// and "xss"; 540 left the membership on 2026-01-01.
+		got := gathered(t, c)
+		for series, v := range map[string]float64{
+			`os2pulse_product_adopters{product="os2forms",scope="municipalities"}`: 4,
+			`os2pulse_product_adopters{product="os2forms",scope="members"}`:        4,
+			`os2pulse_product_adopters{product="os2forms",scope="all"}`:            5,
+			`os2pulse_product_adoption_ratio{product="os2forms"}`:                  4.0 / 98,
+			`os2pulse_product_active_contributors{product="os2forms"}`:             3,
+			`os2pulse_product_active_contributors{product="os2display"}`:           0,
+		} {
+			if g, ok := got[series]; !ok || g != v {
+				t.Errorf("%s = %v (present %v), want %v", series, g, ok, v)
+			}
+		}
+		if n := testutil.CollectAndCount(c, "os2pulse_product_adopters"); n != 13*3 {
+			t.Errorf("%d adopter series, want 13 products × 3 scopes", n)
+		}
+		if n := testutil.CollectAndCount(c, "os2pulse_goal_value_ratio", "os2pulse_goal_target_ratio"); n != 2*len(f.Config.Goals) {
+			t.Errorf("%d goal series, want %d", n, 2*len(f.Config.Goals))
+		}
+		problems, err := testutil.CollectAndLint(c)
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("lint: %v %v", problems, err)
+		}
+	})
+}
+
+// TestMetricsDropRemovedProduct: figures are const metrics computed at
+// scrape time, so a product removed from the configuration has no series
+// left.
+func TestMetricsDropRemovedProduct(t *testing.T) {
+	f := figurestest.Portfolio(t, storagetest.New(t, "sqlite"))
+	c := NewCollector(f.Figures, slog.New(slog.DiscardHandler)).(*metricsCollector)
+	c.now = func() time.Time { return figurestest.Now }
+	if _, ok := gathered(t, c)[`os2pulse_product_adoption_ratio{product="os2iot"}`]; !ok {
+		t.Fatal("os2iot has no series before its removal")
+	}
+	// The configuration is read at start: a restart with os2iot removed
+	// gets a new calculator over the same database.
+	cfg := *f.Config
+	cfg.Products = nil
+	for _, p := range f.Config.Products {
+		if p.ID != "os2iot" {
+			cfg.Products = append(cfg.Products, p)
+		}
+	}
+	c = NewCollector(figures.New(f.Store, &cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
+	c.now = func() time.Time { return figurestest.Now }
+	if _, ok := gathered(t, c)[`os2pulse_product_adoption_ratio{product="os2iot"}`]; ok {
+		t.Fatal("os2iot still has a series after its removal")
+	}
+}
+
+// gathered collects c into "name{labels}" → value.
+func gathered(t *testing.T, c prometheus.Collector) map[string]float64 {
+	t.Helper()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(c)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			for _, l := range m.GetLabel() {
+				labels = append(labels, fmt.Sprintf("%s=%q", l.GetName(), l.GetValue()))
+			}
+			name := mf.GetName()
+			if len(labels) > 0 {
+				name += "{" + strings.Join(labels, ",") + "}"
+			}
+			out[name] = m.GetGauge().GetValue()
+		}
+	}
+	return out
+}

@@ -1,0 +1,81 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"os2pulse/figures"
+	"os2pulse/locale"
+	"os2pulse/table"
+)
+
+// WriteMarkdown writes the same sections and tables as the HTML version
+// as Markdown that pastes into a document.
+func (d Document) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	l := d.Lang
+	fmt.Fprintf(&b, "# %s\n\n%s\n\n", table.MarkdownText(d.Title), table.MarkdownText(d.Subtitle))
+	if d.Illustrative {
+		fmt.Fprintf(&b, "> **%s:** %s\n\n", l.T("illustrative.title"), l.T("illustrative.text"))
+	}
+	if d.Preliminary {
+		fmt.Fprintf(&b, "> %s\n\n", l.T("report.preliminary"))
+	}
+	for _, s := range d.Sections {
+		fmt.Fprintf(&b, "## %s\n\n", table.MarkdownText(s.Title))
+		if s.Def != "" {
+			fmt.Fprintf(&b, "*%s*\n\n", table.MarkdownText(s.Def))
+		}
+		for _, t := range s.Text {
+			fmt.Fprintf(&b, "%s\n\n", table.MarkdownText(t))
+		}
+		for _, t := range s.Tables {
+			table.Markdown(&b, t)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteCSV writes every figure as a row named by its definition id. Cells
+// a spreadsheet would run as a formula are neutralised.
+func WriteCSV(w io.Writer, r figures.Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"year", "date", "previous_date", "definition", "subject", "scope", "value", "previous", "change", "status"})
+	for _, f := range r.Figures() {
+		prev, change := "", ""
+		if f.HasPrevious {
+			prev, change = figures.FormatFigure(f.Previous), figures.FormatFigure(f.Value-f.Previous)
+		}
+		cw.Write(table.NeutralizeCSV([]string{strconv.Itoa(r.Year), r.Date.String(), r.PreviousDate.String(), f.Definition, f.Subject, f.Scope,
+			figures.FormatFigure(f.Value), prev, change, f.Status}))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteJSON writes the whole report, its flat figures and the definitions
+// they refer to, in language l.
+func WriteJSON(w io.Writer, r figures.Report, l locale.Lang) error {
+	type def struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+		Text  string `json:"text"`
+	}
+	var defs []def
+	for _, id := range DefinitionIDs {
+		d := figures.DefinitionOf(id)
+		defs = append(defs, def{id, d.Title.In(string(l)), d.Full.In(string(l))})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		figures.Report
+		Figures     []figures.ReportFigure `json:"figures"`
+		Definitions []def                  `json:"definitions"`
+	}{r, r.Figures(), defs})
+}

@@ -1,0 +1,258 @@
+// Package report is the annual report: the figures as of 31 December next
+// to the previous year's, in sections of tables and bar charts with their
+// definitions. Build turns a figures.Report into a Document in one
+// language; the writers put it out as a standalone HTML page that prints to
+// A4, as Markdown for documents, and as CSV or JSON of the flat figures
+// with their definition ids. "os2pulse report" and the site's
+// /report/{year} use the same Document and writers.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"os2pulse/config"
+	"os2pulse/figures"
+	"os2pulse/locale"
+	"os2pulse/table"
+)
+
+// Formats are the formats Write writes, in the order offered.
+var Formats = []string{"html", "md", "csv", "json"}
+
+// Document is a report in one language, ready to write.
+type Document struct {
+	Lang         locale.Lang
+	Year         int
+	Title        string
+	Subtitle     string
+	Preliminary  bool
+	Illustrative bool
+	Sections     []Section
+	Exports      []Export // other formats, linked on the site only
+}
+
+// Section is one heading of the report with its definition, text, chart
+// and tables.
+type Section struct {
+	ID     string
+	Title  string
+	Def    string // the short definition of the figures in the section
+	Text   []string
+	Chart  *BarChart
+	Tables []table.Table
+}
+
+// Export links the report in another format.
+type Export struct{ Label, Href string }
+
+// DefinitionIDs are the definitions the report's figures refer to, in the
+// order its sections use them; CSV and JSON rows carry these ids.
+var DefinitionIDs = []string{"members", "members_change", "governance_level", "adopter", "adoption_share_municipalities",
+	"adoption_share_members", "pilots_planned", "product_counts", "three_plus", "non_member_adopters", "active_contributors", "goal"}
+
+// Build lays out a computed report in language l.
+func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
+	yr, py := strconv.Itoa(r.Year), strconv.Itoa(r.Year-1)
+	d := Document{
+		Lang: l, Year: r.Year,
+		Title:        l.Tf("report.title", cfg.Portfolio.Name, r.Year),
+		Subtitle:     l.Tf("report.subtitle", l.Date(r.Date), l.Date(r.PreviousDate)),
+		Preliminary:  r.Preliminary,
+		Illustrative: r.Illustrative,
+	}
+	def := func(id string) string { return figures.DefinitionOf(id).Short.In(string(l)) }
+	change := func(a, b int) table.Cell { return table.Num(l.ChangeInt(a - b)) }
+	pts := func(a, b float64) table.Cell { return table.Num(l.ChangePoints(a - b)) }
+	productNames := func(ids []string) string {
+		names := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if p, ok := cfg.Product(id); ok {
+				names = append(names, p.Name)
+			} else {
+				names = append(names, id)
+			}
+		}
+		return locale.List(names)
+	}
+
+	// Members.
+	m := r.Members
+	members := Section{ID: "members", Title: l.T("report.members"), Def: def("members"),
+		Tables: []table.Table{{
+			Caption: l.T("report.members"),
+			Head:    []string{"", yr, py, l.T("th.change")},
+			Rows: [][]table.Cell{
+				{table.Text(l.T("th.members")), table.Int(l, m.Current), table.Int(l, m.Previous), change(m.Current, m.Previous)},
+				{table.Text(l.T("report.joined")), table.Int(l, len(m.Joined)), table.Text(""), table.Text("")},
+				{table.Text(l.T("report.left")), table.Int(l, len(m.Left)), table.Text(""), table.Text("")},
+			},
+		}}}
+	for _, list := range []struct {
+		key  string
+		orgs []figures.OrgRef
+	}{{"report.joined", m.Joined}, {"report.left", m.Left}} {
+		if len(list.orgs) == 0 {
+			continue
+		}
+		t := table.Table{Caption: l.T(list.key), Head: []string{l.T("th.organization"), l.T("th.kind")}}
+		for _, o := range list.orgs {
+			t.Rows = append(t.Rows, []table.Cell{table.Text(locale.OrgLabel(o.ID, o.Name)), table.Text(l.T("kind." + o.Kind))})
+		}
+		members.Tables = append(members.Tables, t)
+	}
+	d.Sections = append(d.Sections, members)
+
+	// Products by governance level.
+	gov := table.Table{Caption: l.T("report.governance"), Head: []string{l.T("th.level"), l.T("th.count"), l.T("th.products.list")}}
+	for _, g := range r.Governance {
+		gov.Rows = append(gov.Rows, []table.Cell{table.Text(l.Governance(g.Level)), table.Int(l, len(g.Products)), table.Text(locale.List(g.Products))})
+	}
+	d.Sections = append(d.Sections, Section{ID: "governance", Title: l.T("report.governance"),
+		Def: def("governance_level"), Text: []string{l.T("report.governance.note")}, Tables: []table.Table{gov}})
+
+	// Adoption per product.
+	ad := table.Table{Caption: l.T("report.adoption"), Head: []string{l.T("th.product"), l.T("th.adopters.munis"), py, l.T("th.change"),
+		l.T("th.share.munis"), l.T("th.change"), l.T("th.adopters.mem"), l.T("th.adopters.all"), l.T("th.pilots"), l.T("th.planned")}}
+	var labels []string
+	var cur, prev []float64
+	for _, a := range r.Adoption {
+		c, p := a.Current, a.Previous
+		ad.Rows = append(ad.Rows, []table.Cell{table.Text(c.Name), table.Int(l, c.Adopters.Municipalities), table.Int(l, p.Adopters.Municipalities),
+			change(c.Adopters.Municipalities, p.Adopters.Municipalities), table.Pct(l, c.ShareOfMunicipalities),
+			pts(c.ShareOfMunicipalities, p.ShareOfMunicipalities), table.Int(l, c.Adopters.Members), table.Int(l, c.Adopters.All),
+			table.Int(l, c.Pilots), table.Int(l, c.Planned)})
+		labels = append(labels, c.Name)
+		cur = append(cur, c.ShareOfMunicipalities)
+		prev = append(prev, p.ShareOfMunicipalities)
+	}
+	d.Sections = append(d.Sections, Section{ID: "adoption", Title: l.T("report.adoption"), Def: def("adopter"),
+		Chart:  barChart(l, l.Tf("report.adoption.summary", yr), labels, cur, prev, l.Pct),
+		Tables: []table.Table{ad}})
+
+	// Members by number of products.
+	dc, dp := r.Distribution.Current, r.Distribution.Previous
+	dist := table.Table{Caption: l.T("report.distribution"), Head: []string{l.T("th.products"), yr, py, l.T("th.change")}}
+	labels, cur, prev = nil, nil, nil
+	for _, k := range figures.DistributionKeys {
+		dist.Rows = append(dist.Rows, []table.Cell{table.Text(k), table.Int(l, dc.Distribution[k]), table.Int(l, dp.Distribution[k]), change(dc.Distribution[k], dp.Distribution[k])})
+		labels = append(labels, k)
+		cur = append(cur, float64(dc.Distribution[k]))
+		prev = append(prev, float64(dp.Distribution[k]))
+	}
+	dist.Rows = append(dist.Rows,
+		[]table.Cell{table.Text(l.T("th.threeplus")), table.Int(l, dc.ThreePlus), table.Int(l, dp.ThreePlus), change(dc.ThreePlus, dp.ThreePlus)},
+		[]table.Cell{table.Text(l.T("th.threeplus.sh")), table.Pct(l, dc.ThreePlusShare), table.Pct(l, dp.ThreePlusShare), pts(dc.ThreePlusShare, dp.ThreePlusShare)})
+	d.Sections = append(d.Sections, Section{ID: "distribution", Title: l.T("report.distribution"), Def: def("three_plus"),
+		Chart:  barChart(l, l.Tf("report.distribution.summary", l.Pct(dc.ThreePlusShare), l.Pct(dp.ThreePlusShare)), labels, cur, prev, func(f float64) string { return l.Int(int(f)) }),
+		Tables: []table.Table{dist}})
+
+	// Non-member adopters.
+	nm := Section{ID: "non-members", Title: l.T("report.nonmembers"), Def: def("non_member_adopters")}
+	if len(r.NonMemberAdopters) == 0 {
+		nm.Text = []string{l.T("report.none")}
+	} else {
+		t := table.Table{Caption: l.T("report.nonmembers"), Head: []string{l.T("th.organization"), l.T("th.kind"), l.T("th.products.list")}}
+		for _, n := range r.NonMemberAdopters {
+			t.Rows = append(t.Rows, []table.Cell{table.Text(locale.OrgLabel(n.Organization, n.Name)), table.Text(l.T("kind." + n.Kind)), table.Text(productNames(n.Products))})
+		}
+		nm.Tables = []table.Table{t}
+	}
+	d.Sections = append(d.Sections, nm)
+
+	// Active contributors.
+	ct := table.Table{Caption: l.Tf("report.contributors.caption", r.WindowDays), Head: []string{l.T("th.product"), l.T("th.active"), py, l.T("th.change"),
+		l.T("th.aff.member"), l.T("th.aff.supplier"), l.T("th.aff.unknown")}}
+	for _, c := range r.Contributors {
+		ct.Rows = append(ct.Rows, []table.Cell{table.Text(c.Current.Name), table.Int(l, c.Current.ActiveContributors), table.Int(l, c.Previous.ActiveContributors),
+			change(c.Current.ActiveContributors, c.Previous.ActiveContributors), table.Int(l, c.Current.ByAffiliation.Member),
+			table.Int(l, c.Current.ByAffiliation.Supplier), table.Int(l, c.Current.ByAffiliation.Unknown)})
+	}
+	pc := r.PortfolioContributors
+	ct.Rows = append(ct.Rows, []table.Cell{table.Text(l.T("report.portfolio")), table.Int(l, pc.Current), table.Int(l, pc.Previous), change(pc.Current, pc.Previous),
+		table.Int(l, pc.ByAffiliation.Member), table.Int(l, pc.ByAffiliation.Supplier), table.Int(l, pc.ByAffiliation.Unknown)})
+	d.Sections = append(d.Sections, Section{ID: "contributors", Title: l.T("report.contributors"), Def: def("active_contributors"), Tables: []table.Table{ct}})
+
+	// Goals.
+	gs := Section{ID: "goals", Title: l.T("report.goals"), Def: def("goal")}
+	if len(r.Goals) == 0 {
+		gs.Text = []string{l.T("goals.none")}
+	} else {
+		t := table.Table{Caption: l.Tf("goals.table", l.Date(r.Date)), Head: []string{l.T("th.goal"), l.T("th.baseline"), l.T("th.value"), l.T("th.target"), l.T("th.deadline"), l.T("th.status")}}
+		for _, g := range r.Goals {
+			t.Rows = append(t.Rows, []table.Cell{table.Text(g.Title(string(l))), table.Num(l.GoalValue(g.Share, g.Baseline) + " (" + l.Date(g.BaselineDate) + ")"),
+				table.Num(l.GoalValue(g.Share, g.Value)), table.Num(l.GoalValue(g.Share, g.Target)), table.Date(l, g.Deadline), table.Text(l.GoalStatus(g.Status))})
+		}
+		gs.Tables = []table.Table{t}
+	}
+	d.Sections = append(d.Sections, gs)
+
+	// Data sources.
+	src := table.Table{Caption: l.T("report.sources.table"), Head: []string{l.T("th.source"), l.T("th.detail"), l.T("th.collected"), l.T("th.result")}}
+	for _, s := range r.Sources {
+		src.Rows = append(src.Rows, []table.Cell{table.Text(s.Source), table.Text(s.Detail), table.Text(l.Stamp(s.Collected)), table.Text(s.Result)})
+	}
+	srcText := []string{l.Tf("report.produced", l.Stamp(r.ProducedAt))}
+	if r.Illustrative {
+		srcText = append(srcText, l.T("illustrative.text"))
+	}
+	d.Sections = append(d.Sections, Section{ID: "sources", Title: l.T("report.sources"), Text: srcText, Tables: []table.Table{src}})
+
+	// Notes: corrections since the report was first produced.
+	notes := Section{ID: "notes", Title: l.T("report.notes")}
+	switch {
+	case r.FirstProducedAt == "":
+		notes.Text = []string{l.T("report.notes.first")}
+	case len(r.Corrections) == 0 && len(r.RegisterChanges) == 0:
+		notes.Text = []string{l.Tf("report.notes.none", l.Stamp(r.FirstProducedAt))}
+	default:
+		notes.Text = []string{l.Tf("report.notes.changed", l.Stamp(r.FirstProducedAt))}
+		if len(r.Corrections) > 0 {
+			t := table.Table{Caption: l.T("report.corrections"), Head: []string{l.T("th.definition"), l.T("th.subject"), l.T("th.scope"), l.T("th.was"), l.T("th.now")}}
+			for _, c := range r.Corrections {
+				t.Rows = append(t.Rows, []table.Cell{table.Text(c.Definition), table.Text(c.Subject), table.Text(c.Scope),
+					table.Num(figures.FormatFigure(c.Was)), table.Num(figures.FormatFigure(c.Now))})
+			}
+			notes.Tables = append(notes.Tables, t)
+		}
+		if len(r.RegisterChanges) > 0 {
+			t := table.Table{Caption: l.T("report.registerchanges"), Head: []string{l.T("th.recorded"), l.T("th.change.kind"), l.T("th.organization"), l.T("th.product"), l.T("th.status"), l.T("th.since"), l.T("th.until")}}
+			for _, c := range r.RegisterChanges {
+				t.Rows = append(t.Rows, []table.Cell{table.Text(l.Stamp(c.RecordedAt)), table.Text(l.T("report.change." + c.Change)), table.Text(locale.OrgLabel(c.Organization, c.Name)),
+					table.Text(productNames([]string{c.Product})), table.Text(l.T("status." + c.Status)), table.Date(l, c.Since), table.Date(l, c.Until)})
+			}
+			notes.Tables = append(notes.Tables, t)
+		}
+	}
+	d.Sections = append(d.Sections, notes)
+
+	// Definitions of every figure in the report.
+	defs := Section{ID: "definitions", Title: l.T("report.definitions")}
+	for _, id := range DefinitionIDs {
+		def := figures.DefinitionOf(id)
+		defs.Text = append(defs.Text, def.Title.In(string(l))+" ("+id+"): "+def.Full.In(string(l)))
+	}
+	d.Sections = append(d.Sections, defs)
+	return d
+}
+
+// Write writes report r in format (html: a standalone page that prints to
+// A4; md; csv; json) and language l.
+func Write(w io.Writer, cfg *config.Config, r figures.Report, format string, l locale.Lang) error {
+	if !slices.Contains(Formats, format) {
+		return fmt.Errorf("unknown report format %q (one of %s)", format, strings.Join(Formats, ", "))
+	}
+	d := Build(l, cfg, r)
+	switch format {
+	case "html":
+		return d.WriteHTML(w)
+	case "md":
+		return d.WriteMarkdown(w)
+	case "csv":
+		return WriteCSV(w, r)
+	}
+	return WriteJSON(w, r, l)
+}

@@ -1,0 +1,49 @@
+package table
+
+import (
+	"bytes"
+	"html/template"
+	"reflect"
+	"strings"
+	"testing"
+
+	"os2pulse/locale"
+)
+
+func TestMarkdown(t *testing.T) {
+	tab := Table{Caption: "Brugere *alle*", Head: []string{"Organisation", "Antal"},
+		Rows: [][]Cell{{Text("<img src=x> | a_b"), Int(locale.DA, 1234)}, {Link("Aarhus", "/organizations/751"), Pct(locale.EN, 0.5)}},
+		Note: "#1"}
+	var b strings.Builder
+	Markdown(&b, tab)
+	want := "**Brugere \\*alle\\***\n\n| Organisation | Antal |\n| --- | ---: |\n" +
+		"| &lt;img src=x&gt; \\| a\\_b | 1.234 |\n| Aarhus | 50.0% |\n\n\\#1\n\n"
+	if b.String() != want {
+		t.Errorf("Markdown =\n%q\nwant\n%q", b.String(), want)
+	}
+}
+
+func TestTemplate(t *testing.T) {
+	tmpl, err := Templates(template.New(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	tab := Table{Caption: "c", Head: []string{"a", "b"}, Rows: [][]Cell{{Link("<x>", "/p?a=1&b=2"), Num("3")}}}
+	if err := tmpl.ExecuteTemplate(&b, "table", tab); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<th scope="row"><a href="/p?a=1&amp;b=2">&lt;x&gt;</a></th>`, `<td class="num">3</td>`, "<caption>c</caption>"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("table HTML lacks %s:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestNeutralizeCSV(t *testing.T) {
+	got := NeutralizeCSV([]string{"=1+1", "+45 1234", "-3", "-x", "@SUM(A1)", "\tx", "plain", ""})
+	want := []string{"'=1+1", "'+45 1234", "-3", "'-x", "'@SUM(A1)", "'\tx", "plain", ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("NeutralizeCSV = %q, want %q", got, want)
+	}
+}
