@@ -6,6 +6,7 @@ LDFLAGS     := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 CONFIG      ?=
 FUZZTIME    ?= 30s
+BENCHFLAGS  ?= -sizes 1x,10x -drivers sqlite,postgres
 
 .PHONY: build run test lint bench fuzz assets clean
 
@@ -30,9 +31,11 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 
-## bench: benchmarks, with allocation counts
+## bench: Go benchmarks with allocation counts, then the driver on synthetic
+## portfolios (1x and 10x, SQLite and PostgreSQL), which writes bench/results.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench $(BENCHFLAGS) -out bench/results.md
 
 ## fuzz: run each fuzz target for FUZZTIME (the seed corpora already run in make test)
 fuzz:

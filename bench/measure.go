@@ -1,0 +1,523 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+	_ "modernc.org/sqlite"             // the "sqlite" driver
+)
+
+// Set is everything measured for one portfolio on one database.
+type Set struct {
+	Size    string
+	Driver  string
+	Commits int
+
+	IngestSeconds float64 // os2pulse collecting the git log exports
+	RawSeconds    float64 // a plain batched INSERT of the same rows
+	Start         time.Duration
+
+	Cold map[string][]time.Duration // per figure, each sample on a date not asked before
+	Warm map[string][]time.Duration // the same request again
+
+	WarmOverview  time.Duration // median of / before a write
+	AfterWrite    time.Duration // the first / after importing one commit
+	SingleCold    time.Duration // one cold product page alone
+	Concurrent    []time.Duration
+	RSSBefore     int64 // bytes, before the concurrent requests
+	RSSAfter      int64
+	PageRPS       float64
+	StaticRPS     float64
+	StaticAsset   string
+	PageBytes     int
+	StaticBytes   int
+	PeakRSS       int64
+	ColdMetrics   time.Duration // the first scrape after start
+	MetricsOnline bool
+}
+
+// The figures measured cold and warm, by name, and the request for the
+// i-th sample (each on another date, so that no cache has it).
+var figureRequests = []struct {
+	name string
+	path func(p *Portfolio, date string) string
+}{
+	{"/ (overview)", func(p *Portfolio, d string) string { return "/?date=" + d }},
+	{"/products/{id}", func(p *Portfolio, d string) string { return "/products/" + p.Products[0] + "?date=" + d }},
+	{"/organizations/{id}", func(p *Portfolio, d string) string { return "/organizations/751?date=" + d }},
+	{"/goals", func(p *Portfolio, d string) string { return "/goals?date=" + d }},
+	{"/data", func(p *Portfolio, d string) string { return "/data?date=" + d }},
+	{"/embed/map", func(p *Portfolio, d string) string { return "/embed/map?date=" + d }},
+	{"/api/v1/adoption", func(p *Portfolio, d string) string { return "/api/v1/adoption?date=" + d }},
+	{"/api/v1/members", func(p *Portfolio, d string) string { return "/api/v1/members?date=" + d }},
+	{"/api/v1/contributors", func(p *Portfolio, d string) string { return "/api/v1/contributors?date=" + d }},
+	{"/api/v1/series/contributors", func(p *Portfolio, d string) string {
+		return "/api/v1/series/contributors?product=" + p.Products[0] + "&from=2016-01-01&to=" + d + "&step=month"
+	}},
+	{"/api/v1/series/adoption", func(p *Portfolio, d string) string {
+		return "/api/v1/series/adoption?product=" + p.Products[0] + "&from=2016-01-01&to=" + d + "&step=month"
+	}},
+	{"/api/v1/goals", func(p *Portfolio, d string) string { return "/api/v1/goals?date=" + d }},
+}
+
+func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, log io.Writer) (*Set, error) {
+	s := &Set{Size: p.Size.Name, Driver: driver, Cold: map[string][]time.Duration{}, Warm: map[string][]time.Duration{}}
+	for _, h := range p.Histories {
+		s.Commits += h.Commits
+	}
+	dbDir := filepath.Join(p.Dir, driver)
+	os.RemoveAll(dbDir)
+	if err := os.MkdirAll(dbDir, 0o755); err != nil {
+		return nil, err
+	}
+	dsn, cleanup, err := database(ctx, driver, dbDir, p.Size.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	cfg := filepath.Join(p.Dir, "os2pulse-"+driver+".toml")
+	if err := writeConfig(p.Config, cfg, driver, dsn); err != nil {
+		return nil, err
+	}
+	os2pulse := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, bin, args...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("os2pulse %s: %w\n%s", strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	if err := os2pulse("migrate", "-config", cfg); err != nil {
+		return nil, err
+	}
+	if err := os2pulse("collect", "-config", cfg, "-source", "register"); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(log, "ingesting %d commits\n", s.Commits)
+	t0 := time.Now()
+	if err := os2pulse("collect", "-config", cfg, "-source", "activity"); err != nil {
+		return nil, err
+	}
+	s.IngestSeconds = time.Since(t0).Seconds()
+	fmt.Fprintf(log, "ingest %.1f s; raw batched insert of the same rows\n", s.IngestSeconds)
+	if s.RawSeconds, err = rawInsert(ctx, driver, dsn, p); err != nil {
+		return nil, err
+	}
+
+	srv, err := startServer(ctx, bin, cfg, filepath.Join(dbDir, "serve.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	s.Start = srv.ready
+	fmt.Fprintf(log, "ready after %s\n", s.Start.Round(time.Millisecond))
+
+	// The first scrape computes every business figure.
+	if d, _, err := srv.get("/metrics"); err == nil {
+		s.ColdMetrics, s.MetricsOnline = d, true
+	}
+	for i := range runs {
+		date := fmt.Sprintf("2025-12-%02d", 31-i)
+		for _, fr := range figureRequests {
+			d, _, err := srv.get(fr.path(p, date))
+			if err != nil {
+				return nil, err
+			}
+			s.Cold[fr.name] = append(s.Cold[fr.name], d)
+		}
+	}
+	for _, fr := range figureRequests {
+		path := fr.path(p, "2025-12-31")
+		for range runs {
+			d, _, err := srv.get(path)
+			if err != nil {
+				return nil, err
+			}
+			s.Warm[fr.name] = append(s.Warm[fr.name], d)
+		}
+	}
+	fmt.Fprintln(log, "cold and warm figures measured")
+
+	// A write, then the next read of the overview.
+	var warm []time.Duration
+	for range runs {
+		d, _, err := srv.get("/")
+		if err != nil {
+			return nil, err
+		}
+		warm = append(warm, d)
+	}
+	s.WarmOverview = median(warm)
+	one := filepath.Join(dbDir, "one-commit.tsv")
+	if err := os.WriteFile(one, []byte("sha\tparents\tauthor_date\tcommitter_date\tauthor_name\tauthor_email\tcommitter_name\tcommitter_email\n"+
+		"00000000000000000000000000000000000000aa\t\t2025-12-30T10:00:00+01:00\t2025-12-30T10:00:00+01:00\tNew Person\tnew@aarhus.dk\tNew Person\tnew@aarhus.dk\n"), 0o644); err != nil {
+		return nil, err
+	}
+	if err := os2pulse("activity", "import", "-config", cfg, "-repo", p.Histories[0].Repo, one); err != nil {
+		return nil, err
+	}
+	if s.AfterWrite, _, err = srv.get("/"); err != nil {
+		return nil, err
+	}
+
+	// Sixteen clients asking for the same cold page at once.
+	if s.SingleCold, _, err = srv.get("/products/" + p.Products[1] + "?date=2025-06-14"); err != nil {
+		return nil, err
+	}
+	s.RSSBefore = rss(srv.cmd.Process.Pid, "VmRSS")
+	s.Concurrent = make([]time.Duration, 16)
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			d, _, err := srv.get("/products/" + p.Products[1] + "?date=2025-06-15")
+			s.Concurrent[i] = d
+			if err != nil {
+				errs <- err
+			}
+		}()
+	}
+	close(gate)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	s.RSSAfter = rss(srv.cmd.Process.Pid, "VmRSS")
+
+	// Requests per second of a page and of a static file of about its
+	// size, from the same process.
+	_, body, err := srv.get("/")
+	if err != nil {
+		return nil, err
+	}
+	s.PageBytes = body
+	s.StaticAsset, s.StaticBytes = closestAsset(srv, body)
+	s.PageRPS = srv.load("/", 64, 3*time.Second)
+	s.StaticRPS = srv.load(s.StaticAsset, 64, 3*time.Second)
+	s.PeakRSS = rss(srv.cmd.Process.Pid, "VmHWM")
+	fmt.Fprintf(log, "throughput and memory measured\n")
+	return s, nil
+}
+
+// database prepares an empty database for driver and returns its DSN and
+// a cleanup.
+func database(ctx context.Context, driver, dir, size string) (string, func(), error) {
+	if driver == "sqlite" {
+		return filepath.Join(dir, "os2pulse.db"), func() {}, nil
+	}
+	base := os.Getenv("OS2PULSE_TEST_POSTGRES")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, err
+	}
+	schema := "bench_" + strings.ToLower(size)
+	if _, err := db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
+		db.Close()
+		return "", nil, fmt.Errorf("PostgreSQL at %s: %w", base, err)
+	}
+	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema, func() {
+		db.Exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE")
+		db.Close()
+	}, nil
+}
+
+// writeConfig writes the portfolio's configuration with the database set.
+func writeConfig(from, to, driver, dsn string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	s := strings.Replace(string(b), "driver = \"sqlite\"\ndsn = \"os2pulse.db\"", fmt.Sprintf("driver = %q\ndsn = %q", driver, dsn), 1)
+	return os.WriteFile(to, []byte(s), 0o644)
+}
+
+// rawInsert stores the same commits as plain rows, in transactions of 5,000
+// rows and multi-row INSERTs of 500: what the database can take without
+// os2pulse's bookkeeping. It returns the seconds it took.
+func rawInsert(ctx context.Context, driver, dsn string, p *Portfolio) (float64, error) {
+	name := driver
+	if driver == "postgres" {
+		name = "pgx"
+	}
+	db, err := sql.Open(name, dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if driver == "sqlite" {
+		for _, pragma := range []string{"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"} {
+			if _, err := db.ExecContext(ctx, pragma); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE bench_raw (repository_key TEXT NOT NULL, ext_id TEXT NOT NULL, at TEXT NOT NULL,
+		day TEXT NOT NULL, email TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (repository_key, ext_id))`); err != nil {
+		return 0, err
+	}
+	defer db.ExecContext(context.Background(), "DROP TABLE bench_raw")
+	const perStmt, perTx = 500, 5000
+	var rows [][]any
+	var tx *sql.Tx
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		var q strings.Builder
+		q.WriteString("INSERT INTO bench_raw (repository_key, ext_id, at, day, email, name) VALUES ")
+		args := make([]any, 0, len(rows)*6)
+		for i, r := range rows {
+			if i > 0 {
+				q.WriteString(",")
+			}
+			if driver == "postgres" {
+				n := i * 6
+				fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+			} else {
+				q.WriteString("(?,?,?,?,?,?)")
+			}
+			args = append(args, r...)
+		}
+		rows = rows[:0]
+		_, err := tx.ExecContext(ctx, q.String(), args...)
+		return err
+	}
+	start := time.Now()
+	n := 0
+	for _, h := range p.Histories {
+		f, err := os.Open(filepath.Join(p.Dir, h.File))
+		if err != nil {
+			return 0, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		sc.Scan() // header
+		for sc.Scan() {
+			fl := strings.Split(sc.Text(), "\t")
+			at, err := time.Parse(time.RFC3339, fl[2])
+			if err != nil {
+				f.Close()
+				return 0, err
+			}
+			if n%perTx == 0 {
+				if tx != nil {
+					if err := flush(); err != nil {
+						f.Close()
+						return 0, err
+					}
+					if err := tx.Commit(); err != nil {
+						f.Close()
+						return 0, err
+					}
+				}
+				if tx, err = db.BeginTx(ctx, nil); err != nil {
+					f.Close()
+					return 0, err
+				}
+			}
+			rows = append(rows, []any{strings.ToLower(h.Repo), fl[0], at.UTC().Format("2006-01-02T15:04:05.000000Z"), at.UTC().Format(time.DateOnly), fl[5], fl[4]})
+			n++
+			if len(rows) == perStmt {
+				if err := flush(); err != nil {
+					f.Close()
+					return 0, err
+				}
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return 0, err
+		}
+	}
+	if tx != nil {
+		if err := flush(); err != nil {
+			return 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start).Seconds(), nil
+}
+
+// server is a running "os2pulse serve".
+type server struct {
+	cmd    *exec.Cmd
+	base   string
+	client *http.Client
+	ready  time.Duration
+}
+
+func startServer(ctx context.Context, bin, cfg, logFile string) (*server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	logf, err := os.Create(logFile)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "serve", "-no-collect", "-config", cfg, "-listen", addr)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr, client: &http.Client{Timeout: 5 * time.Minute,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 128, MaxConnsPerHost: 128}}}
+	for {
+		if time.Since(start) > 5*time.Minute {
+			s.stop()
+			return nil, fmt.Errorf("server not ready after 5 minutes; see %s", logFile)
+		}
+		resp, err := s.client.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				s.ready = time.Since(start)
+				return s, nil
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// get times one request, the whole body read; it returns the body size.
+func (s *server) get(path string) (time.Duration, int, error) {
+	t0 := time.Now()
+	resp, err := s.client.Get(s.base + path)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		return 0, 0, err
+	}
+	if resp.StatusCode != 200 {
+		return 0, 0, fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return d, int(n), nil
+}
+
+// load asks for path from workers clients for d and returns the
+// successful requests per second.
+func (s *server) load(path string, workers int, d time.Duration) float64 {
+	var mu sync.Mutex
+	done := 0
+	end := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 0
+			for time.Now().Before(end) {
+				if _, _, err := s.get(path); err == nil {
+					n++
+				}
+			}
+			mu.Lock()
+			done += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return float64(done) / d.Seconds()
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// closestAsset is the static file whose size is nearest the page's, on a
+// logarithmic scale.
+func closestAsset(s *server, page int) (string, int) {
+	best, bestSize, bestDist := "/static/style.css", 0, math.Inf(1)
+	for _, a := range []string{"/static/style.css", "/static/charts.js", "/static/map-register.js", "/static/echarts.min.js", "/static/geo/dk_municipalities.json"} {
+		_, n, err := s.get(a)
+		if err != nil || n == 0 {
+			continue
+		}
+		if d := math.Abs(math.Log(float64(n) / float64(page))); d < bestDist {
+			best, bestSize, bestDist = a, n, d
+		}
+	}
+	return best, bestSize
+}
+
+// rss reads a memory figure of a process from /proc (VmRSS now, VmHWM the
+// peak), in bytes; 0 when it cannot.
+func rss(pid int, field string) int64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, field+":"); ok {
+			f := strings.Fields(v)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+func median(ds []time.Duration) time.Duration { return percentile(ds, 50) }
+
+// percentile returns the nearest-rank percentile q (0–100) of ds.
+func percentile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	k := int(math.Ceil(q/100*float64(len(s)))) - 1
+	return s[max(0, min(k, len(s)-1))]
+}
