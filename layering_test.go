@@ -12,7 +12,7 @@ import (
 // storage → figures → presentation. docs/architecture.md explains them.
 var (
 	// sources read the outside world and write storage.
-	sourcePackages = []string{"os2pulse/collector", "os2pulse/register"}
+	sourcePackages = []string{"os2pulse/collector", "os2pulse/register", "os2pulse/selfeval"}
 	// presentation shows figures; it reads data only through figures.
 	presentationPackages = []string{"os2pulse/dashboard", "os2pulse/api", "os2pulse/report", "os2pulse/metrics",
 		"os2pulse/locale", "os2pulse/table", "os2pulse/assets"}

@@ -70,6 +70,21 @@ func (l *List) AddAt(place string, format string, args ...any) {
 	l.items = append(l.items, fmt.Sprintf("%s:%s: %s", l.name, place, fmt.Sprintf(format, args...)))
 }
 
+// AddField records a problem with a named field of a structured input (a
+// JSON document): "NAME: krav[3].efterlevet: text". An empty field is a
+// problem with the input as a whole: "NAME: text".
+func (l *List) AddField(field string, format string, args ...any) {
+	if len(l.items) >= l.max {
+		l.extra++
+		return
+	}
+	msg := fmt.Sprintf(format, args...)
+	if field != "" {
+		msg = field + ": " + msg
+	}
+	l.items = append(l.items, l.name+": "+msg)
+}
+
 // Len is the number of problems recorded, counted ones included.
 func (l *List) Len() int { return len(l.items) + l.extra }
 
