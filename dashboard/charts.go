@@ -55,6 +55,7 @@ type chart struct {
 	ID          string // unique in the page; DOM ids are derived from it
 	Title       string
 	Definition  string // short definition under the title
+	Note        string // what the reader must know first, e.g. that data end early
 	Summary     string // the figure in words, the canvas' aria-label
 	Spec        chartSpec
 	Table       table.Table
@@ -294,33 +295,63 @@ func byContributors(ps []figures.ProductContributors) []figures.ProductContribut
 	return out
 }
 
+// noValue is a point ECharts leaves empty: no bar, a gap in a line.
+const noValue = "-"
+
 // contributorsChart is active contributors per product, stacked by
-// affiliation.
+// affiliation, on c's date (which the overview sets to the last date with
+// complete data). A product whose data do not reach the date has no bar;
+// its table row shows the value marked.
 func contributorsChart(v *view, c figures.Contributors) chart {
 	ps := byContributors(c.Products)
 	names := make([]string, 0, len(ps))
 	var member, supplier, unknown []opts.BarData
 	t := table.Table{
-		Caption: v.T("contributors.heading") + " – " + v.DateText(),
+		Caption: v.T("contributors.heading") + " – " + v.Lang.Date(c.Date),
 		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
 			v.T("th.aff.unknown"), v.T("th.repos")},
 	}
+	var note string
 	for _, p := range ps {
 		names = append(names, p.Name)
-		member = append(member, opts.BarData{Value: p.ByAffiliation.Member})
-		supplier = append(supplier, opts.BarData{Value: p.ByAffiliation.Supplier})
-		unknown = append(unknown, opts.BarData{Value: p.ByAffiliation.Unknown})
+		bar := func(n int) opts.BarData {
+			if !p.Complete {
+				return opts.BarData{Value: noValue}
+			}
+			return opts.BarData{Value: n}
+		}
+		member = append(member, bar(p.ByAffiliation.Member))
+		supplier = append(supplier, bar(p.ByAffiliation.Supplier))
+		unknown = append(unknown, bar(p.ByAffiliation.Unknown))
+		// A product without a collected repository has no figure at all.
+		cell := func(n int) table.Cell {
+			if p.Repositories == 0 {
+				return table.Num("–")
+			}
+			return v.countCell(n, p.Complete)
+		}
 		t.Rows = append(t.Rows, []table.Cell{
-			table.Link(p.Name, v.Link("/products/"+p.ID)), table.Int(v.Lang, p.ActiveContributors),
-			table.Int(v.Lang, p.ByAffiliation.Member), table.Int(v.Lang, p.ByAffiliation.Supplier), table.Int(v.Lang, p.ByAffiliation.Unknown),
-			table.Int(v.Lang, p.Repositories),
+			table.Link(p.Name, v.Link("/products/"+p.ID)), cell(p.ActiveContributors),
+			cell(p.ByAffiliation.Member), cell(p.ByAffiliation.Supplier),
+			cell(p.ByAffiliation.Unknown), table.Int(v.Lang, p.Repositories),
 		})
+		if !p.Complete {
+			t.Note = v.coverageNote(p.CoveredUntil)
+		}
 	}
+	pc := c.PortfolioComplete
 	t.Rows = append(t.Rows, []table.Cell{
-		table.Text(v.T("key.contributors")), table.Int(v.Lang, c.PortfolioActiveContributors),
-		table.Int(v.Lang, c.PortfolioByAffiliation.Member), table.Int(v.Lang, c.PortfolioByAffiliation.Supplier),
-		table.Int(v.Lang, c.PortfolioByAffiliation.Unknown), table.Text(""),
+		table.Text(v.T("key.contributors")), v.countCell(c.PortfolioActiveContributors, pc),
+		v.countCell(c.PortfolioByAffiliation.Member, pc), v.countCell(c.PortfolioByAffiliation.Supplier, pc),
+		v.countCell(c.PortfolioByAffiliation.Unknown, pc), table.Text(""),
 	})
+	switch {
+	case !pc:
+		note = v.coverageNote(c.PortfolioCoveredUntil)
+		t.Note = note
+	case c.Date != v.Date:
+		note = v.Tf("coverage.chart.lastdate", v.Lang.Date(c.Date))
+	}
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
@@ -341,13 +372,15 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	return v.chart(chart{
 		ID: "contributors", Title: v.T("contributors.heading"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
+		Note:       note,
 		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(c.WindowDays)), Tall: len(ps) > 8,
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "date", c.Date.String(), "window_days", strconv.Itoa(c.WindowDays)), Tall: len(ps) > 8,
 	})
 }
 
 // contributorSeriesChart is active contributors of the portfolio (or one
-// product) over time.
+// product) over time. The line stops at the last point the data reach:
+// later points are gaps, and marked in the table.
 func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
 	dates := make([]string, 0, len(s.Points))
 	data := make([]opts.LineData, 0, len(s.Points))
@@ -356,11 +389,27 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
 			v.T("th.aff.unknown")},
 	}
-	for _, p := range s.Points {
+	last := -1 // the last complete point
+	for i, p := range s.Points {
 		dates = append(dates, p.Date.String())
-		data = append(data, opts.LineData{Value: p.ActiveContributors})
-		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.ActiveContributors),
-			table.Int(v.Lang, p.ByAffiliation.Member), table.Int(v.Lang, p.ByAffiliation.Supplier), table.Int(v.Lang, p.ByAffiliation.Unknown)})
+		if p.Complete {
+			data = append(data, opts.LineData{Value: p.ActiveContributors})
+			last = i
+		} else {
+			data = append(data, opts.LineData{Value: noValue})
+			t.Note = v.coverageNote(s.CoveredUntil)
+		}
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), v.countCell(p.ActiveContributors, p.Complete),
+			v.countCell(p.ByAffiliation.Member, p.Complete), v.countCell(p.ByAffiliation.Supplier, p.Complete),
+			v.countCell(p.ByAffiliation.Unknown, p.Complete)})
+	}
+	note := ""
+	if t.Note != "" {
+		if last >= 0 {
+			note = v.Tf("coverage.series", v.Lang.Date(s.Points[last].Date), v.Lang.Date(s.CoveredUntil))
+		} else {
+			note = t.Note
+		}
 	}
 	line := charts.NewLine()
 	line.SetGlobalOptions(
@@ -371,9 +420,12 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	)
 	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	summary := v.T("series.empty")
-	if n := len(s.Points); n > 0 {
-		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
-			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[n-1].ActiveContributors))
+	if last >= 0 {
+		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[last].Date),
+			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[last].ActiveContributors))
+	}
+	if note != "" {
+		summary += " " + note
 	}
 	kv := []string{"window_days", strconv.Itoa(s.WindowDays)}
 	id := "contributor-series"
@@ -383,7 +435,7 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	}
 	return v.chart(chart{
 		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
-		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Note: note, Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...),
 	})
 }
@@ -577,9 +629,14 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	}
 	for i, l := range labels {
 		data = append(data, opts.BarData{Name: l, Value: values[i]})
-		t.Rows = append(t.Rows, []table.Cell{table.Text(l), table.Int(v.Lang, values[i])})
+		t.Rows = append(t.Rows, []table.Cell{table.Text(l), v.countCell(values[i], pa.Complete)})
 	}
-	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), table.Int(v.Lang, pa.ActiveContributors)})
+	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), v.countCell(pa.ActiveContributors, pa.Complete)})
+	note := ""
+	if !pa.Complete {
+		note = v.coverageNote(pa.CoveredUntil)
+		t.Note = note
+	}
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
 		charts.WithColorsOpts(opts.Colors{colorBlue}),
@@ -591,9 +648,58 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	return v.chart(chart{
 		ID: "affiliation", Title: v.T("product.affiliation"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
+		Note:       note,
 		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
 			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
 		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(pa.WindowDays)),
+	})
+}
+
+// Colours of the governance levels, from the sandbox to level 3.
+var levelColors = []string{colorOrange, colorGreen, colorBlue, "#08306b"}
+
+// governanceChart is the products by governance level at the end of each
+// month, stacked: each product counted at the level it held then.
+func governanceChart(v *view, s figures.GovernanceSeries, from string) chart {
+	dates := make([]string, 0, len(s.Points))
+	t := table.Table{Caption: v.T("governance.heading"), Head: []string{v.T("th.date")}}
+	for _, l := range figures.GovernanceLevels {
+		t.Head = append(t.Head, v.Governance(l))
+	}
+	byLevel := make([][]opts.BarData, len(figures.GovernanceLevels))
+	for _, p := range s.Points {
+		dates = append(dates, p.Date.String())
+		row := []table.Cell{table.Date(v.Lang, p.Date)}
+		for i, l := range figures.GovernanceLevels {
+			byLevel[i] = append(byLevel[i], opts.BarData{Value: p.Levels[l]})
+			row = append(row, table.Int(v.Lang, p.Levels[l]))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "levels"})
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors(levelColors)),
+		axisTooltip(), legend(true), gridWithLegend(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
+	)
+	bar.SetXAxis(dates)
+	for i, l := range figures.GovernanceLevels {
+		bar.AddSeries(v.Governance(l), byLevel[i], stack)
+	}
+	summary := v.T("series.empty")
+	if n := len(s.Points); n > 0 {
+		var now []string
+		for _, l := range figures.GovernanceLevels {
+			now = append(now, v.Governance(l)+": "+v.Int(s.Points[n-1].Levels[l]))
+		}
+		summary = v.Tf("governance.summary", v.Lang.Month(s.Points[0].Date), v.Lang.Month(s.Points[n-1].Date), locale.List(now))
+	}
+	return v.chart(chart{
+		ID: "governance", Title: v.T("governance.heading"), Definition: v.Def("governance_level")["Short"],
+		Summary: summary, Spec: chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: seriesLink(v, "/api/v1/series/governance.csv", from),
 	})
 }
