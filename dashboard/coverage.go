@@ -32,9 +32,10 @@ func (v *view) coverageNote(covered civil.Date) string {
 	return v.Tf("coverage.table", v.Lang.Date(covered))
 }
 
-// registerNote says that the adoption and membership figures are as the
-// register stood on registeredOn, when that is before the page's date.
-func (v *view) registerNote(registeredOn civil.Date) string {
+// RegisterNote says that the adoption and membership figures are as the
+// register stood on registeredOn, when that is before the page's date;
+// templates call it too.
+func (v *view) RegisterNote(registeredOn civil.Date) string {
 	if registeredOn.IsZero() {
 		return ""
 	}

@@ -95,7 +95,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	d.Imports = table.Table{Caption: v.T("data.imports"), Head: []string{v.T("th.imported"), v.T("th.source"), v.T("th.added"), v.T("th.changed"), v.T("th.ended.rows")}}
 	for _, imp := range imports {
-		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Stamp(imp.ImportedAt)), table.Text(imp.Source),
+		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Stamp(imp.ImportedAt)), table.Text(figures.SourceNames(imp.Source)),
 			table.Int(v.Lang, imp.Added), table.Int(v.Lang, imp.Changed), table.Int(v.Lang, imp.Ended)})
 	}
 	if len(d.Imports.Rows) == 0 {
@@ -124,12 +124,16 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	d.RepoProblems = table.Table{Caption: v.T("data.quality.repos"), Head: []string{v.T("th.repo"), v.T("th.problem"), v.T("th.datacovered"), v.T("th.checked")}}
 	for _, repo := range repos {
-		problem := ""
+		var problem string
 		switch {
 		case repo.Status == figures.RepoMoved:
 			problem = v.Tf("data.quality.moved", strings.TrimPrefix(repo.MovedTo, repo.Forge+"/"))
 		case figures.RepoFailing(repo.Status):
 			problem = v.Failing(repo.Status, repo.FailingSince)
+		case repo.CheckedAt == "":
+			problem = v.T("data.quality.imported")
+		default:
+			problem = v.Tf("data.quality.stale", v.Stamp(repo.CheckedAt))
 		}
 		d.RepoProblems.Rows = append(d.RepoProblems.Rows, []table.Cell{
 			table.Link(repo.FullName(), "https://"+repo.Forge+"/"+repo.FullName()), table.Text(problem),

@@ -82,7 +82,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 	fromDay := from.String()
 	return s.render(w, r, "overview", overviewData{
 		Keys:              append(overviewKeys(v, a, aAgo, m, mAgo), contributorKey(v, c, cAgo)),
-		RegisterNote:      v.registerNote(a.RegisteredOn),
+		RegisterNote:      v.RegisterNote(a.RegisteredOn),
 		Adoption:          adoptionChart(v, a),
 		Distribution:      distributionChart(v, m),
 		ThreePlus:         threePlusChart(v, ms, fromDay),
@@ -183,7 +183,8 @@ func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
 	case !c.PortfolioComplete:
 		return v.incomplete(k, c.PortfolioCoveredUntil)
 	case c.Date != v.Date:
-		k.Mark, k.Incomplete = v.T("coverage.mark"), v.CoveredUntil(c.PortfolioCoveredUntil)
+		// Complete, but not about the page's date: say why.
+		k.Mark, k.Incomplete = v.T("coverage.note"), v.CoveredUntil(c.PortfolioCoveredUntil)
 	}
 	if ago.PortfolioComplete {
 		k.Change = v.Tf("change.lastyear", v.ChangeInt(c.PortfolioActiveContributors-ago.PortfolioActiveContributors), v.Lang.Date(ago.Date))

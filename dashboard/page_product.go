@@ -69,6 +69,14 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	// An incomplete count also says what it was on the last day the data
+	// reach.
+	lastAct := act
+	if last := figures.LastComplete(act.CoveredUntil, v.Date); !act.Complete && !last.IsZero() {
+		if lastAct, err = s.figures.ProductActivity(ctx, id, last, win); err != nil {
+			return err
+		}
+	}
 	mapChart, err := productMapChart(v, p.ID, p.Name, statuses)
 	if err != nil {
 		return err
@@ -76,7 +84,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 
 	d := productData{
 		ID: p.ID, Name: p.Name, Governance: v.Governance(p.LevelOn(v.Date)), Levels: levelHistory(v, p.Levels), Focus: p.Focus,
-		RegisterNote: v.registerNote(a.RegisteredOn),
+		RegisterNote: v.RegisterNote(a.RegisteredOn),
 		Keys: []keyFigure{
 			{
 				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
@@ -92,7 +100,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
 				Detail: v.Tf("product.pilots.detail", v.Int(pa.Pilots), v.Int(pa.Planned)),
 			},
-			activeKey(v, act),
+			activeKey(v, act, lastAct),
 			concentrationKey(v, act),
 		},
 		Series:            adoptionSeriesChart(v, series, fromDay),
@@ -123,17 +131,20 @@ func levelHistory(v *view, levels []config.LevelPeriod) string {
 }
 
 // activeKey is the product's active contributors, marked when its data do
-// not reach the date.
-func activeKey(v *view, act figures.ProductActivity) keyFigure {
+// not reach the date, with the count on the last date they reach (last).
+func activeKey(v *view, act, last figures.ProductActivity) keyFigure {
 	k := keyFigure{
 		Label: v.T("product.active"), Value: v.Int(act.ActiveContributors),
 		Detail:     v.Tf("key.contributors.window", v.Int(act.WindowDays)),
 		Definition: v.Def("active_contributors")["Short"],
 	}
-	if !act.Complete {
-		return v.incomplete(k, act.CoveredUntil)
+	if act.Complete {
+		return k
 	}
-	return k
+	if last.Complete {
+		k.Detail += "; " + v.Tf("coverage.lastvalue", v.Int(last.ActiveContributors), v.Lang.Date(last.Date))
+	}
+	return v.incomplete(k, act.CoveredUntil)
 }
 
 // concentrationKey says how many persons make half of the contributions;

@@ -30,7 +30,7 @@ var templateSamples = map[string]func(v *view) any{
 		}
 		return overviewData{
 			Keys:              append(overviewKeys(v, a, a, m, m), contributorKey(v, c, c)),
-			RegisterNote:      v.registerNote(civil.MustParse("2026-11-20")),
+			RegisterNote:      v.RegisterNote(civil.MustParse("2026-11-20")),
 			Adoption:          adoptionChart(v, a),
 			Distribution:      distributionChart(v, m),
 			ThreePlus:         threePlusChart(v, figures.MembersSeries{Step: figures.Month, Points: []figures.MembersPoint{{Date: civil.MustParse("2026-10-31"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375}}}, "2023-11-23"),

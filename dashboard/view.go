@@ -183,19 +183,8 @@ func (s *Server) loadFooter(ctx context.Context, v *view) error {
 	return nil
 }
 
-// registerSourceText names the register files: only their base names for
-// local files (server paths are nobody's business), whole URLs otherwise.
+// registerSourceText names the register files as figures.SourceNames
+// does.
 func registerSourceText(c *config.Config) string {
-	var names []string
-	for _, src := range []string{c.Register.Adoption, c.Register.Members} {
-		switch {
-		case src == "":
-		case config.IsURL(src):
-			names = append(names, src)
-		default:
-			i := strings.LastIndexAny(src, `/\`)
-			names = append(names, src[i+1:])
-		}
-	}
-	return strings.Join(names, ", ")
+	return figures.SourceNames(c.Register.Adoption + ", " + c.Register.Members)
 }

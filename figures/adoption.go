@@ -386,7 +386,11 @@ func (c *Calculator) organizationDetail(ctx context.Context, id string, date civ
 	if !ok {
 		return OrganizationDetail{}, fmt.Errorf("figures: organisation %q: %w", id, storage.ErrNotFound)
 	}
-	out := OrganizationDetail{Date: day, ID: o.ID, Name: o.Name, Kind: o.Kind, Region: o.Region,
+	reg, err := c.RegisterCoverage(ctx)
+	if err != nil {
+		return OrganizationDetail{}, fmt.Errorf("figures: organisation %s: %w", id, err)
+	}
+	out := OrganizationDetail{Date: day, RegisteredOn: registeredOn(reg, day), ID: o.ID, Name: o.Name, Kind: o.Kind, Region: o.Region,
 		Memberships: []MembershipPeriod{}, Products: []OrganizationProduct{}, Stopped: []OrganizationProduct{}}
 	for _, m := range d.memberships {
 		if m.OrganizationID != id {

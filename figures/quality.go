@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -210,4 +212,22 @@ func (c *Calculator) FailingSince(ctx context.Context) (map[string]string, error
 	return cached(ctx, c, "failing-since", func() (map[string]string, error) {
 		return c.store.FailingSince(ctx)
 	})
+}
+
+// SourceNames shortens a list of register sources ("a, b", as imports
+// record them) for people: the base names of local files (server paths
+// are nobody's business) and whole URLs.
+func SourceNames(list string) string {
+	var names []string
+	for _, src := range strings.Split(list, ", ") {
+		switch {
+		case src == "":
+		case config.IsURL(src):
+			names = append(names, src)
+		default:
+			i := strings.LastIndexAny(src, `/\`)
+			names = append(names, src[i+1:])
+		}
+	}
+	return strings.Join(names, ", ")
 }

@@ -340,12 +340,12 @@ func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) 
 	for _, run := range runs {
 		src := ReportSource{Source: run.Source, Collected: run.EndedAt, Result: run.Result}
 		if run.Source == SourceRegister && len(imports) > 0 {
-			src.Detail, register = imports[0].Source, true
+			src.Detail, register = SourceNames(imports[0].Source), true
 		}
 		out = append(out, src)
 	}
 	if !register && len(imports) > 0 {
-		out = append(out, ReportSource{Source: SourceRegister, Detail: imports[0].Source, Collected: imports[0].ImportedAt, Result: RunSuccess})
+		out = append(out, ReportSource{Source: SourceRegister, Detail: SourceNames(imports[0].Source), Collected: imports[0].ImportedAt, Result: RunSuccess})
 	}
 	return out, nil
 }

@@ -118,9 +118,11 @@ type OrganizationProduct struct {
 	Until   civil.Date `json:"until,omitzero"`
 }
 
-// OrganizationDetail is an organisation's membership and products on a date.
+// OrganizationDetail is an organisation's membership and products on a
+// date; RegisteredOn as for Adoption.
 type OrganizationDetail struct {
 	Date         civil.Date            `json:"date"`
+	RegisteredOn civil.Date            `json:"registered_on,omitzero"`
 	ID           string                `json:"id"`
 	Name         string                `json:"name"`
 	Kind         string                `json:"kind"`

@@ -150,3 +150,28 @@ func gathered(t *testing.T, c prometheus.Collector) map[string]float64 {
 	}
 	return out
 }
+
+// TestMetricsOmitIncomplete: a week after the fixture's data end, no
+// contributor count is exported (a missing series is honest, a 0 is not);
+// how far the data reach still is.
+func TestMetricsOmitIncomplete(t *testing.T) {
+	f := figurestest.Portfolio(t, storagetest.New(t, "sqlite"))
+	c := NewCollector(f.Figures, slog.New(slog.DiscardHandler)).(*metricsCollector)
+	c.now = func() time.Time { return figurestest.Now.AddDate(0, 0, 7) }
+	got := gathered(t, c)
+	for series := range got {
+		if strings.HasPrefix(series, "os2pulse_product_active_contributors") || strings.HasPrefix(series, "os2pulse_portfolio_active_contributors") {
+			t.Errorf("%s exported for an incomplete window", series)
+		}
+	}
+	day := float64(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC).Unix())
+	for _, series := range []string{`os2pulse_contributors_covered_until_timestamp_seconds{product="os2forms"}`,
+		"os2pulse_portfolio_contributors_covered_until_timestamp_seconds"} {
+		if v, ok := got[series]; !ok || v != day {
+			t.Errorf("%s = %v (present %v), want %v", series, v, ok, day)
+		}
+	}
+	if _, ok := got[`os2pulse_product_adopters{product="os2forms",scope="all"}`]; !ok {
+		t.Error("the register's figures are gone too")
+	}
+}

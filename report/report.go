@@ -38,9 +38,9 @@ type Document struct {
 // Section is one heading of the report with its definition, text, chart
 // and tables.
 type Section struct {
-	ID     string
-	Title  string
-	Def    string // the short definition of the figures in the section
+	ID      string
+	Title   string
+	Def     string // the short definition of the figures in the section
 	Text    []string
 	Chart   *BarChart
 	Stacked *StackedChart

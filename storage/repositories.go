@@ -121,9 +121,17 @@ func (s *Store) SetRepositoryStatus(ctx context.Context, key, status, lastError,
 	if RepoFailing(status) {
 		since = now
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE repositories SET status = ?, last_error = ?, moved_to = ?, checked_at = ?,
-		failing_since = CASE WHEN ? = '' OR failing_since = '' THEN ? ELSE failing_since END
-		WHERE key = ?`), status, lastError, movedTo, now, since, since, key)
+	// The version moves: a status shows on pages, and a move changes what
+	// a product's coverage is made of.
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE repositories SET status = ?, last_error = ?, moved_to = ?, checked_at = ?,
+			failing_since = CASE WHEN ? = '' OR failing_since = '' THEN ? ELSE failing_since END
+			WHERE key = ?`), status, lastError, movedTo, now, since, since, key)
+		if err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx)
+	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to set status of repository %s: %w", key, err)
 	}
