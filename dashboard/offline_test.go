@@ -21,7 +21,8 @@ import (
 // TestExampleOffline serves the built-in example as "make run" without
 // internet does: the register and the four commit histories, which end on
 // 18 November 2025, are read, and GitHub cannot be reached. No page may
-// show the missing data as a 0 or as a drop.
+// show the missing data as a 0 or as a drop, and every page says it in
+// words (see TestWordsNotKeys).
 func TestExampleOffline(t *testing.T) {
 	ctx := context.Background()
 	store, cfg := figurestest.Example(t, "sqlite")
@@ -129,6 +130,11 @@ func TestExampleOffline(t *testing.T) {
 	if text := visibleText(get(t, h, "/")); strings.Contains(text, "som registreret") {
 		t.Error("the register note shows on the day the register was read")
 	}
+
+	// Every page in words, with the data ending early: complete,
+	// incomplete and no data, failing repositories, dated levels.
+	checkSiteWords(t, site{"example", cfg, figures.New(store, cfg), figurestest.ExampleClock,
+		[]string{"os2forms", "os2compliance", "os2mo"}, []string{"751", "101"}, []string{"2025"}})
 }
 
 // keyFigureText returns the visible text of the key figure with label.
@@ -143,13 +149,33 @@ func keyFigureText(t *testing.T, body, label string) string {
 	return ""
 }
 
-var tag = regexp.MustCompile(`<[^>]*>`)
-
-// visibleText is what a page shows as text: tags and script blocks gone,
-// entities read, runs of space one space.
+// visibleText is what a page shows as text: tags and script and style
+// blocks gone, entities read, runs of space one space. A plain scan: the
+// tests read many pages, under the race detector.
 func visibleText(page string) string {
-	page = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>`).ReplaceAllString(page, " ")
-	return strings.Join(strings.Fields(html.UnescapeString(tag.ReplaceAllString(page, " "))), " ")
+	var b strings.Builder
+	for len(page) > 0 {
+		i := strings.IndexByte(page, '<')
+		if i < 0 {
+			b.WriteString(page)
+			break
+		}
+		b.WriteString(page[:i])
+		b.WriteByte(' ')
+		page = page[i:]
+		end := ">"
+		for _, block := range []string{"script", "style"} {
+			if strings.HasPrefix(page, "<"+block) {
+				end = "</" + block + ">"
+			}
+		}
+		j := strings.Index(page, end)
+		if j < 0 {
+			break
+		}
+		page = page[j+len(end):]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }
 
 // seriesValues reads a line chart's categories and first series from its

@@ -14,7 +14,6 @@ import (
 
 	"os2pulse/config"
 	"os2pulse/figures"
-	"os2pulse/figures/figurestest"
 	"os2pulse/locale"
 	"os2pulse/report"
 	"os2pulse/storage/storagetest"
@@ -22,61 +21,68 @@ import (
 
 // TestWordsNotKeys renders every page, the annual report (on the site, as
 // Markdown and as the standalone file) and the error pages in both
-// languages, over the hand-made portfolio and the example, and fails on
-// any internal key or id a reader would see: a snake_case or dotted key, a
-// definition id, a source or result as stored, and on a Danish page an
-// English word.
+// languages over the hand-made portfolio, and fails on any internal key or
+// id a reader would see: a snake_case or dotted key, a definition id, a
+// source or result as stored, and on a Danish page an English word.
+// TestExampleOffline does the same over the example, whose data end early.
 func TestWordsNotKeys(t *testing.T) {
-	fixture := newPageFixture(t, storagetest.New(t, "sqlite"))
-	example, exampleCfg := figurestest.Example(t, "sqlite")
-	sites := []struct {
-		name  string
-		cfg   *config.Config
-		calc  *figures.Calculator
-		now   time.Time
-		orgs  []string
-		years []string
-	}{
-		{"fixture", fixture.cfg, fixture.calc, fixtureNow, []string{"101", "xss", "540", "f-org"}, []string{"2025", "2026"}},
-		{"example", exampleCfg, figures.New(example, exampleCfg), figurestest.ExampleClock, []string{"751", "101"}, []string{"2025"}},
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	var all []string
+	for _, p := range f.cfg.Products {
+		all = append(all, p.ID)
 	}
-	for _, site := range sites {
-		h := newServer(site.cfg, site.calc, func() time.Time { return site.now }).Handler()
-		paths := []string{"/", "/goals", "/data", "/report", "/nothing/here", "/products/nope", "/?date=2099-01-01", "/report/2099", "/report/1995"}
-		for _, p := range site.cfg.Products {
-			paths = append(paths, "/products/"+p.ID)
-		}
-		for _, o := range site.orgs {
-			paths = append(paths, "/organizations/"+o)
-		}
-		for _, c := range embedCharts {
-			paths = append(paths, "/embed/"+c)
-		}
-		for _, y := range site.years {
-			paths = append(paths, "/report/"+y, "/report/"+y+"?format=md")
-		}
-		for _, lang := range []locale.Lang{locale.DA, locale.EN} {
-			for _, p := range paths {
-				sep := "?"
-				if strings.Contains(p, "?") {
-					sep = "&"
-				}
-				body, ctype := fetch(t, h, p+sep+"lang="+string(lang))
-				text := body
-				if strings.HasPrefix(ctype, "text/html") {
-					text = readableText(body)
-				} else {
-					text = strings.ReplaceAll(body, `\`, "") // Markdown escapes
-				}
-				checkWords(t, site.name+" "+string(lang)+" "+p, lang, text)
+	checkSiteWords(t, site{"fixture", f.cfg, f.calc, fixtureNow, all, []string{"101", "xss", "540", "f-org"}, []string{"2025", "2026"}})
+}
+
+// site is what checkSiteWords renders: a portfolio as of now, with the
+// product and organisation pages and the report years to look at.
+type site struct {
+	name     string
+	cfg      *config.Config
+	calc     *figures.Calculator
+	now      time.Time
+	products []string
+	orgs     []string
+	years    []string
+}
+
+func checkSiteWords(t *testing.T, s site) {
+	t.Helper()
+	h := newServer(s.cfg, s.calc, func() time.Time { return s.now }).Handler()
+	paths := []string{"/", "/goals", "/data", "/report", "/nothing/here", "/products/nope", "/?date=2099-01-01", "/report/2099", "/report/1995"}
+	for _, p := range s.products {
+		paths = append(paths, "/products/"+p)
+	}
+	for _, o := range s.orgs {
+		paths = append(paths, "/organizations/"+o)
+	}
+	for _, c := range embedCharts {
+		paths = append(paths, "/embed/"+c)
+	}
+	for _, y := range s.years {
+		paths = append(paths, "/report/"+y, "/report/"+y+"?format=md")
+	}
+	for _, lang := range []locale.Lang{locale.DA, locale.EN} {
+		for _, p := range paths {
+			sep := "?"
+			if strings.Contains(p, "?") {
+				sep = "&"
 			}
-			// The standalone report, as "os2pulse report" writes it.
-			rep, err := site.calc.ProduceReport(context.Background(), 2025, site.now)
-			must(t, err)
-			var buf bytes.Buffer
-			must(t, report.Write(&buf, site.cfg, rep, "html", lang))
-			checkWords(t, site.name+" "+string(lang)+" report file", lang, readableText(buf.String()))
+			body, ctype := fetch(t, h, p+sep+"lang="+string(lang))
+			text := body
+			if strings.HasPrefix(ctype, "text/html") {
+				text = readableText(body)
+			} else {
+				text = strings.ReplaceAll(body, `\`, "") // Markdown escapes
+			}
+			checkWords(t, s.name+" "+string(lang)+" "+p, lang, text)
 		}
+		// The standalone report, as "os2pulse report" writes it.
+		rep, err := s.calc.ProduceReport(context.Background(), 2025, s.now)
+		must(t, err)
+		var buf bytes.Buffer
+		must(t, report.Write(&buf, s.cfg, rep, "html", lang))
+		checkWords(t, s.name+" "+string(lang)+" report file", lang, readableText(buf.String()))
 	}
 }
 
