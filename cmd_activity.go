@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"os2pulse/civil"
 	"os2pulse/collector"
 	"os2pulse/config"
 )
@@ -22,6 +24,11 @@ REPO is FORGE/OWNER/NAME (e.g. gitlab.example.dk/os2/os2product) or
 OWNER/NAME on GitHub. It is linked to the configured products whose repos
 name it.
 
+The repository's history is then known to be complete up to the date given
+with -covered-until (the day the export was made), or else up to its last
+commit. Contributor figures for later dates are shown as incomplete ("data
+only up to ...") unless GitHub collection reaches further.
+
 Produce FILE in a clone of the repository, with its default branch checked
 out:
 
@@ -29,7 +36,7 @@ out:
 `
 
 func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	synopsis := "activity import [-config FILE] -repo FORGE/OWNER/NAME FILE"
+	synopsis := "activity import [-config FILE] -repo FORGE/OWNER/NAME [-covered-until YYYY-MM-DD] FILE"
 	if len(args) == 0 || args[0] != "import" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			fmt.Fprintf(stderr, "Usage: os2pulse %s\n\n%s", synopsis, activityHelp)
@@ -41,8 +48,14 @@ func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlags("activity import", synopsis, activityHelp, stderr)
 	path := fs.String("config", "", "configuration `file`")
 	repo := fs.String("repo", "", "the repository, FORGE/OWNER/NAME (or OWNER/NAME on GitHub)")
+	var covered civil.Date
+	fs.TextVar(&covered, "covered-until", civil.Date(0), "the `date` (YYYY-MM-DD) up to which FILE is the whole history, usually the day it was made; default: its last commit")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if today := civil.Today(time.Now()); covered.After(today) {
+		fmt.Fprintf(stderr, "os2pulse: -covered-until %s is after today (%s): an export cannot vouch for days still to come\n", covered, today)
+		return errUsage
 	}
 	if fs.NArg() != 1 || *repo == "" {
 		fmt.Fprintf(stderr, "Usage: os2pulse %s\n", synopsis)
@@ -78,7 +91,7 @@ func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer store.Close()
-	added, total, err := collector.ImportActivity(ctx, store, cfg, spec, file, f)
+	added, total, err := collector.ImportActivity(ctx, store, cfg, spec, file, f, covered)
 	if err != nil {
 		return err
 	}

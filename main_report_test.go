@@ -51,6 +51,16 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("%v: err %v, stderr %q", tt.args, err, errOut)
 		}
 	}
+	// A year to come, or one before the first record, has no report.
+	for _, tt := range []struct{ year, want string }{
+		{"2099", "report 2099: the year has not begun (it can be produced from 1 January 2099)"},
+		{"2011", "report 2011: no data for the year (first record: 2012-03-19)"},
+	} {
+		_, _, err := runCLI(t, "report", "-config", cfg, "-year", tt.year)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("-year %s: %v, want %q", tt.year, err, tt.want)
+		}
+	}
 	// A failed run leaves no file behind.
 	bad := filepath.Join(dir, "missing-dir", "r.html")
 	if _, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-o", bad); err == nil {

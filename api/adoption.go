@@ -57,6 +57,29 @@ func (a *API) adoptionRoutes() {
 		return t
 	})
 
+	// The products at each governance level at the last day of each
+	// step, by the level each held then; one CSV row per point.
+	figure(a, "/api/v1/series/governance", func(r *http.Request) (figures.GovernanceSeries, error) {
+		from, to, step, err := a.seriesParams(r)
+		if err != nil {
+			return figures.GovernanceSeries{}, err
+		}
+		return a.calc.GovernanceSeries(from, to, step)
+	}, func(s figures.GovernanceSeries) csvTable {
+		t := csvTable{name: "governance-series", header: []string{"date"}}
+		for _, l := range figures.GovernanceLevels {
+			t.header = append(t.header, "level_"+l)
+		}
+		for _, p := range s.Points {
+			row := []string{p.Date.String()}
+			for _, l := range figures.GovernanceLevels {
+				row = append(row, strconv.Itoa(p.Levels[l]))
+			}
+			t.rows = append(t.rows, row)
+		}
+		return t
+	})
+
 	// One product's adoption at the last day of each step; one CSV row
 	// per point.
 	figure(a, "/api/v1/series/adoption", func(r *http.Request) (figures.AdoptionSeries, error) {

@@ -210,8 +210,12 @@ func TestAPIAdoptionBadParameters(t *testing.T) {
 		{"/api/v1/series/adoption?product=os2forms&step=week", "step", `"week" is not a step (month, quarter or year)`},
 		{"/api/v1/series/adoption?product=os2forms&from=2024-01-01&to=2023-01-01", "from", "from 2024-01-01 is after to 2023-01-01"},
 		{"/api/v1/series/members?to=2024-02-30", "to", `"2024-02-30" is not a date (YYYY-MM-DD)`},
-		{"/api/v1/series/members?from=1990-01-01&to=2100-01-01", "step",
-			"series from 1990-01-01 to 2100-01-01 by month has more than 600 points; choose a larger step or a shorter range"},
+		{"/api/v1/series/members?from=1990-01-01&to=2100-01-01", "to",
+			"2100-01-01 is after today (2024-06-30, the date in Denmark): figures about the future do not exist"},
+		{"/api/v1/adoption?date=2024-07-01", "date",
+			"2024-07-01 is after today (2024-06-30, the date in Denmark): figures about the future do not exist"},
+		{"/api/v1/series/governance?from=2024-07-01", "from",
+			"2024-07-01 is after today (2024-06-30, the date in Denmark): figures about the future do not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -9,8 +9,9 @@ import (
 
 func (a *API) contributorRoutes() {
 	// The active contributors of every product and of the portfolio on
-	// date over window_days; one CSV row for the portfolio, then one per
-	// product.
+	// date over window_days, each with whether its data reach the date
+	// (complete) and how far they reach (covered_until); one CSV row for
+	// the portfolio, then one per product.
 	figure(a, "/api/v1/contributors", func(r *http.Request) (figures.Contributors, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
@@ -28,16 +29,19 @@ func (a *API) contributorRoutes() {
 			repos += p.Repositories
 		}
 		t := csvTable{name: "contributors-" + day, header: []string{"date", "window_days", "scope", "product", "name",
-			"active_contributors", "member", "supplier", "unknown", "repositories"}}
-		t.rows = append(t.rows, affRow([]string{day, win, "portfolio", "", a.cfg.Portfolio.Name}, c.PortfolioActiveContributors, c.PortfolioByAffiliation, repos))
+			"active_contributors", "member", "supplier", "unknown", "repositories", "complete", "covered_until"}}
+		t.rows = append(t.rows, append(affRow([]string{day, win, "portfolio", "", a.cfg.Portfolio.Name}, c.PortfolioActiveContributors, c.PortfolioByAffiliation, repos),
+			strconv.FormatBool(c.PortfolioComplete), c.PortfolioCoveredUntil.String()))
 		for _, p := range c.Products {
-			t.rows = append(t.rows, affRow([]string{day, win, "product", p.ID, p.Name}, p.ActiveContributors, p.ByAffiliation, p.Repositories))
+			t.rows = append(t.rows, append(affRow([]string{day, win, "product", p.ID, p.Name}, p.ActiveContributors, p.ByAffiliation, p.Repositories),
+				strconv.FormatBool(p.Complete), p.CoveredUntil.String()))
 		}
 		return t
 	})
 
 	// Active contributors of one product (or, without product, the
-	// portfolio) at the last day of each step.
+	// portfolio) at the last day of each step; points after the coverage
+	// are marked incomplete.
 	figure(a, "/api/v1/series/contributors", func(r *http.Request) (figures.ContributorSeries, error) {
 		product, err := a.productParam(r, false)
 		if err != nil {
@@ -57,10 +61,12 @@ func (a *API) contributorRoutes() {
 		if s.Product != "" {
 			scope, name = "product", name+"-"+s.Product
 		}
-		t := csvTable{name: name, header: []string{"date", "scope", "product", "window_days", "active_contributors", "member", "supplier", "unknown"}}
+		t := csvTable{name: name, header: []string{"date", "scope", "product", "window_days", "active_contributors", "member", "supplier", "unknown",
+			"complete", "covered_until"}}
 		for _, p := range s.Points {
 			t.rows = append(t.rows, []string{p.Date.String(), scope, s.Product, strconv.Itoa(s.WindowDays), strconv.Itoa(p.ActiveContributors),
-				strconv.Itoa(p.ByAffiliation.Member), strconv.Itoa(p.ByAffiliation.Supplier), strconv.Itoa(p.ByAffiliation.Unknown)})
+				strconv.Itoa(p.ByAffiliation.Member), strconv.Itoa(p.ByAffiliation.Supplier), strconv.Itoa(p.ByAffiliation.Unknown),
+				strconv.FormatBool(p.Complete), s.CoveredUntil.String()})
 		}
 		return t
 	})

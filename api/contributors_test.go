@@ -44,7 +44,9 @@ supplier = "Bellcom"
 
 // contribTestServer serves a small portfolio on 2025-06-30: in the last
 // 90 days os2forms has an Aarhus employee (a member), a Bellcom employee
-// and a login; os2display the same login and someone unknown.
+// and a login; os2display the same login and someone unknown. os2forms's
+// data reach today; os2display's only 20 June, so it and the portfolio are
+// incomplete today.
 func contribTestServer(t *testing.T) (*API, *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -78,6 +80,12 @@ func contribTestServer(t *testing.T) (*API, *storage.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := store.RaiseCoverage(ctx, forms, civil.MustParse("2025-06-30")); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.RaiseCoverage(ctx, display, civil.MustParse("2025-06-20")); err != nil {
+		t.Fatal(err)
+	}
 	srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
 		Now: func() time.Time { return time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC) }})
 	return srv, store
@@ -99,19 +107,25 @@ func TestAPIContributors(t *testing.T) {
 	}{
 		{"defaults: today, the configured window", "/api/v1/contributors", 200,
 			`{"date":"2025-06-30","window_days":90,"portfolio_active_contributors":4,` +
-				`"portfolio_by_affiliation":{"member":1,"supplier":1,"unknown":2},"products":[` +
-				`{"id":"os2forms","name":"OS2forms","active_contributors":3,"by_affiliation":{"member":1,"supplier":1,"unknown":1},"repositories":1},` +
-				`{"id":"os2display","name":"OS2display","active_contributors":2,"by_affiliation":{"member":0,"supplier":0,"unknown":2},"repositories":1}]}`},
+				`"portfolio_by_affiliation":{"member":1,"supplier":1,"unknown":2},"portfolio_complete":false,"portfolio_covered_until":"2025-06-20","products":[` +
+				`{"id":"os2forms","name":"OS2forms","active_contributors":3,"by_affiliation":{"member":1,"supplier":1,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
+				`{"id":"os2display","name":"OS2display","active_contributors":2,"by_affiliation":{"member":0,"supplier":0,"unknown":2},"repositories":1,"complete":false,"covered_until":"2025-06-20"}]}`},
 		{"a shorter window", "/api/v1/contributors?date=2025-06-30&window_days=30", 200,
 			`{"date":"2025-06-30","window_days":30,"portfolio_active_contributors":3,` +
-				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":2},"products":[` +
-				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1},` +
-				`{"id":"os2display","name":"OS2display","active_contributors":2,"by_affiliation":{"member":0,"supplier":0,"unknown":2},"repositories":1}]}`},
+				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":2},"portfolio_complete":false,"portfolio_covered_until":"2025-06-20","products":[` +
+				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
+				`{"id":"os2display","name":"OS2display","active_contributors":2,"by_affiliation":{"member":0,"supplier":0,"unknown":2},"repositories":1,"complete":false,"covered_until":"2025-06-20"}]}`},
+		{"on the last day the data reach, everything is complete", "/api/v1/contributors?date=2025-06-20&window_days=30", 200,
+			`{"date":"2025-06-20","window_days":30,"portfolio_active_contributors":2,` +
+				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":1},"portfolio_complete":true,"portfolio_covered_until":"2025-06-20","products":[` +
+				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
+				`{"id":"os2display","name":"OS2display","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0},"repositories":1,"complete":true,"covered_until":"2025-06-20"}]}`},
 		{"CSV", "/api/v1/contributors.csv?window_days=30", 200,
-			"date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories\n" +
-				"2025-06-30,30,portfolio,,OS2,3,1,0,2,2\n" +
-				"2025-06-30,30,product,os2forms,OS2forms,2,1,0,1,1\n" +
-				"2025-06-30,30,product,os2display,OS2display,2,0,0,2,1\n"},
+			"date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until\n" +
+				"2025-06-30,30,portfolio,,OS2,3,1,0,2,2,false,2025-06-20\n" +
+				"2025-06-30,30,product,os2forms,OS2forms,2,1,0,1,1,true,2025-06-30\n" +
+				"2025-06-30,30,product,os2display,OS2display,2,0,0,2,1,false,2025-06-20\n"},
+		{"a date after today", "/api/v1/contributors?date=2025-07-01", 400, "date"},
 		{"window 0", "/api/v1/contributors?window_days=0", 400, "window_days"},
 		{"window too long", "/api/v1/contributors?window_days=3651", 400, "window_days"},
 		{"bad date", "/api/v1/contributors?date=2025-13-01", 400, "date"},
@@ -166,14 +180,15 @@ func TestAPIContributorSeries(t *testing.T) {
 		want      string
 	}{
 		{"one product by quarter", "/api/v1/series/contributors?product=os2forms&from=2025-01-01&to=2025-06-30&step=quarter&window_days=30", 200,
-			`{"product":"os2forms","window_days":30,"step":"quarter","points":[` +
-				`{"date":"2025-03-31","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0}},` +
-				`{"date":"2025-06-30","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1}}]}`},
-		{"the portfolio as CSV", "/api/v1/series/contributors.csv?from=2025-04-01&to=2025-06-30", 200,
-			"date,scope,product,window_days,active_contributors,member,supplier,unknown\n" +
-				"2025-04-30,portfolio,,90,0,0,0,0\n" +
-				"2025-05-31,portfolio,,90,1,0,1,0\n" +
-				"2025-06-30,portfolio,,90,4,1,1,2\n"},
+			`{"product":"os2forms","window_days":30,"step":"quarter","covered_until":"2025-06-30","points":[` +
+				`{"date":"2025-03-31","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0},"complete":true},` +
+				`{"date":"2025-06-30","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"complete":true}]}`},
+		{"the portfolio as CSV: its last point is after its coverage", "/api/v1/series/contributors.csv?from=2025-04-01&to=2025-06-30", 200,
+			"date,scope,product,window_days,active_contributors,member,supplier,unknown,complete,covered_until\n" +
+				"2025-04-30,portfolio,,90,0,0,0,0,true,2025-06-20\n" +
+				"2025-05-31,portfolio,,90,1,0,1,0,true,2025-06-20\n" +
+				"2025-06-30,portfolio,,90,4,1,1,2,false,2025-06-20\n"},
+		{"to after today", "/api/v1/series/contributors?to=2025-07-31", 400, "to"},
 		{"unknown product", "/api/v1/series/contributors?product=nope", 400, "product"},
 		{"bad step", "/api/v1/series/contributors?step=week", 400, "step"},
 		{"from after to", "/api/v1/series/contributors?from=2025-07-01&to=2025-06-30", 400, "from"},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,25 +12,44 @@ import (
 )
 
 // ParamError is a request parameter that cannot be used: a 400 naming it.
+// Err, when set, says why in a way callers can test (ErrAfterToday).
 type ParamError struct {
 	Param string
 	Msg   string
+	Err   error
 }
 
 func (e *ParamError) Error() string { return e.Param + ": " + e.Msg }
 
-// DateParam reads a YYYY-MM-DD parameter; missing gives def.
-func DateParam(r *http.Request, name string, def civil.Date) (civil.Date, error) {
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// ErrAfterToday is wrapped by the error of a date after today: figures
+// about the future do not exist.
+var ErrAfterToday = errors.New("date after today")
+
+// DateParam reads a YYYY-MM-DD parameter that may not be after today (the
+// date in Denmark); missing gives today.
+func DateParam(r *http.Request, name string, today civil.Date) (civil.Date, error) {
+	return dateParam(r, name, today, today)
+}
+
+// dateParam reads a YYYY-MM-DD parameter from 1990 up to today; missing
+// gives def.
+func dateParam(r *http.Request, name string, def, today civil.Date) (civil.Date, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return def, nil
 	}
 	d, err := civil.Parse(v)
 	if err != nil {
-		return d, &ParamError{name, err.Error()}
+		return d, &ParamError{Param: name, Msg: err.Error()}
 	}
 	if d.Year() < 1990 || d.Year() > 2100 {
-		return d, &ParamError{name, fmt.Sprintf("%s is outside 1990–2100", v)}
+		return d, &ParamError{Param: name, Msg: fmt.Sprintf("%s is outside 1990–2100", v)}
+	}
+	if d.After(today) {
+		return d, &ParamError{Param: name, Err: ErrAfterToday,
+			Msg: fmt.Sprintf("%s is after today (%s, the date in Denmark): figures about the future do not exist", v, today)}
 	}
 	return d, nil
 }
@@ -42,7 +62,7 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return 0, &ParamError{name, fmt.Sprintf("%q is not a whole number from %d to %d", v, lo, hi)}
+		return 0, &ParamError{Param: name, Msg: fmt.Sprintf("%q is not a whole number from %d to %d", v, lo, hi)}
 	}
 	return n, nil
 }
@@ -58,9 +78,9 @@ func (a *API) productParam(r *http.Request, required bool) (string, error) {
 	p := r.URL.Query().Get("product")
 	switch _, ok := a.cfg.Product(p); {
 	case p == "" && required:
-		return "", &ParamError{"product", "missing; one of " + a.productIDs()}
+		return "", &ParamError{Param: "product", Msg: "missing; one of " + a.productIDs()}
 	case p != "" && !ok:
-		return "", &ParamError{"product", fmt.Sprintf("unknown product %q; one of %s", p, a.productIDs())}
+		return "", &ParamError{Param: "product", Msg: fmt.Sprintf("unknown product %q; one of %s", p, a.productIDs())}
 	}
 	return p, nil
 }
@@ -77,26 +97,27 @@ func (a *API) productIDs() string {
 // to (default today) and step (default month), and checks that they make
 // a series.
 func (a *API) seriesParams(r *http.Request) (from, to civil.Date, step figures.Step, err error) {
-	to, err = DateParam(r, "to", a.today())
+	today := a.today()
+	to, err = DateParam(r, "to", today)
 	if err != nil {
 		return
 	}
 	def := max(to.AddDate(-5, 0, 0), civil.New(1990, 1, 1))
-	from, err = DateParam(r, "from", def)
+	from, err = dateParam(r, "from", def, today)
 	if err != nil {
 		return
 	}
 	step, err = figures.ParseStep(r.URL.Query().Get("step"))
 	if err != nil {
-		err = &ParamError{"step", err.Error()}
+		err = &ParamError{Param: "step", Msg: err.Error()}
 		return
 	}
 	if to.Before(from) {
-		err = &ParamError{"from", fmt.Sprintf("from %s is after to %s", from, to)}
+		err = &ParamError{Param: "from", Msg: fmt.Sprintf("from %s is after to %s", from, to)}
 		return
 	}
 	if _, perr := figures.Points(from, to, step); perr != nil {
-		err = &ParamError{"step", perr.Error() + "; choose a larger step or a shorter range"}
+		err = &ParamError{Param: "step", Msg: perr.Error() + "; choose a larger step or a shorter range"}
 	}
 	return
 }

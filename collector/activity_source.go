@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/storage"
 )
@@ -20,7 +21,12 @@ import (
 // commits from GitHub, stores nothing twice. The repository is created if
 // needed and linked to its products. It returns how many commits were new
 // and how many the file holds; a bad file stores nothing.
-func ImportActivity(ctx context.Context, store *storage.Store, cfg *config.Config, repo config.RepoSpec, name string, r io.Reader) (added, total int, err error) {
+//
+// The repository's history is then known to be complete up to
+// coveredUntil (the day the export was made), or, when that is zero, up to
+// its last commit: figures for later dates are incomplete, unless another
+// source (GitHub) reaches further.
+func ImportActivity(ctx context.Context, store *storage.Store, cfg *config.Config, repo config.RepoSpec, name string, r io.Reader, coveredUntil civil.Date) (added, total int, err error) {
 	commits, err := ParseGitLog(name, r)
 	if err != nil {
 		return 0, 0, err
@@ -53,7 +59,29 @@ func ImportActivity(ctx context.Context, store *storage.Store, cfg *config.Confi
 	if err != nil {
 		return 0, len(commits), fmt.Errorf("collector: importing %s into %s: %w", name, key, err)
 	}
+	if coveredUntil.IsZero() {
+		coveredUntil = lastCommitDay(commits)
+	}
+	if !coveredUntil.IsZero() {
+		if err := store.RaiseCoverage(ctx, key, coveredUntil); err != nil {
+			return added, len(commits), err
+		}
+	}
 	return added, len(commits), nil
+}
+
+// lastCommitDay is the UTC day of the newest author or committer date in
+// an export, the day contributions are counted by; zero for no commits.
+func lastCommitDay(commits []GitLogCommit) civil.Date {
+	var last civil.Date
+	for _, c := range commits {
+		for _, t := range []time.Time{c.AuthorDate, c.CommitterDate} {
+			if !t.IsZero() {
+				last = max(last, civil.UTCDay(t))
+			}
+		}
+	}
+	return last
 }
 
 // ActivitySource imports the git log exports named in the configuration's
@@ -63,6 +91,7 @@ type ActivitySource struct {
 	cfg   *config.Config
 	store *storage.Store
 	log   *slog.Logger
+	now   func() time.Time
 }
 
 // NewActivitySource returns the activity source for cfg.
@@ -70,7 +99,7 @@ func NewActivitySource(cfg *config.Config, store *storage.Store, log *slog.Logge
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &ActivitySource{cfg: cfg, store: store, log: log}
+	return &ActivitySource{cfg: cfg, store: store, log: log, now: time.Now}
 }
 
 // Name implements Source.
@@ -109,8 +138,14 @@ func (a *ActivitySource) importOne(ctx context.Context, entry config.Activity) e
 	if err != nil {
 		return fmt.Errorf("collector: reading %s: %w", entry.File, err)
 	}
+	// A file cannot vouch for days after it was read.
+	covered := entry.CoveredUntil
+	if today := civil.Today(a.now()); covered.After(today) {
+		covered = today
+	}
 	sum := sha256.Sum256(b)
-	digest := hex.EncodeToString(sum[:])
+	// A changed covered_until is imported again, for its coverage.
+	digest := hex.EncodeToString(sum[:]) + coveredSuffix(entry.CoveredUntil)
 	res := storage.RepoKey(spec.Forge, spec.Owner, spec.Name) + "/activity/" + entry.File
 	st, err := a.store.SyncState(ctx, res)
 	if err != nil {
@@ -119,10 +154,19 @@ func (a *ActivitySource) importOne(ctx context.Context, entry config.Activity) e
 	if st.Cursor == digest {
 		return nil
 	}
-	added, total, err := ImportActivity(ctx, a.store, a.cfg, spec, entry.File, bytes.NewReader(b))
+	added, total, err := ImportActivity(ctx, a.store, a.cfg, spec, entry.File, bytes.NewReader(b), covered)
 	if err != nil {
 		return err
 	}
 	a.log.Info("activity imported", "file", entry.File, "repository", spec.String(), "new", added, "commits", total)
 	return a.store.PutSyncState(ctx, storage.SyncState{Resource: res, Cursor: digest})
+}
+
+// coveredSuffix is what a covered_until adds to an export's digest; none
+// keeps the digests of files imported before covered_until existed.
+func coveredSuffix(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return "|" + d.String()
 }

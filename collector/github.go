@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +92,9 @@ func (g *GitHubSource) Collect(ctx context.Context, rec *Recorder) error {
 	}
 	targets, listings, listFailures, err := g.targets(ctx, rec, known)
 	if err != nil {
+		if ctx.Err() == nil {
+			g.markUnreachable(ctx, known, err)
+		}
 		return err
 	}
 	targetKeys := make(map[string]bool, len(targets))
@@ -147,7 +151,9 @@ feed:
 	}
 	// Nothing answered at all: a failed run, not a partial one.
 	if attempts := len(targets) + listings.attempted; attempts > 0 && unreachable == attempts {
-		return fmt.Errorf("collector: GitHub unreachable, every request failed: %w", firstErr)
+		err := fmt.Errorf("collector: GitHub unreachable, every request failed: %w", firstErr)
+		g.markUnreachable(ctx, known, err)
+		return err
 	}
 	// The owner listings' validators go last: a listing answered 304 next
 	// time is replaced by the repositories stored in this run.
@@ -157,4 +163,20 @@ feed:
 		}
 	}
 	return nil
+}
+
+// markUnreachable records that GitHub could not be reached for any of the
+// known GitHub repositories: each keeps the coverage of its last
+// successful collection and shows, from now on, since when it fails.
+func (g *GitHubSource) markUnreachable(ctx context.Context, known map[string]storage.Repository, cause error) {
+	var keys []string
+	for k, r := range known {
+		if r.Forge == githubForge && r.Status != storage.RepoMoved {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if err := g.store.RepositoriesFailing(ctx, keys, storage.RepoUnreachable, cause.Error()); err != nil {
+		g.log.Error("github: unable to record unreachable repositories", "error", err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -72,6 +73,12 @@ func statusOf(err error) string {
 		case http.StatusConflict:
 			return storage.RepoEmpty
 		}
+	}
+	// The HTTP client's own failures (DNS, refused, time-out, retries
+	// exhausted) come as *url.Error: GitHub was not reached.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return storage.RepoUnreachable
 	}
 	return storage.RepoError
 }

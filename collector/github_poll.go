@@ -21,8 +21,12 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	full := tg.owner + "/" + tg.name
 	prev, havePrev := known[key]
 	_, haveSnap := snaps[key]
-	today := civil.UTCDay(g.now())
-	checked := storage.Stamp(g.now())
+	began := g.now()
+	today := civil.UTCDay(began)
+	checked := storage.Stamp(began)
+	// A successful poll makes the history complete up to the Danish date
+	// on which it began: what happened during the poll may be missing.
+	covered := civil.Today(began)
 
 	sink := newValidators()
 	// Without stored metadata and a snapshot a 304 would leave nothing to
@@ -96,7 +100,7 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	// authors are not the product's contributors. Named forks are
 	// collected, as asked.
 	if meta.Fork && !tg.explicit {
-		return nil
+		return g.store.RepositoryCollected(ctx, key, storage.RepoOK, covered)
 	}
 
 	status := storage.RepoOK
@@ -123,7 +127,7 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 		}
 		return err
 	}
-	return g.store.SetRepositoryStatus(ctx, key, status, "", "")
+	return g.store.RepositoryCollected(ctx, key, status, covered)
 }
 
 // markRepo records a failed poll, creating the row of a repository never

@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/problems"
 	"os2pulse/storage"
@@ -264,8 +265,13 @@ func TestActivitySource(t *testing.T) {
 		}
 		sum := sha256.Sum256(b)
 		st, _ := store.SyncState(ctx, key+"/activity/"+entry.File)
-		if st.Cursor != hex.EncodeToString(sum[:]) {
-			t.Errorf("cursor = %q, want the file's sha256", st.Cursor)
+		if st.Cursor != hex.EncodeToString(sum[:])+"|2025-11-18" {
+			t.Errorf("cursor = %q, want the file's sha256 and its covered_until", st.Cursor)
+		}
+		// The export was made on 18 November 2025: the history is known
+		// complete up to then, though its last commit is of 4 November.
+		if rs, _ = store.Repositories(ctx, "os2display"); rs[0].CoveredUntil.String() != "2025-11-18" {
+			t.Errorf("coverage = %s, want the export's covered_until 2025-11-18", rs[0].CoveredUntil)
 		}
 
 		v0, _ := store.DataVersion(ctx)
@@ -276,6 +282,32 @@ func TestActivitySource(t *testing.T) {
 		// FinishRun bumps the version once; an import would bump it more.
 		if v1, _ := store.DataVersion(ctx); v1 != v0+1 {
 			t.Errorf("data version %d → %d: the unchanged file was imported again", v0, v1)
+		}
+
+		// A covered_until after today is cut to today: a file cannot vouch
+		// for days still to come. The changed covered_until imports the
+		// file again, for its coverage.
+		src.now = func() time.Time { return time.Date(2025, 12, 1, 23, 30, 0, 0, time.UTC) } // 2 December in Denmark
+		src.cfg.Activity[0].CoveredUntil = civil.MustParse("2026-06-01")
+		if runs, err = col.RunOnce(ctx, "activity"); err != nil || runs[0].Result != storage.RunSuccess {
+			t.Fatalf("third run: %+v, %v", runs, err)
+		}
+		if rs, _ = store.Repositories(ctx, "os2display"); rs[0].CoveredUntil.String() != "2025-12-02" {
+			t.Errorf("coverage = %s, want today in Denmark, 2025-12-02", rs[0].CoveredUntil)
+		}
+
+		// Without covered_until an export covers up to its last commit.
+		f, err := os.Open(filepath.Join(historiesDir, "OS2compliance__OS2compliance.tsv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		spec := config.RepoSpec{Forge: "github.com", Owner: "OS2compliance", Name: "OS2compliance"}
+		if _, _, err := ImportActivity(ctx, store, cfg, spec, "compliance.tsv", f, 0); err != nil {
+			t.Fatal(err)
+		}
+		if rs, _ = store.Repositories(ctx, "os2compliance"); len(rs) != 1 || rs[0].CoveredUntil.String() != "2025-09-10" {
+			t.Errorf("coverage = %+v, want the last commit's day, 2025-09-10", rs)
 		}
 
 		dir := t.TempDir()

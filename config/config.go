@@ -107,11 +107,56 @@ type Alias struct {
 
 // Product is one OS2 product: a group of repositories across organisations.
 type Product struct {
-	ID              string   `toml:"id"`
-	Name            string   `toml:"name"`
-	GovernanceLevel string   `toml:"governance_level"`
-	Repos           []string `toml:"repos"`
-	Focus           bool     `toml:"focus"`
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+	// GovernanceLevel is the level for all dates; Levels its history. A
+	// product gives one of the two (Validate).
+	GovernanceLevel string        `toml:"governance_level"`
+	Levels          []LevelPeriod `toml:"levels"`
+	Repos           []string      `toml:"repos"`
+	Focus           bool          `toml:"focus"`
+}
+
+// LevelPeriod is a governance level a product holds from Since until the
+// next period's Since.
+type LevelPeriod struct {
+	Level string     `toml:"level"`
+	Since civil.Date `toml:"since"`
+}
+
+// LevelOn returns the product's governance level on date d: the level of
+// the last period that began on or before d, or "" before the first (the
+// product was not yet in the governance model).
+func (p Product) LevelOn(d civil.Date) string {
+	if len(p.Levels) == 0 {
+		return p.GovernanceLevel
+	}
+	level := ""
+	for _, l := range p.Levels {
+		if l.Since.After(d) {
+			break
+		}
+		level = l.Level
+	}
+	return level
+}
+
+// LatestLevel is the level the product holds now and from now on, as far
+// as the configuration says: the last period's.
+func (p Product) LatestLevel() string {
+	if len(p.Levels) == 0 {
+		return p.GovernanceLevel
+	}
+	return p.Levels[len(p.Levels)-1].Level
+}
+
+// LevelHistory returns the product's periods in order; a product with
+// governance_level has one, open since the start.
+func (p Product) LevelHistory() []LevelPeriod {
+	if len(p.Levels) == 0 {
+		return []LevelPeriod{{Level: p.GovernanceLevel}}
+	}
+	return p.Levels
 }
 
 // Activity is a git log export imported as commit activity, for
@@ -119,6 +164,9 @@ type Product struct {
 type Activity struct {
 	Repo string `toml:"repo"` // FORGE/OWNER/NAME, e.g. github.com/OS2Forms/os2forms
 	File string `toml:"file"`
+	// CoveredUntil is the date up to which the export is the repository's
+	// whole history (the day it was made); zero: up to its last commit.
+	CoveredUntil civil.Date `toml:"covered_until"`
 }
 
 // Affiliation maps an e-mail domain or GitHub login to a member

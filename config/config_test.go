@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"os2pulse/civil"
 	"os2pulse/problems"
 )
 
@@ -284,5 +285,127 @@ until = 2030-01-01
 	_, err = Parse("c.toml", []byte(strings.Replace(doc, "baseline_date = 2024-01-01", "baseline_date = 2024-02-30", 1)), fstest.MapFS{})
 	if ps := problems.Of(err); len(ps) != 1 || !strings.HasPrefix(ps[0], "c.toml:13:") {
 		t.Errorf("bad native date: %v", err)
+	}
+}
+
+// TestGovernanceLevels: a product's levels are dated; governance_level is
+// one level for all dates; the history is checked like the register, every
+// problem with its line.
+func TestGovernanceLevels(t *testing.T) {
+	doc := `[[products]]
+id = "os2iot"
+name = "OS2iot"
+levels = [
+  { level = "sandbox", since = 2021-03-01 },
+  { level = "1", since = "2023-06-15" },
+]
+
+[[products]]
+id = "os2forms"
+name = "OS2forms"
+governance_level = "3"
+
+[[products]]
+id = "os2mo"
+name = "OS2mo"
+
+[[products.levels]]
+level = "2"
+since = 2019-01-01
+
+[[products.levels]]
+level = "1"
+since = 2024-09-01
+`
+	c, err := Parse("c.toml", []byte(doc), fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iot, forms, mo := c.Products[0], c.Products[1], c.Products[2]
+	for _, tt := range []struct {
+		p    Product
+		date string
+		want string
+	}{
+		{iot, "2021-02-28", ""}, // not yet in the governance model
+		{iot, "2021-03-01", "sandbox"},
+		{iot, "2023-06-14", "sandbox"},
+		{iot, "2023-06-15", "1"},
+		{iot, "2030-01-01", "1"},
+		{forms, "1990-01-01", "3"},
+		{forms, "2030-01-01", "3"},
+		{mo, "2024-08-31", "2"},
+		{mo, "2024-09-01", "1"}, // lowered after an audit
+	} {
+		if got := tt.p.LevelOn(civil.MustParse(tt.date)); got != tt.want {
+			t.Errorf("%s on %s: %q, want %q", tt.p.ID, tt.date, got, tt.want)
+		}
+	}
+	if iot.LatestLevel() != "1" || forms.LatestLevel() != "3" || len(forms.LevelHistory()) != 1 {
+		t.Errorf("latest %q %q, history %v", iot.LatestLevel(), forms.LatestLevel(), forms.LevelHistory())
+	}
+
+	bad := `[[products]]
+id = "a"
+name = "A"
+governance_level = "2"
+levels = [{ level = "1", since = 2020-01-01 }]
+
+[[products]]
+id = "b"
+name = "B"
+levels = [
+  { level = "1", since = 2023-01-01 },
+  { level = "4", since = 2024-01-01 },
+  { level = "2", since = 2022-01-01 },
+  { level = "2", since = 2025-01-01 },
+  { level = "3" },
+]
+
+[[products]]
+id = "c"
+name = "C"
+`
+	_, err = Parse("c.toml", []byte(bad), fstest.MapFS{})
+	want := []string{
+		`c.toml:5: products[0].levels: give either governance_level (one level for all dates) or levels (its history), not both`,
+		`c.toml:12: products[1].levels[1].level: must be one of sandbox, 1, 2, 3, not "4"`,
+		`c.toml:13: products[1].levels[2].since: 2022-01-01 is not after the previous level's since, 2024-01-01: list the levels in the order they were held`,
+		`c.toml:14: products[1].levels[3].level: level "2" is the level before it too; leave this entry out`,
+		`c.toml:15: products[1].levels[4].since: date missing (YYYY-MM-DD): since when the product holds level "3"`,
+		`c.toml:18: products[2].governance_level: missing: give governance_level = "sandbox", "1", "2" or "3", or levels = [{ level = "sandbox", since = 2021-03-01 }, …]`,
+	}
+	if got := problems.Of(err); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestActivityCoveredUntil: an export says up to which date it is the
+// repository's whole history, as a native or a quoted date.
+func TestActivityCoveredUntil(t *testing.T) {
+	doc := `[[products]]
+id = "os2forms"
+name = "OS2forms"
+governance_level = "3"
+repos = ["OS2Forms/*"]
+
+[[activity]]
+repo = "github.com/OS2Forms/os2forms"
+file = "a.tsv"
+covered_until = 2025-11-18
+
+[[activity]]
+repo = "github.com/OS2Forms/other"
+file = "b.tsv"
+`
+	c, err := Parse("c.toml", []byte(doc), fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Activity[0].CoveredUntil.String(); got != "2025-11-18" {
+		t.Errorf("covered_until = %q", got)
+	}
+	if !c.Activity[1].CoveredUntil.IsZero() {
+		t.Errorf("covered_until without a date = %s", c.Activity[1].CoveredUntil)
 	}
 }

@@ -104,7 +104,27 @@ func (c *Config) Validate() error {
 		if strings.TrimSpace(p.Name) == "" {
 			add(key+".name", "must not be empty")
 		}
-		if !contains(GovernanceLevels, p.GovernanceLevel) {
+		switch {
+		case p.GovernanceLevel != "" && len(p.Levels) > 0:
+			add(key+".levels", "give either governance_level (one level for all dates) or levels (its history), not both")
+		case len(p.Levels) > 0:
+			for j, l := range p.Levels {
+				lk := fmt.Sprintf("%s.levels[%d]", key, j)
+				if !contains(GovernanceLevels, l.Level) {
+					add(lk+".level", "must be one of sandbox, 1, 2, 3, not %q", l.Level)
+				}
+				switch {
+				case l.Since.IsZero():
+					add(lk+".since", "date missing (YYYY-MM-DD): since when the product holds level %q", l.Level)
+				case j > 0 && !l.Since.After(p.Levels[j-1].Since):
+					add(lk+".since", "%s is not after the previous level's since, %s: list the levels in the order they were held", l.Since, p.Levels[j-1].Since)
+				case j > 0 && l.Level == p.Levels[j-1].Level:
+					add(lk+".level", "level %q is the level before it too; leave this entry out", l.Level)
+				}
+			}
+		case p.GovernanceLevel == "":
+			add(key+".governance_level", "missing: give governance_level = \"sandbox\", \"1\", \"2\" or \"3\", or levels = [{ level = \"sandbox\", since = 2021-03-01 }, …]")
+		case !contains(GovernanceLevels, p.GovernanceLevel):
 			add(key+".governance_level", "must be one of sandbox, 1, 2, 3, not %q", p.GovernanceLevel)
 		}
 		for j, r := range p.Repos {

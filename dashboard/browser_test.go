@@ -169,8 +169,8 @@ func TestBrowser(t *testing.T) {
 		// payload in its name and expects the tooltip to read it as text.
 		tooltip bool
 	}{
-		{"overview", "/?lang=da", 6, true},
-		{"overview-en", "/?lang=en", 6, false},
+		{"overview", "/?lang=da", 7, true},
+		{"overview-en", "/?lang=en", 7, false},
 		{"product", "/products/os2forms", 4, false},
 		{"organization-xss", "/organizations/xss", 0, false},
 		{"data", "/data", 0, false},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -55,6 +54,7 @@ type chart struct {
 	ID          string // unique in the page; DOM ids are derived from it
 	Title       string
 	Definition  string // short definition under the title
+	Note        string // what the reader must know first, e.g. that data end early
 	Summary     string // the figure in words, the canvas' aria-label
 	Spec        chartSpec
 	Table       table.Table
@@ -282,112 +282,6 @@ func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
 	})
 }
 
-// byContributors orders products by active contributors, most first.
-func byContributors(ps []figures.ProductContributors) []figures.ProductContributors {
-	out := slices.Clone(ps)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ActiveContributors != out[j].ActiveContributors {
-			return out[i].ActiveContributors > out[j].ActiveContributors
-		}
-		return out[i].Name < out[j].Name
-	})
-	return out
-}
-
-// contributorsChart is active contributors per product, stacked by
-// affiliation.
-func contributorsChart(v *view, c figures.Contributors) chart {
-	ps := byContributors(c.Products)
-	names := make([]string, 0, len(ps))
-	var member, supplier, unknown []opts.BarData
-	t := table.Table{
-		Caption: v.T("contributors.heading") + " – " + v.DateText(),
-		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
-			v.T("th.aff.unknown"), v.T("th.repos")},
-	}
-	for _, p := range ps {
-		names = append(names, p.Name)
-		member = append(member, opts.BarData{Value: p.ByAffiliation.Member})
-		supplier = append(supplier, opts.BarData{Value: p.ByAffiliation.Supplier})
-		unknown = append(unknown, opts.BarData{Value: p.ByAffiliation.Unknown})
-		t.Rows = append(t.Rows, []table.Cell{
-			table.Link(p.Name, v.Link("/products/"+p.ID)), table.Int(v.Lang, p.ActiveContributors),
-			table.Int(v.Lang, p.ByAffiliation.Member), table.Int(v.Lang, p.ByAffiliation.Supplier), table.Int(v.Lang, p.ByAffiliation.Unknown),
-			table.Int(v.Lang, p.Repositories),
-		})
-	}
-	t.Rows = append(t.Rows, []table.Cell{
-		table.Text(v.T("key.contributors")), table.Int(v.Lang, c.PortfolioActiveContributors),
-		table.Int(v.Lang, c.PortfolioByAffiliation.Member), table.Int(v.Lang, c.PortfolioByAffiliation.Supplier),
-		table.Int(v.Lang, c.PortfolioByAffiliation.Unknown), table.Text(""),
-	})
-	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGrey}),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-	)
-	bar.SetXAxis(names).
-		AddSeries(v.T("aff.member"), member, stack).
-		AddSeries(v.T("aff.supplier"), supplier, stack).
-		AddSeries(v.T("aff.unknown"), unknown, stack).
-		XYReversal()
-	summary := v.T("adoption.summary.empty")
-	if len(ps) > 0 {
-		summary = v.Tf("contributors.summary", ps[0].Name, v.Int(ps[0].ActiveContributors))
-	}
-	return v.chart(chart{
-		ID: "contributors", Title: v.T("contributors.heading"),
-		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
-		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(c.WindowDays)), Tall: len(ps) > 8,
-	})
-}
-
-// contributorSeriesChart is active contributors of the portfolio (or one
-// product) over time.
-func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
-	dates := make([]string, 0, len(s.Points))
-	data := make([]opts.LineData, 0, len(s.Points))
-	t := table.Table{
-		Caption: title,
-		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
-			v.T("th.aff.unknown")},
-	}
-	for _, p := range s.Points {
-		dates = append(dates, p.Date.String())
-		data = append(data, opts.LineData{Value: p.ActiveContributors})
-		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.ActiveContributors),
-			table.Int(v.Lang, p.ByAffiliation.Member), table.Int(v.Lang, p.ByAffiliation.Supplier), table.Int(v.Lang, p.ByAffiliation.Unknown)})
-	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
-	)
-	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
-	summary := v.T("series.empty")
-	if n := len(s.Points); n > 0 {
-		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
-			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[n-1].ActiveContributors))
-	}
-	kv := []string{"window_days", strconv.Itoa(s.WindowDays)}
-	id := "contributor-series"
-	if s.Product != "" {
-		kv = append(kv, "product", s.Product)
-		id = "product-contributor-series"
-	}
-	return v.chart(chart{
-		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
-		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...),
-	})
-}
-
 // Sequential blues for 0, 1, 2, 3, 4 and 5+ products; 0 is a light grey so
 // "none" does not read as "a little".
 var countColors = []string{"#eeeeee", "#c6dbef", "#9ecae1", "#4f8fc9", "#2166ac", "#08306b"}
@@ -566,34 +460,50 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	})
 }
 
-// affiliationChart is a product's active contributors by affiliation.
-func affiliationChart(v *view, pa figures.ProductActivity) chart {
-	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
-	values := []int{pa.ByAffiliation.Member, pa.ByAffiliation.Supplier, pa.ByAffiliation.Unknown}
-	data := make([]opts.BarData, 0, 3)
-	t := table.Table{
-		Caption: v.T("product.affiliation") + " – " + v.DateText(),
-		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
+// Colours of the governance levels, from the sandbox to level 3.
+var levelColors = []string{colorOrange, colorGreen, colorBlue, "#08306b"}
+
+// governanceChart is the products by governance level at the end of each
+// month, stacked: each product counted at the level it held then.
+func governanceChart(v *view, s figures.GovernanceSeries, from string) chart {
+	dates := make([]string, 0, len(s.Points))
+	t := table.Table{Caption: v.T("governance.heading"), Head: []string{v.T("th.date")}}
+	for _, l := range figures.GovernanceLevels {
+		t.Head = append(t.Head, v.Governance(l))
 	}
-	for i, l := range labels {
-		data = append(data, opts.BarData{Name: l, Value: values[i]})
-		t.Rows = append(t.Rows, []table.Cell{table.Text(l), table.Int(v.Lang, values[i])})
+	byLevel := make([][]opts.BarData, len(figures.GovernanceLevels))
+	for _, p := range s.Points {
+		dates = append(dates, p.Date.String())
+		row := []table.Cell{table.Date(v.Lang, p.Date)}
+		for i, l := range figures.GovernanceLevels {
+			byLevel[i] = append(byLevel[i], opts.BarData{Value: p.Levels[l]})
+			row = append(row, table.Int(v.Lang, p.Levels[l]))
+		}
+		t.Rows = append(t.Rows, row)
 	}
-	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), table.Int(v.Lang, pa.ActiveContributors)})
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "levels"})
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
+		charts.WithColorsOpts(opts.Colors(levelColors)),
+		axisTooltip(), legend(true), gridWithLegend(),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
 	)
-	bar.SetXAxis(labels).AddSeries(v.T("th.persons"), data)
+	bar.SetXAxis(dates)
+	for i, l := range figures.GovernanceLevels {
+		bar.AddSeries(v.Governance(l), byLevel[i], stack)
+	}
+	summary := v.T("series.empty")
+	if n := len(s.Points); n > 0 {
+		var now []string
+		for _, l := range figures.GovernanceLevels {
+			now = append(now, v.Governance(l)+": "+v.Int(s.Points[n-1].Levels[l]))
+		}
+		summary = v.Tf("governance.summary", v.Lang.Month(s.Points[0].Date), v.Lang.Month(s.Points[n-1].Date), locale.List(now))
+	}
 	return v.chart(chart{
-		ID: "affiliation", Title: v.T("product.affiliation"),
-		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
-		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
-			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
-		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(pa.WindowDays)),
+		ID: "governance", Title: v.T("governance.heading"), Definition: v.Def("governance_level")["Short"],
+		Summary: summary, Spec: chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: seriesLink(v, "/api/v1/series/governance.csv", from),
 	})
 }

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"os2pulse/figures"
 	"os2pulse/table"
@@ -16,7 +17,6 @@ type dataPageData struct {
 	Exports      table.Table
 	ExportsIntro string
 	RepoProblems table.Table
-	RunErrors    table.Table
 	Orphans      table.Table
 	Idle         table.Table
 }
@@ -45,6 +45,7 @@ func (s *Server) exportLinks(v *view) map[string]exportLink {
 		"/api/v1/members":             {"export.members", []string{"date", to}},
 		"/api/v1/series/adoption":     {"export.s.adoption", []string{"product", product, "from", from, "to", to, "step", "month"}},
 		"/api/v1/series/members":      {"export.s.members", []string{"from", from, "to", to, "step", "month"}},
+		"/api/v1/series/governance":   {"export.s.governance", []string{"from", from, "to", to, "step", "month"}},
 		"/api/v1/contributors":        {"export.contributors", []string{"date", to, "window_days", win}},
 		"/api/v1/series/contributors": {"export.s.contrib", []string{"from", from, "to", to, "step", "month", "window_days", win}},
 		"/api/v1/goals":               {"export.goals", []string{"date", to}},
@@ -55,7 +56,8 @@ func (s *Server) exportLinks(v *view) map[string]exportLink {
 
 // dataPage shows every figure's definition, the data sources and when
 // they were last collected, links to every export, and what is wrong with
-// the data.
+// the data, in words: raw errors (which can name internal hosts) stay in
+// the log and /api/v1/collector.
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	d := dataPageData{ExportsIntro: v.Tf("data.exports.intro", v.DateText())}
@@ -67,20 +69,24 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	if err != nil {
 		return err
 	}
+	failing, err := s.figures.FailingSince(ctx)
+	if err != nil {
+		return err
+	}
 	d.Runs = table.Table{Caption: v.T("data.sources"), Head: []string{v.T("th.source"), v.T("th.started"), v.T("th.ended"), v.T("th.result"), v.T("th.message")}}
-	d.RunErrors = table.Table{Caption: v.T("data.quality.runs"), Head: []string{v.T("th.source"), v.T("th.item"), v.T("th.problem")}}
 	for _, run := range runs {
-		d.Runs.Rows = append(d.Runs.Rows, []table.Cell{table.Text(run.Source), table.Text(v.Stamp(run.StartedAt)), table.Text(v.Stamp(run.EndedAt)),
-			table.Text(v.T("run." + run.Result)), table.Text(run.Message)})
-		for _, e := range run.Errors {
-			d.RunErrors.Rows = append(d.RunErrors.Rows, []table.Cell{table.Text(run.Source), table.Text(e.Item), table.Text(e.Error)})
+		note := ""
+		switch {
+		case failing[run.Source] != "":
+			note = v.Tf("failing.source", v.Stamp(failing[run.Source]), "/api/v1/collector")
+		case len(run.Errors) > 0:
+			note = v.Tf("failing.items", v.Int(len(run.Errors)), "/api/v1/collector")
 		}
+		d.Runs.Rows = append(d.Runs.Rows, []table.Cell{table.Text(v.Source(run.Source)), table.Text(v.Stamp(run.StartedAt)), table.Text(v.Stamp(run.EndedAt)),
+			table.Text(v.RunResult(run.Result)), table.Text(note)})
 	}
 	if len(d.Runs.Rows) == 0 {
 		d.Runs.Note = v.T("data.sources.none")
-	}
-	if len(d.RunErrors.Rows) == 0 {
-		d.RunErrors.Note = v.T("data.quality.none")
 	}
 
 	imports, err := s.figures.RegisterImports(ctx, 5)
@@ -89,7 +95,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	d.Imports = table.Table{Caption: v.T("data.imports"), Head: []string{v.T("th.imported"), v.T("th.source"), v.T("th.added"), v.T("th.changed"), v.T("th.ended.rows")}}
 	for _, imp := range imports {
-		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Stamp(imp.ImportedAt)), table.Text(imp.Source),
+		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Stamp(imp.ImportedAt)), table.Text(figures.SourceNames(imp.Source)),
 			table.Int(v.Lang, imp.Added), table.Int(v.Lang, imp.Changed), table.Int(v.Lang, imp.Ended)})
 	}
 	if len(d.Imports.Rows) == 0 {
@@ -112,19 +118,26 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 		}
 	}
 
-	repos, err := s.figures.RepositoryProblems(ctx)
+	repos, err := s.figures.RepositoryProblems(ctx, v.Today)
 	if err != nil {
 		return err
 	}
-	d.RepoProblems = table.Table{Caption: v.T("data.quality.repos"), Head: []string{v.T("th.repo"), v.T("th.status"), v.T("th.problem"), v.T("th.checked")}}
+	d.RepoProblems = table.Table{Caption: v.T("data.quality.repos"), Head: []string{v.T("th.repo"), v.T("th.problem"), v.T("th.datacovered"), v.T("th.checked")}}
 	for _, repo := range repos {
-		problem := repo.LastError
-		if repo.Status == figures.RepoMoved && repo.MovedTo != "" {
-			problem = repo.MovedTo
+		var problem string
+		switch {
+		case repo.Status == figures.RepoMoved:
+			problem = v.Tf("data.quality.moved", strings.TrimPrefix(repo.MovedTo, repo.Forge+"/"))
+		case figures.RepoFailing(repo.Status):
+			problem = v.Failing(repo.Status, repo.FailingSince)
+		case repo.CheckedAt == "":
+			problem = v.T("data.quality.imported")
+		default:
+			problem = v.Tf("data.quality.stale", v.Stamp(repo.CheckedAt))
 		}
 		d.RepoProblems.Rows = append(d.RepoProblems.Rows, []table.Cell{
-			table.Link(repo.FullName(), "https://"+repo.Forge+"/"+repo.FullName()), table.Text(v.T("repo." + repo.Status)),
-			table.Text(problem), table.Text(v.Stamp(repo.CheckedAt)),
+			table.Link(repo.FullName(), "https://"+repo.Forge+"/"+repo.FullName()), table.Text(problem),
+			table.Date(v.Lang, repo.CoveredUntil), table.Text(v.Stamp(repo.CheckedAt)),
 		})
 	}
 	if len(d.RepoProblems.Rows) == 0 {

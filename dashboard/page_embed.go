@@ -56,7 +56,8 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 		c = threePlusChart(v, ms, from.String())
 	case "contributors":
-		cs, err := s.figures.Contributors(ctx, v.Date, s.cfg.Contributors.WindowDays)
+		// As on the overview: the last date the data reach.
+		cs, _, err := s.lastCompleteContributors(ctx, v.Date)
 		if err != nil {
 			return err
 		}

@@ -28,14 +28,17 @@ type goalView struct {
 	Chart  chart
 }
 
-// goalsPage shows every board goal on the date: baseline, value, target,
-// deadline and status, and a chart of the value against the on-track line.
+// goalsPage shows every board goal on the date: baseline, value on the
+// date, target, deadline, the value on the deadline once it has passed
+// (the value the goal is judged by) and status, and a chart of the value
+// against the on-track line.
 func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	var d goalsData
 	d.Summary = table.Table{
 		Caption: v.Tf("goals.table", v.DateText()),
-		Head:    []string{v.T("th.goal"), v.T("th.baseline"), v.T("th.value"), v.T("th.expected"), v.T("th.target"), v.T("th.deadline"), v.T("th.status")},
+		Head: []string{v.T("th.goal"), v.T("th.baseline"), v.T("th.value"), v.T("th.expected"), v.T("th.target"), v.T("th.deadline"),
+			v.T("goals.deadline.value"), v.T("th.status")},
 	}
 	for i, g := range s.cfg.Goals {
 		st, err := s.figures.Goal(ctx, g, v.Date)
@@ -47,23 +50,40 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 			return err
 		}
 		val := func(f float64) string { return v.GoalValue(st.Share, f) }
+		value := table.Num(val(st.Value))
+		if !st.Complete {
+			value = table.Num(v.Tf("coverage.cell", val(st.Value)))
+			d.Summary.Note = v.coverageNote(st.CoveredUntil)
+		}
+		onDeadline := table.Text("")
+		valueKey := keyFigure{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
+		if !st.Complete {
+			valueKey = v.incomplete(valueKey, st.CoveredUntil)
+		}
+		keys := []keyFigure{
+			valueKey,
+			{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
+			{Label: v.T("th.expected"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
+			{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
+		}
+		if st.ValueOnDeadline != nil {
+			onDeadline = table.Num(val(*st.ValueOnDeadline))
+			keys = append(keys, keyFigure{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
+				Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))})
+		}
 		d.Summary.Rows = append(d.Summary.Rows, []table.Cell{
 			table.Link(st.Title(string(v.Lang)), "#goal-"+st.ID),
 			table.Num(val(st.Baseline) + " (" + v.Lang.Date(st.BaselineDate) + ")"),
-			table.Num(val(st.Value)),
+			value,
 			table.Num(val(st.Expected)),
 			table.Num(val(st.Target)),
 			table.Date(v.Lang, st.Deadline),
+			onDeadline,
 			table.Text(v.GoalStatus(st.Status)),
 		})
 		d.Goals = append(d.Goals, goalView{
 			ID: st.ID, Title: st.Title(string(v.Lang)), Status: v.GoalStatus(st.Status), Class: locale.GoalStatusClass(st.Status),
-			Keys: []keyFigure{
-				{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.of.target", val(st.Target))},
-				{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
-				{Label: v.T("th.expected"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
-				{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
-			},
+			Keys:  keys,
 			Chart: goalChart(v, i, st, pts),
 		})
 	}
@@ -82,9 +102,17 @@ func goalChart(v *view, i int, g figures.GoalStatus, pts []figures.GoalPoint) ch
 	}
 	for _, p := range pts {
 		dates = append(dates, p.Date.String())
-		values = append(values, opts.LineData{Value: p.Value})
+		value := table.Num(v.GoalValue(g.Share, p.Value))
+		if p.Complete {
+			values = append(values, opts.LineData{Value: p.Value})
+		} else {
+			// The line stops where the data end, as for contributors.
+			values = append(values, opts.LineData{Value: noValue})
+			value = table.Num(v.Tf("coverage.cell", v.GoalValue(g.Share, p.Value)))
+			t.Note = v.coverageNote(g.CoveredUntil)
+		}
 		line = append(line, opts.LineData{Value: p.Expected})
-		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Num(v.GoalValue(g.Share, p.Value)), table.Num(v.GoalValue(g.Share, p.Expected))})
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), value, table.Num(v.GoalValue(g.Share, p.Expected))})
 	}
 	c := charts.NewLine()
 	c.SetGlobalOptions(

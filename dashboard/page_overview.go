@@ -1,32 +1,41 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
 
+	"os2pulse/civil"
 	"os2pulse/figures"
 )
 
-// keyFigure is one headline number with its context.
+// keyFigure is one headline number with its context. An incomplete figure
+// (its data do not reach its date) carries Mark and Incomplete instead of
+// a change.
 type keyFigure struct {
 	Label      string
 	Value      string
 	Detail     string // what the value is out of
 	Change     string // the change since a year earlier
 	Definition string
+	Mark       string // "Incomplete"
+	Incomplete string // "data only up to …"
 }
 
 // overviewData is the overview page's content.
 type overviewData struct {
 	Keys                                 []keyFigure
+	RegisterNote                         string
 	Adoption, Distribution, ThreePlus    chart
 	Contributors, ContributorSeries, Map chart
+	Governance                           chart
 }
 
 // overviewPage shows the portfolio's key figures on the date, each with its
 // change since the same date a year earlier, and the charts behind them.
+// Contributor figures are those of the last date their data reach, which
+// the page names.
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	win := s.cfg.Contributors.WindowDays
 	ago := v.YearAgo()
 	from := seriesStart(v.Date)
 
@@ -46,11 +55,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	c, err := s.figures.Contributors(ctx, v.Date, win)
-	if err != nil {
-		return err
-	}
-	cAgo, err := s.figures.Contributors(ctx, ago, win)
+	c, cAgo, err := s.lastCompleteContributors(ctx, v.Date)
 	if err != nil {
 		return err
 	}
@@ -58,7 +63,11 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	cs, err := s.figures.ContributorSeries(ctx, "", from, v.Date, figures.Month, win)
+	cs, err := s.figures.ContributorSeries(ctx, "", from, v.Date, figures.Month, s.cfg.Contributors.WindowDays)
+	if err != nil {
+		return err
+	}
+	gs, err := s.figures.GovernanceSeries(from, v.Date, figures.Month)
 	if err != nil {
 		return err
 	}
@@ -72,14 +81,37 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	fromDay := from.String()
 	return s.render(w, r, "overview", overviewData{
-		Keys:              overviewKeys(v, a, aAgo, m, mAgo, c, cAgo),
+		Keys:              append(overviewKeys(v, a, aAgo, m, mAgo), contributorKey(v, c, cAgo)),
+		RegisterNote:      v.RegisterNote(a.RegisteredOn),
 		Adoption:          adoptionChart(v, a),
 		Distribution:      distributionChart(v, m),
 		ThreePlus:         threePlusChart(v, ms, fromDay),
 		Contributors:      contributorsChart(v, c),
 		ContributorSeries: contributorSeriesChart(v, cs, fromDay, v.T("contributors.series")),
+		Governance:        governanceChart(v, gs, fromDay),
 		Map:               mapChart,
 	})
+}
+
+// lastCompleteContributors computes the contributor figures on the last
+// date up to date that the portfolio's data reach, and a year before it.
+// When they reach no date at all, the figures on date are returned (and
+// are marked incomplete).
+func (s *Server) lastCompleteContributors(ctx context.Context, date civil.Date) (c, ago figures.Contributors, err error) {
+	win := s.cfg.Contributors.WindowDays
+	if c, err = s.figures.Contributors(ctx, date, win); err != nil || c.PortfolioComplete {
+		if err == nil {
+			ago, err = s.figures.Contributors(ctx, date.AddDate(-1, 0, 0), win)
+		}
+		return c, ago, err
+	}
+	if last := figures.LastComplete(c.PortfolioCoveredUntil, date); !last.IsZero() {
+		if c, err = s.figures.Contributors(ctx, last, win); err != nil {
+			return c, ago, err
+		}
+	}
+	ago, err = s.figures.Contributors(ctx, c.Date.AddDate(-1, 0, 0), win)
+	return c, ago, err
 }
 
 // inProduction counts the products at least one organisation runs.
@@ -93,11 +125,11 @@ func inProduction(a figures.Adoption) int {
 	return n
 }
 
-// overviewKeys are the headline figures: members, products in production,
-// the three-or-more share, the most adopted product's share of the
-// municipalities and the portfolio's active contributors, each against the
-// same figure a year earlier.
-func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members, c, cAgo figures.Contributors) []keyFigure {
+// overviewKeys are the register's headline figures: members, products in
+// production, the three-or-more share and the most adopted product's
+// share of the municipalities, each against the same figure a year
+// earlier.
+func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []keyFigure {
 	since := func(change string) string {
 		return v.Tf("change.lastyear", change, v.Lang.Date(v.YearAgo()))
 	}
@@ -131,11 +163,31 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members, c,
 			}
 		}
 	}
-	keys = append(keys, top, keyFigure{
+	return append(keys, top)
+}
+
+// contributorKey is the portfolio's active contributors: on the page's
+// date when its data reach it, else on the last date they reach, named in
+// the figure; marked incomplete when they reach no date. The change is
+// shown only between two complete figures.
+func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
+	k := keyFigure{
 		Label: v.T("key.contributors"), Value: v.Int(c.PortfolioActiveContributors),
 		Detail:     v.Tf("key.contributors.window", v.Int(c.WindowDays)),
-		Change:     since(v.ChangeInt(c.PortfolioActiveContributors - cAgo.PortfolioActiveContributors)),
 		Definition: v.Def("active_contributors")["Short"],
-	})
-	return keys
+	}
+	if c.Date != v.Date {
+		k.Detail += ", " + v.Tf("coverage.lastdate", v.Lang.Date(c.Date))
+	}
+	switch {
+	case !c.PortfolioComplete:
+		return v.incomplete(k, c.PortfolioCoveredUntil)
+	case c.Date != v.Date:
+		// Complete, but not about the page's date: say why.
+		k.Mark, k.Incomplete = v.T("coverage.note"), v.CoveredUntil(c.PortfolioCoveredUntil)
+	}
+	if ago.PortfolioComplete {
+		k.Change = v.Tf("change.lastyear", v.ChangeInt(c.PortfolioActiveContributors-ago.PortfolioActiveContributors), v.Lang.Date(ago.Date))
+	}
+	return k
 }

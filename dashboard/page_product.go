@@ -3,16 +3,20 @@ package dashboard
 import (
 	"net/http"
 
+	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/locale"
 	"os2pulse/table"
 )
 
 // productData is the product page's content.
 type productData struct {
-	ID, Name   string
-	Governance string
-	Focus      bool
-	Keys       []keyFigure
+	ID, Name     string
+	Governance   string // the level on the page's date
+	Levels       string // the level history, when the level is dated
+	Focus        bool
+	RegisterNote string
+	Keys         []keyFigure
 
 	Series, Map                    chart
 	Adopters                       []table.Table // in production, pilot, planned
@@ -65,13 +69,22 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	// An incomplete count also says what it was on the last day the data
+	// reach.
+	lastAct := act
+	if last := figures.LastComplete(act.CoveredUntil, v.Date); !act.Complete && !last.IsZero() {
+		if lastAct, err = s.figures.ProductActivity(ctx, id, last, win); err != nil {
+			return err
+		}
+	}
 	mapChart, err := productMapChart(v, p.ID, p.Name, statuses)
 	if err != nil {
 		return err
 	}
 
 	d := productData{
-		ID: p.ID, Name: p.Name, Governance: v.Governance(p.GovernanceLevel), Focus: p.Focus,
+		ID: p.ID, Name: p.Name, Governance: v.Governance(p.LevelOn(v.Date)), Levels: levelHistory(v, p.Levels), Focus: p.Focus,
+		RegisterNote: v.RegisterNote(a.RegisteredOn),
 		Keys: []keyFigure{
 			{
 				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
@@ -87,11 +100,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
 				Detail: v.Tf("product.pilots.detail", v.Int(pa.Pilots), v.Int(pa.Planned)),
 			},
-			{
-				Label: v.T("product.active"), Value: v.Int(act.ActiveContributors),
-				Detail:     v.Tf("key.contributors.window", v.Int(act.WindowDays)),
-				Definition: v.Def("active_contributors")["Short"],
-			},
+			activeKey(v, act, lastAct),
 			concentrationKey(v, act),
 		},
 		Series:            adoptionSeriesChart(v, series, fromDay),
@@ -102,7 +111,40 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		Repositories:      repositoryTable(v, act),
 		ActivityNote:      v.Tf("product.repos.window", v.Int(act.WindowDays), v.DateText()),
 	}
+	if !act.Complete {
+		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)
+	}
 	return s.render(w, r, "product", d)
+}
+
+// levelHistory writes a dated level history ("Sandbox from 1 March 2021,
+// Governance level 1 from 15 June 2023"); "" for a level for all dates.
+func levelHistory(v *view, levels []config.LevelPeriod) string {
+	if len(levels) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, l := range levels {
+		parts = append(parts, v.Tf("governance.since", v.Governance(l.Level), v.Lang.Date(l.Since)))
+	}
+	return v.Tf("governance.history", locale.List(parts))
+}
+
+// activeKey is the product's active contributors, marked when its data do
+// not reach the date, with the count on the last date they reach (last).
+func activeKey(v *view, act, last figures.ProductActivity) keyFigure {
+	k := keyFigure{
+		Label: v.T("product.active"), Value: v.Int(act.ActiveContributors),
+		Detail:     v.Tf("key.contributors.window", v.Int(act.WindowDays)),
+		Definition: v.Def("active_contributors")["Short"],
+	}
+	if act.Complete {
+		return k
+	}
+	if last.Complete {
+		k.Detail += "; " + v.Tf("coverage.lastvalue", v.Int(last.ActiveContributors), v.Lang.Date(last.Date))
+	}
+	return v.incomplete(k, act.CoveredUntil)
 }
 
 // concentrationKey says how many persons make half of the contributions;
@@ -111,9 +153,12 @@ func concentrationKey(v *view, act figures.ProductActivity) keyFigure {
 	k := keyFigure{Label: v.T("product.concentration"), Definition: v.Def("concentration")["Short"]}
 	if act.Contributions == 0 {
 		k.Value, k.Detail = "–", v.T("product.concentration.none")
-		return k
+	} else {
+		k.Value, k.Detail = v.Int(act.Concentration), v.Tf("product.concentration.of", v.Int(act.Contributions))
 	}
-	k.Value, k.Detail = v.Int(act.Concentration), v.Tf("product.concentration.of", v.Int(act.Contributions))
+	if !act.Complete {
+		return v.incomplete(k, act.CoveredUntil)
+	}
 	return k
 }
 

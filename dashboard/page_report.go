@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"os2pulse/api"
+	"os2pulse/figures"
 	"os2pulse/locale"
 	"os2pulse/report"
 )
@@ -38,7 +40,20 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, v *view) err
 		return badRequest(v.Tf("error.format", format))
 	}
 	rep, err := s.figures.ProduceReport(r.Context(), year, s.now())
-	if err != nil {
+	switch {
+	case errors.Is(err, figures.ErrYearNotBegun):
+		y := strconv.Itoa(year)
+		return notFound(v.Tf("error.year.future", y, y, strconv.Itoa(year+1)))
+	case errors.Is(err, figures.ErrNoDataForYear):
+		first, ferr := s.figures.FirstRecord(r.Context())
+		if ferr != nil {
+			return ferr
+		}
+		if first.IsZero() {
+			return notFound(v.Tf("error.year.empty", strconv.Itoa(year)))
+		}
+		return notFound(v.Tf("error.year.nodata", strconv.Itoa(year), v.Lang.Date(first)))
+	case err != nil:
 		return err
 	}
 	if format != "html" {

@@ -20,6 +20,7 @@ func (s *Server) pageRoutes() {
 	s.page("GET /organizations/{id}", s.organizationPage)
 	s.page("GET /data", s.dataPage)
 	s.page("GET /goals", s.goalsPage)
+	s.page("GET /report", s.reportsPage)
 	s.page("GET /report/{year}", s.reportPage)
 	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true})
 	s.mux.HandleFunc("GET /", s.notFoundPage)
@@ -49,7 +50,11 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 		r = r.WithContext(ctx)
 
 		date, err := api.DateParam(r, "date", v.Today)
-		if err != nil {
+		switch {
+		case errors.Is(err, api.ErrAfterToday):
+			s.errorPage(w, r, v, badRequest(v.Tf("error.date.future", v.Lang.Date(date), v.Lang.Date(v.Today))))
+			return
+		case err != nil:
 			s.errorPage(w, r, v, badRequest(v.Tf("error.date", r.URL.Query().Get("date"))))
 			return
 		}

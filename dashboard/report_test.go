@@ -62,11 +62,17 @@ func testReportAndGoalsPages(t *testing.T, driver string) {
 		{"/report/2025?lang=en", 200, "text/html", []string{"OS2 annual report 2025", "Members by number of products"}},
 		{"/report/2026", 200, "text/html", []string{"Foreløbig"}},
 		{"/report/2025?format=md&lang=en", 200, "text/markdown", []string{"# OS2 annual report 2025", "| Members | 69 | 66 | +3 |"}},
-		{"/report/2025?format=csv", 200, "text/csv", []string{"year,date,previous_date,definition,subject,scope,value,previous,change,status", "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,"}},
+		{"/report/2025?format=csv", 200, "text/csv", []string{"year,date,previous_date,definition,subject,scope,value,previous,change,status,complete,covered_until", "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,,true,", "2025,2025-12-31,2024-12-31,active_contributors,portfolio,all,8,17,,,false,2025-11-18"}},
 		{"/report/2025?format=json", 200, "application/json", []string{`"year": 2025`, `"definition": "three_plus"`}},
 		{"/report/1800", 400, "text/html", []string{"1800"}},
 		{"/report/2025?format=pdf", 400, "text/html", []string{"pdf"}},
-		{"/goals", 200, "text/html", []string{"Bestyrelsens mål", "35 % af medlemmerne bruger tre eller flere produkter", "status-"}},
+		{"/goals", 200, "text/html", []string{"Bestyrelsens mål", "35 % af medlemmerne bruger tre eller flere produkter", "status-",
+			// The members goal's deadline has passed: it is judged by its
+			// value then, shown beside today's.
+			"<th scope=\"col\">Værdi på fristen</th>", "målet bedømmes på værdien den 30. juni 2026", "pr. 23. november 2026, af 60"}},
+		{"/goals?date=2026-11-24", 400, "text/html", []string{"Der findes ingen tal om fremtiden."}},
+		{"/api/v1/goals?date=2026-11-24", 400, "application/json", []string{`"parameter":"date"`}},
+		{"/api/v1/goals", 200, "application/json", []string{`"value_on_deadline": `}},
 		{"/api/v1/goals?date=2025-12-31", 200, "application/json", []string{`"id": "three-plus"`, `"status": "`}},
 		{"/api/v1/goals.csv", 200, "text/csv", []string{"date,goal,title_da,title_en,metric"}},
 		{"/api/v1/goals?date=2025-13-01", 400, "application/json", []string{`"parameter":"date"`}},
@@ -132,5 +138,32 @@ func TestReadyzHidesErrors(t *testing.T) {
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable || strings.TrimSpace(rec.Body.String()) != "not ready" {
 		t.Fatalf("%d %q", rec.Code, rec.Body)
+	}
+}
+
+// TestReportsWithoutData: with nothing recorded there is no report to
+// list, and any year's report is a 404 that says why.
+func TestReportsWithoutData(t *testing.T) {
+	cfg, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storagetest.New(t, "sqlite")
+	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow }).Handler()
+	for _, tt := range []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/report", 200, "Der er ingen data endnu, så der er ingen årsrapporter."},
+		{"/report/2025", 404, "Der er ingen data for 2025: intet er registreret endnu."},
+		{"/report/2025?format=csv&lang=en", 404, "There is no data for 2025: nothing has been recorded yet."},
+		{"/report/2027?lang=en", 404, "The 2027 annual report can be produced from 1 January 2027, as a preliminary report, and finally from 1 January 2028."},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+		if rec.Code != tt.status || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("%s: %d, want %d with %q", tt.path, rec.Code, tt.status, tt.want)
+		}
 	}
 }

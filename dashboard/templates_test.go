@@ -29,14 +29,19 @@ var templateSamples = map[string]func(v *view) any{
 			panic(err)
 		}
 		return overviewData{
-			Keys:              overviewKeys(v, a, a, m, m, c, c),
+			Keys:              append(overviewKeys(v, a, a, m, m), contributorKey(v, c, c)),
+			RegisterNote:      v.RegisterNote(civil.MustParse("2026-11-20")),
 			Adoption:          adoptionChart(v, a),
 			Distribution:      distributionChart(v, m),
 			ThreePlus:         threePlusChart(v, figures.MembersSeries{Step: figures.Month, Points: []figures.MembersPoint{{Date: civil.MustParse("2026-10-31"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375}}}, "2023-11-23"),
 			Contributors:      contributorsChart(v, c),
 			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: civil.MustParse("2026-10-31"), ActiveContributors: 2}}}, "2023-11-23", "series"),
+			Governance:        governanceChart(v, figures.GovernanceSeries{Step: figures.Month, Points: []figures.GovernancePoint{{Date: civil.MustParse("2026-10-31"), Levels: map[string]int{"sandbox": 1, "1": 2, "2": 3, "3": 4}}}}, "2023-11-23"),
 			Map:               mapChart,
 		}
+	},
+	"reports": func(v *view) any {
+		return reportsData{Years: []reportYear{{Year: 2026, Href: "/report/2026", Preliminary: true}, {Year: 2025, Href: "/report/2025"}}}
 	},
 	"product": func(v *view) any {
 		adopters := []figures.Adopter{
@@ -74,7 +79,7 @@ var templateSamples = map[string]func(v *view) any{
 	"data": func(v *view) any {
 		t := table.Table{Caption: "c", Head: []string{"a", "b"}, Rows: [][]table.Cell{{table.Text(xssName), table.Link("l", "/x")}}}
 		return dataPageData{Definitions: []definitionText{{"adopter", "Adopter", "text"}}, Runs: t, Imports: t, Exports: t,
-			ExportsIntro: "intro", RepoProblems: t, RunErrors: t, Orphans: t, Idle: t}
+			ExportsIntro: "intro", RepoProblems: t, Orphans: t, Idle: t}
 	},
 	"embed": func(v *view) any {
 		return embedData{Chart: distributionChart(v, sampleMembers()), Full: "/"}

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"os2pulse/civil"
@@ -128,16 +127,20 @@ type navItem struct {
 	Current bool
 }
 
-// Nav is the main menu. Goals and the annual report are pages of their
-// own; the report links last year's, the newest complete one.
+// Nav is the main menu. Goals and the annual reports are pages of their
+// own; /report lists the years there are reports for.
 func (v *view) Nav() []navItem {
 	return []navItem{
 		{v.Link("/"), v.T("nav.overview"), v.Path == "/" || strings.HasPrefix(v.Path, "/products/") || strings.HasPrefix(v.Path, "/organizations/")},
 		{v.Link("/goals"), v.T("nav.goals"), strings.HasPrefix(v.Path, "/goals")},
-		{v.Link("/report/" + strconv.Itoa(v.Today.Year()-1)), v.T("nav.report"), strings.HasPrefix(v.Path, "/report/")},
+		{v.Link("/report"), v.T("nav.report"), v.Path == "/report" || strings.HasPrefix(v.Path, "/report/")},
 		{v.Link("/data"), v.T("nav.data"), strings.HasPrefix(v.Path, "/data")},
 	}
 }
+
+// TodayISO is today as YYYY-MM-DD, the latest date the date picker
+// offers: there are no figures about the future.
+func (v *view) TodayISO() string { return v.Today.String() }
 
 // footer is what the layout's footer says about the data sources.
 type footer struct {
@@ -180,19 +183,8 @@ func (s *Server) loadFooter(ctx context.Context, v *view) error {
 	return nil
 }
 
-// registerSourceText names the register files: only their base names for
-// local files (server paths are nobody's business), whole URLs otherwise.
+// registerSourceText names the register files as figures.SourceNames
+// does.
 func registerSourceText(c *config.Config) string {
-	var names []string
-	for _, src := range []string{c.Register.Adoption, c.Register.Members} {
-		switch {
-		case src == "":
-		case config.IsURL(src):
-			names = append(names, src)
-		default:
-			i := strings.LastIndexAny(src, `/\`)
-			names = append(names, src[i+1:])
-		}
-	}
-	return strings.Join(names, ", ")
+	return figures.SourceNames(c.Register.Adoption + ", " + c.Register.Members)
 }

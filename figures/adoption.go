@@ -145,12 +145,17 @@ func (c *Calculator) adoption(ctx context.Context, date civil.Date, knownAt stri
 		if err != nil {
 			return Adoption{}, err
 		}
+		reg, err := c.RegisterCoverage(ctx)
+		if err != nil {
+			return Adoption{}, err
+		}
 		s := c.snapshot(d, day)
-		out := Adoption{Date: day, MunicipalitiesTotal: storage.MunicipalitiesTotal, MembersTotal: len(s.members), Products: []ProductAdoption{}}
+		out := Adoption{Date: day, RegisteredOn: registeredOn(reg, day), MunicipalitiesTotal: storage.MunicipalitiesTotal,
+			MembersTotal: len(s.members), Products: []ProductAdoption{}}
 		for _, p := range c.cfg.Products {
 			n, shareM, shareMem, pilots, planned := s.productFigures(d, p.ID)
 			out.Products = append(out.Products, ProductAdoption{
-				ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus,
+				ID: p.ID, Name: p.Name, GovernanceLevel: p.LevelOn(day), Focus: p.Focus,
 				Adopters: n, ShareOfMunicipalities: shareM, ShareOfMembers: shareMem, Pilots: pilots, Planned: planned,
 			})
 		}
@@ -181,10 +186,14 @@ func (c *Calculator) members(ctx context.Context, date civil.Date, knownAt strin
 		if err != nil {
 			return Members{}, err
 		}
+		reg, err := c.RegisterCoverage(ctx)
+		if err != nil {
+			return Members{}, err
+		}
 		s := c.snapshot(d, day)
 		p := s.membersPoint()
 		return Members{
-			Date: day, Members: p.Members, ThreePlus: p.ThreePlus, ThreePlusShare: p.ThreePlusShare,
+			Date: day, RegisteredOn: registeredOn(reg, day), Members: p.Members, ThreePlus: p.ThreePlus, ThreePlusShare: p.ThreePlusShare,
 			Distribution: p.Distribution, NonMemberAdopters: c.nonMemberAdopters(d, s),
 		}, nil
 	})
@@ -377,7 +386,11 @@ func (c *Calculator) organizationDetail(ctx context.Context, id string, date civ
 	if !ok {
 		return OrganizationDetail{}, fmt.Errorf("figures: organisation %q: %w", id, storage.ErrNotFound)
 	}
-	out := OrganizationDetail{Date: day, ID: o.ID, Name: o.Name, Kind: o.Kind, Region: o.Region,
+	reg, err := c.RegisterCoverage(ctx)
+	if err != nil {
+		return OrganizationDetail{}, fmt.Errorf("figures: organisation %s: %w", id, err)
+	}
+	out := OrganizationDetail{Date: day, RegisteredOn: registeredOn(reg, day), ID: o.ID, Name: o.Name, Kind: o.Kind, Region: o.Region,
 		Memberships: []MembershipPeriod{}, Products: []OrganizationProduct{}, Stopped: []OrganizationProduct{}}
 	for _, m := range d.memberships {
 		if m.OrganizationID != id {

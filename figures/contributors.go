@@ -83,9 +83,14 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 		if err != nil {
 			return out, err
 		}
+		out.CoveredUntil = data.coverage.Portfolio
+		if productID != "" {
+			out.CoveredUntil = data.coverage.Product(productID)
+		}
 		for _, p := range pts {
 			fig := data.contributors(p, windowDays)
-			pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation}
+			pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation,
+				Complete: Covers(out.CoveredUntil, p)}
 			if productID != "" {
 				for _, pc := range fig.Products {
 					if pc.ID == productID {
@@ -140,8 +145,9 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 		}
 
 		t := data.tally(data.productRepos[productID], date, windowDays)
+		covered := data.coverage.Product(productID)
 		out := ProductActivity{
-			Date: toDay, Product: productID, WindowDays: windowDays,
+			Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
 			ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
 			Contributions: t.total, Concentration: t.concentration(),
 			Repositories: []RepositoryActivity{},
@@ -218,6 +224,7 @@ type contributorData struct {
 	allRepos     map[string]bool // repositories of any product
 	memberships  []storage.Membership
 	rows         []dayRow // ordered by day
+	coverage     ContributorCoverage
 }
 
 type productRef struct {
@@ -246,11 +253,15 @@ func (c *Calculator) loadContributorData(ctx context.Context, from, to civil.Dat
 	if err != nil {
 		return nil, err
 	}
+	cov, err := c.ContributorCoverage(ctx)
+	if err != nil {
+		return nil, err
+	}
 	moved := map[string]bool{}
 	for _, r := range repos {
 		moved[r.Key] = r.Status == storage.RepoMoved
 	}
-	d := &contributorData{productRepos: map[string]map[string]bool{}, allRepos: map[string]bool{}, memberships: members}
+	d := &contributorData{productRepos: map[string]map[string]bool{}, allRepos: map[string]bool{}, memberships: members, coverage: cov}
 	for _, p := range c.cfg.Products {
 		set := map[string]bool{}
 		n := 0
@@ -287,13 +298,17 @@ func (d *contributorData) contributors(date civil.Date, windowDays int) Contribu
 	out := Contributors{Date: date, WindowDays: windowDays, Products: []ProductContributors{}}
 	for _, p := range d.products {
 		t := d.tally(d.productRepos[p.id], date, windowDays)
+		covered := d.coverage.Product(p.id)
 		out.Products = append(out.Products, ProductContributors{
 			ID: p.id, Name: p.name, ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(), Repositories: p.repos,
+			Complete: Covers(covered, date), CoveredUntil: covered,
 		})
 	}
 	t := d.tally(d.allRepos, date, windowDays)
 	out.PortfolioActiveContributors = len(t.latest)
 	out.PortfolioByAffiliation = t.affiliations()
+	out.PortfolioCoveredUntil = d.coverage.Portfolio
+	out.PortfolioComplete = Covers(d.coverage.Portfolio, date)
 	return out
 }
 

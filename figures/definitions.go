@@ -163,8 +163,20 @@ var Definitions = []Definition{
 			EN: "The product's level in OS2's governance model: sandbox, 1, 2 or 3.",
 		},
 		Full: config.Text{
-			DA: "Governance-niveauet er produktets trin i OS2's governance-model, som det står i konfigurationen: sandkasse for nye initiativer og 1, 2 og 3 for produkter med stigende krav til styring, drift og fællesskab.",
-			EN: "The governance level is the product's step in OS2's governance model as configured: sandbox for new initiatives and 1, 2 and 3 for products with growing requirements on steering, operation and community.",
+			DA: "Governance-niveauet er produktets trin i OS2's governance-model: sandkasse for nye initiativer og 1, 2 og 3 for produkter med stigende krav til styring, drift og fællesskab. Konfigurationen daterer niveauerne: et produkt har et niveau fra den dato, det fik det, til det næste, og hvert tal om en dato bruger niveauet på den dato. Før sit første niveau er et produkt endnu ikke i modellen.",
+			EN: "The governance level is the product's step in OS2's governance model: sandbox for new initiatives and 1, 2 and 3 for products with growing requirements on steering, operation and community. The configuration dates the levels: a product holds a level from the date it got it until the next one, and every figure about a date uses the level on that date. Before its first level a product is not yet in the model.",
+		},
+	},
+	{
+		ID:    "coverage",
+		Title: config.Text{DA: "Data til og med", EN: "Data up to"},
+		Short: config.Text{
+			DA: "Hvor langt data om bidrag vides at være fuldstændige; et tal om en senere dato er ufuldstændigt og markeres.",
+			EN: "How far the contribution data are known to be complete; a figure about a later date is incomplete and marked so.",
+		},
+		Full: config.Text{
+			DA: "Et repositoriums historik er fuldstændig til og med datoen (dansk tid), hvor den seneste vellykkede indsamling fra GitHub begyndte, eller til og med den dato, en import af git-log siger, den dækker (ellers dens seneste commit) – den seneste af dem. Et produkts data når til den tidligste dato blandt dets repositorier, porteføljens til den tidligste blandt alle. Et tal om aktive bidragydere på en dato, som data ikke når, er ufuldstændigt: det tæller kun, hvad der er kendt, og vises med mærket \"ufuldstændigt\" og datoen, data når til, aldrig som et rigtigt tal. Et repositorium, hvis indsamling fejler, beholder sin gamle dato. Tal om brug og medlemskab vises \"som registreret\" på datoen for den seneste vellykkede læsning af registret, når de gælder en senere dato.",
+			EN: "A repository's history is complete up to the date (in Denmark) on which its last successful collection from GitHub began, or up to the date a git log import says it covers (else its last commit), whichever is later. A product's data reach the earliest of its repositories' dates, the portfolio's the earliest of all. An active-contributor figure about a date the data do not reach is incomplete: it counts only what is known and is shown with the mark \"incomplete\" and the date the data reach, never as a real value. A repository whose collection fails keeps its old date. Adoption and membership figures about a later date than the last successful reading of the register are shown \"as registered\" on that date.",
 		},
 	},
 }
@@ -172,10 +184,20 @@ var Definitions = []Definition{
 // DefinitionOf returns the definition with the given id; it panics on an
 // unknown id, a programming error that every page test would catch.
 func DefinitionOf(id string) Definition {
+	d, ok := LookupDefinition(id)
+	if !ok {
+		panic("figures: no definition " + id)
+	}
+	return d
+}
+
+// LookupDefinition returns the definition with the given id, if there is
+// one: for ids read back from stored data, such as a kept report.
+func LookupDefinition(id string) (Definition, bool) {
 	for _, d := range Definitions {
 		if d.ID == id {
-			return d
+			return d, true
 		}
 	}
-	panic("figures: no definition " + id)
+	return Definition{}, false
 }

@@ -92,7 +92,7 @@ func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, err
 func StoreProducts(cfg *config.Config) []storage.Product {
 	var ps []storage.Product
 	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.GovernanceLevel, Focus: p.Focus})
+		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.LatestLevel(), Focus: p.Focus})
 	}
 	return ps
 }

@@ -23,7 +23,12 @@ const (
 // unmet goal is on track when the value is at or above the straight line
 // from the baseline value (at the baseline date) to the target (at the
 // deadline), else behind. After the deadline it is judged by its value on
-// the deadline: met, or missed. Goals are "higher is better".
+// the deadline (ValueOnDeadline): met, or missed. Value is always the value
+// on Date. Goals are "higher is better".
+//
+// Complete is false for a contributor goal whose data does not reach Date
+// (or, after the deadline, the deadline); CoveredUntil is then how far it
+// reaches.
 type GoalStatus struct {
 	ID           string     `json:"id"`
 	TitleDA      string     `json:"title_da"`
@@ -37,9 +42,14 @@ type GoalStatus struct {
 	Deadline     civil.Date `json:"deadline"`
 	Baseline     float64    `json:"baseline"`
 	Value        float64    `json:"value"`
-	Expected     float64    `json:"expected"` // the on-track line's value on the date
-	Target       float64    `json:"target"`
-	Status       string     `json:"status"`
+	// ValueOnDeadline is set once the deadline has passed: the value the
+	// goal is judged by.
+	ValueOnDeadline *float64   `json:"value_on_deadline,omitempty"`
+	Expected        float64    `json:"expected"` // the on-track line's value on the date
+	Target          float64    `json:"target"`
+	Status          string     `json:"status"`
+	Complete        bool       `json:"complete"`
+	CoveredUntil    civil.Date `json:"covered_until,omitzero"`
 }
 
 // Title returns the goal's title in lang.
@@ -106,29 +116,72 @@ func (c *Calculator) Goals(ctx context.Context, date civil.Date) ([]GoalStatus, 
 // Goal evaluates one goal on date.
 func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (GoalStatus, error) {
 	base, dl := g.BaselineDate, g.Deadline
-	baseline, err := c.GoalValue(ctx, g, base)
+	baseline, err := c.goalValue(ctx, g, base)
 	if err != nil {
 		return GoalStatus{}, err
 	}
-	at := date
-	if date.After(dl) {
-		at = dl
-	}
-	value, err := c.GoalValue(ctx, g, at)
+	value, err := c.goalValue(ctx, g, date)
 	if err != nil {
 		return GoalStatus{}, err
 	}
-	status, expected := EvaluateGoal(g.Target, baseline, value, base, dl, date)
-	return GoalStatus{
+	st := GoalStatus{
 		ID: g.ID, TitleDA: g.Title.DA, TitleEN: g.Title.EN,
 		Metric: g.Metric, Product: g.Product, Scope: g.Scope, Share: config.GoalMetrics[g.Metric],
 		Date: date, BaselineDate: g.BaselineDate, Deadline: g.Deadline,
-		Baseline: baseline, Value: value, Expected: expected, Target: g.Target, Status: status,
-	}, nil
+		Baseline: baseline.value, Value: value.value, Target: g.Target,
+	}
+	judged := value
+	if date.After(dl) {
+		if judged, err = c.goalValue(ctx, g, dl); err != nil {
+			return GoalStatus{}, err
+		}
+		st.ValueOnDeadline = &judged.value
+	}
+	st.Complete = judged.complete && value.complete
+	if !st.Complete {
+		st.CoveredUntil = value.coveredUntil
+	}
+	st.Status, st.Expected = EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
+	return st, nil
 }
 
 // GoalValue is the value of a goal's metric on date.
 func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date civil.Date) (float64, error) {
+	v, err := c.goalValue(ctx, g, date)
+	return v.value, err
+}
+
+// goalFigure is a goal's value on a date and whether its data reach the
+// date: only contributor metrics can fall short (the register's metrics
+// are as registered).
+type goalFigure struct {
+	value        float64
+	complete     bool
+	coveredUntil civil.Date
+}
+
+func (c *Calculator) goalValue(ctx context.Context, g config.Goal, date civil.Date) (goalFigure, error) {
+	v, err := c.goalMetric(ctx, g, date)
+	if err != nil || !isContributorMetric(g.Metric) {
+		return goalFigure{value: v, complete: true}, err
+	}
+	cov, err := c.ContributorCoverage(ctx)
+	if err != nil {
+		return goalFigure{}, err
+	}
+	until := cov.Portfolio
+	if g.Product != "" {
+		until = cov.Product(g.Product)
+	}
+	return goalFigure{value: v, complete: Covers(until, date), coveredUntil: until}, nil
+}
+
+func isContributorMetric(m string) bool {
+	return m == "active_contributors" || m == "portfolio_active_contributors"
+}
+
+// goalMetric computes the value of a goal's metric on date.
+func (c *Calculator) goalMetric(ctx context.Context, g config.Goal, date civil.Date) (float64, error) {
 	switch g.Metric {
 	case "members", "members_three_plus_share":
 		m, err := c.Members(ctx, date)
@@ -179,11 +232,13 @@ func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date civil.Da
 	return 0, fmt.Errorf("goal %s: unknown metric %q", g.ID, g.Metric)
 }
 
-// GoalPoint is a goal's actual value and on-track line at one date.
+// GoalPoint is a goal's actual value and on-track line at one date;
+// Complete as in GoalStatus.
 type GoalPoint struct {
 	Date     civil.Date `json:"date"`
 	Value    float64    `json:"value"`
 	Expected float64    `json:"expected"`
+	Complete bool       `json:"complete"`
 }
 
 // GoalSeries is a goal's values from its baseline date to date (or the
@@ -210,12 +265,12 @@ func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date civil.D
 	}
 	var out []GoalPoint
 	for _, p := range pts {
-		v, err := c.GoalValue(ctx, g, p)
+		v, err := c.goalValue(ctx, g, p)
 		if err != nil {
 			return nil, err
 		}
-		_, exp := EvaluateGoal(g.Target, baseline, v, base, dl, p)
-		out = append(out, GoalPoint{Date: p, Value: v, Expected: exp})
+		_, exp := EvaluateGoal(g.Target, baseline, v.value, base, dl, p)
+		out = append(out, GoalPoint{Date: p, Value: v.value, Expected: exp, Complete: v.complete})
 	}
 	return out, nil
 }

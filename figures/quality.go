@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -41,8 +43,12 @@ const (
 	RepoNotFound    = storage.RepoNotFound
 	RepoUnavailable = storage.RepoUnavailable
 	RepoMoved       = storage.RepoMoved
+	RepoUnreachable = storage.RepoUnreachable
 	RepoError       = storage.RepoError
 )
+
+// RepoFailing reports whether a repository status is a failed poll.
+func RepoFailing(status string) bool { return storage.RepoFailing(status) }
 
 // Adoption statuses; only production counts as adoption.
 const (
@@ -97,17 +103,20 @@ func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]Register
 	return append([]RegisterImport(nil), all...), nil
 }
 
-// RepositoryProblems lists the repositories whose last poll did not end
-// well (not found, unavailable, moved, error), ordered by key.
-func (c *Calculator) RepositoryProblems(ctx context.Context) ([]Repository, error) {
-	return cached(ctx, c, "repository-problems", func() ([]Repository, error) {
+// RepositoryProblems lists the repositories whose data do not reach
+// today: those whose last poll failed (not found, unavailable, GitHub not
+// reached, error), those that moved, and those whose coverage ends before
+// today (a git log import, a collection not yet run today), ordered by
+// key.
+func (c *Calculator) RepositoryProblems(ctx context.Context, today civil.Date) ([]Repository, error) {
+	return cached(ctx, c, "repository-problems|"+today.String(), func() ([]Repository, error) {
 		repos, err := c.store.Repositories(ctx, "")
 		if err != nil {
 			return nil, err
 		}
 		out := []Repository{}
 		for _, r := range repos {
-			if r.Status != RepoOK && r.Status != RepoEmpty {
+			if storage.RepoFailing(r.Status) || r.Status == RepoMoved || r.CoveredUntil.Before(today) {
 				out = append(out, r)
 			}
 		}
@@ -196,3 +205,29 @@ func (c *Calculator) ProductStatuses(ctx context.Context, productID string, date
 // ErrNotFound is wrapped by the errors of figures about an unknown
 // organisation or product.
 var ErrNotFound = storage.ErrNotFound
+
+// FailingSince maps each source whose newest runs all failed to when the
+// first of them started (a stored stamp).
+func (c *Calculator) FailingSince(ctx context.Context) (map[string]string, error) {
+	return cached(ctx, c, "failing-since", func() (map[string]string, error) {
+		return c.store.FailingSince(ctx)
+	})
+}
+
+// SourceNames shortens a list of register sources ("a, b", as imports
+// record them) for people: the base names of local files (server paths
+// are nobody's business) and whole URLs.
+func SourceNames(list string) string {
+	var names []string
+	for _, src := range strings.Split(list, ", ") {
+		switch {
+		case src == "":
+		case config.IsURL(src):
+			names = append(names, src)
+		default:
+			i := strings.LastIndexAny(src, `/\`)
+			names = append(names, src[i+1:])
+		}
+	}
+	return strings.Join(names, ", ")
+}

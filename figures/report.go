@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"os2pulse/civil"
-	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -32,6 +31,8 @@ type Report struct {
 
 	Members               ReportMembers         `json:"members"`
 	Governance            []GovernanceCount     `json:"governance_levels"`
+	GovernanceSeries      GovernanceSeries      `json:"governance_series"` // monthly through the year
+	LevelChanges          []LevelChange         `json:"level_changes"`     // during the year
 	Adoption              []ReportAdoption      `json:"adoption"`
 	Distribution          ReportDistribution    `json:"distribution"`
 	NonMemberAdopters     []NonMemberAdopter    `json:"non_member_adopters"`
@@ -64,12 +65,12 @@ type ReportMembers struct {
 	Left     []OrgRef `json:"left"`
 }
 
-// GovernanceCount is the products at one governance level. The level is
-// the configured one: the configuration is not dated, so it is the same
-// for both years.
+// GovernanceCount is the products at one governance level at the end of
+// the year and of the year before, each by the level it held then.
 type GovernanceCount struct {
 	Level    string   `json:"level"`
 	Products []string `json:"products"`
+	Previous []string `json:"previous"`
 }
 
 // ReportAdoption is one product's adoption at the end of the year and the
@@ -91,15 +92,27 @@ type ReportContributors struct {
 	Previous ProductContributors `json:"previous"`
 }
 
-// ReportPortfolioActive is the portfolio's active contributors, both years.
+// ReportPortfolioActive is the portfolio's active contributors, both
+// years, each complete or not as in Contributors.
 type ReportPortfolioActive struct {
 	Current          int          `json:"current"`
 	Previous         int          `json:"previous"`
 	ByAffiliation    Affiliations `json:"by_affiliation"`
 	PrevAffiliations Affiliations `json:"previous_by_affiliation"`
+	Complete         bool         `json:"complete"`
+	PreviousComplete bool         `json:"previous_complete"`
+	CoveredUntil     civil.Date   `json:"covered_until,omitzero"`
 }
 
-// ReportSource is a data source and when it was last collected.
+// Sources of data, as runs and reports name them.
+const (
+	SourceGitHub   = "github"
+	SourceActivity = "activity"
+	SourceRegister = "register"
+)
+
+// ReportSource is a data source and when it was last collected: Source is
+// one of the Source constants, Result a run result.
 type ReportSource struct {
 	Source    string `json:"source"`
 	Detail    string `json:"detail,omitempty"`
@@ -131,25 +144,77 @@ type RegisterChange struct {
 }
 
 // ReportFigure is one figure of the report as a flat row, named by the id
-// of its definition, for CSV and JSON and for comparing reports.
+// of its definition, for CSV and JSON and for comparing reports. Complete
+// is false when the value or the previous one is about a date the data do
+// not reach (CoveredUntil): it counts only what is known.
 type ReportFigure struct {
-	Definition  string  `json:"definition"`
-	Subject     string  `json:"subject"`
-	Scope       string  `json:"scope,omitempty"`
-	Value       float64 `json:"value"`
-	Previous    float64 `json:"previous"`
-	HasPrevious bool    `json:"has_previous"`
-	Status      string  `json:"status,omitempty"` // goals only
+	Definition   string     `json:"definition"`
+	Subject      string     `json:"subject"`
+	Scope        string     `json:"scope,omitempty"`
+	Value        float64    `json:"value"`
+	Previous     float64    `json:"previous"`
+	HasPrevious  bool       `json:"has_previous"`
+	Status       string     `json:"status,omitempty"` // goals only
+	Complete     bool       `json:"complete"`
+	CoveredUntil civil.Date `json:"covered_until,omitzero"`
 }
 
 // Key identifies a figure across reports.
 func (f ReportFigure) Key() string { return f.Definition + "|" + f.Subject + "|" + f.Scope }
 
-// Report computes the annual report of year as of now (its date in
-// Denmark decides whether the year has ended).
-func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Report, error) {
+// ErrYearNotBegun is returned for the report of a year after the current
+// one: it can be produced (preliminary) from 1 January of that year.
+var ErrYearNotBegun = errors.New("the year has not begun")
+
+// ErrNoDataForYear is returned for the report of a year that ends before
+// the first dated record: there is nothing to report.
+var ErrNoDataForYear = errors.New("no data for the year")
+
+// FirstRecord is the date of the first dated record (a membership or
+// adoption start, a contribution); zero when there is none.
+func (c *Calculator) FirstRecord(ctx context.Context) (civil.Date, error) {
+	return cached(ctx, c, "first-record", func() (civil.Date, error) { return c.store.FirstRecord(ctx) })
+}
+
+// ReportYears lists the years a report can be produced for as of now,
+// newest first: from the current year (preliminary) back to the year of
+// the first record; none without records.
+func (c *Calculator) ReportYears(ctx context.Context, now time.Time) ([]int, error) {
+	first, err := c.FirstRecord(ctx)
+	if err != nil || first.IsZero() {
+		return nil, err
+	}
+	var out []int
+	for y := civil.Today(now).Year(); y >= max(first.Year(), 1990); y-- {
+		out = append(out, y)
+	}
+	return out, nil
+}
+
+// checkReportYear tells whether year's report can be produced as of now.
+func (c *Calculator) checkReportYear(ctx context.Context, year int, now time.Time) error {
 	if year < 1990 || year > 2100 {
-		return Report{}, fmt.Errorf("year %d is outside 1990–2100", year)
+		return fmt.Errorf("year %d is outside 1990–2100", year)
+	}
+	if cur := civil.Today(now).Year(); year > cur {
+		return fmt.Errorf("figures: report %d: %w (it can be produced from 1 January %d)", year, ErrYearNotBegun, year)
+	}
+	first, err := c.FirstRecord(ctx)
+	if err != nil {
+		return err
+	}
+	if first.IsZero() || year < first.Year() {
+		return fmt.Errorf("figures: report %d: %w (first record: %s)", year, ErrNoDataForYear, first)
+	}
+	return nil
+}
+
+// Report computes the annual report of year as of now (its date in
+// Denmark decides whether the year has ended). A year after the current
+// one gives ErrYearNotBegun, one before the first record ErrNoDataForYear.
+func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Report, error) {
+	if err := c.checkReportYear(ctx, year, now); err != nil {
+		return Report{}, err
 	}
 	date := civil.New(year, 12, 31)
 	prev := civil.New(year-1, 12, 31)
@@ -180,15 +245,14 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 	}
 	r.NonMemberAdopters = mem.NonMemberAdopters
 
-	for _, level := range config.GovernanceLevels {
-		g := GovernanceCount{Level: level, Products: []string{}}
-		for _, p := range c.cfg.Products {
-			if p.GovernanceLevel == level {
-				g.Products = append(g.Products, p.Name)
-			}
-		}
-		r.Governance = append(r.Governance, g)
+	for _, level := range GovernanceLevels {
+		r.Governance = append(r.Governance, GovernanceCount{Level: level,
+			Products: c.ProductsAtLevel(level, date), Previous: c.ProductsAtLevel(level, prev)})
 	}
+	if r.GovernanceSeries, err = c.GovernanceSeries(civil.New(year, 1, 1), date, Month); err != nil {
+		return r, err
+	}
+	r.LevelChanges = c.LevelChanges(civil.New(year, 1, 1), date)
 
 	ad, err := c.Adoption(ctx, date)
 	if err != nil {
@@ -216,6 +280,7 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 	r.PortfolioContributors = ReportPortfolioActive{
 		Current: ac.PortfolioActiveContributors, Previous: pac.PortfolioActiveContributors,
 		ByAffiliation: ac.PortfolioByAffiliation, PrevAffiliations: pac.PortfolioByAffiliation,
+		Complete: ac.PortfolioComplete, PreviousComplete: pac.PortfolioComplete, CoveredUntil: ac.PortfolioCoveredUntil,
 	}
 
 	if r.Goals, err = c.Goals(ctx, date); err != nil {
@@ -258,23 +323,29 @@ func (c *Calculator) memberChanges(ctx context.Context, from, to civil.Date) (jo
 	return joined, left, nil
 }
 
-// reportSources lists the sources with their last collection.
+// reportSources lists the sources with their last collection. The
+// register's detail is what its last import read; a register imported
+// only by hand ("os2pulse register import") shows that import.
 func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) {
 	runs, err := c.store.LastRuns(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []ReportSource{}
-	for _, run := range runs {
-		out = append(out, ReportSource{Source: run.Source, Collected: run.EndedAt, Result: run.Result})
-	}
 	imports, err := c.store.RegisterImports(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(imports) > 0 {
-		last := imports[0]
-		out = append(out, ReportSource{Source: "register import", Detail: last.Source, Collected: last.ImportedAt})
+	out := []ReportSource{}
+	register := false
+	for _, run := range runs {
+		src := ReportSource{Source: run.Source, Collected: run.EndedAt, Result: run.Result}
+		if run.Source == SourceRegister && len(imports) > 0 {
+			src.Detail, register = SourceNames(imports[0].Source), true
+		}
+		out = append(out, src)
+	}
+	if !register && len(imports) > 0 {
+		out = append(out, ReportSource{Source: SourceRegister, Detail: SourceNames(imports[0].Source), Collected: imports[0].ImportedAt, Result: RunSuccess})
 	}
 	return out, nil
 }
@@ -284,16 +355,23 @@ func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) 
 func (r Report) Figures() []ReportFigure {
 	var out []ReportFigure
 	add := func(def, subject, scope string, v, p float64) {
-		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true})
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true, Complete: true})
 	}
 	addNow := func(def, subject, scope string, v float64) {
-		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v})
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Complete: true})
+	}
+	// contributor rows carry the completeness of both values.
+	addContrib := func(subject, scope string, v, p float64, complete bool, covered civil.Date) {
+		add("active_contributors", subject, scope, v, p)
+		if !complete {
+			out[len(out)-1].Complete, out[len(out)-1].CoveredUntil = false, covered
+		}
 	}
 	add("members", "portfolio", "", float64(r.Members.Current), float64(r.Members.Previous))
 	addNow("members_change", "portfolio", "joined", float64(len(r.Members.Joined)))
 	addNow("members_change", "portfolio", "left", float64(len(r.Members.Left)))
 	for _, g := range r.Governance {
-		addNow("governance_level", g.Level, "", float64(len(g.Products)))
+		add("governance_level", g.Level, "", float64(len(g.Products)), float64(len(g.Previous)))
 	}
 	for _, a := range r.Adoption {
 		id := a.Current.ID
@@ -315,19 +393,25 @@ func (r Report) Figures() []ReportFigure {
 		addNow("non_member_adopters", n.Organization, "products", float64(len(n.Products)))
 	}
 	for _, ct := range r.Contributors {
-		id := ct.Current.ID
-		add("active_contributors", id, "all", float64(ct.Current.ActiveContributors), float64(ct.Previous.ActiveContributors))
-		add("active_contributors", id, "member", float64(ct.Current.ByAffiliation.Member), float64(ct.Previous.ByAffiliation.Member))
-		add("active_contributors", id, "supplier", float64(ct.Current.ByAffiliation.Supplier), float64(ct.Previous.ByAffiliation.Supplier))
-		add("active_contributors", id, "unknown", float64(ct.Current.ByAffiliation.Unknown), float64(ct.Previous.ByAffiliation.Unknown))
+		id, cur, prev := ct.Current.ID, ct.Current, ct.Previous
+		ok, covered := cur.Complete && prev.Complete, cur.CoveredUntil
+		addContrib(id, "all", float64(cur.ActiveContributors), float64(prev.ActiveContributors), ok, covered)
+		addContrib(id, "member", float64(cur.ByAffiliation.Member), float64(prev.ByAffiliation.Member), ok, covered)
+		addContrib(id, "supplier", float64(cur.ByAffiliation.Supplier), float64(prev.ByAffiliation.Supplier), ok, covered)
+		addContrib(id, "unknown", float64(cur.ByAffiliation.Unknown), float64(prev.ByAffiliation.Unknown), ok, covered)
 	}
 	pc := r.PortfolioContributors
-	add("active_contributors", "portfolio", "all", float64(pc.Current), float64(pc.Previous))
-	add("active_contributors", "portfolio", "member", float64(pc.ByAffiliation.Member), float64(pc.PrevAffiliations.Member))
-	add("active_contributors", "portfolio", "supplier", float64(pc.ByAffiliation.Supplier), float64(pc.PrevAffiliations.Supplier))
-	add("active_contributors", "portfolio", "unknown", float64(pc.ByAffiliation.Unknown), float64(pc.PrevAffiliations.Unknown))
+	ok := pc.Complete && pc.PreviousComplete
+	addContrib("portfolio", "all", float64(pc.Current), float64(pc.Previous), ok, pc.CoveredUntil)
+	addContrib("portfolio", "member", float64(pc.ByAffiliation.Member), float64(pc.PrevAffiliations.Member), ok, pc.CoveredUntil)
+	addContrib("portfolio", "supplier", float64(pc.ByAffiliation.Supplier), float64(pc.PrevAffiliations.Supplier), ok, pc.CoveredUntil)
+	addContrib("portfolio", "unknown", float64(pc.ByAffiliation.Unknown), float64(pc.PrevAffiliations.Unknown), ok, pc.CoveredUntil)
 	for _, g := range r.Goals {
-		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status})
+		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status,
+			Complete: g.Complete, CoveredUntil: g.CoveredUntil})
+		if g.ValueOnDeadline != nil {
+			addNow("goal", g.ID, "value_on_deadline", *g.ValueOnDeadline)
+		}
 		addNow("goal", g.ID, "target", g.Target)
 		addNow("goal", g.ID, "baseline", g.Baseline)
 	}
@@ -409,7 +493,12 @@ func (c *Calculator) KeepLastYear(ctx context.Context, now time.Time) (bool, err
 	case !errors.Is(err, storage.ErrNotFound):
 		return false, err
 	}
-	return c.KeepReport(ctx, year, now)
+	kept, err := c.KeepReport(ctx, year, now)
+	if errors.Is(err, ErrNoDataForYear) {
+		// Nothing recorded about last year: nothing to keep.
+		return false, nil
+	}
+	return kept, err
 }
 
 // corrections lists figures present in both whose value changed.

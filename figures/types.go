@@ -25,9 +25,12 @@ type ProductAdoption struct {
 	Planned               int           `json:"planned"`
 }
 
-// Adoption is every product's adoption on a date.
+// Adoption is every product's adoption on a date. RegisteredOn is set
+// when the date is after the register's coverage: the figures are as the
+// register stood on that date.
 type Adoption struct {
 	Date                civil.Date        `json:"date"`
+	RegisteredOn        civil.Date        `json:"registered_on,omitzero"`
 	MunicipalitiesTotal int               `json:"municipalities_total"`
 	MembersTotal        int               `json:"members_total"`
 	Products            []ProductAdoption `json:"products"`
@@ -48,9 +51,11 @@ type NonMemberAdopter struct {
 	Products     []string `json:"products"`
 }
 
-// Members is the membership figures on a date.
+// Members is the membership figures on a date; RegisteredOn as for
+// Adoption.
 type Members struct {
 	Date              civil.Date         `json:"date"`
+	RegisteredOn      civil.Date         `json:"registered_on,omitzero"`
 	Members           int                `json:"members"`
 	ThreePlus         int                `json:"three_plus"`
 	ThreePlusShare    float64            `json:"three_plus_share"`
@@ -113,9 +118,11 @@ type OrganizationProduct struct {
 	Until   civil.Date `json:"until,omitzero"`
 }
 
-// OrganizationDetail is an organisation's membership and products on a date.
+// OrganizationDetail is an organisation's membership and products on a
+// date; RegisteredOn as for Adoption.
 type OrganizationDetail struct {
 	Date         civil.Date            `json:"date"`
+	RegisteredOn civil.Date            `json:"registered_on,omitzero"`
 	ID           string                `json:"id"`
 	Name         string                `json:"name"`
 	Kind         string                `json:"kind"`
@@ -141,37 +148,47 @@ type Affiliations struct {
 }
 
 // ProductContributors is one product's active contributors on a date.
+// Complete says whether its coverage (CoveredUntil; zero: not known)
+// reaches the date; an incomplete value counts only what is known.
 type ProductContributors struct {
 	ID                 string       `json:"id"`
 	Name               string       `json:"name"`
 	ActiveContributors int          `json:"active_contributors"`
 	ByAffiliation      Affiliations `json:"by_affiliation"`
 	Repositories       int          `json:"repositories"`
+	Complete           bool         `json:"complete"`
+	CoveredUntil       civil.Date   `json:"covered_until,omitzero"`
 }
 
-// Contributors is the active contributor figures on a date.
+// Contributors is the active contributor figures on a date, with the
+// portfolio's completeness as for a product.
 type Contributors struct {
 	Date                        civil.Date            `json:"date"`
 	WindowDays                  int                   `json:"window_days"`
 	PortfolioActiveContributors int                   `json:"portfolio_active_contributors"`
 	PortfolioByAffiliation      Affiliations          `json:"portfolio_by_affiliation"`
+	PortfolioComplete           bool                  `json:"portfolio_complete"`
+	PortfolioCoveredUntil       civil.Date            `json:"portfolio_covered_until,omitzero"`
 	Products                    []ProductContributors `json:"products"`
 }
 
-// ContributorPoint is active contributors at one point of a series.
+// ContributorPoint is active contributors at one point of a series;
+// Complete says whether the series' coverage reaches the point.
 type ContributorPoint struct {
 	Date               civil.Date   `json:"date"`
 	ActiveContributors int          `json:"active_contributors"`
 	ByAffiliation      Affiliations `json:"by_affiliation"`
+	Complete           bool         `json:"complete"`
 }
 
 // ContributorSeries is active contributors over time, for one product or
-// (Product "") the portfolio.
+// (Product "") the portfolio, with its coverage (zero: not known).
 type ContributorSeries struct {
-	Product    string             `json:"product,omitempty"`
-	WindowDays int                `json:"window_days"`
-	Step       Step               `json:"step"`
-	Points     []ContributorPoint `json:"points"`
+	Product      string             `json:"product,omitempty"`
+	WindowDays   int                `json:"window_days"`
+	Step         Step               `json:"step"`
+	CoveredUntil civil.Date         `json:"covered_until,omitzero"`
+	Points       []ContributorPoint `json:"points"`
 }
 
 // RepositoryActivity is one repository's contributions in the window.
@@ -192,11 +209,14 @@ type RepositoryActivity struct {
 	LatestTag    string     `json:"latest_release,omitempty"`
 }
 
-// ProductActivity is the contributor detail of one product on a date.
+// ProductActivity is the contributor detail of one product on a date, with
+// its completeness as in ProductContributors.
 type ProductActivity struct {
 	Date               civil.Date   `json:"date"`
 	Product            string       `json:"product"`
 	WindowDays         int          `json:"window_days"`
+	Complete           bool         `json:"complete"`
+	CoveredUntil       civil.Date   `json:"covered_until,omitzero"`
 	ActiveContributors int          `json:"active_contributors"`
 	ByAffiliation      Affiliations `json:"by_affiliation"`
 	Contributions      int          `json:"contributions"`

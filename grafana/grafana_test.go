@@ -28,6 +28,8 @@ var exportedMetrics = []string{
 	"os2pulse_product_active_contributors",
 	"os2pulse_portfolio_active_contributors",
 	"os2pulse_active_contributors_window_seconds",
+	"os2pulse_contributors_covered_until_timestamp_seconds",
+	"os2pulse_portfolio_contributors_covered_until_timestamp_seconds",
 	"os2pulse_goal_target_ratio",
 	"os2pulse_goal_value_ratio",
 	"os2pulse_collector_runs_total",
@@ -57,6 +59,8 @@ var businessMetrics = []string{
 	"os2pulse_product_active_contributors",
 	"os2pulse_portfolio_active_contributors",
 	"os2pulse_active_contributors_window_seconds",
+	"os2pulse_contributors_covered_until_timestamp_seconds",
+	"os2pulse_portfolio_contributors_covered_until_timestamp_seconds",
 	"os2pulse_goal_target_ratio",
 	"os2pulse_goal_value_ratio",
 }

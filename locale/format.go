@@ -107,6 +107,17 @@ func (l Lang) Month(d civil.Date) string {
 	return fmt.Sprintf("%s %d", monthsDA[m-1], y)
 }
 
+var monthsShortDA = [...]string{"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
+
+// MonthShort writes a month's short name, for the labels of a chart: "mar"
+// / "Mar".
+func (l Lang) MonthShort(d civil.Date) string {
+	if l == EN {
+		return d.Month().String()[:3]
+	}
+	return monthsShortDA[d.Month()-1]
+}
+
 // Time writes an instant as people in Denmark read it: the date and time
 // of day in Danish time, with the zone ("23. november 2026 kl. 13.04 CET",
 // "23 November 2026, 13:04 CET").

@@ -74,8 +74,14 @@ func TestEveryLabelTranslated(t *testing.T) {
 	for _, k := range []string{"municipality", "region", "state", "other"} {
 		used["kind."+k] = "kinds"
 	}
-	for _, r := range []string{"ok", "empty", "not_found", "unavailable", "moved", "error"} {
+	for _, r := range []string{"ok", "empty", "not_found", "unavailable", "moved", "unreachable", "error"} {
 		used["repo."+r] = "repository statuses"
+	}
+	for _, r := range []string{"not_found", "unavailable", "unreachable", "error"} {
+		used["failing."+r] = "failing repositories"
+	}
+	for _, s := range []string{"github", "activity", "register"} {
+		used["source."+s] = "sources"
 	}
 	for _, r := range []string{"running", "success", "partial", "failure"} {
 		used["run."+r] = "run results"
@@ -122,6 +128,12 @@ func TestNumberFormats(t *testing.T) {
 		{"bad stamp", func(l Lang) string { return l.Stamp("soon") }, "soon", "soon"},
 		{"time", func(l Lang) string { return l.Time(time.Date(2025, 12, 31, 23, 30, 0, 0, time.UTC)) }, "1. januar 2026 kl. 00.30 CET", "1 January 2026, 00:30 CET"},
 		{"governance", func(l Lang) string { return l.Governance("sandbox") + "/" + l.Governance("2") }, "Sandkasse/Governance-niveau 2", "Sandbox/Governance level 2"},
+		{"no governance level yet", func(l Lang) string { return l.Governance("") }, "Endnu ikke i governance-modellen", "Not yet in the governance model"},
+		{"covered until", func(l Lang) string { return l.CoveredUntil(civil.MustParse("2025-11-18")) }, "data kun til og med 18. november 2025", "data only up to 18 November 2025"},
+		{"nothing covered", func(l Lang) string { return l.CoveredUntil(0) }, "ikke alle repositorier er indsamlet endnu", "not every repository has been collected yet"},
+		{"failing", func(l Lang) string { return l.Failing("unreachable", "2026-01-15T09:30:00Z") }, "GitHub kunne ikke nås siden 15. januar 2026 kl. 10.30 CET", "GitHub could not be reached since 15 January 2026, 10:30 CET"},
+		{"failing 404", func(l Lang) string { return l.Failing("not_found", "2026-06-01T10:00:00Z") }, "repositoriet findes ikke siden 1. juni 2026 kl. 12.00 CEST", "repository not found since 1 June 2026, 12:00 CEST"},
+		{"source", func(l Lang) string { return l.Source("activity") + "/" + l.RunResult("failure") }, "Import af git-log/fejlet", "Git log import/failed"},
 		{"goal status", func(l Lang) string { return l.GoalStatus("on track") }, "på sporet", "on track"},
 		{"goal value", func(l Lang) string { return l.GoalValue(true, 0.35) + " " + l.GoalValue(false, 60) }, "35,0 % 60", "35.0% 60"},
 	}

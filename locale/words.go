@@ -1,17 +1,56 @@
 package locale
 
-import "strings"
+import (
+	"strings"
+
+	"os2pulse/civil"
+)
 
 // Words for values that figures carry as keys, so that no key reaches a
 // page or a report.
 
 // Governance names a governance level: "Sandkasse" / "Sandbox" or
-// "Governance-niveau 2" / "Governance level 2".
+// "Governance-niveau 2" / "Governance level 2"; "" (before a product's
+// first level) is "not yet in the governance model".
 func (l Lang) Governance(level string) string {
-	if level == "sandbox" {
+	switch level {
+	case "sandbox":
 		return l.T("governance.sandbox")
+	case "":
+		return l.T("governance.none")
 	}
 	return l.Tf("governance.level", level)
+}
+
+// Source names a data source ("github", "activity", "register").
+func (l Lang) Source(name string) string {
+	if Has("source." + name) {
+		return l.T("source." + name)
+	}
+	return name
+}
+
+// RunResult names the result of a collection run.
+func (l Lang) RunResult(result string) string { return l.T("run." + result) }
+
+// Failing says since when a repository's collection fails, by the status
+// of its last poll: "GitHub could not be reached since …", "repository not
+// found since …"; since is a stored stamp.
+func (l Lang) Failing(status, since string) string {
+	key := "failing." + status
+	if !Has(key) {
+		key = "failing.error"
+	}
+	return l.Tf(key, l.Stamp(since))
+}
+
+// CoveredUntil is the sentence an incomplete figure carries: "data only up
+// to 18 November 2025", or "no data collected yet" when nothing is known.
+func (l Lang) CoveredUntil(d civil.Date) string {
+	if d.IsZero() {
+		return l.T("coverage.none")
+	}
+	return l.Tf("coverage.until", l.Date(d))
 }
 
 // GoalStatus names a goal status ("met", "on track", "behind", "missed",

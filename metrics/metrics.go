@@ -29,6 +29,7 @@ type metricsCollector struct {
 	threePlus, threePlusRatio                  *prometheus.Desc
 	productContributors, portfolioContributors *prometheus.Desc
 	window                                     *prometheus.Desc
+	productCoverage, portfolioCoverage         *prometheus.Desc
 	goalTarget, goalValue                      *prometheus.Desc
 	lastSuccess                                *prometheus.Desc
 }
@@ -50,8 +51,10 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		adoptionRatio:         d("os2pulse_product_adoption_ratio", "Municipalities running the product in production today divided by the 98 Danish municipalities.", "product"),
 		threePlus:             d("os2pulse_members_three_plus_products", "Members running three or more distinct products in production today."),
 		threePlusRatio:        d("os2pulse_members_three_plus_products_ratio", "Members running three or more products divided by all members today."),
-		productContributors:   d("os2pulse_product_active_contributors", "Distinct persons (bots excluded) with a contribution to the product in the contributor window ending today.", "product"),
-		portfolioContributors: d("os2pulse_portfolio_active_contributors", "Distinct persons with a contribution to any product in the contributor window, each counted once."),
+		productContributors:   d("os2pulse_product_active_contributors", "Distinct persons (bots excluded) with a contribution to the product in the contributor window ending today; absent while the product's data do not reach today.", "product"),
+		portfolioContributors: d("os2pulse_portfolio_active_contributors", "Distinct persons with a contribution to any product in the contributor window, each counted once; absent while the portfolio's data do not reach today."),
+		productCoverage:       d("os2pulse_contributors_covered_until_timestamp_seconds", "Start (00:00 UTC) of the last day up to which the product's contributor data are known to be complete, as a Unix timestamp; absent while no repository of the product has been collected.", "product"),
+		portfolioCoverage:     d("os2pulse_portfolio_contributors_covered_until_timestamp_seconds", "Start (00:00 UTC) of the last day up to which the contributor data of every product are known to be complete, as a Unix timestamp."),
 		// Base unit seconds, as Prometheus naming asks (promtool rejects
 		// "_days"); dashboards divide by 86400.
 		window:      d("os2pulse_active_contributors_window_seconds", "Length of the active-contributor window (window_days × 86400)."),
@@ -63,8 +66,8 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{m.members, m.products, m.adopters, m.adoptionRatio, m.threePlus,
-		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.goalTarget,
-		m.goalValue, m.lastSuccess} {
+		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
+		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess} {
 		ch <- d
 	}
 }
@@ -102,12 +105,24 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(m.threePlus, float64(mem.ThreePlus))
 		gauge(m.threePlusRatio, mem.ThreePlusShare)
 	}
+	// A window the data do not reach has no series: a missing series is
+	// honest, a 0 is not. The coverage says why.
 	if c, err := m.calc.Contributors(ctx, today, cfg.Contributors.WindowDays); err != nil {
 		fail(m.portfolioContributors, err)
 	} else {
-		gauge(m.portfolioContributors, float64(c.PortfolioActiveContributors))
+		if c.PortfolioComplete {
+			gauge(m.portfolioContributors, float64(c.PortfolioActiveContributors))
+		}
+		if !c.PortfolioCoveredUntil.IsZero() {
+			gauge(m.portfolioCoverage, float64(c.PortfolioCoveredUntil.Time().Unix()))
+		}
 		for _, p := range c.Products {
-			gauge(m.productContributors, float64(p.ActiveContributors), p.ID)
+			if p.Complete {
+				gauge(m.productContributors, float64(p.ActiveContributors), p.ID)
+			}
+			if !p.CoveredUntil.IsZero() {
+				gauge(m.productCoverage, float64(p.CoveredUntil.Time().Unix()), p.ID)
+			}
 		}
 	}
 	if goals, err := m.calc.Goals(ctx, today); err != nil {
@@ -115,7 +130,9 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		for _, g := range goals {
 			gauge(m.goalTarget, g.ExpectedProgress(), g.ID)
-			gauge(m.goalValue, g.Progress(), g.ID)
+			if g.Complete {
+				gauge(m.goalValue, g.Progress(), g.ID)
+			}
 		}
 	}
 	if last, err := m.calc.LastSuccess(ctx); err != nil {

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,8 @@ func TestMetricsCollector(t *testing.T) {
 		c.now = func() time.Time { return figurestest.Now }
 
 		ts := fmt.Sprintf("%g", float64(figurestest.Now.Unix()))
+		// The fixture's data reach its today, 2026-11-23.
+		day := fmt.Sprintf("%g", float64(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC).Unix()))
 		want := `
 # HELP os2pulse_active_contributors_window_seconds Length of the active-contributor window (window_days × 86400).
 # TYPE os2pulse_active_contributors_window_seconds gauge
@@ -42,9 +45,12 @@ os2pulse_members_three_plus_products 3
 # HELP os2pulse_members_three_plus_products_ratio Members running three or more products divided by all members today.
 # TYPE os2pulse_members_three_plus_products_ratio gauge
 os2pulse_members_three_plus_products_ratio 0.375
-# HELP os2pulse_portfolio_active_contributors Distinct persons with a contribution to any product in the contributor window, each counted once.
+# HELP os2pulse_portfolio_active_contributors Distinct persons with a contribution to any product in the contributor window, each counted once; absent while the portfolio's data do not reach today.
 # TYPE os2pulse_portfolio_active_contributors gauge
 os2pulse_portfolio_active_contributors 3
+# HELP os2pulse_portfolio_contributors_covered_until_timestamp_seconds Start (00:00 UTC) of the last day up to which the contributor data of every product are known to be complete, as a Unix timestamp.
+# TYPE os2pulse_portfolio_contributors_covered_until_timestamp_seconds gauge
+os2pulse_portfolio_contributors_covered_until_timestamp_seconds ` + day + `
 # HELP os2pulse_products Products in the portfolio configuration.
 # TYPE os2pulse_products gauge
 os2pulse_products 13
@@ -52,23 +58,32 @@ os2pulse_products 13
 		if err := testutil.CollectAndCompare(c, strings.NewReader(want),
 			"os2pulse_active_contributors_window_seconds", "os2pulse_collector_last_success_timestamp_seconds",
 			"os2pulse_members", "os2pulse_members_three_plus_products", "os2pulse_members_three_plus_products_ratio",
-			"os2pulse_portfolio_active_contributors", "os2pulse_products"); err != nil {
+			"os2pulse_portfolio_active_contributors", "os2pulse_portfolio_contributors_covered_until_timestamp_seconds", "os2pulse_products"); err != nil {
 			t.Fatal(err)
 		}
 
 		// os2forms: in production in 101, 751, 461, 540 (municipalities)
 		// and "xss"; 540 left the membership on 2026-01-01.
 		got := gathered(t, c)
+		dayTS, _ := strconv.ParseFloat(day, 64)
 		for series, v := range map[string]float64{
-			`os2pulse_product_adopters{product="os2forms",scope="municipalities"}`: 4,
-			`os2pulse_product_adopters{product="os2forms",scope="members"}`:        4,
-			`os2pulse_product_adopters{product="os2forms",scope="all"}`:            5,
-			`os2pulse_product_adoption_ratio{product="os2forms"}`:                  4.0 / 98,
-			`os2pulse_product_active_contributors{product="os2forms"}`:             3,
-			`os2pulse_product_active_contributors{product="os2display"}`:           0,
+			`os2pulse_product_adopters{product="os2forms",scope="municipalities"}`:      4,
+			`os2pulse_product_adopters{product="os2forms",scope="members"}`:             4,
+			`os2pulse_product_adopters{product="os2forms",scope="all"}`:                 5,
+			`os2pulse_product_adoption_ratio{product="os2forms"}`:                       4.0 / 98,
+			`os2pulse_product_active_contributors{product="os2forms"}`:                  3,
+			`os2pulse_contributors_covered_until_timestamp_seconds{product="os2forms"}`: dayTS,
 		} {
 			if g, ok := got[series]; !ok || g != v {
 				t.Errorf("%s = %v (present %v), want %v", series, g, ok, v)
+			}
+		}
+		// os2display has no repository: nothing is known of its
+		// contributors, so neither a count nor a coverage is exported.
+		for _, series := range []string{`os2pulse_product_active_contributors{product="os2display"}`,
+			`os2pulse_contributors_covered_until_timestamp_seconds{product="os2display"}`} {
+			if v, ok := got[series]; ok {
+				t.Errorf("%s = %v, want no series", series, v)
 			}
 		}
 		if n := testutil.CollectAndCount(c, "os2pulse_product_adopters"); n != 13*3 {
@@ -134,4 +149,29 @@ func gathered(t *testing.T, c prometheus.Collector) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// TestMetricsOmitIncomplete: a week after the fixture's data end, no
+// contributor count is exported (a missing series is honest, a 0 is not);
+// how far the data reach still is.
+func TestMetricsOmitIncomplete(t *testing.T) {
+	f := figurestest.Portfolio(t, storagetest.New(t, "sqlite"))
+	c := NewCollector(f.Figures, slog.New(slog.DiscardHandler)).(*metricsCollector)
+	c.now = func() time.Time { return figurestest.Now.AddDate(0, 0, 7) }
+	got := gathered(t, c)
+	for series := range got {
+		if strings.HasPrefix(series, "os2pulse_product_active_contributors") || strings.HasPrefix(series, "os2pulse_portfolio_active_contributors") {
+			t.Errorf("%s exported for an incomplete window", series)
+		}
+	}
+	day := float64(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC).Unix())
+	for _, series := range []string{`os2pulse_contributors_covered_until_timestamp_seconds{product="os2forms"}`,
+		"os2pulse_portfolio_contributors_covered_until_timestamp_seconds"} {
+		if v, ok := got[series]; !ok || v != day {
+			t.Errorf("%s = %v (present %v), want %v", series, v, ok, day)
+		}
+	}
+	if _, ok := got[`os2pulse_product_adopters{product="os2forms",scope="all"}`]; !ok {
+		t.Error("the register's figures are gone too")
+	}
 }

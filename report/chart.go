@@ -56,3 +56,71 @@ func barChart(l locale.Lang, summary string, labels []string, cur, prev []float6
 	c.Legend = []LegendItem{{X: svgLabelWidth, Class: "cur", Label: l.T("report.legend.current")}, {X: svgLabelWidth + 200, Class: "prev", Label: l.T("report.legend.previous")}}
 	return c
 }
+
+// StackedChart is a server-rendered column chart of counts stacked by
+// kind, one column a point in time: products by governance level at the
+// end of each month.
+type StackedChart struct {
+	Summary       string
+	Width, Height int
+	Base          int // y of the columns' foot
+	Columns       []Column
+	Legend        []LegendItem
+}
+
+// Column is one point's stacked segments under its label.
+type Column struct {
+	X, Width int
+	Label    string
+	Segments []Segment
+	Total    string
+	TotalY   int
+}
+
+// Segment is one kind's part of a column.
+type Segment struct {
+	Y, Height int
+	Class     string
+	Title     string // the count in words, for screen readers and hovering
+}
+
+const (
+	stackHeight = 160 // plot height
+	stackTop    = 18  // room for the totals above the tallest column
+)
+
+// stackedChart lays out one column per label with a segment per kind
+// (classes and names in kinds' order), scaled to the tallest column.
+func stackedChart(summary string, labels []string, classes, names []string, counts [][]int, text func(int) string) *StackedChart {
+	top := 1
+	for _, col := range counts {
+		sum := 0
+		for _, n := range col {
+			sum += n
+		}
+		top = max(top, sum)
+	}
+	step := (svgWidth - 40) / max(len(labels), 1)
+	c := &StackedChart{Summary: summary, Width: svgWidth, Height: stackTop + stackHeight + 60, Base: stackTop + stackHeight}
+	for i, label := range labels {
+		col := Column{X: 20 + i*step + step/6, Width: step * 2 / 3, Label: label}
+		y, sum := c.Base, 0
+		for k, n := range counts[i] {
+			h := n * stackHeight / top
+			if n == 0 {
+				continue
+			}
+			y -= h
+			col.Segments = append(col.Segments, Segment{Y: y, Height: h, Class: classes[k], Title: names[k] + ": " + text(n)})
+			sum += n
+		}
+		col.Total, col.TotalY = text(sum), y-4
+		c.Columns = append(c.Columns, col)
+	}
+	x := 20
+	for k, name := range names {
+		c.Legend = append(c.Legend, LegendItem{X: x, Class: classes[k], Label: name})
+		x += 150
+	}
+	return c
+}

@@ -41,18 +41,26 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
-// WriteCSV writes every figure as a row named by its definition id. Cells
-// a spreadsheet would run as a formula are neutralised.
+// WriteCSV writes every figure as a row named by its definition id, with
+// whether its data reach its date (complete) and, when not, how far they
+// reach (covered_until). Cells a spreadsheet would run as a formula are
+// neutralised.
 func WriteCSV(w io.Writer, r figures.Report) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"year", "date", "previous_date", "definition", "subject", "scope", "value", "previous", "change", "status"})
+	cw.Write([]string{"year", "date", "previous_date", "definition", "subject", "scope", "value", "previous", "change", "status",
+		"complete", "covered_until"})
 	for _, f := range r.Figures() {
 		prev, change := "", ""
 		if f.HasPrevious {
-			prev, change = figures.FormatFigure(f.Previous), figures.FormatFigure(f.Value-f.Previous)
+			prev = figures.FormatFigure(f.Previous)
+			// A change between a known and a partly known value would
+			// read as a real one.
+			if f.Complete {
+				change = figures.FormatFigure(f.Value - f.Previous)
+			}
 		}
 		cw.Write(table.NeutralizeCSV([]string{strconv.Itoa(r.Year), r.Date.String(), r.PreviousDate.String(), f.Definition, f.Subject, f.Scope,
-			figures.FormatFigure(f.Value), prev, change, f.Status}))
+			figures.FormatFigure(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String()}))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -25,6 +25,7 @@ var templates = sync.OnceValues(func() (*template.Template, error) {
 			return n
 		},
 		"sub": func(a, b int) int { return a - b },
+		"div": func(a, b int) int { return a / b },
 		// css is the site's own style sheet, never data.
 		"css": func() template.CSS { return template.CSS(assets.StyleSheet()) },
 	})

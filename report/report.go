@@ -38,12 +38,13 @@ type Document struct {
 // Section is one heading of the report with its definition, text, chart
 // and tables.
 type Section struct {
-	ID     string
-	Title  string
-	Def    string // the short definition of the figures in the section
-	Text   []string
-	Chart  *BarChart
-	Tables []table.Table
+	ID      string
+	Title   string
+	Def     string // the short definition of the figures in the section
+	Text    []string
+	Chart   *BarChart
+	Stacked *StackedChart
+	Tables  []table.Table
 }
 
 // Export links the report in another format.
@@ -52,7 +53,8 @@ type Export struct{ Label, Href string }
 // DefinitionIDs are the definitions the report's figures refer to, in the
 // order its sections use them; CSV and JSON rows carry these ids.
 var DefinitionIDs = []string{"members", "members_change", "governance_level", "adopter", "adoption_share_municipalities",
-	"adoption_share_members", "pilots_planned", "product_counts", "three_plus", "non_member_adopters", "active_contributors", "goal"}
+	"adoption_share_members", "pilots_planned", "product_counts", "three_plus", "non_member_adopters", "active_contributors",
+	"coverage", "goal"}
 
 // Build lays out a computed report in language l.
 func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
@@ -106,13 +108,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	}
 	d.Sections = append(d.Sections, members)
 
-	// Products by governance level.
-	gov := table.Table{Caption: l.T("report.governance"), Head: []string{l.T("th.level"), l.T("th.count"), l.T("th.products.list")}}
-	for _, g := range r.Governance {
-		gov.Rows = append(gov.Rows, []table.Cell{table.Text(l.Governance(g.Level)), table.Int(l, len(g.Products)), table.Text(locale.List(g.Products))})
-	}
-	d.Sections = append(d.Sections, Section{ID: "governance", Title: l.T("report.governance"),
-		Def: def("governance_level"), Text: []string{l.T("report.governance.note")}, Tables: []table.Table{gov}})
+	d.Sections = append(d.Sections, governanceSection(l, r, def("governance_level")))
 
 	// Adoption per product.
 	ad := table.Table{Caption: l.T("report.adoption"), Head: []string{l.T("th.product"), l.T("th.adopters.munis"), py, l.T("th.change"),
@@ -163,28 +159,27 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	}
 	d.Sections = append(d.Sections, nm)
 
-	// Active contributors.
-	ct := table.Table{Caption: l.Tf("report.contributors.caption", r.WindowDays), Head: []string{l.T("th.product"), l.T("th.active"), py, l.T("th.change"),
-		l.T("th.aff.member"), l.T("th.aff.supplier"), l.T("th.aff.unknown")}}
-	for _, c := range r.Contributors {
-		ct.Rows = append(ct.Rows, []table.Cell{table.Text(c.Current.Name), table.Int(l, c.Current.ActiveContributors), table.Int(l, c.Previous.ActiveContributors),
-			change(c.Current.ActiveContributors, c.Previous.ActiveContributors), table.Int(l, c.Current.ByAffiliation.Member),
-			table.Int(l, c.Current.ByAffiliation.Supplier), table.Int(l, c.Current.ByAffiliation.Unknown)})
-	}
-	pc := r.PortfolioContributors
-	ct.Rows = append(ct.Rows, []table.Cell{table.Text(l.T("report.portfolio")), table.Int(l, pc.Current), table.Int(l, pc.Previous), change(pc.Current, pc.Previous),
-		table.Int(l, pc.ByAffiliation.Member), table.Int(l, pc.ByAffiliation.Supplier), table.Int(l, pc.ByAffiliation.Unknown)})
-	d.Sections = append(d.Sections, Section{ID: "contributors", Title: l.T("report.contributors"), Def: def("active_contributors"), Tables: []table.Table{ct}})
+	d.Sections = append(d.Sections, contributorsSection(l, r, def("active_contributors")))
 
 	// Goals.
 	gs := Section{ID: "goals", Title: l.T("report.goals"), Def: def("goal")}
 	if len(r.Goals) == 0 {
 		gs.Text = []string{l.T("goals.none")}
 	} else {
-		t := table.Table{Caption: l.Tf("goals.table", l.Date(r.Date)), Head: []string{l.T("th.goal"), l.T("th.baseline"), l.T("th.value"), l.T("th.target"), l.T("th.deadline"), l.T("th.status")}}
+		t := table.Table{Caption: l.Tf("goals.table", l.Date(r.Date)), Head: []string{l.T("th.goal"), l.T("th.baseline"), l.T("th.value"),
+			l.T("th.target"), l.T("th.deadline"), l.T("goals.deadline.value"), l.T("th.status")}}
 		for _, g := range r.Goals {
+			value := table.Num(l.GoalValue(g.Share, g.Value))
+			if !g.Complete {
+				value = table.Num(l.Tf("coverage.cell", l.GoalValue(g.Share, g.Value)))
+				t.Note = l.T("coverage.mark") + ": " + l.CoveredUntil(g.CoveredUntil)
+			}
+			onDeadline := table.Text("")
+			if g.ValueOnDeadline != nil {
+				onDeadline = table.Num(l.GoalValue(g.Share, *g.ValueOnDeadline))
+			}
 			t.Rows = append(t.Rows, []table.Cell{table.Text(g.Title(string(l))), table.Num(l.GoalValue(g.Share, g.Baseline) + " (" + l.Date(g.BaselineDate) + ")"),
-				table.Num(l.GoalValue(g.Share, g.Value)), table.Num(l.GoalValue(g.Share, g.Target)), table.Date(l, g.Deadline), table.Text(l.GoalStatus(g.Status))})
+				value, table.Num(l.GoalValue(g.Share, g.Target)), table.Date(l, g.Deadline), onDeadline, table.Text(l.GoalStatus(g.Status))})
 		}
 		gs.Tables = []table.Table{t}
 	}
@@ -193,7 +188,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	// Data sources.
 	src := table.Table{Caption: l.T("report.sources.table"), Head: []string{l.T("th.source"), l.T("th.detail"), l.T("th.collected"), l.T("th.result")}}
 	for _, s := range r.Sources {
-		src.Rows = append(src.Rows, []table.Cell{table.Text(s.Source), table.Text(s.Detail), table.Text(l.Stamp(s.Collected)), table.Text(s.Result)})
+		src.Rows = append(src.Rows, []table.Cell{table.Text(l.Source(s.Source)), table.Text(s.Detail), table.Text(l.Stamp(s.Collected)), table.Text(l.RunResult(s.Result))})
 	}
 	srcText := []string{l.Tf("report.produced", l.Stamp(r.ProducedAt))}
 	if r.Illustrative {
@@ -213,8 +208,8 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 		if len(r.Corrections) > 0 {
 			t := table.Table{Caption: l.T("report.corrections"), Head: []string{l.T("th.definition"), l.T("th.subject"), l.T("th.scope"), l.T("th.was"), l.T("th.now")}}
 			for _, c := range r.Corrections {
-				t.Rows = append(t.Rows, []table.Cell{table.Text(c.Definition), table.Text(c.Subject), table.Text(c.Scope),
-					table.Num(figures.FormatFigure(c.Was)), table.Num(figures.FormatFigure(c.Now))})
+				t.Rows = append(t.Rows, []table.Cell{table.Text(definitionTitle(l, c.Definition)), table.Text(subjectWords(l, cfg, r, c.Definition, c.Subject)),
+					table.Text(scopeWords(l, c.Scope)), table.Num(figures.FormatFigure(c.Was)), table.Num(figures.FormatFigure(c.Now))})
 			}
 			notes.Tables = append(notes.Tables, t)
 		}
@@ -233,7 +228,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	defs := Section{ID: "definitions", Title: l.T("report.definitions")}
 	for _, id := range DefinitionIDs {
 		def := figures.DefinitionOf(id)
-		defs.Text = append(defs.Text, def.Title.In(string(l))+" ("+id+"): "+def.Full.In(string(l)))
+		defs.Text = append(defs.Text, def.Title.In(string(l))+": "+def.Full.In(string(l)))
 	}
 	d.Sections = append(d.Sections, defs)
 	return d

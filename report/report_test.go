@@ -86,7 +86,7 @@ func TestWriteEscapes(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if strings.Join(rows[0], ",") != "year,date,previous_date,definition,subject,scope,value,previous,change,status" || len(rows) < 20 {
+					if strings.Join(rows[0], ",") != "year,date,previous_date,definition,subject,scope,value,previous,change,status,complete,covered_until" || len(rows) < 20 {
 						t.Fatalf("csv header %v, %d rows", rows[0], len(rows))
 					}
 				case "json":
@@ -237,7 +237,7 @@ func TestListsRegisterCorrection(t *testing.T) {
 		if err := Write(&md, cfg, rep, "md", locale.EN); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Changed figures", "| adopter | os2forms | all | 1 | 2 |", "Aarhus (751)"} {
+		for _, want := range []string{"Changed figures", "| Adopter of a product | OS2forms | all | 1 | 2 |", "| Non-member adopters | The portfolio |  | 1 | 2 |", "Aarhus (751)"} {
 			if !strings.Contains(md.String(), want) {
 				t.Errorf("markdown notes lack %q", want)
 			}

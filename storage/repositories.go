@@ -17,8 +17,19 @@ const (
 	RepoNotFound    = "not_found"   // 404: deleted, or private without access
 	RepoUnavailable = "unavailable" // 451 or 403: blocked or access denied
 	RepoMoved       = "moved"       // renamed or transferred; MovedTo names the new key
+	RepoUnreachable = "unreachable" // GitHub did not answer at all (network, DNS, time-out)
 	RepoError       = "error"       // anything else; LastError says what
 )
+
+// RepoFailing reports whether a status is a failed poll: the repository's
+// coverage stays where its last successful collection left it.
+func RepoFailing(status string) bool {
+	switch status {
+	case RepoOK, RepoEmpty, RepoMoved, "":
+		return false
+	}
+	return true
+}
 
 // Repository is a source repository of a product.
 type Repository struct {
@@ -34,6 +45,12 @@ type Repository struct {
 	LastError     string `db:"last_error" json:"last_error,omitempty"`
 	MovedTo       string `db:"moved_to" json:"moved_to,omitempty"`
 	CheckedAt     string `db:"checked_at" json:"checked_at,omitempty"`
+	// CoveredUntil is how far the repository's history is known to be
+	// complete (zero: not known); FailingSince when its polls began to
+	// fail (a stamp, "" while they succeed). Both are kept by storage:
+	// UpsertRepository ignores what the caller sets.
+	CoveredUntil civil.Date `db:"covered_until" json:"covered_until,omitzero"`
+	FailingSince string     `db:"failing_since" json:"failing_since,omitempty"`
 }
 
 // RepoKey is the storage key of a repository: "forge/owner/name" in lower
@@ -46,7 +63,10 @@ func RepoKey(forge, owner, name string) string {
 func (r Repository) FullName() string { return r.Owner + "/" + r.Name }
 
 // UpsertRepository stores a repository's metadata and links it to the
-// given products.
+// given products. A failure status starts the repository's FailingSince
+// unless it already fails; a move ends it. Only a successful collection
+// (RepositoryCollected) ends a failure: "ok" here is metadata read at the
+// start of a poll whose listings may still fail.
 func (s *Store) UpsertRepository(ctx context.Context, r Repository, productIDs []string) error {
 	if r.Key == "" {
 		r.Key = RepoKey(r.Forge, r.Owner, r.Name)
@@ -54,17 +74,26 @@ func (s *Store) UpsertRepository(ctx context.Context, r Repository, productIDs [
 	if r.Status == "" {
 		r.Status = RepoOK
 	}
+	since := ""
+	if RepoFailing(r.Status) {
+		if since = r.CheckedAt; since == "" {
+			since = s.nowStamp()
+		}
+	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`
 			INSERT INTO repositories (key, forge, owner, name, description, default_branch, archived, fork,
-				status, last_error, moved_to, checked_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				status, last_error, moved_to, checked_at, failing_since)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET forge = excluded.forge, owner = excluded.owner, name = excluded.name,
 				description = excluded.description, default_branch = excluded.default_branch,
 				archived = excluded.archived, fork = excluded.fork, status = excluded.status,
-				last_error = excluded.last_error, moved_to = excluded.moved_to, checked_at = excluded.checked_at`),
+				last_error = excluded.last_error, moved_to = excluded.moved_to, checked_at = excluded.checked_at,
+				failing_since = CASE WHEN excluded.status = 'moved' THEN ''
+					WHEN repositories.failing_since = '' THEN excluded.failing_since
+					ELSE repositories.failing_since END`),
 			r.Key, r.Forge, r.Owner, r.Name, r.Description, r.DefaultBranch, boolInt(r.Archived), boolInt(r.Fork),
-			r.Status, r.LastError, r.MovedTo, r.CheckedAt)
+			r.Status, r.LastError, r.MovedTo, r.CheckedAt, since)
 		if err != nil {
 			return err
 		}
@@ -84,10 +113,25 @@ func (s *Store) UpsertRepository(ctx context.Context, r Repository, productIDs [
 }
 
 // SetRepositoryStatus records the outcome of the last poll of a repository
-// without touching its other metadata.
+// without touching its other metadata. A failure starts FailingSince
+// unless the repository already fails; a success ends it.
 func (s *Store) SetRepositoryStatus(ctx context.Context, key, status, lastError, movedTo string) error {
-	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE repositories SET status = ?, last_error = ?, moved_to = ?, checked_at = ?
-		WHERE key = ?`), status, lastError, movedTo, s.nowStamp(), key)
+	now := s.nowStamp()
+	since := ""
+	if RepoFailing(status) {
+		since = now
+	}
+	// The version moves: a status shows on pages, and a move changes what
+	// a product's coverage is made of.
+	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE repositories SET status = ?, last_error = ?, moved_to = ?, checked_at = ?,
+			failing_since = CASE WHEN ? = '' OR failing_since = '' THEN ? ELSE failing_since END
+			WHERE key = ?`), status, lastError, movedTo, now, since, since, key)
+		if err != nil {
+			return err
+		}
+		return bumpVersion(ctx, tx)
+	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to set status of repository %s: %w", key, err)
 	}
@@ -98,7 +142,7 @@ func (s *Store) SetRepositoryStatus(ctx context.Context, key, status, lastError,
 // by key.
 func (s *Store) Repositories(ctx context.Context, productID string) ([]Repository, error) {
 	q := `SELECT key, forge, owner, name, description, default_branch, archived <> 0 AS archived, fork <> 0 AS fork,
-		status, last_error, moved_to, checked_at FROM repositories`
+		status, last_error, moved_to, checked_at, covered_until, failing_since FROM repositories`
 	var args []any
 	if productID != "" {
 		q += ` WHERE key IN (SELECT repository_key FROM product_repositories WHERE product_id = ?)`

@@ -181,3 +181,25 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// FailingSince returns, for each source whose newest runs failed, when the
+// first of those failed runs started: the runs since its last successful
+// (or partial) run, which are all failures.
+func (s *Store) FailingSince(ctx context.Context) (map[string]string, error) {
+	var rows []struct {
+		Source string `db:"source"`
+		Since  string `db:"since"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT r.source, MIN(r.started_at) AS since FROM collection_runs r
+		WHERE r.result = 'failure' AND r.started_at > COALESCE((SELECT MAX(o.started_at) FROM collection_runs o
+			WHERE o.source = r.source AND o.result IN ('success', 'partial')), '')
+		GROUP BY r.source`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to read failing sources: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.Source] = r.Since
+	}
+	return out, nil
+}

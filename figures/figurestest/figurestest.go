@@ -37,7 +37,9 @@ var Now = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 //	os2forms in production in 4 municipalities today (101, 751, 461, 540)
 //	and 5 a year earlier (147 stopped 2026-06-01)
 //	active contributors (90 days) today: alice (Aarhus), bob (Magenta),
-//	carol; a year earlier: dave
+//	carol; a year earlier: dave. os2forms's repositories are collected up
+//	to today, so its figures and the portfolio's are complete; no other
+//	product has a repository, so theirs are not.
 type Fixture struct {
 	Store   *storage.Store
 	Config  *config.Config
@@ -136,6 +138,9 @@ func Portfolio(t testing.TB, store *storage.Store) *Fixture {
 		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "d1", At: at("2025-10-01T10:00:00Z"), Login: "dave"},
 	})
 	must(t, err)
+	// Collected this morning; "gone" was last found earlier the same day.
+	must(t, store.RaiseCoverage(ctx, forms, civil.Of(Now)))
+	must(t, store.RaiseCoverage(ctx, storage.RepoKey("github.com", "OS2Forms", "gone"), civil.Of(Now)))
 
 	store.SetClock(func() time.Time { return Now })
 	run, err := store.StartRun(ctx, "github")

@@ -1,0 +1,211 @@
+package dashboard
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"os2pulse/figures"
+	"os2pulse/table"
+)
+
+// The contributor charts. A figure whose data do not reach its date is
+// drawn as no bar or a gap, and its table cell is marked (coverage.go).
+
+// byContributors orders products by active contributors, most first.
+func byContributors(ps []figures.ProductContributors) []figures.ProductContributors {
+	out := slices.Clone(ps)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ActiveContributors != out[j].ActiveContributors {
+			return out[i].ActiveContributors > out[j].ActiveContributors
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// noValue is a point ECharts leaves empty: no bar, a gap in a line.
+const noValue = "-"
+
+// contributorsChart is active contributors per product, stacked by
+// affiliation, on c's date (which the overview sets to the last date with
+// complete data). A product whose data do not reach the date has no bar;
+// its table row shows the value marked.
+func contributorsChart(v *view, c figures.Contributors) chart {
+	ps := byContributors(c.Products)
+	names := make([]string, 0, len(ps))
+	var member, supplier, unknown []opts.BarData
+	t := table.Table{
+		Caption: v.T("contributors.heading") + " – " + v.Lang.Date(c.Date),
+		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
+			v.T("th.aff.unknown"), v.T("th.repos")},
+	}
+	var note string
+	for _, p := range ps {
+		names = append(names, p.Name)
+		bar := func(n int) opts.BarData {
+			if !p.Complete {
+				return opts.BarData{Value: noValue}
+			}
+			return opts.BarData{Value: n}
+		}
+		member = append(member, bar(p.ByAffiliation.Member))
+		supplier = append(supplier, bar(p.ByAffiliation.Supplier))
+		unknown = append(unknown, bar(p.ByAffiliation.Unknown))
+		// A product without a collected repository has no figure at all.
+		cell := func(n int) table.Cell {
+			if p.Repositories == 0 {
+				return table.Num("–")
+			}
+			return v.countCell(n, p.Complete)
+		}
+		t.Rows = append(t.Rows, []table.Cell{
+			table.Link(p.Name, v.Link("/products/"+p.ID)), cell(p.ActiveContributors),
+			cell(p.ByAffiliation.Member), cell(p.ByAffiliation.Supplier),
+			cell(p.ByAffiliation.Unknown), table.Int(v.Lang, p.Repositories),
+		})
+		if !p.Complete {
+			t.Note = v.coverageNote(p.CoveredUntil)
+		}
+	}
+	pc := c.PortfolioComplete
+	t.Rows = append(t.Rows, []table.Cell{
+		table.Text(v.T("key.contributors")), v.countCell(c.PortfolioActiveContributors, pc),
+		v.countCell(c.PortfolioByAffiliation.Member, pc), v.countCell(c.PortfolioByAffiliation.Supplier, pc),
+		v.countCell(c.PortfolioByAffiliation.Unknown, pc), table.Text(""),
+	})
+	switch {
+	case !pc:
+		note = v.coverageNote(c.PortfolioCoveredUntil)
+		t.Note = note
+	case c.Date != v.Date:
+		note = v.Tf("coverage.chart.lastdate", v.Lang.Date(c.Date))
+	}
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGrey}),
+		axisTooltip(), legend(true), gridWithLegend(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)
+	bar.SetXAxis(names).
+		AddSeries(v.T("aff.member"), member, stack).
+		AddSeries(v.T("aff.supplier"), supplier, stack).
+		AddSeries(v.T("aff.unknown"), unknown, stack).
+		XYReversal()
+	summary := v.T("adoption.summary.empty")
+	if len(ps) > 0 {
+		summary = v.Tf("contributors.summary", ps[0].Name, v.Int(ps[0].ActiveContributors))
+	}
+	return v.chart(chart{
+		ID: "contributors", Title: v.T("contributors.heading"),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
+		Note:       note,
+		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "date", c.Date.String(), "window_days", strconv.Itoa(c.WindowDays)), Tall: len(ps) > 8,
+	})
+}
+
+// contributorSeriesChart is active contributors of the portfolio (or one
+// product) over time. The line stops at the last point the data reach:
+// later points are gaps, and marked in the table.
+func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
+	dates := make([]string, 0, len(s.Points))
+	data := make([]opts.LineData, 0, len(s.Points))
+	t := table.Table{
+		Caption: title,
+		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
+			v.T("th.aff.unknown")},
+	}
+	last := -1 // the last complete point
+	for i, p := range s.Points {
+		dates = append(dates, p.Date.String())
+		if p.Complete {
+			data = append(data, opts.LineData{Value: p.ActiveContributors})
+			last = i
+		} else {
+			data = append(data, opts.LineData{Value: noValue})
+			t.Note = v.coverageNote(s.CoveredUntil)
+		}
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), v.countCell(p.ActiveContributors, p.Complete),
+			v.countCell(p.ByAffiliation.Member, p.Complete), v.countCell(p.ByAffiliation.Supplier, p.Complete),
+			v.countCell(p.ByAffiliation.Unknown, p.Complete)})
+	}
+	note := ""
+	if t.Note != "" {
+		if last >= 0 {
+			note = v.Tf("coverage.series", v.Lang.Date(s.Points[last].Date), v.Lang.Date(s.CoveredUntil))
+		} else {
+			note = t.Note
+		}
+	}
+	line := charts.NewLine()
+	line.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
+	)
+	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	summary := v.T("series.empty")
+	if last >= 0 {
+		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[last].Date),
+			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[last].ActiveContributors))
+	}
+	if note != "" {
+		summary += " " + note
+	}
+	kv := []string{"window_days", strconv.Itoa(s.WindowDays)}
+	id := "contributor-series"
+	if s.Product != "" {
+		kv = append(kv, "product", s.Product)
+		id = "product-contributor-series"
+	}
+	return v.chart(chart{
+		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
+		Note: note, Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...),
+	})
+}
+
+// affiliationChart is a product's active contributors by affiliation.
+func affiliationChart(v *view, pa figures.ProductActivity) chart {
+	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
+	values := []int{pa.ByAffiliation.Member, pa.ByAffiliation.Supplier, pa.ByAffiliation.Unknown}
+	data := make([]opts.BarData, 0, 3)
+	t := table.Table{
+		Caption: v.T("product.affiliation") + " – " + v.DateText(),
+		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
+	}
+	for i, l := range labels {
+		data = append(data, opts.BarData{Name: l, Value: values[i]})
+		t.Rows = append(t.Rows, []table.Cell{table.Text(l), v.countCell(values[i], pa.Complete)})
+	}
+	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), v.countCell(pa.ActiveContributors, pa.Complete)})
+	note := ""
+	if !pa.Complete {
+		note = v.coverageNote(pa.CoveredUntil)
+		t.Note = note
+	}
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue}),
+		axisTooltip(), legend(false), grid(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
+	)
+	bar.SetXAxis(labels).AddSeries(v.T("th.persons"), data)
+	return v.chart(chart{
+		ID: "affiliation", Title: v.T("product.affiliation"),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
+		Note:       note,
+		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
+			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
+		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(pa.WindowDays)),
+	})
+}
