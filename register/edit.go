@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"strings"
 
-	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/problems"
 	"os2pulse/storage"
@@ -37,10 +36,28 @@ func AddAdoption(cfg *config.Config, cur Contents, fields map[string]string) (st
 	return adoptionEdit(append(others, rec), rec), nil
 }
 
-// EndAdoption sets until on the current record of product at org that
-// began on since, checked as if the record came so in a file.
-func EndAdoption(cfg *config.Config, cur Contents, org, product string, since civil.Date, until string) (storage.Register, error) {
+// EndAdoption sets until on the current record that fields name by
+// organization, product and since (as typed), checked as if the record
+// came so in a file.
+func EndAdoption(cfg *config.Config, cur Contents, fields map[string]string) (storage.Register, error) {
 	p := problems.NewList(formName, 0)
+	bad := formProblem(p)
+	org, msg := newOrgNames(cur.Organizations).resolve(strings.TrimSpace(fields["organization"]))
+	if msg != "" {
+		bad("organization", "%s", msg)
+	}
+	product := strings.ToLower(strings.TrimSpace(fields["product"]))
+	since, err := parseDay("since", strings.TrimSpace(fields["since"]), false, false)
+	if err != nil {
+		bad("since", "%v", err)
+	}
+	until := strings.TrimSpace(fields["until"])
+	if until == "" {
+		bad("until", "until is missing (%s)", dateForms)
+	}
+	if p.Len() > 0 {
+		return storage.Register{}, p.Err()
+	}
 	var target *storage.AdoptionRecord
 	for i, r := range cur.Adoptions {
 		if r.OrganizationID == org && r.ProductID == product && r.Since == since {
@@ -48,17 +65,12 @@ func EndAdoption(cfg *config.Config, cur Contents, org, product string, since ci
 		}
 	}
 	if target == nil {
-		p.AddAt("organization", "no current record of %s at %s since %s", problems.Clip(product), problems.Clip(org), since)
+		p.AddAt("since", "no current record of %s at %s since %s", problems.Clip(product), org, since)
 		return storage.Register{}, p.Err()
 	}
 	rules, others := adoptionRulesFor(cfg, cur, target)
-	fields := map[string]string{"organization": target.OrganizationID, "product": target.ProductID, "status": target.Status,
-		"since": target.Since.String(), "until": strings.TrimSpace(until), "note": target.Note}
-	if fields["until"] == "" {
-		p.AddAt("until", "until is missing (%s)", dateForms)
-		return storage.Register{}, p.Err()
-	}
-	rec, ok := rules.record(fields, false, false, formProblem(p))
+	rec, ok := rules.record(map[string]string{"organization": target.OrganizationID, "product": target.ProductID, "status": target.Status,
+		"since": target.Since.String(), "until": until, "note": target.Note}, false, false, bad)
 	if ok {
 		if msg := rules.add(rec, 0, formRef); msg != "" {
 			p.AddAt("until", "%s", msg)
@@ -117,10 +129,29 @@ func AddMembership(cur Contents, fields map[string]string) (storage.Register, er
 	return membershipEdit(cur, nil, storage.Membership{OrganizationID: org, Since: since, Until: until}, p)
 }
 
-// EndMembership sets member_until on the current membership of org that
-// began on since.
-func EndMembership(cur Contents, org string, since civil.Date, until string) (storage.Register, error) {
+// EndMembership sets member_until on the current membership that fields
+// name by organization and member_since (as typed).
+func EndMembership(cur Contents, fields map[string]string) (storage.Register, error) {
 	p := problems.NewList(formName, 0)
+	bad := formProblem(p)
+	org, msg := newOrgNames(cur.Organizations).resolve(strings.TrimSpace(fields["organization"]))
+	if msg != "" {
+		bad("organization", "%s", msg)
+	}
+	f := map[string]string{"member_since": strings.TrimSpace(fields["member_since"]), "member_until": strings.TrimSpace(fields["member_until"])}
+	if f["member_since"] == "" {
+		bad("member_since", "member_since is missing (%s)", dateForms)
+	}
+	if f["member_until"] == "" {
+		bad("member_until", "member_until is missing (%s)", dateForms)
+	}
+	if p.Len() > 0 {
+		return storage.Register{}, p.Err()
+	}
+	since, until, ok := membershipPeriod(f, false, false, bad)
+	if !ok {
+		return storage.Register{}, p.Err()
+	}
 	var target *storage.Membership
 	for i, m := range cur.Memberships {
 		if m.OrganizationID == org && m.Since == since {
@@ -128,19 +159,10 @@ func EndMembership(cur Contents, org string, since civil.Date, until string) (st
 		}
 	}
 	if target == nil {
-		p.AddAt("organization", "no current membership of %s since %s", problems.Clip(org), since)
+		p.AddAt("member_since", "no current membership of %s since %s", org, since)
 		return storage.Register{}, p.Err()
 	}
-	f := map[string]string{"member_since": since.String(), "member_until": strings.TrimSpace(until)}
-	if f["member_until"] == "" {
-		p.AddAt("member_until", "member_until is missing (%s)", dateForms)
-		return storage.Register{}, p.Err()
-	}
-	_, u, ok := membershipPeriod(f, false, false, formProblem(p))
-	if !ok {
-		return storage.Register{}, p.Err()
-	}
-	return membershipEdit(cur, target, storage.Membership{OrganizationID: org, Since: since, Until: u}, p)
+	return membershipEdit(cur, target, storage.Membership{OrganizationID: org, Since: since, Until: until}, p)
 }
 
 // membershipEdit checks m against every current membership but skip and
