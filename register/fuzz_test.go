@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,4 +154,97 @@ func checkPeriod(t *testing.T, since, until civil.Date) {
 	if since.Year() < 1 || (!until.IsZero() && until <= since) {
 		t.Fatalf("period %s–%s accepted", since, until)
 	}
+}
+
+// FuzzParseDay: an accepted date is a real one, and any date written as
+// YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY reads back as itself.
+func FuzzParseDay(f *testing.F) {
+	for _, s := range []string{"2020-01-31", "31-01-2020", "1.2.2020", "01/02/2020", "43831", "43831.5", "2020-01-01T00:00:00Z", "-1", "+1.+1.2020", "29-02-2021", ""} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, serials bool) {
+		d, err := parseDay("since", s, serials, false)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "since ") || !utf8.ValidString(err.Error()) {
+				t.Fatalf("message %q", err)
+			}
+			return
+		}
+		if d.IsZero() || d.Year() < 1 || d.Year() > 9999 {
+			t.Fatalf("%q read as %s", s, d)
+		}
+		y, m, dd := d.Parts()
+		for _, form := range []string{d.String(), fmt.Sprintf("%02d-%02d-%04d", dd, m, y), fmt.Sprintf("%d.%d.%04d", dd, m, y)} {
+			if again, err := parseDay("since", form, false, false); err != nil || again != d {
+				t.Fatalf("%s written as %q reads as %s, %v", d, form, again, err)
+			}
+		}
+	})
+}
+
+// FuzzParseFile: any bytes as a file of any kind give a register whose
+// export reads back the same, or problems that name the file, never a
+// panic. The seeds are workbooks built like Excel's and Windows-1252 CSV.
+func FuzzParseFile(f *testing.F) {
+	f.Add("f.xlsx", buildWorkbook(f, sheet{"ibrugtagning", [][]any{
+		{"organization", "product", "status", "since", "until", "note"},
+		{"Aarhus Kommune", "os2forms", "i drift", day("2020-01-01"), nil, "=1+1"},
+		{101, "os2faktor", "pilot", 43831, "01-06-2021", nil},
+	}}, sheet{"members", [][]any{
+		{"organization", "name", "kind", "member_since", "member_until"},
+		{"Københavns Kommune", nil, "municipality", "2015-01-01", nil},
+		{"kl", "KL", "other", nil, nil},
+	}}))
+	f.Add("f.xlsx", buildWorkbook(f, sheet{"adoption", [][]any{{"organization", "status"}, {"Frederiks", "drift"}}}))
+	f.Add("f.csv", []byte("organization;product;status;since;until;note\r\n\xc6r\xf8;os2forms;i drift;01.02.2020;;K\xf8ge\r\n"))
+	f.Add("f.csv", []byte(adoptionHeader+"Lyngby-Taarbæk,os2forms,production,2020-01-01,,'=x\n"))
+	f.Add("f.xlsm", []byte("PK\x03\x04"))
+	f.Add("f.pdf", []byte("%PDF"))
+	cfg := registerTestConfig(f, f.TempDir(), "")
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		if name != "f.xlsx" && name != "f.csv" {
+			name = "f.csv"
+		}
+		p, err := Parse(cfg, nil, File{Name: name, Data: data})
+		if err != nil {
+			for _, s := range problems.Of(err) {
+				if !strings.HasPrefix(s, name) || !utf8.ValidString(s) {
+					t.Fatalf("problem %q does not name the file", s)
+				}
+			}
+			if problems.Of(err) == nil {
+				t.Fatalf("error %v is not a list of problems", err)
+			}
+			return
+		}
+		defined := map[string]bool{}
+		for _, o := range p.Organizations {
+			defined[o.ID] = true
+		}
+		for _, r := range p.Adoptions {
+			if code, _ := municipalityCode(r.OrganizationID); code != r.OrganizationID && !defined[r.OrganizationID] {
+				t.Fatalf("record %+v: unknown organisation accepted", r)
+			}
+			if !testProducts[r.ProductID] || r.Since.IsZero() || !utf8.ValidString(r.Note) {
+				t.Fatalf("record %+v accepted", r)
+			}
+		}
+		ms, _ := storage.Municipalities()
+		c := Contents{Adoptions: p.Adoptions, Memberships: p.Members, Organizations: append(ms, p.Organizations...)}
+		var buf bytes.Buffer
+		if err := WriteXLSX(&buf, c); err != nil {
+			t.Fatal(err)
+		}
+		again, err := Parse(cfg, nil, File{Name: "again.xlsx", Data: buf.Bytes()})
+		if err != nil {
+			t.Fatalf("export does not read back: %v", err)
+		}
+		if !reflect.DeepEqual(again.Adoptions, p.Adoptions) {
+			t.Fatalf("round trip: %v, first read %v", again.Adoptions, p.Adoptions)
+		}
+		if p.Members != nil && !reflect.DeepEqual(again.Members, p.Members) {
+			t.Fatalf("round trip: %v, first read %v", again.Members, p.Members)
+		}
+	})
 }

@@ -114,8 +114,9 @@ func emptyRecord(rec []string) bool {
 	return true
 }
 
-// badText rejects what the databases cannot store: PostgreSQL refuses NUL
-// bytes and invalid UTF-8 in text.
+// badText rejects what the databases or a workbook cannot store:
+// PostgreSQL refuses NUL bytes and invalid UTF-8 in text, and XML, which
+// a workbook is, any other control character but tab and line breaks.
 func badText(rec []string) string {
 	for _, f := range rec {
 		if !utf8.ValidString(f) {
@@ -123,6 +124,9 @@ func badText(rec []string) string {
 		}
 		if strings.IndexByte(f, 0) >= 0 {
 			return "contains a NUL byte"
+		}
+		if i := strings.IndexFunc(f, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' }); i >= 0 {
+			return fmt.Sprintf("contains the control character U+%04X", f[i])
 		}
 	}
 	return ""

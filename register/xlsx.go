@@ -32,7 +32,7 @@ type workbook struct {
 func openWorkbook(name string, data []byte) (*workbook, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit})
 	if err != nil {
-		return nil, &problems.Error{Problems: []string{fmt.Sprintf("%s: not a readable Excel workbook: %v", name, err)}}
+		return nil, &problems.Error{Problems: []string{fmt.Sprintf("%s: not a readable Excel workbook: %s", name, strings.ToValidUTF8(err.Error(), "\uFFFD"))}}
 	}
 	wb := &workbook{name: name, f: f}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
@@ -74,7 +74,7 @@ func (wb *workbook) readSheet(sheet string, columns, required []string, p *probl
 	t := &table{p: p, sheet: sheet, serials: true, date1904: wb.date1904}
 	rows, err := wb.f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, &problems.Error{Problems: []string{fmt.Sprintf("%s: sheet %s cannot be read: %v", wb.name, sheet, err)}}
+		return nil, &problems.Error{Problems: []string{fmt.Sprintf("%s: sheet %s cannot be read: %s", wb.name, sheet, strings.ToValidUTF8(err.Error(), "\uFFFD"))}}
 	}
 	first := 0
 	for first < len(rows) && emptyRecord(rows[first]) {
