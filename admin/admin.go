@@ -41,10 +41,10 @@ type Store interface {
 	RegisterChanges(ctx context.Context, reg storage.Register) (storage.RegisterDiff, error)
 	ImportRegister(ctx context.Context, reg storage.Register) (storage.ImportSummary, error)
 	RegisterImports(ctx context.Context) ([]storage.RegisterImport, error)
-	PutAdminSession(ctx context.Context, s storage.AdminSession) error
+	PutAdminSession(ctx context.Context, s storage.AdminSession, life time.Duration) error
 	AdminSession(ctx context.Context, tokenHash string) (storage.AdminSession, error)
 	DeleteAdminSession(ctx context.Context, tokenHash string) error
-	PutAdminUpload(ctx context.Context, u storage.AdminUpload) error
+	PutAdminUpload(ctx context.Context, u storage.AdminUpload, life time.Duration) error
 	AdminUpload(ctx context.Context, id string) (storage.AdminUpload, error)
 	DeleteAdminUpload(ctx context.Context, id string) error
 }

@@ -155,8 +155,7 @@ func (a *Admin) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := randomID(32)
-	err := a.store.PutAdminSession(r.Context(), storage.AdminSession{TokenHash: tokenHash(token), Admin: name,
-		CreatedAt: storage.Stamp(now), ExpiresAt: storage.Stamp(now.Add(sessionLength))})
+	err := a.store.PutAdminSession(r.Context(), storage.AdminSession{TokenHash: tokenHash(token), Admin: name}, sessionLength)
 	if err != nil {
 		a.fail(w, r, err)
 		return

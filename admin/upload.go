@@ -167,10 +167,8 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		a.fail(w, r, err)
 		return
 	}
-	now := a.now()
 	d.Upload = randomID(18)
-	err = a.store.PutAdminUpload(ctx, storage.AdminUpload{ID: d.Upload, Admin: id.key(), CreatedAt: storage.Stamp(now),
-		ExpiresAt: storage.Stamp(now.Add(uploadLife)), BaseVersion: version, Files: string(blob)})
+	err = a.store.PutAdminUpload(ctx, storage.AdminUpload{ID: d.Upload, Admin: id.key(), BaseVersion: version, Files: string(blob)}, uploadLife)
 	if err != nil {
 		a.fail(w, r, err)
 		return

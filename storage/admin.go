@@ -24,8 +24,12 @@ type AdminSession struct {
 	ExpiresAt string `db:"expires_at"`
 }
 
-// PutAdminSession stores a session and drops expired ones.
-func (s *Store) PutAdminSession(ctx context.Context, sess AdminSession) error {
+// PutAdminSession stores a session that lasts life from now (the store's
+// clock, which also judges expiry; CreatedAt and ExpiresAt are set here)
+// and drops expired ones.
+func (s *Store) PutAdminSession(ctx context.Context, sess AdminSession, life time.Duration) error {
+	now := s.now()
+	sess.CreatedAt, sess.ExpiresAt = Stamp(now), Stamp(now.Add(life))
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM admin_sessions WHERE expires_at <= ?`), s.nowStamp()); err != nil {
 			return err
@@ -74,8 +78,11 @@ type AdminUpload struct {
 	Files       string `db:"files"`
 }
 
-// PutAdminUpload stores an upload and drops expired ones.
-func (s *Store) PutAdminUpload(ctx context.Context, u AdminUpload) error {
+// PutAdminUpload stores an upload that lasts life from now (as
+// PutAdminSession) and drops expired ones.
+func (s *Store) PutAdminUpload(ctx context.Context, u AdminUpload, life time.Duration) error {
+	now := s.now()
+	u.CreatedAt, u.ExpiresAt = Stamp(now), Stamp(now.Add(life))
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM admin_uploads WHERE expires_at <= ?`), s.nowStamp()); err != nil {
 			return err
@@ -112,6 +119,3 @@ func (s *Store) DeleteAdminUpload(ctx context.Context, id string) error {
 	}
 	return nil
 }
-
-// Now is the store's clock, which also stamps sessions and uploads.
-func (s *Store) Now() time.Time { return s.now() }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jmoiron/sqlx"
 
@@ -196,22 +197,23 @@ func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff
 	return d, nil
 }
 
-// RegisterVersion identifies the register's current state: the id of its
-// newest change, or "" before the first. Every change of the register,
-// file or form, is recorded, so an equal version means an equal register.
+// RegisterVersion identifies the register's current state: the number of
+// changes made to it ("0" before the first). Every change, file or form,
+// is recorded and never deleted, so an equal version means an equal
+// register. A count, not the newest stamp: instances whose clocks differ
+// cannot make it go back.
 func (s *Store) RegisterVersion(ctx context.Context) (string, error) {
-	var v string
-	err := s.db.GetContext(ctx, &v, `SELECT COALESCE(MAX(id), '') FROM register_imports`)
-	if err != nil {
+	var n int64
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM register_imports`); err != nil {
 		return "", fmt.Errorf("storage: unable to read the register version: %w", err)
 	}
-	return v, nil
+	return strconv.FormatInt(n, 10), nil
 }
 
 func registerVersion(ctx context.Context, tx *sqlx.Tx) (string, error) {
-	var v string
-	err := tx.GetContext(ctx, &v, `SELECT COALESCE(MAX(id), '') FROM register_imports`)
-	return v, err
+	var n int64
+	err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM register_imports`)
+	return strconv.FormatInt(n, 10), err
 }
 
 // history describes a table whose rows are never deleted: an import
