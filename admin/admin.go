@@ -67,16 +67,16 @@ func Enabled(cfg *config.Config, token string) bool { return len(cfg.Admins) > 0
 
 // Admin serves /admin/.
 type Admin struct {
-	cfg      *config.Config
-	store    Store
-	figures  *figures.Calculator
-	token    string
-	log      *slog.Logger
-	now      func() time.Time
-	hashes   map[string][]byte // admin name → bcrypt hash
-	dummy    []byte            // compared when the name is unknown, for equal timing
-	limiter  *limiter
-	handler  http.Handler
+	cfg     *config.Config
+	store   Store
+	figures *figures.Calculator
+	token   string
+	log     *slog.Logger
+	now     func() time.Time
+	hashes  map[string][]byte // admin name → bcrypt hash
+	dummy   []byte            // compared when the name is unknown, for equal timing
+	limiter *limiter
+	handler http.Handler
 }
 
 // New builds the admin pages; mount the handler at "/admin/".
