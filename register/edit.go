@@ -112,26 +112,36 @@ func adoptionEdit(all []storage.AdoptionRecord, rec storage.AdoptionRecord) stor
 // and member_until, as typed, and returns the memberships with it added.
 // The organisation must be a municipality or one defined already.
 func AddMembership(cur Contents, fields map[string]string) (storage.Register, error) {
-	p := problems.NewList(formName, 0)
-	bad := formProblem(p)
-	org, msg := newOrgNames(cur.Organizations).resolve(strings.TrimSpace(fields["organization"]))
-	if msg != "" {
-		bad("organization", "%s", msg)
-	}
-	f := map[string]string{"member_since": strings.TrimSpace(fields["member_since"]), "member_until": strings.TrimSpace(fields["member_until"])}
-	if f["member_since"] == "" {
-		bad("member_since", "member_since is missing (%s)", dateForms)
-	}
-	since, until, ok := membershipPeriod(f, false, false, bad)
-	if p.Len() > 0 || !ok {
+	m, p := membershipForm(cur, fields, false)
+	if p.Len() > 0 {
 		return storage.Register{}, p.Err()
 	}
-	return membershipEdit(cur, nil, storage.Membership{OrganizationID: org, Since: since, Until: until}, p)
+	return membershipEdit(cur, nil, m, p)
 }
 
 // EndMembership sets member_until on the current membership that fields
 // name by organization and member_since (as typed).
 func EndMembership(cur Contents, fields map[string]string) (storage.Register, error) {
+	m, p := membershipForm(cur, fields, true)
+	if p.Len() > 0 {
+		return storage.Register{}, p.Err()
+	}
+	var target *storage.Membership
+	for i, c := range cur.Memberships {
+		if c.OrganizationID == m.OrganizationID && c.Since == m.Since {
+			target = &cur.Memberships[i]
+		}
+	}
+	if target == nil {
+		p.AddAt("member_since", "no current membership of %s since %s", m.OrganizationID, m.Since)
+		return storage.Register{}, p.Err()
+	}
+	return membershipEdit(cur, target, m, p)
+}
+
+// membershipForm reads a membership form by the members list's rules;
+// member_since is required, and member_until with needUntil.
+func membershipForm(cur Contents, fields map[string]string, needUntil bool) (storage.Membership, *problems.List) {
 	p := problems.NewList(formName, 0)
 	bad := formProblem(p)
 	org, msg := newOrgNames(cur.Organizations).resolve(strings.TrimSpace(fields["organization"]))
@@ -142,27 +152,14 @@ func EndMembership(cur Contents, fields map[string]string) (storage.Register, er
 	if f["member_since"] == "" {
 		bad("member_since", "member_since is missing (%s)", dateForms)
 	}
-	if f["member_until"] == "" {
+	if needUntil && f["member_until"] == "" {
 		bad("member_until", "member_until is missing (%s)", dateForms)
 	}
 	if p.Len() > 0 {
-		return storage.Register{}, p.Err()
+		return storage.Membership{}, p
 	}
-	since, until, ok := membershipPeriod(f, false, false, bad)
-	if !ok {
-		return storage.Register{}, p.Err()
-	}
-	var target *storage.Membership
-	for i, m := range cur.Memberships {
-		if m.OrganizationID == org && m.Since == since {
-			target = &cur.Memberships[i]
-		}
-	}
-	if target == nil {
-		p.AddAt("member_since", "no current membership of %s since %s", org, since)
-		return storage.Register{}, p.Err()
-	}
-	return membershipEdit(cur, target, storage.Membership{OrganizationID: org, Since: since, Until: until}, p)
+	since, until, _ := membershipPeriod(f, false, false, bad)
+	return storage.Membership{OrganizationID: org, Since: since, Until: until}, p
 }
 
 // membershipEdit checks m against every current membership but skip and

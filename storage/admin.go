@@ -30,18 +30,25 @@ type AdminSession struct {
 func (s *Store) PutAdminSession(ctx context.Context, sess AdminSession, life time.Duration) error {
 	now := s.now()
 	sess.CreatedAt, sess.ExpiresAt = Stamp(now), Stamp(now.Add(life))
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM admin_sessions WHERE expires_at <= ?`), s.nowStamp()); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO admin_sessions (token_hash, admin, created_at, expires_at) VALUES (?, ?, ?, ?)`),
-			sess.TokenHash, sess.Admin, sess.CreatedAt, sess.ExpiresAt)
-		return err
-	})
+	err := s.putExpiring(ctx, "admin_sessions", `INSERT INTO admin_sessions (token_hash, admin, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		sess.TokenHash, sess.Admin, sess.CreatedAt, sess.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("storage: unable to store an admin session: %w", err)
 	}
 	return nil
+}
+
+// putExpiring inserts a row into table (admin_sessions or admin_uploads)
+// and drops the table's expired rows, in one transaction: what expired is
+// cleared by the next write, so nothing but writes ever deletes.
+func (s *Store) putExpiring(ctx context.Context, table, insert string, args ...any) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE expires_at <= ?`), s.nowStamp()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(insert), args...)
+		return err
+	})
 }
 
 // AdminSession returns the unexpired session with the token hash, or an
@@ -83,14 +90,8 @@ type AdminUpload struct {
 func (s *Store) PutAdminUpload(ctx context.Context, u AdminUpload, life time.Duration) error {
 	now := s.now()
 	u.CreatedAt, u.ExpiresAt = Stamp(now), Stamp(now.Add(life))
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM admin_uploads WHERE expires_at <= ?`), s.nowStamp()); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO admin_uploads (id, admin, created_at, expires_at, base_version, files)
-			VALUES (?, ?, ?, ?, ?, ?)`), u.ID, u.Admin, u.CreatedAt, u.ExpiresAt, u.BaseVersion, u.Files)
-		return err
-	})
+	err := s.putExpiring(ctx, "admin_uploads", `INSERT INTO admin_uploads (id, admin, created_at, expires_at, base_version, files)
+		VALUES (?, ?, ?, ?, ?, ?)`, u.ID, u.Admin, u.CreatedAt, u.ExpiresAt, u.BaseVersion, u.Files)
 	if err != nil {
 		return fmt.Errorf("storage: unable to store an upload: %w", err)
 	}

@@ -203,16 +203,18 @@ func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff
 // register. A count, not the newest stamp: instances whose clocks differ
 // cannot make it go back.
 func (s *Store) RegisterVersion(ctx context.Context) (string, error) {
-	var n int64
-	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM register_imports`); err != nil {
+	v, err := registerVersion(ctx, s.db)
+	if err != nil {
 		return "", fmt.Errorf("storage: unable to read the register version: %w", err)
 	}
-	return strconv.FormatInt(n, 10), nil
+	return v, nil
 }
 
-func registerVersion(ctx context.Context, tx *sqlx.Tx) (string, error) {
+// registerVersion reads the version through the database or inside a
+// transaction.
+func registerVersion(ctx context.Context, q sqlx.QueryerContext) (string, error) {
 	var n int64
-	err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM register_imports`)
+	err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM register_imports`)
 	return strconv.FormatInt(n, 10), err
 }
 
