@@ -253,3 +253,49 @@ func TestWorkbookOnlyMembers(t *testing.T) {
 }
 
 func zipWriter(w *bytes.Buffer) *zip.Writer { return zip.NewWriter(w) }
+
+// TestWorkbookXML: what Excel and other programs write that the
+// builder above does not: rich text and phonetic runs in shared strings,
+// inline strings, cells and rows without references, namespace prefixes,
+// the 1904 date system, and a sheet found through the relationships.
+func TestWorkbookXML(t *testing.T) {
+	cfg := registerTestConfig(t, t.TempDir(), "")
+	parts := map[string]string{
+		"_rels/.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml": `<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<x:workbookPr date1904="1"/><x:sheets><x:sheet name="Ibrugtagning" sheetId="7" r:id="rId9"/></x:sheets></x:workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="strings.xml"/></Relationships>`,
+		"xl/strings.xml": `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<si><t>organization</t></si><si><t>product</t></si><si><t>status</t></si><si><t>since</t></si><si><t>note</t></si>
+<si><r><rPr><b/></rPr><t>Aar</t></r><r><t xml:space="preserve">hus </t></r><r><t>Kommune</t></r><rPh sb="0" eb="1"><t>IGNORED</t></rPh></si>
+<si><t>R&amp;D &lt;test&gt;</t></si></sst>`,
+		"xl/worksheets/data.xml": `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+<x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="s"><x:v>2</x:v></x:c><x:c t="s"><x:v>3</x:v></x:c><x:c t="s"><x:v>4</x:v></x:c></x:row>
+<x:row r="3"><x:c r="A3" t="s"><x:v>5</x:v></x:c><x:c r="B3" t="inlineStr"><x:is><x:t>os2forms</x:t></x:is></x:c><x:c r="C3" t="str"><x:f>"i drift"</x:f><x:v>i drift</x:v></x:c><x:c r="D3" s="1"><x:v>42369</x:v></x:c><x:c r="E3" t="s"><x:v>6</x:v></x:c></x:row>
+<x:row r="4"><x:c r="A4"><x:v>101</x:v></x:c><x:c r="B4" t="inlineStr"><x:is><x:t>os2faktor</x:t></x:is></x:c><x:c r="C4" t="inlineStr"><x:is><x:t>pilot</x:t></x:is></x:c><x:c r="D4" t="d"><x:v>2021-05-01T00:00:00Z</x:v></x:c><x:c r="F4"/></x:row>
+</x:sheetData></x:worksheet>`,
+	}
+	var buf bytes.Buffer
+	zw := zipWriter(&buf)
+	for name, body := range parts {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	p, err := Parse(cfg, nil, File{Name: "other.xlsx", Data: buf.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := describe(p, nil)
+	want := `source: other.xlsx
+adoption:
+  751 os2forms production 2020-01-01– "R&D <test>"
+  101 os2faktor pilot 2021-05-01– ""
+`
+	if got != want {
+		t.Errorf("read\n%s\nwant\n%s", got, want)
+	}
+}
