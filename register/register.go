@@ -212,7 +212,6 @@ func readWorkbook(f File, haveAdoption, haveMembers bool) ([2]*table, error) {
 	if err != nil {
 		return out, err
 	}
-	defer wb.Close()
 	as, err := wb.sheet(adoptionSheets)
 	if err != nil {
 		return out, err

@@ -71,8 +71,6 @@ func openWorkbook(name string, data []byte) (*workbook, error) {
 	return wb, nil
 }
 
-func (wb *workbook) Close() {}
-
 // part reads one file of the package, within what the whole workbook may
 // unpack to.
 func (wb *workbook) part(name string) ([]byte, error) {
