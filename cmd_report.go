@@ -89,11 +89,7 @@ a year by itself at the turn of the year.`, stderr)
 	if err := report.Write(&buf, cfg, rep, *format, l); err != nil {
 		return err
 	}
-	if *out == "" {
-		_, err := stdout.Write(buf.Bytes())
-		return err
-	}
-	if err := writeFileAtomic(*out, buf.Bytes()); err != nil {
+	if toFile, err := writeOutput(*out, buf.Bytes(), stdout); err != nil || !toFile {
 		return err
 	}
 	if len(rep.Corrections) > 0 {
@@ -101,6 +97,16 @@ a year by itself at the turn of the year.`, stderr)
 	}
 	fmt.Fprintf(stderr, "wrote %s (%d report, %s, %s)\n", *out, *year, *format, l)
 	return nil
+}
+
+// writeOutput writes a command's output to the file name, or to stdout
+// when name is empty; toFile says which.
+func writeOutput(name string, data []byte, stdout io.Writer) (toFile bool, err error) {
+	if name == "" {
+		_, err := stdout.Write(data)
+		return false, err
+	}
+	return true, writeFileAtomic(name, data)
 }
 
 // writeFileAtomic writes next to the target and renames, so a failed run

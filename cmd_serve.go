@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"os2pulse/admin"
 	"os2pulse/api"
 	"os2pulse/collector"
 	"os2pulse/config"
@@ -77,11 +78,17 @@ collection runs end and record how they ended.`, stderr)
 		}
 		return err
 	}
+	token := adminToken(cfg)
 	apiHandler := api.New(api.Options{
-		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: adminToken(cfg),
+		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token,
 	})
+	// The admin pages exist only when someone can log in.
+	var adminHandler http.Handler
+	if admin.Enabled(cfg, token) {
+		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, Log: log})
+	}
 	srv := dashboard.New(dashboard.Options{
-		Config: cfg, Figures: calc, API: apiHandler, Log: log, Ready: store.Ready,
+		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready,
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}),
 	})
 

@@ -34,9 +34,10 @@ func commands() []command {
 		{"collect", "run one collection and exit", cmdCollect},
 		{"migrate", "bring the database schema up to date", cmdMigrate},
 		{"config", "config check: validate a configuration file", cmdConfig},
-		{"register", "register check|import: validate or import the adoption register", cmdRegister},
+		{"register", "register check|import|export: validate, import or export the adoption register", cmdRegister},
 		{"activity", "activity import: import commit activity from a git log export", cmdActivity},
 		{"report", "produce the annual report", cmdReport},
+		{"admin", "admin passwd: hash a password for an [[admins]] entry", cmdAdmin},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -56,7 +56,7 @@ func TestRegisterCheckProblems(t *testing.T) {
 		{"adoption only", []string{adoption}, []string{
 			adoption + `:3: unknown municipality code "102"`,
 			adoption + `:4: unknown product "os2mo" (not in the configuration)`,
-			adoption + `:5: since "2020-02-30" is not a date (YYYY-MM-DD)`,
+			adoption + `:5: since "2020-02-30" is not a date (YYYY-MM-DD or DD-MM-YYYY)`,
 			adoption + `:6: until 2019-01-01 is before since 2020-01-01`,
 			adoption + `:7: os2forms at 101 from 2022-01-01 (no until) overlaps line 2 (production from 2020-01-01 (no until))`,
 			adoption + `:8: duplicate of line 2`,
@@ -66,7 +66,7 @@ func TestRegisterCheckProblems(t *testing.T) {
 		{"with members file", []string{adoption, members}, []string{
 			adoption + `:3: unknown municipality code "102"`,
 			adoption + `:4: unknown product "os2mo" (not in the configuration)`,
-			adoption + `:5: since "2020-02-30" is not a date (YYYY-MM-DD)`,
+			adoption + `:5: since "2020-02-30" is not a date (YYYY-MM-DD or DD-MM-YYYY)`,
 			adoption + `:6: until 2019-01-01 is before since 2020-01-01`,
 			adoption + `:7: os2forms at 101 from 2022-01-01 (no until) overlaps line 2 (production from 2020-01-01 (no until))`,
 			adoption + `:8: duplicate of line 2`,
@@ -220,12 +220,12 @@ func TestRegisterUsage(t *testing.T) {
 	}
 	for _, sub := range []string{"check", "import"} {
 		_, errOut, err := runCLI(t, "register", sub, "-h")
-		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errOut, "Usage: os2pulse register "+sub+" [-config FILE] ADOPTION.csv [MEMBERS.csv]") ||
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(errOut, "Usage: os2pulse register "+sub+" [-config FILE] REGISTER.xlsx | ADOPTION.csv [MEMBERS.csv|MEMBERS.xlsx]") ||
 			!strings.Contains(errOut, "i drift, pilot, planlagt, ophørt") {
 			t.Errorf("%s -h: %v\n%s", sub, err, errOut)
 		}
 	}
-	if _, errOut, err := runCLI(t, "register", "-h"); err != nil || !strings.Contains(errOut, "register check|import") {
+	if _, errOut, err := runCLI(t, "register", "-h"); err != nil || !strings.Contains(errOut, "register check|import|export") {
 		t.Errorf("register -h: %v\n%s", err, errOut)
 	}
 	if _, _, err := runCLI(t, "register", "check", "-config", cfg, filepath.Join(dir, "missing.csv")); err == nil || errors.Is(err, errProblems) {

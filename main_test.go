@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -97,7 +98,9 @@ func TestMigrateTwice(t *testing.T) {
 		t.Fatalf("first migrate: %q, %v", first, err)
 	}
 	out, _, err := runCLI(t, "migrate", "-config", cfg)
-	latest := len(migrationLines.FindAllString(first, -1))
+	// The newest migration applied names the schema's version.
+	applied := migrationLines.FindAllString(first, -1)
+	latest, _ := strconv.Atoi(strings.TrimPrefix(applied[len(applied)-1], "applied migration ")[:4])
 	if err != nil || strings.Contains(out, "applied") || !strings.Contains(out, fmt.Sprintf("schema at version %d (sqlite)", latest)) {
 		t.Fatalf("second migrate: %q, %v", out, err)
 	}

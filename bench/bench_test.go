@@ -65,11 +65,11 @@ func TestGenerateIsDeterministicAndValid(t *testing.T) {
 		}
 		return register.File{Name: name, Data: data}
 	}
-	members := read("members.csv")
-	reg, err := register.Parse(cfg, read("adoption.csv"), &members, nil)
+	parsed, err := register.Parse(cfg, nil, read("adoption.csv"), read("members.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg := parsed.Register
 	if len(reg.Adoptions) < 50 || len(reg.Members) < 60 {
 		t.Errorf("%d adoption records, %d memberships", len(reg.Adoptions), len(reg.Members))
 	}

@@ -85,17 +85,15 @@ func (s *RegisterSource) Collect(ctx context.Context, rec *Recorder) error {
 		}
 	}
 
-	var members *register.File
-	var known []storage.Organization
-	if len(files) > 1 {
-		members = &files[1].file
-	} else {
-		var err error
-		if known, err = s.store.Organizations(ctx); err != nil {
-			return err
-		}
+	known, err := s.store.Organizations(ctx)
+	if err != nil {
+		return err
 	}
-	reg, err := register.Parse(s.cfg, files[0].file, members, known)
+	regFiles := make([]register.File, len(files))
+	for i, f := range files {
+		regFiles[i] = f.file
+	}
+	reg, err := register.Parse(s.cfg, known, regFiles...)
 	if err != nil {
 		var pe *problems.Error
 		if errors.As(err, &pe) {
@@ -103,18 +101,24 @@ func (s *RegisterSource) Collect(ctx context.Context, rec *Recorder) error {
 		}
 		return err
 	}
-	// A server without validators, or the same files imported by hand,
-	// must not add an import to the history at every run.
+	// A server without validators must not add an import to the
+	// history at every run, and files that did not change since this
+	// source last imported them must not undo what the admin pages or
+	// the command line changed since.
 	imports, err := s.store.RegisterImports(ctx)
 	if err != nil {
 		return err
 	}
-	if len(imports) == 0 || imports[0].SHA256 != reg.SHA256 {
-		sum, err := s.store.ImportRegister(ctx, reg)
+	if last, ok := lastScheduledImport(imports); !ok || last.SHA256 != reg.SHA256 {
+		reg.Audit = storage.Audit{Via: storage.ViaCollector}
+		sum, err := s.store.ImportRegister(ctx, reg.Register)
 		if err != nil {
 			return err
 		}
 		rec.Progress().Note("imported %s: %s", reg.Source, register.Summary(sum))
+		for _, n := range reg.Notes {
+			rec.Progress().Note("%s", n)
+		}
 	}
 	// Validators are kept only now that the content is stored: kept for a
 	// register that failed, a 304 would hide the problem from later runs.
@@ -126,6 +130,17 @@ func (s *RegisterSource) Collect(ctx context.Context, rec *Recorder) error {
 		}
 	}
 	return nil
+}
+
+// lastScheduledImport is the newest import this source made; imports
+// recorded before the audit trail named who made them count as its own.
+func lastScheduledImport(imports []storage.RegisterImport) (storage.RegisterImport, bool) {
+	for _, imp := range imports {
+		if imp.Via == storage.ViaCollector || imp.Via == "" {
+			return imp, true
+		}
+	}
+	return storage.RegisterImport{}, false
 }
 
 // read reads one register file: a URL over HTTP (conditionally when

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/config/configtest"
 	"os2pulse/storage"
@@ -258,4 +259,48 @@ func TestRegisterSourceIsCollectedFirst(t *testing.T) {
 			t.Error("a register source without register.adoption")
 		}
 	}
+}
+
+// TestRegisterSourceKeepsLaterChanges: files that did not change since
+// this source imported them do not undo a change made since on the admin
+// pages or from the command line; once they change, they are imported,
+// and the audit trail says the schedule did it.
+func TestRegisterSourceKeepsLaterChanges(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		dir := t.TempDir()
+		write := func(body string) {
+			if err := os.WriteFile(filepath.Join(dir, "adoption.csv"), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(adoptionHeader + "101,os2forms,production,2020-01-01,,\n")
+		cfg := registerTestConfig(t, dir, "[register]\nadoption = \"adoption.csv\"\n")
+		syncProducts(t, store, cfg)
+		if _, note, err := runRegister(t, store, cfg); err != nil || note == "" {
+			t.Fatalf("first run: %q, %v", note, err)
+		}
+		edit := storage.Register{Source: "", Audit: storage.Audit{Actor: "anna", Via: storage.ViaAdmin, Action: storage.ActionEdit},
+			Adoptions: []storage.AdoptionRecord{
+				{OrganizationID: "101", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2020-01-01")},
+				{OrganizationID: "751", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2021-01-01")},
+			}}
+		if _, err := store.ImportRegister(ctx, edit); err != nil {
+			t.Fatal(err)
+		}
+		if _, note, err := runRegister(t, store, cfg); err != nil || note != "" {
+			t.Errorf("unchanged files imported again over the admin's change: %q, %v", note, err)
+		}
+		if cur, _ := store.Adoptions(ctx, ""); len(cur) != 2 {
+			t.Errorf("%d records, want the admin's 2", len(cur))
+		}
+		write(adoptionHeader + "101,os2forms,production,2020-01-01,,\n147,os2forms,pilot,2022-01-01,,\n")
+		if _, note, err := runRegister(t, store, cfg); err != nil || !strings.Contains(note, "1 added, 0 changed, 1 ended") {
+			t.Errorf("changed files: %q, %v", note, err)
+		}
+		imps, _ := store.RegisterImports(ctx)
+		if len(imps) != 3 || imps[0].Via != storage.ViaCollector || imps[1].Via != storage.ViaAdmin || imps[2].Via != storage.ViaCollector {
+			t.Errorf("audit trail %+v", imps)
+		}
+	})
 }

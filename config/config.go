@@ -41,6 +41,7 @@ type Config struct {
 	Activity     []Activity    `toml:"activity"`
 	Affiliations []Affiliation `toml:"affiliations"`
 	Goals        []Goal        `toml:"goals"`
+	Admins       []Admin       `toml:"admins"`
 
 	// File is where the configuration came from ("built-in example" for the
 	// embedded default); used in messages.
@@ -190,6 +191,13 @@ type Goal struct {
 	Target       float64    `toml:"target"`
 	BaselineDate civil.Date `toml:"baseline_date"`
 	Deadline     civil.Date `toml:"deadline"`
+}
+
+// Admin may log in to the admin pages (/admin/) and change the register.
+// The password is kept only as a bcrypt hash ("os2pulse admin passwd").
+type Admin struct {
+	Name         string `toml:"name"`
+	PasswordHash string `toml:"password_hash" json:"-"`
 }
 
 // Text is a string in Danish and English.

@@ -105,6 +105,11 @@ repos = ["gitlab.com/magenta/*"]
 		}},
 		{"bad duration", "[github]\ninterval = \"soon\"\n", []string{`c.toml:2: github.interval: invalid duration "soon" (use e.g. "30m" or "6h")`}},
 		{"postgres without dsn", "[storage]\ndriver = \"postgres\"\n", []string{`c.toml:2: storage.driver: postgres needs storage.dsn, e.g. "postgres://os2pulse@localhost/os2pulse"`}},
+		{"admins", "[[admins]]\nname = \"anna\"\npassword_hash = \"secret\"\n[[admins]]\nname = \"anna\"\npassword_hash = \"$2a$10$c1vj574LDybYNATbfLNTq.iFCM0eW/tMZAxcoFj.gCcyFcV.FGXnK\"\n[[admins]]\nname = \" \"\npassword_hash = \"$2a$10$c1vj574LDybYNATbfLNTq.iFCM0eW/tMZAxcoFj.gCcyFcV.FGXnK\"\n", []string{
+			`c.toml:3: admins[0].password_hash: is not a bcrypt hash; make one with "os2pulse admin passwd anna"`,
+			`c.toml:5: admins[1].name: "anna" appears twice`,
+			`c.toml:8: admins[2].name: is empty or begins or ends with a space`,
+		}},
 		{"bad bot pattern", "[contributors]\nbots = [\"(\"]\n", []string{"c.toml:2: contributors.bots[0]: not a valid regular expression: error parsing regexp: missing closing ): `(`"}},
 		{"activity outside products", products + "[[activity]]\nrepo = \"github.com/other/thing\"\nfile = \"x.tsv\"\n", []string{
 			`c.toml:8: activity[0].repo: "github.com/other/thing" is not a repository of any product`}},

@@ -36,6 +36,10 @@ var GoalMetrics = map[string]bool{
 
 // Validate checks the rules that span fields. Every problem is reported,
 // each with the file and line it comes from.
+// bcryptHashRe is the form of a bcrypt hash: $2a$, $2b$ or $2y$, the cost,
+// then 53 characters of salt and hash.
+var bcryptHashRe = regexp.MustCompile(`^\$2[aby]\$[0-3][0-9]\$[./A-Za-z0-9]{53}$`)
+
 func (c *Config) Validate() error {
 	var probs []string
 	add := func(key, format string, args ...any) {
@@ -71,6 +75,20 @@ func (c *Config) Validate() error {
 	for i, b := range c.Contributors.Bots {
 		if _, err := regexp.Compile(b); err != nil {
 			add(fmt.Sprintf("contributors.bots[%d]", i), "not a valid regular expression: %v", err)
+		}
+	}
+	seenAdmin := map[string]bool{}
+	for i, ad := range c.Admins {
+		key := fmt.Sprintf("admins[%d]", i)
+		switch {
+		case strings.TrimSpace(ad.Name) == "" || ad.Name != strings.TrimSpace(ad.Name):
+			add(key+".name", "is empty or begins or ends with a space")
+		case seenAdmin[ad.Name]:
+			add(key+".name", "%q appears twice", ad.Name)
+		}
+		seenAdmin[ad.Name] = true
+		if !bcryptHashRe.MatchString(ad.PasswordHash) {
+			add(key+".password_hash", "is not a bcrypt hash; make one with \"os2pulse admin passwd %s\"", ad.Name)
 		}
 	}
 	seenIdentity := map[string]string{}

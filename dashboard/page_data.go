@@ -12,6 +12,7 @@ import (
 // dataPageData is the data page's content.
 type dataPageData struct {
 	Definitions  []definitionText
+	Register     string // when the register last changed and what it holds
 	Runs         table.Table
 	Imports      table.Table
 	Exports      table.Table
@@ -87,6 +88,15 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	if len(d.Runs.Rows) == 0 {
 		d.Runs.Note = v.T("data.sources.none")
+	}
+
+	st, err := s.figures.RegisterStatus(ctx)
+	if err != nil {
+		return err
+	}
+	d.Register = v.T("data.register.none")
+	if st.LastChanged != "" {
+		d.Register = v.Tf("data.register.status", v.Stamp(st.LastChanged), v.Int(st.Adoptions), v.Int(st.Memberships))
 	}
 
 	imports, err := s.figures.RegisterImports(ctx, 5)

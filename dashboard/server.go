@@ -27,6 +27,7 @@ type Server struct {
 	figures    *figures.Calculator
 	api        *api.API
 	metrics    http.Handler
+	admin      http.Handler
 	ready      func(ctx context.Context) error
 	log        *slog.Logger
 	now        func() time.Time
@@ -40,6 +41,9 @@ type Options struct {
 	Figures *figures.Calculator
 	API     *api.API     // served at /api/; nil: no API
 	Metrics http.Handler // served at /metrics; nil: no metrics
+	// Admin serves the admin pages at /admin/; nil: /admin/ does not
+	// exist (404), as when no admin and no token are configured.
+	Admin http.Handler
 	// Ready reports whether the server can answer (the database reachable,
 	// its schema current), for /readyz; nil: always ready.
 	Ready func(ctx context.Context) error
@@ -54,6 +58,7 @@ func New(o Options) *Server {
 		figures:    o.Figures,
 		api:        o.API,
 		metrics:    o.Metrics,
+		admin:      o.Admin,
 		ready:      o.Ready,
 		log:        o.Log,
 		now:        o.Now,
@@ -83,6 +88,11 @@ func (s *Server) routes() {
 	if s.api != nil {
 		s.mux.Handle("GET /api/", s.api)
 		s.mux.Handle("POST /api/", s.api)
+	}
+	if s.admin != nil {
+		s.mux.Handle("GET /admin/", s.admin)
+		s.mux.Handle("POST /admin/", s.admin)
+		s.mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
 	}
 	s.mux.Handle("GET /static/", assets.Handler())
 	// The maps' data moved to the API; old links keep working.

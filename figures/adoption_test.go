@@ -479,7 +479,7 @@ func TestExampleRegisterFigures(t *testing.T) {
 		return register.File{Name: name, Data: b}
 	}
 	members := read(cfg.Register.Members)
-	reg, err := register.Parse(cfg, read(cfg.Register.Adoption), &members, nil)
+	reg, err := register.Parse(cfg, nil, read(cfg.Register.Adoption), members)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestExampleRegisterFigures(t *testing.T) {
 		if err := store.SyncProducts(ctx, StoreProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.ImportRegister(ctx, reg); err != nil {
+		if _, err := store.ImportRegister(ctx, reg.Register); err != nil {
 			t.Fatal(err)
 		}
 		c := New(store, cfg)

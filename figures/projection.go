@@ -31,9 +31,9 @@ const daysPerMonth = 365.2425 / 12
 
 // Projection is where a goal is heading at the pace of its last months.
 type Projection struct {
-	Months     int        `json:"months"`      // monthly values the trend is fitted to
-	PerMonth   float64    `json:"per_month"`   // the trend's change per month
-	AtDeadline float64    `json:"at_deadline"` // the trend's value on the deadline
+	Months     int     `json:"months"`      // monthly values the trend is fitted to
+	PerMonth   float64 `json:"per_month"`   // the trend's change per month
+	AtDeadline float64 `json:"at_deadline"` // the trend's value on the deadline
 	// Reaches is about when the trend reaches the target (the month it
 	// does); zero when it does not rise to it.
 	Reaches civil.Date `json:"reaches,omitzero"`

@@ -231,3 +231,31 @@ func SourceNames(list string) string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// RegisterStatus is what the public data page says about the register:
+// when it last changed and how many records it holds now.
+type RegisterStatus struct {
+	// LastChanged is the stored stamp of the newest change; "" before the
+	// first.
+	LastChanged string `json:"last_changed"`
+	Adoptions   int    `json:"adoption_records"`
+	Memberships int    `json:"membership_periods"`
+}
+
+// RegisterStatus says when the register last changed and how many
+// current adoption records and membership periods it holds.
+func (c *Calculator) RegisterStatus(ctx context.Context) (RegisterStatus, error) {
+	imports, err := c.RegisterImports(ctx, 1)
+	if err != nil {
+		return RegisterStatus{}, err
+	}
+	d, err := c.register(ctx, "")
+	if err != nil {
+		return RegisterStatus{}, fmt.Errorf("figures: register status: %w", err)
+	}
+	st := RegisterStatus{Adoptions: len(d.adoptions), Memberships: len(d.memberships)}
+	if len(imports) > 0 {
+		st.LastChanged = imports[0].ImportedAt
+	}
+	return st, nil
+}

@@ -31,7 +31,7 @@ var (
 )
 
 // presentation are the folders whose code and templates show labels.
-var presentation = []string{"../dashboard", "../report", "../api", "../table", "../locale"}
+var presentation = []string{"../dashboard", "../report", "../api", "../table", "../locale", "../admin"}
 
 // TestEveryLabelTranslated checks that every key the presentation
 // packages use is in the catalogue, including those built from a prefix

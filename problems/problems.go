@@ -1,6 +1,6 @@
 // Package problems reports everything wrong with an input at once: a
 // configuration, a register file, a git log export. Each problem is one
-// line, "FILE:LINE: what is wrong" (or "FILE: sheet!CELL: …" for a
+// line, "FILE:LINE: what is wrong" (or "FILE:sheet!CELL: …" for a
 // spreadsheet), so a person can fix a file in one pass and an editor can
 // jump to the place.
 package problems

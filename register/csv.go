@@ -5,24 +5,36 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"strings"
+	"strconv"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"os2pulse/problems"
 )
 
-// csvRow is one data row of a register file by column name.
-type csvRow struct {
-	line   int
-	fields map[string]string
+// decodeCSV returns a CSV file's text as UTF-8. A file that is not valid
+// UTF-8 is what Danish Excel saves as "CSV (semikolonsepareret)":
+// Windows-1252. It is decoded as such, and the note says so.
+func decodeCSV(name string, data []byte) ([]byte, string) {
+	if utf8.Valid(data) {
+		return data, ""
+	}
+	out, err := charmap.Windows1252.NewDecoder().Bytes(data)
+	if err != nil {
+		return data, ""
+	}
+	return out, name + " is not UTF-8; it was read as Windows-1252 (Danish Excel's \"CSV (semikolonsepareret)\")"
 }
 
-// readTable reads a register CSV: an optional BOM, a header naming the
+// readCSV reads a register CSV: an optional BOM, a header naming the
 // columns in any order, then rows. The separator is ";" when the header
 // has more semicolons than commas (Danish spreadsheets), else ",". Fields
 // are trimmed; rows that are wholly empty (spreadsheets write ";;;;") are
-// skipped. It returns nil rows when the header makes the file unreadable.
-func readTable(data []byte, columns, required []string, p *problems.List) []csvRow {
+// skipped. The table has no rows when the header makes the file
+// unreadable.
+func readCSV(data []byte, columns, required []string, p *problems.List) *table {
+	t := &table{p: p}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	sep := ','
@@ -32,57 +44,32 @@ func readTable(data []byte, columns, required []string, p *problems.List) []csvR
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = sep
 	r.FieldsPerRecord = -1
-	want := strings.Join(columns, ",")
+	r.ReuseRecord = true
 
 	var header []string
 	headerLine := 1
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			p.Add(headerLine, "empty file: expected the header %s", want)
-			return nil
+			p.Add(headerLine, "empty file: expected the header %s", joinColumns(columns))
+			return t
 		}
 		if err != nil {
 			p.Add(csvErrorLine(err, headerLine), "%s", csvErrorText(err))
-			return nil
+			return t
 		}
 		headerLine, _ = r.FieldPos(0)
 		if !emptyRecord(rec) {
-			header = rec
+			header = append([]string(nil), rec...)
 			break
 		}
 	}
-	known := map[string]bool{}
-	for _, c := range columns {
-		known[c] = true
+	at := strconv.Itoa(headerLine)
+	index := readHeader(header, columns, required, p, func(int) string { return at })
+	if index == nil {
+		return t
 	}
-	index := map[string]int{}
-	usable := true
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
-		switch {
-		case h == "":
-			p.Add(headerLine, "column %d has no name (the columns are %s)", i+1, want)
-		case !utf8.ValidString(h) || !known[h]:
-			p.Add(headerLine, "unknown column %q (the columns are %s)", problems.Clip(h), want)
-		case index[h] != 0:
-			p.Add(headerLine, "column %q appears twice", h)
-			usable = false
-		default:
-			index[h] = i + 1
-		}
-	}
-	for _, c := range required {
-		if index[c] == 0 {
-			p.Add(headerLine, "missing column %q (the columns are %s)", c, want)
-			usable = false
-		}
-	}
-	if !usable {
-		return nil
-	}
-
-	var rows []csvRow
+	t.cols = index
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -106,13 +93,9 @@ func readTable(data []byte, columns, required []string, p *problems.List) []csvR
 			p.Add(line, "%s", bad)
 			continue
 		}
-		row := csvRow{line: line, fields: map[string]string{}}
-		for c, i := range index {
-			row.fields[c] = strings.TrimSpace(rec[i-1])
-		}
-		rows = append(rows, row)
+		t.rows = append(t.rows, row{line: line, fields: fieldsOf(rec, index)})
 	}
-	return rows
+	return t
 }
 
 func csvErrorLine(err error, def int) int {
@@ -129,27 +112,4 @@ func csvErrorText(err error) string {
 		return "not valid CSV: " + pe.Err.Error()
 	}
 	return "not valid CSV: " + err.Error()
-}
-
-func emptyRecord(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// badText rejects what the databases cannot store: PostgreSQL refuses NUL
-// bytes and invalid UTF-8 in text.
-func badText(rec []string) string {
-	for _, f := range rec {
-		if !utf8.ValidString(f) {
-			return "not valid UTF-8 (save the file as UTF-8)"
-		}
-		if strings.IndexByte(f, 0) >= 0 {
-			return "contains a NUL byte"
-		}
-	}
-	return ""
 }

@@ -174,15 +174,15 @@ func TestParseAdoption(t *testing.T) {
 			body: adoptionHeader +
 				"101,os2forms,production,,,\n" +
 				"101,os2faktor,production,2020-13-01,,\n" +
-				"101,os2borgerpc,production,1.1.2020,,\n" +
+				"101,os2borgerpc,production,01/02/2020,,\n" +
 				"751,os2forms,production,2020-01-01,2021-02-30,\n" +
 				"751,os2faktor,production,2020-01-01,2019-12-31,\n" +
 				"751,os2borgerpc,production,2020-01-01,2020-01-01,\n",
 			probs: []string{
-				`a.csv:2: since is missing (YYYY-MM-DD)`,
-				`a.csv:3: since "2020-13-01" is not a date (YYYY-MM-DD)`,
-				`a.csv:4: since "1.1.2020" is not a date (YYYY-MM-DD)`,
-				`a.csv:5: until "2021-02-30" is not a date (YYYY-MM-DD)`,
+				`a.csv:2: since is missing (YYYY-MM-DD or DD-MM-YYYY)`,
+				`a.csv:3: since "2020-13-01" is not a date (YYYY-MM-DD or DD-MM-YYYY)`,
+				`a.csv:4: since "01/02/2020" is ambiguous (day or month first?): write YYYY-MM-DD or DD-MM-YYYY`,
+				`a.csv:5: until "2021-02-30" is not a date (YYYY-MM-DD or DD-MM-YYYY)`,
 				`a.csv:6: until 2019-12-31 is before since 2020-01-01`,
 				`a.csv:7: until 2020-01-01 is the same day as since; a period lasts at least one day`,
 			},
@@ -239,9 +239,9 @@ func TestParseAdoption(t *testing.T) {
 			},
 		},
 		{
-			name:  "invalid UTF-8",
-			body:  adoptionHeader + "101,os2forms,production,2020-01-01,,K\xf8ge\n",
-			probs: []string{`a.csv:2: not valid UTF-8 (save the file as UTF-8)`},
+			name: "not UTF-8 is Windows-1252",
+			body: adoptionHeader + "101,os2forms,production,2020-01-01,,K\xf8ge\n",
+			want: []storage.AdoptionRecord{rec("101", "os2forms", "production", "2020-01-01", "", "Køge")},
 		},
 		{
 			name:  "NUL byte",
@@ -336,7 +336,7 @@ func TestParseMembers(t *testing.T) {
 			probs: []string{
 				`m.csv:2: organization is empty`,
 				`m.csv:3: unknown municipality code "102"`,
-				`m.csv:4: organization "Region X" is neither a kommunekode (101–860) nor an id of lower-case letters, digits, - and _ starting with a letter (e.g. region-midtjylland)`,
+				`m.csv:4: organization "Region X" is neither a kommunekode (101–860), a municipality's name, nor an id of lower-case letters, digits, - and _ starting with a letter (e.g. region-midtjylland)`,
 				`m.csv:5: kind "region", but 101 is a kommunekode (kind municipality)`,
 				`m.csv:6: kind municipality needs a kommunekode (101–860), not "region-x"`,
 				`m.csv:7: kind "kommune" is not one of municipality, region, state, other`,
@@ -352,8 +352,8 @@ func TestParseMembers(t *testing.T) {
 				"153,,municipality,2020-01-01,2019-01-01\n" +
 				"155,,municipality,2020-01-01,2020-01-01\n",
 			probs: []string{
-				`m.csv:2: member_since "2015-02-30" is not a date (YYYY-MM-DD)`,
-				`m.csv:3: member_until "soon" is not a date (YYYY-MM-DD)`,
+				`m.csv:2: member_since "2015-02-30" is not a date (YYYY-MM-DD or DD-MM-YYYY)`,
+				`m.csv:3: member_until "soon" is not a date (YYYY-MM-DD or DD-MM-YYYY)`,
 				`m.csv:4: member_until without member_since`,
 				`m.csv:5: member_until 2019-01-01 is not after member_since 2020-01-01`,
 				`m.csv:6: member_until 2020-01-01 is not after member_since 2020-01-01`,
@@ -410,7 +410,7 @@ func TestParse(t *testing.T) {
 	members := File{Name: "m.csv", Data: []byte(membersHeader + "101,,municipality,2015-01-01,\nkl,KL,other,2018-01-01,\n")}
 
 	t.Run("with members file", func(t *testing.T) {
-		reg, err := Parse(cfg, adoption, &members, nil)
+		reg, err := Parse(cfg, nil, adoption, members)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -431,12 +431,12 @@ func TestParse(t *testing.T) {
 	})
 
 	t.Run("without members file, stored organisations are known", func(t *testing.T) {
-		_, err := Parse(cfg, adoption, nil, nil)
+		_, err := Parse(cfg, nil, adoption)
 		want := []string{`a.csv:3: unknown organisation "kl": not a kommunekode (101–860) and not defined in the members file`}
 		if got := problemsOf(t, err); !reflect.DeepEqual(got, want) {
 			t.Fatalf("problems %q, want %q", got, want)
 		}
-		reg, err := Parse(cfg, adoption, nil, []storage.Organization{{ID: "kl", Kind: "other"}, {ID: "101", Kind: "municipality"}})
+		reg, err := Parse(cfg, []storage.Organization{{ID: "kl", Kind: "other"}, {ID: "101", Kind: "municipality"}}, adoption)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -449,7 +449,7 @@ func TestParse(t *testing.T) {
 	t.Run("problems of both files, adoption first", func(t *testing.T) {
 		badA := File{Name: "a.csv", Data: []byte(adoptionHeader + "101,os2foo,production,2020-01-01,,\nkl,os2faktor,pilot,2021-01-01,,\n")}
 		badM := File{Name: "m.csv", Data: []byte(membersHeader + "kl,,other,2018-01-01,\n")}
-		_, err := Parse(cfg, badA, &badM, nil)
+		_, err := Parse(cfg, nil, badA, badM)
 		want := []string{
 			`a.csv:2: unknown product "os2foo" (not in the configuration)`,
 			// kl is named in the broken members file, so its adoption row
@@ -480,7 +480,7 @@ func TestExampleRegisterIsValid(t *testing.T) {
 		return File{Name: name, Data: b.Bytes()}
 	}
 	members := read(cfg.Register.Members)
-	reg, err := Parse(cfg, read(cfg.Register.Adoption), &members, nil)
+	reg, err := Parse(cfg, nil, read(cfg.Register.Adoption), members)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,21 +4,84 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"os2pulse/civil"
 	"os2pulse/problems"
 )
 
-// parseDay parses a YYYY-MM-DD field; col names it in messages.
-func parseDay(col, s string) (civil.Date, error) {
+// dateForms is what a date column accepts, for messages.
+const dateForms = "YYYY-MM-DD or DD-MM-YYYY"
+
+// parseDay parses a date field; col names it in messages. Dates are
+// YYYY-MM-DD, or Danish DD-MM-YYYY and DD.MM.YYYY (the day first, always:
+// never the ambiguous MM/DD of other countries, so a date with slashes is
+// refused). With serials, a number is an Excel date cell's serial number.
+func parseDay(col, s string, serials, date1904 bool) (civil.Date, error) {
 	if s == "" {
-		return 0, fmt.Errorf("%s is missing (YYYY-MM-DD)", col)
+		return 0, fmt.Errorf("%s is missing (%s)", col, dateForms)
 	}
-	d, err := civil.Parse(s)
+	if d, err := civil.Parse(s); err == nil {
+		return d, nil
+	}
+	if d, ok := danishDate(s); ok {
+		return d, nil
+	}
+	if serials {
+		if d, ok := excelDate(s, date1904); ok {
+			return d, nil
+		}
+	}
+	if strings.Contains(s, "/") {
+		return 0, fmt.Errorf("%s %q is ambiguous (day or month first?): write %s", col, problems.Clip(s), dateForms)
+	}
+	return 0, fmt.Errorf("%s %q is not a date (%s)", col, problems.Clip(s), dateForms)
+}
+
+// danishDate parses D-M-YYYY or D.M.YYYY, with one or two digits for day
+// and month.
+func danishDate(s string) (civil.Date, bool) {
+	sep := "-"
+	if strings.Contains(s, ".") {
+		sep = "."
+	}
+	parts := strings.Split(s, sep)
+	if len(parts) != 3 || len(parts[0]) < 1 || len(parts[0]) > 2 || len(parts[1]) < 1 || len(parts[1]) > 2 || len(parts[2]) != 4 {
+		return 0, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 || strings.ContainsAny(p, "+-") {
+			return 0, false
+		}
+		n[i] = v
+	}
+	d, err := civil.Parse(fmt.Sprintf("%04d-%02d-%02d", n[2], n[1], n[0]))
+	return d, err == nil
+}
+
+// excelDate reads a date cell's raw value: a serial day number (a
+// fraction is a time of day, dropped), or an ISO 8601 date-time
+// (cells of type "d").
+func excelDate(s string, date1904 bool) (civil.Date, bool) {
+	if len(s) > 10 && s[10] == 'T' {
+		d, err := civil.Parse(s[:10])
+		return d, err == nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	// 1 is 1900-01-01; 2958465 is 9999-12-31.
+	if err != nil || v < 1 || v >= 2958466 {
+		return 0, false
+	}
+	t, err := excelize.ExcelDateToTime(v, date1904)
 	if err != nil {
-		return 0, fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", col, problems.Clip(s))
+		return 0, false
 	}
-	return d, nil
+	return civil.New(t.Year(), t.Month(), t.Day()), true
 }
 
 // period describes [since, until) for messages.

@@ -6,17 +6,13 @@
 package register
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"os2pulse/config"
 	"os2pulse/problems"
@@ -56,18 +52,6 @@ var organisationIDRe = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,63}$`)
 // maxRegisterSize bounds a register file; a real one is well below 1 MB.
 const maxRegisterSize = 32 << 20
 
-var municipalityNames = sync.OnceValues(func() (map[string]string, error) {
-	ms, err := storage.Municipalities()
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(ms))
-	for _, m := range ms {
-		out[m.ID] = m.Name
-	}
-	return out, nil
-})
-
 // municipalityCode interprets s as a kommunekode. numeric reports whether s
 // is written as one (digits only); code is the normalised code ("0101" →
 // "101") when it names one of the 98 municipalities, else "".
@@ -85,11 +69,8 @@ func municipalityCode(s string) (code string, numeric bool) {
 	}
 	n, _ := strconv.Atoi(s)
 	c := strconv.Itoa(n)
-	names, err := municipalityNames()
-	if err != nil {
-		return "", true
-	}
-	if _, ok := names[c]; !ok {
+	ms, err := municipalities()
+	if err != nil || !ms.codes[c] {
 		return "", true
 	}
 	return c, true
@@ -123,103 +104,159 @@ type File struct {
 	Data []byte
 }
 
-// ParseRegister parses and validates an adoption file and, when members is
-// not nil, a members file, into one register ready for
-// storage.ImportRegister. Adoption rows may name municipalities and the
-// organisations the members file defines; without a members file, they may
-// name the organisations in known instead (those stored by an earlier
-// import). All problems of both files are returned together in one
-// *problems.Error, adoption file first.
-func Parse(cfg *config.Config, adoption File, members *File, known []storage.Organization) (storage.Register, error) {
+// Parsed is a checked register, ready for storage.ImportRegister, with
+// what the person who gave it should know about how it was read.
+type Parsed struct {
+	storage.Register
+	// Notes say how files were read, e.g. that a CSV file was not UTF-8
+	// and was read as Windows-1252.
+	Notes []string
+}
+
+// Parse parses and validates a register given as one or two files into
+// one register ready for storage.ImportRegister. A workbook (.xlsx)
+// supplies the tables it has sheets for: adoption (or ibrugtagning) and
+// members (or medlemmer). A CSV file is the adoption register when it
+// comes first, the members list when it comes second. A register without
+// members leaves the memberships as they are, one without adoption the
+// adoption records.
+//
+// Adoption rows may name municipalities and the organisations the members
+// table defines, by code, id or name; without a members table, those in
+// known instead (stored by an earlier import). All problems are returned
+// together in one *problems.Error, the adoption table's first.
+func Parse(cfg *config.Config, known []storage.Organization, files ...File) (Parsed, error) {
 	products := map[string]bool{}
 	for _, p := range cfg.Products {
 		products[p.ID] = true
 	}
-	reg := storage.Register{Source: adoption.Name}
+	var out Parsed
+	var names, fileProblems []string
+	var adoption, members *table
 	sum := sha256.New()
-	sum.Write(adoption.Data)
-	orgs := map[string]bool{}
-	var memberProblems []string
+	for i, f := range files {
+		names = append(names, f.Name)
+		if i > 0 {
+			sum.Write([]byte{0})
+		}
+		sum.Write(f.Data)
+		kind, err := fileKind(f.Name, f.Data)
+		if err != nil {
+			fileProblems = append(fileProblems, err.Error())
+			continue
+		}
+		if kind == kindCSV {
+			text, note := decodeCSV(f.Name, f.Data)
+			if note != "" {
+				out.Notes = append(out.Notes, note)
+			}
+			if i == 0 {
+				adoption = readCSV(text, AdoptionColumns, adoptionRequired, problems.NewList(f.Name, 0))
+			} else if members == nil {
+				members = readCSV(text, MembersColumns, membersRequired, problems.NewList(f.Name, 0))
+			} else {
+				fileProblems = append(fileProblems, f.Name+": the members list is given twice (a workbook's members sheet and this file)")
+			}
+			continue
+		}
+		ts, err := readWorkbook(f, adoption != nil, members != nil)
+		if err != nil {
+			fileProblems = append(fileProblems, problems.Of(err)...)
+			continue
+		}
+		if ts[0] != nil {
+			adoption = ts[0]
+		}
+		if ts[1] != nil {
+			members = ts[1]
+		}
+	}
+	out.Source = strings.Join(names, ", ")
+	out.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	if len(fileProblems) == 0 && adoption == nil && members == nil {
+		fileProblems = append(fileProblems, out.Source+": no register given")
+	}
+
+	orgs := known
 	if members != nil {
-		reg.Source += ", " + members.Name
-		sum.Write([]byte{0})
-		sum.Write(members.Data)
-		ml, err := ParseMembers(members.Name, bytes.NewReader(members.Data))
-		var pe *problems.Error
-		switch {
-		case errors.As(err, &pe):
-			memberProblems = pe.Problems
-		case err != nil:
-			return storage.Register{}, err
-		}
-		reg.Organizations = ml.Organizations
-		reg.Members = ml.Memberships
-		orgs = ml.IDs()
-		if err != nil {
-			// The file's organisations are unknown; do not report every
+		ml := parseMembers(members)
+		if members.p.Len() == 0 {
+			out.Organizations, out.Members = ml.Organizations, ml.Memberships
+			orgs = ml.Organizations
+		} else {
+			// The list's organisations are unsure; do not report every
 			// adoption row naming them as a second problem.
-			orgs = definedIDs(members.Data)
-		}
-	} else {
-		for _, o := range known {
-			if o.Kind != storage.KindMunicipality {
-				orgs[o.ID] = true
-			}
+			orgs = namedOrganizations(members)
 		}
 	}
-	reg.SHA256 = hex.EncodeToString(sum.Sum(nil))
-	recs, err := ParseAdoption(adoption.Name, bytes.NewReader(adoption.Data), products, orgs)
-	var pe *problems.Error
+	all := fileProblems
+	if adoption != nil {
+		out.Adoptions = newAdoptionRules(products, newOrgNames(orgs)).table(adoption)
+		all = append(all, adoption.p.All()...)
+	}
+	if members != nil {
+		all = append(all, members.p.All()...)
+	}
+	if len(all) > 0 {
+		return Parsed{}, &problems.Error{Problems: all}
+	}
+	return out, nil
+}
+
+// readWorkbook reads a workbook's adoption and members sheets ([0] and
+// [1]; nil for a sheet it does not have). haveAdoption and haveMembers
+// say the tables came already from an earlier file.
+func readWorkbook(f File, haveAdoption, haveMembers bool) ([2]*table, error) {
+	var out [2]*table
+	wb, err := openWorkbook(f.Name, f.Data)
+	if err != nil {
+		return out, err
+	}
+	as, err := wb.sheet(adoptionSheets)
+	if err != nil {
+		return out, err
+	}
+	ms, err := wb.sheet(membersSheets)
+	if err != nil {
+		return out, err
+	}
+	fail := func(format string, args ...any) ([2]*table, error) {
+		return [2]*table{}, &problems.Error{Problems: []string{f.Name + ": " + fmt.Sprintf(format, args...)}}
+	}
 	switch {
-	case errors.As(err, &pe):
-		return storage.Register{}, &problems.Error{Problems: append(pe.Problems, memberProblems...)}
-	case err != nil:
-		return storage.Register{}, err
-	case memberProblems != nil:
-		return storage.Register{}, &problems.Error{Problems: memberProblems}
+	case as == "" && ms == "":
+		return fail("no sheet named adoption (ibrugtagning) or members (medlemmer); its sheets are %s", wb.sheetNames())
+	case as != "" && haveAdoption:
+		return fail("the adoption register is given twice (sheet %s and an earlier file)", as)
+	case ms != "" && haveMembers:
+		return fail("the members list is given twice (sheet %s and an earlier file)", ms)
 	}
-	reg.Adoptions = recs
-	return reg, nil
+	if as != "" {
+		if out[0], err = wb.readSheet(as, AdoptionColumns, adoptionRequired, problems.NewList(f.Name, 0)); err != nil {
+			return out, err
+		}
+	}
+	if ms != "" {
+		if out[1], err = wb.readSheet(ms, MembersColumns, membersRequired, problems.NewList(f.Name, 0)); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
-// definedIDs is a lenient read of the organisation ids in a members file
-// that has problems, so that adoption rows naming them are not reported
-// as well.
-func definedIDs(data []byte) map[string]bool {
-	out := map[string]bool{}
-	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	col := -1
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out
-		}
-		if err != nil {
-			continue
-		}
-		if col < 0 {
-			for i, h := range rec {
-				if strings.ToLower(strings.TrimSpace(h)) == "organization" {
-					col = i
-				}
-			}
-			if col < 0 {
-				return out
-			}
-			continue
-		}
-		if col < len(rec) {
-			out[strings.ToLower(strings.TrimSpace(rec[col]))] = true
+// namedOrganizations is a lenient read of the organisations a members
+// table with problems names, by id and by name.
+func namedOrganizations(t *table) []storage.Organization {
+	var out []storage.Organization
+	for _, r := range t.rows {
+		if id := strings.ToLower(r.fields["organization"]); id != "" {
+			out = append(out, storage.Organization{ID: id, Name: r.fields["name"], Kind: storage.KindOther})
 		}
 	}
+	return out
 }
 
-// RegisterSummary describes an import for people, e.g. "12 added, 1
+// Summary describes an import for people, e.g. "12 added, 1
 // changed, 2 ended (kept in history), 830 unchanged".
 func Summary(s storage.ImportSummary) string {
 	return fmt.Sprintf("%d added, %d changed, %d ended (kept in history), %d unchanged", s.Added, s.Changed, s.Ended, s.Unchanged)

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jmoiron/sqlx"
 
@@ -40,16 +42,49 @@ type Membership struct {
 }
 
 // Register is one complete, validated version of the register: the
-// adoption records and, when Members is not nil, the membership periods
-// and the organisations (regions, state bodies, others) the members file
-// defines.
+// adoption records when Adoptions is not nil, the membership periods and
+// the organisations (regions, state bodies, others) the members list
+// defines when Members is not nil. A nil part is left as it is.
 type Register struct {
 	Source        string
 	SHA256        string
 	Organizations []Organization
-	Members       []Membership // nil: members file not part of this import
-	Adoptions     []AdoptionRecord
+	Members       []Membership     // nil: memberships not part of this change
+	Adoptions     []AdoptionRecord // nil: adoption records not part of this change
+	// Audit says who makes the change and how, for the audit trail.
+	Audit Audit
+	// IfVersion, when not nil, refuses the change with
+	// ErrRegisterChanged unless the register is still at this version
+	// (RegisterVersion): a change prepared from a preview must not undo
+	// one made since.
+	IfVersion *string
 }
+
+// How a change of the register was made (Audit.Via).
+const (
+	ViaAdmin       = "admin"        // a named admin on the admin pages
+	ViaToken       = "token"        // the admin token, on the admin pages
+	ViaCommandLine = "command_line" // os2pulse register import
+	ViaCollector   = "collector"    // the [register] files, read on a schedule
+)
+
+// What a change of the register was (Audit.Action).
+const (
+	ActionImport = "import" // a whole file
+	ActionEdit   = "edit"   // one record from a form
+)
+
+// Audit is the audit trail's account of one change.
+type Audit struct {
+	Actor  string // the admin's name with ViaAdmin, else ""
+	Via    string
+	Action string // ActionImport when ""
+	Detail string // for an edit: the record as entered
+}
+
+// ErrRegisterChanged is returned when the register changed after a change
+// was prepared (Register.IfVersion).
+var ErrRegisterChanged = errors.New("the register changed since this change was prepared")
 
 // ImportSummary says what an import changed.
 type ImportSummary struct {
@@ -64,31 +99,50 @@ type ImportSummary struct {
 // transaction. Rows are matched on (organisation, product, since) for
 // adoption and (organisation, since) for membership; a changed or vanished
 // row is retracted, never deleted, so history and "as known at" figures
-// remain.
+// remain. The change is recorded in the audit trail (RegisterImports).
 func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary, error) {
 	var sum ImportSummary
 	stamp := s.nowStamp()
 	sum.ID = stamp
+	action := reg.Audit.Action
+	if action == "" {
+		action = ActionImport
+	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		// Bumping first takes the row lock every register change needs,
+		// so a version check below cannot race another change.
+		if err := bumpVersion(ctx, tx); err != nil {
+			return err
+		}
+		if reg.IfVersion != nil {
+			v, err := registerVersion(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if v != *reg.IfVersion {
+				return ErrRegisterChanged
+			}
+		}
 		for _, o := range reg.Organizations {
 			if err := upsertOrganization(ctx, tx, o); err != nil {
 				return fmt.Errorf("organisation %s: %w", o.ID, err)
 			}
 		}
-		if err := importHistory(ctx, tx, adoptionHistory, reg.Adoptions, stamp, &sum); err != nil {
-			return err
+		if reg.Adoptions != nil {
+			if err := importHistory(ctx, tx, adoptionHistory, reg.Adoptions, stamp, &sum); err != nil {
+				return err
+			}
 		}
 		if reg.Members != nil {
 			if err := importHistory(ctx, tx, membershipHistory, reg.Members, stamp, &sum); err != nil {
 				return err
 			}
 		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO register_imports (id, source, imported_at, sha256, added, changed, ended)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`), stamp, reg.Source, stamp, reg.SHA256, sum.Added, sum.Changed, sum.Ended)
-		if err != nil {
-			return err
-		}
-		return bumpVersion(ctx, tx)
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO register_imports (id, source, imported_at, sha256, added, changed, ended,
+			unchanged, actor, via, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			stamp, reg.Source, stamp, reg.SHA256, sum.Added, sum.Changed, sum.Ended,
+			sum.Unchanged, reg.Audit.Actor, reg.Audit.Via, action, reg.Audit.Detail)
+		return err
 	})
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("storage: unable to import register %s: %w", reg.Source, err)
@@ -96,11 +150,80 @@ func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary
 	return sum, nil
 }
 
+// RegisterDiff is what importing a register would change, row by row:
+// the same comparison ImportRegister makes, without writing.
+type RegisterDiff struct {
+	Summary     ImportSummary
+	Adoptions   []Change[AdoptionRecord]
+	Memberships []Change[Membership]
+}
+
+// Change kinds.
+const (
+	ChangeAdded   = "added"
+	ChangeChanged = "changed"
+	ChangeEnded   = "ended" // no longer in the register; kept in history
+)
+
+// Change is one row an import adds (New), changes (Old → New) or ends
+// (Old).
+type Change[R any] struct {
+	Kind     string
+	Old, New R
+}
+
+// RegisterChanges compares reg with the current register, as
+// ImportRegister would, and says what importing it would change.
+func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff, error) {
+	var d RegisterDiff
+	if reg.Adoptions != nil {
+		cur, err := s.Adoptions(ctx, "")
+		if err != nil {
+			return d, err
+		}
+		if d.Adoptions, err = diffHistory(adoptionHistory, cur, reg.Adoptions, &d.Summary); err != nil {
+			return d, fmt.Errorf("storage: unable to compare register %s: %w", reg.Source, err)
+		}
+	}
+	if reg.Members != nil {
+		cur, err := s.Memberships(ctx, "")
+		if err != nil {
+			return d, err
+		}
+		if d.Memberships, err = diffHistory(membershipHistory, cur, reg.Members, &d.Summary); err != nil {
+			return d, fmt.Errorf("storage: unable to compare register %s: %w", reg.Source, err)
+		}
+	}
+	return d, nil
+}
+
+// RegisterVersion identifies the register's current state: the number of
+// changes made to it ("0" before the first). Every change, file or form,
+// is recorded and never deleted, so an equal version means an equal
+// register. A count, not the newest stamp: instances whose clocks differ
+// cannot make it go back.
+func (s *Store) RegisterVersion(ctx context.Context) (string, error) {
+	v, err := registerVersion(ctx, s.db)
+	if err != nil {
+		return "", fmt.Errorf("storage: unable to read the register version: %w", err)
+	}
+	return v, nil
+}
+
+// registerVersion reads the version through the database or inside a
+// transaction.
+func registerVersion(ctx context.Context, q sqlx.QueryerContext) (string, error) {
+	var n int64
+	err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM register_imports`)
+	return strconv.FormatInt(n, 10), err
+}
+
 // history describes a table whose rows are never deleted: an import
-// compares the current rows with the new ones by key, keeps the unchanged,
-// retracts (sets retracted_at on) the changed and the vanished, and inserts
-// the changed and the new with recorded_at = the import's stamp. Adoption
-// records and memberships follow the same rule through importHistory.
+// compares the current rows with the new ones by key (diffHistory), keeps
+// the unchanged, retracts (sets retracted_at on) the changed and the
+// vanished, and inserts the changed and the new with recorded_at = the
+// import's stamp. Adoption records and memberships follow the same rule
+// through importHistory.
 type history[K comparable, R any] struct {
 	what       string // for messages: "adoption", "membership"
 	current    string // SELECT of the current rows, retracted_at = ''
@@ -113,53 +236,63 @@ type history[K comparable, R any] struct {
 	describe   func(R) string
 }
 
-func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h history[K, R], rows []R, stamp string, sum *ImportSummary) error {
-	var cur []R
-	if err := tx.SelectContext(ctx, &cur, h.current); err != nil {
-		return fmt.Errorf("reading current %s rows: %w", h.what, err)
-	}
+// diffHistory compares the current rows with the new ones by key: the one
+// comparison behind both an import and its preview. Ended rows come last,
+// in the order of cur.
+func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *ImportSummary) ([]Change[R], error) {
 	current := make(map[K]R, len(cur))
 	for _, r := range cur {
 		current[h.key(r)] = r
 	}
-	retract, insert := tx.Rebind(h.retract), tx.Rebind(h.insert)
-	retractRow := func(r R) error {
-		_, err := tx.ExecContext(ctx, retract, append([]any{stamp}, h.keyArgs(r)...)...)
-		if err != nil {
-			return fmt.Errorf("retracting %s: %w", h.describe(r), err)
-		}
-		return nil
-	}
+	var out []Change[R]
 	seen := make(map[K]bool, len(rows))
 	for _, r := range rows {
 		k := h.key(r)
 		if seen[k] {
-			return fmt.Errorf("%s appears twice", h.describe(r))
+			return nil, fmt.Errorf("%s appears twice", h.describe(r))
 		}
 		seen[k] = true
 		old, ok := current[k]
 		switch {
 		case ok && h.same(old, r):
 			sum.Unchanged++
-			continue
 		case ok:
-			if err := retractRow(old); err != nil {
-				return err
-			}
+			out = append(out, Change[R]{Kind: ChangeChanged, Old: old, New: r})
 			sum.Changed++
 		default:
+			out = append(out, Change[R]{Kind: ChangeAdded, New: r})
 			sum.Added++
 		}
-		if _, err := tx.ExecContext(ctx, insert, append(h.insertArgs(r), stamp)...); err != nil {
-			return fmt.Errorf("%s: %w", h.describe(r), err)
+	}
+	for _, r := range cur {
+		if !seen[h.key(r)] {
+			out = append(out, Change[R]{Kind: ChangeEnded, Old: r})
+			sum.Ended++
 		}
 	}
-	for k, r := range current {
-		if !seen[k] {
-			if err := retractRow(r); err != nil {
-				return err
+	return out, nil
+}
+
+func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h history[K, R], rows []R, stamp string, sum *ImportSummary) error {
+	var cur []R
+	if err := tx.SelectContext(ctx, &cur, h.current); err != nil {
+		return fmt.Errorf("reading current %s rows: %w", h.what, err)
+	}
+	changes, err := diffHistory(h, cur, rows, sum)
+	if err != nil {
+		return err
+	}
+	retract, insert := tx.Rebind(h.retract), tx.Rebind(h.insert)
+	for _, c := range changes {
+		if c.Kind != ChangeAdded {
+			if _, err := tx.ExecContext(ctx, retract, append([]any{stamp}, h.keyArgs(c.Old)...)...); err != nil {
+				return fmt.Errorf("retracting %s: %w", h.describe(c.Old), err)
 			}
-			sum.Ended++
+		}
+		if c.Kind != ChangeEnded {
+			if _, err := tx.ExecContext(ctx, insert, append(h.insertArgs(c.New), stamp)...); err != nil {
+				return fmt.Errorf("%s: %w", h.describe(c.New), err)
+			}
 		}
 	}
 	return nil
@@ -256,7 +389,8 @@ func (s *Store) Memberships(ctx context.Context, knownAt string) ([]Membership, 
 	return out, nil
 }
 
-// RegisterImport is one recorded import.
+// RegisterImport is one recorded change of the register: an import of a
+// file or an edit from a form, with who made it.
 type RegisterImport struct {
 	ID         string `db:"id" json:"id"`
 	Source     string `db:"source" json:"source"`
@@ -265,13 +399,18 @@ type RegisterImport struct {
 	Added      int    `db:"added" json:"added"`
 	Changed    int    `db:"changed" json:"changed"`
 	Ended      int    `db:"ended" json:"ended"`
+	Unchanged  int    `db:"unchanged" json:"unchanged"`
+	Actor      string `db:"actor" json:"actor,omitempty"`
+	Via        string `db:"via" json:"via,omitempty"`
+	Action     string `db:"action" json:"action"`
+	Detail     string `db:"detail" json:"detail,omitempty"`
 }
 
-// RegisterImports returns every import, newest first.
+// RegisterImports returns every change of the register, newest first.
 func (s *Store) RegisterImports(ctx context.Context) ([]RegisterImport, error) {
 	var out []RegisterImport
-	if err := s.db.SelectContext(ctx, &out, `SELECT id, source, imported_at, sha256, added, changed, ended
-		FROM register_imports ORDER BY id DESC`); err != nil {
+	if err := s.db.SelectContext(ctx, &out, `SELECT id, source, imported_at, sha256, added, changed, ended,
+		unchanged, actor, via, action, detail FROM register_imports ORDER BY id DESC`); err != nil {
 		return nil, fmt.Errorf("storage: unable to list register imports: %w", err)
 	}
 	return out, nil
