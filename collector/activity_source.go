@@ -1,13 +1,15 @@
 package collector
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"os2pulse/config"
@@ -19,18 +21,34 @@ import (
 // path as collected commits: importing again, or collecting the same
 // commits from GitHub, stores nothing twice. The repository is created if
 // needed and linked to its products. It returns how many commits were new
-// and how many the file holds; a bad file stores nothing.
-func ImportActivity(ctx context.Context, store *storage.Store, cfg *config.Config, repo config.RepoSpec, name string, r io.Reader) (added, total int, err error) {
-	commits, err := ParseGitLog(name, r)
+// and how many the file holds.
+//
+// open is called twice: the whole file is checked first, so a bad file
+// stores nothing; then it is stored in batches of storage.BatchSize, each
+// with the count of commits stored so far in the same transaction. A killed
+// import, run again on the same file, continues after the last batch; a
+// file imported whole before is not stored again. Memory stays bounded by
+// a batch, whatever the file's size.
+func ImportActivity(ctx context.Context, store *storage.Store, cfg *config.Config, repo config.RepoSpec, name string, open func() (io.ReadCloser, error)) (added, total int, err error) {
+	total, digest, err := checkActivityFile(name, open)
 	if err != nil {
 		return 0, 0, err
 	}
 	key := storage.RepoKey(repo.Forge, repo.Owner, repo.Name)
+	res := key + "/activity/" + name
+	st, err := store.SyncState(ctx, res)
+	if err != nil {
+		return 0, total, err
+	}
+	done := importedCommits(st.Cursor, digest)
+	if done >= total {
+		return 0, total, nil
+	}
 	row := storage.Repository{Key: key, Forge: repo.Forge, Owner: repo.Owner, Name: repo.Name, Status: storage.RepoOK}
 	// Keep what the GitHub collector knows of the repository.
 	existing, err := store.Repositories(ctx, "")
 	if err != nil {
-		return 0, 0, err
+		return 0, total, err
 	}
 	for _, e := range existing {
 		if e.Key == key {
@@ -39,26 +57,89 @@ func ImportActivity(ctx context.Context, store *storage.Store, cfg *config.Confi
 		}
 	}
 	if err := store.UpsertRepository(ctx, row, cfg.ProductsOf(repo)); err != nil {
-		return 0, 0, err
+		return 0, total, err
 	}
-	cs := make([]storage.Contribution, 0, len(commits))
-	for _, c := range commits {
-		cs = append(cs, storage.Contribution{
-			RepositoryKey: key, Kind: storage.KindCommit, ExtID: c.SHA,
-			At: c.AuthorDate, CommittedAt: c.CommitterDate,
-			Email: c.AuthorEmail, Name: c.AuthorName,
-		})
-	}
-	added, err = store.AddContributions(ctx, cs)
+
+	f, err := open()
 	if err != nil {
-		return 0, len(commits), fmt.Errorf("collector: importing %s into %s: %w", name, key, err)
+		return 0, total, fmt.Errorf("collector: opening %s: %w", name, err)
 	}
-	return added, len(commits), nil
+	defer f.Close()
+	h := sha256.New()
+	seen := 0
+	cs := make([]storage.Contribution, 0, storage.BatchSize)
+	err = ReadGitLog(name, io.TeeReader(f, h), storage.BatchSize, func(batch []GitLogCommit) error {
+		cs = cs[:0]
+		for _, c := range batch {
+			seen++
+			if seen <= done {
+				continue
+			}
+			cs = append(cs, storage.Contribution{
+				RepositoryKey: key, Kind: storage.KindCommit, ExtID: c.SHA,
+				At: c.AuthorDate, CommittedAt: c.CommitterDate,
+				Email: c.AuthorEmail, Name: c.AuthorName,
+			})
+		}
+		if len(cs) == 0 {
+			return nil
+		}
+		n, err := store.AddContributions(ctx, cs, storage.SyncState{Resource: res, Cursor: activityCursor(digest, seen)})
+		added += n
+		return err
+	})
+	if err == nil && hex.EncodeToString(h.Sum(nil)) != digest {
+		err = fmt.Errorf("%s changed while it was imported; import it again", name)
+	}
+	if err != nil {
+		return added, total, fmt.Errorf("collector: importing %s into %s: %w", name, key, err)
+	}
+	return added, total, nil
+}
+
+// checkActivityFile checks a whole export and returns its commits and
+// content digest.
+func checkActivityFile(name string, open func() (io.ReadCloser, error)) (int, string, error) {
+	f, err := open()
+	if err != nil {
+		return 0, "", fmt.Errorf("collector: opening %s: %w", name, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := CheckGitLog(name, io.TeeReader(f, h))
+	if err != nil {
+		return 0, "", err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// activityCursor is an import's checkpoint: the file's digest and how many
+// of its commits are stored.
+func activityCursor(digest string, commits int) string {
+	return digest + "@" + strconv.Itoa(commits)
+}
+
+// importedCommits reads a checkpoint: how many commits of the file with
+// this digest are stored. A bare digest, the form before checkpoints, is
+// a file imported whole.
+func importedCommits(cursor, digest string) int {
+	d, n, found := strings.Cut(cursor, "@")
+	if d != digest {
+		return 0
+	}
+	if !found {
+		return math.MaxInt
+	}
+	v, err := strconv.Atoi(n)
+	if err != nil {
+		return 0
+	}
+	return v
 }
 
 // ActivitySource imports the git log exports named in the configuration's
-// [[activity]] entries. A file whose content is unchanged since its last
-// import is skipped.
+// [[activity]] entries. A file whose content was imported whole before is
+// only checked; one whose import was cut short continues.
 type ActivitySource struct {
 	cfg   *config.Config
 	store *storage.Store
@@ -77,7 +158,7 @@ func NewActivitySource(cfg *config.Config, store *storage.Store, log *slog.Logge
 func (a *ActivitySource) Name() string { return "activity" }
 
 // Interval implements Source: reading local files is cheap, and an
-// unchanged file is skipped after hashing.
+// unchanged file is only read, not stored again.
 func (a *ActivitySource) Interval() time.Duration { return time.Hour }
 
 // Collect implements Source.
@@ -100,29 +181,13 @@ func (a *ActivitySource) importOne(ctx context.Context, entry config.Activity) e
 	if err != nil {
 		return err
 	}
-	f, err := a.cfg.Open(entry.File)
-	if err != nil {
-		return fmt.Errorf("collector: opening %s: %w", entry.File, err)
-	}
-	b, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("collector: reading %s: %w", entry.File, err)
-	}
-	sum := sha256.Sum256(b)
-	digest := hex.EncodeToString(sum[:])
-	res := storage.RepoKey(spec.Forge, spec.Owner, spec.Name) + "/activity/" + entry.File
-	st, err := a.store.SyncState(ctx, res)
+	open := func() (io.ReadCloser, error) { return a.cfg.Open(entry.File) }
+	added, total, err := ImportActivity(ctx, a.store, a.cfg, spec, entry.File, open)
 	if err != nil {
 		return err
 	}
-	if st.Cursor == digest {
-		return nil
+	if added > 0 {
+		a.log.Info("activity imported", "file", entry.File, "repository", spec.String(), "new", added, "commits", total)
 	}
-	added, total, err := ImportActivity(ctx, a.store, a.cfg, spec, entry.File, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	a.log.Info("activity imported", "file", entry.File, "repository", spec.String(), "new", added, "commits", total)
-	return a.store.PutSyncState(ctx, storage.SyncState{Resource: res, Cursor: digest})
+	return nil
 }

@@ -23,6 +23,9 @@ type listing struct {
 	// the caller to store once the data is stored. Without a sink the
 	// first page is unconditional too.
 	sink *validators
+	// from is the first page to read: a listing resumed after a restart
+	// continues after the pages it stored (0 or 1: from the start).
+	from int
 }
 
 // paginate reads a GitHub listing page by page, following the Link
@@ -30,8 +33,13 @@ type listing struct {
 // ETag): a 304 on it means the listing is unchanged and paginate returns
 // errNotModified without calling handle. Later pages are unconditional:
 // a 304 there would carry no Link header to continue from.
+//
+// A handler that stores each page together with the page's number (see
+// progress) makes the listing resumable: GitHub's listings are newest
+// first, so what arrives meanwhile pushes items to later pages, and a
+// listing resumed at page n+1 reads some items twice but misses none.
 func paginate[T any](ctx context.Context, l listing, fetch pageFetcher[T], handle pageHandler[T]) error {
-	for page := 1; ; {
+	for page := max(l.from, 1); ; {
 		items, resp, err := fetch(pageContext(ctx, l.sink, page), pageParam(page))
 		if page == 1 && l.sink != nil && notModified(err) {
 			return errNotModified

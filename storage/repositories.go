@@ -86,7 +86,7 @@ func (s *Store) UpsertRepository(ctx context.Context, r Repository, productIDs [
 // SetRepositoryStatus records the outcome of the last poll of a repository
 // without touching its other metadata.
 func (s *Store) SetRepositoryStatus(ctx context.Context, key, status, lastError, movedTo string) error {
-	_, err := s.db.ExecContext(ctx, s.rebind(`UPDATE repositories SET status = ?, last_error = ?, moved_to = ?, checked_at = ?
+	_, err := s.w.ExecContext(ctx, s.rebind(`UPDATE repositories SET status = ?, last_error = ?, moved_to = ?, checked_at = ?
 		WHERE key = ?`), status, lastError, movedTo, s.nowStamp(), key)
 	if err != nil {
 		return fmt.Errorf("storage: unable to set status of repository %s: %w", key, err)
@@ -141,7 +141,7 @@ type Snapshot struct {
 
 // PutSnapshot stores the day's snapshot, replacing an earlier one that day.
 func (s *Store) PutSnapshot(ctx context.Context, sn Snapshot) error {
-	_, err := s.db.ExecContext(ctx, s.rebind(`
+	_, err := s.w.ExecContext(ctx, s.rebind(`
 		INSERT INTO repository_snapshots (repository_key, day, stars, forks, watchers, open_issues) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (repository_key, day) DO UPDATE SET stars = excluded.stars, forks = excluded.forks,
 			watchers = excluded.watchers, open_issues = excluded.open_issues`),

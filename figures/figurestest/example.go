@@ -34,7 +34,7 @@ func Example(t testing.TB, driver string) (*storage.Store, *config.Config) {
 	}
 	log := slog.New(slog.DiscardHandler)
 	sources := []collector.Source{collector.NewRegisterSource(cfg, store), collector.NewActivitySource(cfg, store, log)}
-	if _, err := collector.New(store, sources, nil, log, nil).RunOnce(ctx, "all"); err != nil {
+	if _, err := collector.New(store, nil, sources, nil, log, nil).RunOnce(ctx, "all"); err != nil {
 		t.Fatal(err)
 	}
 	return store, cfg
