@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"os2pulse/config"
 	"os2pulse/soak"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
@@ -33,13 +34,19 @@ type chaos struct {
 	counts map[string]int
 }
 
+// pick says what to do to the next request: nothing, or the next fault
+// in turn, so that a few disturbed requests already try every kind.
 func (c *chaos) pick() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.rng.Float64() >= c.share {
 		return ""
 	}
-	f := chaosFaults[c.rng.IntN(len(chaosFaults))]
+	n := 0
+	for _, v := range c.counts {
+		n += v
+	}
+	f := chaosFaults[n%len(chaosFaults)]
 	c.counts[f]++
 	return f
 }
@@ -98,40 +105,56 @@ func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// TestReliabilityFaultProxy collects the shared portfolio through a proxy
-// that answers a tenth of the requests with 500, 502 or 503, resets the
-// connection, cuts the body short, asks to wait (403 and 429 with
-// Retry-After), or answers slowly or not in time. The collection goes on;
-// at most two more polls repair what failed four times in a row; the
-// data then equal a fault-free collection's.
+// chaosPortfolio is what the fault proxy stands in front of: in make soak
+// the shared portfolio with its pull requests, reviews, issues and
+// releases; in make test two of the histories.
+func chaosPortfolio(t *testing.T, clock *fakeClock) (*fakeGitHub, *config.Config) {
+	if soak.Enabled() {
+		f, _ := portfolioFake(t, clock)
+		return f, portfolioConfig(t, f)
+	}
+	f := newFakeGitHub(t, clock)
+	f.addOwner("os2display", false)
+	f.addRepo("os2display", &fakeRepo{name: "display-client", commits: readHistory(t, "os2display__display-client.tsv")})
+	f.addOwner("OS2compliance", false)
+	f.addRepo("OS2compliance", &fakeRepo{name: "OS2compliance", commits: readHistory(t, "OS2compliance__OS2compliance.tsv")})
+	return f, testConfig(t, f.URL(), 4, "p=os2display/*,OS2compliance/*")
+}
+
+// TestReliabilityFaultProxy collects through a proxy that answers a share
+// of the requests with 500, 502 or 503, resets the connection, cuts the
+// body short, asks to wait (403 and 429 with Retry-After), or answers
+// slowly or not in time. The collection goes on; at most two more polls
+// repair what failed four times in a row; the data then equal a
+// fault-free collection's.
 func TestReliabilityFaultProxy(t *testing.T) {
 	drivers := soak.Pick([]string{"sqlite"}, storagetest.Drivers)
 	rounds := soak.Pick(1, 10)
+	share := soak.Pick(0.3, 0.1)
 	total := map[string]int{}
 	polls := 0
 	for _, d := range drivers {
 		for round := range rounds {
 			t.Run(fmt.Sprintf("%s/%d", d, round), func(t *testing.T) {
 				clock := newFakeClock()
-				f, _ := portfolioFake(t, clock)
+				f, cfg := chaosPortfolio(t, clock)
 				ref := storagetest.New(t, d)
-				cfg := portfolioConfig(t, f)
 				syncProducts(t, ref, cfg)
 				if run := poll(t, ref, newTestSource(t, cfg, ref, clock, nil, nil), nil); run.Result != storage.RunSuccess {
 					t.Fatalf("fault-free run: %+v", run)
 				}
 
-				ch := &chaos{next: f, share: 0.1, stall: 400 * time.Millisecond,
+				ch := &chaos{next: f, share: share, stall: 400 * time.Millisecond,
 					rng: rand.New(rand.NewPCG(soak.Seed(t), 17)), counts: map[string]int{}}
 				proxy := httptest.NewServer(ch)
 				defer proxy.Close()
 				store := storagetest.New(t, d)
-				pcfg := portfolioConfig(t, f)
+				pcfg := *cfg
 				pcfg.GitHub.APIURL = proxy.URL + "/"
-				syncProducts(t, store, pcfg)
+				syncProducts(t, store, &pcfg)
 				var results []string
 				for attempt := 0; attempt < 3; attempt++ {
-					src := newTestSource(t, pcfg, store, clock, nil, nil)
+					src := newTestSource(t, &pcfg, store, clock, nil, nil)
 					src.tr.timeout = 300 * time.Millisecond // the stalls outlast it
 					run := poll(t, store, src, nil)
 					results = append(results, run.Result)
@@ -162,7 +185,7 @@ func TestReliabilityFaultProxy(t *testing.T) {
 		n += total[f]
 	}
 	slices.Sort(parts)
-	soak.Result(t, "fault-injecting proxy in front of GitHub (10 % of requests)", n,
+	soak.Result(t, fmt.Sprintf("fault-injecting proxy in front of GitHub (%.0f %% of requests)", 100*share), n,
 		"run goes on; data equal to a fault-free collection",
 		fmt.Sprintf("%s; %d collections in %d polls; data equal", strings.Join(parts, ", "), rounds*len(drivers), polls))
 }

@@ -293,11 +293,11 @@ func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error
 	run.Errors = rec.Errors()
 	switch {
 	case cerr != nil:
+		if cause := context.Cause(ctx); errors.Is(cerr, context.Canceled) && cause != nil {
+			cerr = cause // e.g. the lease was lost
+		}
 		run.Result = storage.RunFailure
 		run.Message = cerr.Error()
-		if cause := context.Cause(ctx); errors.Is(cerr, context.Canceled) && cause != nil {
-			run.Message = cause.Error() // e.g. the lease was lost
-		}
 	case len(run.Errors) > 0:
 		run.Result = storage.RunPartial
 		run.Message = fmt.Sprintf("%d item(s) failed", len(run.Errors))

@@ -178,7 +178,9 @@ func (l *Lease) renew(h *hold, lease storage.Lease) {
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), l.renewEvery())
+		// A renewal may wait behind this instance's own writes (SQLite has
+		// one writer); it may take until the lease would expire.
+		ctx, cancel := context.WithDeadline(context.Background(), expires)
 		cur, ok, err := l.store.AcquireLease(ctx, storage.CollectorLease, l.holder, l.ttl())
 		cancel()
 		switch {
