@@ -115,7 +115,7 @@ it stops, another takes over within server.collector_lease. Runs left
 	if !*noCollect {
 		bg.Add(2)
 		go func() { defer bg.Done(); col.Run(bgCtx) }()
-		go func() { defer bg.Done(); keepReports(bgCtx, calc, log) }()
+		go func() { defer bg.Done(); keepReports(bgCtx, calc, lease, log) }()
 	}
 
 	errc := make(chan error, 1)
@@ -157,10 +157,19 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // keepReports keeps the first copy of each year's figures at the turn of
 // the year, checking twice a day, so corrections made later in the
 // register are listed in the report against what the register said then.
-func keepReports(ctx context.Context, calc *figures.Calculator, log *slog.Logger) {
+// Of several instances, the one holding the collector lease does it.
+func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector.Lease, log *slog.Logger) {
 	for {
-		kept, err := calc.KeepLastYear(ctx, time.Now())
+		kept := false
+		held, release, err := lease.Acquire(ctx)
+		if err == nil {
+			kept, err = calc.KeepLastYear(held, time.Now())
+			release()
+		}
+		var other *collector.LeaseHeldError
 		switch {
+		case errors.As(err, &other):
+			// The instance collecting keeps them.
 		case err != nil && ctx.Err() == nil:
 			log.Error("keeping last year's report figures failed", "error", err)
 		case kept:

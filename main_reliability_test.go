@@ -273,7 +273,7 @@ func TestReliabilityServeDuringImport(t *testing.T) {
 // memory stays bounded by a batch, whatever the file's size.
 func TestReliabilityImportMemory(t *testing.T) {
 	dir := t.TempDir()
-	n := soak.Pick(20_000, 300_000)
+	n := soak.Pick(6000, 300_000)
 	file, extra := bigHistory(t, dir, n)
 	cfg := reliabilityConfig(t, dir, "", "", "1m", extra)
 	p := startProcess(t, nil, "activity", "import", "-config", cfg, "-repo", "example.org/os2/big", file)
@@ -418,7 +418,9 @@ func TestReliabilityRegisterImportSIGKILL(t *testing.T) {
 func TestReliabilityServeInstances(t *testing.T) {
 	driver, dsn := storagetest.DSN(t, "postgres")
 	dir := t.TempDir()
-	const period = 4 * time.Second
+	// Long enough to be renewed in time on a loaded machine under the
+	// race detector.
+	const period = 8 * time.Second
 	cfg := reliabilityConfig(t, dir, driver, dsn, period.String(), "")
 	var bases []string
 	procs := map[string]*process{}

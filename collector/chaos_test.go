@@ -144,7 +144,7 @@ func TestReliabilityFaultProxy(t *testing.T) {
 					t.Fatalf("fault-free run: %+v", run)
 				}
 
-				ch := &chaos{next: f, share: share, stall: 400 * time.Millisecond,
+				ch := &chaos{next: f, share: share, stall: 2500 * time.Millisecond,
 					rng: rand.New(rand.NewPCG(soak.Seed(t), 17)), counts: map[string]int{}}
 				proxy := httptest.NewServer(ch)
 				defer proxy.Close()
@@ -155,7 +155,7 @@ func TestReliabilityFaultProxy(t *testing.T) {
 				var results []string
 				for attempt := 0; attempt < 3; attempt++ {
 					src := newTestSource(t, &pcfg, store, clock, nil, nil)
-					src.tr.timeout = 300 * time.Millisecond // the stalls outlast it
+					src.tr.timeout = 2 * time.Second // the stalls outlast it
 					run := poll(t, store, src, nil)
 					results = append(results, run.Result)
 					polls++

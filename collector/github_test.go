@@ -73,7 +73,9 @@ func newTestSource(t testing.TB, cfg *config.Config, store *storage.Store, clock
 	src.now = clock.now
 	src.tr.now = clock.now
 	src.tr.sleep = clock.sleep
-	src.tr.timeout = 5 * time.Second
+	// Generous: on a loaded machine under the race detector a page can
+	// take seconds, and a time-out would cost a retried request.
+	src.tr.timeout = 30 * time.Second
 	return src
 }
 

@@ -89,7 +89,8 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 	defer cancel()
 	// The writer first: it puts a new SQLite file in WAL mode, which the
 	// readers then find.
-	if err := s.w.PingContext(pctx); err == nil {
+	err = s.w.PingContext(pctx)
+	if err == nil {
 		err = s.db.PingContext(pctx)
 	}
 	if err != nil {
