@@ -132,6 +132,35 @@ file = %q
 `, file)
 }
 
+// serveInProcess runs "os2pulse serve" with the configuration cfg in this
+// process, on a free port, and returns its base URL and stop, which ends
+// it (also at the end of the test) and returns its log.
+func serveInProcess(t *testing.T, cfg string) (string, func() *lockedWriter) {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logw := &lockedWriter{w: &strings.Builder{}}
+	go func() { done <- run(ctx, []string{"serve", "-config", cfg, "-listen", addr}, io.Discard, logw) }()
+	var once sync.Once
+	stop := func() *lockedWriter {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+		return logw
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("serve log:\n%s", logw)
+		}
+	})
+	return "http://" + addr, stop
+}
+
 // p99 is the 99th percentile of ds.
 func p99(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
@@ -176,21 +205,7 @@ func TestReliabilityServeDuringImport(t *testing.T) {
 	n := soak.Pick(6000, 300_000)
 	_, extra := bigHistory(t, dir, n)
 	cfg := reliabilityConfig(t, dir, "", "", "1m", extra)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	logw := &lockedWriter{w: &strings.Builder{}}
-	go func() { done <- run(ctx, []string{"serve", "-config", cfg, "-listen", addr}, io.Discard, logw) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		if t.Failed() {
-			t.Logf("serve log:\n%s", logw)
-		}
-	}()
+	base, _ := serveInProcess(t, cfg)
 
 	// The register a person imports by hand meanwhile: the example's,
 	// with one more pilot.
@@ -617,12 +632,7 @@ func TestReliabilityCanarySecrets(t *testing.T) {
 	defer ghSrv.Close()
 	dir := t.TempDir()
 	cfgPath := writeE2EConfig(t, dir, ghSrv.URL)
-	addr := freeAddr(t)
-	base := "http://" + addr
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	logw := &lockedWriter{w: &strings.Builder{}}
-	go func() { done <- run(ctx, []string{"serve", "-config", cfgPath, "-listen", addr}, io.Discard, logw) }()
+	base, stop := serveInProcess(t, cfgPath)
 	waitFor(t, 60*time.Second, "the collection", func() bool {
 		_, runs, err := collectorRuns(base)
 		return err == nil && runs["github"] != "" && runs["github"] != storage.RunRunning
@@ -641,10 +651,7 @@ func TestReliabilityCanarySecrets(t *testing.T) {
 	for _, p := range paths {
 		seen.WriteString(httpGet(t, base+p))
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
-	}
+	logw := stop()
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)

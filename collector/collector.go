@@ -240,9 +240,6 @@ func (c *Collector) Go(ctx context.Context, name string) error {
 	return nil
 }
 
-// Lease returns the lease the collector holds while it runs.
-func (c *Collector) Lease() *Lease { return c.lease }
-
 func (c *Collector) releaseAll(srcs []Source) {
 	for _, s := range srcs {
 		c.release(s)
@@ -354,7 +351,7 @@ func (c *Collector) Run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(c.lease.RetryEvery()):
+		case <-time.After(c.lease.retryEvery()):
 		}
 	}
 }

@@ -300,7 +300,7 @@ func TestReliabilityBackfillSIGKILL(t *testing.T) {
 				case <-trigger:
 					// The page is on its way or stored: kill somewhere
 					// between the answer and the commit.
-					time.Sleep(time.Duration(rng.IntN(5000)) * time.Microsecond)
+					time.Sleep(time.Duration(rng.IntN(30_000)) * time.Microsecond)
 					in.kill(t)
 					kills++
 				case err := <-in.exited:

@@ -92,9 +92,9 @@ func (l *Lease) Holder() string { return l.holder }
 func (l *Lease) ttl() time.Duration        { return l.period / 2 }
 func (l *Lease) renewEvery() time.Duration { return l.period / 6 }
 
-// RetryEvery is how often an instance that does not hold the lease asks
+// retryEvery is how often an instance that does not hold the lease asks
 // for it again.
-func (l *Lease) RetryEvery() time.Duration { return l.period / 4 }
+func (l *Lease) retryEvery() time.Duration { return l.period / 4 }
 
 // Acquire holds the lease for one piece of work: it returns a context
 // that ends with ctx or when the lease is lost, and release, which the
