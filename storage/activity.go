@@ -118,22 +118,21 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, cs []Contribution) (int,
 		}
 	}
 	inserted := make(map[contributionKey]bool, len(cs))
+	ins := newMultiRow(tx, `INSERT INTO contributions (repository_key, kind, ext_id, at, day, login, email, name,
+		committed_at, merged_at, closed_at) VALUES `, 11, ` ON CONFLICT DO NOTHING RETURNING repository_key, kind, ext_id`)
+	defer ins.close()
 	for start := 0; start < len(cs); start += rowsPerInsert {
 		chunk := cs[start:min(start+rowsPerInsert, len(cs))]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO contributions (repository_key, kind, ext_id, at, day, login, email, name,
-			committed_at, merged_at, closed_at) VALUES `)
 		args := make([]any, 0, 11*len(chunk))
-		for i, c := range chunk {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		for _, c := range chunk {
 			args = append(args, c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At),
 				c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt))
 		}
-		q.WriteString(` ON CONFLICT DO NOTHING RETURNING repository_key, kind, ext_id`)
-		rows, err := tx.QueryxContext(ctx, tx.Rebind(q.String()), args...)
+		stmt, err := ins.stmt(ctx, len(chunk))
+		if err != nil {
+			return 0, err
+		}
+		rows, err := stmt.QueryxContext(ctx, args...)
 		if err != nil {
 			return 0, err
 		}
@@ -207,26 +206,67 @@ func rollUp(ctx context.Context, tx *sqlx.Tx, cs []Contribution, inserted map[co
 	slices.SortFunc(order, func(a, b dayKey) int {
 		return cmp.Or(cmp.Compare(a.repo, b.repo), cmp.Compare(a.day, b.day), cmp.Compare(a.identity, b.identity))
 	})
+	ins := newMultiRow(tx, `INSERT INTO contributor_days (repository_key, day, identity, login, email, name, contributions) VALUES `, 7,
+		` ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + excluded.contributions`)
+	defer ins.close()
 	for start := 0; start < len(order); start += rowsPerInsert {
 		chunk := order[start:min(start+rowsPerInsert, len(order))]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO contributor_days (repository_key, day, identity, login, email, name, contributions) VALUES `)
 		args := make([]any, 0, 7*len(chunk))
-		for i, dk := range chunk {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+		for _, dk := range chunk {
 			r := days[dk]
 			args = append(args, dk.repo, dk.day, dk.identity, strings.ToLower(r.c.Login), strings.ToLower(r.c.Email), r.c.Name, r.n)
 		}
-		q.WriteString(` ON CONFLICT (repository_key, day, identity) DO UPDATE
-			SET contributions = contributor_days.contributions + excluded.contributions`)
-		if _, err := tx.ExecContext(ctx, tx.Rebind(q.String()), args...); err != nil {
+		stmt, err := ins.stmt(ctx, len(chunk))
+		if err == nil {
+			_, err = stmt.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("rollup: %w", err)
 		}
 	}
 	return nil
+}
+
+// multiRow is a multi-row statement (head, n tuples of width
+// placeholders, tail), prepared once per row count in a transaction: a
+// batch's full chunks share one, so SQLite parses it once, not per chunk.
+type multiRow struct {
+	tx         *sqlx.Tx
+	head, tail string
+	width      int
+	stmts      map[int]*sqlx.Stmt
+}
+
+func newMultiRow(tx *sqlx.Tx, head string, width int, tail string) *multiRow {
+	return &multiRow{tx: tx, head: head, tail: tail, width: width, stmts: map[int]*sqlx.Stmt{}}
+}
+
+func (m *multiRow) stmt(ctx context.Context, n int) (*sqlx.Stmt, error) {
+	if s, ok := m.stmts[n]; ok {
+		return s, nil
+	}
+	tuple := "(" + strings.Repeat("?, ", m.width-1) + "?)"
+	var q strings.Builder
+	q.WriteString(m.head)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(tuple)
+	}
+	q.WriteString(m.tail)
+	s, err := m.tx.PreparexContext(ctx, m.tx.Rebind(q.String()))
+	if err != nil {
+		return nil, err
+	}
+	m.stmts[n] = s
+	return s, nil
+}
+
+func (m *multiRow) close() {
+	for _, s := range m.stmts {
+		s.Close()
+	}
 }
 
 // ContributorDay is one identity's contributions to one repository on one
