@@ -1,4 +1,4 @@
-# os2pulse: see README.md. Targets: build, run, test, lint, bench, fuzz, assets, clean.
+# os2pulse: see README.md. Targets: build, run, test, lint, soak, bench, fuzz, assets, clean.
 
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -8,7 +8,7 @@ CONFIG      ?=
 FUZZTIME    ?= 30s
 BENCHFLAGS  ?= -sizes 1x,10x -drivers sqlite,postgres
 
-.PHONY: build run test lint bench fuzz assets clean
+.PHONY: build run test lint soak bench fuzz assets clean
 
 ## build: compile bin/os2pulse (pure Go, no cgo needed)
 build:
@@ -30,6 +30,16 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
+
+## soak: the reliability tests at length (docs/reliability.md): a 300,000-commit import while
+## serving, 20 SIGKILLs of a backfill, rounds of injected GitHub faults, thousands of hostile
+## requests. One package at a time and no race detector, so the timings mean something. The
+## whole log goes to bin/soak.log; the RESULT lines are the table's rows.
+soak:
+	@mkdir -p bin
+	@echo "OS2PULSE_SOAK=1 $(GO) test -p 1 -count=1 -timeout 2h -v -run '^TestReliability' ./... > bin/soak.log"
+	@OS2PULSE_SOAK=1 $(GO) test -p 1 -count=1 -timeout 2h -v -run '^TestReliability' ./... > bin/soak.log 2>&1; status=$$?; \
+	  grep -E '^(--- |ok |FAIL)|RESULT' bin/soak.log; exit $$status
 
 ## bench: Go benchmarks with allocation counts, then the driver on synthetic
 ## portfolios (1x and 10x, SQLite and PostgreSQL), which writes bench/results.md

@@ -18,7 +18,9 @@ offline demonstrations. Every commit becomes a contribution dated by its
 author date, stored the same way as commits collected from GitHub, so
 importing a file again, or later collecting the same commits from GitHub,
 adds nothing twice. A file with any bad line is reported as FILE:LINE:
-problem and nothing is stored.
+problem and nothing is stored. A large file is stored in batches; an import
+that was cut short (killed, or the machine stopped) continues where it
+stopped when run again on the same file.
 
 REPO is FORGE/OWNER/NAME (e.g. gitlab.example.dk/os2/os2product) or
 OWNER/NAME on GitHub. It is linked to the configured products whose repos
@@ -74,16 +76,15 @@ func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(file)
+	open := func() (io.ReadCloser, error) { return os.Open(file) }
+	// Check the file before touching the database.
+	f, err := open()
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	// Check the file before touching the database.
-	if _, err := collector.ParseGitLog(file, f); err != nil {
-		return err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	_, err = collector.CheckGitLog(file, f)
+	f.Close()
+	if err != nil {
 		return err
 	}
 	store, err := openStore(ctx, cfg, readWrite, stderr)
@@ -91,7 +92,7 @@ func cmdActivity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer store.Close()
-	added, total, err := collector.ImportActivity(ctx, store, cfg, spec, file, f, covered)
+	added, total, err := collector.ImportActivity(ctx, store, cfg, spec, file, open, covered)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		`Applies database migrations, then serves the dashboard, the API (/api/v1/...),
 /metrics, /healthz and /readyz, and collects every source at start and then
 on its interval. Stops cleanly on SIGINT or SIGTERM: requests in flight and
-collection runs end and record how they ended.`, stderr)
+collection runs end and record how they ended.
+
+Several instances may serve one database (PostgreSQL): every one serves the
+same figures, and one at a time collects, holding the collector lease; when
+it stops, another takes over within server.collector_lease. Runs left
+"running" by an instance that was killed are marked "interrupted".`, stderr)
 	path := fs.String("config", "", "configuration `file`")
 	listen := fs.String("listen", "", "listen `address`, overriding server.listen")
 	noCollect := fs.Bool("no-collect", false, "serve only; do not run the collection schedule")
@@ -58,7 +63,15 @@ collection runs end and record how they ended.`, stderr)
 	if err != nil {
 		return err
 	}
-	col := collector.New(store, sources, collector.NewMetrics(reg), log, nil)
+	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
+	col := collector.New(store, lease, sources, collector.NewMetrics(reg), log, nil)
+	// Runs an instance left "running" when it was killed say so, rather
+	// than running for ever.
+	if n, err := store.InterruptOrphanedRuns(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("runs of an instance that stopped marked as interrupted", "runs", n)
+	}
 	calc := figures.New(store, cfg)
 	reg.MustRegister(metrics.NewCollector(calc, log))
 
@@ -70,11 +83,14 @@ collection runs end and record how they ended.`, stderr)
 	collect := func(_ context.Context, source string) error {
 		err := col.Go(bgCtx, source)
 		var busy *collector.BusyError
+		var held *collector.LeaseHeldError
 		switch {
 		case errors.Is(err, collector.ErrUnknownSource):
 			return api.ErrUnknownSource
 		case errors.As(err, &busy):
 			return &api.BusyError{Source: busy.Source, RunID: busy.RunID}
+		case errors.As(err, &held):
+			return &api.BusyError{Source: source, Holder: held.Holder}
 		}
 		return err
 	}
@@ -96,14 +112,9 @@ collection runs end and record how they ended.`, stderr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Server.Listen, err)
 	}
-	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
-	log.Info("serving", "address", "http://"+displayAddr(ln.Addr()), "config", cfg.File, "storage", cfg.Storage.Driver)
+	httpSrv := newHTTPServer(srv.Handler(), log)
+	log.Info("serving", "address", "http://"+displayAddr(ln.Addr()), "config", cfg.File, "storage", cfg.Storage.Driver,
+		"instance", lease.Holder())
 	if cfg.Portfolio.Illustrative {
 		log.Warn("the configured portfolio data is illustrative; pages say so")
 	}
@@ -111,7 +122,7 @@ collection runs end and record how they ended.`, stderr)
 	if !*noCollect {
 		bg.Add(2)
 		go func() { defer bg.Done(); col.Run(bgCtx) }()
-		go func() { defer bg.Done(); keepReports(bgCtx, calc, log) }()
+		go func() { defer bg.Done(); keepReports(bgCtx, calc, lease, log) }()
 	}
 
 	errc := make(chan error, 1)
@@ -134,13 +145,38 @@ collection runs end and record how they ended.`, stderr)
 	return serveErr
 }
 
+// newHTTPServer returns the server for h. Its time limits keep a client
+// that sends or reads slowly (slowloris) from holding a connection for
+// long: the headers must arrive within 10 s and the whole request within
+// 30 s.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
 // keepReports keeps the first copy of each year's figures at the turn of
 // the year, checking twice a day, so corrections made later in the
 // register are listed in the report against what the register said then.
-func keepReports(ctx context.Context, calc *figures.Calculator, log *slog.Logger) {
+// Of several instances, the one holding the collector lease does it.
+func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector.Lease, log *slog.Logger) {
 	for {
-		kept, err := calc.KeepLastYear(ctx, time.Now())
+		kept := false
+		held, release, err := lease.Acquire(ctx)
+		if err == nil {
+			kept, err = calc.KeepLastYear(held, time.Now())
+			release()
+		}
+		var other *collector.LeaseHeldError
 		switch {
+		case errors.As(err, &other):
+			// The instance collecting keeps them.
 		case err != nil && ctx.Err() == nil:
 			log.Error("keeping last year's report figures failed", "error", err)
 		case kept:
@@ -196,7 +232,9 @@ func cmdCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("collect", "collect [-config FILE] [-source all|github|register|activity]",
 		`Runs one collection of the chosen source(s), showing progress on stderr, and
 exits non-zero if a run failed. A run that finished but had problems with
-single repositories or rows ("partial") exits 0 and lists them.`, stderr)
+single repositories or rows ("partial") exits 0 and lists them. Like serve,
+it holds the collector lease while it runs: when another instance on the
+same database is collecting, it says which and exits 1.`, stderr)
 	path := fs.String("config", "", "configuration `file`")
 	source := fs.String("source", "all", "source to collect: all, github, register or activity")
 	if err := parseFlags(fs, args); err != nil {
@@ -217,8 +255,13 @@ single repositories or rows ("partial") exits 0 and lists them.`, stderr)
 	if err != nil {
 		return err
 	}
-	col := collector.New(store, sources, collector.NewMetrics(reg), log, stderr)
+	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
+	col := collector.New(store, lease, sources, collector.NewMetrics(reg), log, stderr)
 	runs, err := col.RunOnce(ctx, *source)
+	var held *collector.LeaseHeldError
+	if errors.As(err, &held) {
+		return fmt.Errorf("%w; run collect again when it is done, or ask it with POST /api/v1/collect", err)
+	}
 	for _, r := range runs {
 		fmt.Fprintf(stdout, "%s: %s, %d requests", r.Source, r.Result, r.Requests)
 		if r.Message != "" {

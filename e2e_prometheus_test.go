@@ -74,15 +74,17 @@ func TestPrometheusEndToEnd(t *testing.T) {
 	}()
 	base := "http://" + addr
 	waitFor(t, 60*time.Second, "the example collection to finish", func() bool {
-		var runs []struct {
-			Source  string `json:"source"`
-			EndedAt string `json:"ended_at"`
+		var st struct {
+			Runs []struct {
+				Source  string `json:"source"`
+				EndedAt string `json:"ended_at"`
+			} `json:"runs"`
 		}
-		if getJSON(base+"/api/v1/collector", &runs) != nil {
+		if getJSON(base+"/api/v1/collector", &st) != nil {
 			return false
 		}
 		ended := 0
-		for _, r := range runs {
+		for _, r := range st.Runs {
 			if r.EndedAt != "" {
 				ended++
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -41,9 +40,22 @@ func TestConfigCheck(t *testing.T) {
 		{"bad repo", "[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"A/b/c/d\"]\n", errProblems,
 			`:5: products[0].repos[0]: invalid repository "A/b/c/d": write owner/name, owner/* or forge/owner/name` + "\n"},
 	}
+	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
+	writeFile(t, dir, "adoption.csv", "organization,product,status,since,until,note\n")
+	tests = append(tests, struct {
+		name    string
+		body    string
+		wantErr error
+		want    string
+	}{"missing files", "[register]\nadoption = \"adoption.csv\"\nmembers = \"nope.csv\"\n" +
+		"[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"x.org/a/b\"]\n" +
+		"[[activity]]\nrepo = \"x.org/a/b\"\nfile = \"adir\"\n", errProblems,
+		`:3: register.members: "nope.csv" does not exist (paths are relative to the configuration file)` + "\n" +
+			"FILE" + `:11: activity[0].file: "adir" cannot be read: is a directory` + "\n"})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := writeFile(t, dir, strings.ReplaceAll(tt.name, " ", "_")+".toml", tt.body)
+			tt.want = strings.ReplaceAll(tt.want, "FILE", p)
 			out, errOut, err := runCLI(t, "config", "check", "-config", p)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v (stderr %q)", err, tt.wantErr, errOut)
@@ -98,9 +110,9 @@ func TestMigrateTwice(t *testing.T) {
 		t.Fatalf("first migrate: %q, %v", first, err)
 	}
 	out, _, err := runCLI(t, "migrate", "-config", cfg)
-	// The newest migration applied names the schema's version.
 	applied := migrationLines.FindAllString(first, -1)
-	latest, _ := strconv.Atoi(strings.TrimPrefix(applied[len(applied)-1], "applied migration ")[:4])
+	var latest int
+	fmt.Sscanf(strings.TrimPrefix(applied[len(applied)-1], "applied migration "), "%d", &latest)
 	if err != nil || strings.Contains(out, "applied") || !strings.Contains(out, fmt.Sprintf("schema at version %d (sqlite)", latest)) {
 		t.Fatalf("second migrate: %q, %v", out, err)
 	}

@@ -29,13 +29,21 @@ type CollectFunc func(ctx context.Context, source string) error
 // configured.
 var ErrUnknownSource = errors.New("unknown source")
 
-// BusyError is CollectFunc's error while a run of the source is under way.
+// BusyError is CollectFunc's error while a run of the source is under
+// way, here or (Holder set) on another instance holding the collector
+// lease.
 type BusyError struct {
 	Source string
-	RunID  string // "" while the run is starting
+	RunID  string // "" while the run is starting, or on another instance
+	Holder string // the instance collecting, when it is another one
 }
 
-func (e *BusyError) Error() string { return "a collection of " + e.Source + " is already running" }
+func (e *BusyError) Error() string {
+	if e.Holder != "" {
+		return "instance " + e.Holder + " is collecting; ask it, or try again when it is done"
+	}
+	return "a collection of " + e.Source + " is already running"
+}
 
 // Options are what an API is built from.
 type Options struct {

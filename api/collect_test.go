@@ -12,7 +12,8 @@ import (
 
 // TestCollectTrigger: POST /api/v1/collect wants the admin token (the
 // Bearer scheme in any case), says 400 for an unknown source, 409 with
-// the running run's id while one runs, and 202 when it started one.
+// the running run's id while one runs (or the instance collecting, when
+// another one is), and 202 when it started one.
 func TestCollectTrigger(t *testing.T) {
 	cfg, err := config.Parse("t.toml", []byte(adoptionAPIConfig), nil)
 	if err != nil {
@@ -25,6 +26,8 @@ func TestCollectTrigger(t *testing.T) {
 			return ErrUnknownSource
 		case "github":
 			return &BusyError{Source: "github", RunID: "github-20261201T100000.000000Z-abcdef"}
+		case "activity":
+			return &BusyError{Source: "activity", Holder: "host-b:1:abcdef"}
 		}
 		started = append(started, source)
 		return nil
@@ -40,6 +43,7 @@ func TestCollectTrigger(t *testing.T) {
 		{"other scheme", "", "Basic s3cret", 401, "missing or wrong admin token"},
 		{"unknown source", "?source=nope", "Bearer s3cret", 400, `"parameter":"source"`},
 		{"busy", "?source=github", "bearer s3cret", 409, `"run":"github-20261201T100000.000000Z-abcdef"`},
+		{"another instance collects", "?source=activity", "Bearer s3cret", 409, `"holder":"host-b:1:abcdef"`},
 		{"started", "?source=register", "BEARER  s3cret ", 202, `"status": "started"`},
 		{"all", "", "Bearer s3cret", 202, `"source": "all"`},
 	}

@@ -8,18 +8,37 @@ import (
 	"os2pulse/figures"
 )
 
+// collectorStatus is what /api/v1/collector answers.
+type collectorStatus struct {
+	// Lease names the instance collecting (of several on one database),
+	// null while none holds the lease.
+	Lease *figures.Lease `json:"lease"`
+	Runs  []figures.Run  `json:"runs"`
+}
+
 func (a *API) collectorRoutes() {
-	// Each source's last run with its start, end, result, requests,
+	// The instance holding the collector lease, and each source's last run
+	// with its start, end, result, the instance that ran it, requests,
 	// rate-limit budget left and the items that failed. The CSV has a row
 	// per failed item, or one per run without any.
 	// Operators look here to see whether a run just finished.
-	figureWith(a, "/api/v1/collector", "no-cache", func(r *http.Request) ([]figures.Run, error) {
-		return a.calc.LastRuns(r.Context())
-	}, func(runs []figures.Run) csvTable {
-		t := csvTable{name: "collector", header: []string{"source", "started_at", "ended_at", "result", "requests",
+	figureWith(a, "/api/v1/collector", "no-cache", func(r *http.Request) (collectorStatus, error) {
+		runs, err := a.calc.LastRuns(r.Context())
+		if err != nil {
+			return collectorStatus{}, err
+		}
+		st := collectorStatus{Runs: runs}
+		if l, ok, err := a.calc.CollectorLease(r.Context(), a.now()); err != nil {
+			return st, err
+		} else if ok {
+			st.Lease = &l
+		}
+		return st, nil
+	}, func(st collectorStatus) csvTable {
+		t := csvTable{name: "collector", header: []string{"source", "started_at", "ended_at", "result", "holder", "requests",
 			"rate_limit_remaining", "message", "item", "error"}}
-		for _, run := range runs {
-			lead := []string{run.Source, run.StartedAt, run.EndedAt, run.Result, strconv.Itoa(run.Requests), strconv.Itoa(run.RateLimitRemaining), run.Message}
+		for _, run := range st.Runs {
+			lead := []string{run.Source, run.StartedAt, run.EndedAt, run.Result, run.Holder, strconv.Itoa(run.Requests), strconv.Itoa(run.RateLimitRemaining), run.Message}
 			if len(run.Errors) == 0 {
 				t.rows = append(t.rows, append(lead, "", ""))
 				continue
@@ -52,7 +71,11 @@ func (a *API) collect(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusConflict)
-		WriteJSONBody(w, map[string]string{"error": busy.Error(), "source": busy.Source, "run": busy.RunID})
+		body := map[string]string{"error": busy.Error(), "source": busy.Source, "run": busy.RunID}
+		if busy.Holder != "" {
+			body["holder"] = busy.Holder
+		}
+		WriteJSONBody(w, body)
 		return
 	case err != nil:
 		a.fail(w, r, err)

@@ -222,7 +222,7 @@ func TestAPICollector(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2025, 6, 30, 10, 0, 0, 0, time.UTC)
 	store.SetClock(func() time.Time { return clock })
-	gh, err := store.StartRun(ctx, "github")
+	gh, err := store.StartRun(ctx, "github", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestAPICollector(t *testing.T) {
 	if err := store.FinishRun(ctx, gh); err != nil {
 		t.Fatal(err)
 	}
-	act, err := store.StartRun(ctx, "activity")
+	act, err := store.StartRun(ctx, "activity", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,27 +240,41 @@ func TestAPICollector(t *testing.T) {
 	if err := store.FinishRun(ctx, act); err != nil {
 		t.Fatal(err)
 	}
+	// An instance that held the lease and stopped renewing it: nobody
+	// collects.
+	clock = time.Date(2025, 6, 30, 11, 0, 0, 0, time.UTC) // the API's clock says 12:00
+	if _, ok, err := store.AcquireLease(ctx, storage.CollectorLease, "host-a:1:abcdef", time.Minute); err != nil || !ok {
+		t.Fatalf("lease: %v, %v", ok, err)
+	}
+	if rec := contribGet(t, srv, "/api/v1/collector"); !strings.Contains(rec.Body.String(), `"lease": null`) {
+		t.Errorf("an expired lease is shown:\n%s", rec.Body)
+	}
+	// The instance collecting, as another instance on the database sees it.
+	clock = clock.Add(59*time.Minute + 30*time.Second)
+	lease, ok, err := store.AcquireLease(ctx, storage.CollectorLease, "host-b:1:abcdef", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("lease: %v, %v", ok, err)
+	}
 
 	rec := contribGet(t, srv, "/api/v1/collector")
 	if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-cache" {
 		t.Fatalf("status %d, cache %q", rec.Code, rec.Header().Get("Cache-Control"))
 	}
-	checkBody(t, rec, 200, `[`+
-		`{"id":"`+act.ID+`","source":"activity","started_at":"2025-06-30T10:01:30.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"success","requests":0,"rate_limit_remaining":-1,"errors":[]},`+
-		`{"id":"`+gh.ID+`","source":"github","started_at":"2025-06-30T10:00:00.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"partial","requests":30,"rate_limit_remaining":4970,"message":"2 item(s) failed","errors":[`+
-		`{"item":"github.com/os2iot/gone","error":"GitHub answered 404 Not Found"},{"item":"github.com/os2iot/blocked","error":"GitHub answered 451 Repository access blocked"}]}]`)
+	checkBody(t, rec, 200, `{"lease":{"holder":"host-b:1:abcdef","acquired_at":"`+lease.AcquiredAt+`","renewed_at":"`+lease.RenewedAt+`","expires_at":"`+lease.ExpiresAt+`"},"runs":[`+
+		`{"id":"`+act.ID+`","source":"activity","started_at":"2025-06-30T10:01:30.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"success","holder":"test","requests":0,"rate_limit_remaining":-1,"errors":[]},`+
+		`{"id":"`+gh.ID+`","source":"github","started_at":"2025-06-30T10:00:00.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"partial","holder":"test","requests":30,"rate_limit_remaining":4970,"message":"2 item(s) failed","errors":[`+
+		`{"item":"github.com/os2iot/gone","error":"GitHub answered 404 Not Found"},{"item":"github.com/os2iot/blocked","error":"GitHub answered 451 Repository access blocked"}]}]}`)
 
 	rec = contribGet(t, srv, "/api/v1/collector.csv")
-	checkBody(t, rec, 200, "source,started_at,ended_at,result,requests,rate_limit_remaining,message,item,error\n"+
-		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,0,-1,,,\n"+
-		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,30,4970,2 item(s) failed,github.com/os2iot/gone,GitHub answered 404 Not Found\n"+
-		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,30,4970,2 item(s) failed,github.com/os2iot/blocked,GitHub answered 451 Repository access blocked\n")
+	checkBody(t, rec, 200, "source,started_at,ended_at,result,holder,requests,rate_limit_remaining,message,item,error\n"+
+		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,test,0,-1,,,\n"+
+		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/gone,GitHub answered 404 Not Found\n"+
+		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/blocked,GitHub answered 451 Repository access blocked\n")
+
 }
 
 func TestAPICollectorEmpty(t *testing.T) {
 	srv, _ := contribTestServer(t)
 	rec := contribGet(t, srv, "/api/v1/collector")
-	if rec.Code != 200 || strings.TrimSpace(rec.Body.String()) != "[]" {
-		t.Errorf("no runs: %d %s, want []", rec.Code, rec.Body)
-	}
+	checkBody(t, rec, 200, `{"lease":null,"runs":[]}`)
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"os2pulse/figures"
 	"os2pulse/table"
 )
 
@@ -53,12 +54,18 @@ func figureWith[T any](a *API, path, cacheControl string, compute func(r *http.R
 	a.mux.HandleFunc("GET "+path+".csv", func(w http.ResponseWriter, r *http.Request) { serve(w, r, true) })
 }
 
-// fail answers a parameter error with 400 and anything else with 500,
+// fail answers a parameter error with 400, too many figures computed at
+// once with 503 and a time to try again, and anything else with 500,
 // whose details go only to the log.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *ParamError
 	if errors.As(err, &pe) {
 		Error(w, http.StatusBadRequest, pe.Param, pe.Msg)
+		return
+	}
+	if errors.Is(err, figures.ErrBusy) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(figures.RetryAfter.Seconds())))
+		Error(w, http.StatusServiceUnavailable, "", "too many figures are being computed; try again in a few seconds")
 		return
 	}
 	if r.Context().Err() != nil {

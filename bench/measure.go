@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -36,20 +38,22 @@ type Set struct {
 	Cold map[string][]time.Duration // per figure, each sample on a date not asked before
 	Warm map[string][]time.Duration // the same request again
 
-	WarmOverview  time.Duration // median of / before a write
-	AfterWrite    time.Duration // the first / after importing one commit
-	SingleCold    time.Duration // one cold product page alone
-	Concurrent    []time.Duration
-	RSSBefore     int64 // bytes, before the concurrent requests
-	RSSAfter      int64
-	PageRPS       float64
-	StaticRPS     float64
-	StaticAsset   string
-	PageBytes     int
-	StaticBytes   int
-	PeakRSS       int64
-	ColdMetrics   time.Duration // the first scrape after start
-	MetricsOnline bool
+	WarmOverview time.Duration // median of / before a write
+	AfterWrite   time.Duration // the first / after importing one commit
+	SingleCold   time.Duration // one cold product page alone
+	Concurrent   []time.Duration
+	// ConcurrentBusy is how many of the 16 were answered 503 (load shed).
+	ConcurrentBusy int
+	RSSBefore      int64 // bytes, before the concurrent requests
+	RSSAfter       int64
+	PageRPS        float64
+	StaticRPS      float64
+	StaticAsset    string
+	PageBytes      int
+	StaticBytes    int
+	PeakRSS        int64
+	ColdMetrics    time.Duration // the first scrape after start
+	MetricsOnline  bool
 }
 
 // The figures measured cold and warm, by name, and the request for the
@@ -185,6 +189,7 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	var wg sync.WaitGroup
 	gate := make(chan struct{})
 	errs := make(chan error, 16)
+	var busy atomic.Int32
 	for i := range 16 {
 		wg.Add(1)
 		go func() {
@@ -192,6 +197,12 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 			<-gate
 			d, _, err := srv.get("/products/" + p.Products[1] + "?date=2025-06-15")
 			s.Concurrent[i] = d
+			// A server that sheds load answers 503: counted, not fatal.
+			var se *statusError
+			if errors.As(err, &se) && se.code == http.StatusServiceUnavailable {
+				busy.Add(1)
+				return
+			}
 			if err != nil {
 				errs <- err
 			}
@@ -204,6 +215,7 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 		return nil, err
 	}
 	s.RSSAfter = rss(srv.cmd.Process.Pid, "VmRSS")
+	s.ConcurrentBusy = int(busy.Load())
 
 	// Requests per second of a page and of a static file of about its
 	// size, from the same process.
@@ -431,10 +443,19 @@ func (s *server) get(path string) (time.Duration, int, error) {
 		return 0, 0, err
 	}
 	if resp.StatusCode != 200 {
-		return 0, 0, fmt.Errorf("GET %s: %s", path, resp.Status)
+		return d, 0, &statusError{path: path, code: resp.StatusCode, status: resp.Status}
 	}
 	return d, int(n), nil
 }
+
+// statusError is an answer other than 200.
+type statusError struct {
+	path   string
+	code   int
+	status string
+}
+
+func (e *statusError) Error() string { return "GET " + e.path + ": " + e.status }
 
 // load asks for path from workers clients for d and returns the
 // successful requests per second.

@@ -106,9 +106,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-// Collector runs sources and records each run in storage.
+// Collector runs sources and records each run in storage. Every run
+// holds the collector lease, so of several instances on one database only
+// one collects at a time.
 type Collector struct {
 	store    *storage.Store
+	lease    *Lease
 	sources  []Source
 	metrics  *Metrics
 	log      *slog.Logger
@@ -119,10 +122,15 @@ type Collector struct {
 	bg      sync.WaitGroup    // runs started by Go
 }
 
-// New returns a collector over the given sources. metrics may be nil;
-// progress (may be nil) receives human-readable progress lines.
-func New(store *storage.Store, sources []Source, metrics *Metrics, log *slog.Logger, progress io.Writer) *Collector {
-	return &Collector{store: store, sources: sources, metrics: metrics, log: log, progress: progress, running: map[string]string{}}
+// New returns a collector over the given sources, holding lease while it
+// runs (nil: a lease of a new instance with the default period). metrics
+// may be nil; progress (may be nil) receives human-readable progress
+// lines.
+func New(store *storage.Store, lease *Lease, sources []Source, metrics *Metrics, log *slog.Logger, progress io.Writer) *Collector {
+	if lease == nil {
+		lease = NewLease(store, InstanceID(), DefaultLeasePeriod, log)
+	}
+	return &Collector{store: store, lease: lease, sources: sources, metrics: metrics, log: log, progress: progress, running: map[string]string{}}
 }
 
 // Sources returns the names of the configured sources.
@@ -184,7 +192,8 @@ func (c *Collector) release(s Source) {
 }
 
 // RunOnce collects the named sources ("" or "all" for every one), one after
-// another, and returns the runs. It fails if any run failed.
+// another, and returns the runs. It fails if any run failed, and with a
+// *LeaseHeldError when another instance is collecting.
 func (c *Collector) RunOnce(ctx context.Context, name string) ([]storage.Run, error) {
 	srcs, err := c.selected(name)
 	if err != nil {
@@ -193,13 +202,20 @@ func (c *Collector) RunOnce(ctx context.Context, name string) ([]storage.Run, er
 	if err := c.reserve(srcs); err != nil {
 		return nil, err
 	}
-	return c.runReserved(ctx, srcs)
+	held, release, err := c.lease.Acquire(ctx)
+	if err != nil {
+		c.releaseAll(srcs)
+		return nil, err
+	}
+	defer release()
+	return c.runReserved(held, srcs)
 }
 
 // Go starts a collection of the named sources in the background under ctx
 // and returns at once: ErrUnknownSource, a *BusyError while one of them
-// runs, or nil. Wait waits for the runs it started; cancelling ctx stops
-// them, and each still records how it ended.
+// runs, a *LeaseHeldError while another instance collects, or nil. Wait
+// waits for the runs it started; cancelling ctx stops them, and each still
+// records how it ended.
 func (c *Collector) Go(ctx context.Context, name string) error {
 	srcs, err := c.selected(name)
 	if err != nil {
@@ -208,14 +224,26 @@ func (c *Collector) Go(ctx context.Context, name string) error {
 	if err := c.reserve(srcs); err != nil {
 		return err
 	}
+	held, release, err := c.lease.Acquire(ctx)
+	if err != nil {
+		c.releaseAll(srcs)
+		return err
+	}
 	c.bg.Add(1)
 	go func() {
 		defer c.bg.Done()
-		if _, err := c.runReserved(ctx, srcs); err != nil && ctx.Err() == nil {
+		defer release()
+		if _, err := c.runReserved(held, srcs); err != nil && held.Err() == nil {
 			c.log.Error("triggered collection failed", "source", name, "error", err)
 		}
 	}()
 	return nil
+}
+
+func (c *Collector) releaseAll(srcs []Source) {
+	for _, s := range srcs {
+		c.release(s)
+	}
 }
 
 // Wait waits for the runs started by Go.
@@ -227,10 +255,8 @@ func (c *Collector) runReserved(ctx context.Context, srcs []Source) ([]storage.R
 	for i, s := range srcs {
 		if ctx.Err() != nil {
 			// Shutting down: the sources not reached are not run.
-			for _, rest := range srcs[i:] {
-				c.release(rest)
-			}
-			errs = append(errs, ctx.Err())
+			c.releaseAll(srcs[i:])
+			errs = append(errs, context.Cause(ctx))
 			break
 		}
 		r, err := c.runSource(ctx, s)
@@ -246,7 +272,7 @@ func (c *Collector) runReserved(ctx context.Context, srcs []Source) ([]storage.R
 // releases it.
 func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error) {
 	defer c.release(s)
-	run, err := c.store.StartRun(ctx, s.Name())
+	run, err := c.store.StartRun(ctx, s.Name(), c.lease.Holder())
 	if err != nil {
 		return run, err
 	}
@@ -264,6 +290,9 @@ func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error
 	run.Errors = rec.Errors()
 	switch {
 	case cerr != nil:
+		if cause := context.Cause(ctx); errors.Is(cerr, context.Canceled) && cause != nil {
+			cerr = cause // e.g. the lease was lost
+		}
 		run.Result = storage.RunFailure
 		run.Message = cerr.Error()
 	case len(run.Errors) > 0:
@@ -291,22 +320,61 @@ func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error
 	return run, cerr
 }
 
-// Run collects every source at start and then at its interval, with a
-// little jitter so that installations do not poll in lock-step, until ctx
+// Run collects while this instance holds the collector lease: every
+// source when it takes the lease, then each at its interval, with a little
+// jitter so that installations do not poll in lock-step. While another
+// instance holds the lease, Run waits to take it over. It returns when ctx
 // is done.
 func (c *Collector) Run(ctx context.Context) {
+	waitingFor := ""
+	for ctx.Err() == nil {
+		held, release, err := c.lease.Acquire(ctx)
+		var other *LeaseHeldError
+		switch {
+		case errors.As(err, &other):
+			if other.Holder != waitingFor {
+				c.log.Info("another instance is collecting; this one serves and stands by", "holder", other.Holder)
+				waitingFor = other.Holder
+			}
+		case err != nil:
+			if ctx.Err() == nil {
+				c.log.Error("unable to ask for the collector lease", "error", err)
+			}
+		default:
+			waitingFor = ""
+			c.schedule(held)
+			release()
+			if ctx.Err() == nil {
+				c.log.Warn("collection stopped", "reason", context.Cause(held))
+			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(c.lease.retryEvery()):
+		}
+	}
+}
+
+// schedule collects every source at once and then at its interval until
+// ctx is done.
+func (c *Collector) schedule(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, s := range c.sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				var err error
-				if err = c.reserve([]Source{s}); err == nil {
+				err := c.reserve([]Source{s})
+				var busy *BusyError
+				switch {
+				case errors.As(err, &busy):
+					// Started over HTTP a moment ago: that run counts.
+				case err == nil:
 					_, err = c.runSource(ctx, s)
-				}
-				if err != nil && ctx.Err() == nil {
-					c.log.Error("collection failed", "source", s.Name(), "error", err)
+					if err != nil && ctx.Err() == nil {
+						c.log.Error("collection failed", "source", s.Name(), "error", err)
+					}
 				}
 				jitter := time.Duration(rand.Int64N(int64(s.Interval()/10) + 1))
 				select {

@@ -102,7 +102,7 @@ func TestCoverageFollowsCollection(t *testing.T) {
 		// and fails from now on.
 		set("2026-03-08T10:00:00Z")
 		f.srv.Close()
-		runs, err := New(store, []Source{newTestSource(t, cfg, store, clock, nil, nil)}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(ctx, "github")
+		runs, err := New(store, nil, []Source{newTestSource(t, cfg, store, clock, nil, nil)}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(ctx, "github")
 		if err == nil || runs[0].Result != storage.RunFailure {
 			t.Fatalf("runs %+v, err %v; want a failed run", runs, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -163,6 +164,7 @@ type fault struct {
 	retryAfter string
 	body       string
 	hang       bool // hold the answer until the client gives up
+	reset      bool // close the connection without an answer
 	times      int  // how many requests it affects
 }
 
@@ -185,6 +187,7 @@ type fakeGitHub struct {
 	renamed   map[string]string // lower old "owner/name" → lower new
 	faults    []*fault
 	requests  []fakeRequest
+	observe   func(fakeRequest) // called with each request served, under mu
 	limit     int
 	remaining int
 	reset     time.Time
@@ -287,8 +290,15 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
+	if ft != nil && ft.reset {
+		f.record(fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: 0,
+			Conditional: r.Header.Get("If-None-Match") != ""})
+		f.mu.Unlock()
+		resetConnection(w)
+		return
+	}
 	if ft != nil && ft.hang {
-		f.requests = append(f.requests, fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: 0,
+		f.record(fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: 0,
 			Conditional: r.Header.Get("If-None-Match") != ""})
 		f.mu.Unlock()
 		select {
@@ -318,7 +328,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := func(status int, body []byte) {
 		req.Status = status
-		f.requests = append(f.requests, req)
+		f.record(req)
 		setRate()
 		w.WriteHeader(status)
 		w.Write(body)
@@ -354,7 +364,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
 			// Not charged: the budget stays as it is.
 			req.Status = http.StatusNotModified
-			f.requests = append(f.requests, req)
+			f.record(req)
 			setRate()
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -368,6 +378,27 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Location", location)
 	}
 	answer(status, body)
+}
+
+// resetConnection drops the client's connection without an answer, as a
+// crashing proxy or a network reset does.
+func resetConnection(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0) // RST, not FIN
+	}
+	conn.Close()
+}
+
+// record keeps a request served; call with mu held.
+func (f *fakeGitHub) record(r fakeRequest) {
+	f.requests = append(f.requests, r)
+	if f.observe != nil {
+		f.observe(r)
+	}
 }
 
 func mustJSON(v any) []byte {

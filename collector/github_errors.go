@@ -75,9 +75,11 @@ func statusOf(err error) string {
 		}
 	}
 	// The HTTP client's own failures (DNS, refused, time-out, retries
-	// exhausted) come as *url.Error: GitHub was not reached.
+	// exhausted) come as *url.Error: GitHub was not reached. An answer
+	// that came but could not be used is not that.
+	var ae *answerError
 	var ue *url.Error
-	if errors.As(err, &ue) {
+	if !errors.As(err, &ae) && errors.As(err, &ue) {
 		return storage.RepoUnreachable
 	}
 	return storage.RepoError
@@ -90,6 +92,14 @@ func isTransportError(err error) bool {
 	var ab *github.AbuseRateLimitError
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
+	var ae *answerError
 	return !errors.As(err, &er) && !errors.As(err, &rl) && !errors.As(err, &ab) &&
-		!errors.As(err, &se) && !errors.As(err, &te) && !errors.Is(err, io.ErrUnexpectedEOF)
+		!errors.As(err, &se) && !errors.As(err, &te) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &ae)
 }
+
+// answerError is an answer from GitHub that cannot be used: cut short, not
+// JSON, or demanding a suspiciously long wait. GitHub was reached, so the
+// repository's status is an error, not "unreachable".
+type answerError struct{ msg string }
+
+func (e *answerError) Error() string { return e.msg }

@@ -162,18 +162,17 @@ func repoRecord(r *github.Repository) storage.Repository {
 // The first page is asked for without "since", conditionally: unchanged,
 // it costs nothing. When more than that page is new, the listing is read
 // again from the cursor on: git's order is not strictly by date, so page 2
-// of the first listing cannot be trusted to continue it.
+// of the first listing cannot be trusted to continue it. Each page is
+// stored with its place in the listing, so a run that is killed continues
+// there the next time.
 func (g *GitHubSource) commits(ctx context.Context, owner, name, key string) (empty bool, err error) {
-	res := key + "/commits"
-	st, err := g.store.SyncState(ctx, res)
+	l, err := g.listingState(ctx, key+"/commits")
 	if err != nil {
 		return false, err
 	}
-	cursor := parseStamp(st.Cursor)
-	newest := cursor
-	store := func(list []*github.RepositoryCommit) (allNew bool, err error) {
+	convert := func(list []*github.RepositoryCommit) (cs []storage.Contribution, allNew bool) {
 		allNew = true
-		cs := make([]storage.Contribution, 0, len(list))
+		cs = make([]storage.Contribution, 0, len(list))
 		for _, c := range list {
 			gc := c.GetCommit()
 			at := gc.GetAuthor().GetDate().Time
@@ -184,10 +183,8 @@ func (g *GitHubSource) commits(ctx context.Context, owner, name, key string) (em
 			if at.IsZero() || c.GetSHA() == "" {
 				continue
 			}
-			if committed.After(newest) {
-				newest = committed
-			}
-			if !cursor.IsZero() && committed.Before(cursor) {
+			l.see(committed)
+			if !l.since.IsZero() && committed.Before(l.since) {
 				allNew = false
 			}
 			cs = append(cs, storage.Contribution{
@@ -196,8 +193,7 @@ func (g *GitHubSource) commits(ctx context.Context, owner, name, key string) (em
 				Email: strings.ToLower(gc.GetAuthor().GetEmail()), Name: gc.GetAuthor().GetName(),
 			})
 		}
-		_, err = g.store.AddContributions(ctx, cs)
-		return allNew, err
+		return cs, allNew
 	}
 	list := func(since time.Time) pageFetcher[*github.RepositoryCommit] {
 		return func(ctx context.Context, page int) ([]*github.RepositoryCommit, *github.Response, error) {
@@ -205,19 +201,42 @@ func (g *GitHubSource) commits(ctx context.Context, owner, name, key string) (em
 				Since: since, ListOptions: github.ListOptions{Page: page, PerPage: perPage}})
 		}
 	}
-
-	sink := newValidators()
-	fromCursor := false
-	err = paginate(ctx, listing{sink: sink}, list(time.Time{}), func(page int, cs []*github.RepositoryCommit) (bool, error) {
-		allNew, err := store(cs)
-		if err != nil || page > 1 || cursor.IsZero() {
+	// storeSince stores each page of the listing since "since" with its
+	// place in it.
+	storeSince := func(since time.Time) pageHandler[*github.RepositoryCommit] {
+		return func(page int, list []*github.RepositoryCommit) (bool, error) {
+			cs, _ := convert(list)
+			_, err := g.store.AddContributions(ctx, cs, l.checkpoint(page, since))
 			return err == nil, err
 		}
-		// Page 1 of a repository polled before: either it reaches back to
-		// what is known, or everything since the cursor is read anew.
-		fromCursor = allNew
-		return false, nil
-	})
+	}
+
+	sink := newValidators()
+	relist := l.resume.Since != ""
+	switch {
+	case relist:
+		// A run stopped while re-reading from the cursor: go on there.
+	case l.resuming():
+		// A backfill stopped: go on after its last page stored.
+		err = paginate(ctx, listing{from: l.resume.Page + 1}, list(time.Time{}), storeSince(time.Time{}))
+	default:
+		err = paginate(ctx, listing{sink: sink}, list(time.Time{}), func(page int, list []*github.RepositoryCommit) (bool, error) {
+			if page > 1 || l.since.IsZero() {
+				return storeSince(time.Time{})(page, list)
+			}
+			// Page 1 of a repository polled before: either it reaches
+			// back to what is known, or everything since the cursor is
+			// read anew (and a restart does that, from its first page).
+			cs, allNew := convert(list)
+			checkpoint := l.unchanged()
+			if allNew {
+				checkpoint = l.checkpoint(0, l.since)
+			}
+			relist = allNew
+			_, err := g.store.AddContributions(ctx, cs, checkpoint)
+			return false, err
+		})
+	}
 	switch {
 	case errors.Is(err, errNotModified):
 		return false, nil
@@ -226,57 +245,68 @@ func (g *GitHubSource) commits(ctx context.Context, owner, name, key string) (em
 	case err != nil:
 		return false, fmt.Errorf("collector: listing commits of %s/%s: %w", owner, name, apiErr(err))
 	}
-	if fromCursor {
-		err := paginate(ctx, listing{}, list(cursor), func(_ int, cs []*github.RepositoryCommit) (bool, error) {
-			_, err := store(cs)
-			return err == nil, err
-		})
-		if err != nil {
-			return false, fmt.Errorf("collector: listing commits of %s/%s since %s: %w", owner, name, storage.Stamp(cursor), apiErr(err))
+	if relist {
+		since := l.since
+		if s := parseStamp(l.resume.Since); !s.IsZero() {
+			since = s
+		}
+		from := 0
+		if l.resume.Since != "" {
+			from = l.resume.Page + 1
+		}
+		if err := paginate(ctx, listing{from: from}, list(since), storeSince(since)); err != nil {
+			return false, fmt.Errorf("collector: listing commits of %s/%s since %s: %w", owner, name, storage.Stamp(since), apiErr(err))
 		}
 	}
-	return false, g.finish(ctx, res, optStamp(newest), sink)
+	return false, g.finish(ctx, l, optStamp(l.newest), sink)
 }
 
 // pulls reads pull requests updated since the last update seen, newest
 // first, and the reviews of each of them (one request per pull request,
-// so only for those that changed).
+// so only for those that changed), storing each page with its reviews.
 func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error {
-	res := key + "/pulls"
-	st, err := g.store.SyncState(ctx, res)
+	l, err := g.listingState(ctx, key+"/pulls")
 	if err != nil {
 		return err
 	}
-	cursor := parseStamp(st.Cursor)
-	newest := cursor
 	sink := newValidators()
-	var cs []storage.Contribution
-	var changed []int
 	opts := &github.PullRequestListOptions{State: "all", Sort: "updated", Direction: "desc"}
 	fetch := func(ctx context.Context, page int) ([]*github.PullRequest, *github.Response, error) {
 		opts.ListOptions = github.ListOptions{Page: page, PerPage: perPage}
 		return g.client.PullRequests.List(ctx, owner, name, opts)
 	}
-	err = paginate(ctx, listing{sink: sink}, fetch, func(_ int, prs []*github.PullRequest) (bool, error) {
+	err = paginate(ctx, l.listing(sink), fetch, func(page int, prs []*github.PullRequest) (bool, error) {
 		reachedKnown := false
+		var cs []storage.Contribution
+		var reviewSinks []*validators
 		for _, pr := range prs {
 			updated := pr.GetUpdatedAt().Time
-			if !cursor.IsZero() && updated.Before(cursor) {
+			if !l.since.IsZero() && updated.Before(l.since) {
 				reachedKnown = true
 				continue
 			}
-			if updated.After(newest) {
-				newest = updated
+			l.see(updated)
+			if !pr.GetCreatedAt().IsZero() {
+				cs = append(cs, storage.Contribution{
+					RepositoryKey: key, Kind: storage.KindPullRequest, ExtID: strconv.Itoa(pr.GetNumber()),
+					At: pr.GetCreatedAt().Time, Login: pr.GetUser().GetLogin(),
+					MergedAt: pr.GetMergedAt().Time, ClosedAt: pr.GetClosedAt().Time,
+				})
 			}
-			changed = append(changed, pr.GetNumber())
-			if pr.GetCreatedAt().IsZero() {
-				continue
+			rs, rsink, err := g.reviews(ctx, owner, name, key, pr.GetNumber())
+			if err != nil {
+				return false, err
 			}
-			cs = append(cs, storage.Contribution{
-				RepositoryKey: key, Kind: storage.KindPullRequest, ExtID: strconv.Itoa(pr.GetNumber()),
-				At: pr.GetCreatedAt().Time, Login: pr.GetUser().GetLogin(),
-				MergedAt: pr.GetMergedAt().Time, ClosedAt: pr.GetClosedAt().Time,
-			})
+			cs = append(cs, rs...)
+			reviewSinks = append(reviewSinks, rsink)
+		}
+		if _, err := g.store.AddContributions(ctx, cs, l.checkpoint(page, time.Time{})); err != nil {
+			return false, err
+		}
+		for _, rs := range reviewSinks {
+			if err := rs.commit(ctx, g.store); err != nil {
+				return false, err
+			}
 		}
 		return !reachedKnown, nil
 	})
@@ -286,19 +316,12 @@ func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error
 	case err != nil:
 		return fmt.Errorf("collector: listing pull requests of %s/%s: %w", owner, name, apiErr(err))
 	}
-	if _, err := g.store.AddContributions(ctx, cs); err != nil {
-		return err
-	}
-	for _, n := range changed {
-		if err := g.reviews(ctx, owner, name, key, n); err != nil {
-			return err
-		}
-	}
-	return g.finish(ctx, res, optStamp(newest), sink)
+	return g.finish(ctx, l, optStamp(l.newest), sink)
 }
 
-// reviews reads the submitted reviews of one pull request.
-func (g *GitHubSource) reviews(ctx context.Context, owner, name, key string, number int) error {
+// reviews reads the submitted reviews of one pull request. It returns them
+// with the validators to store once they are stored.
+func (g *GitHubSource) reviews(ctx context.Context, owner, name, key string, number int) ([]storage.Contribution, *validators, error) {
 	sink := newValidators()
 	var cs []storage.Contribution
 	fetch := func(ctx context.Context, page int) ([]*github.PullRequestReview, *github.Response, error) {
@@ -320,43 +343,38 @@ func (g *GitHubSource) reviews(ctx context.Context, owner, name, key string, num
 	})
 	switch {
 	case errors.Is(err, errNotModified):
-		return nil
+		return nil, sink, nil
 	case err != nil:
-		return fmt.Errorf("collector: listing reviews of %s/%s#%d: %w", owner, name, number, apiErr(err))
+		return nil, nil, fmt.Errorf("collector: listing reviews of %s/%s#%d: %w", owner, name, number, apiErr(err))
 	}
-	if _, err := g.store.AddContributions(ctx, cs); err != nil {
-		return err
-	}
-	return sink.commit(ctx, g.store)
+	return cs, sink, nil
 }
 
 // issues reads issues (not pull requests) updated since the cursor.
 func (g *GitHubSource) issues(ctx context.Context, owner, name, key string) error {
-	res := key + "/issues"
-	st, err := g.store.SyncState(ctx, res)
+	l, err := g.listingState(ctx, key+"/issues")
 	if err != nil {
 		return err
 	}
-	cursor := parseStamp(st.Cursor)
-	newest := cursor
 	sink := newValidators()
-	var cs []storage.Contribution
 	opts := &github.IssueListByRepoOptions{State: "all", Sort: "updated", Direction: "desc"}
+	if l.resuming() && !l.since.IsZero() {
+		opts.Since = l.since // as page 1 left it, below
+	}
 	fetch := func(ctx context.Context, page int) ([]*github.Issue, *github.Response, error) {
 		opts.ListOptions = github.ListOptions{Page: page, PerPage: perPage}
 		return g.client.Issues.ListByRepo(ctx, owner, name, opts)
 	}
-	err = paginate(ctx, listing{sink: sink}, fetch, func(page int, list []*github.Issue) (bool, error) {
+	err = paginate(ctx, l.listing(sink), fetch, func(page int, list []*github.Issue) (bool, error) {
 		reachedKnown := false
+		var cs []storage.Contribution
 		for _, is := range list {
 			updated := is.GetUpdatedAt().Time
-			if !cursor.IsZero() && updated.Before(cursor) {
+			if !l.since.IsZero() && updated.Before(l.since) {
 				reachedKnown = true
 				continue
 			}
-			if updated.After(newest) {
-				newest = updated
-			}
+			l.see(updated)
 			if is.IsPullRequest() || is.GetCreatedAt().IsZero() {
 				continue
 			}
@@ -365,12 +383,13 @@ func (g *GitHubSource) issues(ctx context.Context, owner, name, key string) erro
 				At: is.GetCreatedAt().Time, Login: is.GetUser().GetLogin(), ClosedAt: is.GetClosedAt().Time,
 			})
 		}
-		if page == 1 && !cursor.IsZero() {
+		if page == 1 && !l.since.IsZero() {
 			// Sorted by update, the "since" listing is a prefix of this
 			// one, so its second page continues the first.
-			opts.Since = cursor
+			opts.Since = l.since
 		}
-		return !reachedKnown, nil
+		_, err := g.store.AddContributions(ctx, cs, l.checkpoint(page, opts.Since))
+		return !reachedKnown && err == nil, err
 	})
 	switch {
 	case errors.Is(err, errNotModified), hasStatus(err, http.StatusGone):
@@ -379,39 +398,32 @@ func (g *GitHubSource) issues(ctx context.Context, owner, name, key string) erro
 	case err != nil:
 		return fmt.Errorf("collector: listing issues of %s/%s: %w", owner, name, apiErr(err))
 	}
-	if _, err := g.store.AddContributions(ctx, cs); err != nil {
-		return err
-	}
-	return g.finish(ctx, res, optStamp(newest), sink)
+	return g.finish(ctx, l, optStamp(l.newest), sink)
 }
 
 // releases reads published releases; after the first complete pass, only
 // until a page holds a release already known.
 func (g *GitHubSource) releases(ctx context.Context, owner, name, key string) error {
-	res := key + "/releases"
-	st, err := g.store.SyncState(ctx, res)
+	l, err := g.listingState(ctx, key+"/releases")
 	if err != nil {
 		return err
 	}
-	complete := st.Cursor != ""
+	complete := l.cursor != ""
 	sink := newValidators()
-	newest := parseStamp(st.Cursor)
 	fetch := func(ctx context.Context, page int) ([]*github.RepositoryRelease, *github.Response, error) {
 		return g.client.Repositories.ListReleases(ctx, owner, name, &github.ListOptions{Page: page, PerPage: perPage})
 	}
-	err = paginate(ctx, listing{sink: sink}, fetch, func(_ int, list []*github.RepositoryRelease) (bool, error) {
+	err = paginate(ctx, l.listing(sink), fetch, func(page int, list []*github.RepositoryRelease) (bool, error) {
 		var rs []storage.Release
 		for _, r := range list {
 			if r.GetDraft() || r.GetPublishedAt().IsZero() {
 				continue
 			}
-			if p := r.GetPublishedAt().Time; p.After(newest) {
-				newest = p
-			}
+			l.see(r.GetPublishedAt().Time)
 			rs = append(rs, storage.Release{RepositoryKey: key, ExtID: strconv.FormatInt(r.GetID(), 10),
 				Tag: r.GetTagName(), Name: r.GetName(), PublishedAt: r.GetPublishedAt().Time})
 		}
-		added, err := g.store.AddReleases(ctx, rs)
+		added, err := g.store.AddReleases(ctx, rs, l.checkpoint(page, time.Time{}))
 		if err != nil {
 			return false, err
 		}
@@ -423,18 +435,19 @@ func (g *GitHubSource) releases(ctx context.Context, owner, name, key string) er
 	case err != nil:
 		return fmt.Errorf("collector: listing releases of %s/%s: %w", owner, name, apiErr(err))
 	}
-	cur := optStamp(newest)
+	cur := optStamp(l.newest)
 	if cur == "" {
 		cur = "none"
 	}
-	return g.finish(ctx, res, cur, sink)
+	return g.finish(ctx, l, cur, sink)
 }
 
-// finish ends a listing whose data is stored: its cursor first, then the
-// validators of its first page. In this order a crash costs requests,
-// never data: an ETag kept for data that was lost would hide it for ever.
-func (g *GitHubSource) finish(ctx context.Context, resource, cursor string, sink *validators) error {
-	if err := g.store.PutSyncState(ctx, storage.SyncState{Resource: resource, Cursor: cursor}); err != nil {
+// finish ends a listing whose data is stored: its cursor first (ending
+// the listing under way), then the validators of its first page. In this
+// order a crash costs requests, never data: an ETag kept for data that was
+// lost would hide it for ever.
+func (g *GitHubSource) finish(ctx context.Context, l *listingState, cursor string, sink *validators) error {
+	if err := g.store.PutSyncState(ctx, storage.SyncState{Resource: l.res, Cursor: cursor}); err != nil {
 		return err
 	}
 	return sink.commit(ctx, g.store)

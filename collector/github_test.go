@@ -73,7 +73,9 @@ func newTestSource(t testing.TB, cfg *config.Config, store *storage.Store, clock
 	src.now = clock.now
 	src.tr.now = clock.now
 	src.tr.sleep = clock.sleep
-	src.tr.timeout = 5 * time.Second
+	// Generous: on a loaded machine under the race detector a page can
+	// take seconds, and a time-out would cost a retried request.
+	src.tr.timeout = 30 * time.Second
 	return src
 }
 
@@ -81,7 +83,7 @@ func newTestSource(t testing.TB, cfg *config.Config, store *storage.Store, clock
 // recorded run.
 func poll(t testing.TB, store *storage.Store, src Source, progress io.Writer) storage.Run {
 	t.Helper()
-	c := New(store, []Source{src}, nil, slog.New(slog.DiscardHandler), progress)
+	c := New(store, nil, []Source{src}, nil, slog.New(slog.DiscardHandler), progress)
 	runs, err := c.RunOnce(context.Background(), src.Name())
 	if err != nil {
 		t.Fatalf("run: %v (%+v)", err, runs)
@@ -558,7 +560,7 @@ func TestRenamedRepositoryIsFollowed(t *testing.T) {
 }
 
 // TestRepositoryProblemsAreRecorded: empty (409), missing (404), blocked
-// (451), malformed JSON and an unknown explicit repository are recorded
+// (451), malformed JSON (every attempt) and an unknown explicit repository are recorded
 // per repository; the run goes on and ends partial.
 func TestRepositoryProblemsAreRecorded(t *testing.T) {
 	ctx := context.Background()
@@ -572,7 +574,8 @@ func TestRepositoryProblemsAreRecorded(t *testing.T) {
 	f.addRepo("OS2iot", &fakeRepo{name: "blocked", status: 451})
 	f.addRepo("OS2iot", &fakeRepo{name: "broken", commits: hist[:3]})
 	f.addRepo("OS2iot", &fakeRepo{name: "fine", commits: hist[:7]})
-	f.inject(fault{path: "/repos/OS2iot/broken/commits", status: 200, body: `[{"sha": "6b47bc2e0305da9cc9715b6ca55e0007efa9cdf5", "commit": {`})
+	// Cut short every time it is asked (a broken answer is tried 4 times).
+	f.inject(fault{path: "/repos/OS2iot/broken/commits", status: 200, body: `[{"sha": "6b47bc2e0305da9cc9715b6ca55e0007efa9cdf5", "commit": {`, times: 4})
 	cfg := testConfig(t, f.URL(), 3, "os2iot=OS2iot/*,OS2iot/missing")
 	syncProducts(t, store, cfg)
 
@@ -699,7 +702,7 @@ func TestGitHubUnreachable(t *testing.T) {
 	cfg := testConfig(t, url, 2, "a=OS2iot/*,OS2mo/os2mo")
 	syncProducts(t, store, cfg)
 	src := newTestSource(t, cfg, store, clock, nil, nil)
-	runs, err := New(store, []Source{src}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(context.Background(), "github")
+	runs, err := New(store, nil, []Source{src}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(context.Background(), "github")
 	if err == nil || len(runs) != 1 || runs[0].Result != storage.RunFailure || !strings.Contains(runs[0].Message, "GitHub unreachable") {
 		t.Fatalf("runs %+v, err %v; want a failed run", runs, err)
 	}
@@ -714,7 +717,7 @@ func TestGitHubUnreachable(t *testing.T) {
 	cfg = testConfig(t, url, 2, "a=OS2mo/os2mo,OS2mo/naldo")
 	clock.slept = nil
 	src = newTestSource(t, cfg, store, clock, nil, nil)
-	runs, err = New(store, []Source{src}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(context.Background(), "github")
+	runs, err = New(store, nil, []Source{src}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(context.Background(), "github")
 	if err == nil || runs[0].Result != storage.RunFailure || runs[0].Requests != 8 || len(runs[0].Errors) != 2 {
 		t.Errorf("explicit repositories: runs %+v, err %v; want a failed run after 8 requests", runs, err)
 	}

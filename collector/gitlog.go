@@ -2,6 +2,7 @@ package collector
 
 import (
 	"bufio"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -41,58 +42,137 @@ const maxProblems = 20
 // maxLine bounds one line; real lines are a few hundred bytes.
 const maxLine = 1 << 20
 
-// ParseGitLog reads a tab-separated git log export (see GitLogCommand).
-// name is the file name used in messages. Either every line is valid, or
-// a *problems.Error lists what is wrong and no commit is returned, so a bad
-// file never half-imports.
-func ParseGitLog(name string, r io.Reader) ([]GitLogCommit, error) {
+// CheckGitLog reads a whole tab-separated git log export (see
+// GitLogCommand) and returns how many commits it holds, or a
+// *problems.Error listing what is wrong. name is the file name used in
+// messages. It keeps one line and the set of commit ids in memory, never
+// the commits, so a file of any size is checked before anything of it is
+// stored: a bad file never half-imports.
+func CheckGitLog(name string, r io.Reader) (int, error) {
+	probs := problems.NewList(name, maxProblems)
+	seen := map[objectKey]int32{}
+	commits := 0
+	n, err := eachGitLogLine(r, func(n int, line string) error {
+		c, ok, err := gitLogLine(n, line)
+		switch {
+		case err != nil:
+			probs.Add(n, "%v", err)
+		case !ok:
+		default:
+			k := objectKeyOf(c.SHA)
+			if prev, dup := seen[k]; dup {
+				probs.Add(n, "commit %s is already on line %d", c.SHA, prev)
+				break
+			}
+			seen[k] = int32(n)
+			commits++
+		}
+		return nil
+	})
+	if err != nil {
+		if !errors.Is(err, bufio.ErrTooLong) {
+			return 0, fmt.Errorf("%s: %w", name, err)
+		}
+		probs.Add(n+1, "line longer than %d bytes", maxLine)
+	}
+	if n == 0 {
+		probs.Add(1, "empty file: expected the header %q", GitLogHeader)
+	}
+	if err := probs.Err(); err != nil {
+		return 0, err
+	}
+	return commits, nil
+}
+
+// ReadGitLog calls fn with the commits of an export in file order, in
+// batches of at most size. fn must not keep the slice. Reading stops at
+// the first bad line, so read only what CheckGitLog accepted; a file
+// changed in between fails with that line's problem.
+func ReadGitLog(name string, r io.Reader, size int, fn func(batch []GitLogCommit) error) error {
+	batch := make([]GitLogCommit, 0, size)
+	n, err := eachGitLogLine(r, func(n int, line string) error {
+		c, ok, err := gitLogLine(n, line)
+		if err != nil {
+			return &problems.Error{Problems: []string{fmt.Sprintf("%s:%d: %v", name, n, err)}}
+		}
+		if !ok {
+			return nil
+		}
+		batch = append(batch, c)
+		if len(batch) < size {
+			return nil
+		}
+		err = fn(batch)
+		batch = batch[:0]
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return &problems.Error{Problems: []string{fmt.Sprintf("%s:%d: line longer than %d bytes", name, n+1, maxLine)}}
+		}
+		return err
+	}
+	if n == 0 {
+		return &problems.Error{Problems: []string{fmt.Sprintf("%s:1: empty file: expected the header %q", name, GitLogHeader)}}
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
+// eachGitLogLine calls fn with each line of r and its number, without
+// line end (and without a byte order mark on the first), and returns how
+// many lines it read. A line longer than maxLine ends it with
+// bufio.ErrTooLong.
+func eachGitLogLine(r io.Reader, fn func(n int, line string) error) (int, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
-	var out []GitLogCommit
-	probs := problems.NewList(name, maxProblems)
-	bad := probs.Add
-	seen := map[string]int{}
 	n := 0
 	for sc.Scan() {
 		n++
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		if n == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF")
-			if line != GitLogHeader {
-				bad(1, "first line must be the header %q (export with: %s)", GitLogHeader, GitLogCommand)
-			}
-			continue
 		}
-		if line == "" {
-			continue
-		}
-		c, err := parseGitLogLine(line)
-		if err != nil {
-			bad(n, "%v", err)
-			continue
-		}
-		c.Line = n
-		if prev, ok := seen[c.SHA]; ok {
-			bad(n, "commit %s is already on line %d", c.SHA, prev)
-			continue
-		}
-		seen[c.SHA] = n
-		out = append(out, c)
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			bad(n+1, "line longer than %d bytes", maxLine)
-		} else {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		if err := fn(n, line); err != nil {
+			return n, err
 		}
 	}
-	if n == 0 {
-		bad(1, "empty file: expected the header %q", GitLogHeader)
+	return n, sc.Err()
+}
+
+// gitLogLine reads line n of an export: the header (checked, ok false), a
+// blank line (ok false) or a commit.
+func gitLogLine(n int, line string) (c GitLogCommit, ok bool, err error) {
+	switch {
+	case n == 1:
+		if line != GitLogHeader {
+			return c, false, fmt.Errorf("first line must be the header %q (export with: %s)", GitLogHeader, GitLogCommand)
+		}
+		return c, false, nil
+	case line == "":
+		return c, false, nil
 	}
-	if err := probs.Err(); err != nil {
-		return nil, err
+	if c, err = parseGitLogLine(line); err != nil {
+		return c, false, err
 	}
-	return out, nil
+	c.Line = n
+	return c, true, nil
+}
+
+// objectKey is a commit id in binary, a quarter of its text's size in a
+// set: SHA-1 ids fill 20 bytes, SHA-256 ids all 32.
+type objectKey struct {
+	id  [32]byte
+	len uint8
+}
+
+// objectKeyOf converts an id isObjectID accepted.
+func objectKeyOf(sha string) objectKey {
+	k := objectKey{len: uint8(len(sha) / 2)}
+	hex.Decode(k.id[:], []byte(sha))
+	return k
 }
 
 func parseGitLogLine(line string) (GitLogCommit, error) {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -25,6 +26,36 @@ import (
 
 const goodLine = "6e81c869cf761a19f4bd3a8c4e9b88c21a30331e\t1ebcd35957135987f116b2889935ed285190e3f2 e6a339e5f5a450005d603da9ad6fac0190dc67bc\t2025-11-18T17:00:29+02:00\t2025-11-18T17:05:00+02:00\tContributor f0c1d7c38f\tU-52B6BCB0CA@Bellcom.dk\tGitHub\tu-3c205d8fc7@github.com"
 
+// parseGitLog reads an export as an import does: CheckGitLog over the
+// whole file, then ReadGitLog in small batches (so that batch boundaries
+// fall inside the test files), each batch copied. Either every commit is
+// returned, or CheckGitLog's problems and none.
+func parseGitLog(name string, r io.Reader) ([]GitLogCommit, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	n, err := CheckGitLog(name, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	var out []GitLogCommit
+	err = ReadGitLog(name, bytes.NewReader(b), 7, func(batch []GitLogCommit) error {
+		if len(batch) == 0 || len(batch) > 7 {
+			return fmt.Errorf("batch of %d commits", len(batch))
+		}
+		out = append(out, batch...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ReadGitLog after CheckGitLog accepted the file: %w", err)
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("CheckGitLog counted %d commits, ReadGitLog read %d", n, len(out))
+	}
+	return out, nil
+}
+
 func TestParseGitLogSharedHistories(t *testing.T) {
 	want := map[string]int{
 		"OS2Forms__os2forms.tsv":                  924,
@@ -39,7 +70,7 @@ func TestParseGitLogSharedHistories(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			cs, err := ParseGitLog(file, f)
+			cs, err := parseGitLog(file, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +136,7 @@ func TestParseGitLog(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cs, err := ParseGitLog("f.tsv", strings.NewReader(tt.in))
+			cs, err := parseGitLog("f.tsv", strings.NewReader(tt.in))
 			if tt.errs == nil {
 				if err != nil || len(cs) != tt.commits {
 					t.Fatalf("got %d commits, %v; want %d", len(cs), err, tt.commits)
@@ -128,7 +159,7 @@ func TestParseGitLog(t *testing.T) {
 	}
 
 	t.Run("fields", func(t *testing.T) {
-		cs, err := ParseGitLog("f.tsv", strings.NewReader(h+line("4", "Jos\xe9")))
+		cs, err := parseGitLog("f.tsv", strings.NewReader(h+line("4", "Jos\xe9")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +199,7 @@ func FuzzParseGitLog(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("sha\tparents\n1\t2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cs, err := ParseGitLog("f.tsv", bytes.NewReader(data))
+		cs, err := parseGitLog("f.tsv", bytes.NewReader(data))
 		if err != nil {
 			var pe *problems.Error
 			if !errors.As(err, &pe) {
@@ -207,7 +238,7 @@ func FuzzParseGitLog(f *testing.F) {
 				c.AuthorDate.Format(time.RFC3339Nano), c.CommitterDate.Format(time.RFC3339Nano),
 				c.AuthorName, c.AuthorEmail, c.CommitterName, c.CommitterEmail)
 		}
-		again, err := ParseGitLog("f.tsv", strings.NewReader(b.String()))
+		again, err := parseGitLog("f.tsv", strings.NewReader(b.String()))
 		if err != nil || len(again) != len(cs) {
 			t.Fatalf("round trip: %d commits, %v; want %d", len(again), err, len(cs))
 		}
@@ -246,7 +277,7 @@ func TestActivitySource(t *testing.T) {
 			t.Fatal(err)
 		}
 		src := NewActivitySource(cfg, store, nil)
-		col := New(store, []Source{src}, nil, slog.New(slog.DiscardHandler), nil)
+		col := New(store, nil, []Source{src}, nil, slog.New(slog.DiscardHandler), nil)
 
 		runs, err := col.RunOnce(ctx, "activity")
 		if err != nil || runs[0].Result != storage.RunSuccess {
@@ -265,8 +296,8 @@ func TestActivitySource(t *testing.T) {
 		}
 		sum := sha256.Sum256(b)
 		st, _ := store.SyncState(ctx, key+"/activity/"+entry.File)
-		if st.Cursor != hex.EncodeToString(sum[:])+"|2025-11-18" {
-			t.Errorf("cursor = %q, want the file's sha256 and its covered_until", st.Cursor)
+		if want := hex.EncodeToString(sum[:]) + "@893"; st.Cursor != want {
+			t.Errorf("cursor = %q, want the file's sha256 and its commits stored, %q", st.Cursor, want)
 		}
 		// The export was made on 18 November 2025: the history is known
 		// complete up to then, though its last commit is of 4 November.
@@ -297,13 +328,11 @@ func TestActivitySource(t *testing.T) {
 		}
 
 		// Without covered_until an export covers up to its last commit.
-		f, err := os.Open(filepath.Join(historiesDir, "OS2compliance__OS2compliance.tsv"))
-		if err != nil {
-			t.Fatal(err)
+		open := func() (io.ReadCloser, error) {
+			return os.Open(filepath.Join(historiesDir, "OS2compliance__OS2compliance.tsv"))
 		}
-		defer f.Close()
 		spec := config.RepoSpec{Forge: "github.com", Owner: "OS2compliance", Name: "OS2compliance"}
-		if _, _, err := ImportActivity(ctx, store, cfg, spec, "compliance.tsv", f, 0); err != nil {
+		if _, _, err := ImportActivity(ctx, store, cfg, spec, "compliance.tsv", open, 0); err != nil {
 			t.Fatal(err)
 		}
 		if rs, _ = store.Repositories(ctx, "os2compliance"); len(rs) != 1 || rs[0].CoveredUntil.String() != "2025-09-10" {
@@ -317,7 +346,7 @@ func TestActivitySource(t *testing.T) {
 		}
 		cfg.Dir = os.DirFS(dir)
 		cfg.Activity = []config.Activity{{Repo: "github.com/OS2Forms/os2forms", File: "bad.tsv"}}
-		runs, err = New(store, []Source{NewActivitySource(cfg, store, nil)}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(ctx, "activity")
+		runs, err = New(store, nil, []Source{NewActivitySource(cfg, store, nil)}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(ctx, "activity")
 		if err != nil || runs[0].Result != storage.RunPartial || len(runs[0].Errors) != 1 ||
 			runs[0].Errors[0].Item != "bad.tsv" || !strings.HasPrefix(runs[0].Errors[0].Error, "bad.tsv:3: 1 tab-separated fields") {
 			t.Fatalf("bad file run: %+v, %v", runs, err)

@@ -83,7 +83,7 @@ func (s *registerServer) set(path, body string) {
 func runRegister(t *testing.T, store *storage.Store, cfg *config.Config) (storage.Run, string, error) {
 	t.Helper()
 	var progress bytes.Buffer
-	col := New(store, []Source{NewRegisterSource(cfg, store)}, nil, slog.New(slog.DiscardHandler), &progress)
+	col := New(store, nil, []Source{NewRegisterSource(cfg, store)}, nil, slog.New(slog.DiscardHandler), &progress)
 	runs, err := col.RunOnce(context.Background(), "register")
 	if len(runs) != 1 {
 		t.Fatalf("runs %+v, %v", runs, err)

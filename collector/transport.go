@@ -3,6 +3,7 @@ package collector
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -147,7 +148,7 @@ type transport struct {
 	maxWaits    int           // rate-limit waits for one request
 	backoffBase time.Duration
 	backoffCap  time.Duration
-	maxPause    time.Duration // longest primary rate-limit pause
+	maxPause    time.Duration // longest wait for a rate limit; longer is suspicious
 	reserve     int           // pause when the budget falls to this
 	maxBody     int64
 
@@ -174,8 +175,9 @@ func newTransport(base http.RoundTripper, store *storage.Store, token, apiHost s
 		now: time.Now, sleep: sleepCtx,
 		timeout: 60 * time.Second, maxAttempts: 4, maxWaits: 3,
 		backoffBase: time.Second, backoffCap: 30 * time.Second,
-		// A primary window is an hour; a longer reset is a bad header.
-		maxPause: time.Hour + time.Minute,
+		// GitHub's limits last at most their hour: a longer wait is a bad
+		// header, or someone between us and GitHub.
+		maxPause: time.Hour,
 		// With every slot in flight the budget can still drop by this much
 		// after the last answer, so pausing here never lets our own
 		// requests exhaust it (go-github refuses to send once it has).
@@ -185,6 +187,10 @@ func newTransport(base http.RoundTripper, store *storage.Store, token, apiHost s
 		remaining: -1,
 	}
 }
+
+// noteTime is how progress notes write the end of a wait: with its date,
+// since a wait can pass midnight.
+const noteTime = "2006-01-02 15:04:05 UTC"
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
@@ -255,6 +261,23 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if wait < 0 || waits >= t.maxWaits {
 				return resp, nil
 			}
+			if wait > t.maxPause {
+				// No GitHub limit lasts longer than its hour: a bad
+				// header, or someone between us and GitHub. Waiting
+				// would stop every repository; this one fails, the
+				// others go on. An error, not the answer, so that the
+				// client does not hold every later request back either.
+				until := t.now().Add(wait)
+				if t.log != nil {
+					t.log.Warn("github: suspicious "+why+": not waiting", "url", req.URL.Redacted(), "asked", wait.Round(time.Second),
+						"until", until.UTC().Format(time.RFC3339), "cap", t.maxPause)
+				}
+				if rec != nil {
+					rec.Progress().Note("%s asked to wait until %s, longer than %s: suspicious, not waiting", req.URL.Path, until.UTC().Format(noteTime), t.maxPause)
+				}
+				return nil, &answerError{fmt.Sprintf("GitHub answered %s and asked to wait %s, until %s, longer than the %s cap: suspicious, not waited for",
+					resp.Status, wait.Round(time.Second), until.UTC().Format(noteTime), t.maxPause)}
+			}
 			waits++
 			t.pause(wait, why)
 			continue
@@ -305,11 +328,22 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, cond storage
 	if int64(len(body)) > t.maxBody {
 		return nil, fmt.Errorf("answer larger than %d bytes", t.maxBody)
 	}
+	if t.token != "" {
+		// An answer that quotes the request (a proxy's error page, a
+		// misbehaving server) must not carry the token into logs and
+		// stored runs.
+		body = bytes.ReplaceAll(body, []byte(t.token), []byte("[redacted]"))
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	// The answer belongs to the caller's request, not the clone whose
 	// context is cancelled on return.
 	resp.Request = req
+	if resp.StatusCode == http.StatusOK && strings.Contains(resp.Header.Get("Content-Type"), "json") && !json.Valid(body) {
+		// Cut short on the way (a proxy, a reset after the headers):
+		// worth another try, like a 5xx.
+		return resp, &answerError{fmt.Sprintf("malformed JSON: a %s answer of %d bytes, cut short or not JSON", resp.Status, len(body))}
+	}
 	return resp, nil
 }
 
@@ -348,9 +382,9 @@ func (t *transport) acquire(ctx context.Context, rec *Recorder) error {
 		}
 		t.mu.Unlock()
 		if announce {
-			msg := fmt.Sprintf("%s: waiting %s, until %s", why, until.Sub(now).Round(time.Second), until.UTC().Format("15:04:05 UTC"))
+			msg := fmt.Sprintf("%s: waiting %s, until %s", why, until.Sub(now).Round(time.Second), until.UTC().Format(noteTime))
 			if t.log != nil {
-				t.log.Warn("github: "+why+", waiting", "until", until.UTC().Format(time.RFC3339))
+				t.log.Warn("github: "+why+", waiting", "for", until.Sub(now).Round(time.Second), "until", until.UTC().Format(time.RFC3339))
 			}
 			if rec != nil {
 				rec.Progress().Note("%s", msg)
@@ -418,7 +452,9 @@ func (t *transport) count(rec *Recorder, resp *http.Response, remaining int) {
 func (t *transport) rateLimited(resp *http.Response) (time.Duration, string) {
 	h := resp.Header
 	if s := h.Get("Retry-After"); s != "" {
-		if secs, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && secs >= 0 {
+		if secs, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil && secs >= 0 {
+			// Beyond any cap, and too large to multiply safely.
+			secs = min(secs, int64(100*t.maxPause/time.Second))
 			return time.Duration(secs) * time.Second, "secondary rate limit"
 		}
 		if at, err := http.ParseTime(s); err == nil {

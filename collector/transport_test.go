@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -92,6 +93,55 @@ func TestTransportFaults(t *testing.T) {
 			wantStatuses: []int{403},
 			wantSleeps:   exactSleeps(),
 			wantResult:   storage.RunPartial, wantStatus: storage.RepoUnavailable, wantErr: "403 Resource not accessible",
+		},
+		{
+			name:         "connection reset then ok: retried",
+			faults:       []fault{{path: commitsPath, reset: true}},
+			wantStatuses: []int{0, 200},
+			wantSleeps: func(t *testing.T, s []time.Duration) {
+				// On a reused connection net/http retries a GET itself,
+				// at once; on a new one the transport backs off.
+				if len(s) > 1 || len(s) == 1 && (s[0] < 500*time.Millisecond || s[0] > time.Second) {
+					t.Errorf("sleeps = %v, want at most one backoff", s)
+				}
+			},
+			wantResult: storage.RunSuccess, wantStatus: storage.RepoOK,
+		},
+		{
+			name:         "200 with a body cut short, then ok: retried like a 5xx",
+			faults:       []fault{{path: commitsPath, status: 200, body: `[{"sha": "6b47bc2e03`}},
+			wantStatuses: []int{200, 200},
+			wantSleeps: func(t *testing.T, s []time.Duration) {
+				if len(s) != 1 || s[0] < 500*time.Millisecond || s[0] > time.Second {
+					t.Errorf("sleeps = %v, want one backoff", s)
+				}
+			},
+			wantResult: storage.RunSuccess, wantStatus: storage.RepoOK,
+		},
+		{
+			name:         "200 that is not JSON every time: 4 attempts, then the repository fails",
+			faults:       []fault{{path: commitsPath, status: 200, body: `<html>proxy error</html>`, times: 100}},
+			wantStatuses: []int{200, 200, 200, 200},
+			wantSleeps: func(t *testing.T, s []time.Duration) {
+				if len(s) != 3 {
+					t.Errorf("sleeps = %v, want 3 backoffs", s)
+				}
+			},
+			wantResult: storage.RunPartial, wantStatus: storage.RepoError, wantErr: "malformed JSON",
+		},
+		{
+			name:         "Retry-After of an hour is waited out",
+			faults:       []fault{{path: commitsPath, status: 429, retryAfter: "3600", body: `{"message":"Too Many Requests"}`}},
+			wantStatuses: []int{429, 200},
+			wantSleeps:   exactSleeps(time.Hour),
+			wantResult:   storage.RunSuccess, wantStatus: storage.RepoOK,
+		},
+		{
+			name:         "Retry-After beyond the cap: suspicious, not waited for",
+			faults:       []fault{{path: commitsPath, status: 403, retryAfter: "90000", body: secondary}},
+			wantStatuses: []int{403},
+			wantSleeps:   exactSleeps(),
+			wantResult:   storage.RunPartial, wantStatus: storage.RepoError, wantErr: "asked to wait 25h0m0s",
 		},
 		{
 			name:         "timeout then ok",
@@ -390,5 +440,46 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	}
 	if p := peak.Load(); p > 3 || p < 1 {
 		t.Errorf("peak in flight = %d, want at most 3", p)
+	}
+}
+
+// TestRetryAfterIsCapped: a wait GitHub asks for is logged with the date
+// and time it ends; one longer than an hour is logged as suspicious and
+// not waited for: that repository fails, the others are collected, and
+// the client does not hold later requests back.
+func TestRetryAfterIsCapped(t *testing.T) {
+	ctx := context.Background()
+	store := storagetest.New(t, "sqlite")
+	clock := newFakeClock()
+	f := newFakeGitHub(t, clock)
+	f.addOwner("OS2display", false)
+	hist := readHistory(t, "os2display__display-client.tsv")
+	f.addRepo("OS2display", &fakeRepo{name: "a", commits: hist[:3]})
+	f.addRepo("OS2display", &fakeRepo{name: "b", commits: hist[3:8]})
+	secondary := `{"message":"You have exceeded a secondary rate limit.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"}`
+	f.inject(fault{path: "/repos/OS2display/a/commits", status: 403, retryAfter: "86400", body: secondary})
+	f.inject(fault{path: "/repos/OS2display/b/commits", status: 429, retryAfter: "120", body: `{"message":"Too Many Requests"}`})
+	cfg := testConfig(t, f.URL(), 1, "os2display=OS2display/*")
+	syncProducts(t, store, cfg)
+	log := &syncBuffer{}
+	run := poll(t, store, newTestSource(t, cfg, store, clock, nil, log), nil)
+
+	if run.Result != storage.RunPartial || len(run.Errors) != 1 || run.Errors[0].Item != "github.com/os2display/a" ||
+		!strings.Contains(run.Errors[0].Error, "suspicious") {
+		t.Fatalf("run = %s %+v, want a partial run failing only a", run.Result, run.Errors)
+	}
+	if n, _ := store.CountContributions(ctx, "github.com/os2display/b", storage.KindCommit); n != 5 {
+		t.Errorf("b: %d commits, want 5: the run went on", n)
+	}
+	if got := clock.sleeps(); len(got) != 1 || got[0] != 2*time.Minute {
+		t.Errorf("sleeps = %v, want only b's 2m", got)
+	}
+	for _, want := range []string{
+		`msg="github: suspicious secondary rate limit: not waiting" url=\S+ asked=24h0m0s until=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`,
+		`msg="github: secondary rate limit, waiting" for=2m0s until=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`,
+	} {
+		if !regexp.MustCompile(want).MatchString(log.String()) {
+			t.Errorf("log lacks %s:\n%s", want, log)
+		}
 	}
 }

@@ -71,6 +71,10 @@ type Storage struct {
 type Server struct {
 	Listen        string `toml:"listen"`
 	AdminTokenEnv string `toml:"admin_token_env"`
+	// CollectorLease bounds how long the instances on one database go
+	// without a collector when the one collecting dies: another takes
+	// over within this time.
+	CollectorLease Duration `toml:"collector_lease"`
 }
 
 // GitHub configures the GitHub collector.
@@ -326,6 +330,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Server.Listen == "" {
 		c.Server.Listen = ":8080"
+	}
+	if c.Server.CollectorLease.Duration == 0 {
+		c.Server.CollectorLease.Duration = time.Minute
 	}
 	if c.GitHub.APIURL == "" {
 		c.GitHub.APIURL = "https://api.github.com/"

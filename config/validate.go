@@ -54,6 +54,9 @@ func (c *Config) Validate() error {
 	if c.Storage.DSN == "" {
 		add("storage.driver", "postgres needs storage.dsn, e.g. \"postgres://os2pulse@localhost/os2pulse\"")
 	}
+	if l := c.Server.CollectorLease.Duration; l < time.Second || l > time.Hour {
+		add("server.collector_lease", "must be between 1s and 1h, not %s", c.Server.CollectorLease)
+	}
 	if !IsURL(c.GitHub.APIURL) {
 		add("github.api_url", "must be an http(s) URL, not %q", c.GitHub.APIURL)
 	}

@@ -27,7 +27,7 @@ func TestExampleOffline(t *testing.T) {
 	ctx := context.Background()
 	store, cfg := figurestest.Example(t, "sqlite")
 	// What the collector records when GitHub cannot be reached.
-	run, err := store.StartRun(ctx, "github")
+	run, err := store.StartRun(ctx, "github", "test")
 	must(t, err)
 	run.Result, run.Message = storage.RunFailure, "collector: GitHub unreachable: dial tcp: lookup api.github.com: no such host"
 	must(t, store.FinishRun(ctx, run))

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"os2pulse/api"
 	"os2pulse/assets"
 	"os2pulse/civil"
+	"os2pulse/figures"
 	"os2pulse/locale"
 )
 
@@ -132,6 +134,9 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v *view, err 
 	case errors.Is(err, context.Canceled):
 		// The visitor left; nobody is there to read a page.
 		return
+	case errors.Is(err, figures.ErrBusy):
+		v.Status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", strconv.Itoa(int(figures.RetryAfter.Seconds())))
 	default:
 		v.Status = http.StatusInternalServerError
 		s.log.Error("page failed", "path", r.URL.Path, "error", err)
@@ -141,6 +146,8 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v *view, err 
 		d.Title, d.Text = v.T("error.404.title"), v.T("error.404.text")
 	case http.StatusBadRequest:
 		d.Title, d.Text = v.T("error.400.title"), v.T("error.400.text")
+	case http.StatusServiceUnavailable:
+		d.Title, d.Text = v.T("error.503.title"), v.T("error.503.text")
 	default:
 		d.Title, d.Text = v.T("error.500.title"), v.T("error.500.text")
 	}

@@ -3,6 +3,7 @@ package figures_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -140,13 +141,13 @@ func TestContributorCoverage(t *testing.T) {
 		// A git log import ending early: its last commit is on 10 May;
 		// said to cover up to 25 May, it reaches that far.
 		mo := config.RepoSpec{Forge: "gitlab.com", Owner: "magenta", Name: "mo"}
-		if _, _, err := collector.ImportActivity(ctx, store, cfg, mo, "mo.tsv", strings.NewReader(gitLog("cy", "2026-05-02", "2026-05-10")), 0); err != nil {
+		if _, _, err := collector.ImportActivity(ctx, store, cfg, mo, "mo.tsv", openString(gitLog("cy", "2026-05-02", "2026-05-10")), 0); err != nil {
 			t.Fatal(err)
 		}
 		if p := product(figure(d), "mo"); p.Complete || p.CoveredUntil.String() != "2026-05-10" || p.ActiveContributors != 1 {
 			t.Errorf("import up to its last commit: %+v", p)
 		}
-		if _, _, err := collector.ImportActivity(ctx, store, cfg, mo, "mo.tsv", strings.NewReader(gitLog("cy", "2026-05-02", "2026-05-10")),
+		if _, _, err := collector.ImportActivity(ctx, store, cfg, mo, "mo.tsv", openString(gitLog("cy", "2026-05-02", "2026-05-10")),
 			civil.MustParse("2026-05-25")); err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestRegisterCoverage(t *testing.T) {
 		// A later collection that finds the register unchanged moves the
 		// coverage on, without a new import.
 		store.SetClock(func() time.Time { return time.Date(2026, 3, 12, 8, 0, 0, 0, time.UTC) })
-		run, err := store.StartRun(ctx, "register")
+		run, err := store.StartRun(ctx, "register", "test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,4 +299,9 @@ deadline = 2027-12-31
 			t.Errorf("contributor goal: on the deadline %v, complete %v until %s; want none, incomplete until 2025-10-01", g.ValueOnDeadline, g.Complete, g.CoveredUntil)
 		}
 	})
+}
+
+// openString opens s as a file's content, for ImportActivity.
+func openString(s string) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(s)), nil }
 }

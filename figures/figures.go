@@ -21,6 +21,8 @@ type Calculator struct {
 	store *storage.Store
 	cfg   *config.Config
 
+	pool *pool // bounds the computations of figures not cached
+
 	mu      sync.Mutex
 	version int64
 	cache   map[string]any
@@ -28,7 +30,7 @@ type Calculator struct {
 
 // New returns a calculator over store for the portfolio in cfg.
 func New(store *storage.Store, cfg *config.Config) *Calculator {
-	return &Calculator{store: store, cfg: cfg, cache: map[string]any{}}
+	return &Calculator{store: store, cfg: cfg, cache: map[string]any{}, pool: newPool(0, 0)}
 }
 
 // Store returns the storage the calculator reads.
@@ -42,7 +44,8 @@ func (c *Calculator) Config() *config.Config { return c.cfg }
 const maxCached = 2000
 
 // cached returns the value stored under key for the current data version,
-// computing it with fn when absent.
+// computing it with fn when absent: in the pool of computations, so it
+// fails with ErrBusy when too many are waiting.
 func cached[T any](ctx context.Context, c *Calculator, key string, fn func() (T, error)) (T, error) {
 	var zero T
 	v, err := c.store.DataVersion(ctx)
@@ -59,7 +62,14 @@ func cached[T any](ctx context.Context, c *Calculator, key string, fn func() (T,
 		return hit.(T), nil
 	}
 	c.mu.Unlock()
-	res, err := fn()
+	release, err := c.pool.acquire(ctx)
+	if err != nil {
+		return zero, err
+	}
+	res, err := func() (T, error) {
+		defer release()
+		return fn()
+	}()
 	if err != nil {
 		return zero, err
 	}

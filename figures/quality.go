@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"os2pulse/civil"
 	"os2pulse/config"
@@ -34,7 +35,12 @@ const (
 	RunSuccess = storage.RunSuccess
 	RunPartial = storage.RunPartial
 	RunFailure = storage.RunFailure
+	// RunInterrupted: the instance running it stopped before it ended.
+	RunInterrupted = storage.RunInterrupted
 )
+
+// Lease says which instance holds the collector lease, and until when.
+type Lease = storage.Lease
 
 // Repository statuses.
 const (
@@ -86,6 +92,20 @@ func (c *Calculator) LastRuns(ctx context.Context) ([]Run, error) {
 		}
 		return runs, err
 	})
+}
+
+// CollectorLease returns the collector lease while an instance holds it
+// at now; ok is false when none does. It is read every time, not cached:
+// renewing a lease changes no figure, so the data version stays.
+func (c *Calculator) CollectorLease(ctx context.Context, now time.Time) (Lease, bool, error) {
+	l, ok, err := c.store.CurrentLease(ctx, storage.CollectorLease)
+	if err != nil || !ok {
+		return Lease{}, false, err
+	}
+	if exp, err := storage.ParseStamp(l.ExpiresAt); err != nil || !exp.After(now) {
+		return Lease{}, false, nil
+	}
+	return l, true, nil
 }
 
 // RegisterImports returns the newest imports of the register, at most

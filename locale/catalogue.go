@@ -182,6 +182,7 @@ var catalogue = map[string]msg{
 	"failing.error":         {"indsamlingen fejler siden %s", "collection failing since %s"},
 	"failing.source":        {"Fejler siden %s; detaljer i loggen og %s.", "Failing since %s; details in the log and %s."},
 	"failing.items":         {"Elementer, der fejlede: %s; detaljer i loggen og %s.", "Items that failed: %s; details in the log and %s."},
+	"run.interrupted":       {"afbrudt", "interrupted"},
 	"governance.sandbox":    {"Sandkasse", "Sandbox"},
 	"governance.level":      {"Governance-niveau %s", "Governance level %s"},
 	"governance.none":       {"Endnu ikke i governance-modellen", "Not yet in the governance model"},
@@ -487,4 +488,6 @@ var catalogue = map[string]msg{
 	"admin.error.login":        {"Log ind først.", "Log in first."},
 	"admin.error.form":         {"Formularen kunne ikke læses.", "The form could not be read."},
 	"admin.back":               {"Tilbage", "Back"},
+	"error.503.title":          {"Travlt lige nu", "Busy right now"},
+	"error.503.text":           {"Der beregnes mange tal på én gang. Prøv igen om et øjeblik.", "Many figures are being computed at once. Please try again in a moment."},
 }

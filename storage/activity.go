@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,69 +61,212 @@ func optStamp(t time.Time) string {
 // rollup for the new ones in the same transaction. For known pull requests
 // and issues, merge and close dates are updated. It returns how many were
 // new.
-func (s *Store) AddContributions(ctx context.Context, cs []Contribution) (int, error) {
-	if len(cs) == 0 {
-		return 0, nil
-	}
+//
+// Each BatchSize contributions are one transaction. The checkpoints (sync
+// states recording how far a listing or an import got) are stored in the
+// transaction of the last batch: progress is never saved ahead of its
+// rows, and a restart continues after the last batch stored.
+func (s *Store) AddContributions(ctx context.Context, cs []Contribution, checkpoints ...SyncState) (int, error) {
 	added := 0
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		// Prepared once per transaction: a backfill stores thousands of rows.
-		ins, err := tx.PreparexContext(ctx, tx.Rebind(`INSERT INTO contributions (repository_key, kind, ext_id, at, day, login, email, name,
-			committed_at, merged_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`))
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		upd, err := tx.PreparexContext(ctx, tx.Rebind(`UPDATE contributions SET merged_at = ?, closed_at = ?
-			WHERE repository_key = ? AND kind = ? AND ext_id = ? AND (merged_at <> ? OR closed_at <> ?)`))
-		if err != nil {
-			return err
-		}
-		defer upd.Close()
-		roll, err := tx.PreparexContext(ctx, tx.Rebind(`INSERT INTO contributor_days (repository_key, day, identity, login, email, name, contributions)
-			VALUES (?, ?, ?, ?, ?, ?, 1)
-			ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + 1`))
-		if err != nil {
-			return err
-		}
-		defer roll.Close()
-		for _, c := range cs {
-			if c.At.IsZero() {
-				return fmt.Errorf("%s %s %s has no date", c.RepositoryKey, c.Kind, c.ExtID)
-			}
-			res, err := ins.ExecContext(ctx, c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At),
-				c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt))
-			if err != nil {
-				return fmt.Errorf("%s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
+	for start := 0; start < len(cs) || (start == 0 && len(checkpoints) > 0); start += BatchSize {
+		batch := cs[start:min(start+BatchSize, len(cs))]
+		last := start+BatchSize >= len(cs)
+		n := 0
+		err := s.tx(ctx, func(tx *sqlx.Tx) error {
+			var err error
+			if n, err = addContributions(ctx, tx, batch); err != nil {
 				return err
 			}
-			if n == 0 {
-				if c.Kind == KindPullRequest || c.Kind == KindIssue {
-					m, cl := optStamp(c.MergedAt), optStamp(c.ClosedAt)
-					if _, err := upd.ExecContext(ctx, m, cl, c.RepositoryKey, c.Kind, c.ExtID, m, cl); err != nil {
-						return fmt.Errorf("%s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
-					}
+			if last {
+				if err := putSyncStates(ctx, tx, s.nowStamp(), checkpoints); err != nil {
+					return err
 				}
-				continue
 			}
-			added++
-			if _, err := roll.ExecContext(ctx, c.RepositoryKey, civil.UTCDay(c.At), c.Identity(),
-				strings.ToLower(c.Login), strings.ToLower(c.Email), c.Name); err != nil {
-				return fmt.Errorf("rollup of %s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
+			if n > 0 {
+				return bumpVersion(ctx, tx)
 			}
+			return nil
+		})
+		if err != nil {
+			return added, fmt.Errorf("storage: unable to store contributions: %w", err)
 		}
-		if added > 0 {
-			return bumpVersion(ctx, tx)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("storage: unable to store contributions: %w", err)
+		added += n
 	}
 	return added, nil
+}
+
+// rowsPerInsert bounds the rows of one multi-row statement, below SQLite's
+// and PostgreSQL's limits on bound parameters.
+const rowsPerInsert = 500
+
+// contributionKey is a contribution's natural key.
+type contributionKey struct{ repo, kind, extID string }
+
+// addContributions inserts one batch with multi-row statements and
+// returns how many rows were new. Only the new rows (those the insert
+// returns) count in the rollup.
+func addContributions(ctx context.Context, tx *sqlx.Tx, cs []Contribution) (int, error) {
+	byKey := make(map[contributionKey]*Contribution, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		if c.At.IsZero() {
+			return 0, fmt.Errorf("%s %s %s has no date", c.RepositoryKey, c.Kind, c.ExtID)
+		}
+		k := contributionKey{c.RepositoryKey, c.Kind, c.ExtID}
+		if _, ok := byKey[k]; !ok {
+			byKey[k] = c
+		}
+	}
+	inserted := make(map[contributionKey]bool, len(cs))
+	ins := newMultiRow(tx, `INSERT INTO contributions (repository_key, kind, ext_id, at, day, login, email, name,
+		committed_at, merged_at, closed_at) VALUES `, 11, ` ON CONFLICT DO NOTHING RETURNING repository_key, kind, ext_id`)
+	defer ins.close()
+	for start := 0; start < len(cs); start += rowsPerInsert {
+		chunk := cs[start:min(start+rowsPerInsert, len(cs))]
+		args := make([]any, 0, 11*len(chunk))
+		for _, c := range chunk {
+			args = append(args, c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At),
+				c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt))
+		}
+		stmt, err := ins.stmt(ctx, len(chunk))
+		if err != nil {
+			return 0, err
+		}
+		rows, err := stmt.QueryxContext(ctx, args...)
+		if err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			var k contributionKey
+			if err := rows.Scan(&k.repo, &k.kind, &k.extID); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			inserted[k] = true
+		}
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+	}
+	added := len(inserted)
+	// Pull requests and issues already known may have been merged or
+	// closed since: one small update each, and only for those.
+	for i := range cs {
+		c := &cs[i]
+		k := contributionKey{c.RepositoryKey, c.Kind, c.ExtID}
+		if inserted[k] || byKey[k] != c || (c.Kind != KindPullRequest && c.Kind != KindIssue) {
+			continue
+		}
+		m, cl := optStamp(c.MergedAt), optStamp(c.ClosedAt)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE contributions SET merged_at = ?, closed_at = ?
+			WHERE repository_key = ? AND kind = ? AND ext_id = ? AND (merged_at <> ? OR closed_at <> ?)`),
+			m, cl, c.RepositoryKey, c.Kind, c.ExtID, m, cl); err != nil {
+			return 0, fmt.Errorf("%s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
+		}
+	}
+	if err := rollUp(ctx, tx, cs, inserted); err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// rollUp adds the new contributions to the daily contributor rollup: one
+// row per repository, UTC day and identity, counted in Go first so that
+// each row appears once per statement (PostgreSQL refuses to update a row
+// twice in one).
+func rollUp(ctx context.Context, tx *sqlx.Tx, cs []Contribution, inserted map[contributionKey]bool) error {
+	type dayKey struct {
+		repo     string
+		day      civil.Date
+		identity string
+	}
+	type dayRow struct {
+		c *Contribution // the first new one: its login, e-mail and name are kept
+		n int
+	}
+	days := map[dayKey]*dayRow{}
+	var order []dayKey
+	for i := range cs {
+		c := &cs[i]
+		k := contributionKey{c.RepositoryKey, c.Kind, c.ExtID}
+		if !inserted[k] {
+			continue
+		}
+		delete(inserted, k) // a contribution listed twice counts once
+		dk := dayKey{c.RepositoryKey, civil.UTCDay(c.At), c.Identity()}
+		if r, ok := days[dk]; ok {
+			r.n++
+			continue
+		}
+		days[dk] = &dayRow{c: c, n: 1}
+		order = append(order, dk)
+	}
+	// A fixed order keeps concurrent writers on PostgreSQL from locking
+	// the same rows in opposite orders.
+	slices.SortFunc(order, func(a, b dayKey) int {
+		return cmp.Or(cmp.Compare(a.repo, b.repo), cmp.Compare(a.day, b.day), cmp.Compare(a.identity, b.identity))
+	})
+	ins := newMultiRow(tx, `INSERT INTO contributor_days (repository_key, day, identity, login, email, name, contributions) VALUES `, 7,
+		` ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + excluded.contributions`)
+	defer ins.close()
+	for start := 0; start < len(order); start += rowsPerInsert {
+		chunk := order[start:min(start+rowsPerInsert, len(order))]
+		args := make([]any, 0, 7*len(chunk))
+		for _, dk := range chunk {
+			r := days[dk]
+			args = append(args, dk.repo, dk.day, dk.identity, strings.ToLower(r.c.Login), strings.ToLower(r.c.Email), r.c.Name, r.n)
+		}
+		stmt, err := ins.stmt(ctx, len(chunk))
+		if err == nil {
+			_, err = stmt.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("rollup: %w", err)
+		}
+	}
+	return nil
+}
+
+// multiRow is a multi-row statement (head, n tuples of width
+// placeholders, tail), prepared once per row count in a transaction: a
+// batch's full chunks share one, so SQLite parses it once, not per chunk.
+type multiRow struct {
+	tx         *sqlx.Tx
+	head, tail string
+	width      int
+	stmts      map[int]*sqlx.Stmt
+}
+
+func newMultiRow(tx *sqlx.Tx, head string, width int, tail string) *multiRow {
+	return &multiRow{tx: tx, head: head, tail: tail, width: width, stmts: map[int]*sqlx.Stmt{}}
+}
+
+func (m *multiRow) stmt(ctx context.Context, n int) (*sqlx.Stmt, error) {
+	if s, ok := m.stmts[n]; ok {
+		return s, nil
+	}
+	tuple := "(" + strings.Repeat("?, ", m.width-1) + "?)"
+	var q strings.Builder
+	q.WriteString(m.head)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString(tuple)
+	}
+	q.WriteString(m.tail)
+	s, err := m.tx.PreparexContext(ctx, m.tx.Rebind(q.String()))
+	if err != nil {
+		return nil, err
+	}
+	m.stmts[n] = s
+	return s, nil
+}
+
+func (m *multiRow) close() {
+	for _, s := range m.stmts {
+		s.Close()
+	}
 }
 
 // ContributorDay is one identity's contributions to one repository on one
@@ -193,9 +338,10 @@ type Release struct {
 	PublishedAt   time.Time `db:"-"`
 }
 
-// AddReleases stores releases, ignoring known ones; it returns how many
-// were new.
-func (s *Store) AddReleases(ctx context.Context, rs []Release) (int, error) {
+// AddReleases stores releases, ignoring known ones, and the checkpoints in
+// the same transaction (see AddContributions); it returns how many were
+// new.
+func (s *Store) AddReleases(ctx context.Context, rs []Release, checkpoints ...SyncState) (int, error) {
 	added := 0
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		q := tx.Rebind(`INSERT INTO releases (repository_key, ext_id, tag, name, published_at) VALUES (?, ?, ?, ?, ?)
@@ -207,6 +353,9 @@ func (s *Store) AddReleases(ctx context.Context, rs []Release) (int, error) {
 			}
 			n, _ := res.RowsAffected()
 			added += int(n)
+		}
+		if err := putSyncStates(ctx, tx, s.nowStamp(), checkpoints); err != nil {
+			return err
 		}
 		if added > 0 {
 			return bumpVersion(ctx, tx)

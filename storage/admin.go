@@ -68,7 +68,7 @@ func (s *Store) AdminSession(ctx context.Context, tokenHash string) (AdminSessio
 
 // DeleteAdminSession ends a session.
 func (s *Store) DeleteAdminSession(ctx context.Context, tokenHash string) error {
-	if _, err := s.db.ExecContext(ctx, s.rebind(`DELETE FROM admin_sessions WHERE token_hash = ?`), tokenHash); err != nil {
+	if _, err := s.w.ExecContext(ctx, s.rebind(`DELETE FROM admin_sessions WHERE token_hash = ?`), tokenHash); err != nil {
 		return fmt.Errorf("storage: unable to end an admin session: %w", err)
 	}
 	return nil
@@ -115,7 +115,7 @@ func (s *Store) AdminUpload(ctx context.Context, id string) (AdminUpload, error)
 
 // DeleteAdminUpload drops an upload (imported or cancelled).
 func (s *Store) DeleteAdminUpload(ctx context.Context, id string) error {
-	if _, err := s.db.ExecContext(ctx, s.rebind(`DELETE FROM admin_uploads WHERE id = ?`), id); err != nil {
+	if _, err := s.w.ExecContext(ctx, s.rebind(`DELETE FROM admin_uploads WHERE id = ?`), id); err != nil {
 		return fmt.Errorf("storage: unable to drop upload %q: %w", id, err)
 	}
 	return nil

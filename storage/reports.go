@@ -16,7 +16,7 @@ type StoredReport struct {
 // corrections to the register can be listed against it.
 func (s *Store) SaveReport(ctx context.Context, year int, figuresJSON string) (StoredReport, error) {
 	r := StoredReport{Year: year, ProducedAt: s.nowStamp(), Figures: figuresJSON}
-	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO reports (year, produced_at, figures) VALUES (?, ?, ?)`),
+	_, err := s.w.ExecContext(ctx, s.rebind(`INSERT INTO reports (year, produced_at, figures) VALUES (?, ?, ?)`),
 		r.Year, r.ProducedAt, r.Figures)
 	if err != nil {
 		return r, fmt.Errorf("storage: unable to save report %d: %w", year, err)

@@ -185,7 +185,7 @@ type Snapshot struct {
 
 // PutSnapshot stores the day's snapshot, replacing an earlier one that day.
 func (s *Store) PutSnapshot(ctx context.Context, sn Snapshot) error {
-	_, err := s.db.ExecContext(ctx, s.rebind(`
+	_, err := s.w.ExecContext(ctx, s.rebind(`
 		INSERT INTO repository_snapshots (repository_key, day, stars, forks, watchers, open_issues) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (repository_key, day) DO UPDATE SET stars = excluded.stars, forks = excluded.forks,
 			watchers = excluded.watchers, open_issues = excluded.open_issues`),

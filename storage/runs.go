@@ -21,13 +21,16 @@ type SyncState struct {
 	ETag         string `db:"etag"`
 	LastModified string `db:"last_modified"`
 	Cursor       string `db:"cursor"`
-	UpdatedAt    string `db:"updated_at"`
+	// Progress is a listing or import under way (the collector's own
+	// encoding); "" when none is.
+	Progress  string `db:"progress"`
+	UpdatedAt string `db:"updated_at"`
 }
 
 // SyncState returns the state of a resource; a zero state if none is kept.
 func (s *Store) SyncState(ctx context.Context, resource string) (SyncState, error) {
 	var st SyncState
-	err := s.db.GetContext(ctx, &st, s.rebind(`SELECT resource, etag, last_modified, cursor, updated_at FROM sync_state
+	err := s.db.GetContext(ctx, &st, s.rebind(`SELECT resource, etag, last_modified, cursor, progress, updated_at FROM sync_state
 		WHERE resource = ?`), resource)
 	if errors.Is(err, sql.ErrNoRows) {
 		return SyncState{Resource: resource}, nil
@@ -40,12 +43,21 @@ func (s *Store) SyncState(ctx context.Context, resource string) (SyncState, erro
 
 // PutSyncState stores the state of a resource.
 func (s *Store) PutSyncState(ctx context.Context, st SyncState) error {
-	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO sync_state (resource, etag, last_modified, cursor, updated_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource) DO UPDATE SET etag = excluded.etag,
-		last_modified = excluded.last_modified, cursor = excluded.cursor, updated_at = excluded.updated_at`),
-		st.Resource, st.ETag, st.LastModified, st.Cursor, s.nowStamp())
-	if err != nil {
-		return fmt.Errorf("storage: unable to store sync state of %s: %w", st.Resource, err)
+	return s.tx(ctx, func(tx *sqlx.Tx) error { return putSyncStates(ctx, tx, s.nowStamp(), []SyncState{st}) })
+}
+
+// putSyncStates stores sync states inside a write transaction: with the
+// rows they stand for, a checkpoint is never ahead of the data.
+func putSyncStates(ctx context.Context, tx *sqlx.Tx, now string, sts []SyncState) error {
+	for _, st := range sts {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO sync_state (resource, etag, last_modified, cursor, progress, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (resource) DO UPDATE SET etag = excluded.etag,
+			last_modified = excluded.last_modified, cursor = excluded.cursor, progress = excluded.progress,
+			updated_at = excluded.updated_at`),
+			st.Resource, st.ETag, st.LastModified, st.Cursor, st.Progress, now)
+		if err != nil {
+			return fmt.Errorf("storage: unable to store sync state of %s: %w", st.Resource, err)
+		}
 	}
 	return nil
 }
@@ -56,6 +68,9 @@ const (
 	RunSuccess = "success"
 	RunPartial = "partial" // finished, but some repositories failed
 	RunFailure = "failure"
+	// RunInterrupted: the instance running it stopped without recording
+	// how it ended (killed, or its machine stopped).
+	RunInterrupted = "interrupted"
 )
 
 // RunError is a problem with one item (a repository, a register file) that
@@ -72,6 +87,7 @@ type Run struct {
 	StartedAt          string     `db:"started_at" json:"started_at"`
 	EndedAt            string     `db:"ended_at" json:"ended_at,omitempty"`
 	Result             string     `db:"result" json:"result"`
+	Holder             string     `db:"holder" json:"holder,omitempty"` // the instance that ran it
 	Requests           int        `db:"requests" json:"requests"`
 	RateLimitRemaining int        `db:"rate_limit_remaining" json:"rate_limit_remaining"`
 	Message            string     `db:"message" json:"message,omitempty"`
@@ -79,8 +95,9 @@ type Run struct {
 	Errors             []RunError `db:"-" json:"errors"`
 }
 
-// StartRun records the start of a run and returns it.
-func (s *Store) StartRun(ctx context.Context, source string) (Run, error) {
+// StartRun records the start of a run of source by the instance holder
+// and returns it.
+func (s *Store) StartRun(ctx context.Context, source, holder string) (Run, error) {
 	now := s.now()
 	r := Run{
 		// The random tail keeps two runs started in the same instant
@@ -89,11 +106,12 @@ func (s *Store) StartRun(ctx context.Context, source string) (Run, error) {
 		Source:             source,
 		StartedAt:          Stamp(now),
 		Result:             RunRunning,
+		Holder:             holder,
 		RateLimitRemaining: -1,
 		Errors:             []RunError{},
 	}
-	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO collection_runs (id, source, started_at, result) VALUES (?, ?, ?, ?)`),
-		r.ID, r.Source, r.StartedAt, r.Result)
+	_, err := s.w.ExecContext(ctx, s.rebind(`INSERT INTO collection_runs (id, source, started_at, result, holder) VALUES (?, ?, ?, ?, ?)`),
+		r.ID, r.Source, r.StartedAt, r.Result, r.Holder)
 	if err != nil {
 		return r, fmt.Errorf("storage: unable to record start of %s run: %w", source, err)
 	}
@@ -131,7 +149,7 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 // LastRuns returns the newest run of each source: one row per source,
 // even when two runs started in the same instant (the later id wins).
 func (s *Store) LastRuns(ctx context.Context) ([]Run, error) {
-	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, requests, rate_limit_remaining,
+	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, holder, requests, rate_limit_remaining,
 		message, errors FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY source ORDER BY started_at DESC, id DESC) AS n
 		FROM collection_runs r) ranked WHERE n = 1 ORDER BY source`)
 }
@@ -159,7 +177,7 @@ func (s *Store) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
 
 // Runs returns the newest runs, newest first, at most limit.
 func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
-	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, requests, rate_limit_remaining,
+	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, holder, requests, rate_limit_remaining,
 		message, errors FROM collection_runs ORDER BY started_at DESC, id DESC LIMIT `+strconv.Itoa(limit))
 }
 

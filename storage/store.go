@@ -10,12 +10,14 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,43 +38,45 @@ func init() {
 var migrationFS embed.FS
 
 // Store is the database of one os2pulse installation.
+//
+// Reads and writes go through separate pools. On SQLite, db is a pool of
+// read-only connections and w a single writer: in WAL mode readers read
+// the last committed state while a write is under way, so a long import
+// never makes a page wait, and writes queue for the one connection instead
+// of failing. On PostgreSQL both are the same pool.
 type Store struct {
-	db     *sqlx.DB
-	driver string // "sqlite" or "postgres"
+	db     *sqlx.DB // reads
+	w      *sqlx.DB // writes, every one of them
+	driver string   // "sqlite" or "postgres"
 	now    func() time.Time
 }
+
+// busyTimeout is how long an SQLite writer waits for another (another
+// process on the same file) before giving up. Writes are short batches, so
+// a writer waits its turn; the timeout only ends a wait for one that hangs.
+const busyTimeout = 2 * time.Minute
+
+// BatchSize is the most rows one write transaction holds: large enough to
+// make a commit's cost small, small enough that the write lock is held for
+// milliseconds, never seconds.
+const BatchSize = 5000
 
 // Open connects to the database. driver is "sqlite" (dsn is a file path,
 // whose directory is created) or "postgres" (dsn is a URL). It does not
 // migrate; call Migrate or CheckSchema.
 func Open(ctx context.Context, driver, dsn string) (*Store, error) {
-	var db *sqlx.DB
+	var s *Store
 	var err error
 	switch driver {
 	case "sqlite":
-		path := strings.TrimPrefix(dsn, "file:")
-		if dir := filepath.Dir(path); dir != "" && !strings.Contains(path, ":memory:") {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, fmt.Errorf("storage: unable to create directory for %s: %w", path, err)
-			}
-		}
-		// WAL lets the dashboard read while the collector writes; the busy
-		// timeout makes a writer wait for another instead of failing.
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		db, err = sqlx.Open("sqlite", dsn+sep+"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate")
-		if err == nil {
-			// One writer at a time is what SQLite allows anyway; a single
-			// connection also keeps in-memory databases whole.
-			db.SetMaxOpenConns(1)
-		}
+		s, err = openSQLite(dsn)
 	case "postgres":
+		var db *sqlx.DB
 		db, err = sqlx.Open("pgx", dsn)
 		if err == nil {
 			db.SetMaxOpenConns(8)
 			db.SetConnMaxIdleTime(5 * time.Minute)
+			s = &Store{db: db, w: db}
 		}
 	default:
 		return nil, fmt.Errorf("storage: unknown driver %q (sqlite or postgres)", driver)
@@ -80,17 +84,66 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to open %s database: %w", driver, err)
 	}
+	s.driver, s.now = driver, time.Now
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
-		db.Close()
+	// The writer first: it puts a new SQLite file in WAL mode, which the
+	// readers then find.
+	err = s.w.PingContext(pctx)
+	if err == nil {
+		err = s.db.PingContext(pctx)
+	}
+	if err != nil {
+		s.Close()
 		return nil, fmt.Errorf("storage: unable to connect to %s database: %w", driver, err)
 	}
-	return &Store{db: db, driver: driver, now: time.Now}, nil
+	return s, nil
+}
+
+// openSQLite opens the writer and the read pool on one SQLite file.
+func openSQLite(dsn string) (*Store, error) {
+	path := strings.TrimPrefix(dsn, "file:")
+	memory := strings.Contains(path, ":memory:")
+	if dir := filepath.Dir(path); dir != "" && !memory {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("unable to create directory for %s: %w", path, err)
+		}
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeout.Milliseconds())
+	// BEGIN IMMEDIATE takes the write lock when a transaction starts, so a
+	// transaction that reads first cannot fail on upgrading its lock.
+	w, err := sqlx.Open("sqlite", dsn+sep+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	if memory {
+		// An in-memory database lives in its one connection.
+		return &Store{db: w, w: w}, nil
+	}
+	// query_only makes a write that strays into the read pool fail at
+	// once instead of taking the lock behind the writer's back.
+	r, err := sqlx.Open("sqlite", dsn+sep+common+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	return &Store{db: r, w: w}, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.db != s.w {
+		err = errors.Join(err, s.db.Close())
+	}
+	return err
+}
 
 // Driver returns "sqlite" or "postgres".
 func (s *Store) Driver() string { return s.driver }
@@ -132,9 +185,9 @@ func ParseStamp(s string) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
-// tx runs fn in a transaction, committing when fn returns nil.
+// tx runs fn in a write transaction, committing when fn returns nil.
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -226,8 +279,17 @@ var ErrSchemaTooNew = errors.New("storage: database schema is newer than this os
 // Migrate applies every pending migration, each in its own transaction,
 // then makes sure the 98 municipalities are present. It returns the
 // migrations applied.
+//
+// Several instances may start at once on one database: only one migrates
+// at a time (see lockMigrations), and each migration checks inside its
+// transaction that no one applied it meanwhile.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	unlock, err := s.lockMigrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		applied_at TEXT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("storage: unable to create schema_migrations: %w", err)
@@ -248,24 +310,66 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		if m.version <= cur {
 			continue
 		}
+		done := false
 		err := s.tx(ctx, func(tx *sqlx.Tx) error {
+			var n int
+			if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.version); err != nil {
+				return err
+			}
+			if done = n > 0; done {
+				return nil
+			}
 			for _, stmt := range splitStatements(m.sql) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("%w\n%s", err, stmt)
 				}
 			}
-			_, err := tx.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), m.version, s.nowStamp())
+			_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), m.version, s.nowStamp())
 			return err
 		})
 		if err != nil {
 			return applied, fmt.Errorf("storage: unable to apply migration %s: %w", m.name, err)
 		}
-		applied = append(applied, m.name)
+		if !done {
+			applied = append(applied, m.name)
+		}
 	}
 	if err := s.seedMunicipalities(ctx); err != nil {
 		return applied, err
 	}
 	return applied, nil
+}
+
+// lockMigrations keeps other instances from migrating until unlock is
+// called. On PostgreSQL it is an advisory lock, per schema, held by one
+// connection: DDL there takes no lock that would keep a second instance
+// from creating the same table. On SQLite each migration's transaction
+// already holds the database file's write lock from its first statement
+// (BEGIN IMMEDIATE), and the check inside it skips what another instance
+// applied meanwhile, so no further lock is needed.
+func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	if s.driver != "postgres" {
+		return func() {}, nil
+	}
+	conn, err := s.w.Connx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to lock migrations: %w", err)
+	}
+	const key = `hashtext('os2pulse migrate ' || current_schema())`
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+key+`)`); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("storage: unable to lock migrations: %w", err)
+	}
+	return func() {
+		// Unlocked even when ctx is done; closing the connection would
+		// release the lock too, but it goes back to the pool.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(uctx, `SELECT pg_advisory_unlock(`+key+`)`); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
 }
 
 // CheckSchema returns an error unless the schema is exactly the latest this

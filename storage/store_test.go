@@ -26,10 +26,14 @@ func TestMigrateEmptyToLatestAndAgain(t *testing.T) {
 				t.Fatal(err)
 			}
 			latest, _ := s.LatestVersion()
-			// Every migration is applied, the newest last; numbers may
-			// have gaps while branches that add migrations are merged.
-			if latest < 1 || len(applied) == 0 || !strings.HasPrefix(applied[len(applied)-1], fmt.Sprintf("%04d_", latest)) {
-				t.Fatalf("applied %v, latest version %d", applied, latest)
+			// Every migration from 0001 to the newest, in order, no gaps.
+			if latest < 1 || len(applied) != latest {
+				t.Fatalf("applied %v, latest version %d: want every migration from 0001 in order", applied, latest)
+			}
+			for i, name := range applied {
+				if !strings.HasPrefix(name, fmt.Sprintf("%04d_", i+1)) {
+					t.Fatalf("migration %d is %s: want every migration from 0001 in order", i+1, name)
+				}
 			}
 			if err := s.CheckSchema(ctx); err != nil {
 				t.Fatal(err)
@@ -141,7 +145,7 @@ func TestSyncStateRoundTrip(t *testing.T) {
 func TestRunsRecordResult(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
 		ctx := context.Background()
-		r, err := s.StartRun(ctx, "github")
+		r, err := s.StartRun(ctx, "github", "test")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +177,7 @@ func TestLastRunsOnePerSource(t *testing.T) {
 		s.SetClock(func() time.Time { return at })
 		var ids []string
 		for range 2 {
-			r, err := s.StartRun(ctx, "github")
+			r, err := s.StartRun(ctx, "github", "test")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +190,7 @@ func TestLastRunsOnePerSource(t *testing.T) {
 		if ids[0] == ids[1] {
 			t.Fatalf("two runs share the id %s", ids[0])
 		}
-		r, err := s.StartRun(ctx, "register")
+		r, err := s.StartRun(ctx, "register", "test")
 		if err != nil {
 			t.Fatal(err)
 		}

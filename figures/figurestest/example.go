@@ -34,8 +34,17 @@ func Example(t testing.TB, driver string) (*storage.Store, *config.Config) {
 	}
 	log := slog.New(slog.DiscardHandler)
 	sources := []collector.Source{collector.NewRegisterSource(cfg, store), collector.NewActivitySource(cfg, store, log)}
-	if _, err := collector.New(store, sources, nil, log, nil).RunOnce(ctx, "all"); err != nil {
+	// A lease far longer than any test: a loaded machine (the race
+	// detector on a pure-Go SQLite) must not lose it halfway.
+	lease := collector.NewLease(store, "example", time.Hour, log)
+	runs, err := collector.New(store, lease, sources, nil, log, nil).RunOnce(ctx, "all")
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.Result != storage.RunSuccess {
+			t.Fatalf("collecting the example: %s run %s: %s %v", r.Source, r.Result, r.Message, r.Errors)
+		}
 	}
 	return store, cfg
 }
