@@ -31,8 +31,13 @@ const daysPerMonth = 365.2425 / 12
 
 // Projection is where a goal is heading at the pace of its last months.
 type Projection struct {
-	Months     int        `json:"months"`      // monthly values the trend is fitted to
-	PerMonth   float64    `json:"per_month"`   // the trend's change per month
+	Months   int     `json:"months"`    // monthly values the trend is fitted to
+	PerMonth float64 `json:"per_month"` // the trend's change per month
+	// Through is the date of the last value the trend is fitted to, and
+	// AtThrough the trend's value there: the projected line runs from
+	// there to the deadline.
+	Through    civil.Date `json:"through"`
+	AtThrough  float64    `json:"at_through"`
 	AtDeadline float64    `json:"at_deadline"` // the trend's value on the deadline
 	// Reaches is about when the trend reaches the target (the month it
 	// does); zero when it does not rise to it.
@@ -74,7 +79,8 @@ func Project(points []GoalPoint, target float64, deadline civil.Date) (p Project
 	}
 	slope := (n*sxy - sx*sy) / den
 	intercept := (sy - slope*sx) / n
-	p = Projection{Months: len(points), PerMonth: slope, AtDeadline: intercept + slope*months(deadline)}
+	p = Projection{Months: len(points), PerMonth: slope, Through: last.Date, AtThrough: intercept + slope*months(last.Date),
+		AtDeadline: intercept + slope*months(deadline)}
 	switch {
 	case last.Value >= target:
 		p.Reaches, p.ByDeadline = last.Date, !last.Date.After(deadline)
@@ -90,4 +96,9 @@ func Project(points []GoalPoint, target float64, deadline civil.Date) (p Project
 		p.NeededPerMonth = (target - last.Value) / left
 	}
 	return p, true
+}
+
+// On is the trend's value on d: a point of the projected line.
+func (p Projection) On(d civil.Date) float64 {
+	return p.AtThrough + p.PerMonth*float64(p.Through.DaysUntil(d))/daysPerMonth
 }

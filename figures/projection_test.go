@@ -71,6 +71,11 @@ func TestProject(t *testing.T) {
 			if !near(p.NeededPerMonth, tt.needed, 0.05) {
 				t.Errorf("needed per month %.3f, want %.3f", p.NeededPerMonth, tt.needed)
 			}
+			// The projected line runs from the last value's date to the
+			// deadline.
+			if last := tt.points[len(tt.points)-1].Date; p.Through != last || !near(p.On(last), p.AtThrough, 1e-9) || !near(p.On(deadline), p.AtDeadline, 1e-9) {
+				t.Errorf("line from %s (%.3f) to the deadline (%.3f); want from %s", p.Through, p.On(p.Through), p.On(deadline), last)
+			}
 		})
 	}
 }
