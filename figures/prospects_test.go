@@ -61,7 +61,9 @@ func prospectsSetup(t *testing.T, store *storage.Store) *Calculator {
 	a := func(org, product, status string) storage.AdoptionRecord {
 		return storage.AdoptionRecord{OrganizationID: org, ProductID: product, Status: status, Since: day("2024-01-01")}
 	}
-	m := func(org string) storage.Membership { return storage.Membership{OrganizationID: org, Since: day("2023-01-01")} }
+	m := func(org string) storage.Membership {
+		return storage.Membership{OrganizationID: org, Since: day("2023-01-01")}
+	}
 	_, err = store.ImportRegister(ctx, storage.Register{Source: "t", SHA256: "t",
 		Organizations: []storage.Organization{{ID: "region-h", Name: "Region Hovedstaden", Kind: storage.KindRegion}},
 		Members:       []storage.Membership{m("101"), m("751"), m("461"), m("147"), m("860"), m("region-h")},
