@@ -13,7 +13,7 @@ func (a *API) collectorRoutes() {
 	// rate-limit budget left and the items that failed. The CSV has a row
 	// per failed item, or one per run without any.
 	// Operators look here to see whether a run just finished.
-	figureWith(a, "/api/v1/collector", "no-cache", func(r *http.Request) ([]figures.Run, error) {
+	figureWith(a, Endpoint{Path: "/api/v1/collector", Label: "export.collector"}, "no-cache", func(r *http.Request) ([]figures.Run, error) {
 		return a.calc.LastRuns(r.Context())
 	}, func(runs []figures.Run) csvTable {
 		t := csvTable{name: "collector", header: []string{"source", "started_at", "ended_at", "result", "requests",
@@ -30,8 +30,11 @@ func (a *API) collectorRoutes() {
 		}
 		return t
 	})
-	a.mux.HandleFunc("POST /api/v1/collect", a.adminOnly(a.collect))
+	a.mux.HandleFunc("POST "+CollectPath, a.adminOnly(a.collect))
 }
+
+// CollectPath is where an administrator starts a collection.
+const CollectPath = "/api/v1/collect"
 
 // collect starts a collection run in the background: 202 when it started,
 // 400 for an unknown source, 409 with the running run's id while one is

@@ -410,7 +410,10 @@ func TestMunicipalitiesCSV(t *testing.T) {
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
-		lines := strings.Split(strings.TrimSpace(body), "\n")
+		if !strings.HasPrefix(body, "\uFEFF") {
+			t.Errorf("no byte-order mark: %.20q", body)
+		}
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\uFEFF")), "\n")
 		if len(lines) != 99 {
 			t.Fatalf("%d lines, want header + 98", len(lines))
 		}
@@ -425,7 +428,7 @@ func TestMunicipalitiesCSV(t *testing.T) {
 			}
 		}
 		_, body = f.get(t, "/api/v1/municipalities.csv?date=2026-11-23&product=os2borgerpc")
-		lines = strings.Split(strings.TrimSpace(body), "\n")
+		lines = strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\uFEFF")), "\n")
 		for _, want := range []string{
 			"date,municipality,name,region,products_in_production,product,status,since",
 			"2026-11-23,101,København,Region Hovedstaden,4,os2borgerpc,production,2021-01-01",

@@ -247,7 +247,7 @@ func Write(w io.Writer, cfg *config.Config, r figures.Report, format string, l l
 	case "md":
 		return d.WriteMarkdown(w)
 	case "csv":
-		return WriteCSV(w, r)
+		return WriteCSV(w, r, table.SepComma)
 	}
 	return WriteJSON(w, r, l)
 }
