@@ -33,9 +33,7 @@ type definitionText struct {
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	d := dataPageData{ExportsIntro: v.Tf("data.exports.intro", v.DateText())}
-	for _, def := range figures.Definitions {
-		d.Definitions = append(d.Definitions, definitionText{def.ID, def.Title.In(string(v.Lang)), def.Full.In(string(v.Lang))})
-	}
+	d.Definitions = definitionTexts(v)
 
 	runs, err := s.figures.LastRuns(ctx)
 	if err != nil {

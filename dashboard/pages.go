@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"os2pulse/api"
 	"os2pulse/assets"
@@ -16,8 +17,11 @@ import (
 // and renders 400/404/500 pages from the errors it returns.
 func (s *Server) pageRoutes() {
 	s.page("GET /{$}", s.overviewPage)
+	s.page("GET /products", s.productsPage)
 	s.page("GET /products/{id}", s.productPage)
+	s.page("GET /organizations", s.organizationsPage)
 	s.page("GET /organizations/{id}", s.organizationPage)
+	s.page("GET /api", s.apiPage)
 	s.page("GET /data", s.dataPage)
 	s.page("GET /goals", s.goalsPage)
 	s.page("GET /report", s.reportsPage)
@@ -96,8 +100,25 @@ func (s *Server) newView(r *http.Request) *view {
 		Illustrative: s.cfg.Portfolio.Illustrative,
 		Portfolio:    s.cfg.Portfolio.Name,
 		AssetVersion: assets.Version(),
+		Origin:       origin(r),
 		cfg:          s.cfg,
 	}
+}
+
+// origin is the scheme and host the visitor used to reach the site, as
+// far as the request says: behind a proxy that ends TLS, its
+// X-Forwarded-Proto. A host that is not a plain host name (and port) is
+// left out, and embed codes then carry the path alone.
+func origin(r *http.Request) string {
+	host := r.Host
+	if host == "" || strings.Trim(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != "" {
+		return ""
+	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + host
 }
 
 // pageError is an error shown to the visitor with its status.

@@ -175,7 +175,7 @@ func TestPages(t *testing.T) {
 			{"unknown product", "/products/nope", nil, 404, "da", []string{"<h1>Siden findes ikke</h1>", "Produktet &#34;nope&#34; findes ikke i porteføljen."}},
 			{"unknown product xss", "/products/%3Cimg%20src=x%20onerror=alert(1)%3E?lang=en", nil, 404, "en", []string{"There is no product &#34;" + xssNameEscaped + "&#34; in the portfolio."}},
 			{"unknown organization", "/organizations/999?lang=en", nil, 404, "en", []string{"<h1>Page not found</h1>", "The organisation &#34;999&#34; is not known."}},
-			{"unknown chart", "/embed/pie", nil, 404, "da", []string{"Diagrammet &#34;pie&#34; findes ikke. Kendte diagrammer: adoption, members, map, threeplus, contributors."}},
+			{"unknown chart", "/embed/pie", nil, 404, "da", []string{"Diagrammet &#34;pie&#34; findes ikke. Kendte diagrammer: adoption, map, members, threeplus, contributors, contributor-series, governance, product-adoption, product-map, product-affiliation, product-contributors, goal."}},
 			{"unknown path", "/nothing/here", nil, 404, "da", []string{"Adressen /nothing/here findes ikke."}},
 			{"bad date", "/?date=2026-13-01", nil, 400, "da", []string{"<h1>Forkert forespørgsel</h1>", "Datoen &#34;2026-13-01&#34; kan ikke bruges"}},
 			{"bad date product", "/products/os2forms?date=1900-01-01&lang=en", nil, 400, "en", []string{"<h1>Bad request</h1>"}},

@@ -25,6 +25,10 @@ const (
 	minProjection    = 3
 )
 
+// reachHorizonYears is how long after the deadline a trend may take to
+// reach the target and still be said to reach it.
+const reachHorizonYears = 25
+
 // daysPerMonth converts days to months on average, so that the trend is
 // per calendar month whatever the months' lengths.
 const daysPerMonth = 365.2425 / 12
@@ -40,7 +44,8 @@ type Projection struct {
 	AtThrough  float64    `json:"at_through"`
 	AtDeadline float64    `json:"at_deadline"` // the trend's value on the deadline
 	// Reaches is about when the trend reaches the target (the month it
-	// does); zero when it does not rise to it.
+	// does); zero when it does not rise to it, or only more than 25 years
+	// after the deadline.
 	Reaches civil.Date `json:"reaches,omitzero"`
 	// ByDeadline says whether it does so on or before the deadline.
 	ByDeadline bool `json:"by_deadline"`
@@ -89,8 +94,12 @@ func Project(points []GoalPoint, target float64, deadline civil.Date) (p Project
 		// Never before the last value: a trend below the target now
 		// reaches it later.
 		x = math.Max(x, months(last.Date))
-		p.Reaches = first.AddDays(int(math.Ceil(x * daysPerMonth)))
-		p.ByDeadline = !p.Reaches.After(deadline)
+		// A trend that takes longer than the horizon does not reach the
+		// target in any sense that matters: such a date says nothing.
+		if x-months(deadline) <= reachHorizonYears*12 {
+			p.Reaches = first.AddDays(int(math.Ceil(x * daysPerMonth)))
+			p.ByDeadline = !p.Reaches.After(deadline)
+		}
 	}
 	if left := months(deadline) - months(last.Date); left > 0 && last.Value < target {
 		p.NeededPerMonth = (target - last.Value) / left

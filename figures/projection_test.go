@@ -44,6 +44,8 @@ func TestProject(t *testing.T) {
 		// Met already: reached on the last point, nothing more needed.
 		{"reached early", monthly(30, 35, 41), 40, true, 5.68, 228.5, "2025-03", true, 0},
 		{"rising too slowly", monthly(10, 10.5, 11, 11.5), 40, true, 0.51, 27.8, "2029-12", false, 28.5 / 32},
+		// +0.01 a month: 40 only in about 250 years, which is never.
+		{"rising far too slowly", monthly(10, 10.01, 10.02, 10.03), 40, true, 0.01, 10.38, "", false, 30.0 / 32},
 		{"two months", monthly(10, 11), 40, false, 0, 0, "", false, 0},
 	}
 	for _, tt := range tests {

@@ -65,8 +65,9 @@ func WriteCSV(w io.Writer, r figures.Report, sep rune) error {
 }
 
 // WriteJSON writes the whole report, its flat figures and the definitions
-// they refer to, in language l.
-func WriteJSON(w io.Writer, r figures.Report, l locale.Lang) error {
+// they refer to, in language l, with the licence its figures may be
+// reused under.
+func WriteJSON(w io.Writer, r figures.Report, l locale.Lang, license License) error {
 	type def struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
@@ -81,7 +82,14 @@ func WriteJSON(w io.Writer, r figures.Report, l locale.Lang) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		figures.Report
+		License     License                `json:"data_license"`
 		Figures     []figures.ReportFigure `json:"figures"`
 		Definitions []def                  `json:"definitions"`
-	}{r, r.Figures(), defs})
+	}{r, license, r.Figures(), defs})
+}
+
+// License is the licence of the figures, as the JSON names it.
+type License struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
 }

@@ -49,14 +49,15 @@ func TestNeutralizeCSV(t *testing.T) {
 }
 
 func TestWriteCSV(t *testing.T) {
-	rows := [][]string{{"København", "=1+1", "0,5"}, {"a;b", "-3", ""}}
+	rows := [][]string{{"København", "=1+1", "0.5"}, {"a;b", "-3", "v1.2.3"}}
 	tests := []struct {
 		sep  string
 		want string
 	}{
-		{"", "\uFEFFname,value,share\nKøbenhavn,'=1+1,\"0,5\"\na;b,-3,\n"},
-		{"comma", "\uFEFFname,value,share\nKøbenhavn,'=1+1,\"0,5\"\na;b,-3,\n"},
-		{"semicolon", "\uFEFFname;value;share\nKøbenhavn;'=1+1;0,5\n\"a;b\";-3;\n"},
+		{"", "\uFEFFname,value,share\nKøbenhavn,'=1+1,0.5\na;b,-3,v1.2.3\n"},
+		{"comma", "\uFEFFname,value,share\nKøbenhavn,'=1+1,0.5\na;b,-3,v1.2.3\n"},
+		// Danish Excel: semicolons and decimal commas, for numbers only.
+		{"semicolon", "\uFEFFname;value;share\nKøbenhavn;'=1+1;0,5\n\"a;b\";-3;v1.2.3\n"},
 	}
 	for _, tt := range tests {
 		sep, err := ParseSeparator(tt.sep)
