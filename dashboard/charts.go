@@ -60,6 +60,7 @@ type chart struct {
 	ID          string // unique in the page; DOM ids are derived from it
 	Title       string
 	Level       int    // of the heading; 0 is 2
+	LabelledBy  string // the id of a heading that names the chart with its title, when the title is not unique
 	Definition  string // short definition under the title
 	Note        string // what the reader must know first, e.g. that data end early
 	Summary     string // the figure in words, the canvas' aria-label

@@ -115,9 +115,12 @@ func TestGETNeverWrites(t *testing.T) {
 	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow }).Handler()
 	paths := []string{"/", "/?date=2025-06-30", "/products/os2forms", "/organizations/751", "/data", "/goals",
 		"/report/2024", "/report/2025", "/report/2025?format=md", "/report/2025?format=csv", "/report/2025?format=json",
-		"/embed/adoption", "/embed/map", "/readyz", "/healthz"}
-	for _, p := range []string{"adoption", "members", "contributors", "goals", "collector", "municipalities"} {
-		paths = append(paths, "/api/v1/"+p, "/api/v1/"+p+".csv")
+		"/embed/adoption", "/embed/map", "/readyz", "/healthz", "/products", "/products?q=forms&sort=share", "/organizations",
+		"/organizations?q=751", "/api", "/api/v1/openapi.json", "/embed/goal?goal=three-plus", "/embed/product-map?product=os2forms"}
+	for _, p := range []string{"adoption", "members", "contributors", "goals", "collector", "municipalities", "organizations",
+		"series/goal?goal=members", "prospects?goal=os2forms-spread"} {
+		path, query, _ := strings.Cut(p, "?")
+		paths = append(paths, "/api/v1/"+path+"?"+query, "/api/v1/"+path+".csv?"+query)
 	}
 	for _, p := range paths {
 		rec := httptest.NewRecorder()

@@ -89,7 +89,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	members := Section{ID: "members", Title: l.T("report.members"), Def: def("members"),
 		Tables: []table.Table{{
 			Caption: l.T("report.members"),
-			Head:    []string{"", yr, py, l.T("th.change")},
+			Head:    []string{l.T("th.figure"), yr, py, l.T("th.change")},
 			Rows: [][]table.Cell{
 				{table.Text(l.T("th.members")), table.Int(l, m.Current), table.Int(l, m.Previous), change(m.Current, m.Previous)},
 				{table.Text(l.T("report.joined")), table.Int(l, len(m.Joined)), table.Text(""), table.Text("")},
