@@ -449,7 +449,7 @@ var catalogue = map[string]msg{
 	"report.change.retracted":        {"trukket tilbage", "retracted"},
 	"report.definitions":             {"Definitioner", "Definitions"},
 	"th.change":                      {"Ændring", "Change"},
-	"th.figure": {"Tal", "Figure"},
+	"th.figure":                      {"Tal", "Figure"},
 	"th.level":                       {"Niveau", "Level"},
 	"th.count":                       {"Antal", "Count"},
 	"th.products.list":               {"Produkter", "Products"},
