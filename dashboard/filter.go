@@ -131,3 +131,43 @@ type countText struct {
 func (v *view) countText(key string, shown, total int) countText {
 	return countText{Shown: shown, Text: v.Tf(key, v.Int(shown), v.Int(total)), Template: v.Tf(key, "{shown}", "{total}")}
 }
+
+// filterForm is the form above a filterable table and the line that
+// counts what it shows ("filter-form" in _filters.html).
+type filterForm struct {
+	Table       string // the table's id
+	Action      string // the page's path
+	Label       string // the form's name for screen readers
+	SearchLabel string
+	Apply       string // the submit button's text
+	Filter      filterQuery
+	Selects     []filterSelect
+	Hidden      []hiddenField // what the form passes on: the page's language and date, the table's sort
+	Count       countText
+}
+
+// filterForm builds the form of the table id on path, passing on the
+// page's language and date and the table's sort.
+func (v *view) filterForm(id, path, label, search string, f filterQuery, selects []filterSelect, count countText) filterForm {
+	ff := filterForm{Table: id, Action: path, Label: label, SearchLabel: search, Apply: v.T("filter.apply"),
+		Filter: f, Selects: selects, Count: count}
+	if v.LangExplicit {
+		ff.Hidden = append(ff.Hidden, hiddenField{"lang", string(v.Lang)})
+	}
+	if v.DateSet {
+		ff.Hidden = append(ff.Hidden, hiddenField{"date", v.DateISO()})
+	}
+	if f.Sort != "" {
+		ff.Hidden = append(ff.Hidden, hiddenField{"sort", f.Sort})
+	}
+	return ff
+}
+
+// hiddenField is a value a form passes on.
+type hiddenField struct{ Name, Value string }
+
+// filterSelect is one select of a filter form.
+type filterSelect struct {
+	Name, Label string
+	Options     []option
+}

@@ -8,12 +8,9 @@ import (
 
 // lookupData is the organisation lookup's content.
 type lookupData struct {
-	Filter       filterQuery
-	Kinds        []option
-	Members      []option
+	Form         filterForm
 	Heads        []sortHead
 	Rows         []lookupRow
-	Count        countText
 	RegisterNote string
 	CSV          string
 }
@@ -46,12 +43,7 @@ func (s *Server) organizationsPage(w http.ResponseWriter, r *http.Request, v *vi
 	if err != nil {
 		return err
 	}
-	d := lookupData{Filter: f, RegisterNote: v.RegisterNote(orgs.RegisteredOn), CSV: v.DataLink("/api/v1/organizations.csv")}
-	d.Kinds = options(f.Selects["kind"], option{Value: "", Label: v.T("lookup.kind.all")},
-		option{Value: "municipality", Label: v.T("kind.municipality")}, option{Value: "region", Label: v.T("kind.region")},
-		option{Value: "state", Label: v.T("kind.state")}, option{Value: "other", Label: v.T("kind.other")})
-	d.Members = options(f.Selects["member"], option{Value: "", Label: v.T("lookup.member.all")},
-		option{Value: "yes", Label: v.T("lookup.member.yes")}, option{Value: "no", Label: v.T("lookup.member.no")})
+	d := lookupData{RegisterNote: v.RegisterNote(orgs.RegisteredOn), CSV: v.DataLink("/api/v1/organizations.csv")}
 	name := func(id string) string {
 		if p, ok := s.cfg.Product(id); ok {
 			return p.Name
@@ -98,7 +90,13 @@ func (s *Server) organizationsPage(w http.ResponseWriter, r *http.Request, v *vi
 	for _, r := range rows {
 		d.Rows = append(d.Rows, r.row)
 	}
-	d.Count = v.countText("lookup.count", shown, len(d.Rows))
+	kinds := options(f.Selects["kind"], option{Value: "", Label: v.T("lookup.kind.all")},
+		option{Value: "municipality", Label: v.T("kind.municipality")}, option{Value: "region", Label: v.T("kind.region")},
+		option{Value: "state", Label: v.T("kind.state")}, option{Value: "other", Label: v.T("kind.other")})
+	members := options(f.Selects["member"], option{Value: "", Label: v.T("lookup.member.all")},
+		option{Value: "yes", Label: v.T("lookup.member.yes")}, option{Value: "no", Label: v.T("lookup.member.no")})
+	d.Form = v.filterForm("lookup", "/organizations", v.T("lookup.filter"), v.T("lookup.search"), f,
+		[]filterSelect{{"kind", v.T("th.kind"), kinds}, {"member", v.T("th.member"), members}}, v.countText("lookup.count", shown, len(d.Rows)))
 	d.Heads = sortHeads(v, "/organizations", f, f.Sort, []sortHead{
 		{Label: v.T("th.organization"), Key: "name"}, {Label: v.T("lookup.code"), Key: "code", Numeric: true}, {Label: v.T("th.kind")},
 		{Label: v.T("map.region")}, {Label: v.T("th.member")}, {Label: v.T("th.products"), Key: "products", Numeric: true},

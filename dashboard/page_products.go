@@ -12,11 +12,9 @@ import (
 
 // catalogueData is the product catalogue's content.
 type catalogueData struct {
-	Filter       filterQuery
-	Levels       []option
+	Form         filterForm
 	Heads        []sortHead
 	Rows         []catalogueRow
-	Count        countText
 	Note         string // about incomplete contributor counts
 	RegisterNote string
 	CSV          string
@@ -70,10 +68,7 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request, v *view) e
 	for _, p := range c.Products {
 		contrib[p.ID] = p
 	}
-	d := catalogueData{Filter: f, RegisterNote: v.RegisterNote(a.RegisteredOn), CSV: v.DataLink("/api/v1/adoption.csv")}
-	d.Levels = options(f.Selects["level"], option{Value: "", Label: v.T("catalogue.level.all")},
-		option{Value: "sandbox", Label: v.Governance("sandbox")}, option{Value: "1", Label: v.Governance("1")},
-		option{Value: "2", Label: v.Governance("2")}, option{Value: "3", Label: v.Governance("3")})
+	d := catalogueData{RegisterNote: v.RegisterNote(a.RegisteredOn), CSV: v.DataLink("/api/v1/adoption.csv")}
 	from := seriesStart(v.Date)
 	shown := 0
 	for _, pa := range a.Products {
@@ -121,7 +116,11 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request, v *view) e
 		d.Rows = append(d.Rows, row)
 	}
 	sortRows(d.Rows, f.Sort, catalogueSorts, func(r catalogueRow) (string, map[string]float64) { return r.SortValues["name"], r.sortBy })
-	d.Count = v.countText("catalogue.count", shown, len(d.Rows))
+	levels := options(f.Selects["level"], option{Value: "", Label: v.T("catalogue.level.all")},
+		option{Value: "sandbox", Label: v.Governance("sandbox")}, option{Value: "1", Label: v.Governance("1")},
+		option{Value: "2", Label: v.Governance("2")}, option{Value: "3", Label: v.Governance("3")})
+	d.Form = v.filterForm("catalogue", "/products", v.T("catalogue.filter"), v.T("catalogue.search"), f,
+		[]filterSelect{{"level", v.T("th.level"), levels}}, v.countText("catalogue.count", shown, len(d.Rows)))
 	d.Heads = sortHeads(v, "/products", f, f.Sort, []sortHead{
 		{Label: v.T("th.product"), Key: "name"}, {Label: v.T("th.level"), Key: "level"}, {Label: v.T("catalogue.focus")},
 		{Label: v.T("th.adopters.all"), Key: "adopters", Numeric: true}, {Label: v.T("th.share.munis"), Key: "share", Numeric: true},
