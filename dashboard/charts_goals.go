@@ -79,7 +79,7 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 		summary += " " + strings.Join(v.PaceText(p), " ")
 	}
 	return v.chart(chart{
-		ID: "goal-" + g.ID, Title: v.T("goals.chart"), Level: 3, LabelledBy: "goal-" + g.ID + "-h", Definition: v.Def("projection")["Short"], Summary: summary,
+		ID: "goal-chart-" + g.ID, Title: v.T("goals.chart"), Level: 3, LabelledBy: "goal-" + g.ID + "-h", Definition: v.Def("projection")["Short"], Summary: summary,
 		Spec:  chartSpec{Option: optionOf(c), Format: format, Lang: v.Lang},
 		Table: t, CSV: v.DataLink("/api/v1/series/goal.csv", "goal", g.ID), Embed: v.embedLink("goal", "goal", g.ID),
 	})

@@ -67,7 +67,8 @@ type sortHead struct {
 	Href    string
 	Dir     string // "ascending" or "descending": the direction it sorts in first
 	Sorted  string // aria-sort of the column the table is sorted by, else ""
-	Numeric bool
+	Numeric bool   // sorts by number
+	Right   bool   // aligned right, over numbers
 }
 
 // sortHeads builds the headings of a table sorted by current (its key

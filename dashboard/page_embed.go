@@ -88,7 +88,10 @@ var embedCharts = map[string]embedChart{
 		build: func(ctx context.Context, s *Server, v *view, id string) (chart, error) {
 			i := slices.IndexFunc(s.cfg.Goals, func(g config.Goal) bool { return g.ID == id })
 			tr, err := s.figures.GoalTrack(ctx, s.cfg.Goals[i], v.Date)
-			return goalChart(v, tr), err
+			// Alone, the chart is named by its goal.
+			c := goalChart(v, tr)
+			c.Title, c.LabelledBy = tr.Goal.Title(string(v.Lang)), ""
+			return c, err
 		}},
 }
 

@@ -98,7 +98,7 @@ func (s *Server) organizationsPage(w http.ResponseWriter, r *http.Request, v *vi
 	d.Form = v.filterForm("lookup", "/organizations", v.T("lookup.filter"), v.T("lookup.search"), f,
 		[]filterSelect{{"kind", v.T("th.kind"), kinds}, {"member", v.T("th.member"), members}}, v.countText("lookup.count", shown, len(d.Rows)))
 	d.Heads = sortHeads(v, "/organizations", f, f.Sort, []sortHead{
-		{Label: v.T("th.organization"), Key: "name"}, {Label: v.T("lookup.code"), Key: "code", Numeric: true}, {Label: v.T("th.kind")},
+		{Label: v.T("th.organization"), Key: "name"}, {Label: v.T("lookup.code"), Key: "code", Numeric: true, Right: true}, {Label: v.T("th.kind")},
 		{Label: v.T("map.region")}, {Label: v.T("th.member")}, {Label: v.T("th.products"), Key: "products", Numeric: true},
 		{Label: v.T("lookup.others")},
 	}, lookupSorts)

@@ -123,8 +123,8 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request, v *view) e
 		[]filterSelect{{"level", v.T("th.level"), levels}}, v.countText("catalogue.count", shown, len(d.Rows)))
 	d.Heads = sortHeads(v, "/products", f, f.Sort, []sortHead{
 		{Label: v.T("th.product"), Key: "name"}, {Label: v.T("th.level"), Key: "level"}, {Label: v.T("catalogue.focus")},
-		{Label: v.T("th.adopters.all"), Key: "adopters", Numeric: true}, {Label: v.T("th.share.munis"), Key: "share", Numeric: true},
-		{Label: v.T("catalogue.trend")}, {Label: v.T("th.active"), Key: "contributors", Numeric: true},
+		{Label: v.T("th.adopters.all"), Key: "adopters", Numeric: true, Right: true}, {Label: v.T("th.share.munis"), Key: "share", Numeric: true, Right: true},
+		{Label: v.T("catalogue.trend")}, {Label: v.T("th.active"), Key: "contributors", Numeric: true, Right: true},
 	}, catalogueSorts)
 	v.HasTables = true
 	return s.render(w, r, "products", d)

@@ -187,7 +187,8 @@ func TestPages(t *testing.T) {
 				`<p class="pace">I dette tempo: 2 af 15 den 31. december 2026. Målet nås ikke i dette tempo. Nødvendigt pr. måned fra nu: &#43;10,4 (tempoet nu: ±0,0 pr. måned).</p>`,
 				`<p class="pace">Målet er nået.</p>`,
 				`<span class="key-label">Hvor linjen til målet er i dag</span>`,
-				`<h3 id="goal-os2forms-spread-h">Udvikling mod målet</h3>`, `<h2 id="goal-os2forms-spread-h">OS2forms i 60 kommuner`,
+				`<h3 id="goal-chart-os2forms-spread-h">Udvikling mod målet</h3>`, `<h2 id="goal-os2forms-spread-h">OS2forms i 60 kommuner`,
+				`<section class="card chart-card" aria-labelledby="goal-chart-os2forms-spread-h goal-os2forms-spread-h">`,
 				`<h3 id="goal-os2borgerpc-spread-next-h">Hvem kan blive de næste</h3>`,
 				`<th scope="row"><a href="/organizations/461">Odense</a></th><td>har produktet som pilot</td>`,
 				`href="/api/v1/series/goal.csv?date=2026-11-23&amp;goal=os2borgerpc-spread"`,
@@ -227,7 +228,8 @@ func TestPages(t *testing.T) {
 				`<code>POST /api/v1/collect</code>`, `<dt id="def-projection">Projection of a goal</dt>`,
 			}},
 			{"embed of a goal", "/embed/goal?goal=os2borgerpc-spread&lang=en", nil, 200, "en", []string{
-				`<h1 id="goal-os2borgerpc-spread-h">Progress towards the target</h1>`,
+				`<h1 id="goal-chart-os2borgerpc-spread-h">OS2borgerPC in production in 15 municipalities</h1>`,
+				`<section class="card chart-card" aria-labelledby="goal-chart-os2borgerpc-spread-h">`,
 				`The figures may be reused under the licence: <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>`,
 				`<a href="/goals?lang=en#goal-os2borgerpc-spread" target="_blank" rel="noopener">`,
 			}},
@@ -279,6 +281,7 @@ func TestPages(t *testing.T) {
 				}
 				checkEscaped(t, body)
 				checkChartBlocks(t, body)
+				checkUniqueIDs(t, tt.path, body)
 				if tt.status == 200 {
 					if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=60" {
 						t.Errorf("Cache-Control %q", cc)
@@ -304,6 +307,21 @@ func checkEscaped(t *testing.T, body string) {
 		if strings.Contains(body, p) {
 			t.Errorf("payload %q appears unescaped", p)
 		}
+	}
+}
+
+var idAttr = regexp.MustCompile(`\sid="([^"]+)"`)
+
+// checkUniqueIDs fails on an element id used twice: a heading's id names
+// a section, and a duplicate makes the name wrong.
+func checkUniqueIDs(t *testing.T, where, body string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, m := range idAttr.FindAllStringSubmatch(body, -1) {
+		if seen[m[1]] {
+			t.Errorf("%s: id %q is used twice", where, m[1])
+		}
+		seen[m[1]] = true
 	}
 }
 

@@ -174,6 +174,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 					}
 					checkEscaped(t, out)
 					checkChartBlocks(t, out)
+					checkUniqueIDs(t, page, out)
 				}
 			}
 		}

@@ -82,6 +82,7 @@ func checkSiteWords(t *testing.T, s site) {
 			text := body
 			if strings.HasPrefix(ctype, "text/html") {
 				text = readableText(body)
+				checkUniqueIDs(t, p, body)
 			} else {
 				text = strings.ReplaceAll(body, `\`, "") // Markdown escapes
 			}
