@@ -575,6 +575,17 @@ func (b *testBrowser) testReport(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(b.shots, "browser-report.pdf"), pdf, 0o644)
 	b.problems.check(t, "report")
+	// Reloaded, the page is revalidated: the browser keeps its stored
+	// copy on a 304, whose policy must still allow the copy's own print
+	// style.
+	if err := chromedp.Do(b.ctx, chromedp.Reload(), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		t.Fatal(err)
+	}
+	if !eval[bool](t, b, `Array.from(document.styleSheets).some(function (s) {
+		return Array.from(s.cssRules).some(function (r) { return r instanceof CSSPageRule && r.cssText.indexOf('counter(pages)') >= 0; }); })`) {
+		t.Error("after a reload, the print style is refused")
+	}
+	b.problems.check(t, "report reloaded")
 }
 
 // axePages are the pages axe checks: every kind of page the site has.

@@ -74,6 +74,11 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 		// etagMatch compares opaque tags, weak or not (RFC 9110 §13.1.2).
 		if api.ETagMatch(r.Header.Get("If-None-Match"), etag) {
 			setPageHeaders(w, v)
+			// A 304 updates the headers the browser stored with the page
+			// (RFC 9111 §4.3.4). The stored policy carries the nonce of the
+			// stored body; a new one would refuse the body's own inline
+			// style. Without the header, the stored policy stays.
+			w.Header().Del("Content-Security-Policy")
 			w.Header().Set("ETag", etag)
 			w.Header().Set("Cache-Control", "public, max-age=60")
 			w.WriteHeader(http.StatusNotModified)

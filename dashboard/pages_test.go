@@ -427,8 +427,10 @@ func TestPageETag(t *testing.T) {
 		if res.StatusCode != http.StatusNotModified || body != "" {
 			t.Fatalf("revalidation: %d %q", res.StatusCode, body)
 		}
+		// The 304 leaves the stored policy, whose nonce is the stored
+		// body's, as it is: neither a new nonce nor the API's default.
 		if res.Header.Get("ETag") != etag || res.Header.Get("Cache-Control") != "public, max-age=60" ||
-			!strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			res.Header.Get("Content-Security-Policy") != "" || res.Header.Get("Content-Language") != "da" {
 			t.Errorf("304 headers: %v", res.Header)
 		}
 

@@ -114,9 +114,10 @@ func pageCSP(nonce string, embed bool) string {
 		"form-action 'self'; frame-ancestors " + frame
 }
 
-// setPageHeaders sets the headers every page response carries, 304s
-// included: a 304 refreshes the cached response's headers, so it must not
-// carry the API's stricter default CSP.
+// setPageHeaders sets the headers every page response carries. A 304
+// carries them too, but for the Content-Security-Policy: it refreshes the
+// cached response's headers, so it must carry neither the API's stricter
+// default policy nor a new nonce.
 func setPageHeaders(w http.ResponseWriter, v *view) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", pageCSP(v.Nonce, v.Embed))
