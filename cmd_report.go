@@ -15,13 +15,16 @@ import (
 	"os2pulse/figures"
 	"os2pulse/locale"
 	"os2pulse/report"
+	"os2pulse/table"
 )
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", "report [-config FILE] -year YYYY [-format html|md|csv|json] [-lang da|en] [-o FILE] [-keep]",
+	fs := newFlags("report", "report [-config FILE] -year YYYY [-format html|md|csv|json] [-sep comma|semicolon] [-lang da|en] [-o FILE] [-keep]",
 		`Writes the annual report: the figures as of 31 December of the year next to the
 previous year's, with the change. HTML prints to A4 and needs no server; Markdown
 pastes into a document; CSV and JSON carry every figure with its definition id.
+CSV opens in Excel (UTF-8 with a byte-order mark); -sep semicolon writes ";"
+and decimal commas for Danish Excel.
 
 The report lists the figures that register corrections changed since the
 first copy of the year's figures was kept. -keep keeps a copy of a finished
@@ -33,6 +36,7 @@ a year by itself at the turn of the year.`, stderr)
 	year := fs.Int("year", civil.Today(time.Now()).Year()-1, "the report's `year`")
 	format := fs.String("format", "html", "output format: html, md, csv or json")
 	lang := fs.String("lang", "da", "language: da or en")
+	sepName := fs.String("sep", "comma", "CSV separator: comma, or semicolon (with decimal commas) for Danish Excel")
 	out := fs.String("o", "", "write to `file` instead of standard output")
 	keep := fs.Bool("keep", false, "keep a copy of the finished year's figures, to list later corrections against")
 	if err := parseFlags(fs, args); err != nil {
@@ -44,6 +48,11 @@ a year by itself at the turn of the year.`, stderr)
 	}
 	if !slices.Contains(report.Formats, *format) {
 		fmt.Fprintf(stderr, "-format must be one of %s, not %q\n", strings.Join(report.Formats, ", "), *format)
+		return errUsage
+	}
+	sep, err := table.ParseSeparator(*sepName)
+	if err != nil || (*format != "csv" && *sepName != "comma") {
+		fmt.Fprintf(stderr, "-sep must be comma or semicolon, and only with -format csv, not %q\n", *sepName)
 		return errUsage
 	}
 	l, ok := locale.Parse(*lang)
@@ -86,7 +95,12 @@ a year by itself at the turn of the year.`, stderr)
 		return fmt.Errorf("computing the %d report: %w", *year, err)
 	}
 	var buf bytes.Buffer
-	if err := report.Write(&buf, cfg, rep, *format, l); err != nil {
+	if *format == "csv" {
+		err = report.WriteCSV(&buf, rep, sep)
+	} else {
+		err = report.Write(&buf, cfg, rep, *format, l)
+	}
+	if err != nil {
 		return err
 	}
 	if toFile, err := writeOutput(*out, buf.Bytes(), stdout); err != nil || !toFile {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,10 +29,16 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,") {
-		t.Fatalf("report csv lacks the members row:\n%.400s", b)
+	if !strings.HasPrefix(string(b), "\uFEFFyear,") || !strings.Contains(string(b), "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,") {
+		t.Fatalf("report csv lacks the byte-order mark or the members row:\n%.400s", b)
 	}
-	stdout, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "md", "-lang", "en")
+	// For Danish Excel: semicolons and decimal commas.
+	stdout, _, err := runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "csv", "-sep", "semicolon")
+	if err != nil || !strings.Contains(stdout, "2025;2025-12-31;2024-12-31;members;portfolio;;69;66;3;") ||
+		!regexp.MustCompile(`;three_plus;portfolio;share;0,\d{4};0,\d{4};`).MatchString(stdout) {
+		t.Fatalf("report csv for Danish Excel: %v\n%.600s", err, stdout)
+	}
+	stdout, _, err = runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "md", "-lang", "en")
 	if err != nil || !strings.HasPrefix(stdout, "# OS2 annual report 2025\n") {
 		t.Fatalf("report md: %v\n%.200s", err, stdout)
 	}
@@ -43,6 +50,8 @@ func TestReportCommand(t *testing.T) {
 		{[]string{"-format", "pdf"}, `-format must be one of html, md, csv, json, not "pdf"`},
 		{[]string{"-year", "1800"}, "-year must be between 1990 and 2100, not 1800"},
 		{[]string{"-lang", "de"}, `-lang must be da or en, not "de"`},
+		{[]string{"-sep", "tab", "-format", "csv"}, `-sep must be comma or semicolon, and only with -format csv, not "tab"`},
+		{[]string{"-sep", "semicolon"}, `-sep must be comma or semicolon, and only with -format csv, not "semicolon"`},
 		{[]string{"extra"}, "report takes no arguments"},
 	}
 	for _, tt := range tests {

@@ -101,7 +101,7 @@ func TestAPIAdoption(t *testing.T) {
 			}
 		}
 		w := apiGet(t, srv, "/api/v1/adoption.csv?date=2024-06-30")
-		wantCSV := "date,product,name,governance_level,municipalities_total,members_total,adopters_municipalities,adopters_members,adopters_all,share_of_municipalities,share_of_members,pilots,planned\n" +
+		wantCSV := bom + "date,product,name,governance_level,municipalities_total,members_total,adopters_municipalities,adopters_members,adopters_all,share_of_municipalities,share_of_members,pilots,planned\n" +
 			"2024-06-30,os2forms,OS2forms,3,98,1,2,1,2,0.0204,1.0000,0,1\n" +
 			"2024-06-30,os2faktor,OS2faktor,3,98,1,1,1,1,0.0102,1.0000,1,0\n"
 		if w.Code != http.StatusOK || w.Body.String() != wantCSV || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
@@ -132,7 +132,7 @@ func TestAPIMembers(t *testing.T) {
 		}
 
 		w = apiGet(t, srv, "/api/v1/members.csv?date=2024-06-30")
-		wantCSV := "date,figure,value,organization,name,kind,products\n" +
+		wantCSV := bom + "date,figure,value,organization,name,kind,products\n" +
 			"2024-06-30,members,1,,,,\n" +
 			"2024-06-30,three_plus,0,,,,\n" +
 			"2024-06-30,three_plus_share,0.0000,,,,\n" +
@@ -167,7 +167,7 @@ func TestAPISeries(t *testing.T) {
 		}
 
 		w = apiGet(t, srv, "/api/v1/series/adoption.csv?product=os2forms&from=2021-11-15&to=2022-02-10&step=month")
-		wantCSV := "date,product,adopters_municipalities,adopters_members,adopters_all,share_of_municipalities,share_of_members,pilots,planned\n" +
+		wantCSV := bom + "date,product,adopters_municipalities,adopters_members,adopters_all,share_of_municipalities,share_of_members,pilots,planned\n" +
 			"2021-11-30,os2forms,1,1,1,0.0102,1.0000,0,0\n" +
 			"2021-12-31,os2forms,1,1,1,0.0102,1.0000,0,0\n" +
 			"2022-01-31,os2forms,2,1,2,0.0204,1.0000,0,0\n" +
@@ -177,7 +177,7 @@ func TestAPISeries(t *testing.T) {
 		}
 
 		w = apiGet(t, srv, "/api/v1/series/members.csv?from=2020-01-01&to=2022-06-30&step=year")
-		wantCSV = "date,members,three_plus,three_plus_share,products_0,products_1,products_2,products_3,products_4,products_5+\n" +
+		wantCSV = bom + "date,members,three_plus,three_plus_share,products_0,products_1,products_2,products_3,products_4,products_5+\n" +
 			"2020-12-31,1,0,0.0000,0,1,0,0,0,0\n" +
 			"2021-12-31,1,0,0.0000,0,0,1,0,0,0\n" +
 			"2022-06-30,1,0,0.0000,0,0,1,0,0,0\n"

@@ -61,18 +61,20 @@ type Options struct {
 
 // API is the /api/v1 handler.
 type API struct {
-	cfg   *config.Config
-	calc  *figures.Calculator
-	log   *slog.Logger
-	now   func() time.Time
-	opts  Options
-	mux   *http.ServeMux
-	paths []string
+	cfg       *config.Config
+	calc      *figures.Calculator
+	log       *slog.Logger
+	now       func() time.Time
+	opts      Options
+	mux       *http.ServeMux
+	endpoints []Endpoint
+	license   string // the Link header naming the data licence
 }
 
 // New builds the API and its routes.
 func New(o Options) *API {
-	a := &API{cfg: o.Config, calc: o.Figures, log: o.Log, now: o.Now, opts: o, mux: http.NewServeMux()}
+	a := &API{cfg: o.Config, calc: o.Figures, log: o.Log, now: o.Now, opts: o, mux: http.NewServeMux(),
+		license: LicenseLink(o.Config.Portfolio.DataLicense, o.Config.Portfolio.DataLicenseURL)}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -83,18 +85,19 @@ func New(o Options) *API {
 	return a
 }
 
-// ServeHTTP serves /api/v1/...; mount it at "/api/".
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
-
-// Endpoints lists the paths of every GET endpoint, in the order the data
-// page lists them; each also answers at path + ".csv".
-func (a *API) Endpoints() []string { return append([]string(nil), a.paths...) }
+// ServeHTTP serves /api/v1/...; mount it at "/api/". Every answer names
+// the data licence in its Link header.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Link", a.license)
+	a.mux.ServeHTTP(w, r)
+}
 
 func (a *API) routes() {
 	a.adoptionRoutes()
 	a.contributorRoutes()
 	a.goalRoutes()
 	a.collectorRoutes()
+	a.openAPIRoutes()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusNotFound, "", "no such endpoint: "+r.URL.Path)
 	})

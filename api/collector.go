@@ -22,7 +22,7 @@ func (a *API) collectorRoutes() {
 	// rate-limit budget left and the items that failed. The CSV has a row
 	// per failed item, or one per run without any.
 	// Operators look here to see whether a run just finished.
-	figureWith(a, "/api/v1/collector", "no-cache", func(r *http.Request) (collectorStatus, error) {
+	figureWith(a, Endpoint{Path: "/api/v1/collector", Label: "export.collector"}, "no-cache", func(r *http.Request) (collectorStatus, error) {
 		runs, err := a.calc.LastRuns(r.Context())
 		if err != nil {
 			return collectorStatus{}, err
@@ -49,8 +49,11 @@ func (a *API) collectorRoutes() {
 		}
 		return t
 	})
-	a.mux.HandleFunc("POST /api/v1/collect", a.adminOnly(a.collect))
+	a.mux.HandleFunc("POST "+CollectPath, a.adminOnly(a.collect))
 }
+
+// CollectPath is where an administrator starts a collection.
+const CollectPath = "/api/v1/collect"
 
 // collect starts a collection run in the background: 202 when it started,
 // 400 for an unknown source, 409 with the running run's id while one is

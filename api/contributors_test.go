@@ -121,10 +121,19 @@ func TestAPIContributors(t *testing.T) {
 				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
 				`{"id":"os2display","name":"OS2display","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0},"repositories":1,"complete":true,"covered_until":"2025-06-20"}]}`},
 		{"CSV", "/api/v1/contributors.csv?window_days=30", 200,
-			"date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until\n" +
+			bom + "date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until\n" +
 				"2025-06-30,30,portfolio,,OS2,3,1,0,2,2,false,2025-06-20\n" +
 				"2025-06-30,30,product,os2forms,OS2forms,2,1,0,1,1,true,2025-06-30\n" +
 				"2025-06-30,30,product,os2display,OS2display,2,0,0,2,1,false,2025-06-20\n"},
+		{"CSV of one product: its page's chart", "/api/v1/contributors.csv?window_days=30&product=os2display", 200,
+			bom + "date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until\n" +
+				"2025-06-30,30,product,os2display,OS2display,2,0,0,2,1,false,2025-06-20\n"},
+		{"one product as JSON", "/api/v1/contributors?date=2025-06-20&window_days=30&product=os2forms", 200,
+			`{"date":"2025-06-20","window_days":30,"portfolio_active_contributors":2,` +
+				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":1},"portfolio_complete":true,"portfolio_covered_until":"2025-06-20","products":[` +
+				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"}],` +
+				`"product":"os2forms"}`},
+		{"unknown product", "/api/v1/contributors?product=nope", 400, "product"},
 		{"a date after today", "/api/v1/contributors?date=2025-07-01", 400, "date"},
 		{"window 0", "/api/v1/contributors?window_days=0", 400, "window_days"},
 		{"window too long", "/api/v1/contributors?window_days=3651", 400, "window_days"},
@@ -184,7 +193,7 @@ func TestAPIContributorSeries(t *testing.T) {
 				`{"date":"2025-03-31","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0},"complete":true},` +
 				`{"date":"2025-06-30","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"complete":true}]}`},
 		{"the portfolio as CSV: its last point is after its coverage", "/api/v1/series/contributors.csv?from=2025-04-01&to=2025-06-30", 200,
-			"date,scope,product,window_days,active_contributors,member,supplier,unknown,complete,covered_until\n" +
+			bom + "date,scope,product,window_days,active_contributors,member,supplier,unknown,complete,covered_until\n" +
 				"2025-04-30,portfolio,,90,0,0,0,0,true,2025-06-20\n" +
 				"2025-05-31,portfolio,,90,1,0,1,0,true,2025-06-20\n" +
 				"2025-06-30,portfolio,,90,4,1,1,2,false,2025-06-20\n"},
@@ -266,7 +275,7 @@ func TestAPICollector(t *testing.T) {
 		`{"item":"github.com/os2iot/gone","error":"GitHub answered 404 Not Found"},{"item":"github.com/os2iot/blocked","error":"GitHub answered 451 Repository access blocked"}]}]}`)
 
 	rec = contribGet(t, srv, "/api/v1/collector.csv")
-	checkBody(t, rec, 200, "source,started_at,ended_at,result,holder,requests,rate_limit_remaining,message,item,error\n"+
+	checkBody(t, rec, 200, bom+"source,started_at,ended_at,result,holder,requests,rate_limit_remaining,message,item,error\n"+
 		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,test,0,-1,,,\n"+
 		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/gone,GitHub answered 404 Not Found\n"+
 		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/blocked,GitHub answered 451 Repository access blocked\n")

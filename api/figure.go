@@ -3,11 +3,11 @@ package api
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -22,21 +22,32 @@ type csvTable struct {
 	rows   [][]string
 }
 
-// figure registers a GET endpoint at path and its CSV twin at path+".csv".
-// compute reads the request's parameters and computes the figure (a
-// *ParamError becomes a 400 naming the parameter); asCSV lays the result
-// out as rows.
-func figure[T any](a *API, path string, compute func(r *http.Request) (T, error), asCSV func(T) csvTable) {
-	figureWith(a, path, "", compute, asCSV)
+// figure registers the GET endpoint e and its CSV twin at e.Path+".csv".
+// compute reads the request's parameters (those e declares) and computes
+// the figure (a *ParamError becomes a 400 naming the parameter); asCSV
+// lays the result out as rows.
+func figure[T any](a *API, e Endpoint, compute func(r *http.Request) (T, error), asCSV func(T) csvTable) {
+	figureWith(a, e, "", compute, asCSV)
 }
 
 // figureWith is figure with a Cache-Control of its own ("" for the
 // default).
-func figureWith[T any](a *API, path, cacheControl string, compute func(r *http.Request) (T, error), asCSV func(T) csvTable) {
-	a.paths = append(a.paths, path)
+func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *http.Request) (T, error), asCSV func(T) csvTable) {
+	var zero T
+	e.answer = reflect.TypeOf(zero)
+	e.Columns = asCSV(zero).header
+	a.endpoints = append(a.endpoints, e)
 	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
 		if cacheControl != "" {
 			w.Header().Set("Cache-Control", cacheControl)
+		}
+		sep := rune(table.SepComma)
+		if wantCSV {
+			var err error
+			if sep, err = table.ParseSeparator(r.URL.Query().Get("sep")); err != nil {
+				a.fail(w, r, &ParamError{Param: "sep", Msg: err.Error()})
+				return
+			}
 		}
 		v, err := compute(r)
 		if err != nil {
@@ -48,10 +59,10 @@ func figureWith[T any](a *API, path, cacheControl string, compute func(r *http.R
 			return
 		}
 		t := asCSV(v)
-		WriteCSV(w, r, t.name+".csv", t.header, t.rows)
+		WriteCSV(w, r, sep, t.name+".csv", t.header, t.rows)
 	}
-	a.mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) { serve(w, r, false) })
-	a.mux.HandleFunc("GET "+path+".csv", func(w http.ResponseWriter, r *http.Request) { serve(w, r, true) })
+	a.mux.HandleFunc("GET "+e.Path, func(w http.ResponseWriter, r *http.Request) { serve(w, r, false) })
+	a.mux.HandleFunc("GET "+e.Path+".csv", func(w http.ResponseWriter, r *http.Request) { serve(w, r, true) })
 }
 
 // fail answers a parameter error with 400, too many figures computed at
@@ -100,16 +111,15 @@ func WriteJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
 	WriteBody(w, r, code, "application/json; charset=utf-8", buf.Bytes())
 }
 
-// WriteCSV writes a header and rows as CSV, cells that a spreadsheet would
-// run as a formula neutralised.
-func WriteCSV(w http.ResponseWriter, r *http.Request, filename string, header []string, rows [][]string) {
+// WriteCSV writes a header and rows as a CSV download separated by sep,
+// as table.WriteCSV writes CSV for spreadsheets (a byte-order mark,
+// formulas neutralised).
+func WriteCSV(w http.ResponseWriter, r *http.Request, sep rune, filename string, header []string, rows [][]string) {
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	cw.Write(header)
-	for _, row := range rows {
-		cw.Write(table.NeutralizeCSV(row))
+	if err := table.WriteCSV(&buf, sep, header, rows); err != nil {
+		Error(w, http.StatusInternalServerError, "", "unable to write CSV")
+		return
 	}
-	cw.Flush()
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	WriteBody(w, r, http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

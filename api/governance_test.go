@@ -54,7 +54,7 @@ governance_level = "3"
 	}
 
 	w := apiGet(t, srv, "/api/v1/series/governance.csv?from=2023-04-01&to=2023-07-31")
-	want := "date,level_sandbox,level_1,level_2,level_3\n" +
+	want := bom + "date,level_sandbox,level_1,level_2,level_3\n" +
 		"2023-04-30,1,0,0,1\n2023-05-31,1,0,0,1\n2023-06-30,0,1,0,1\n2023-07-31,0,1,0,1\n"
 	if w.Code != http.StatusOK || w.Body.String() != want {
 		t.Errorf("governance series: %d\n%s\nwant\n%s", w.Code, w.Body, want)

@@ -84,6 +84,10 @@ func Version() string { return assetVersionOnce() }
 // (the annual report written to a file).
 func StyleSheet() []byte { return staticAssets()["/static/style.css"].body }
 
+// PrintScript is the print button's script, for documents that carry it
+// inline (the annual report written to a file).
+func PrintScript() []byte { return staticAssets()["/static/print.js"].body }
+
 var assetVersionOnce = sync.OnceValue(func() string {
 	h := sha256.New()
 	assets := staticAssets()

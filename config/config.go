@@ -59,7 +59,19 @@ type Portfolio struct {
 	// Illustrative marks example data: the dashboard and reports say so on
 	// every page, so no one mistakes it for OS2's real figures.
 	Illustrative bool `toml:"illustrative"`
+	// DataLicense is the licence the published figures may be reused
+	// under, shown in the footer, on embeds and with every API answer;
+	// DataLicenseURL where it is written (known for the default).
+	DataLicense    string `toml:"data_license"`
+	DataLicenseURL string `toml:"data_license_url"`
 }
+
+// DefaultDataLicense is the licence of the figures unless the
+// configuration names another.
+const (
+	DefaultDataLicense    = "CC BY 4.0"
+	DefaultDataLicenseURL = "https://creativecommons.org/licenses/by/4.0/"
+)
 
 // Storage selects the database.
 type Storage struct {
@@ -120,6 +132,39 @@ type Product struct {
 	Levels          []LevelPeriod `toml:"levels"`
 	Repos           []string      `toml:"repos"`
 	Focus           bool          `toml:"focus"`
+	// Description is one line on what the product does, for the
+	// catalogue; URL its website or documentation; Contact an e-mail
+	// address or a web page to ask about it. All optional.
+	Description Text   `toml:"description"`
+	URL         string `toml:"url"`
+	Contact     string `toml:"contact"`
+}
+
+// ContactLink is where Contact leads: a mailto: link for an e-mail
+// address, else the address itself ("" without a contact).
+func (p Product) ContactLink() string {
+	if p.Contact != "" && !IsURL(p.Contact) {
+		return "mailto:" + p.Contact
+	}
+	return p.Contact
+}
+
+// RepoLinks are the web addresses of the product's repositories: a
+// repository's page, or an organisation's for "owner/*".
+func (p Product) RepoLinks() []string {
+	var out []string
+	for _, r := range p.Repos {
+		spec, err := ParseRepoSpec(r)
+		if err != nil {
+			continue
+		}
+		u := "https://" + spec.Forge + "/" + spec.Owner
+		if spec.Name != "*" {
+			u += "/" + spec.Name
+		}
+		out = append(out, u)
+	}
+	return out
 }
 
 // LevelPeriod is a governance level a product holds from Since until the
@@ -321,6 +366,12 @@ func decodeError(name string, err error) error {
 func (c *Config) setDefaults() {
 	if c.Portfolio.Name == "" {
 		c.Portfolio.Name = "OS2"
+	}
+	if c.Portfolio.DataLicense == "" {
+		c.Portfolio.DataLicense = DefaultDataLicense
+	}
+	if c.Portfolio.DataLicense == DefaultDataLicense && c.Portfolio.DataLicenseURL == "" {
+		c.Portfolio.DataLicenseURL = DefaultDataLicenseURL
 	}
 	if c.Storage.Driver == "" {
 		c.Storage.Driver = "sqlite"

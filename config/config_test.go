@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -56,6 +57,8 @@ func TestDefaults(t *testing.T) {
 		{"api", c.GitHub.APIURL, "https://api.github.com/"},
 		{"github interval", c.GitHub.Interval.String(), "6h0m0s"},
 		{"register interval", c.Register.Interval.String(), "1h0m0s"},
+		{"data licence", c.Portfolio.DataLicense, "CC BY 4.0"},
+		{"data licence url", c.Portfolio.DataLicenseURL, "https://creativecommons.org/licenses/by/4.0/"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -115,6 +118,13 @@ repos = ["gitlab.com/magenta/*"]
 			`c.toml:8: activity[0].repo: "github.com/other/thing" is not a repository of any product`}},
 		{"affiliation needs one key", "[[affiliations]]\ndomain = \"aarhus.dk\"\nlogin = \"x\"\norganization = \"751\"\n", []string{
 			`c.toml:1: affiliations[0]: give exactly one of domain and login`}},
+		{"catalogue keys", products + "description = \"Formularer\\nog mere\"\nurl = \"os2.eu\"\ncontact = \"nobody\"\n" +
+			"[portfolio]\ndata_license = \"Fri brug\"\ndata_license_url = \"ftp://x\"\n", []string{
+			`c.toml:12: portfolio.data_license_url: must be an https:// or http:// address, not "ftp://x"`,
+			`c.toml:7: products[0].description: must be one line`,
+			`c.toml:8: products[0].url: must be an https:// or http:// address, not "os2.eu"`,
+			`c.toml:9: products[0].contact: must be an e-mail address or an https:// or http:// address, not "nobody"`,
+		}},
 		{"affiliation dates", "[[affiliations]]\ndomain = \"aarhus.dk\"\nsupplier = \"X\"\nfrom = \"2024-01-01\"\nuntil = \"2023-01-01\"\n", []string{
 			`c.toml:5: affiliations[0].until: must be after from (2024-01-01)`}},
 	}
@@ -412,5 +422,42 @@ file = "b.tsv"
 	}
 	if !c.Activity[1].CoveredUntil.IsZero() {
 		t.Errorf("covered_until without a date = %s", c.Activity[1].CoveredUntil)
+	}
+}
+
+func TestProductLinks(t *testing.T) {
+	c, err := Parse("c.toml", []byte(`
+[portfolio]
+data_license = "Egen licens"
+[[products]]
+id = "mo"
+name = "OS2mo"
+governance_level = "3"
+repos = ["OS2mo/*", "magenta-aps/os2mo-naldo", "gitlab.com/magenta/os2mo"]
+description = { da = "Organisation og medarbejdere", en = "Organisation and staff" }
+url = "https://www.os2.eu/os2mo"
+contact = "sekretariat@os2.eu"
+[[products]]
+id = "b"
+name = "B"
+governance_level = "1"
+contact = "https://example.org/kontakt"
+`), fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mo, b := c.Products[0], c.Products[1]
+	if got, want := mo.RepoLinks(), []string{"https://github.com/OS2mo", "https://github.com/magenta-aps/os2mo-naldo", "https://gitlab.com/magenta/os2mo"}; !slices.Equal(got, want) {
+		t.Errorf("RepoLinks = %q, want %q", got, want)
+	}
+	if mo.ContactLink() != "mailto:sekretariat@os2.eu" || b.ContactLink() != "https://example.org/kontakt" || (Product{}).ContactLink() != "" {
+		t.Errorf("contact links %q, %q", mo.ContactLink(), b.ContactLink())
+	}
+	if mo.Description.In("en") != "Organisation and staff" || b.Description.In("da") != "" {
+		t.Errorf("descriptions %+v, %+v", mo.Description, b.Description)
+	}
+	// A licence of one's own has no address unless one is given.
+	if c.Portfolio.DataLicense != "Egen licens" || c.Portfolio.DataLicenseURL != "" {
+		t.Errorf("licence %q at %q", c.Portfolio.DataLicense, c.Portfolio.DataLicenseURL)
 	}
 }

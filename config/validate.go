@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,7 +20,15 @@ var (
 	repoNameRe  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
 	forgeRe     = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
 	domainRe    = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
+	emailRe     = regexp.MustCompile(`^[^@\s<>"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
 )
+
+// isWebAddress reports whether s is an absolute http(s) address with a
+// host and nothing a link should not hold.
+func isWebAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && IsURL(s) && u.Host != "" && !strings.ContainsAny(s, " \t\r\n<>\"")
+}
 
 // Governance levels as OS2 names them: the sandbox ("sandkasse"), then 1–3.
 var GovernanceLevels = []string{"sandbox", "1", "2", "3"}
@@ -56,6 +65,12 @@ func (c *Config) Validate() error {
 	}
 	if l := c.Server.CollectorLease.Duration; l < time.Second || l > time.Hour {
 		add("server.collector_lease", "must be between 1s and 1h, not %s", c.Server.CollectorLease)
+	}
+	if strings.TrimSpace(c.Portfolio.DataLicense) == "" || strings.ContainsAny(c.Portfolio.DataLicense, "\r\n") {
+		add("portfolio.data_license", "must be one line naming the licence, e.g. \"CC BY 4.0\"")
+	}
+	if u := c.Portfolio.DataLicenseURL; u != "" && !isWebAddress(u) {
+		add("portfolio.data_license_url", "must be an https:// or http:// address, not %q", u)
 	}
 	if !IsURL(c.GitHub.APIURL) {
 		add("github.api_url", "must be an http(s) URL, not %q", c.GitHub.APIURL)
@@ -152,6 +167,15 @@ func (c *Config) Validate() error {
 			if _, err := ParseRepoSpec(r); err != nil {
 				add(fmt.Sprintf("%s.repos[%d]", key, j), "%v", err)
 			}
+		}
+		if strings.ContainsAny(p.Description.DA+p.Description.EN, "\r\n") {
+			add(key+".description", "must be one line")
+		}
+		if p.URL != "" && !isWebAddress(p.URL) {
+			add(key+".url", "must be an https:// or http:// address, not %q", p.URL)
+		}
+		if p.Contact != "" && !isWebAddress(p.Contact) && !emailRe.MatchString(p.Contact) {
+			add(key+".contact", "must be an e-mail address or an https:// or http:// address, not %q", p.Contact)
 		}
 	}
 

@@ -93,7 +93,7 @@ func TestAdminBrowser(t *testing.T) {
 	if shots == "" {
 		shots = t.TempDir()
 	}
-	ctx := newBrowser(t, execPath)
+	ctx := newBrowser(t, execPath, 3*time.Minute)
 	shot := func(name string) {
 		t.Helper()
 		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"slices"
 	"sort"
 
@@ -32,6 +33,7 @@ const (
 	colorOrange = "#a34e00"
 	colorGreen  = "#2e7d32"
 	colorGrey   = "#5f5f5f"
+	colorNavy   = "#08306b"
 )
 
 // Number formats charts.js applies to tooltips and value axes.
@@ -46,6 +48,10 @@ type chartSpec struct {
 	Format string         `json:"format"` // formatInteger or formatPercentage
 	Lang   locale.Lang    `json:"lang"`   // for number formatting
 	Map    bool           `json:"map,omitempty"`
+	// Links are the pages a click on a bar, a category label or a map
+	// area opens, by the name ECharts gives it (a product's name, a
+	// kommunekode).
+	Links map[string]string `json:"links,omitempty"`
 }
 
 // chart is one chart on a page with everything the "chart" template shows
@@ -53,16 +59,61 @@ type chartSpec struct {
 type chart struct {
 	ID          string // unique in the page; DOM ids are derived from it
 	Title       string
+	Level       int    // of the heading; 0 is 2
+	LabelledBy  string // the id of a heading that names the chart with its title, when the title is not unique
 	Definition  string // short definition under the title
 	Note        string // what the reader must know first, e.g. that data end early
 	Summary     string // the figure in words, the canvas' aria-label
 	Spec        chartSpec
 	Table       table.Table
 	CSV         string // export of the same figures
+	Embed       string // the chart alone, for other sites (embedLink)
 	Attribution string // source credit shown under maps
 	Tall        bool
 
 	v *view
+}
+
+// HeadingLevel is the level of the chart's heading: 2 unless the page
+// puts it under a heading of its own (3) or it is the page (1, embeds).
+func (c chart) HeadingLevel() int {
+	if c.Level == 0 {
+		return 2
+	}
+	return c.Level
+}
+
+// CSVSemicolon is the export for Danish Excel: ";" and decimal commas.
+func (c chart) CSVSemicolon() string {
+	if c.CSV == "" {
+		return ""
+	}
+	return c.CSV + "&sep=semicolon"
+}
+
+// ImageName is the file name of the chart saved as a picture.
+func (c chart) ImageName() string {
+	return "os2pulse-" + c.ID + "-" + c.v.DateISO() + ".png"
+}
+
+// ImageSource is the line under the chart saved as a picture: where and
+// when the figures come from, and their licence.
+func (c chart) ImageSource() string {
+	return c.v.T("site.name") + " · " + c.v.Tf("date.asof", c.v.DateText()) + " " + c.v.T("footer.license") + ": " + c.v.License().Name
+}
+
+// EmbedCode is the HTML that shows the chart on another site; "" inside
+// an embed, and for a chart that cannot be embedded.
+func (c chart) EmbedCode() string {
+	if c.Embed == "" || c.v.Embed {
+		return ""
+	}
+	height := 520
+	if c.Tall {
+		height = 680
+	}
+	return fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="%d" loading="lazy" style="border:0"></iframe>`,
+		html.EscapeString(c.v.Origin+c.Embed), html.EscapeString(c.Title), height)
 }
 
 // chart registers a chart with the page, which then loads the chart
@@ -152,12 +203,23 @@ func gridWithLegend() charts.GlobalOpts {
 }
 
 // truncateCategories keeps long product names from pushing a horizontal
-// bar chart's plot off the canvas; the table has the whole name.
+// bar chart's plot off the canvas (the table has the whole name), and
+// lets a click on a name open its page (chartSpec.Links).
 func truncateCategories(opt map[string]any) map[string]any {
 	for _, a := range opt["yAxis"].([]any) {
 		a.(map[string]any)["axisLabel"] = map[string]any{"width": 180, "overflow": "truncate"}
+		a.(map[string]any)["triggerEvent"] = true
 	}
 	return opt
+}
+
+// productLinks are the product pages a chart's bars and names open.
+func productLinks[P any](v *view, ps []P, id, name func(P) string) map[string]string {
+	links := make(map[string]string, len(ps))
+	for _, p := range ps {
+		links[name(p)] = v.Link("/products/" + id(p))
+	}
+	return links
 }
 
 // byShare orders products by share of municipalities, largest first, then
@@ -209,8 +271,9 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 	}
 	return v.chart(chart{
 		ID: "adoption", Title: v.T("adoption.heading"), Definition: v.Def("adoption_share_municipalities")["Short"],
-		Summary: summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatPercentage, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/adoption.csv"), Tall: len(ps) > 8,
+		Summary: summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatPercentage, Lang: v.Lang,
+			Links: productLinks(v, ps, func(p figures.ProductAdoption) string { return p.ID }, func(p figures.ProductAdoption) string { return p.Name })},
+		Table: t, CSV: v.DataLink("/api/v1/adoption.csv"), Embed: v.embedLink("adoption"), Tall: len(ps) > 8,
 	})
 }
 
@@ -236,10 +299,10 @@ func distributionChart(v *view, m figures.Members) chart {
 	)
 	bar.SetXAxis(figures.DistributionKeys).AddSeries(v.T("th.members"), data)
 	return v.chart(chart{
-		ID: "distribution", Title: v.T("distribution.heading"), Definition: v.Def("three_plus")["Short"],
+		ID: "distribution", Title: v.T("distribution.heading"), Definition: v.Def("distribution")["Short"],
 		Summary: v.Tf("distribution.summary", v.Int(m.Members), v.Int(m.ThreePlus)),
 		Spec:    chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
-		Table:   t, CSV: v.DataLink("/api/v1/members.csv"),
+		Table:   t, CSV: v.DataLink("/api/v1/members.csv"), Embed: v.embedLink("members"),
 	})
 }
 
@@ -278,19 +341,54 @@ func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
 	return v.chart(chart{
 		ID: "threeplus", Title: v.T("threeplus.heading"), Definition: v.Def("three_plus")["Short"],
 		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatPercentage, Lang: v.Lang},
-		Table: t, CSV: seriesLink(v, "/api/v1/series/members.csv", from),
+		Table: t, CSV: seriesLink(v, "/api/v1/series/members.csv", from), Embed: v.embedLink("threeplus"),
 	})
 }
 
-// Sequential blues for 0, 1, 2, 3, 4 and 5+ products; 0 is a light grey so
-// "none" does not read as "a little".
-var countColors = []string{"#eeeeee", "#c6dbef", "#9ecae1", "#4f8fc9", "#2166ac", "#08306b"}
+// The map of products per municipality has three classes: none, one or
+// two, three or more (the board's figure). Its colours are a sequential
+// scale from light grey to dark blue, readable with any colour vision,
+// with at least 3:1 contrast between neighbours (3,0:1 and 3,7:1).
+// Contrast ratios multiply, and no two colours are more than 21:1 apart,
+// so a fourth class cannot keep 3:1 from both neighbours; the tooltip and
+// the table give every municipality's exact count.
+var countClasses = []struct {
+	label    string // catalogue key
+	min, max int    // max 0: no upper bound
+	color    string
+}{
+	{"map.class.none", 0, 0, colorNone},
+	{"map.class.few", 1, 2, "#4f8fc9"},
+	{"map.class.many", 3, 0, colorNavy},
+}
+
+// colorNone is an area with nothing to show: light grey, so that "none"
+// does not read as "a little".
+const colorNone = "#f0f0f0"
+
+// mapPieces are the legend of a map's classes.
+func mapPieces(v *view) []map[string]any {
+	var pieces []map[string]any
+	for _, c := range countClasses {
+		p := map[string]any{"label": v.T(c.label), "color": c.color}
+		switch {
+		case c.max == c.min:
+			p["value"] = c.min
+		case c.max == 0:
+			p["gte"] = c.min
+		default:
+			p["gte"], p["lte"] = c.min, c.max
+		}
+		pieces = append(pieces, p)
+	}
+	return pieces
+}
 
 // mapOption sets what go-echarts has no fields for: the map's features are
 // matched on their kommunekode, the map keeps Denmark's proportions (at 56°
 // N a degree of longitude is cos 56° ≈ 0.56 of a degree of latitude), and
 // hovering shows the tooltip rather than the raw code as a label.
-func mapOption(m *charts.Map, titles map[string]string, texts map[string]string, pieces []map[string]any) map[string]any {
+func mapOption(m *charts.Map, titles map[string]string, texts map[string]string, pieces []map[string]any, legendTitle string) map[string]any {
 	opt := optionOf(m)
 	s := series(opt, 0)
 	s["nameProperty"] = "code"
@@ -310,9 +408,22 @@ func mapOption(m *charts.Map, titles map[string]string, texts map[string]string,
 	}
 	opt["visualMap"] = []any{map[string]any{
 		"type": "piecewise", "pieces": pieces, "left": 0, "bottom": 0, "orient": "vertical",
-		"itemGap": 6, "textStyle": map[string]any{"color": "#1a1a1a"},
+		"itemGap": 6, "itemHeight": 14, "textStyle": map[string]any{"color": "#1a1a1a"},
 	}}
+	// The legend's title, just above its entries (a line of about 20 px
+	// each).
+	opt["title"] = map[string]any{"text": legendTitle, "left": 0, "bottom": len(pieces)*22 + 8,
+		"textStyle": map[string]any{"fontSize": 13, "fontWeight": "bold", "color": "#1a1a1a"}}
 	return opt
+}
+
+// municipalityLinks are the pages a click on a map's areas opens.
+func municipalityLinks(v *view, ms []figures.Organization) map[string]string {
+	links := make(map[string]string, len(ms))
+	for _, m := range ms {
+		links[m.ID] = v.Link("/organizations/" + m.ID)
+	}
+	return links
 }
 
 // countMapChart colours the 98 municipalities by how many products each
@@ -342,21 +453,12 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 	mc.RegisterMapType("denmark")
 	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
 	mc.AddSeries(v.T("th.products"), data)
-	var pieces []map[string]any
-	for i, k := range figures.DistributionKeys {
-		p := map[string]any{"label": k, "color": countColors[i]}
-		if k == "5+" {
-			p["gte"] = 5
-		} else {
-			p["value"] = i
-		}
-		pieces = append(pieces, p)
-	}
 	return v.chart(chart{
 		ID: "map", Title: v.T("map.heading"), Definition: v.Def("product_counts")["Short"],
 		Summary: v.Tf("map.summary", v.Int(running)),
-		Spec:    chartSpec{Option: mapOption(mc, titles, nil, pieces), Format: formatInteger, Lang: v.Lang, Map: true},
-		Table:   t, CSV: v.DataLink("/api/v1/municipalities.csv"), Attribution: mapAttributionText(v), Tall: true,
+		Spec: chartSpec{Option: mapOption(mc, titles, nil, mapPieces(v), v.T("th.products")), Format: formatInteger, Lang: v.Lang, Map: true,
+			Links: municipalityLinks(v, ms)},
+		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv"), Embed: v.embedLink("map"), Attribution: mapAttributionText(v), Tall: true,
 	}), nil
 }
 
@@ -405,16 +507,22 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 	mc.RegisterMapType("denmark")
 	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
 	mc.AddSeries(v.T("th.status"), data)
+	// From "in production" to "not in use": dark blue, mid blue, dark
+	// orange, light grey. Production and pilot, and planned and none, are
+	// 3:1 apart or more; pilot and planned differ in hue, blue and orange,
+	// which every common colour vision tells apart.
 	pieces := []map[string]any{
-		{"value": 3, "label": v.T("status.production"), "color": colorBlue},
-		{"value": 2, "label": v.T("status.pilot"), "color": "#6fa8dc"},
-		{"value": 1, "label": v.T("status.planned"), "color": "#f6b26b"},
-		{"value": 0, "label": v.T("status.none"), "color": countColors[0]},
+		{"value": 3, "label": v.T("status.production"), "color": colorNavy},
+		{"value": 2, "label": v.T("status.pilot"), "color": "#4f8fc9"},
+		{"value": 1, "label": v.T("status.planned"), "color": "#b35806"},
+		{"value": 0, "label": v.T("status.none"), "color": colorNone},
 	}
 	return v.chart(chart{
 		ID: "product-map", Title: v.Tf("product.map", name), Definition: v.Def("adopter")["Short"],
-		Summary: t.Note, Spec: chartSpec{Option: mapOption(mc, titles, texts, pieces), Format: formatInteger, Lang: v.Lang, Map: true},
-		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv", "product", product), Attribution: mapAttributionText(v), Tall: true,
+		Summary: t.Note, Spec: chartSpec{Option: mapOption(mc, titles, texts, pieces, v.T("th.status")), Format: formatInteger, Lang: v.Lang, Map: true,
+			Links: municipalityLinks(v, ms)},
+		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv", "product", product), Embed: v.embedLink("product-map", "product", product),
+		Attribution: mapAttributionText(v), Tall: true,
 	}), nil
 }
 
@@ -436,18 +544,26 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 			table.Int(v.Lang, p.Adopters.Members), table.Pct(v.Lang, p.ShareOfMembers), table.Int(v.Lang, p.Adopters.All),
 			table.Int(v.Lang, p.Pilots), table.Int(v.Lang, p.Planned)})
 	}
+	// The three counts are often equal (every adopter a member
+	// municipality), and a line drawn on top of another would hide it:
+	// all organisations is a wide mid-green band at the bottom (3:1 on
+	// white), members a dashed orange line over it, municipalities a thin
+	// dark blue line on top (4:1 on the band), so each shows.
+	style := func(width float32, dash string) charts.SeriesOpts {
+		return charts.WithLineStyleOpts(opts.LineStyle{Width: width, Type: dash})
+	}
 	noSymbol := charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
 	line := charts.NewLine()
 	line.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGreen}),
+		charts.WithColorsOpts(opts.Colors{"#5aa55e", colorOrange, colorNavy}),
 		axisTooltip(), legend(true), gridWithLegend(),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
 	)
 	line.SetXAxis(dates).
-		AddSeries(v.T("series.municipalities"), munis, noSymbol).
-		AddSeries(v.T("series.members"), members, noSymbol).
-		AddSeries(v.T("series.all"), all, noSymbol)
+		AddSeries(v.T("series.all"), all, noSymbol, style(9, "solid")).
+		AddSeries(v.T("series.members"), members, noSymbol, style(3, "dashed")).
+		AddSeries(v.T("series.municipalities"), munis, noSymbol, style(1.5, "solid"))
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
 		summary = v.Tf("product.series.summary", s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
@@ -457,11 +573,12 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 		ID: "adoption-series", Title: v.T("product.series"), Definition: v.Def("adopter")["Short"],
 		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/adoption.csv", from, "product", s.Product),
+		Embed: v.embedLink("product-adoption", "product", s.Product),
 	})
 }
 
 // Colours of the governance levels, from the sandbox to level 3.
-var levelColors = []string{colorOrange, colorGreen, colorBlue, "#08306b"}
+var levelColors = []string{colorOrange, colorGreen, colorBlue, colorNavy}
 
 // governanceChart is the products by governance level at the end of each
 // month, stacked: each product counted at the level it held then.
@@ -504,6 +621,6 @@ func governanceChart(v *view, s figures.GovernanceSeries, from string) chart {
 	return v.chart(chart{
 		ID: "governance", Title: v.T("governance.heading"), Definition: v.Def("governance_level")["Short"],
 		Summary: summary, Spec: chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: seriesLink(v, "/api/v1/series/governance.csv", from),
+		Table: t, CSV: seriesLink(v, "/api/v1/series/governance.csv", from), Embed: v.embedLink("governance"),
 	})
 }

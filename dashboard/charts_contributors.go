@@ -105,8 +105,10 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 		ID: "contributors", Title: v.T("contributors.heading"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
 		Note:       note,
-		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "date", c.Date.String(), "window_days", strconv.Itoa(c.WindowDays)), Tall: len(ps) > 8,
+		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang,
+			Links: productLinks(v, ps, func(p figures.ProductContributors) string { return p.ID }, func(p figures.ProductContributors) string { return p.Name })},
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "date", c.Date.String(), "window_days", strconv.Itoa(c.WindowDays)),
+		Embed: v.embedLink("contributors"), Tall: len(ps) > 8,
 	})
 }
 
@@ -160,15 +162,15 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 		summary += " " + note
 	}
 	kv := []string{"window_days", strconv.Itoa(s.WindowDays)}
-	id := "contributor-series"
+	id, embed := "contributor-series", v.embedLink("contributor-series")
 	if s.Product != "" {
 		kv = append(kv, "product", s.Product)
-		id = "product-contributor-series"
+		id, embed = "product-contributor-series", v.embedLink("product-contributors", "product", s.Product)
 	}
 	return v.chart(chart{
 		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
 		Note: note, Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...),
+		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...), Embed: embed,
 	})
 }
 
@@ -206,6 +208,7 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
 			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
 		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "window_days", strconv.Itoa(pa.WindowDays)),
+		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
+		Embed: v.embedLink("product-affiliation", "product", pa.Product),
 	})
 }

@@ -42,8 +42,9 @@ func hostileTargets(f *pageFixture) []string {
 	targets := []string{"/", "/data", "/goals", "/products/os2forms", "/organizations/751", "/report/2025", "/embed/adoption",
 		"/products/{}", "/organizations/{}", "/report/{}", "/embed/{}", "/{}", "/api/v1/{}"}
 	for _, e := range f.srv.api.Endpoints() {
-		targets = append(targets, e, e+".csv")
+		targets = append(targets, e.Path, e.Path+".csv")
 	}
+	targets = append(targets, "/products", "/organizations", "/api", "/report")
 	return targets
 }
 

@@ -2,9 +2,10 @@ package dashboard
 
 import (
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
+	"os2pulse/api"
 	"os2pulse/figures"
 	"os2pulse/table"
 )
@@ -26,35 +27,6 @@ type definitionText struct {
 	ID, Title, Text string
 }
 
-// exportLink says what each /api/v1 endpoint holds and which parameters
-// its example link on the data page gets.
-type exportLink struct {
-	label string
-	query []string
-}
-
-func (s *Server) exportLinks(v *view) map[string]exportLink {
-	to := v.DateISO()
-	from := seriesStart(v.Date).String()
-	win := strconv.Itoa(s.cfg.Contributors.WindowDays)
-	product := ""
-	if len(s.cfg.Products) > 0 {
-		product = s.cfg.Products[0].ID
-	}
-	return map[string]exportLink{
-		"/api/v1/adoption":            {"export.adoption", []string{"date", to}},
-		"/api/v1/members":             {"export.members", []string{"date", to}},
-		"/api/v1/series/adoption":     {"export.s.adoption", []string{"product", product, "from", from, "to", to, "step", "month"}},
-		"/api/v1/series/members":      {"export.s.members", []string{"from", from, "to", to, "step", "month"}},
-		"/api/v1/series/governance":   {"export.s.governance", []string{"from", from, "to", to, "step", "month"}},
-		"/api/v1/contributors":        {"export.contributors", []string{"date", to, "window_days", win}},
-		"/api/v1/series/contributors": {"export.s.contrib", []string{"from", from, "to", to, "step", "month", "window_days", win}},
-		"/api/v1/goals":               {"export.goals", []string{"date", to}},
-		"/api/v1/municipalities":      {"map.heading", []string{"date", to}},
-		"/api/v1/collector":           {"export.collector", nil},
-	}
-}
-
 // dataPage shows every figure's definition, the data sources and when
 // they were last collected, links to every export, and what is wrong with
 // the data, in words: raw errors (which can name internal hosts) stay in
@@ -62,9 +34,7 @@ func (s *Server) exportLinks(v *view) map[string]exportLink {
 func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	d := dataPageData{ExportsIntro: v.Tf("data.exports.intro", v.DateText())}
-	for _, def := range figures.Definitions {
-		d.Definitions = append(d.Definitions, definitionText{def.ID, def.Title.In(string(v.Lang)), def.Full.In(string(v.Lang))})
-	}
+	d.Definitions = definitionTexts(v)
 
 	runs, err := s.figures.LastRuns(ctx)
 	if err != nil {
@@ -113,19 +83,13 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 
 	d.Exports = table.Table{Caption: v.T("data.exports"), Head: []string{v.T("th.export"), "JSON", "CSV"}}
-	if s.api != nil {
-		docs := s.exportLinks(v)
-		for _, p := range s.api.Endpoints() {
-			doc, ok := docs[p]
-			if !ok {
-				doc.label = "export.other"
-			}
-			json, csv := p, p+".csv"
-			if len(doc.query) > 0 {
-				json, csv = v.DataLink(p, doc.query...), v.DataLink(p+".csv", doc.query...)
-			}
-			d.Exports.Rows = append(d.Exports.Rows, []table.Cell{table.Text(v.T(doc.label)), table.Link(p, json), table.Link(p+".csv", csv)})
+	for _, e := range s.endpoints() {
+		q, ok := s.api.Example(e, v.Date)
+		if !ok {
+			continue
 		}
+		d.Exports.Rows = append(d.Exports.Rows, []table.Cell{table.Text(v.T(e.Label)),
+			table.Link(e.Path, queryLink(e.Path, q)), table.Link(e.Path+".csv", queryLink(e.Path+".csv", q))})
 	}
 
 	repos, err := s.figures.RepositoryProblems(ctx, v.Today)
@@ -180,4 +144,20 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 		d.Idle.Note = v.T("data.quality.none")
 	}
 	return s.render(w, r, "data", d)
+}
+
+// endpoints are the API's GET endpoints, none without an API.
+func (s *Server) endpoints() []api.Endpoint {
+	if s.api == nil {
+		return nil
+	}
+	return s.api.Endpoints()
+}
+
+// queryLink is p with query q.
+func queryLink(p string, q url.Values) string {
+	if len(q) == 0 {
+		return p
+	}
+	return p + "?" + q.Encode()
 }

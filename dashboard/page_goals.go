@@ -2,13 +2,12 @@ package dashboard
 
 import (
 	"net/http"
-	"strconv"
+	"strings"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
+	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/report"
 	"os2pulse/table"
 )
 
@@ -18,20 +17,27 @@ type goalsData struct {
 	Goals   []goalView
 }
 
-// goalView is one goal with its chart.
+// goalView is one goal with its chart and who could be next.
 type goalView struct {
 	ID     string
 	Title  string
 	Status string
 	Class  string // status for styling: met, on-track, behind, missed, upcoming
 	Keys   []keyFigure
+	Pace   []string // where the goal is heading, in sentences
 	Chart  chart
+	// Prospects lists who could be next, for goals about adoption; CSV
+	// is its export.
+	Prospects    *table.Table
+	ProspectsN   int
+	ProspectsDef string
+	CSV          string
 }
 
 // goalsPage shows every board goal on the date: baseline, value on the
 // date, target, deadline, the value on the deadline once it has passed
-// (the value the goal is judged by) and status, and a chart of the value
-// against the on-track line.
+// (the value the goal is judged by), status and where it is heading, with
+// a chart of its track and, for goals about adoption, who could be next.
 func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	var d goalsData
@@ -40,15 +46,16 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		Head: []string{v.T("th.goal"), v.T("th.baseline"), v.T("th.value"), v.T("th.expected"), v.T("th.target"), v.T("th.deadline"),
 			v.T("goals.deadline.value"), v.T("th.status")},
 	}
-	for i, g := range s.cfg.Goals {
-		st, err := s.figures.Goal(ctx, g, v.Date)
+	for _, g := range s.cfg.Goals {
+		tr, err := s.figures.GoalTrack(ctx, g, v.Date)
 		if err != nil {
 			return err
 		}
-		pts, err := s.figures.GoalSeries(ctx, g, v.Date, figures.Month)
+		prospects, err := s.figures.GoalProspects(ctx, g, v.Date)
 		if err != nil {
 			return err
 		}
+		st := tr.Goal
 		val := func(f float64) string { return v.GoalValue(st.Share, f) }
 		value := table.Num(val(st.Value))
 		if !st.Complete {
@@ -56,20 +63,8 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 			d.Summary.Note = v.coverageNote(st.CoveredUntil)
 		}
 		onDeadline := table.Text("")
-		valueKey := keyFigure{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
-		if !st.Complete {
-			valueKey = v.incomplete(valueKey, st.CoveredUntil)
-		}
-		keys := []keyFigure{
-			valueKey,
-			{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
-			{Label: v.T("th.expected"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
-			{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
-		}
 		if st.ValueOnDeadline != nil {
 			onDeadline = table.Num(val(*st.ValueOnDeadline))
-			keys = append(keys, keyFigure{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
-				Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))})
 		}
 		d.Summary.Rows = append(d.Summary.Rows, []table.Cell{
 			table.Link(st.Title(string(v.Lang)), "#goal-"+st.ID),
@@ -81,58 +76,92 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 			onDeadline,
 			table.Text(v.GoalStatus(st.Status)),
 		})
-		d.Goals = append(d.Goals, goalView{
+		gv := goalView{
 			ID: st.ID, Title: st.Title(string(v.Lang)), Status: v.GoalStatus(st.Status), Class: locale.GoalStatusClass(st.Status),
-			Keys:  keys,
-			Chart: goalChart(v, i, st, pts),
-		})
+			Keys: goalKeys(v, st), Pace: goalPace(v, st), Chart: goalChart(v, tr),
+		}
+		if pt := prospectsTable(v, g, prospects); pt != nil {
+			gv.Prospects, gv.ProspectsN = pt, len(prospects)
+			gv.ProspectsDef = v.Def("product_prospects")["Short"]
+			if g.Metric == "members_three_plus_share" {
+				gv.ProspectsDef = v.Def("near_three_plus")["Short"]
+			}
+			gv.CSV = v.DataLink("/api/v1/prospects.csv", "goal", g.ID)
+		}
+		d.Goals = append(d.Goals, gv)
 	}
 	return s.render(w, r, "goals", d)
 }
 
-// goalChart is a goal's value over time against the straight line from its
-// baseline to its target.
-func goalChart(v *view, i int, g figures.GoalStatus, pts []figures.GoalPoint) chart {
-	dates := make([]string, 0, len(pts))
-	values := make([]opts.LineData, 0, len(pts))
-	line := make([]opts.LineData, 0, len(pts))
-	t := table.Table{
-		Caption: g.Title(string(v.Lang)),
-		Head:    []string{v.T("th.date"), v.T("th.value"), v.T("th.expected")},
+// goalKeys are a goal's key figures: its value (marked when its data do
+// not reach the date), baseline, where the line to the target is today,
+// deadline and, once it has passed, the value on the deadline.
+func goalKeys(v *view, st figures.GoalStatus) []keyFigure {
+	val := func(f float64) string { return v.GoalValue(st.Share, f) }
+	valueKey := keyFigure{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
+	if !st.Complete {
+		valueKey = v.incomplete(valueKey, st.CoveredUntil)
 	}
-	for _, p := range pts {
-		dates = append(dates, p.Date.String())
-		value := table.Num(v.GoalValue(g.Share, p.Value))
-		if p.Complete {
-			values = append(values, opts.LineData{Value: p.Value})
-		} else {
-			// The line stops where the data end, as for contributors.
-			values = append(values, opts.LineData{Value: noValue})
-			value = table.Num(v.Tf("coverage.cell", v.GoalValue(g.Share, p.Value)))
-			t.Note = v.coverageNote(g.CoveredUntil)
+	keys := []keyFigure{
+		valueKey,
+		{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
+		{Label: v.T("goals.expected.key"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
+		{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
+	}
+	if st.ValueOnDeadline != nil {
+		keys = append(keys, keyFigure{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
+			Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))})
+	}
+	return keys
+}
+
+// goalPace says where a goal is heading; between its baseline date and
+// its deadline without a projection, that there are too few months yet.
+func goalPace(v *view, st figures.GoalStatus) []string {
+	if p, ok := report.GoalPace(st); ok {
+		return v.PaceText(p)
+	}
+	if !st.Date.Before(st.BaselineDate) && !st.Date.After(st.Deadline) {
+		return []string{v.T("pace.short")}
+	}
+	return nil
+}
+
+// prospectsTable lists who could be next for a goal about adoption; nil
+// for other goals.
+func prospectsTable(v *view, g config.Goal, ps []figures.Prospect) *table.Table {
+	names := func(ids []string) string {
+		out := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if p, ok := v.cfg.Product(id); ok {
+				out = append(out, p.Name)
+			}
 		}
-		line = append(line, opts.LineData{Value: p.Expected})
-		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), value, table.Num(v.GoalValue(g.Share, p.Expected))})
+		return locale.List(out)
 	}
-	c := charts.NewLine()
-	c.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue, colorGrey}),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
-	)
-	c.SetXAxis(dates).
-		AddSeries(v.T("goals.series.value"), values, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})).
-		AddSeries(v.T("goals.series.line"), line, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
-			charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed"}))
-	format := formatInteger
-	if g.Share {
-		format = formatPercentage
+	var t table.Table
+	switch g.Metric {
+	case "members_three_plus_share":
+		t = table.Table{Caption: v.T("goals.next.two"), Head: []string{v.T("th.organization"), v.T("th.runs"), v.T("th.lacks")}}
+		for _, p := range ps {
+			t.Rows = append(t.Rows, []table.Cell{table.Link(p.Name, v.Link("/organizations/"+p.Organization)),
+				table.Text(names(p.Runs)), table.Text(names(p.Lacks))})
+		}
+	case "product_adoption_share", "product_adopters":
+		name := g.Product
+		if p, ok := v.cfg.Product(g.Product); ok {
+			name = p.Name
+		}
+		t = table.Table{Caption: v.Tf("goals.next.product", name), Head: []string{v.T("th.organization"), v.T("th.why")}}
+		for _, p := range ps {
+			t.Rows = append(t.Rows, []table.Cell{table.Link(p.Name, v.Link("/organizations/"+p.Organization)),
+				table.Text(v.T("prospect." + strings.ReplaceAll(p.Reason, "_", "-")))})
+		}
+	default:
+		return nil
 	}
-	summary := v.Tf("goals.summary", v.GoalValue(g.Share, g.Value), v.GoalValue(g.Share, g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
-	return v.chart(chart{
-		ID: "goal" + strconv.Itoa(i), Title: v.T("goals.chart"), Summary: summary,
-		Spec:  chartSpec{Option: optionOf(c), Format: format, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/goals.csv"),
-	})
+	if len(t.Rows) == 0 {
+		t.Note = v.T("goals.next.none")
+	}
+	return &t
 }

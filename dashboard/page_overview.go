@@ -6,6 +6,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/figures"
+	"os2pulse/locale"
 )
 
 // keyFigure is one headline number with its context. An incomplete figure
@@ -23,6 +24,7 @@ type keyFigure struct {
 
 // overviewData is the overview page's content.
 type overviewData struct {
+	Goals                                []goalLine
 	Keys                                 []keyFigure
 	RegisterNote                         string
 	Adoption, Distribution, ThreePlus    chart
@@ -30,14 +32,27 @@ type overviewData struct {
 	Governance                           chart
 }
 
-// overviewPage shows the portfolio's key figures on the date, each with its
-// change since the same date a year earlier, and the charts behind them.
-// Contributor figures are those of the last date their data reach, which
-// the page names.
+// goalLine is one board goal as the overview opens with it.
+type goalLine struct {
+	Title, Href   string
+	Status, Class string
+	Value         string // "37.5% of 35.0% by 31 December 2027"
+	Pace          string // where it is heading, in a sentence
+}
+
+// overviewPage opens with the board's goals, then shows the portfolio's
+// key figures on the date, each with its change since the same date a
+// year earlier, and the charts behind them. Contributor figures are those
+// of the last date their data reach, which the page names.
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
 	ago := v.YearAgo()
 	from := seriesStart(v.Date)
+
+	goals, err := s.figures.Goals(ctx, v.Date)
+	if err != nil {
+		return err
+	}
 
 	a, err := s.figures.Adoption(ctx, v.Date)
 	if err != nil {
@@ -81,6 +96,7 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 	}
 	fromDay := from.String()
 	return s.render(w, r, "overview", overviewData{
+		Goals:             goalLines(v, goals),
 		Keys:              append(overviewKeys(v, a, aAgo, m, mAgo), contributorKey(v, c, cAgo)),
 		RegisterNote:      v.RegisterNote(a.RegisteredOn),
 		Adoption:          adoptionChart(v, a),
@@ -190,4 +206,25 @@ func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
 		k.Change = v.Tf("change.lastyear", v.ChangeInt(c.PortfolioActiveContributors-ago.PortfolioActiveContributors), v.Lang.Date(ago.Date))
 	}
 	return k
+}
+
+// goalLines are the goals, one line each: status, value, target and
+// deadline, the value marked when its data do not reach the date, and
+// where it is heading.
+func goalLines(v *view, goals []figures.GoalStatus) []goalLine {
+	var out []goalLine
+	for _, g := range goals {
+		val := func(f float64) string { return v.GoalValue(g.Share, f) }
+		value := val(g.Value)
+		if !g.Complete {
+			value = v.Tf("coverage.cell", value)
+		}
+		l := goalLine{Title: g.Title(string(v.Lang)), Href: v.Link("/goals") + "#goal-" + g.ID, Status: v.GoalStatus(g.Status),
+			Class: locale.GoalStatusClass(g.Status), Value: v.Tf("goals.line", value, val(g.Target), v.Lang.Date(g.Deadline))}
+		if pace := goalPace(v, g); len(pace) > 0 {
+			l.Pace = pace[0]
+		}
+		out = append(out, l)
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"os2pulse/figures"
 	"os2pulse/locale"
 	"os2pulse/report"
+	"os2pulse/table"
 )
 
 // reportPageData is the report page's content: the report's article,
@@ -58,8 +59,20 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, v *view) err
 	}
 	if format != "html" {
 		var buf bytes.Buffer
-		if err := report.Write(&buf, s.cfg, rep, format, v.Lang); err != nil {
-			return err
+		switch format {
+		case "csv":
+			sep, err := table.ParseSeparator(r.URL.Query().Get("sep"))
+			if err != nil {
+				return badRequest(v.Tf("error.sep", r.URL.Query().Get("sep")))
+			}
+			err = report.WriteCSV(&buf, rep, sep)
+			if err != nil {
+				return err
+			}
+		default:
+			if err := report.Write(&buf, s.cfg, rep, format, v.Lang); err != nil {
+				return err
+			}
 		}
 		ct := map[string]string{"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}[format]
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="os2pulse-report-%d-%s.%s"`, year, v.Lang, format))
@@ -68,6 +81,8 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, v *view) err
 		return nil
 	}
 	d := report.Build(v.Lang, s.cfg, rep)
+	d.Nonce = v.Nonce
+	v.HasPrint = true
 	for _, f := range report.Formats[1:] {
 		d.Exports = append(d.Exports, report.Export{Label: formatLabel(v.Lang, f), Href: v.Link("/report/"+strconv.Itoa(year), "format", f)})
 	}

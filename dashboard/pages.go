@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"os2pulse/api"
 	"os2pulse/assets"
@@ -18,8 +19,11 @@ import (
 // and renders 400/404/500 pages from the errors it returns.
 func (s *Server) pageRoutes() {
 	s.page("GET /{$}", s.overviewPage)
+	s.page("GET /products", s.productsPage)
 	s.page("GET /products/{id}", s.productPage)
+	s.page("GET /organizations", s.organizationsPage)
 	s.page("GET /organizations/{id}", s.organizationPage)
+	s.page("GET /api", s.apiPage)
 	s.page("GET /data", s.dataPage)
 	s.page("GET /goals", s.goalsPage)
 	s.page("GET /report", s.reportsPage)
@@ -72,6 +76,11 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 		// etagMatch compares opaque tags, weak or not (RFC 9110 §13.1.2).
 		if api.ETagMatch(r.Header.Get("If-None-Match"), etag) {
 			setPageHeaders(w, v)
+			// A 304 updates the headers the browser stored with the page
+			// (RFC 9111 §4.3.4). The stored policy carries the nonce of the
+			// stored body; a new one would refuse the body's own inline
+			// style. Without the header, the stored policy stays.
+			w.Header().Del("Content-Security-Policy")
 			w.Header().Set("ETag", etag)
 			w.Header().Set("Cache-Control", "public, max-age=60")
 			w.WriteHeader(http.StatusNotModified)
@@ -98,8 +107,25 @@ func (s *Server) newView(r *http.Request) *view {
 		Illustrative: s.cfg.Portfolio.Illustrative,
 		Portfolio:    s.cfg.Portfolio.Name,
 		AssetVersion: assets.Version(),
+		Origin:       origin(r),
 		cfg:          s.cfg,
 	}
+}
+
+// origin is the scheme and host the visitor used to reach the site, as
+// far as the request says: behind a proxy that ends TLS, its
+// X-Forwarded-Proto. A host that is not a plain host name (and port) is
+// left out, and embed codes then carry the path alone.
+func origin(r *http.Request) string {
+	host := r.Host
+	if host == "" || strings.Trim(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != "" {
+		return ""
+	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + host
 }
 
 // pageError is an error shown to the visitor with its status.

@@ -164,6 +164,79 @@ func TestPages(t *testing.T) {
 				`produktet &#34;os2gone&#34; findes ikke i konfigurationen`,
 				`<a href="/organizations/f-org">__f__alert(1)__f__</a>`, `<a href="/organizations/860">Hjørring</a>`,
 			}},
+			{"overview goals", "/?lang=en", nil, 200, "en", []string{
+				`<h2 id="goals-h">The board&#39;s goals</h2>`,
+				`<a href="/goals?lang=en#goal-os2borgerpc-spread">OS2borgerPC in production in 15 municipalities</a> <span class="status status-behind">behind</span>`,
+				`<span class="goal-value">2 of 15 by 31 December 2026.</span> <span class="goal-pace">At this pace: 2 of 15 by 31 December 2026.</span>`,
+				`<span class="goal-value">37.5% of 35.0% by 31 December 2027.</span> <span class="goal-pace">The target is reached.</span>`,
+				`The figures may be reused under the licence: <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>`,
+				`<a href="/products?lang=en">Products</a>`, `<a href="/organizations?lang=en">Municipalities and organisations</a>`, `<a href="/api?lang=en">Open API</a>`,
+				// The three classes of the map and its legend's title.
+				`"pieces":[{"color":"#f0f0f0","label":"none","value":0},{"color":"#4f8fc9","gte":1,"label":"1–2","lte":2},{"color":"#08306b","gte":3,"label":"3 or more"}]`,
+				`"title":{"bottom":74,"left":0,"text":"Products in production"`,
+				// A click on a bar or a product's name opens its page.
+				`"OS2forms":"/products/os2forms?lang=en"`, `"triggerEvent":true`, `"links":{"101":"/organizations/101?lang=en"`,
+				// The distribution has its own caption, not the three-or-more one.
+				`<h2 id="distribution-h">Members by number of products in production</h2>
+  <p class="def">The members on the date by how many distinct products each runs in production`,
+				`href="/api/v1/adoption.csv?date=2026-11-23&amp;sep=semicolon" download>CSV for Danish Excel</a>`,
+				`data-download="adoption-chart" data-filename="os2pulse-adoption-2026-11-23.png" data-title="Adoption per product"`,
+				`&lt;iframe src=&#34;http://example.com/embed/adoption?lang=en&#34; title=&#34;Adoption per product&#34; width=&#34;100%&#34; height=&#34;680&#34;`,
+			}},
+			{"goals with their pace", "/goals", nil, 200, "da", []string{
+				`<p class="pace">I dette tempo: 2 af 15 den 31. december 2026. Målet nås ikke i dette tempo. Nødvendigt pr. måned fra nu: &#43;10,4 (tempoet nu: ±0,0 pr. måned).</p>`,
+				`<p class="pace">Målet er nået.</p>`,
+				`<span class="key-label">Hvor linjen til målet er i dag</span>`,
+				`<h3 id="goal-chart-os2forms-spread-h">Udvikling mod målet</h3>`, `<h2 id="goal-os2forms-spread-h">OS2forms i 60 kommuner`,
+				`<section class="card chart-card" aria-labelledby="goal-chart-os2forms-spread-h goal-os2forms-spread-h">`,
+				`<h3 id="goal-os2borgerpc-spread-next-h">Hvem kan blive de næste</h3>`,
+				`<th scope="row"><a href="/organizations/461">Odense</a></th><td>har produktet som pilot</td>`,
+				`href="/api/v1/series/goal.csv?date=2026-11-23&amp;goal=os2borgerpc-spread"`,
+				`href="/api/v1/prospects.csv?date=2026-11-23&amp;goal=os2borgerpc-spread"`,
+				`"name":"Målværdi på fristen"`, `"name":"Fremskrivning i dette tempo"`,
+			}},
+			{"catalogue", "/products", nil, 200, "da", []string{
+				"<h1>Produkter</h1>", `<p class="count" id="catalogue-count" aria-live="polite" data-template="Viser {shown} af {total} produkter">Viser 13 af 13 produkter</p>`,
+				`<a href="/products/os2forms" class="name">OS2forms</a>`,
+				`<span class="desc">Digitale selvbetjeningsløsninger og formularer til borgere og virksomheder</span>`,
+				`<a href="https://github.com/OS2Forms">github.com/OS2Forms</a> · <a href="https://os2.eu/produkt/os2forms">Hjemmeside</a> · <a href="mailto:os2@os2.eu">Kontakt</a>`,
+				`<td>Governance-niveau 3</td>
+    <td>Fokusprodukt</td>
+    <td class="num">5</td>
+    <td class="num">4,1 %</td>`,
+				`<td class="num">3</td>`, // OS2forms's active contributors, complete
+				`aria-label="Organisationer i drift: 4 i november 2023, 5 i november 2026"`,
+				`<th scope="col" aria-sort="ascending"><a href="/products?sort=name" data-sort="name" data-dir="ascending">Produkt</a></th>`,
+				`<script src="/static/tables.js?v=`, xssScriptEscaped,
+			}},
+			{"lookup", "/organizations?lang=en", nil, 200, "en", []string{
+				"<h1>Municipalities and organisations</h1>", "Showing 101 of 101",
+				`<th scope="row"><a href="/organizations/751?lang=en">Aarhus</a></th>
+    <td class="num">751</td>
+    <td>municipality</td>
+    <td>Region Midtjylland</td>
+    <td>yes</td>
+    <td><a href="/products/os2forms?lang=en">OS2forms</a>, <a href="/products/os2display?lang=en">OS2display</a>, <a href="/products/os2iot?lang=en">OS2iot</a></td>`,
+				`<a href="/organizations/xss?lang=en">` + xssNameEscaped + `</a>`,
+			}},
+			{"API page", "/api?lang=en", nil, 200, "en", []string{
+				"<h1>Open API</h1>", `<h3 id="ep-adoption-h"><code>GET /api/v1/adoption</code></h3>`,
+				`<a href="/api/v1/adoption?date=2026-11-23"><code>/api/v1/adoption?date=2026-11-23</code></a>`,
+				`<a href="/api/v1/series/goal?date=2026-11-23&amp;goal=three-plus">`,
+				`<tr><th scope="row"><code>window_days</code></th><td>no</td><td>The active-contributor window in days (1–3650). Default: the configuration&#39;s.</td></tr>`,
+				`<a href="/api/v1/openapi.json">/api/v1/openapi.json</a>`, `<section class="card" id="license"`,
+				`<code>POST /api/v1/collect</code>`, `<dt id="def-projection">Projection of a goal</dt>`,
+			}},
+			{"embed of a goal", "/embed/goal?goal=os2borgerpc-spread&lang=en", nil, 200, "en", []string{
+				`<h1 id="goal-chart-os2borgerpc-spread-h">OS2borgerPC in production in 15 municipalities</h1>`,
+				`<section class="card chart-card" aria-labelledby="goal-chart-os2borgerpc-spread-h">`,
+				`The figures may be reused under the licence: <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>`,
+				`<a href="/goals?lang=en#goal-os2borgerpc-spread" target="_blank" rel="noopener">`,
+			}},
+			{"embed of a product's map", "/embed/product-map?product=os2borgerpc", nil, 200, "da", []string{`<h1 id="product-map-h">Kommuner med OS2borgerPC</h1>`,
+				`"title":{"bottom":96,"left":0,"text":"Status"`}},
+			{"embed without its product", "/embed/product-map", nil, 404, "da", []string{"Produktet &#34;&#34; findes ikke i porteføljen."}},
+			{"embed of an unknown goal", "/embed/goal?goal=nope&lang=en", nil, 404, "en", []string{"There is no goal &#34;nope&#34; in the configuration."}},
 			{"reports", "/report", nil, 200, "da", []string{"<h1>Årsrapporter</h1>", `<a href="/report/2026">OS2 årsrapport 2026</a> (foreløbig: året er ikke slut)`,
 				`<a href="/report/2018">OS2 årsrapport 2018</a>`, `<a href="/report" aria-current="page">Årsrapport</a>`}},
 			{"reports en", "/report?lang=en", nil, 200, "en", []string{`<a href="/report/2025?lang=en">OS2 annual report 2025</a>`}},
@@ -175,7 +248,7 @@ func TestPages(t *testing.T) {
 			{"unknown product", "/products/nope", nil, 404, "da", []string{"<h1>Siden findes ikke</h1>", "Produktet &#34;nope&#34; findes ikke i porteføljen."}},
 			{"unknown product xss", "/products/%3Cimg%20src=x%20onerror=alert(1)%3E?lang=en", nil, 404, "en", []string{"There is no product &#34;" + xssNameEscaped + "&#34; in the portfolio."}},
 			{"unknown organization", "/organizations/999?lang=en", nil, 404, "en", []string{"<h1>Page not found</h1>", "The organisation &#34;999&#34; is not known."}},
-			{"unknown chart", "/embed/pie", nil, 404, "da", []string{"Diagrammet &#34;pie&#34; findes ikke. Kendte diagrammer: adoption, members, map, threeplus, contributors."}},
+			{"unknown chart", "/embed/pie", nil, 404, "da", []string{"Diagrammet &#34;pie&#34; findes ikke. Kendte diagrammer: adoption, map, members, threeplus, contributors, contributor-series, governance, product-adoption, product-map, product-affiliation, product-contributors, goal."}},
 			{"unknown path", "/nothing/here", nil, 404, "da", []string{"Adressen /nothing/here findes ikke."}},
 			{"bad date", "/?date=2026-13-01", nil, 400, "da", []string{"<h1>Forkert forespørgsel</h1>", "Datoen &#34;2026-13-01&#34; kan ikke bruges"}},
 			{"bad date product", "/products/os2forms?date=1900-01-01&lang=en", nil, 400, "en", []string{"<h1>Bad request</h1>"}},
@@ -208,6 +281,7 @@ func TestPages(t *testing.T) {
 				}
 				checkEscaped(t, body)
 				checkChartBlocks(t, body)
+				checkUniqueIDs(t, tt.path, body)
 				if tt.status == 200 {
 					if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=60" {
 						t.Errorf("Cache-Control %q", cc)
@@ -233,6 +307,21 @@ func checkEscaped(t *testing.T, body string) {
 		if strings.Contains(body, p) {
 			t.Errorf("payload %q appears unescaped", p)
 		}
+	}
+}
+
+var idAttr = regexp.MustCompile(`\sid="([^"]+)"`)
+
+// checkUniqueIDs fails on an element id used twice: a heading's id names
+// a section, and a duplicate makes the name wrong.
+func checkUniqueIDs(t *testing.T, where, body string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, m := range idAttr.FindAllStringSubmatch(body, -1) {
+		if seen[m[1]] {
+			t.Errorf("%s: id %q is used twice", where, m[1])
+		}
+		seen[m[1]] = true
 	}
 }
 
@@ -338,8 +427,10 @@ func TestPageETag(t *testing.T) {
 		if res.StatusCode != http.StatusNotModified || body != "" {
 			t.Fatalf("revalidation: %d %q", res.StatusCode, body)
 		}
+		// The 304 leaves the stored policy, whose nonce is the stored
+		// body's, as it is: neither a new nonce nor the API's default.
 		if res.Header.Get("ETag") != etag || res.Header.Get("Cache-Control") != "public, max-age=60" ||
-			!strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+			res.Header.Get("Content-Security-Policy") != "" || res.Header.Get("Content-Language") != "da" {
 			t.Errorf("304 headers: %v", res.Header)
 		}
 
@@ -410,7 +501,10 @@ func TestMunicipalitiesCSV(t *testing.T) {
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
 			t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
-		lines := strings.Split(strings.TrimSpace(body), "\n")
+		if !strings.HasPrefix(body, "\uFEFF") {
+			t.Errorf("no byte-order mark: %.20q", body)
+		}
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\uFEFF")), "\n")
 		if len(lines) != 99 {
 			t.Fatalf("%d lines, want header + 98", len(lines))
 		}
@@ -425,7 +519,7 @@ func TestMunicipalitiesCSV(t *testing.T) {
 			}
 		}
 		_, body = f.get(t, "/api/v1/municipalities.csv?date=2026-11-23&product=os2borgerpc")
-		lines = strings.Split(strings.TrimSpace(body), "\n")
+		lines = strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\uFEFF")), "\n")
 		for _, want := range []string{
 			"date,municipality,name,region,products_in_production,product,status,since",
 			"2026-11-23,101,København,Region Hovedstaden,4,os2borgerpc,production,2021-01-01",

@@ -114,9 +114,10 @@ func pageCSP(nonce string, embed bool) string {
 		"form-action 'self'; frame-ancestors " + frame
 }
 
-// setPageHeaders sets the headers every page response carries, 304s
-// included: a 304 refreshes the cached response's headers, so it must not
-// carry the API's stricter default CSP.
+// setPageHeaders sets the headers every page response carries. A 304
+// carries them too, but for the Content-Security-Policy: it refreshes the
+// cached response's headers, so it must carry neither the API's stricter
+// default policy nor a new nonce.
 func setPageHeaders(w http.ResponseWriter, v *view) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", pageCSP(v.Nonce, v.Embed))
@@ -128,8 +129,8 @@ func setPageHeaders(w http.ResponseWriter, v *view) {
 }
 
 // pageETag identifies what a page shows without rendering it: the stored
-// data's version, the build, the configuration, the URL and the resolved
-// language and dates. It is weak because the CSP nonce makes each body
+// data's version, the build, the configuration, the URL, the resolved
+// language and dates, and the site's address (in embed codes). It is weak because the CSP nonce makes each body
 // unique while the page is the same.
 func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view) (string, error) {
 	ver, err := s.figures.DataVersion(ctx)
@@ -137,8 +138,8 @@ func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view) (string
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s",
-		ver, buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query()), v.Lang, v.Date, v.Today)
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s",
+		ver, buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query()), v.Lang, v.Date, v.Today, v.Origin)
 	return `W/"` + hex.EncodeToString(h.Sum(nil))[:24] + `"`, nil
 }
 

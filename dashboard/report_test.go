@@ -25,11 +25,22 @@ func init() {
 	}
 	templateSamples["goals"] = func(v *view) any {
 		g := figures.GoalStatus{ID: "g", TitleDA: xssName, TitleEN: xssName, Share: true, BaselineDate: civil.MustParse("2024-01-01"),
-			Deadline: civil.MustParse("2027-12-31"), Baseline: 0.2, Value: 0.25, Expected: 0.26, Target: 0.35, Status: figures.GoalBehind}
+			Date: civil.MustParse("2026-11-23"), Deadline: civil.MustParse("2027-12-31"), Baseline: 0.2, Value: 0.25, Expected: 0.26,
+			Target: 0.35, Status: figures.GoalBehind, Projection: &figures.Projection{Months: 13, PerMonth: 0.004, Through: civil.MustParse("2026-11-23"),
+				AtThrough: 0.25, AtDeadline: 0.3, NeededPerMonth: 0.008}}
+		f := func(x float64) *float64 { return &x }
+		tr := figures.GoalTrack{Goal: g, Points: []figures.GoalTrackPoint{
+			{Date: civil.MustParse("2024-01-01"), Value: f(0.2), Complete: true, Expected: 0.2},
+			{Date: civil.MustParse("2026-11-23"), Value: f(0.25), Complete: true, Expected: 0.26, Projection: f(0.25)},
+			{Date: civil.MustParse("2027-12-31"), Expected: 0.35, Projection: f(0.3)},
+		}}
+		prospects := prospectsTable(v, config.Goal{Metric: "members_three_plus_share"}, []figures.Prospect{{Organization: "x", Name: xssName,
+			Reason: figures.ProspectTwoProducts, Runs: []string{"os2forms", "os2mo"}, Lacks: []string{"os2display"}}})
 		return goalsData{
 			Summary: table.Table{Caption: "c", Head: []string{"a"}, Rows: [][]table.Cell{{table.Text(g.Title(string(v.Lang)))}}},
 			Goals: []goalView{{ID: g.ID, Title: g.Title(string(v.Lang)), Status: v.GoalStatus(g.Status), Class: "behind",
-				Chart: goalChart(v, 0, g, []figures.GoalPoint{{Date: civil.MustParse("2024-01-01"), Value: 0.2, Expected: 0.2}, {Date: civil.MustParse("2026-11-23"), Value: 0.25, Expected: 0.26}})}},
+				Keys: goalKeys(v, g), Pace: goalPace(v, g), Chart: goalChart(v, tr), Prospects: prospects, ProspectsN: 1,
+				ProspectsDef: "def", CSV: "/api/v1/prospects.csv?goal=g"}},
 		}
 	}
 }
@@ -104,9 +115,12 @@ func TestGETNeverWrites(t *testing.T) {
 	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow }).Handler()
 	paths := []string{"/", "/?date=2025-06-30", "/products/os2forms", "/organizations/751", "/data", "/goals",
 		"/report/2024", "/report/2025", "/report/2025?format=md", "/report/2025?format=csv", "/report/2025?format=json",
-		"/embed/adoption", "/embed/map", "/readyz", "/healthz"}
-	for _, p := range []string{"adoption", "members", "contributors", "goals", "collector", "municipalities"} {
-		paths = append(paths, "/api/v1/"+p, "/api/v1/"+p+".csv")
+		"/embed/adoption", "/embed/map", "/readyz", "/healthz", "/products", "/products?q=forms&sort=share", "/organizations",
+		"/organizations?q=751", "/api", "/api/v1/openapi.json", "/embed/goal?goal=three-plus", "/embed/product-map?product=os2forms"}
+	for _, p := range []string{"adoption", "members", "contributors", "goals", "collector", "municipalities", "organizations",
+		"series/goal?goal=members", "prospects?goal=os2forms-spread"} {
+		path, query, _ := strings.Cut(p, "?")
+		paths = append(paths, "/api/v1/"+path+"?"+query, "/api/v1/"+path+".csv?"+query)
 	}
 	for _, p := range paths {
 		rec := httptest.NewRecorder()

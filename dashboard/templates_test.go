@@ -84,6 +84,25 @@ var templateSamples = map[string]func(v *view) any{
 	"embed": func(v *view) any {
 		return embedData{Chart: distributionChart(v, sampleMembers()), Full: "/"}
 	},
+	"products": func(v *view) any {
+		row := catalogueRow{ID: "x", Name: xssName, Href: "/products/x", Description: xssScript, Level: v.Governance("3"), LevelKey: "3",
+			Focus: true, Adopters: "5", Share: "4,1 %", Spark: sparkline{Points: "0,26 120,2", Label: "l"}, Active: "3", Search: "x",
+			SortValues: map[string]string{"name": "x"}, Links: []pageLink{{"github.com/x", "https://github.com/x"}}}
+		form := v.filterForm("catalogue", "/products", "f", "s", filterQuery{Text: xssName, Sort: "name"},
+			[]filterSelect{{"level", "l", options("3", option{"", "alle", false}, option{"3", "3", false})}}, v.countText("catalogue.count", 1, 1))
+		return catalogueData{Rows: []catalogueRow{row}, Form: form,
+			Heads: []sortHead{{Label: "Produkt", Key: "name", Href: "/products?sort=name", Dir: "ascending", Sorted: "ascending"}, {Label: "Fokus"}}}
+	},
+	"organizations": func(v *view) any {
+		row := lookupRow{ID: "x", Name: xssName, Href: "/organizations/x", Code: "x", Kind: "anden", KindKey: "other", Member: "ja",
+			MemberKey: "yes", Products: []pageLink{{xssScript, "/products/x"}}, Others: []string{xssFunc}, Search: "x", ProductCount: "1"}
+		return lookupData{Rows: []lookupRow{row}, Form: v.filterForm("lookup", "/organizations", "f", "s", filterQuery{}, nil, v.countText("lookup.count", 0, 1))}
+	},
+	"api": func(v *view) any {
+		return apiPageData{Endpoints: []apiEndpoint{{ID: "ep-x", Path: "/api/v1/x", Label: xssName, Params: []apiParam{{Name: "date", Text: "t", Required: true}},
+			Columns: "a, b", JSON: "/api/v1/x?date=2026-11-23", CSV: "/api/v1/x.csv?date=2026-11-23"}}, Collect: "/api/v1/collect",
+			OpenAPI: "/api/v1/openapi.json", Definitions: definitionTexts(v), License: v.License()}
+	},
 	"error": func(v *view) any {
 		return errorData{Title: "Not found", Text: "text", Detail: xssName}
 	},
@@ -155,6 +174,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 					}
 					checkEscaped(t, out)
 					checkChartBlocks(t, out)
+					checkUniqueIDs(t, page, out)
 				}
 			}
 		}

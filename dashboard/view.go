@@ -29,11 +29,18 @@ type view struct {
 	Portfolio    string
 	AssetVersion string
 	Status       int
+	// Origin is the site's address as the visitor reached it
+	// ("https://pulse.os2.eu"), for the code that embeds a chart on
+	// another site.
+	Origin string
 
 	// HasCharts and HasMap decide which scripts the layout loads; chart
-	// constructors set them.
+	// constructors set them. HasTables loads the script that sorts and
+	// filters tables, HasPrint the print button's.
 	HasCharts bool
 	HasMap    bool
+	HasTables bool
+	HasPrint  bool
 
 	Data any
 
@@ -127,15 +134,41 @@ type navItem struct {
 	Current bool
 }
 
-// Nav is the main menu. Goals and the annual reports are pages of their
-// own; /report lists the years there are reports for.
+// Nav is the main menu: the overview, the catalogue of products (and
+// each product's page), the organisations (and each one's page), goals,
+// the annual reports and the data.
 func (v *view) Nav() []navItem {
+	under := func(p string) bool { return v.Path == p || strings.HasPrefix(v.Path, p+"/") }
 	return []navItem{
-		{v.Link("/"), v.T("nav.overview"), v.Path == "/" || strings.HasPrefix(v.Path, "/products/") || strings.HasPrefix(v.Path, "/organizations/")},
-		{v.Link("/goals"), v.T("nav.goals"), strings.HasPrefix(v.Path, "/goals")},
-		{v.Link("/report"), v.T("nav.report"), v.Path == "/report" || strings.HasPrefix(v.Path, "/report/")},
-		{v.Link("/data"), v.T("nav.data"), strings.HasPrefix(v.Path, "/data")},
+		{v.Link("/"), v.T("nav.overview"), v.Path == "/"},
+		{v.Link("/products"), v.T("nav.products"), under("/products")},
+		{v.Link("/organizations"), v.T("nav.organizations"), under("/organizations")},
+		{v.Link("/goals"), v.T("nav.goals"), under("/goals")},
+		{v.Link("/report"), v.T("nav.report"), under("/report")},
+		{v.Link("/data"), v.T("nav.data"), under("/data")},
 	}
+}
+
+// embedLink is the address of the embeddable chart name, in the page's
+// language, with extra key/value pairs; never with the page's date, so
+// that an embedded chart stays current.
+func (v *view) embedLink(name string, kv ...string) string {
+	q := url.Values{"lang": {string(v.Lang)}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		q.Set(kv[i], kv[i+1])
+	}
+	return "/embed/" + name + "?" + q.Encode()
+}
+
+// License is the data licence as the footer and embeds show it.
+type License struct {
+	Name string
+	URL  string // "" when the licence has no address
+}
+
+// License returns the data licence of the published figures.
+func (v *view) License() License {
+	return License{Name: v.cfg.Portfolio.DataLicense, URL: v.cfg.Portfolio.DataLicenseURL}
 }
 
 // TodayISO is today as YYYY-MM-DD, the latest date the date picker

@@ -49,15 +49,25 @@ type site struct {
 func checkSiteWords(t *testing.T, s site) {
 	t.Helper()
 	h := newServer(s.cfg, s.calc, func() time.Time { return s.now }).Handler()
-	paths := []string{"/", "/goals", "/data", "/report", "/nothing/here", "/products/nope", "/?date=2099-01-01", "/report/2099", "/report/1995"}
+	paths := []string{"/", "/goals", "/data", "/report", "/nothing/here", "/products/nope", "/?date=2099-01-01", "/report/2099", "/report/1995",
+		"/products", "/products?q=os2&level=3&sort=share", "/products?q=nothing-like-this", "/organizations", "/organizations?member=yes&sort=products", "/api"}
 	for _, p := range s.products {
 		paths = append(paths, "/products/"+p)
 	}
 	for _, o := range s.orgs {
 		paths = append(paths, "/organizations/"+o)
 	}
-	for _, c := range embedCharts {
-		paths = append(paths, "/embed/"+c)
+	for _, c := range embedNames {
+		switch embedCharts[c].needs {
+		case "product":
+			paths = append(paths, "/embed/"+c+"?product="+s.products[0])
+		case "goal":
+			for _, g := range s.cfg.Goals {
+				paths = append(paths, "/embed/"+c+"?goal="+g.ID)
+			}
+		default:
+			paths = append(paths, "/embed/"+c)
+		}
 	}
 	for _, y := range s.years {
 		paths = append(paths, "/report/"+y, "/report/"+y+"?format=md")
@@ -72,6 +82,7 @@ func checkSiteWords(t *testing.T, s site) {
 			text := body
 			if strings.HasPrefix(ctype, "text/html") {
 				text = readableText(body)
+				checkUniqueIDs(t, p, body)
 			} else {
 				text = strings.ReplaceAll(body, `\`, "") // Markdown escapes
 			}
@@ -99,9 +110,14 @@ func fetch(t *testing.T, h http.Handler, path string) (body, contentType string)
 
 var ariaLabel = regexp.MustCompile(`aria-label="([^"]*)"`)
 
+// codeElement is text shown as code: parameter and column names on the
+// API page, which are keys on purpose.
+var codeElement = regexp.MustCompile(`(?s)<code>.*?</code>`)
+
 // readableText is what a reader gets of a page: its text and the labels a
-// screen reader reads out.
+// screen reader reads out; code elements aside.
 func readableText(page string) string {
+	page = codeElement.ReplaceAllString(page, " ")
 	var labels []string
 	for _, m := range ariaLabel.FindAllStringSubmatch(page, -1) {
 		labels = append(labels, m[1])

@@ -298,6 +298,11 @@ deadline = 2027-12-31
 		if g.ValueOnDeadline != nil || g.Complete || g.CoveredUntil.String() != "2025-10-01" {
 			t.Errorf("contributor goal: on the deadline %v, complete %v until %s; want none, incomplete until 2025-10-01", g.ValueOnDeadline, g.Complete, g.CoveredUntil)
 		}
+		// Its projection uses only the months the data reach: the
+		// baseline day and the month ends up to September.
+		if p := g.Projection; p == nil || p.Months != 10 || p.Through.String() != "2025-09-30" {
+			t.Errorf("contributor goal: projection %+v; want 10 months through 2025-09-30", p)
+		}
 	})
 }
 

@@ -72,6 +72,18 @@ var Definitions = []Definition{
 		},
 	},
 	{
+		ID:    "distribution",
+		Title: config.Text{DA: "Medlemmer efter antal produkter", EN: "Members by number of products"},
+		Short: config.Text{
+			DA: "Medlemmerne på datoen fordelt efter, hvor mange forskellige produkter hver har i drift: 0, 1, 2, 3, 4 eller 5 og flere.",
+			EN: "The members on the date by how many distinct products each runs in production: 0, 1, 2, 3, 4, or 5 and more.",
+		},
+		Full: config.Text{
+			DA: "Fordelingen på dato D tæller medlemmerne på D efter antallet af forskellige produkter, de er bruger af på D: 0, 1, 2, 3, 4 og 5 eller flere. Summen er antallet af medlemmer på D; 3, 4 og 5+ tilsammen er medlemmerne med tre eller flere produkter.",
+			EN: "The distribution on date D counts the members on D by the number of distinct products they are adopters of on D: 0, 1, 2, 3, 4, and 5 or more. It sums to the members on D; 3, 4 and 5+ together are the members running three or more products.",
+		},
+	},
+	{
 		ID:    "non_member_adopters",
 		Title: config.Text{DA: "Brugere, der ikke er medlemmer", EN: "Non-member adopters"},
 		Short: config.Text{
@@ -153,6 +165,39 @@ var Definitions = []Definition{
 		Full: config.Text{
 			DA: "Et mål er nået, når dets værdi når målværdien. Før fristen er et mål på sporet, når værdien er på eller over den rette linje fra udgangsværdien på udgangsdatoen til målværdien på fristen, ellers bagud. Efter fristen bedømmes det på værdien på fristen: nået eller ikke nået. Mål gælder tal, der skal op.",
 			EN: "A goal is met when its value reaches the target. Before the deadline an unmet goal is on track when the value is at or above the straight line from the baseline value on the baseline date to the target on the deadline, else behind. After the deadline it is judged by its value on the deadline: met, or missed. Goals are for figures that should rise.",
+		},
+	},
+	{
+		ID:    "projection",
+		Title: config.Text{DA: "Fremskrivning af et mål", EN: "Projection of a goal"},
+		Short: config.Text{
+			DA: "Hvor målet ender i det tempo, det har haft de seneste 12 måneder, og hvad der skal til pr. måned for at nå det.",
+			EN: "Where the goal ends up at the pace of its last 12 months, and what it takes per month to reach it.",
+		},
+		Full: config.Text{DA: ProjectionDefinitionDA, EN: ProjectionDefinitionEN},
+	},
+	{
+		ID:    "near_three_plus",
+		Title: config.Text{DA: "Medlemmer med to produkter", EN: "Members running two products"},
+		Short: config.Text{
+			DA: "Medlemmer med netop to produkter i drift: ét produkt mere, så tæller de med blandt dem med tre eller flere.",
+			EN: "Members running exactly two products: one more, and they count among those running three or more.",
+		},
+		Full: config.Text{
+			DA: "Medlemmer med to produkter på dato D er medlemmer på D, som er bruger af netop to forskellige produkter på D. Ved hvert medlem står de to produkter og de fokusprodukter, det ikke har i drift.",
+			EN: "Members running two products on date D are members on D that are adopters of exactly two distinct products on D. Each is listed with its two products and the focus products it does not run.",
+		},
+	},
+	{
+		ID:    "product_prospects",
+		Title: config.Text{DA: "Hvem kan blive de næste brugere", EN: "Who could adopt next"},
+		Short: config.Text{
+			DA: "Medlemmer med produktet som pilot eller planlagt, derefter medlemskommuner uden nogen registrering af det.",
+			EN: "Members piloting or planning the product, then member municipalities with no record of it.",
+		},
+		Full: config.Text{
+			DA: "Mulige næste brugere af et produkt på dato D er først medlemmerne på D med en pilot-registrering af produktet på D, så medlemmerne med en planlagt-registrering, og til sidst de kommuner, der er medlemmer på D uden nogen registrering af produktet på D. Et medlem, der bruger produktet, er ikke med.",
+			EN: "Possible next adopters of a product on date D are first the members on D with a pilot record of the product on D, then the members with a planned record, and last the municipalities that are members on D with no record of the product on D. A member that is an adopter of the product is not listed.",
 		},
 	},
 	{

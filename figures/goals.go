@@ -50,6 +50,11 @@ type GoalStatus struct {
 	Status          string     `json:"status"`
 	Complete        bool       `json:"complete"`
 	CoveredUntil    civil.Date `json:"covered_until,omitzero"`
+	// Projection is where the goal is heading at the pace of its last
+	// twelve months (Project), from the months whose data are complete;
+	// nil before the baseline date, after the deadline, and with fewer
+	// than three monthly values.
+	Projection *Projection `json:"projection,omitempty"`
 }
 
 // Title returns the goal's title in lang.
@@ -142,7 +147,35 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (
 		st.CoveredUntil = value.coveredUntil
 	}
 	st.Status, st.Expected = EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
+	if st.Projection, err = c.goalProjection(ctx, g, date); err != nil {
+		return GoalStatus{}, err
+	}
 	return st, nil
+}
+
+// goalProjection projects a goal from its monthly values of the year up
+// to date: the month ends and date itself (Project uses the last twelve
+// months). Values whose data do not reach their date are left out, so an
+// incomplete contributor count never bends the trend.
+func (c *Calculator) goalProjection(ctx context.Context, g config.Goal, date civil.Date) (*Projection, error) {
+	if date.Before(g.BaselineDate) || date.After(g.Deadline) {
+		return nil, nil
+	}
+	pts, err := c.goalPoints(ctx, g, max(g.BaselineDate, date.AddDate(-1, 0, 0)), date)
+	if err != nil {
+		return nil, err
+	}
+	complete := pts[:0]
+	for _, p := range pts {
+		if p.Complete {
+			complete = append(complete, p)
+		}
+	}
+	p, ok := Project(complete, g.Target, g.Deadline)
+	if !ok {
+		return nil, nil
+	}
+	return &p, nil
 }
 
 // GoalValue is the value of a goal's metric on date.
@@ -252,10 +285,6 @@ func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date civil.D
 	if end.Before(base) {
 		return nil, nil
 	}
-	baseline, err := c.GoalValue(ctx, g, base)
-	if err != nil {
-		return nil, err
-	}
 	pts, err := Points(base, end, step)
 	if err != nil {
 		return nil, err
@@ -263,14 +292,106 @@ func (c *Calculator) GoalSeries(ctx context.Context, g config.Goal, date civil.D
 	if len(pts) == 0 || pts[0] != base {
 		pts = append([]civil.Date{base}, pts...)
 	}
-	var out []GoalPoint
-	for _, p := range pts {
+	return c.goalValues(ctx, g, pts)
+}
+
+// goalPoints is a goal's values at the month ends from..to and on to,
+// with from itself when it is the baseline date.
+func (c *Calculator) goalPoints(ctx context.Context, g config.Goal, from, to civil.Date) ([]GoalPoint, error) {
+	pts, err := Points(from, to, Month)
+	if err != nil {
+		return nil, err
+	}
+	if from == g.BaselineDate && (len(pts) == 0 || pts[0] != from) {
+		pts = append([]civil.Date{from}, pts...)
+	}
+	return c.goalValues(ctx, g, pts)
+}
+
+// goalValues is a goal's value and on-track line at each of dates.
+func (c *Calculator) goalValues(ctx context.Context, g config.Goal, dates []civil.Date) ([]GoalPoint, error) {
+	baseline, err := c.GoalValue(ctx, g, g.BaselineDate)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GoalPoint, 0, len(dates))
+	for _, p := range dates {
 		v, err := c.goalValue(ctx, g, p)
 		if err != nil {
 			return nil, err
 		}
-		_, exp := EvaluateGoal(g.Target, baseline, v.value, base, dl, p)
-		out = append(out, GoalPoint{Date: p, Value: v.value, Expected: exp, Complete: v.complete})
+		out = append(out, GoalPoint{Date: p, Value: v.value, Expected: expectedOn(g, baseline, p), Complete: v.complete})
+	}
+	return out, nil
+}
+
+// expectedOn is the on-track line's value on date: the straight line from
+// the baseline value on the baseline date to the target on the deadline.
+func expectedOn(g config.Goal, baseline float64, date civil.Date) float64 {
+	_, exp := EvaluateGoal(g.Target, baseline, baseline, g.BaselineDate, g.Deadline, date)
+	return exp
+}
+
+// GoalTrack is what a goal's chart shows: the goal on a date with its
+// projection, and by month from the baseline date to the deadline its
+// value (up to the date), the line to the target and the projected line
+// (from the projection's last value on).
+type GoalTrack struct {
+	Goal   GoalStatus       `json:"goal"`
+	Points []GoalTrackPoint `json:"points"`
+}
+
+// GoalTrackPoint is one month of a goal's track. Value is nil after the
+// track's date (and, after the deadline, the deadline); Complete says
+// whether its data reach its date (false without a value). Projection is
+// nil before the projected line begins.
+type GoalTrackPoint struct {
+	Date       civil.Date `json:"date"`
+	Value      *float64   `json:"value,omitempty"`
+	Complete   bool       `json:"complete"`
+	Expected   float64    `json:"expected"`
+	Projection *float64   `json:"projection,omitempty"`
+}
+
+// GoalTrack computes a goal's track as of date.
+func (c *Calculator) GoalTrack(ctx context.Context, g config.Goal, date civil.Date) (GoalTrack, error) {
+	st, err := c.Goal(ctx, g, date)
+	if err != nil {
+		return GoalTrack{}, err
+	}
+	known, err := c.GoalSeries(ctx, g, date, Month)
+	if err != nil {
+		return GoalTrack{}, err
+	}
+	out := GoalTrack{Goal: st, Points: make([]GoalTrackPoint, 0, len(known))}
+	for _, p := range known {
+		v := p.Value
+		out.Points = append(out.Points, GoalTrackPoint{Date: p.Date, Value: &v, Complete: p.Complete, Expected: p.Expected})
+	}
+	// The months still to come, up to the deadline: the line only.
+	rest := g.BaselineDate
+	if n := len(known); n > 0 {
+		rest = known[n-1].Date.AddDays(1)
+	}
+	if !rest.After(g.Deadline) {
+		later, err := Points(rest, g.Deadline, Month)
+		if err != nil {
+			return GoalTrack{}, err
+		}
+		if len(known) == 0 && (len(later) == 0 || later[0] != rest) {
+			later = append([]civil.Date{rest}, later...)
+		}
+		for _, d := range later {
+			out.Points = append(out.Points, GoalTrackPoint{Date: d, Expected: expectedOn(g, st.Baseline, d)})
+		}
+	}
+	if pr := st.Projection; pr != nil {
+		for i := range out.Points {
+			if d := out.Points[i].Date; !d.Before(pr.Through) {
+				v := pr.On(d)
+				out.Points[i].Projection = &v
+			}
+		}
 	}
 	return out, nil
 }

@@ -25,17 +25,27 @@ const (
 	minProjection    = 3
 )
 
+// reachHorizonYears is how long after the deadline a trend may take to
+// reach the target and still be said to reach it.
+const reachHorizonYears = 25
+
 // daysPerMonth converts days to months on average, so that the trend is
 // per calendar month whatever the months' lengths.
 const daysPerMonth = 365.2425 / 12
 
 // Projection is where a goal is heading at the pace of its last months.
 type Projection struct {
-	Months     int     `json:"months"`      // monthly values the trend is fitted to
-	PerMonth   float64 `json:"per_month"`   // the trend's change per month
-	AtDeadline float64 `json:"at_deadline"` // the trend's value on the deadline
+	Months   int     `json:"months"`    // monthly values the trend is fitted to
+	PerMonth float64 `json:"per_month"` // the trend's change per month
+	// Through is the date of the last value the trend is fitted to, and
+	// AtThrough the trend's value there: the projected line runs from
+	// there to the deadline.
+	Through    civil.Date `json:"through"`
+	AtThrough  float64    `json:"at_through"`
+	AtDeadline float64    `json:"at_deadline"` // the trend's value on the deadline
 	// Reaches is about when the trend reaches the target (the month it
-	// does); zero when it does not rise to it.
+	// does); zero when it does not rise to it, or only more than 25 years
+	// after the deadline.
 	Reaches civil.Date `json:"reaches,omitzero"`
 	// ByDeadline says whether it does so on or before the deadline.
 	ByDeadline bool `json:"by_deadline"`
@@ -74,7 +84,8 @@ func Project(points []GoalPoint, target float64, deadline civil.Date) (p Project
 	}
 	slope := (n*sxy - sx*sy) / den
 	intercept := (sy - slope*sx) / n
-	p = Projection{Months: len(points), PerMonth: slope, AtDeadline: intercept + slope*months(deadline)}
+	p = Projection{Months: len(points), PerMonth: slope, Through: last.Date, AtThrough: intercept + slope*months(last.Date),
+		AtDeadline: intercept + slope*months(deadline)}
 	switch {
 	case last.Value >= target:
 		p.Reaches, p.ByDeadline = last.Date, !last.Date.After(deadline)
@@ -83,11 +94,20 @@ func Project(points []GoalPoint, target float64, deadline civil.Date) (p Project
 		// Never before the last value: a trend below the target now
 		// reaches it later.
 		x = math.Max(x, months(last.Date))
-		p.Reaches = first.AddDays(int(math.Ceil(x * daysPerMonth)))
-		p.ByDeadline = !p.Reaches.After(deadline)
+		// A trend that takes longer than the horizon does not reach the
+		// target in any sense that matters: such a date says nothing.
+		if x-months(deadline) <= reachHorizonYears*12 {
+			p.Reaches = first.AddDays(int(math.Ceil(x * daysPerMonth)))
+			p.ByDeadline = !p.Reaches.After(deadline)
+		}
 	}
 	if left := months(deadline) - months(last.Date); left > 0 && last.Value < target {
 		p.NeededPerMonth = (target - last.Value) / left
 	}
 	return p, true
+}
+
+// On is the trend's value on d: a point of the projected line.
+func (p Projection) On(d civil.Date) float64 {
+	return p.AtThrough + p.PerMonth*float64(p.Through.DaysUntil(d))/daysPerMonth
 }

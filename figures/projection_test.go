@@ -44,6 +44,8 @@ func TestProject(t *testing.T) {
 		// Met already: reached on the last point, nothing more needed.
 		{"reached early", monthly(30, 35, 41), 40, true, 5.68, 228.5, "2025-03", true, 0},
 		{"rising too slowly", monthly(10, 10.5, 11, 11.5), 40, true, 0.51, 27.8, "2029-12", false, 28.5 / 32},
+		// +0.01 a month: 40 only in about 250 years, which is never.
+		{"rising far too slowly", monthly(10, 10.01, 10.02, 10.03), 40, true, 0.01, 10.38, "", false, 30.0 / 32},
 		{"two months", monthly(10, 11), 40, false, 0, 0, "", false, 0},
 	}
 	for _, tt := range tests {
@@ -70,6 +72,11 @@ func TestProject(t *testing.T) {
 			}
 			if !near(p.NeededPerMonth, tt.needed, 0.05) {
 				t.Errorf("needed per month %.3f, want %.3f", p.NeededPerMonth, tt.needed)
+			}
+			// The projected line runs from the last value's date to the
+			// deadline.
+			if last := tt.points[len(tt.points)-1].Date; p.Through != last || !near(p.On(last), p.AtThrough, 1e-9) || !near(p.On(deadline), p.AtDeadline, 1e-9) {
+				t.Errorf("line from %s (%.3f) to the deadline (%.3f); want from %s", p.Through, p.On(p.Through), p.On(deadline), last)
 			}
 		})
 	}

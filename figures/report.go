@@ -414,6 +414,11 @@ func (r Report) Figures() []ReportFigure {
 		}
 		addNow("goal", g.ID, "target", g.Target)
 		addNow("goal", g.ID, "baseline", g.Baseline)
+		if p := g.Projection; p != nil {
+			addNow("projection", g.ID, "at_deadline", p.AtDeadline)
+			addNow("projection", g.ID, "per_month", p.PerMonth)
+			addNow("projection", g.ID, "needed_per_month", p.NeededPerMonth)
+		}
 	}
 	return out
 }

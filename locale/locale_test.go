@@ -89,6 +89,12 @@ func TestEveryLabelTranslated(t *testing.T) {
 	for _, s := range []string{"met", "on track", "behind", "missed", "not started"} {
 		used["goal.status."+GoalStatusClass(s)] = "goal statuses"
 	}
+	for _, r := range []string{"two-products", "pilot", "planned", "not-running"} {
+		used["prospect."+r] = "prospect reasons"
+	}
+	for _, k := range []string{"date", "from", "to", "step", "window_days", "product", "goal", "sep", "source"} {
+		used["api.param."+k] = "API parameters"
+	}
 	for key, where := range used {
 		if !Has(key) {
 			t.Errorf("%s uses %q, which is not in the catalogue", where, key)
@@ -118,6 +124,9 @@ func TestNumberFormats(t *testing.T) {
 		{"points down", func(l Lang) string { return l.ChangePoints(0.375 - 3.0/7) }, "−5,4 procentpoint", "−5.4 percentage points"},
 		{"points rounding to none", func(l Lang) string { return l.ChangePoints(-0.0004) }, "±0,0 procentpoint", "±0.0 percentage points"},
 		{"date", func(l Lang) string { return l.Date(civil.New(2026, 11, 23)) }, "23. november 2026", "23 November 2026"},
+		{"goal change count", func(l Lang) string { return l.GoalChange(false, 1.84) }, "+1,8", "+1.8"},
+		{"goal change count down", func(l Lang) string { return l.GoalChange(false, -0.26) }, "−0,3", "−0.3"},
+		{"goal change share", func(l Lang) string { return l.GoalChange(true, 0.004) }, "+0,4 procentpoint", "+0.4 percentage points"},
 		{"date May", func(l Lang) string { return l.Date(civil.MustParse("2024-05-01")) }, "1. maj 2024", "1 May 2024"},
 		{"no date", func(l Lang) string { return l.Date(0) }, "", ""},
 		{"month", func(l Lang) string { return l.Month(civil.MustParse("2027-03-14")) }, "marts 2027", "March 2027"},
@@ -181,5 +190,36 @@ func TestChoose(t *testing.T) {
 		if lang != tt.lang || explicit != tt.explicit {
 			t.Errorf("?%s Accept-Language %q: %s %v, want %s %v", tt.query, tt.header, lang, explicit, tt.lang, tt.explicit)
 		}
+	}
+}
+
+func TestPaceText(t *testing.T) {
+	d := civil.MustParse
+	base := Pace{Target: 60, AtDeadline: 41.4, PerMonth: 0.9, Needed: 1.84, Deadline: d("2027-12-31"),
+		Through: d("2026-11-23"), Date: d("2026-11-23")}
+	early, late, ended, share := base, base, base, base
+	early.AtDeadline, early.Reaches, early.ByDeadline = 75, d("2027-03-14"), true
+	late.Reaches = d("2029-09-08")
+	ended.Through, ended.AtDeadline = d("2025-11-18"), -3
+	share.Share, share.Target, share.AtDeadline, share.PerMonth, share.Needed = true, 0.35, 0.31, 0.004, 0.0061
+	tests := []struct {
+		name string
+		p    Pace
+		en   string
+	}{
+		{"not at this pace", base, "At this pace: 41 of 60 by 31 December 2027. Not reached at this pace. Needed per month from now: +1.8 (the pace now: +0.9 a month)."},
+		{"reached early", early, "At this pace: 75 of 60 by 31 December 2027. Target reached around March 2027. Needed per month from now: +1.8 (the pace now: +0.9 a month)."},
+		{"reached late", late, "At this pace: 41 of 60 by 31 December 2027. Target reached around September 2029, after the deadline. Needed per month from now: +1.8 (the pace now: +0.9 a month)."},
+		{"data ending early, falling below zero", ended, "At this pace: 0 of 60 by 31 December 2027. Not reached at this pace. Needed per month from now: +1.8 (the pace now: +0.9 a month). The projection rests on figures up to 18 November 2025, where the data end."},
+		{"a share", share, "At this pace: 31.0% of 35.0% by 31 December 2027. Not reached at this pace. Needed per month from now: +0.6 percentage points (the pace now: +0.4 percentage points a month)."},
+		{"met", Pace{Met: true}, "The target is reached."},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(EN.PaceText(tt.p), " "); got != tt.en {
+			t.Errorf("%s:\n%s\nwant\n%s", tt.name, got, tt.en)
+		}
+	}
+	if got := strings.Join(DA.PaceText(early), " "); got != "I dette tempo: 75 af 60 den 31. december 2027. Målet nås omkring marts 2027. Nødvendigt pr. måned fra nu: +1,8 (tempoet nu: +0,9 pr. måned)." {
+		t.Errorf("Danish: %s", got)
 	}
 }

@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"math"
 	"strings"
 
 	"os2pulse/civil"
@@ -91,3 +92,57 @@ func OrgLabel(id, name string) string {
 
 // List joins names: "a, b, c".
 func List(names []string) string { return strings.Join(names, ", ") }
+
+// Pace is where a goal is heading at the pace of its last months, in the
+// terms PaceText needs (figures.Projection and the goal around it).
+type Pace struct {
+	Share      bool    // the goal's values are shares (0–1)
+	Met        bool    // the goal's value has reached the target
+	Target     float64 // the goal's target
+	AtDeadline float64 // the trend's value on the deadline
+	PerMonth   float64 // the trend's change per month
+	Needed     float64 // what it takes per month from now
+	Deadline   civil.Date
+	Reaches    civil.Date // when the trend reaches the target; zero: never
+	ByDeadline bool
+	// Through is the last date the trend is fitted to; Date the date the
+	// goal is evaluated on. They differ when the data end early.
+	Through, Date civil.Date
+}
+
+// PaceText says where a goal is heading in sentences: "At this pace: 41
+// of 60 by 31 December 2027. Target reached around March 2027. Needed per
+// month from now: +1.8 (the pace now: +0.9 a month)."
+func (l Lang) PaceText(p Pace) []string {
+	if p.Met {
+		return []string{l.T("pace.met")}
+	}
+	at := max(p.AtDeadline, 0)
+	if p.Share {
+		at = min(at, 1)
+	}
+	out := []string{l.Tf("pace.at", l.GoalValue(p.Share, at), l.GoalValue(p.Share, p.Target), l.Date(p.Deadline))}
+	switch {
+	case p.Reaches.IsZero():
+		out = append(out, l.T("pace.never"))
+	case p.ByDeadline:
+		out = append(out, l.Tf("pace.reaches", l.Month(p.Reaches)))
+	default:
+		out = append(out, l.Tf("pace.reaches.late", l.Month(p.Reaches)))
+	}
+	out = append(out, l.Tf("pace.needed", l.GoalChange(p.Share, p.Needed), l.GoalChange(p.Share, p.PerMonth)))
+	if p.Through != p.Date {
+		out = append(out, l.Tf("pace.through", l.Date(p.Through)))
+	}
+	return out
+}
+
+// GoalChange writes a goal's change: a count with one decimal ("+1,8"),
+// a share in percentage points ("+0,4 procentpoint").
+func (l Lang) GoalChange(share bool, f float64) string {
+	if share {
+		return l.ChangePoints(f)
+	}
+	s := l.Dec(math.Abs(f), 1)
+	return signed(s, f < 0, strings.Trim(s, "0.,") == "")
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,12 +42,12 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 
 // WriteCSV writes every figure as a row named by its definition id, with
 // whether its data reach its date (complete) and, when not, how far they
-// reach (covered_until). Cells a spreadsheet would run as a formula are
-// neutralised.
-func WriteCSV(w io.Writer, r figures.Report) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"year", "date", "previous_date", "definition", "subject", "scope", "value", "previous", "change", "status",
-		"complete", "covered_until"})
+// reach (covered_until), separated by sep, as table.WriteCSV writes CSV
+// for spreadsheets.
+func WriteCSV(w io.Writer, r figures.Report, sep rune) error {
+	header := []string{"year", "date", "previous_date", "definition", "subject", "scope", "value", "previous", "change", "status",
+		"complete", "covered_until"}
+	var rows [][]string
 	for _, f := range r.Figures() {
 		prev, change := "", ""
 		if f.HasPrevious {
@@ -59,16 +58,16 @@ func WriteCSV(w io.Writer, r figures.Report) error {
 				change = figures.FormatFigure(f.Value - f.Previous)
 			}
 		}
-		cw.Write(table.NeutralizeCSV([]string{strconv.Itoa(r.Year), r.Date.String(), r.PreviousDate.String(), f.Definition, f.Subject, f.Scope,
-			figures.FormatFigure(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String()}))
+		rows = append(rows, []string{strconv.Itoa(r.Year), r.Date.String(), r.PreviousDate.String(), f.Definition, f.Subject, f.Scope,
+			figures.FormatFigure(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String()})
 	}
-	cw.Flush()
-	return cw.Error()
+	return table.WriteCSV(w, sep, header, rows)
 }
 
 // WriteJSON writes the whole report, its flat figures and the definitions
-// they refer to, in language l.
-func WriteJSON(w io.Writer, r figures.Report, l locale.Lang) error {
+// they refer to, in language l, with the licence its figures may be
+// reused under.
+func WriteJSON(w io.Writer, r figures.Report, l locale.Lang, license License) error {
 	type def struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
@@ -83,7 +82,14 @@ func WriteJSON(w io.Writer, r figures.Report, l locale.Lang) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(struct {
 		figures.Report
+		License     License                `json:"data_license"`
 		Figures     []figures.ReportFigure `json:"figures"`
 		Definitions []def                  `json:"definitions"`
-	}{r, r.Figures(), defs})
+	}{r, license, r.Figures(), defs})
+}
+
+// License is the licence of the figures, as the JSON names it.
+type License struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
 }

@@ -26,8 +26,10 @@ var templates = sync.OnceValues(func() (*template.Template, error) {
 		},
 		"sub": func(a, b int) int { return a - b },
 		"div": func(a, b int) int { return a / b },
-		// css is the site's own style sheet, never data.
-		"css": func() template.CSS { return template.CSS(assets.StyleSheet()) },
+		// css is the site's own style sheet and printJS its print
+		// button's script, never data.
+		"css":     func() template.CSS { return template.CSS(assets.StyleSheet()) },
+		"printJS": func() template.JS { return template.JS(assets.PrintScript()) },
 	})
 	t, err := table.Templates(t)
 	if err != nil {
@@ -47,9 +49,9 @@ func (d Document) Body() (template.HTML, error) {
 	return template.HTML(b.String()), nil
 }
 
-// WriteHTML writes the report as a page on its own: the style sheet
-// inline, no scripts, no link to a server, so the file prints to A4
-// anywhere.
+// WriteHTML writes the report as a page on its own: the style sheet and
+// the print button's script inline, no link to a server, so the file
+// prints to A4 anywhere.
 func (d Document) WriteHTML(w io.Writer) error { return execute(w, "report-standalone", d) }
 
 func execute(w io.Writer, name string, d Document) error {

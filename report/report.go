@@ -33,6 +33,9 @@ type Document struct {
 	Illustrative bool
 	Sections     []Section
 	Exports      []Export // other formats, linked on the site only
+	// Nonce lets the report's print style run under the site's
+	// Content-Security-Policy; "" in the standalone file.
+	Nonce string
 }
 
 // Section is one heading of the report with its definition, text, chart
@@ -54,7 +57,7 @@ type Export struct{ Label, Href string }
 // order its sections use them; CSV and JSON rows carry these ids.
 var DefinitionIDs = []string{"members", "members_change", "governance_level", "adopter", "adoption_share_municipalities",
 	"adoption_share_members", "pilots_planned", "product_counts", "three_plus", "non_member_adopters", "active_contributors",
-	"coverage", "goal"}
+	"coverage", "goal", "projection"}
 
 // Build lays out a computed report in language l.
 func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
@@ -86,7 +89,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	members := Section{ID: "members", Title: l.T("report.members"), Def: def("members"),
 		Tables: []table.Table{{
 			Caption: l.T("report.members"),
-			Head:    []string{"", yr, py, l.T("th.change")},
+			Head:    []string{l.T("th.figure"), yr, py, l.T("th.change")},
 			Rows: [][]table.Cell{
 				{table.Text(l.T("th.members")), table.Int(l, m.Current), table.Int(l, m.Previous), change(m.Current, m.Previous)},
 				{table.Text(l.T("report.joined")), table.Int(l, len(m.Joined)), table.Text(""), table.Text("")},
@@ -162,13 +165,16 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	d.Sections = append(d.Sections, contributorsSection(l, r, def("active_contributors")))
 
 	// Goals.
-	gs := Section{ID: "goals", Title: l.T("report.goals"), Def: def("goal")}
+	gs := Section{ID: "goals", Title: l.T("report.goals"), Def: def("goal") + " " + def("projection")}
 	if len(r.Goals) == 0 {
 		gs.Text = []string{l.T("goals.none")}
 	} else {
 		t := table.Table{Caption: l.Tf("goals.table", l.Date(r.Date)), Head: []string{l.T("th.goal"), l.T("th.baseline"), l.T("th.value"),
-			l.T("th.target"), l.T("th.deadline"), l.T("goals.deadline.value"), l.T("th.status")}}
+			l.T("th.target"), l.T("th.deadline"), l.T("goals.deadline.value"), l.T("th.status"), l.T("report.pace.at"), l.T("report.pace.reaches")}}
 		for _, g := range r.Goals {
+			if p, ok := GoalPace(g); ok {
+				gs.Text = append(gs.Text, g.Title(string(l))+": "+strings.Join(l.PaceText(p), " "))
+			}
 			value := table.Num(l.GoalValue(g.Share, g.Value))
 			if !g.Complete {
 				value = table.Num(l.Tf("coverage.cell", l.GoalValue(g.Share, g.Value)))
@@ -178,8 +184,17 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 			if g.ValueOnDeadline != nil {
 				onDeadline = table.Num(l.GoalValue(g.Share, *g.ValueOnDeadline))
 			}
+			atDeadline, reaches := table.Text(""), table.Text("")
+			if p := g.Projection; p != nil && g.Status != figures.GoalMet {
+				atDeadline = table.Num(l.GoalValue(g.Share, max(p.AtDeadline, 0)))
+				reaches = table.Text(l.T("report.pace.never"))
+				if !p.Reaches.IsZero() {
+					reaches = table.Text(l.Month(p.Reaches))
+				}
+			}
 			t.Rows = append(t.Rows, []table.Cell{table.Text(g.Title(string(l))), table.Num(l.GoalValue(g.Share, g.Baseline) + " (" + l.Date(g.BaselineDate) + ")"),
-				value, table.Num(l.GoalValue(g.Share, g.Target)), table.Date(l, g.Deadline), onDeadline, table.Text(l.GoalStatus(g.Status))})
+				value, table.Num(l.GoalValue(g.Share, g.Target)), table.Date(l, g.Deadline), onDeadline, table.Text(l.GoalStatus(g.Status)),
+				atDeadline, reaches})
 		}
 		gs.Tables = []table.Table{t}
 	}
@@ -247,7 +262,7 @@ func Write(w io.Writer, cfg *config.Config, r figures.Report, format string, l l
 	case "md":
 		return d.WriteMarkdown(w)
 	case "csv":
-		return WriteCSV(w, r)
+		return WriteCSV(w, r, table.SepComma)
 	}
-	return WriteJSON(w, r, l)
+	return WriteJSON(w, r, l, License{Name: cfg.Portfolio.DataLicense, URL: cfg.Portfolio.DataLicenseURL})
 }

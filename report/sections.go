@@ -138,7 +138,7 @@ func subjectWords(l locale.Lang, cfg *config.Config, r figures.Report, definitio
 		return l.Governance(subject)
 	case "product_counts":
 		return l.Tf("report.distribution.subject", subject)
-	case "goal":
+	case "goal", "projection":
 		for _, g := range r.Goals {
 			if g.ID == subject {
 				return g.Title(string(l))

@@ -47,3 +47,32 @@ func TestNeutralizeCSV(t *testing.T) {
 		t.Errorf("NeutralizeCSV = %q, want %q", got, want)
 	}
 }
+
+func TestWriteCSV(t *testing.T) {
+	rows := [][]string{{"København", "=1+1", "0.5"}, {"a;b", "-3", "v1.2.3"}}
+	tests := []struct {
+		sep  string
+		want string
+	}{
+		{"", "\uFEFFname,value,share\nKøbenhavn,'=1+1,0.5\na;b,-3,v1.2.3\n"},
+		{"comma", "\uFEFFname,value,share\nKøbenhavn,'=1+1,0.5\na;b,-3,v1.2.3\n"},
+		// Danish Excel: semicolons and decimal commas, for numbers only.
+		{"semicolon", "\uFEFFname;value;share\nKøbenhavn;'=1+1;0,5\n\"a;b\";-3;v1.2.3\n"},
+	}
+	for _, tt := range tests {
+		sep, err := ParseSeparator(tt.sep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := WriteCSV(&b, sep, []string{"name", "value", "share"}, rows); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tt.want {
+			t.Errorf("sep %q:\n%q\nwant\n%q", tt.sep, b.String(), tt.want)
+		}
+	}
+	if _, err := ParseSeparator("tab"); err == nil {
+		t.Error("tab is accepted as a separator")
+	}
+}

@@ -2,10 +2,16 @@
 //   <div data-chart="ID"> container and a
 //   <script type="application/json" id="ID"> block
 // holding {"option": <ECharts option>, "format": "integer"|"percent",
-// "lang": "da"|"en", "map": true?}. The block is only ever JSON.parsed, so
-// data stays data, and this file is the page's only chart code: it runs
-// under Content-Security-Policy script-src 'self' without eval or inline
-// script.
+// "lang": "da"|"en", "map": true?, "links": {name: path}?}. The block is
+// only ever JSON.parsed, so data stays data, and this file is the page's
+// only chart code: it runs under Content-Security-Policy script-src 'self'
+// without eval or inline script.
+//
+// A click on a bar, a category name or a map area opens the page in
+// "links" under its name (a product's, a municipality's). A chart's
+// "Download image" button (data-download="<container id>") saves it as a
+// PNG from ECharts' own export, with the chart's title and source drawn
+// above and below it.
 //
 // Tooltips are built from DOM text nodes, never from HTML strings: names
 // from GitHub and the register cannot inject markup, and no inline style
@@ -38,7 +44,21 @@
     return v;
   }
 
-  function tooltipFormatter(fmt) {
+  var isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+  function dateFormats(lang) {
+    var locale = lang === 'en' ? 'en-GB' : 'da-DK';
+    var month = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    var day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    var parse = function (s) { return new Date(s + 'T00:00:00Z'); };
+    return {
+      // Axis labels name the month; a series' points are month ends.
+      month: function (s) { return isoDate.test(s) ? month.format(parse(s)) : s; },
+      day: function (s) { return isoDate.test(s) ? day.format(parse(s)) : s; }
+    };
+  }
+
+  function tooltipFormatter(fmt, dates) {
     return function (params) {
       var list = Array.isArray(params) ? params : [params];
       var box = document.createElement('div');
@@ -50,7 +70,7 @@
       var head = document.createElement('div');
       head.className = 'tt-head';
       head.textContent = (first.data && typeof first.data.title === 'string' && first.data.title) ||
-        first.axisValueLabel || first.name || '';
+        dates.day(String(first.axisValue || '')) || first.axisValueLabel || first.name || '';
       box.appendChild(head);
       list.forEach(function (p) {
         var row = document.createElement('div');
@@ -77,38 +97,114 @@
     (Array.isArray(axes) ? axes : [axes]).forEach(fn);
   }
 
-  function prepare(spec) {
+  // A chart narrower than this (a phone held upright) gets fewer, shorter
+  // axis labels, so that none overlap.
+  var narrowWidth = 480;
+
+  function prepare(spec, width) {
     var opt = spec.option || {};
     var fmt = numberFormat(spec.lang, spec.format);
+    var dates = dateFormats(spec.lang);
+    var narrow = width < narrowWidth;
     opt.tooltip = opt.tooltip || {};
-    opt.tooltip.formatter = tooltipFormatter(fmt);
+    opt.tooltip.formatter = tooltipFormatter(fmt, dates);
     opt.tooltip.confine = true;
     opt.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', color: '#1a1a1a' };
     [opt.xAxis, opt.yAxis].forEach(function (axes) {
       eachAxis(axes, function (axis) {
+        axis.axisLabel = axis.axisLabel || {};
+        axis.axisLabel.color = '#1a1a1a';
+        axis.axisLabel.hideOverlap = true;
         if (axis.type === 'value') {
-          axis.axisLabel = axis.axisLabel || {};
           axis.axisLabel.formatter = fmt;
-          axis.axisLabel.color = '#1a1a1a';
-        } else {
-          axis.axisLabel = axis.axisLabel || {};
-          axis.axisLabel.color = '#1a1a1a';
+          if (narrow) {
+            axis.splitNumber = 3;
+          }
+        } else if (Array.isArray(axis.data) && axis.data.length > 0 && isoDate.test(axis.data[0])) {
+          axis.axisLabel.formatter = dates.month;
+        } else if (narrow && axis.axisLabel.width) {
+          axis.axisLabel.width = 110;
         }
       });
     });
+    if (narrow && opt.legend) {
+      eachAxis(opt.legend, function (l) { l.type = 'scroll'; });
+    }
     if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches) {
       opt.animation = false;
     }
     return opt;
   }
 
+  // open goes to one of os2pulse's own pages: in an embed, in a new tab
+  // (the frame is someone else's page).
+  function open(path) {
+    if (typeof path !== 'string' || path.charAt(0) !== '/' || path.charAt(1) === '/') {
+      return;
+    }
+    if (document.body.classList.contains('embed')) {
+      window.open(path, '_blank', 'noopener');
+    } else {
+      window.location.assign(path);
+    }
+  }
+
+  function linkClicks(chart, links) {
+    if (!links) {
+      return;
+    }
+    chart.on('click', function (p) {
+      var name = (p.componentType === 'xAxis' || p.componentType === 'yAxis') ? p.value : p.name;
+      if (Object.prototype.hasOwnProperty.call(links, name)) {
+        open(links[name]);
+      }
+    });
+  }
+
+  // download saves the chart as a PNG: ECharts' own export of the
+  // canvas, with the title above and the source below, drawn on a canvas
+  // of our own.
+  function download(chart, button) {
+    var ratio = 2;
+    var img = new Image();
+    img.onload = function () {
+      var pad = 12 * ratio, titleSize = 16 * ratio, sourceSize = 11 * ratio;
+      var canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height + titleSize + sourceSize + 4 * pad;
+      var ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.fillStyle = '#1a1a1a';
+      ctx.textBaseline = 'top';
+      ctx.font = '600 ' + titleSize + 'px system-ui, sans-serif';
+      ctx.fillText(button.getAttribute('data-title') || '', pad, pad, canvas.width - 2 * pad);
+      ctx.drawImage(img, 0, titleSize + 2 * pad);
+      ctx.font = sourceSize + 'px system-ui, sans-serif';
+      ctx.fillText(button.getAttribute('data-source') || '', pad, img.height + titleSize + 3 * pad, canvas.width - 2 * pad);
+      var a = document.createElement('a');
+      a.href = canvas.toDataURL('image/png');
+      a.download = button.getAttribute('data-filename') || 'os2pulse.png';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    };
+    img.src = chart.getDataURL({ type: 'png', pixelRatio: ratio, backgroundColor: '#ffffff' });
+  }
+
   function draw(el, spec) {
     // The no-JavaScript note goes; ECharts fills the container.
     el.textContent = '';
     var chart = window.echarts.init(el, null, { renderer: 'canvas' });
-    chart.setOption(prepare(spec));
+    chart.setOption(prepare(spec, el.clientWidth));
+    linkClicks(chart, spec.links);
     charts.push(chart);
     el.setAttribute('data-rendered', 'true');
+    var button = document.querySelector('[data-download="' + el.id + '"]');
+    if (button) {
+      button.addEventListener('click', function () { download(chart, button); });
+      button.hidden = false;
+    }
   }
 
   function init() {

@@ -1,0 +1,86 @@
+package dashboard
+
+import (
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"os2pulse/figures"
+	"os2pulse/report"
+	"os2pulse/table"
+)
+
+// goalChart is a goal's track from its baseline date to its deadline:
+// the value up to the page's date (stopping where the data end), the
+// straight line from the baseline to the target, the projected line of
+// the last months' pace, and the target itself, marked on the deadline.
+// The x axis runs to the deadline and the y axis always reaches the
+// target.
+func goalChart(v *view, tr figures.GoalTrack) chart {
+	g := tr.Goal
+	val := func(f float64) string { return v.GoalValue(g.Share, f) }
+	n := len(tr.Points)
+	dates := make([]string, 0, n)
+	var values, line, projection, target []opts.LineData
+	t := table.Table{
+		Caption: g.Title(string(v.Lang)),
+		Head:    []string{v.T("th.date"), v.T("th.value"), v.T("th.expected"), v.T("goals.series.projection")},
+	}
+	for i, p := range tr.Points {
+		dates = append(dates, p.Date.String())
+		value := table.Text("")
+		switch {
+		case p.Value == nil:
+			values = append(values, opts.LineData{Value: noValue})
+		case p.Complete:
+			values = append(values, opts.LineData{Value: *p.Value})
+			value = table.Num(val(*p.Value))
+		default:
+			// The line stops where the data end, as for contributors.
+			values = append(values, opts.LineData{Value: noValue})
+			value = table.Num(v.Tf("coverage.cell", val(*p.Value)))
+			t.Note = v.coverageNote(g.CoveredUntil)
+		}
+		line = append(line, opts.LineData{Value: p.Expected})
+		projected := table.Text("")
+		if p.Projection != nil {
+			projection = append(projection, opts.LineData{Value: *p.Projection})
+			projected = table.Num(val(max(*p.Projection, 0)))
+		} else {
+			projection = append(projection, opts.LineData{Value: noValue})
+		}
+		if i == n-1 {
+			target = append(target, opts.LineData{Value: g.Target})
+		} else {
+			target = append(target, opts.LineData{Value: noValue})
+		}
+		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), value, table.Num(val(p.Expected)), projected})
+	}
+	noSymbol := charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
+	c := charts.NewLine()
+	c.SetGlobalOptions(
+		charts.WithColorsOpts(opts.Colors{colorBlue, colorGrey, colorOrange, colorGreen}),
+		axisTooltip(), legend(true), gridWithLegend(),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
+	)
+	c.SetXAxis(dates).
+		AddSeries(v.T("goals.series.value"), values, noSymbol, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
+		AddSeries(v.T("goals.series.line"), line, noSymbol, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed"})).
+		AddSeries(v.T("goals.series.projection"), projection, noSymbol, charts.WithLineStyleOpts(opts.LineStyle{Type: "dotted", Width: 2})).
+		AddSeries(v.T("goals.series.target"), target, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 14}))
+	format := formatInteger
+	if g.Share {
+		format = formatPercentage
+	}
+	summary := v.Tf("goals.summary", val(g.Value), val(g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
+	if p, ok := report.GoalPace(g); ok {
+		summary += " " + strings.Join(v.PaceText(p), " ")
+	}
+	return v.chart(chart{
+		ID: "goal-chart-" + g.ID, Title: v.T("goals.chart"), Level: 3, LabelledBy: "goal-" + g.ID + "-h", Definition: v.Def("projection")["Short"], Summary: summary,
+		Spec:  chartSpec{Option: optionOf(c), Format: format, Lang: v.Lang},
+		Table: t, CSV: v.DataLink("/api/v1/series/goal.csv", "goal", g.ID), Embed: v.embedLink("goal", "goal", g.ID),
+	})
+}
