@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -147,7 +149,8 @@ type fakeRepo struct {
 	issues           []fakeIssue
 	reviews          map[int][]fakeReview
 	releases         []fakeRelease
-	empty            bool // 409 on commits
+	files            map[string][]byte // path → content, for the contents API
+	empty            bool              // 409 on commits
 	status           int  // answer the repository and its listings with this status
 }
 
@@ -547,6 +550,27 @@ func (f *fakeGitHub) repoRoute(r *http.Request, rp *fakeRepo, rest []string, q u
 			items = append(items, it.v)
 		}
 		return f.page(r, items)
+	case len(rest) >= 1 && rest[0] == "contents":
+		p := strings.Join(rest[1:], "/")
+		if b, ok := rp.files[p]; ok {
+			return http.StatusOK, mustJSON(map[string]any{"type": "file", "encoding": "base64", "size": len(b),
+				"name": path.Base(p), "path": p, "content": base64.StdEncoding.EncodeToString(b)}), "", ""
+		}
+		var names []string
+		for fp := range rp.files {
+			if dir := path.Dir(fp); dir == p || (p == "" && dir == ".") {
+				names = append(names, fp)
+			}
+		}
+		if len(names) == 0 {
+			return notFound()
+		}
+		sort.Strings(names)
+		var items []any
+		for _, fp := range names {
+			items = append(items, map[string]any{"type": "file", "name": path.Base(fp), "path": fp, "size": len(rp.files[fp])})
+		}
+		return http.StatusOK, mustJSON(items), "", ""
 	case len(rest) == 1 && rest[0] == "releases":
 		rels := append([]fakeRelease(nil), rp.releases...)
 		sort.Slice(rels, func(i, j int) bool { return rels[i].published.After(rels[j].published) })

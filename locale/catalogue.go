@@ -188,6 +188,7 @@ var catalogue = map[string]msg{
 	"source.github":         {"GitHub", "GitHub"},
 	"source.activity":       {"Import af git-log", "Git log import"},
 	"source.register":       {"Adoptionsregister", "Adoption register"},
+	"source.selfeval":       {"Selvevalueringer", "Self-evaluations"},
 	"failing.unreachable":   {"GitHub kunne ikke nås siden %s", "GitHub could not be reached since %s"},
 	"failing.not_found":     {"repositoriet findes ikke siden %s", "repository not found since %s"},
 	"failing.unavailable":   {"ingen adgang til repositoriet siden %s", "access to the repository refused since %s"},
