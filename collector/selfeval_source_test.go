@@ -40,7 +40,7 @@ func TestSelfEvaluationsAreCollectedConditionally(t *testing.T) {
 		f.addOwner("OS2borgerPC", false)
 		repo := f.addRepo("OS2borgerPC", &fakeRepo{name: "os2borgerpc-produktforvaltning", files: map[string][]byte{
 			"dokumenter/os2borgerpc-selvevaluering-01022026.json": selfEvalFile("2026-02-01", [3]string{"F1", "sandkasse", "Ja"}, [3]string{"F2", "1", "Nej"}),
-			"dokumenter/README.md": []byte("# Produktforvaltning"),
+			"dokumenter/README.md":                                []byte("# Produktforvaltning"),
 		}})
 		local := filepath.Join(t.TempDir(), "local.json")
 		if err := os.WriteFile(local, selfEvalFile("2025-06-01", [3]string{"F1", "sandkasse", "Planlagt"}), 0o600); err != nil {
