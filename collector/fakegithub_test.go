@@ -156,9 +156,9 @@ type fakeRepo struct {
 	issues           []fakeIssue
 	reviews          map[int][]fakeReview
 	releases         []fakeRelease
-	comments         []fakeComment // on issues and pull requests
-	reviewComments   []fakeComment // on pull requests' diffs
-	license          string        // SPDX id in the community profile
+	comments         []fakeComment     // on issues and pull requests
+	reviewComments   []fakeComment     // on pull requests' diffs
+	license          string            // SPDX id in the community profile
 	files            map[string][]byte // path → content, for the contents API
 	empty            bool              // 409 on commits
 	status           int               // answer the repository and its listings with this status
