@@ -333,6 +333,8 @@ var catalogue = map[string]msg{
 	"export.organizations":  {"Alle organisationer med medlemskab og produkter", "Every organisation with membership and products"},
 	"export.s.goal":         {"Et måls udvikling, linjen til målet og fremskrivningen", "A goal's progress, the line to the target and the projection"},
 	"export.prospects":      {"Hvem kan blive de næste til et mål om udbredelse", "Who could be next for a goal about adoption"},
+	"export.governance":     {"Produkternes selvevaluering og niveau pr. niveau i governance-modellen", "The products' self-evaluations, level by level of the governance model"},
+	"export.health":         {"Produkternes sundhedstegn: koncentration, mangfoldighed, svartid, udgivelser, åbne sager, repositoriernes stand", "The products' health signals: concentration, diversity, response time, releases, backlog, repository hygiene"},
 
 	// The API: its page and the OpenAPI document
 	"api.param.date":          {"Datoen, tallene gælder (ÅÅÅÅ-MM-DD, højst i dag). Uden: i dag (dansk tid).", "The date the figures are for (YYYY-MM-DD, at most today). Default: today (in Denmark)."},
