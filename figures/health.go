@@ -235,7 +235,8 @@ type Concentration struct {
 	WindowDays    int  `json:"window_days"`
 	Persons       int  `json:"persons"`
 	Contributions int  `json:"contributions"`
-	Complete      bool `json:"complete"`
+	Complete      bool       `json:"complete"`
+	CoveredUntil  civil.Date `json:"covered_until,omitzero"`
 }
 
 // Diversity is how many organisations (members and suppliers, by the
@@ -244,7 +245,8 @@ type Concentration struct {
 type Diversity struct {
 	WindowDays    int     `json:"window_days"`
 	Organizations int     `json:"organizations"`
-	Largest       string  `json:"largest,omitempty"`
+	Largest       string  `json:"largest,omitempty"` // an organisation's id or a supplier's name
+	LargestName   string  `json:"largest_name,omitempty"`
 	LargestShare  float64 `json:"largest_share"`
 	Attributed    int     `json:"attributed_contributions"`
 	Unattributed  int     `json:"unattributed_contributions"`
@@ -318,6 +320,7 @@ type healthData struct {
 	releases  []storage.Release
 	hygiene   map[string]storage.Hygiene
 	days      []storage.ContributorDay
+	orgNames  map[string]string
 }
 
 // endOf is the first instant after date (UTC), the end of its window.
@@ -386,6 +389,14 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if d.days, err = c.store.ContributorDays(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
 		return nil, err
 	}
+	orgs, err := c.store.Organizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.orgNames = make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		d.orgNames[o.ID] = o.Name
+	}
 	return d, nil
 }
 
@@ -399,12 +410,16 @@ func (c *Calculator) productHealth(ctx context.Context, d *healthData, p config.
 	if err != nil {
 		return ph, err
 	}
-	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: act.Concentration, Contributions: act.Contributions, Complete: act.Complete}
+	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: act.Concentration, Contributions: act.Contributions, Complete: act.Complete, CoveredUntil: act.CoveredUntil}
 	bots, err := c.botPatterns()
 	if err != nil {
 		return ph, err
 	}
 	ph.Diversity = c.diversity(d.days, repos, bots)
+	ph.Diversity.LargestName = ph.Diversity.Largest
+	if n := d.orgNames[ph.Diversity.Largest]; n != "" {
+		ph.Diversity.LargestName = n
+	}
 	ph.FirstResponse = firstResponse(d, repos, bots, date)
 	ph.Releases = releaseCadence(d.releases, repos, date)
 	ph.Backlog = backlog(d.items, repos, date)
