@@ -232,9 +232,9 @@ func (c *Calculator) GovernanceHistory(ctx context.Context, productID string, da
 // Concentration is the fewest persons who made half of the contributions
 // in the window.
 type Concentration struct {
-	WindowDays    int  `json:"window_days"`
-	Persons       int  `json:"persons"`
-	Contributions int  `json:"contributions"`
+	WindowDays    int        `json:"window_days"`
+	Persons       int        `json:"persons"`
+	Contributions int        `json:"contributions"`
 	Complete      bool       `json:"complete"`
 	CoveredUntil  civil.Date `json:"covered_until,omitzero"`
 }
