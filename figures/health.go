@@ -321,6 +321,7 @@ type healthData struct {
 	hygiene   map[string]storage.Hygiene
 	days      []storage.ContributorDay
 	orgNames  map[string]string
+	contrib   *contributorData // a year's window, for the concentration
 }
 
 // endOf is the first instant after date (UTC), the end of its window.
@@ -335,7 +336,7 @@ func (c *Calculator) Health(ctx context.Context, date civil.Date) (Health, error
 		}
 		out := Health{Date: date, Products: []ProductHealth{}}
 		for _, p := range c.cfg.Products {
-			ph, err := c.productHealth(ctx, d, p, date)
+			ph, err := c.productHealth(d, p, date)
 			if err != nil {
 				return Health{}, err
 			}
@@ -347,19 +348,17 @@ func (c *Calculator) Health(ctx context.Context, date civil.Date) (Health, error
 
 // ProductHealth computes one product's health signals on date.
 func (c *Calculator) ProductHealth(ctx context.Context, productID string, date civil.Date) (ProductHealth, error) {
-	if _, ok := c.cfg.Product(productID); !ok {
+	p, ok := c.cfg.Product(productID)
+	if !ok {
 		return ProductHealth{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
-	h, err := c.Health(ctx, date)
-	if err != nil {
-		return ProductHealth{}, err
-	}
-	for _, ph := range h.Products {
-		if ph.Product == productID {
-			return ph, nil
+	return cached(ctx, c, "product-health|"+productID+"|"+date.String(), func() (ProductHealth, error) {
+		d, err := c.loadHealth(ctx, date)
+		if err != nil {
+			return ProductHealth{}, err
 		}
-	}
-	return ProductHealth{}, fmt.Errorf("figures: unknown product %q", productID)
+		return c.productHealth(d, p, date)
+	})
 }
 
 func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthData, error) {
@@ -369,7 +368,7 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if d.repos, err = c.store.ProductRepositories(ctx); err != nil {
 		return nil, err
 	}
-	if d.items, err = c.store.Items(ctx, end); err != nil {
+	if d.items, err = c.store.Items(ctx, date.AddDays(-(FirstResponseDays - 1)).Time(), end); err != nil {
 		return nil, err
 	}
 	rs, err := c.store.Responses(ctx, date.AddDays(-(FirstResponseDays - 1)).Time(), end)
@@ -389,6 +388,9 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if d.days, err = c.store.ContributorDays(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
 		return nil, err
 	}
+	if d.contrib, err = c.loadContributorData(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
+		return nil, err
+	}
 	orgs, err := c.store.Organizations(ctx)
 	if err != nil {
 		return nil, err
@@ -400,17 +402,18 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	return d, nil
 }
 
-func (c *Calculator) productHealth(ctx context.Context, d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
+func (c *Calculator) productHealth(d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
 	repos := map[string]bool{}
 	for _, k := range d.repos[p.ID] {
 		repos[k] = true
 	}
 	ph := ProductHealth{Product: p.ID, Name: p.Name}
-	act, err := c.ProductActivity(ctx, p.ID, date, HealthYearDays)
-	if err != nil {
-		return ph, err
-	}
-	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: act.Concentration, Contributions: act.Contributions, Complete: act.Complete, CoveredUntil: act.CoveredUntil}
+	// The contributor figures' own tally over a year's window: the same
+	// persons, aliases and bots as the concentration on the product page.
+	t := d.contrib.tally(d.contrib.productRepos[p.ID], date, HealthYearDays)
+	covered := d.contrib.coverage.Product(p.ID)
+	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: t.concentration(), Contributions: t.total,
+		Complete: Covers(covered, date), CoveredUntil: covered}
 	bots, err := c.botPatterns()
 	if err != nil {
 		return ph, err

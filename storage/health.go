@@ -171,8 +171,10 @@ type Item struct {
 	Closed        time.Time // zero while open
 }
 
-// Items returns the issues and pull requests opened before to (UTC).
-func (s *Store) Items(ctx context.Context, to time.Time) ([]Item, error) {
+// Items returns the issues and pull requests opened before to (UTC) that
+// were opened from from on, or were still open at to: those a window
+// ending at to can be about.
+func (s *Store) Items(ctx context.Context, from, to time.Time) ([]Item, error) {
 	var rows []struct {
 		RepositoryKey string `db:"repository_key"`
 		Kind          string `db:"kind"`
@@ -182,7 +184,8 @@ func (s *Store) Items(ctx context.Context, to time.Time) ([]Item, error) {
 		ClosedAt      string `db:"closed_at"`
 	}
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT repository_key, kind, ext_id, login, at, closed_at FROM contributions
-		WHERE kind IN ('issue', 'pull_request') AND at < ? ORDER BY repository_key, at`), Stamp(to))
+		WHERE kind IN ('issue', 'pull_request') AND at < ? AND (at >= ? OR closed_at = '' OR closed_at >= ?)
+		ORDER BY repository_key, at`), Stamp(to), Stamp(from), Stamp(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read issues and pull requests: %w", err)
 	}
