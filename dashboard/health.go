@@ -34,6 +34,9 @@ func selfEvaluation(v *view, g figures.ProductGovernance) *selfEvalView {
 		Source:   e.Source,
 		Versions: v.Tf("selfeval.versions", v.Int(g.Versions)),
 	}
+	if g.Versions == 1 {
+		sv.Versions = v.T("selfeval.version.one")
+	}
 	for _, l := range e.Levels {
 		if l.Required+l.Recommendations == 0 {
 			continue

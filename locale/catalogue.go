@@ -260,6 +260,7 @@ var catalogue = map[string]msg{
 	"selfeval.filled":            {"Udfyldt %s af %s.", "Filled %s by %s."},
 	"selfeval.levels":            {"Niveau i konfigurationen: %s; alle krav opfyldt til og med: %s.", "Level in the configuration: %s; all requirements met up to: %s."},
 	"selfeval.versions":          {"%s versioner gemt.", "%s versions kept."},
+	"selfeval.version.one":       {"Én version gemt.", "One version kept."},
 	"selfeval.summary":           {"%s: %s af %s krav opfyldt, %s planlagt", "%s: %s of %s requirements met, %s planned"},
 	"selfeval.summary.rec":       {"%s af %s anbefalinger fulgt", "%s of %s recommendations followed"},
 	"selfeval.level.none":        {"intet niveau", "no level"},
