@@ -143,3 +143,42 @@ func TestExampleSelfEvaluations(t *testing.T) {
 		t.Fatalf("stored %+v (%v); want two versions of 43 lines", evs, err)
 	}
 }
+
+// An entry naming one file costs one conditional request: 200 the first
+// time, 304 after; a file that is gone is reported by name.
+func TestSelfEvaluationOneFile(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	clock := newFakeClock()
+	f := newFakeGitHub(t, clock)
+	f.addOwner("OS2display", false)
+	repo := f.addRepo("OS2display", &fakeRepo{name: "pm", files: map[string][]byte{
+		"selvevaluering.json": selfEvalFile("2026-02-01", [3]string{"F1", "sandkasse", "Ja"}),
+	}})
+	doc := fmt.Sprintf("[github]\napi_url = %q\ntoken_env = \"OS2PULSE_TEST_GITHUB_TOKEN\"\n[[products]]\nid = \"os2display\"\nname = \"OS2display\"\n"+
+		"governance_level = \"2\"\nself_evaluations = [\"OS2display/pm:selvevaluering.json\"]\n", f.URL())
+	cfg, err := config.Parse("test.toml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncProducts(t, store, cfg)
+	src := NewSelfEvalSource(cfg, store, newTestSource(t, cfg, store, clock, nil, nil))
+	for i, want := range []int{200, 304} {
+		run := poll(t, store, src, nil)
+		reqs := f.takeRequests()
+		if run.Result != storage.RunSuccess || len(reqs) != 1 || reqs[0].Status != want || reqs[0].Path != "/repos/OS2display/pm/contents/selvevaluering.json" {
+			t.Errorf("poll %d: %s %v %+v; want one request answered %d", i+1, run.Result, run.Errors, reqs, want)
+		}
+	}
+	f.update(func() { delete(repo.files, "selvevaluering.json") })
+	runs, _ := New(store, nil, []Source{src}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(context.Background(), src.Name())
+	if len(runs) != 1 {
+		t.Fatalf("runs %+v", runs)
+	}
+	run := runs[0]
+	if run.Result != storage.RunFailure || len(run.Errors) != 1 || !strings.Contains(run.Errors[0].Error, "OS2display/pm:selvevaluering.json: not found") {
+		t.Errorf("gone: %s %+v", run.Result, run.Errors)
+	}
+	if evs, _ := store.SelfEvaluations(context.Background()); len(evs) != 1 {
+		t.Errorf("%d versions, want the one stored before", len(evs))
+	}
+}
