@@ -155,7 +155,13 @@ scrape_configs:
 	covered := float64(time.Date(2025, 11, 18, 0, 0, 0, 0, time.UTC).Unix())
 	checkEqual(t, promURL, "os2pulse_portfolio_contributors_covered_until_timestamp_seconds", covered)
 	checkEqual(t, promURL, `os2pulse_contributors_covered_until_timestamp_seconds{product="os2forms"}`, covered)
-	incomplete := map[string]bool{"os2pulse_portfolio_active_contributors": true, "os2pulse_product_active_contributors": true}
+	incomplete := map[string]bool{"os2pulse_portfolio_active_contributors": true, "os2pulse_product_active_contributors": true,
+		"os2pulse_product_contributor_concentration_persons": true,
+		// Nothing to measure in the example: the fake GitHub has no
+		// issues, pull requests or releases, and a median of nothing is
+		// no series, not 0.
+		"os2pulse_product_first_response_median_seconds": true, "os2pulse_product_first_response_p90_seconds": true,
+		"os2pulse_product_last_release_age_seconds": true, "os2pulse_product_open_items_median_age_seconds": true}
 
 	files, err := grafana.Dashboards()
 	if err != nil {

@@ -96,6 +96,7 @@ func (a *API) routes() {
 	a.adoptionRoutes()
 	a.contributorRoutes()
 	a.goalRoutes()
+	a.healthRoutes()
 	a.collectorRoutes()
 	a.openAPIRoutes()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -130,6 +132,13 @@ type fakeReview struct {
 	submitted time.Time
 }
 
+type fakeComment struct {
+	id               int64
+	number           int
+	login            string
+	created, updated time.Time
+}
+
 type fakeRelease struct {
 	id        int64
 	tag       string
@@ -147,8 +156,12 @@ type fakeRepo struct {
 	issues           []fakeIssue
 	reviews          map[int][]fakeReview
 	releases         []fakeRelease
-	empty            bool // 409 on commits
-	status           int  // answer the repository and its listings with this status
+	comments         []fakeComment     // on issues and pull requests
+	reviewComments   []fakeComment     // on pull requests' diffs
+	license          string            // SPDX id in the community profile
+	files            map[string][]byte // path → content, for the contents API
+	empty            bool              // 409 on commits
+	status           int               // answer the repository and its listings with this status
 }
 
 type fakeOwner struct {
@@ -547,6 +560,62 @@ func (f *fakeGitHub) repoRoute(r *http.Request, rp *fakeRepo, rest []string, q u
 			items = append(items, it.v)
 		}
 		return f.page(r, items)
+	case len(rest) == 2 && (rest[0] == "issues" || rest[0] == "pulls") && rest[1] == "comments":
+		list, field := rp.comments, "issue_url"
+		if rest[0] == "pulls" {
+			list, field = rp.reviewComments, "pull_request_url"
+		}
+		list = append([]fakeComment(nil), list...)
+		sort.SliceStable(list, func(i, j int) bool { return list[i].updated.After(list[j].updated) })
+		var since time.Time
+		if s := q.Get("since"); s != "" {
+			since, _ = time.Parse(time.RFC3339, s)
+		}
+		var items []any
+		for _, c := range list {
+			if !since.IsZero() && c.updated.Before(since) {
+				continue
+			}
+			items = append(items, map[string]any{"id": c.id, "user": map[string]any{"login": c.login},
+				"created_at": stamp(c.created), "updated_at": stamp(c.updated), "body": "comment",
+				field: f.srv.URL + "/repos/" + rp.owner + "/" + rp.name + "/" + rest[0] + "/" + strconv.Itoa(c.number)})
+		}
+		return f.page(r, items)
+	case len(rest) == 2 && rest[0] == "community" && rest[1] == "profile":
+		file := func(name string) any {
+			if _, ok := rp.files[name]; ok {
+				return map[string]any{"url": "https://api.github.com/x", "html_url": "https://github.com/x"}
+			}
+			return nil
+		}
+		var lic any
+		if rp.license != "" {
+			lic = map[string]any{"key": strings.ToLower(rp.license), "name": rp.license, "spdx_id": rp.license}
+		}
+		return http.StatusOK, mustJSON(map[string]any{"health_percentage": 50, "files": map[string]any{
+			"readme": file("README.md"), "contributing": file("CONTRIBUTING.md"), "code_of_conduct_file": file("CODE_OF_CONDUCT.md"),
+			"license": lic}}), "", ""
+	case len(rest) >= 1 && rest[0] == "contents":
+		p := strings.Join(rest[1:], "/")
+		if b, ok := rp.files[p]; ok {
+			return http.StatusOK, mustJSON(map[string]any{"type": "file", "encoding": "base64", "size": len(b),
+				"name": path.Base(p), "path": p, "content": base64.StdEncoding.EncodeToString(b)}), "", ""
+		}
+		var names []string
+		for fp := range rp.files {
+			if dir := path.Dir(fp); dir == p || (p == "" && dir == ".") {
+				names = append(names, fp)
+			}
+		}
+		if len(names) == 0 {
+			return notFound()
+		}
+		sort.Strings(names)
+		var items []any
+		for _, fp := range names {
+			items = append(items, map[string]any{"type": "file", "name": path.Base(fp), "path": fp, "size": len(rp.files[fp])})
+		}
+		return http.StatusOK, mustJSON(items), "", ""
 	case len(rest) == 1 && rest[0] == "releases":
 		rels := append([]fakeRelease(nil), rp.releases...)
 		sort.Slice(rels, func(i, j int) bool { return rels[i].published.After(rels[j].published) })

@@ -118,6 +118,17 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	if err == nil && !empty {
 		err = g.releases(ctx, tg.owner, tg.name, key)
 	}
+	// What the health signals need: responses to issues and pull
+	// requests, and the repository's hygiene.
+	if err == nil && !empty {
+		err = g.comments(ctx, tg.owner, tg.name, key)
+	}
+	if err == nil && !empty {
+		err = g.reviewComments(ctx, tg.owner, tg.name, key)
+	}
+	if err == nil && !empty {
+		err = g.hygiene(ctx, tg.owner, tg.name, key, today)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -278,6 +289,7 @@ func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error
 	err = paginate(ctx, l.listing(sink), fetch, func(page int, prs []*github.PullRequest) (bool, error) {
 		reachedKnown := false
 		var cs []storage.Contribution
+		var responses []storage.Response
 		var reviewSinks []*validators
 		for _, pr := range prs {
 			updated := pr.GetUpdatedAt().Time
@@ -298,7 +310,16 @@ func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error
 				return false, err
 			}
 			cs = append(cs, rs...)
+			// A review is a response to the pull request too.
+			for _, r := range rs {
+				responses = append(responses, storage.Response{RepositoryKey: key, Kind: storage.ResponseReview, ExtID: r.ExtID,
+					Number: pr.GetNumber(), Login: r.Login, At: r.At})
+			}
 			reviewSinks = append(reviewSinks, rsink)
+		}
+		// Before the page's checkpoint, which goes with the contributions.
+		if _, err := g.store.AddResponses(ctx, responses); err != nil {
+			return false, err
 		}
 		if _, err := g.store.AddContributions(ctx, cs, l.checkpoint(page, time.Time{})); err != nil {
 			return false, err

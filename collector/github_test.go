@@ -186,9 +186,13 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 		}
 		wantFirst := map[string]int{
 			"/orgs/*":                               4,
-			"/repos/*/commits":                      70, // 69 + the archived repository's one page
-			"/repos/OS2Forms/os2forms/pulls":        2,  // 105 pull requests
-			"/repos/OS2Forms/os2forms/pulls/*":      105,
+			"/repos/*/commits":                      70,  // 69 + the archived repository's one page
+			"/repos/OS2Forms/os2forms/pulls":        2,   // 105 pull requests
+			"/repos/OS2Forms/os2forms/pulls/*":      106, // 105 review lists + the review comments
+			"/repos/*/issues/comments":              5,
+			"/repos/*/pulls/comments":               5,
+			"/repos/*/community/profile":            5,
+			"/repos/*/contents/":                    5, // the root, for SECURITY and publiccode.yml
 			"/repos/OS2Forms/os2forms/issues":       2, // 40 issues + 105 pull requests
 			"/repos/OS2Forms/drupal-fork/commits":   0, // a fork found through owner/*: metadata only
 			"/repos/OS2Forms/os2forms_legacy/pulls": 1,
@@ -199,12 +203,14 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 			}
 		}
 		// 4 listings + 6 repositories + 70 commit pages + 6 pull pages +
-		// 105 review lists + 6 issue pages + 5 release lists.
-		if len(reqs) != 202 || count(reqs, "*", 200) != 202 {
-			t.Errorf("backfill made %d requests (%d answered 200), want 202, all 200", len(reqs), count(reqs, "*", 200))
+		// 105 review lists + 6 issue pages + 5 release lists, and for
+		// the health signals 5 × (2 comment listings + community profile
+		// + root directory, 404 in these empty fakes).
+		if len(reqs) != 222 || count(reqs, "*", 200) != 217 || count(reqs, "*", 404) != 5 {
+			t.Errorf("backfill made %d requests (%d answered 200), want 222, 217 200 and 5 404", len(reqs), count(reqs, "*", 200))
 		}
-		if run.Requests != 202 || run.RateLimitRemaining != 5000-202 {
-			t.Errorf("run recorded %d requests, remaining %d; want 202, %d", run.Requests, run.RateLimitRemaining, 5000-202)
+		if run.Requests != 222 || run.RateLimitRemaining != 5000-222 {
+			t.Errorf("run recorded %d requests, remaining %d; want 222, %d", run.Requests, run.RateLimitRemaining, 5000-222)
 		}
 		checkStored(t, store, repos)
 		checkActiveContributors(t, store, repos)
@@ -217,12 +223,13 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 				t.Errorf("second poll: %s %s?%s conditional=%v answered %d; want conditional, 304", r.Method, r.Path, r.Query, r.Conditional, r.Status)
 			}
 		}
-		// 4 listings + 6 repositories + 4 lists × 5 non-fork repositories.
-		if len(reqs) != 30 {
-			t.Errorf("second poll made %d requests, want 30", len(reqs))
+		// 4 listings + 6 repositories + 6 lists × 5 non-fork
+		// repositories; hygiene was checked today.
+		if len(reqs) != 40 {
+			t.Errorf("second poll made %d requests, want 40", len(reqs))
 		}
-		if run.Result != storage.RunSuccess || run.RateLimitRemaining != 5000-202 {
-			t.Errorf("second poll: %s, rate limit remaining %d; want success and no budget spent (%d)", run.Result, run.RateLimitRemaining, 5000-202)
+		if run.Result != storage.RunSuccess || run.RateLimitRemaining != 5000-222 {
+			t.Errorf("second poll: %s, rate limit remaining %d; want success and no budget spent (%d)", run.Result, run.RateLimitRemaining, 5000-222)
 		}
 
 		// Three new commits, a new pull request with a review, an issue
@@ -243,6 +250,8 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 			r.reviews[106] = []fakeReview{{id: 60106, login: "reviewer1", submitted: latest.Add(4 * time.Hour)}}
 			r.issues[0].closed = latest.Add(6 * time.Hour)
 			r.issues[0].updated = latest.Add(6 * time.Hour)
+			r.comments = append(r.comments, fakeComment{id: 9001, number: 106, login: "reviewer2", created: latest.Add(time.Hour), updated: latest.Add(time.Hour)})
+			r.reviewComments = append(r.reviewComments, fakeComment{id: 9002, number: 106, login: "reviewer1", created: latest.Add(2 * time.Hour), updated: latest.Add(2 * time.Hour)})
 		})
 		run = poll(t, store, newTestSource(t, cfg, store, clock, nil, nil), nil)
 		reqs = f.takeRequests()
@@ -251,6 +260,8 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 			"/repos/OS2Forms/os2forms/pulls":             1,
 			"/repos/OS2Forms/os2forms/pulls/106/reviews": 1,
 			"/repos/OS2Forms/os2forms/issues":            1,
+			"/repos/OS2Forms/os2forms/issues/comments":   1, // one listing per repository, not one per item
+			"/repos/OS2Forms/os2forms/pulls/comments":    1,
 		}
 		n200 := 0
 		for path, want := range want200 {
@@ -264,8 +275,22 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 		if got := count(reqs, fmt.Sprintf("/repos/OS2Forms/os2forms/pulls/%d/reviews", lastPR.number), 304); got != 1 {
 			t.Errorf("third poll: %d conditional review requests for #%d, want 1", got, lastPR.number)
 		}
-		if count(reqs, "*", 200) != n200 || count(reqs, "*", 304) != 28 || len(reqs) != 32 {
-			t.Errorf("third poll: %d requests, %d answered 200, %d 304; want 32, %d, 28", len(reqs), count(reqs, "*", 200), count(reqs, "*", 304), n200)
+		if count(reqs, "*", 200) != n200 || count(reqs, "*", 304) != 36 || len(reqs) != 42 {
+			t.Errorf("third poll: %d requests, %d answered 200, %d 304; want 42, %d, 36", len(reqs), count(reqs, "*", 200), count(reqs, "*", 304), n200)
+		}
+		resps, err := store.Responses(ctx, time.Time{}, latest.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		byKind := map[string]int{}
+		for _, rs := range resps {
+			byKind[rs.Kind]++
+			if rs.Kind != storage.ResponseReview && (rs.Number != 106 || rs.Login == "") {
+				t.Errorf("response %+v, want one on #106 with its author", rs)
+			}
+		}
+		if byKind[storage.ResponseComment] != 1 || byKind[storage.ResponseReviewComment] != 1 || byKind[storage.ResponseReview] != 106 {
+			t.Errorf("responses stored %v, want 1 comment, 1 review comment, 106 reviews", byKind)
 		}
 		key := storage.RepoKey("github.com", "OS2Forms", "os2forms")
 		for kind, want := range map[string]int{storage.KindCommit: 924 + 3, storage.KindPullRequest: 106, storage.KindReview: 106, storage.KindIssue: 40} {

@@ -11,7 +11,7 @@ import (
 
 // Sources returns the sources a configuration asks for, in the order a
 // full collection runs them: the register first (so organisations exist),
-// then git log exports, then GitHub.
+// then git log exports, then GitHub, then the self-evaluations.
 func Sources(cfg *config.Config, store *storage.Store, reg prometheus.Registerer, log *slog.Logger) ([]Source, error) {
 	var out []Source
 	if cfg.Register.Adoption != "" {
@@ -20,12 +20,21 @@ func Sources(cfg *config.Config, store *storage.Store, reg prometheus.Registerer
 	if len(cfg.Activity) > 0 {
 		out = append(out, NewActivitySource(cfg, store, log))
 	}
+	var gh *GitHubSource
 	if !cfg.GitHub.Disabled {
-		gh, err := NewGitHubSource(cfg, store, NewGitHubMetrics(reg), log)
-		if err != nil {
+		var err error
+		if gh, err = NewGitHubSource(cfg, store, NewGitHubMetrics(reg), log); err != nil {
 			return nil, err
 		}
 		out = append(out, gh)
+	}
+	for _, p := range cfg.Products {
+		if len(p.SelfEvaluations) > 0 {
+			// After GitHub, through its transport: the same budget, the
+			// same conditional requests.
+			out = append(out, NewSelfEvalSource(cfg, store, gh))
+			break
+		}
 	}
 	return out, nil
 }

@@ -25,7 +25,8 @@ func smallFake(t *testing.T) (*fakeGitHub, *fakeClock) {
 	clock := newFakeClock()
 	f := newFakeGitHub(t, clock)
 	f.addOwner("OS2display", false)
-	f.addRepo("OS2display", &fakeRepo{name: "display-client", commits: readHistory(t, "os2display__display-client.tsv")[:3]})
+	f.addRepo("OS2display", &fakeRepo{name: "display-client", commits: readHistory(t, "os2display__display-client.tsv")[:3],
+		files: map[string][]byte{"README.md": []byte("# display-client")}, license: "MPL-2.0"})
 	return f, clock
 }
 
@@ -241,12 +242,12 @@ func TestPrimaryRateLimit(t *testing.T) {
 		if run.Result != storage.RunSuccess {
 			t.Fatalf("run %s %v", run.Result, run.Errors)
 		}
-		if count(reqs, "*", 403) != 1 || count(reqs, "*", 200) != 6 || len(reqs) != 7 {
-			t.Errorf("requests %+v: want one 403, then the 6 of a poll", reqs)
+		if count(reqs, "*", 403) != 1 || count(reqs, "*", 200) != 10 || len(reqs) != 11 {
+			t.Errorf("requests %+v: want one 403, then the 10 of a first poll", reqs)
 		}
 		exactSleeps(10*time.Minute+time.Second)(t, clock.sleeps())
-		if run.RateLimitRemaining != 54 {
-			t.Errorf("remaining = %d, want 54", run.RateLimitRemaining)
+		if run.RateLimitRemaining != 50 {
+			t.Errorf("remaining = %d, want 50", run.RateLimitRemaining)
 		}
 		if !strings.Contains(progress.String(), "rate limit exhausted: waiting 10m1s") {
 			t.Errorf("progress does not say it waits:\n%s", progress)
@@ -255,7 +256,7 @@ func TestPrimaryRateLimit(t *testing.T) {
 	t.Run("low budget pauses until reset", func(t *testing.T) {
 		store := storagetest.New(t, "sqlite")
 		f, clock := smallFake(t)
-		f.setBudget(4, 4, clock.now().Add(30*time.Minute))
+		f.setBudget(8, 8, clock.now().Add(30*time.Minute))
 		cfg := testConfig(t, f.URL(), 1, "os2display=OS2display/*")
 		syncProducts(t, store, cfg)
 		progress := &syncBuffer{}
@@ -264,14 +265,14 @@ func TestPrimaryRateLimit(t *testing.T) {
 		if run.Result != storage.RunSuccess {
 			t.Fatalf("run %s %v", run.Result, run.Errors)
 		}
-		if count(reqs, "*", 200) != 6 || len(reqs) != 6 {
-			t.Errorf("requests %+v: want the 6 of a poll, none refused", reqs)
+		if count(reqs, "*", 200) != 10 || len(reqs) != 10 {
+			t.Errorf("requests %+v: want the 10 of a first poll, none refused", reqs)
 		}
-		// With one slot the reserve is 1: after three requests (4→1 left)
+		// With one slot the reserve is 1: after seven requests (8→1 left)
 		// it waits for the reset, then spends three of the new budget.
 		exactSleeps(30*time.Minute+time.Second)(t, clock.sleeps())
-		if run.RateLimitRemaining != 1 {
-			t.Errorf("remaining = %d, want 1", run.RateLimitRemaining)
+		if run.RateLimitRemaining != 5 {
+			t.Errorf("remaining = %d, want 5", run.RateLimitRemaining)
 		}
 		if !strings.Contains(progress.String(), "rate limit low (1 requests left): waiting 30m1s") {
 			t.Errorf("progress does not say it waits:\n%s", progress)
@@ -308,14 +309,17 @@ func TestTokenAndMetrics(t *testing.T) {
 			if said != (token == "") {
 				t.Errorf("log %q: said no-token = %v", log, said)
 			}
-			if got := testutil.ToFloat64(m.Requests.WithLabelValues("200")); got != 6 {
-				t.Errorf("requests{code=200} = %v, want 6", got)
+			// A first poll: 6 requests, 2 comment listings and 2 for
+			// hygiene; the second: the 8 listings again, all 304, and
+			// hygiene not again the same day.
+			if got := testutil.ToFloat64(m.Requests.WithLabelValues("200")); got != 10 {
+				t.Errorf("requests{code=200} = %v, want 10", got)
 			}
-			if got := testutil.ToFloat64(m.Requests.WithLabelValues("304")); got != 6 {
-				t.Errorf("requests{code=304} = %v, want 6", got)
+			if got := testutil.ToFloat64(m.Requests.WithLabelValues("304")); got != 8 {
+				t.Errorf("requests{code=304} = %v, want 8", got)
 			}
-			if got := testutil.ToFloat64(m.RateLimitRemaining); got != 4994 {
-				t.Errorf("rate limit remaining = %v, want 4994", got)
+			if got := testutil.ToFloat64(m.RateLimitRemaining); got != 4990 {
+				t.Errorf("rate limit remaining = %v, want 4990", got)
 			}
 		})
 	}

@@ -138,6 +138,10 @@ type Product struct {
 	Description Text   `toml:"description"`
 	URL         string `toml:"url"`
 	Contact     string `toml:"contact"`
+	// SelfEvaluations are where the product's governance
+	// self-evaluations are published: "OWNER/REPO:PATH-GLOB" on GitHub,
+	// or a local file path relative to the configuration file.
+	SelfEvaluations []string `toml:"self_evaluations"`
 }
 
 // ContactLink is where Contact leads: a mailto: link for an e-mail

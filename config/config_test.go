@@ -125,6 +125,12 @@ repos = ["gitlab.com/magenta/*"]
 			`c.toml:8: products[0].url: must be an https:// or http:// address, not "os2.eu"`,
 			`c.toml:9: products[0].contact: must be an e-mail address or an https:// or http:// address, not "nobody"`,
 		}},
+		{"self-evaluations", products + "self_evaluations = [\"OS2borgerPC/os2borgerpc-produktforvaltning:dokumenter/*-selvevaluering-*.json\", \"eval/os2forms.json\", \"OS2borgerPC/x:\", \"not a repo:x.json\", \"a/b:dok/*/x.json\", \"a/b:[x.json\"]\n", []string{
+			`c.toml:7: products[0].self_evaluations[2]: "OS2borgerPC/x:": give the file's path in the repository after the colon, e.g. dokumenter/*-selvevaluering-*.json`,
+			`c.toml:7: products[0].self_evaluations[3]: "not a repo:x.json": "not a repo" is not OWNER/REPO on GitHub`,
+			`c.toml:7: products[0].self_evaluations[4]: "a/b:dok/*/x.json": only the file name may hold a glob, not the directory "dok/*"`,
+			`c.toml:7: products[0].self_evaluations[5]: "a/b:[x.json": "[x.json" is not a valid glob: syntax error in pattern`,
+		}},
 		{"affiliation dates", "[[affiliations]]\ndomain = \"aarhus.dk\"\nsupplier = \"X\"\nfrom = \"2024-01-01\"\nuntil = \"2023-01-01\"\n", []string{
 			`c.toml:5: affiliations[0].until: must be after from (2024-01-01)`}},
 	}

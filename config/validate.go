@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -177,6 +178,11 @@ func (c *Config) Validate() error {
 		if p.Contact != "" && !isWebAddress(p.Contact) && !emailRe.MatchString(p.Contact) {
 			add(key+".contact", "must be an e-mail address or an https:// or http:// address, not %q", p.Contact)
 		}
+		for j, s := range p.SelfEvaluations {
+			if _, err := ParseSelfEvalSpec(s); err != nil {
+				add(fmt.Sprintf("%s.self_evaluations[%d]", key, j), "%v", err)
+			}
+		}
 	}
 
 	for i, a := range c.Activity {
@@ -305,6 +311,52 @@ func ParseRepoSpec(s string) (RepoSpec, error) {
 		return r, fmt.Errorf("invalid repository %q: owner/* is only expanded on GitHub", s)
 	}
 	return r, nil
+}
+
+// SelfEvalSpec is where a product's self-evaluations are published: files
+// in a GitHub repository matching Path (a glob such as
+// "dokumenter/*-selvevaluering-*.json"), or one local file, File.
+type SelfEvalSpec struct {
+	Owner, Repo, Path string
+	File              string
+}
+
+// IsGitHub reports whether the spec names files on GitHub.
+func (s SelfEvalSpec) IsGitHub() bool { return s.Owner != "" }
+
+// String is the spec as written.
+func (s SelfEvalSpec) String() string {
+	if s.IsGitHub() {
+		return s.Owner + "/" + s.Repo + ":" + s.Path
+	}
+	return s.File
+}
+
+// ParseSelfEvalSpec parses "OWNER/REPO:PATH-GLOB" (GitHub) or a local file
+// path (any entry without a colon).
+func ParseSelfEvalSpec(s string) (SelfEvalSpec, error) {
+	if strings.TrimSpace(s) == "" || strings.ContainsAny(s, "\x00\r\n") {
+		return SelfEvalSpec{}, fmt.Errorf("must be OWNER/REPO:PATH or a local file path, not %q", s)
+	}
+	repo, p, ok := strings.Cut(s, ":")
+	if !ok {
+		return SelfEvalSpec{File: s}, nil
+	}
+	owner, name, _ := strings.Cut(repo, "/")
+	if !ownerRe.MatchString(owner) || !repoNameRe.MatchString(name) || name == "." || name == ".." {
+		return SelfEvalSpec{}, fmt.Errorf("%q: %q is not OWNER/REPO on GitHub", s, repo)
+	}
+	p = strings.Trim(p, "/")
+	if p == "" || strings.Contains(p, "..") {
+		return SelfEvalSpec{}, fmt.Errorf("%q: give the file's path in the repository after the colon, e.g. dokumenter/*-selvevaluering-*.json", s)
+	}
+	if _, err := path.Match(p, ""); err != nil {
+		return SelfEvalSpec{}, fmt.Errorf("%q: %q is not a valid glob: %v", s, p, err)
+	}
+	if strings.ContainsAny(path.Dir(p), "*?[") {
+		return SelfEvalSpec{}, fmt.Errorf("%q: only the file name may hold a glob, not the directory %q", s, path.Dir(p))
+	}
+	return SelfEvalSpec{Owner: owner, Repo: name, Path: p}, nil
 }
 
 // ProductsOf returns the ids of the products whose repos include r, either

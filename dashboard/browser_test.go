@@ -598,7 +598,7 @@ func (b *testBrowser) testReport(t *testing.T) {
 }
 
 // axePages are the pages axe checks: every kind of page the site has.
-var axePages = []string{"/", "/products", "/products/os2forms", "/organizations", "/organizations/101", "/goals", "/data", "/api",
+var axePages = []string{"/", "/products", "/products/os2forms", "/organizations", "/organizations/101", "/goals", "/governance", "/data", "/api",
 	"/report", "/report/2025", "/embed/map", "/embed/goal?goal=three-plus", "/nothing"}
 
 // testAxe runs axe-core on every page in both languages at 1366 and

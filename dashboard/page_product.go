@@ -23,6 +23,12 @@ type productData struct {
 	Affiliation, ContributorSeries chart
 	Repositories                   table.Table
 	ActivityNote                   string
+
+	// The product's own governance self-evaluation (nil: none by the
+	// date) and its health signals.
+	SelfEval     *selfEvalView
+	HealthKeys   []keyFigure
+	SelfEvalNone string
 }
 
 // productPage shows one product: who runs it (list and map), its adopters
@@ -81,6 +87,14 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	gov, err := s.figures.ProductGovernance(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	health, err := s.figures.ProductHealth(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
 
 	d := productData{
 		ID: p.ID, Name: p.Name, Governance: v.Governance(p.LevelOn(v.Date)), Levels: levelHistory(v, p.Levels), Focus: p.Focus,
@@ -110,6 +124,9 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		ContributorSeries: contributorSeriesChart(v, cs, fromDay, v.T("contributors.series.prod")),
 		Repositories:      repositoryTable(v, act),
 		ActivityNote:      v.Tf("product.repos.window", v.Int(act.WindowDays), v.DateText()),
+		SelfEval:          selfEvaluation(v, gov),
+		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
+		HealthKeys:        healthKeys(v, health),
 	}
 	if !act.Complete {
 		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)

@@ -26,6 +26,7 @@ func (s *Server) pageRoutes() {
 	s.page("GET /api", s.apiPage)
 	s.page("GET /data", s.dataPage)
 	s.page("GET /goals", s.goalsPage)
+	s.page("GET /governance", s.governancePage)
 	s.page("GET /report", s.reportsPage)
 	s.page("GET /report/{year}", s.reportPage)
 	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true})

@@ -65,7 +65,15 @@ var templateSamples = map[string]func(v *view) any{
 			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{Product: "os2forms", WindowDays: 90}, "2023-11-23", "series"),
 			Repositories:      repositoryTable(v, act),
 			ActivityNote:      "note",
+			SelfEval:          selfEvaluation(v, sampleGovernance()),
+			HealthKeys:        healthKeys(v, sampleHealth()),
 		}
+	},
+	"governance": func(v *view) any {
+		g := figures.Governance{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductGovernance{sampleGovernance(),
+			{Product: "x", Name: xssName, ConfiguredLevel: "sandbox"}}}
+		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.GovernancePointMet{
+			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}})}
 	},
 	"organization": func(v *view) any {
 		d := figures.OrganizationDetail{ID: "x", Name: xssName, Kind: "other", Member: true,
@@ -179,4 +187,29 @@ func TestEveryTemplateRenders(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sampleGovernance is an evaluation whose texts try to break out of the
+// page: a script in a requirement and a javascript: "link".
+func sampleGovernance() figures.ProductGovernance {
+	reqs := []figures.Requirement{
+		{ID: "R1", Category: "relevans", Level: "sandbox", State: "met", Text: xssScript, Documentation: "javascript:alert(1)"},
+		{ID: "F12", Category: "formkrav", Level: "2", State: "planned", Text: "Tests", Documentation: "https://example.org/F12"},
+		{ID: "F19", Category: "formkrav", Level: "2", State: "met", Recommendation: true, Text: "Container (anbefaling)"},
+	}
+	return figures.ProductGovernance{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
+		Evaluation: &figures.Evaluation{Filled: civil.MustParse("2026-06-10"), FilledBy: xssName, Source: "a/b:x.json", MetLevel: "sandbox",
+			Levels:       []figures.LevelCount{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1}, {Level: "3"}},
+			Requirements: reqs}}
+}
+
+func sampleHealth() figures.ProductHealth {
+	m, p, age, days := 5*3600.0, 3*86400.0, 12.0, 30
+	return figures.ProductHealth{Product: "os2forms", Name: "OS2forms",
+		Concentration: figures.Concentration{WindowDays: 365, Persons: 2, Contributions: 40, Complete: true},
+		Diversity:     figures.Diversity{WindowDays: 365, Organizations: 3, Largest: "x", LargestName: xssName, LargestShare: 0.5, Attributed: 20},
+		FirstResponse: figures.FirstResponse{WindowDays: 90, Opened: 10, Responded: 8, Waiting: 2, MedianSeconds: &m, P90Seconds: &p},
+		Releases:      figures.ReleaseCadence{WindowDays: 365, Releases: 4, DaysSinceLast: &days},
+		Backlog:       figures.Backlog{Open: 7, OpenIssues: 5, OpenPulls: 2, MedianAgeDays: &age},
+		Hygiene:       figures.Hygiene{Repositories: 3, Licensed: 3, Licenses: []string{"MPL-2.0"}, Readme: 3, Security: 1}}
 }

@@ -129,7 +129,7 @@ var (
 	snakeKey  = regexp.MustCompile(`^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$`)
 	dottedKey = regexp.MustCompile(`^[a-z]{2,}(?:\.[a-z0-9_]+)+$`)
 	// Files and hosts are written with dots too.
-	fileOrHost = regexp.MustCompile(`\.(?:csv|json|md|html|tsv|toml|db|dk|com|eu|org|net|io)$`)
+	fileOrHost = regexp.MustCompile(`\.(?:csv|json|md|html|tsv|toml|yml|yaml|db|dk|com|eu|org|net|io)$`)
 	// English words a Danish page never needs.
 	englishWords = regexp.MustCompile(`\b(?:Illustrative|[Ii]ncomplete|succeeded|failed|success|failure|partial|running|production|planned|stopped|` +
 		`municipality|municipalities|[Mm]embers?|suppliers?|unknown|[Ss]andbox|level|since|until|only|not found|unreachable|error|moved|` +

@@ -213,6 +213,90 @@ var Definitions = []Definition{
 		},
 	},
 	{
+		ID:    "self_evaluation",
+		Title: config.Text{DA: "Selvevaluering", EN: "Self-evaluation"},
+		Short: config.Text{
+			DA: "Produktets egen vurdering af OS2's krav, niveau for niveau: opfyldt, planlagt eller ikke opfyldt. Anbefalinger tælles ikke som krav.",
+			EN: "The product's own assessment of OS2's requirements, level by level: met, planned or not met. Recommendations are not counted as requirements.",
+		},
+		Full: config.Text{
+			DA: "Selvevalueringen på dato D er den nyeste, produktet har udfyldt på eller før D (dens filledDate); hver version gemmes. For hvert niveau (sandkasse, 1, 2, 3) tælles kravene, der gælder fra det niveau: krævet, opfyldt (Ja), planlagt (Planlagt) og ikke opfyldt (Nej). Et punkt, hvis tekst siger \"(anbefaling)\", er en anbefaling og ikke et krav; det tælles for sig. Det opfyldte niveau er det højeste niveau, hvor alle krav på niveauet og alle lavere niveauer er opfyldt. Det vises ved siden af niveauet i konfigurationen. Tallene er produktets egne; os2pulse kontrollerer dem ikke.",
+			EN: "The self-evaluation on date D is the newest the product filled on or before D (its filledDate); every version is kept. For each level (sandbox, 1, 2, 3) the requirements that apply from that level are counted: required, met (Ja), planned (Planlagt) and not met (Nej). A line whose text says \"(anbefaling)\" is a recommendation, not a requirement, and is counted apart. The met level is the highest level whose requirements, and those of every lower level, are all met. It is shown beside the level in the configuration. The figures are the product's own; os2pulse does not check them.",
+		},
+	},
+	{
+		ID:    "contributor_concentration",
+		Title: config.Text{DA: "Bidragskoncentration", EN: "Contributor concentration"},
+		Short: config.Text{
+			DA: "Det mindste antal personer, der står for halvdelen af bidragene de seneste 12 måneder.",
+			EN: "The fewest persons who made half of the contributions in the last 12 months.",
+		},
+		Full: config.Text{
+			DA: "Bidragskoncentrationen af et produkt på dato D er koncentrationen (se den) med et vindue på 365 dage, der slutter på D. Den følger CHAOSS' mål for bidragsfordeling (\"bus factor\").",
+			EN: "The contributor concentration of a product on date D is the concentration (see it) with a window of 365 days ending on D. It follows CHAOSS's contributor absence factor (\"bus factor\").",
+		},
+	},
+	{
+		ID:    "organizational_diversity",
+		Title: config.Text{DA: "Organisatorisk mangfoldighed", EN: "Organisational diversity"},
+		Short: config.Text{
+			DA: "Antal organisationer (medlemmer og leverandører), der har bidraget de seneste 12 måneder, og den største organisations andel af bidragene.",
+			EN: "Organisations (members and suppliers) that contributed in the last 12 months, and the largest one's share of the contributions.",
+		},
+		Full: config.Text{
+			DA: "Den organisatoriske mangfoldighed af et produkt på dato D tæller de organisationer, hvis folk har bidraget til produktets repositorier i de 365 dage, der slutter på D. Et bidrag hører til en organisation eller leverandør efter tilknytningsreglerne, der gælder på bidragets dag: først en regel for login, ellers den længste e-maildomæne, der passer. Bots tælles ikke. Den største organisations andel er dens bidrag divideret med alle bidrag, der kan henføres til en organisation; bidrag uden tilknytning vises for sig. Efter CHAOSS' mål for organisatorisk mangfoldighed.",
+			EN: "The organisational diversity of a product on date D counts the organisations whose people contributed to the product's repositories in the 365 days ending on D. A contribution belongs to an organisation or supplier by the affiliation rules valid on its day: a login rule first, else the longest matching e-mail domain. Bots are not counted. The largest organisation's share is its contributions divided by all contributions attributed to an organisation; unattributed contributions are shown apart. After CHAOSS's organizational diversity metric.",
+		},
+	},
+	{
+		ID:    "time_to_first_response",
+		Title: config.Text{DA: "Tid til første svar", EN: "Time to first response"},
+		Short: config.Text{
+			DA: "Median og 90. percentil af tiden fra en sag eller et pull request åbnes til første svar fra en anden end forfatteren, over dem, der er åbnet de seneste 90 dage.",
+			EN: "Median and 90th percentile of the time from opening an issue or pull request to the first response by someone other than its author, over those opened in the last 90 days.",
+		},
+		Full: config.Text{
+			DA: "Tid til første svar for et produkt på dato D: for hver sag og hvert pull request i produktets repositorier, der er åbnet i de 90 dage, der slutter på D, tiden fra åbning til den første kommentar, kommentar i koden eller review af en anden end forfatteren, senest ved udgangen af D. Bots tælles hverken som forfattere eller som svar. Sager uden svar ved udgangen af D tælles som ventende og indgår ikke i medianen og 90. percentilen (den mindste værdi, som mindst 90 % af tiderne er mindre end eller lig med). Efter CHAOSS' mål for tid til første svar.",
+			EN: "Time to first response for a product on date D: for each issue and pull request in the product's repositories opened in the 90 days ending on D, the time from opening to the first comment, review comment or review by someone other than its author, by the end of D. Bots count neither as authors nor as responses. Items without a response by the end of D are counted as waiting and are not in the median and the 90th percentile (the smallest value at least 90% of the times are at or below). After CHAOSS's time to first response metric.",
+		},
+	},
+	{
+		ID:    "release_cadence",
+		Title: config.Text{DA: "Udgivelsesfrekvens", EN: "Release cadence"},
+		Short: config.Text{
+			DA: "Udgivelser de seneste 12 måneder og dage siden den seneste.",
+			EN: "Releases in the last 12 months and days since the last one.",
+		},
+		Full: config.Text{
+			DA: "Udgivelsesfrekvensen af et produkt på dato D er antallet af udgivelser (GitHub releases, ikke kladder) i produktets repositorier i de 365 dage, der slutter på D, og antallet af dage fra den seneste udgivelse på eller før D til D. Efter CHAOSS' mål for udgivelsesfrekvens.",
+			EN: "The release cadence of a product on date D is the number of releases (GitHub releases, not drafts) in the product's repositories in the 365 days ending on D, and the days from the last release on or before D to D. After CHAOSS's release frequency metric.",
+		},
+	},
+	{
+		ID:    "backlog",
+		Title: config.Text{DA: "Åbne sager", EN: "Backlog"},
+		Short: config.Text{
+			DA: "Åbne sager og pull requests ved udgangen af datoen, og medianalderen af de åbne i dage.",
+			EN: "Open issues and pull requests at the end of the date, and the median age of the open ones in days.",
+		},
+		Full: config.Text{
+			DA: "Produktets åbne sager på dato D er de sager og pull requests i dets repositorier, der er åbnet senest på D og ikke lukket ved udgangen af D, efter den lukkedato, GitHub senest har oplyst (en sag, der er genåbnet, tæller som åben igen fra den næste indsamling). Medianalderen er medianen af dagene fra åbning til D. Efter CHAOSS' mål for sager, der er åbne.",
+			EN: "A product's backlog on date D is the issues and pull requests in its repositories opened on or before D and not closed by the end of D, by the close date GitHub last gave (a reopened issue counts as open again from the next collection). The median age is the median of the days from opening to D. After CHAOSS's issues active and change request backlog metrics.",
+		},
+	},
+	{
+		ID:    "repository_hygiene",
+		Title: config.Text{DA: "Repositoriernes stand", EN: "Repository hygiene"},
+		Short: config.Text{
+			DA: "Hvor mange af produktets repositorier der har licens, README, CONTRIBUTING, adfærdskodeks, sikkerhedspolitik og publiccode.yml.",
+			EN: "How many of the product's repositories have a licence, README, CONTRIBUTING, code of conduct, security policy and publiccode.yml.",
+		},
+		Full: config.Text{
+			DA: "For hvert af produktets repositorier på dato D bruges det seneste tjek på eller før D: licensen (SPDX-id) og filerne README, CONTRIBUTING og adfærdskodeks efter GitHubs fællesskabsprofil, sikkerhedspolitik (SECURITY) og publiccode.yml efter repositoriets rodmappe. Tjekket sker højst én gang om dagen. Tallet er antallet af repositorier med hver fil ud af dem, der er tjekket.",
+			EN: "For each of the product's repositories on date D the newest check on or before D is used: the licence (SPDX id) and the README, CONTRIBUTING and code of conduct files by GitHub's community profile, the security policy (SECURITY) and publiccode.yml by the repository's root directory. The check runs at most once a day. The figure is the number of repositories with each file out of those checked.",
+		},
+	},
+	{
 		ID:    "coverage",
 		Title: config.Text{DA: "Data til og med", EN: "Data up to"},
 		Short: config.Text{

@@ -39,6 +39,7 @@ type Report struct {
 	Contributors          []ReportContributors  `json:"contributors"`
 	PortfolioContributors ReportPortfolioActive `json:"portfolio_contributors"`
 	Goals                 []GoalStatus          `json:"goals"`
+	Health                []ReportHealth        `json:"health"`
 	Sources               []ReportSource        `json:"sources"`
 
 	// FirstProducedAt is when this year's report was first produced, if it
@@ -102,6 +103,28 @@ type ReportPortfolioActive struct {
 	Complete         bool         `json:"complete"`
 	PreviousComplete bool         `json:"previous_complete"`
 	CoveredUntil     civil.Date   `json:"covered_until,omitzero"`
+}
+
+// ReportHealth is one product's self-evaluation in force and health
+// signals at the end of the year and of the year before.
+type ReportHealth struct {
+	Current            ProductHealth     `json:"current"`
+	Previous           ProductHealth     `json:"previous"`
+	Governance         ProductGovernance `json:"governance"`
+	PreviousGovernance ProductGovernance `json:"previous_governance"`
+}
+
+// RequirementsMet sums the requirements an evaluation says are met, and
+// those it counts as required; zero without one.
+func RequirementsMet(g ProductGovernance) (met, required int) {
+	if g.Evaluation == nil {
+		return 0, 0
+	}
+	for _, l := range g.Evaluation.Levels {
+		met += l.Met
+		required += l.Required
+	}
+	return met, required
 }
 
 // Sources of data, as runs and reports name them.
@@ -289,10 +312,39 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 	if r.Goals == nil {
 		r.Goals = []GoalStatus{}
 	}
+	if r.Health, err = c.reportHealth(ctx, date, prev); err != nil {
+		return r, err
+	}
 	if r.Sources, err = c.reportSources(ctx); err != nil {
 		return r, err
 	}
 	return r, nil
+}
+
+// reportHealth is every product's governance and health on date and on
+// prev.
+func (c *Calculator) reportHealth(ctx context.Context, date, prev civil.Date) ([]ReportHealth, error) {
+	h, err := c.Health(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	ph, err := c.Health(ctx, prev)
+	if err != nil {
+		return nil, err
+	}
+	g, err := c.Governance(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := c.Governance(ctx, prev)
+	if err != nil {
+		return nil, err
+	}
+	out := []ReportHealth{}
+	for i := range h.Products {
+		out = append(out, ReportHealth{Current: h.Products[i], Previous: ph.Products[i], Governance: g.Products[i], PreviousGovernance: pg.Products[i]})
+	}
+	return out, nil
 }
 
 // memberChanges returns the organisations that are members on to but were
@@ -406,6 +458,30 @@ func (r Report) Figures() []ReportFigure {
 	addContrib("portfolio", "member", float64(pc.ByAffiliation.Member), float64(pc.PrevAffiliations.Member), ok, pc.CoveredUntil)
 	addContrib("portfolio", "supplier", float64(pc.ByAffiliation.Supplier), float64(pc.PrevAffiliations.Supplier), ok, pc.CoveredUntil)
 	addContrib("portfolio", "unknown", float64(pc.ByAffiliation.Unknown), float64(pc.PrevAffiliations.Unknown), ok, pc.CoveredUntil)
+	for _, h := range r.Health {
+		id, cur, prev := h.Current.Product, h.Current, h.Previous
+		if h.Governance.Evaluation != nil {
+			met, req := RequirementsMet(h.Governance)
+			pmet, preq := RequirementsMet(h.PreviousGovernance)
+			add("self_evaluation", id, "met", float64(met), float64(pmet))
+			add("self_evaluation", id, "required", float64(req), float64(preq))
+		}
+		add("contributor_concentration", id, "", float64(cur.Concentration.Persons), float64(prev.Concentration.Persons))
+		if !cur.Concentration.Complete || !prev.Concentration.Complete {
+			out[len(out)-1].Complete, out[len(out)-1].CoveredUntil = false, cur.Concentration.CoveredUntil
+		}
+		add("organizational_diversity", id, "organizations", float64(cur.Diversity.Organizations), float64(prev.Diversity.Organizations))
+		add("organizational_diversity", id, "largest_share", cur.Diversity.LargestShare, prev.Diversity.LargestShare)
+		if m := cur.FirstResponse.MedianSeconds; m != nil {
+			out = append(out, ReportFigure{Definition: "time_to_first_response", Subject: id, Scope: "median_seconds", Value: *m, Complete: true})
+			if pm := prev.FirstResponse.MedianSeconds; pm != nil {
+				out[len(out)-1].Previous, out[len(out)-1].HasPrevious = *pm, true
+			}
+		}
+		add("release_cadence", id, "releases", float64(cur.Releases.Releases), float64(prev.Releases.Releases))
+		add("backlog", id, "open", float64(cur.Backlog.Open), float64(prev.Backlog.Open))
+		add("repository_hygiene", id, "licensed", float64(cur.Hygiene.Licensed), float64(prev.Hygiene.Licensed))
+	}
 	for _, g := range r.Goals {
 		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status,
 			Complete: g.Complete, CoveredUntil: g.CoveredUntil})

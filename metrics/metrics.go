@@ -32,6 +32,12 @@ type metricsCollector struct {
 	productCoverage, portfolioCoverage         *prometheus.Desc
 	goalTarget, goalValue                      *prometheus.Desc
 	lastSuccess                                *prometheus.Desc
+
+	requirements, evaluationFilled                    *prometheus.Desc
+	concentration, organizations, largestOrg          *prometheus.Desc
+	firstResponse, firstResponseP90, awaitingResponse *prometheus.Desc
+	releases, lastReleaseAge                          *prometheus.Desc
+	openItems, openItemsAge, hygiene                  *prometheus.Desc
 }
 
 // NewCollector returns the collector of os2pulse's business figures
@@ -61,13 +67,29 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		goalTarget:  d("os2pulse_goal_target_ratio", "Where a goal should be today on the straight line from its baseline to its target at the deadline, as a fraction of the target (1 at the deadline).", "goal"),
 		goalValue:   d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
 		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
+
+		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
+		evaluationFilled: d("os2pulse_product_self_evaluation_filled_timestamp_seconds", "Start (00:00 UTC) of the day the product's self-evaluation in force today was filled, as a Unix timestamp.", "product"),
+		concentration:    d("os2pulse_product_contributor_concentration_persons", "Fewest persons who made half of the product's contributions in the 365 days ending today; absent while the product's data do not reach today.", "product"),
+		organizations:    d("os2pulse_product_contributing_organizations", "Organisations (members and suppliers, by the affiliation rules) that contributed to the product in the 365 days ending today.", "product"),
+		largestOrg:       d("os2pulse_product_largest_organization_ratio", "Share of the product's attributed contributions in the 365 days ending today made by its largest organisation.", "product"),
+		firstResponse:    d("os2pulse_product_first_response_median_seconds", "Median time to first response by someone other than the author (bots excluded) over the product's issues and pull requests opened in the 90 days ending today; absent without a response.", "product"),
+		firstResponseP90: d("os2pulse_product_first_response_p90_seconds", "90th percentile of the time to first response (as os2pulse_product_first_response_median_seconds).", "product"),
+		awaitingResponse: d("os2pulse_product_awaiting_first_response", "Issues and pull requests of the product opened in the 90 days ending today with no response yet.", "product"),
+		releases:         d("os2pulse_product_releases", "Releases of the product published in the 365 days ending today.", "product"),
+		lastReleaseAge:   d("os2pulse_product_last_release_age_seconds", "Time since the day of the product's last release (days × 86400); absent when it never released.", "product"),
+		openItems:        d("os2pulse_product_open_items", "Open issues and pull requests of the product today, by kind.", "product", "kind"),
+		openItemsAge:     d("os2pulse_product_open_items_median_age_seconds", "Median age of the product's open issues and pull requests (days × 86400); absent when none is open.", "product"),
+		hygiene:          d("os2pulse_product_hygiene_repositories", "The product's repositories with each file, by its last daily check (file checked: the repositories checked).", "product", "file"),
 	}
 }
 
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{m.members, m.products, m.adopters, m.adoptionRatio, m.threePlus,
 		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
-		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess} {
+		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess, m.requirements, m.evaluationFilled,
+		m.concentration, m.organizations, m.largestOrg, m.firstResponse, m.firstResponseP90, m.awaitingResponse, m.releases,
+		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene} {
 		ch <- d
 	}
 }
@@ -140,6 +162,59 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		for src, t := range last {
 			gauge(m.lastSuccess, float64(t.Unix()), src)
+		}
+	}
+	m.collectHealth(ctx, today, gauge, fail)
+}
+
+// collectHealth exports the governance self-evaluations and the health
+// signals, each in base units (seconds, not days).
+func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, gauge func(*prometheus.Desc, float64, ...string), fail func(*prometheus.Desc, error)) {
+	if g, err := m.calc.Governance(ctx, today); err != nil {
+		fail(m.requirements, err)
+	} else {
+		for _, p := range g.Products {
+			e := p.Evaluation
+			if e == nil {
+				continue
+			}
+			gauge(m.evaluationFilled, float64(e.Filled.Time().Unix()), p.Product)
+			for _, l := range e.Levels {
+				gauge(m.requirements, float64(l.Met), p.Product, l.Level, figures.StateMet)
+				gauge(m.requirements, float64(l.Planned), p.Product, l.Level, figures.StatePlanned)
+				gauge(m.requirements, float64(l.NotMet), p.Product, l.Level, figures.StateNotMet)
+			}
+		}
+	}
+	h, err := m.calc.Health(ctx, today)
+	if err != nil {
+		fail(m.concentration, err)
+		return
+	}
+	for _, p := range h.Products {
+		if p.Concentration.Complete {
+			gauge(m.concentration, float64(p.Concentration.Persons), p.Product)
+		}
+		gauge(m.organizations, float64(p.Diversity.Organizations), p.Product)
+		gauge(m.largestOrg, p.Diversity.LargestShare, p.Product)
+		if fr := p.FirstResponse; fr.MedianSeconds != nil {
+			gauge(m.firstResponse, *fr.MedianSeconds, p.Product)
+			gauge(m.firstResponseP90, *fr.P90Seconds, p.Product)
+		}
+		gauge(m.awaitingResponse, float64(p.FirstResponse.Waiting), p.Product)
+		gauge(m.releases, float64(p.Releases.Releases), p.Product)
+		if d := p.Releases.DaysSinceLast; d != nil {
+			gauge(m.lastReleaseAge, float64(*d)*86400, p.Product)
+		}
+		gauge(m.openItems, float64(p.Backlog.OpenIssues), p.Product, "issue")
+		gauge(m.openItems, float64(p.Backlog.OpenPulls), p.Product, "pull_request")
+		if a := p.Backlog.MedianAgeDays; a != nil {
+			gauge(m.openItemsAge, *a*86400, p.Product)
+		}
+		hy := p.Hygiene
+		for file, n := range map[string]int{"checked": hy.Repositories, "license": hy.Licensed, "readme": hy.Readme,
+			"contributing": hy.Contributing, "code_of_conduct": hy.CodeOfConduct, "security": hy.Security, "publiccode": hy.PublicCode} {
+			gauge(m.hygiene, float64(n), p.Product, file)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"os2pulse/civil"
 	"os2pulse/figures"
 	"os2pulse/figures/figurestest"
 	"os2pulse/storage"
@@ -174,4 +176,45 @@ func TestMetricsOmitIncomplete(t *testing.T) {
 	if _, ok := got[`os2pulse_product_adopters{product="os2forms",scope="all"}`]; !ok {
 		t.Error("the register's figures are gone too")
 	}
+}
+
+// TestMetricsHealth: the self-evaluation in force gives one series per
+// product, level and state; the signals are in base units.
+func TestMetricsHealth(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		f := figurestest.Portfolio(t, store)
+		ctx := context.Background()
+		line := func(id, level, state string, rec bool) storage.SelfEvaluationRequirement {
+			return storage.SelfEvaluationRequirement{ID: id, Category: "formkrav", Level: level, State: state, Recommendation: rec, Text: "Krav"}
+		}
+		if _, err := store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2forms", Filled: civil.MustParse("2026-06-01"),
+			Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
+				line("F1", "sandbox", "met", false), line("F2", "2", "planned", false), line("F3", "2", "not_met", false), line("F4", "2", "met", true)}}); err != nil {
+			t.Fatal(err)
+		}
+		c := NewCollector(f.Figures, slog.New(slog.DiscardHandler)).(*metricsCollector)
+		c.now = func() time.Time { return figurestest.Now }
+		got := gathered(t, c)
+		for series, v := range map[string]float64{
+			`os2pulse_product_requirements{level="sandbox",product="os2forms",state="met"}`: 1,
+			`os2pulse_product_requirements{level="2",product="os2forms",state="met"}`:       0, // the recommendation is not counted
+			`os2pulse_product_requirements{level="2",product="os2forms",state="planned"}`:   1,
+			`os2pulse_product_requirements{level="2",product="os2forms",state="not_met"}`:   1,
+			`os2pulse_product_self_evaluation_filled_timestamp_seconds{product="os2forms"}`: float64(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()),
+		} {
+			if g, ok := got[series]; !ok || g != v {
+				t.Errorf("%s = %v (present %v), want %v", series, g, ok, v)
+			}
+		}
+		if _, ok := got[`os2pulse_product_requirements{level="2",product="os2display",state="met"}`]; ok {
+			t.Error("a product without an evaluation has requirement series")
+		}
+		if n := testutil.CollectAndCount(c, "os2pulse_product_releases"); n != 13 {
+			t.Errorf("%d release series, want one per product", n)
+		}
+		problems, err := testutil.CollectAndLint(c)
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("lint: %v %v", problems, err)
+		}
+	})
 }

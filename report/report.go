@@ -57,7 +57,8 @@ type Export struct{ Label, Href string }
 // order its sections use them; CSV and JSON rows carry these ids.
 var DefinitionIDs = []string{"members", "members_change", "governance_level", "adopter", "adoption_share_municipalities",
 	"adoption_share_members", "pilots_planned", "product_counts", "three_plus", "non_member_adopters", "active_contributors",
-	"coverage", "goal", "projection"}
+	"coverage", "goal", "projection", "self_evaluation", "contributor_concentration", "organizational_diversity",
+	"time_to_first_response", "release_cadence", "backlog", "repository_hygiene"}
 
 // Build lays out a computed report in language l.
 func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
@@ -163,6 +164,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 	d.Sections = append(d.Sections, nm)
 
 	d.Sections = append(d.Sections, contributorsSection(l, r, def("active_contributors")))
+	d.Sections = append(d.Sections, healthSection(l, r))
 
 	// Goals.
 	gs := Section{ID: "goals", Title: l.T("report.goals"), Def: def("goal") + " " + def("projection")}

@@ -164,3 +164,59 @@ func scopeWords(l locale.Lang, scope string) string {
 	}
 	return scope
 }
+
+// healthSection is every product's self-evaluation and health signals at
+// the end of the year, each with its change from the year before.
+func healthSection(l locale.Lang, r figures.Report) Section {
+	yr, py := strconv.Itoa(r.Year), strconv.Itoa(r.Year-1)
+	gov := table.Table{Caption: l.Tf("report.health.governance", r.Year), Head: []string{l.T("th.product"), l.T("th.selfeval.configured"),
+		l.T("th.selfeval.met"), l.T("th.selfeval.filled"), l.T("th.selfeval.metcount") + " " + yr, py, l.T("th.change")}}
+	sig := table.Table{Caption: l.Tf("report.health.signals", r.Year, r.Year-1), Head: []string{l.T("th.product"), l.T("health.concentration"),
+		l.T("health.diversity"), l.T("health.response"), l.T("health.releases"), l.T("health.backlog"), l.T("health.hygiene")}}
+	withChange := func(v, p int) table.Cell { return table.Num(l.Int(v) + " (" + l.ChangeInt(v-p) + ")") }
+	for _, h := range r.Health {
+		cur, prev := h.Current, h.Previous
+		if e := h.Governance.Evaluation; e != nil {
+			met, req := figures.RequirementsMet(h.Governance)
+			pmet, preq := figures.RequirementsMet(h.PreviousGovernance)
+			prevCell := table.Num("–")
+			change := table.Text("")
+			if h.PreviousGovernance.Evaluation != nil {
+				prevCell = table.Num(l.Tf("governance.metcount", l.Int(pmet), l.Int(preq)))
+				change = table.Num(l.ChangeInt(met - pmet))
+			}
+			level := l.T("selfeval.level.none")
+			if e.MetLevel != "" {
+				level = l.Governance(e.MetLevel)
+			}
+			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.Governance.ConfiguredLevel)), table.Text(level),
+				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req))), prevCell, change})
+		}
+		conc := withChange(cur.Concentration.Persons, prev.Concentration.Persons)
+		if !cur.Concentration.Complete || !prev.Concentration.Complete {
+			conc = table.Num(l.Tf("coverage.cell", l.Int(cur.Concentration.Persons)))
+		}
+		resp := table.Num("–")
+		if m := cur.FirstResponse.MedianSeconds; m != nil {
+			resp = table.Num(l.Dec(*m/3600, 1) + " " + l.T("report.health.hours"))
+			if pm := prev.FirstResponse.MedianSeconds; pm != nil {
+				resp = table.Num(l.Dec(*m/3600, 1) + " " + l.T("report.health.hours") + " (" + l.Dec(*pm/3600, 1) + ")")
+			}
+		}
+		hy := table.Num("–")
+		if cur.Hygiene.Repositories > 0 {
+			hy = table.Num(l.Tf("governance.metcount", l.Int(cur.Hygiene.Licensed), l.Int(cur.Hygiene.Repositories)))
+		}
+		sig.Rows = append(sig.Rows, []table.Cell{table.Text(cur.Name), conc,
+			withChange(cur.Diversity.Organizations, prev.Diversity.Organizations), resp,
+			withChange(cur.Releases.Releases, prev.Releases.Releases), withChange(cur.Backlog.Open, prev.Backlog.Open), hy})
+	}
+	def := func(id string) string { return figures.DefinitionOf(id).Short.In(string(l)) }
+	s := Section{ID: "health", Title: l.T("report.health"), Def: def("self_evaluation"),
+		Text: []string{l.T("report.health.text")}, Tables: []table.Table{gov, sig}}
+	if len(gov.Rows) == 0 {
+		s.Text = append(s.Text, l.T("governance.chart.empty"))
+		s.Tables = []table.Table{sig}
+	}
+	return s
+}

@@ -1,0 +1,81 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"os2pulse/civil"
+	"os2pulse/config"
+	"os2pulse/figures"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+// TestAPIGovernanceAndHealth: /api/v1/governance gives the evaluation in
+// force on the date with its per-level counts, /api/v1/health each signal
+// under its own key with its window; both with a CSV twin.
+func TestAPIGovernanceAndHealth(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		cfg, err := config.Parse("h.toml", []byte("[[products]]\nid = \"os2display\"\nname = \"OS2display\"\ngovernance_level = \"2\"\nrepos = [\"os2display/*\"]\n"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+			t.Fatal(err)
+		}
+		line := func(id, level, state string) storage.SelfEvaluationRequirement {
+			return storage.SelfEvaluationRequirement{ID: id, Category: "formkrav", Level: level, State: state, Text: "Krav"}
+		}
+		if _, err := store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2026-03-01"),
+			Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
+				line("F1", "sandbox", "met"), line("F2", "2", "planned"), line("F3", "2", "met")}}); err != nil {
+			t.Fatal(err)
+		}
+		srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
+			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
+
+		w := apiGet(t, srv, "/api/v1/governance?date=2026-06-30")
+		var g figures.Governance
+		if err := json.Unmarshal(w.Body.Bytes(), &g); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		if e := g.Products[0].Evaluation; e == nil || e.Filled.String() != "2026-03-01" || e.Levels[2].Met != 1 || e.Levels[2].Planned != 1 || e.Levels[2].Required != 2 {
+			t.Errorf("governance = %s", w.Body)
+		}
+		w = apiGet(t, srv, "/api/v1/governance?date=2026-02-28")
+		if !strings.Contains(w.Body.String(), `"evaluation": null`) {
+			t.Errorf("before the evaluation: %s", w.Body)
+		}
+		w = apiGet(t, srv, "/api/v1/governance.csv?date=2026-06-30")
+		if !strings.Contains(w.Body.String(), "2026-06-30,os2display,2,2026-03-01,Styregruppen,1,2,2,1,1,0,0,0\n") {
+			t.Errorf("governance CSV:\n%s", w.Body)
+		}
+
+		w = apiGet(t, srv, "/api/v1/health?date=2026-06-30")
+		var raw map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &raw); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("%d %s", w.Code, w.Body)
+		}
+		p := raw["products"].([]any)[0].(map[string]any)
+		for key, window := range map[string]float64{"contributor_concentration": 365, "organizational_diversity": 365,
+			"time_to_first_response": 90, "release_cadence": 365} {
+			if m, ok := p[key].(map[string]any); !ok || m["window_days"] != window {
+				t.Errorf("%s = %v, want its window of %v days", key, p[key], window)
+			}
+		}
+		for _, key := range []string{"backlog", "repository_hygiene"} {
+			if _, ok := p[key]; !ok {
+				t.Errorf("no %s in %s", key, w.Body)
+			}
+		}
+		w = apiGet(t, srv, "/api/v1/health.csv?date=2026-06-30")
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "first_response_median_seconds") {
+			t.Errorf("health CSV: %d\n%s", w.Code, w.Body)
+		}
+	})
+}

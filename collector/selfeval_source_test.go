@@ -1,0 +1,184 @@
+package collector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"os2pulse/config"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+// selfEvalFile writes a self-evaluation in OS2's form: filled on date,
+// with the requirements given as id, level, state.
+func selfEvalFile(date string, reqs ...[3]string) []byte {
+	var ks []map[string]string
+	for _, r := range reqs {
+		ks = append(ks, map[string]string{"id": r[0], "kategori": "formkrav", "krav": "Krav " + r[0],
+			"produktniveau": r[1], "retningslinjer": "", "efterlevet": r[2], "dokumentation": "https://example.org/" + r[0]})
+	}
+	b, _ := json.Marshal(map[string]any{"productName": "OS2borgerPC", "filledBy": "Styregruppen",
+		"filledDate": date, "generatedAt": date + "T10:00:00.000Z", "krav": ks})
+	return b
+}
+
+// TestSelfEvaluationsAreCollectedConditionally: a glob costs one listing
+// and one request per file; an unchanged directory and files cost only
+// 304s; a malformed file is refused by name and field while the versions
+// stored before stand; each version is kept by its filled date.
+func TestSelfEvaluationsAreCollectedConditionally(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		clock := newFakeClock()
+		f := newFakeGitHub(t, clock)
+		f.addOwner("OS2borgerPC", false)
+		repo := f.addRepo("OS2borgerPC", &fakeRepo{name: "os2borgerpc-produktforvaltning", files: map[string][]byte{
+			"dokumenter/os2borgerpc-selvevaluering-01022026.json": selfEvalFile("2026-02-01", [3]string{"F1", "sandkasse", "Ja"}, [3]string{"F2", "1", "Nej"}),
+			"dokumenter/README.md":                                []byte("# Produktforvaltning"),
+		}})
+		local := filepath.Join(t.TempDir(), "local.json")
+		if err := os.WriteFile(local, selfEvalFile("2025-06-01", [3]string{"F1", "sandkasse", "Planlagt"}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		doc := fmt.Sprintf("[github]\napi_url = %q\ntoken_env = \"OS2PULSE_TEST_GITHUB_TOKEN\"\n[[products]]\nid = \"os2borgerpc\"\nname = \"OS2borgerPC\"\n"+
+			"governance_level = \"2\"\nself_evaluations = [\"OS2borgerPC/os2borgerpc-produktforvaltning:dokumenter/*-selvevaluering-*.json\", %q]\n", f.URL(), local)
+		cfg, err := config.Parse("test.toml", []byte(doc), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		syncProducts(t, store, cfg)
+		gh := newTestSource(t, cfg, store, clock, nil, nil)
+		src := NewSelfEvalSource(cfg, store, gh)
+
+		versions := func() []string {
+			t.Helper()
+			evs, err := store.SelfEvaluations(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range evs {
+				out = append(out, fmt.Sprintf("%s %s %s %d", e.ProductID, e.Filled, e.FilledBy, len(e.Requirements)))
+			}
+			return out
+		}
+
+		run := poll(t, store, src, nil)
+		reqs := f.takeRequests()
+		if run.Result != storage.RunSuccess || len(reqs) != 2 || count(reqs, "*", 200) != 2 {
+			t.Fatalf("first poll: %s %v, %d requests (%+v); want success, a listing and one file, both 200", run.Result, run.Errors, len(reqs), reqs)
+		}
+		if got, want := strings.Join(versions(), "|"), "os2borgerpc 2025-06-01 Styregruppen 1|os2borgerpc 2026-02-01 Styregruppen 2"; got != want {
+			t.Errorf("stored %q, want %q", got, want)
+		}
+
+		poll(t, store, src, nil)
+		reqs = f.takeRequests()
+		if len(reqs) != 2 || count(reqs, "*", 304) != 2 {
+			t.Errorf("unchanged poll: %+v; want 2 requests, both 304", reqs)
+		}
+
+		// A malformed new file: refused, naming the file and the field.
+		f.update(func() {
+			repo.files["dokumenter/os2borgerpc-selvevaluering-01052026.json"] = selfEvalFile("2026-05-01", [3]string{"F1", "sandkasse", "Måske"})
+		})
+		run = poll(t, store, src, nil)
+		if run.Result != storage.RunPartial || len(run.Errors) != 1 ||
+			!strings.Contains(run.Errors[0].Error, "OS2borgerPC/os2borgerpc-produktforvaltning:dokumenter/os2borgerpc-selvevaluering-01052026.json: krav[0].efterlevet") {
+			t.Errorf("malformed file: %s %+v; want partial, one error naming the file and krav[0].efterlevet", run.Result, run.Errors)
+		}
+		if got := len(versions()); got != 2 {
+			t.Errorf("%d versions after a malformed file, want the 2 stored before", got)
+		}
+		f.takeRequests()
+		// Unchanged, the refused file is reported again without being read again.
+		run = poll(t, store, src, nil)
+		reqs = f.takeRequests()
+		if count(reqs, "*", 304) != len(reqs) || len(run.Errors) != 1 {
+			t.Errorf("unchanged malformed file: %+v, errors %v; want all 304 and the problem again", reqs, run.Errors)
+		}
+
+		// Corrected: a third version.
+		f.update(func() {
+			repo.files["dokumenter/os2borgerpc-selvevaluering-01052026.json"] = selfEvalFile("2026-05-01", [3]string{"F1", "sandkasse", "Ja"}, [3]string{"F2", "1", "Ja"})
+		})
+		run = poll(t, store, src, nil)
+		if run.Result != storage.RunSuccess {
+			t.Errorf("corrected: %s %v", run.Result, run.Errors)
+		}
+		if got := versions(); len(got) != 3 || got[2] != "os2borgerpc 2026-05-01 Styregruppen 2" {
+			t.Errorf("versions %v", got)
+		}
+
+		// GitHub turned off: the local file is still read.
+		off := NewSelfEvalSource(cfg, store, nil)
+		c := New(store, nil, []Source{off}, nil, slog.New(slog.DiscardHandler), nil)
+		if _, err := c.RunOnce(ctx, off.Name()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// The example portfolio's illustrative self-evaluations are well formed.
+func TestExampleSelfEvaluations(t *testing.T) {
+	cfg, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storagetest.New(t, "sqlite")
+	syncProducts(t, store, cfg)
+	src := NewSelfEvalSource(cfg, store, nil)
+	run := poll(t, store, src, nil)
+	if run.Result != storage.RunSuccess {
+		t.Fatalf("%s %v", run.Result, run.Errors)
+	}
+	evs, err := store.SelfEvaluations(context.Background())
+	if err != nil || len(evs) != 2 || len(evs[1].Requirements) != 43 {
+		t.Fatalf("stored %+v (%v); want two versions of 43 lines", evs, err)
+	}
+}
+
+// An entry naming one file costs one conditional request: 200 the first
+// time, 304 after; a file that is gone is reported by name.
+func TestSelfEvaluationOneFile(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	clock := newFakeClock()
+	f := newFakeGitHub(t, clock)
+	f.addOwner("OS2display", false)
+	repo := f.addRepo("OS2display", &fakeRepo{name: "pm", files: map[string][]byte{
+		"selvevaluering.json": selfEvalFile("2026-02-01", [3]string{"F1", "sandkasse", "Ja"}),
+	}})
+	doc := fmt.Sprintf("[github]\napi_url = %q\ntoken_env = \"OS2PULSE_TEST_GITHUB_TOKEN\"\n[[products]]\nid = \"os2display\"\nname = \"OS2display\"\n"+
+		"governance_level = \"2\"\nself_evaluations = [\"OS2display/pm:selvevaluering.json\"]\n", f.URL())
+	cfg, err := config.Parse("test.toml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncProducts(t, store, cfg)
+	src := NewSelfEvalSource(cfg, store, newTestSource(t, cfg, store, clock, nil, nil))
+	for i, want := range []int{200, 304} {
+		run := poll(t, store, src, nil)
+		reqs := f.takeRequests()
+		if run.Result != storage.RunSuccess || len(reqs) != 1 || reqs[0].Status != want || reqs[0].Path != "/repos/OS2display/pm/contents/selvevaluering.json" {
+			t.Errorf("poll %d: %s %v %+v; want one request answered %d", i+1, run.Result, run.Errors, reqs, want)
+		}
+	}
+	f.update(func() { delete(repo.files, "selvevaluering.json") })
+	runs, _ := New(store, nil, []Source{src}, nil, slog.New(slog.DiscardHandler), nil).RunOnce(context.Background(), src.Name())
+	if len(runs) != 1 {
+		t.Fatalf("runs %+v", runs)
+	}
+	run := runs[0]
+	if run.Result != storage.RunFailure || len(run.Errors) != 1 || !strings.Contains(run.Errors[0].Error, "OS2display/pm:selvevaluering.json: not found") {
+		t.Errorf("gone: %s %+v", run.Result, run.Errors)
+	}
+	if evs, _ := store.SelfEvaluations(context.Background()); len(evs) != 1 {
+		t.Errorf("%d versions, want the one stored before", len(evs))
+	}
+}

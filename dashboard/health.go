@@ -1,0 +1,152 @@
+package dashboard
+
+import (
+	"math"
+	"strings"
+
+	"os2pulse/config"
+	"os2pulse/figures"
+	"os2pulse/locale"
+	"os2pulse/table"
+)
+
+// selfEvalView is a product's self-evaluation as its page shows it.
+type selfEvalView struct {
+	Filled   string   // "Filled 10 June 2026 by the steering group"
+	Levels   string   // the configured level beside the level met
+	Summary  []string // "Level 2: 15 of 19 requirements met, 2 planned", per level
+	Tables   []table.Table
+	Source   string // where the file was read
+	Versions string // "3 versions"
+}
+
+// selfEvaluation shows the evaluation in force: the summary per level,
+// and per level a table grouped by category. Documentation is shown as
+// text, and as a link only when it is an http(s) address.
+func selfEvaluation(v *view, g figures.ProductGovernance) *selfEvalView {
+	e := g.Evaluation
+	if e == nil {
+		return nil
+	}
+	sv := &selfEvalView{
+		Filled:   v.Tf("selfeval.filled", v.Lang.Date(e.Filled), e.FilledBy),
+		Levels:   v.Tf("selfeval.levels", levelText(v, g.ConfiguredLevel), levelText(v, e.MetLevel)),
+		Source:   e.Source,
+		Versions: v.Tf("selfeval.versions", v.Int(g.Versions)),
+	}
+	if g.Versions == 1 {
+		sv.Versions = v.T("selfeval.version.one")
+	}
+	for _, l := range e.Levels {
+		if l.Required+l.Recommendations == 0 {
+			continue
+		}
+		line := v.Tf("selfeval.summary", v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned))
+		if l.Recommendations > 0 {
+			line += "; " + v.Tf("selfeval.summary.rec", v.Int(l.RecommendationsMet), v.Int(l.Recommendations))
+		}
+		sv.Summary = append(sv.Summary, line)
+		t := table.Table{
+			Caption: v.Governance(l.Level),
+			Head:    []string{v.T("th.selfeval.id"), v.T("th.selfeval.category"), v.T("th.selfeval.text"), v.T("th.selfeval.state"), v.T("th.selfeval.doc")},
+		}
+		for _, cat := range selfEvalCategories {
+			for _, r := range e.Requirements {
+				if r.Level != l.Level || r.Category != cat {
+					continue
+				}
+				t.Rows = append(t.Rows, []table.Cell{table.Text(r.ID), table.Text(v.T("selfeval.cat." + cat)), table.Text(r.Text),
+					table.Text(v.T("selfeval.state." + r.State)), documentationCell(r.Documentation)})
+			}
+		}
+		sv.Tables = append(sv.Tables, t)
+	}
+	return sv
+}
+
+// selfEvalCategories are the categories in the order OS2's files list them.
+var selfEvalCategories = []string{"relevans", "formkrav", "strategisk", "governance"}
+
+// documentationCell links an http(s) address and shows anything else as
+// text: the files are written by hand and may hold any text.
+func documentationCell(doc string) table.Cell {
+	doc = strings.TrimSpace(doc)
+	if config.IsURL(doc) && !strings.ContainsAny(doc, " \t\r\n<>\"") {
+		return table.Link(doc, doc)
+	}
+	return table.Text(doc)
+}
+
+// levelText names a level, or says that none is met.
+func levelText(v *view, level string) string {
+	if level == "" {
+		return v.T("selfeval.level.none")
+	}
+	return v.Governance(level)
+}
+
+// durationText writes seconds as minutes, hours or days, whichever reads.
+func durationText(l locale.Lang, seconds float64) string {
+	switch {
+	case seconds < 3600:
+		return l.Tf("duration.minutes", l.Int(int(math.Round(seconds/60))))
+	case seconds < 48*3600:
+		return l.Tf("duration.hours", l.Dec(seconds/3600, 1))
+	default:
+		return l.Tf("duration.days", l.Dec(seconds/86400, 1))
+	}
+}
+
+// healthKeys are a product's health signals, each with its definition.
+func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
+	c := h.Concentration
+	conc := keyFigure{Label: v.T("health.concentration"), Definition: v.Def("contributor_concentration")["Short"]}
+	if c.Contributions == 0 {
+		conc.Value, conc.Detail = "–", v.Tf("health.concentration.none", v.Int(c.WindowDays))
+	} else {
+		conc.Value, conc.Detail = v.Int(c.Persons), v.Tf("health.concentration.of", v.Int(c.Contributions), v.Int(c.WindowDays))
+	}
+	if !c.Complete {
+		conc = v.incomplete(conc, c.CoveredUntil)
+	}
+
+	d := h.Diversity
+	div := keyFigure{Label: v.T("health.diversity"), Value: v.Int(d.Organizations), Definition: v.Def("organizational_diversity")["Short"],
+		Detail: v.Tf("health.diversity.none", v.Int(d.WindowDays))}
+	if d.Organizations > 0 {
+		div.Detail = v.Tf("health.diversity.largest", d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
+	}
+
+	f := h.FirstResponse
+	ttfr := keyFigure{Label: v.T("health.response"), Value: "–", Definition: v.Def("time_to_first_response")["Short"],
+		Detail: v.Tf("health.response.none", v.Int(f.Opened), v.Int(f.WindowDays))}
+	if f.MedianSeconds != nil {
+		ttfr.Value = durationText(v.Lang, *f.MedianSeconds)
+		ttfr.Detail = v.Tf("health.response.detail", durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
+	}
+
+	r := h.Releases
+	rel := keyFigure{Label: v.T("health.releases"), Value: v.Int(r.Releases), Definition: v.Def("release_cadence")["Short"],
+		Detail: v.Tf("health.releases.never", v.Int(r.WindowDays))}
+	if r.DaysSinceLast != nil {
+		rel.Detail = v.Tf("health.releases.detail", v.Int(r.WindowDays), v.Int(*r.DaysSinceLast))
+	}
+
+	b := h.Backlog
+	bl := keyFigure{Label: v.T("health.backlog"), Value: v.Int(b.Open), Definition: v.Def("backlog")["Short"],
+		Detail: v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))}
+	if b.MedianAgeDays != nil {
+		bl.Detail += "; " + v.Tf("health.backlog.age", v.Lang.Dec(*b.MedianAgeDays, 0))
+	}
+
+	y := h.Hygiene
+	hy := keyFigure{Label: v.T("health.hygiene"), Value: "–", Definition: v.Def("repository_hygiene")["Short"], Detail: v.T("health.hygiene.none")}
+	if y.Repositories > 0 {
+		hy.Value = v.Tf("health.hygiene.value", v.Int(y.Licensed), v.Int(y.Repositories))
+		hy.Detail = v.Tf("health.hygiene.detail", v.Int(y.Readme), v.Int(y.Contributing), v.Int(y.CodeOfConduct), v.Int(y.Security), v.Int(y.PublicCode), v.Int(y.Repositories))
+		if len(y.Licenses) > 0 {
+			hy.Detail += "; " + v.Tf("health.hygiene.licenses", strings.Join(y.Licenses, ", "))
+		}
+	}
+	return []keyFigure{conc, div, ttfr, rel, bl, hy}
+}

@@ -1,0 +1,650 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"os2pulse/civil"
+	"os2pulse/config"
+	"os2pulse/storage"
+)
+
+// Product health against OS2's governance model: what a product's own
+// self-evaluation says (governance) and what its collected data show
+// (health signals, after CHAOSS). Both are computed from stored data as of
+// a date; their definitions are in definitions.go.
+
+// Requirement states, as stored.
+const (
+	StateMet     = "met"
+	StatePlanned = "planned"
+	StateNotMet  = "not_met"
+)
+
+// Windows of the health signals, in days ending on the figure's date.
+const (
+	HealthYearDays    = 365 // contributor concentration, diversity, releases
+	FirstResponseDays = 90  // time to first response
+)
+
+// LevelCount counts one level's lines of an evaluation.
+type LevelCount struct {
+	Level string `json:"level"`
+	// Required counts requirements introduced at the level;
+	// recommendations ("(anbefaling)") are not requirements.
+	Required int `json:"required"`
+	Met      int `json:"met"`
+	Planned  int `json:"planned"`
+	NotMet   int `json:"not_met"`
+	// Recommendations at the level, and how many are followed.
+	Recommendations    int `json:"recommendations"`
+	RecommendationsMet int `json:"recommendations_met"`
+}
+
+// Requirement is one line of an evaluation.
+type Requirement struct {
+	ID             string `json:"id"`
+	Category       string `json:"category"`
+	Level          string `json:"level"`
+	State          string `json:"state"`
+	Recommendation bool   `json:"recommendation"`
+	Text           string `json:"text"`
+	Guidelines     string `json:"guidelines,omitempty"`
+	Documentation  string `json:"documentation,omitempty"`
+}
+
+// Evaluation is a product's self-evaluation as stored.
+type Evaluation struct {
+	Filled       civil.Date    `json:"filled_date"`
+	FilledBy     string        `json:"filled_by"`
+	Source       string        `json:"source"`
+	Levels       []LevelCount  `json:"levels"`
+	MetLevel     string        `json:"met_level"` // "" when not even the sandbox's are all met
+	Requirements []Requirement `json:"requirements,omitempty"`
+}
+
+// ProductGovernance is a product's governance on a date: the level the
+// configuration gives it, and its self-evaluation in force (the newest
+// filled on or before the date).
+type ProductGovernance struct {
+	Product         string      `json:"product"`
+	Name            string      `json:"name"`
+	ConfiguredLevel string      `json:"configured_level"`
+	Evaluation      *Evaluation `json:"evaluation"` // null: none filled by the date
+	// Versions is how many evaluations were filled by the date.
+	Versions int `json:"versions"`
+}
+
+// Governance is every product's governance on a date.
+type Governance struct {
+	Date     civil.Date          `json:"date"`
+	Products []ProductGovernance `json:"products"`
+}
+
+// GovernancePointMet is one version of a product's evaluation: how many
+// requirements it says are met.
+type GovernancePointMet struct {
+	Filled   civil.Date `json:"filled_date"`
+	Met      int        `json:"met"`
+	Required int        `json:"required"`
+	MetLevel string     `json:"met_level"`
+}
+
+// summarise counts an evaluation's lines per level, lowest first, and the
+// highest level whose requirements, and every lower level's, are all met.
+func summarise(reqs []Requirement) ([]LevelCount, string) {
+	out := make([]LevelCount, len(GovernanceLevels))
+	idx := map[string]int{}
+	for i, l := range GovernanceLevels {
+		out[i].Level = l
+		idx[l] = i
+	}
+	for _, r := range reqs {
+		i, ok := idx[r.Level]
+		if !ok {
+			continue
+		}
+		s := &out[i]
+		if r.Recommendation {
+			s.Recommendations++
+			if r.State == StateMet {
+				s.RecommendationsMet++
+			}
+			continue
+		}
+		s.Required++
+		switch r.State {
+		case StateMet:
+			s.Met++
+		case StatePlanned:
+			s.Planned++
+		default:
+			s.NotMet++
+		}
+	}
+	met := ""
+	for _, s := range out {
+		if s.Met != s.Required {
+			break
+		}
+		met = s.Level
+	}
+	return out, met
+}
+
+func evaluationOf(e storage.SelfEvaluation, withLines bool) *Evaluation {
+	reqs := make([]Requirement, 0, len(e.Requirements))
+	for _, r := range e.Requirements {
+		reqs = append(reqs, Requirement{ID: r.ID, Category: r.Category, Level: r.Level, State: r.State,
+			Recommendation: r.Recommendation, Text: r.Text, Guidelines: r.Guidelines, Documentation: r.Documentation})
+	}
+	ev := &Evaluation{Filled: e.Filled, FilledBy: e.FilledBy, Source: e.Source}
+	ev.Levels, ev.MetLevel = summarise(reqs)
+	if withLines {
+		ev.Requirements = reqs
+	}
+	return ev
+}
+
+func (c *Calculator) selfEvaluations(ctx context.Context) (map[string][]storage.SelfEvaluation, error) {
+	return cached(ctx, c, "self-evaluations", func() (map[string][]storage.SelfEvaluation, error) {
+		evs, err := c.store.SelfEvaluations(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]storage.SelfEvaluation{}
+		for _, e := range evs {
+			out[e.ProductID] = append(out[e.ProductID], e) // by filled date
+		}
+		return out, nil
+	})
+}
+
+// Governance returns every configured product's governance on date.
+func (c *Calculator) Governance(ctx context.Context, date civil.Date) (Governance, error) {
+	evs, err := c.selfEvaluations(ctx)
+	if err != nil {
+		return Governance{}, err
+	}
+	out := Governance{Date: date, Products: []ProductGovernance{}}
+	for _, p := range c.cfg.Products {
+		out.Products = append(out.Products, productGovernance(p, evs[p.ID], date, false))
+	}
+	return out, nil
+}
+
+// ProductGovernance returns one product's governance on date with every
+// line of its evaluation in force.
+func (c *Calculator) ProductGovernance(ctx context.Context, productID string, date civil.Date) (ProductGovernance, error) {
+	p, ok := c.cfg.Product(productID)
+	if !ok {
+		return ProductGovernance{}, fmt.Errorf("figures: unknown product %q", productID)
+	}
+	evs, err := c.selfEvaluations(ctx)
+	if err != nil {
+		return ProductGovernance{}, err
+	}
+	return productGovernance(p, evs[productID], date, true), nil
+}
+
+func productGovernance(p config.Product, evs []storage.SelfEvaluation, date civil.Date, withLines bool) ProductGovernance {
+	pg := ProductGovernance{Product: p.ID, Name: p.Name, ConfiguredLevel: p.LevelOn(date)}
+	for _, e := range evs {
+		if e.Filled.After(date) {
+			break
+		}
+		pg.Versions++
+		pg.Evaluation = evaluationOf(e, withLines)
+	}
+	return pg
+}
+
+// GovernanceHistory returns every version of a product's evaluation
+// filled by date: requirements met over time.
+func (c *Calculator) GovernanceHistory(ctx context.Context, productID string, date civil.Date) ([]GovernancePointMet, error) {
+	evs, err := c.selfEvaluations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []GovernancePointMet{}
+	for _, e := range evs[productID] {
+		if e.Filled.After(date) {
+			break
+		}
+		ev := evaluationOf(e, false)
+		pt := GovernancePointMet{Filled: e.Filled, MetLevel: ev.MetLevel}
+		for _, l := range ev.Levels {
+			pt.Met += l.Met
+			pt.Required += l.Required
+		}
+		out = append(out, pt)
+	}
+	return out, nil
+}
+
+// Health signals.
+
+// Concentration is the fewest persons who made half of the contributions
+// in the window.
+type Concentration struct {
+	WindowDays    int        `json:"window_days"`
+	Persons       int        `json:"persons"`
+	Contributions int        `json:"contributions"`
+	Complete      bool       `json:"complete"`
+	CoveredUntil  civil.Date `json:"covered_until,omitzero"`
+}
+
+// Diversity is how many organisations (members and suppliers, by the
+// affiliation rules) contributed in the window, and the share of the
+// attributed contributions made by the largest.
+type Diversity struct {
+	WindowDays    int     `json:"window_days"`
+	Organizations int     `json:"organizations"`
+	Largest       string  `json:"largest,omitempty"` // an organisation's id or a supplier's name
+	LargestName   string  `json:"largest_name,omitempty"`
+	LargestShare  float64 `json:"largest_share"`
+	Attributed    int     `json:"attributed_contributions"`
+	Unattributed  int     `json:"unattributed_contributions"`
+}
+
+// FirstResponse is the time from opening to the first response by
+// someone else, over the issues and pull requests opened in the window.
+type FirstResponse struct {
+	WindowDays int `json:"window_days"`
+	Opened     int `json:"opened"`
+	Responded  int `json:"responded"`
+	// Waiting have no response by the end of the date; they are not in
+	// the median and 90th percentile.
+	Waiting       int      `json:"waiting"`
+	MedianSeconds *float64 `json:"median_seconds"` // null without a response
+	P90Seconds    *float64 `json:"p90_seconds"`
+}
+
+// ReleaseCadence is the releases published in the window and the days
+// since the last one.
+type ReleaseCadence struct {
+	WindowDays    int  `json:"window_days"`
+	Releases      int  `json:"releases"`
+	DaysSinceLast *int `json:"days_since_last"` // null: never released
+}
+
+// Backlog is the issues and pull requests open at the end of the date.
+type Backlog struct {
+	Open          int      `json:"open"`
+	OpenIssues    int      `json:"open_issues"`
+	OpenPulls     int      `json:"open_pull_requests"`
+	MedianAgeDays *float64 `json:"median_age_days"` // null: nothing open
+}
+
+// Hygiene counts the product's repositories that have each file.
+type Hygiene struct {
+	Repositories  int      `json:"repositories"` // with a hygiene check by the date
+	Licensed      int      `json:"licensed"`
+	Licenses      []string `json:"licenses"` // SPDX ids, sorted
+	Readme        int      `json:"readme"`
+	Contributing  int      `json:"contributing"`
+	CodeOfConduct int      `json:"code_of_conduct"`
+	Security      int      `json:"security"`
+	PublicCode    int      `json:"publiccode"`
+}
+
+// ProductHealth is one product's health signals on a date.
+type ProductHealth struct {
+	Product       string         `json:"product"`
+	Name          string         `json:"name"`
+	Concentration Concentration  `json:"contributor_concentration"`
+	Diversity     Diversity      `json:"organizational_diversity"`
+	FirstResponse FirstResponse  `json:"time_to_first_response"`
+	Releases      ReleaseCadence `json:"release_cadence"`
+	Backlog       Backlog        `json:"backlog"`
+	Hygiene       Hygiene        `json:"repository_hygiene"`
+}
+
+// Health is every product's health signals on a date.
+type Health struct {
+	Date     civil.Date      `json:"date"`
+	Products []ProductHealth `json:"products"`
+}
+
+// healthData is what every product's signals on one date are computed
+// from, read once.
+type healthData struct {
+	repos     map[string][]string
+	items     []storage.Item
+	responses map[string][]storage.Response // repository/number → by time
+	releases  []storage.Release
+	hygiene   map[string]storage.Hygiene
+	days      []storage.ContributorDay
+	orgNames  map[string]string
+	contrib   *contributorData // a year's window, for the concentration
+}
+
+// endOf is the first instant after date (UTC), the end of its window.
+func endOf(date civil.Date) time.Time { return date.AddDays(1).Time() }
+
+// Health computes every product's health signals on date.
+func (c *Calculator) Health(ctx context.Context, date civil.Date) (Health, error) {
+	return cached(ctx, c, "health|"+date.String(), func() (Health, error) {
+		d, err := c.loadHealth(ctx, date)
+		if err != nil {
+			return Health{}, err
+		}
+		out := Health{Date: date, Products: []ProductHealth{}}
+		for _, p := range c.cfg.Products {
+			ph, err := c.productHealth(d, p, date)
+			if err != nil {
+				return Health{}, err
+			}
+			out.Products = append(out.Products, ph)
+		}
+		return out, nil
+	})
+}
+
+// ProductHealth computes one product's health signals on date.
+func (c *Calculator) ProductHealth(ctx context.Context, productID string, date civil.Date) (ProductHealth, error) {
+	p, ok := c.cfg.Product(productID)
+	if !ok {
+		return ProductHealth{}, fmt.Errorf("figures: unknown product %q", productID)
+	}
+	return cached(ctx, c, "product-health|"+productID+"|"+date.String(), func() (ProductHealth, error) {
+		d, err := c.loadHealth(ctx, date)
+		if err != nil {
+			return ProductHealth{}, err
+		}
+		return c.productHealth(d, p, date)
+	})
+}
+
+func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthData, error) {
+	end := endOf(date)
+	d := &healthData{responses: map[string][]storage.Response{}}
+	var err error
+	if d.repos, err = c.store.ProductRepositories(ctx); err != nil {
+		return nil, err
+	}
+	if d.items, err = c.store.Items(ctx, date.AddDays(-(FirstResponseDays - 1)).Time(), end); err != nil {
+		return nil, err
+	}
+	rs, err := c.store.Responses(ctx, date.AddDays(-(FirstResponseDays - 1)).Time(), end)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		k := fmt.Sprintf("%s/%d", r.RepositoryKey, r.Number)
+		d.responses[k] = append(d.responses[k], r)
+	}
+	if d.releases, err = c.store.Releases(ctx, time.Time{}, end); err != nil {
+		return nil, err
+	}
+	if d.hygiene, err = c.store.LatestHygiene(ctx, date); err != nil {
+		return nil, err
+	}
+	if d.days, err = c.store.ContributorDays(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
+		return nil, err
+	}
+	if d.contrib, err = c.loadContributorData(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
+		return nil, err
+	}
+	orgs, err := c.store.Organizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.orgNames = make(map[string]string, len(orgs))
+	for _, o := range orgs {
+		d.orgNames[o.ID] = o.Name
+	}
+	return d, nil
+}
+
+func (c *Calculator) productHealth(d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
+	repos := map[string]bool{}
+	for _, k := range d.repos[p.ID] {
+		repos[k] = true
+	}
+	ph := ProductHealth{Product: p.ID, Name: p.Name}
+	// The contributor figures' own tally over a year's window: the same
+	// persons, aliases and bots as the concentration on the product page.
+	t := d.contrib.tally(d.contrib.productRepos[p.ID], date, HealthYearDays)
+	covered := d.contrib.coverage.Product(p.ID)
+	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: t.concentration(), Contributions: t.total,
+		Complete: Covers(covered, date), CoveredUntil: covered}
+	bots, err := c.botPatterns()
+	if err != nil {
+		return ph, err
+	}
+	ph.Diversity = c.diversity(d.days, repos, bots)
+	ph.Diversity.LargestName = ph.Diversity.Largest
+	if n := d.orgNames[ph.Diversity.Largest]; n != "" {
+		ph.Diversity.LargestName = n
+	}
+	ph.FirstResponse = firstResponse(d, repos, bots, date)
+	ph.Releases = releaseCadence(d.releases, repos, date)
+	ph.Backlog = backlog(d.items, repos, date)
+	ph.Hygiene = hygiene(d.hygiene, repos)
+	return ph, nil
+}
+
+func (c *Calculator) botPatterns() ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, b := range c.cfg.Contributors.Bots {
+		re, err := regexp.Compile(b)
+		if err != nil {
+			return nil, fmt.Errorf("figures: contributors.bots: %q: %w", b, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+// isBot tells a bot account by GitHub's "[bot]" suffix or the configured
+// patterns, as the contributor figures do.
+func isBot(bots []*regexp.Regexp, values ...string) bool {
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		if strings.HasSuffix(strings.ToLower(v), "[bot]") {
+			return true
+		}
+		for _, re := range bots {
+			if re.MatchString(strings.ToLower(v)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// diversity attributes each contribution of the window to an
+// organisation (a member by its id, a supplier by its name) by the
+// affiliation rules valid on its day: a login rule first, then the
+// longest matching e-mail domain.
+func (c *Calculator) diversity(days []storage.ContributorDay, repos map[string]bool, bots []*regexp.Regexp) Diversity {
+	out := Diversity{WindowDays: HealthYearDays}
+	per := map[string]int{}
+	valid := func(a config.Affiliation, day civil.Date) bool {
+		return (a.From.IsZero() || !day.Before(a.From)) && (a.Until.IsZero() || day.Before(a.Until))
+	}
+	orgOf := func(a config.Affiliation) string {
+		if a.Supplier != "" {
+			return a.Supplier
+		}
+		return a.Organization
+	}
+	for _, cd := range days {
+		if !repos[cd.RepositoryKey] || isBot(bots, cd.Login, cd.Email, cd.Name) {
+			continue
+		}
+		org := ""
+		login := strings.ToLower(cd.Login)
+		_, domain, _ := strings.Cut(strings.ToLower(cd.Email), "@")
+		best := -1
+		for _, a := range c.cfg.Affiliations {
+			if !valid(a, cd.Day) {
+				continue
+			}
+			if a.Login != "" && login != "" && strings.EqualFold(a.Login, login) {
+				org = orgOf(a)
+				break
+			}
+			m := strings.ToLower(a.Domain)
+			if a.Domain != "" && domain != "" && (domain == m || strings.HasSuffix(domain, "."+m)) && len(m) > best {
+				best, org = len(m), orgOf(a)
+			}
+		}
+		if org == "" {
+			out.Unattributed += cd.Contributions
+			continue
+		}
+		per[org] += cd.Contributions
+		out.Attributed += cd.Contributions
+	}
+	out.Organizations = len(per)
+	names := make([]string, 0, len(per))
+	for n := range per {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if per[names[i]] != per[names[j]] {
+			return per[names[i]] > per[names[j]]
+		}
+		return names[i] < names[j]
+	})
+	if len(names) > 0 {
+		out.Largest = names[0]
+		out.LargestShare = Ratio(per[names[0]], out.Attributed)
+	}
+	return out
+}
+
+// firstResponse measures, over the issues and pull requests opened in the
+// window (not by bots), the time to the first response by someone other
+// than the author and not a bot, by the end of the date.
+func firstResponse(d *healthData, repos map[string]bool, bots []*regexp.Regexp, date civil.Date) FirstResponse {
+	out := FirstResponse{WindowDays: FirstResponseDays}
+	from, end := date.AddDays(-(FirstResponseDays - 1)).Time(), endOf(date)
+	var waits []float64
+	for _, it := range d.items {
+		if !repos[it.RepositoryKey] || it.Opened.Before(from) || !it.Opened.Before(end) || isBot(bots, it.Login) {
+			continue
+		}
+		out.Opened++
+		first := time.Time{}
+		for _, r := range d.responses[it.RepositoryKey+"/"+it.Number] {
+			if r.At.Before(it.Opened) || !r.At.Before(end) || isBot(bots, r.Login) ||
+				(it.Login != "" && strings.EqualFold(r.Login, it.Login)) {
+				continue
+			}
+			if first.IsZero() || r.At.Before(first) {
+				first = r.At
+			}
+		}
+		if first.IsZero() {
+			out.Waiting++
+			continue
+		}
+		out.Responded++
+		waits = append(waits, first.Sub(it.Opened).Seconds())
+	}
+	if len(waits) > 0 {
+		sort.Float64s(waits)
+		m, p := percentile(waits, 0.5), percentile(waits, 0.9)
+		out.MedianSeconds, out.P90Seconds = &m, &p
+	}
+	return out
+}
+
+// percentile is the nearest-rank percentile of sorted values: the
+// smallest value with at least share p of the values at or below it.
+func percentile(sorted []float64, p float64) float64 {
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func releaseCadence(rels []storage.Release, repos map[string]bool, date civil.Date) ReleaseCadence {
+	out := ReleaseCadence{WindowDays: HealthYearDays}
+	from := date.AddDays(-(HealthYearDays - 1)).Time()
+	var last time.Time
+	for _, r := range rels {
+		if !repos[r.RepositoryKey] {
+			continue
+		}
+		if !r.PublishedAt.Before(from) {
+			out.Releases++
+		}
+		if r.PublishedAt.After(last) {
+			last = r.PublishedAt
+		}
+	}
+	if !last.IsZero() {
+		n := civil.UTCDay(last).DaysUntil(date)
+		out.DaysSinceLast = &n
+	}
+	return out
+}
+
+func backlog(items []storage.Item, repos map[string]bool, date civil.Date) Backlog {
+	out := Backlog{}
+	end := endOf(date)
+	var ages []float64
+	for _, it := range items {
+		if !repos[it.RepositoryKey] || !it.Opened.Before(end) || (!it.Closed.IsZero() && it.Closed.Before(end)) {
+			continue
+		}
+		out.Open++
+		if it.Kind == storage.KindPullRequest {
+			out.OpenPulls++
+		} else {
+			out.OpenIssues++
+		}
+		ages = append(ages, float64(civil.UTCDay(it.Opened).DaysUntil(date)))
+	}
+	if len(ages) > 0 {
+		sort.Float64s(ages)
+		m := ages[len(ages)/2]
+		if len(ages)%2 == 0 {
+			m = (ages[len(ages)/2-1] + ages[len(ages)/2]) / 2
+		}
+		out.MedianAgeDays = &m
+	}
+	return out
+}
+
+func hygiene(hs map[string]storage.Hygiene, repos map[string]bool) Hygiene {
+	out := Hygiene{Licenses: []string{}}
+	lic := map[string]bool{}
+	for k := range repos {
+		h, ok := hs[k]
+		if !ok {
+			continue
+		}
+		out.Repositories++
+		if h.License != "" {
+			out.Licensed++
+			if !lic[h.License] {
+				lic[h.License] = true
+				out.Licenses = append(out.Licenses, h.License)
+			}
+		}
+		out.Readme += b2i(h.Readme)
+		out.Contributing += b2i(h.Contributing)
+		out.CodeOfConduct += b2i(h.CodeOfConduct)
+		out.Security += b2i(h.Security)
+		out.PublicCode += b2i(h.PublicCode)
+	}
+	sort.Strings(out.Licenses)
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
