@@ -157,6 +157,9 @@ scrape_configs:
 	checkEqual(t, promURL, `os2pulse_contributors_covered_until_timestamp_seconds{product="os2forms"}`, covered)
 	incomplete := map[string]bool{"os2pulse_portfolio_active_contributors": true, "os2pulse_product_active_contributors": true,
 		"os2pulse_product_contributor_concentration_persons": true,
+		// Signals from collected activity, for the same reason.
+		"os2pulse_product_contributing_organizations": true, "os2pulse_product_largest_organization_ratio": true,
+		"os2pulse_product_awaiting_first_response": true, "os2pulse_product_releases": true, "os2pulse_product_open_items": true,
 		// Nothing to measure in the example: the fake GitHub has no
 		// issues, pull requests or releases, and a median of nothing is
 		// no series, not 0.

@@ -53,7 +53,8 @@ func (a *API) healthRoutes() {
 			"first_response_p90_seconds", "first_response_window_days",
 			"releases", "days_since_last_release", "releases_window_days",
 			"backlog_open", "backlog_open_issues", "backlog_open_pull_requests", "backlog_median_age_days",
-			"hygiene_repositories", "licensed", "licenses", "readme", "contributing", "code_of_conduct", "security", "publiccode"}}
+			"hygiene_repositories", "licensed", "licenses", "readme", "contributing", "code_of_conduct", "security", "publiccode",
+			"complete", "covered_until"}}
 		for _, p := range h.Products {
 			days := ""
 			if p.Releases.DaysSinceLast != nil {
@@ -68,7 +69,8 @@ func (a *API) healthRoutes() {
 				strconv.Itoa(p.Releases.Releases), days, strconv.Itoa(p.Releases.WindowDays),
 				strconv.Itoa(p.Backlog.Open), strconv.Itoa(p.Backlog.OpenIssues), strconv.Itoa(p.Backlog.OpenPulls), optFigure(p.Backlog.MedianAgeDays),
 				strconv.Itoa(hy.Repositories), strconv.Itoa(hy.Licensed), strings.Join(hy.Licenses, " "), strconv.Itoa(hy.Readme),
-				strconv.Itoa(hy.Contributing), strconv.Itoa(hy.CodeOfConduct), strconv.Itoa(hy.Security), strconv.Itoa(hy.PublicCode)})
+				strconv.Itoa(hy.Contributing), strconv.Itoa(hy.CodeOfConduct), strconv.Itoa(hy.Security), strconv.Itoa(hy.PublicCode),
+				strconv.FormatBool(p.Complete), p.CoveredUntil.String()})
 		}
 		return t
 	})

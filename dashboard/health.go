@@ -139,6 +139,10 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 		bl.Detail += "; " + v.Tf("health.backlog.age", v.Lang.Dec(*b.MedianAgeDays, 0))
 	}
 
+	if !h.Complete {
+		div, ttfr, rel, bl = v.incomplete(div, h.CoveredUntil), v.incomplete(ttfr, h.CoveredUntil), v.incomplete(rel, h.CoveredUntil), v.incomplete(bl, h.CoveredUntil)
+	}
+
 	y := h.Hygiene
 	hy := keyFigure{Label: v.T("health.hygiene"), Value: "–", Definition: v.Def("repository_hygiene")["Short"], Detail: v.T("health.hygiene.none")}
 	if y.Repositories > 0 {

@@ -303,6 +303,12 @@ type ProductHealth struct {
 	Releases      ReleaseCadence `json:"release_cadence"`
 	Backlog       Backlog        `json:"backlog"`
 	Hygiene       Hygiene        `json:"repository_hygiene"`
+	// Complete says whether the product's collected history reaches the
+	// date: when it does not, the signals from collected activity
+	// (diversity, first response, releases, backlog) may lack what
+	// happened after CoveredUntil and are shown as incomplete.
+	Complete     bool       `json:"complete"`
+	CoveredUntil civil.Date `json:"covered_until,omitzero"`
 }
 
 // Health is every product's health signals on a date.
@@ -408,6 +414,8 @@ func (c *Calculator) productHealth(d *healthData, p config.Product, date civil.D
 		repos[k] = true
 	}
 	ph := ProductHealth{Product: p.ID, Name: p.Name}
+	ph.CoveredUntil = d.contrib.coverage.Product(p.ID)
+	ph.Complete = Covers(ph.CoveredUntil, date)
 	// The contributor figures' own tally over a year's window: the same
 	// persons, aliases and bots as the concentration on the product page.
 	t := d.contrib.tally(d.contrib.productRepos[p.ID], date, HealthYearDays)

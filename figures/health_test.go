@@ -103,6 +103,9 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	must(t, err)
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: a, Day: healthDate.AddDays(-3), License: "MPL-2.0", Readme: true, Security: true}))
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: b, Day: healthDate.AddDays(1), License: "MIT", Readme: true}))
+	// Both repositories collected up to the date.
+	must(t, store.RaiseCoverage(ctx, a, healthDate))
+	must(t, store.RaiseCoverage(ctx, b, healthDate))
 	return New(store, cfg)
 }
 
@@ -148,6 +151,21 @@ func TestHealthSignals(t *testing.T) {
 		}
 		if other.FirstResponse.MedianSeconds != nil || other.Releases.DaysSinceLast != nil || other.Backlog.MedianAgeDays != nil {
 			t.Errorf("empty product = %+v", other)
+		}
+		// Its history reaches nowhere, so its zeros are incomplete; the
+		// product whose repositories were collected past the date is complete.
+		if other.Complete || !other.CoveredUntil.IsZero() {
+			t.Errorf("empty product complete %v, covered until %v; want incomplete", other.Complete, other.CoveredUntil)
+		}
+		if !ph.Complete || ph.CoveredUntil.Before(healthDate) {
+			t.Errorf("os2display complete %v, covered until %v; want complete", ph.Complete, ph.CoveredUntil)
+		}
+		early, err := c.ProductHealth(ctx, "os2display", ph.CoveredUntil.AddDays(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if early.Complete {
+			t.Errorf("os2display one day after its coverage %v: complete", ph.CoveredUntil)
 		}
 	})
 }

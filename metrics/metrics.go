@@ -195,21 +195,25 @@ func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, 
 		if p.Concentration.Complete {
 			gauge(m.concentration, float64(p.Concentration.Persons), p.Product)
 		}
-		gauge(m.organizations, float64(p.Diversity.Organizations), p.Product)
-		gauge(m.largestOrg, p.Diversity.LargestShare, p.Product)
-		if fr := p.FirstResponse; fr.MedianSeconds != nil {
-			gauge(m.firstResponse, *fr.MedianSeconds, p.Product)
-			gauge(m.firstResponseP90, *fr.P90Seconds, p.Product)
-		}
-		gauge(m.awaitingResponse, float64(p.FirstResponse.Waiting), p.Product)
-		gauge(m.releases, float64(p.Releases.Releases), p.Product)
-		if d := p.Releases.DaysSinceLast; d != nil {
-			gauge(m.lastReleaseAge, float64(*d)*86400, p.Product)
-		}
-		gauge(m.openItems, float64(p.Backlog.OpenIssues), p.Product, "issue")
-		gauge(m.openItems, float64(p.Backlog.OpenPulls), p.Product, "pull_request")
-		if a := p.Backlog.MedianAgeDays; a != nil {
-			gauge(m.openItemsAge, *a*86400, p.Product)
+		// Signals from collected activity are left out, not 0, while the
+		// product's history does not reach today.
+		if p.Complete {
+			gauge(m.organizations, float64(p.Diversity.Organizations), p.Product)
+			gauge(m.largestOrg, p.Diversity.LargestShare, p.Product)
+			if fr := p.FirstResponse; fr.MedianSeconds != nil {
+				gauge(m.firstResponse, *fr.MedianSeconds, p.Product)
+				gauge(m.firstResponseP90, *fr.P90Seconds, p.Product)
+			}
+			gauge(m.awaitingResponse, float64(p.FirstResponse.Waiting), p.Product)
+			gauge(m.releases, float64(p.Releases.Releases), p.Product)
+			if d := p.Releases.DaysSinceLast; d != nil {
+				gauge(m.lastReleaseAge, float64(*d)*86400, p.Product)
+			}
+			gauge(m.openItems, float64(p.Backlog.OpenIssues), p.Product, "issue")
+			gauge(m.openItems, float64(p.Backlog.OpenPulls), p.Product, "pull_request")
+			if a := p.Backlog.MedianAgeDays; a != nil {
+				gauge(m.openItemsAge, *a*86400, p.Product)
+			}
 		}
 		hy := p.Hygiene
 		for file, n := range map[string]int{"checked": hy.Repositories, "license": hy.Licensed, "readme": hy.Readme,

@@ -207,9 +207,18 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 		if cur.Hygiene.Repositories > 0 {
 			hy = table.Num(l.Tf("governance.metcount", l.Int(cur.Hygiene.Licensed), l.Int(cur.Hygiene.Repositories)))
 		}
-		sig.Rows = append(sig.Rows, []table.Cell{table.Text(cur.Name), conc,
-			withChange(cur.Diversity.Organizations, prev.Diversity.Organizations), resp,
-			withChange(cur.Releases.Releases, prev.Releases.Releases), withChange(cur.Backlog.Open, prev.Backlog.Open), hy})
+		div, rel, open := withChange(cur.Diversity.Organizations, prev.Diversity.Organizations),
+			withChange(cur.Releases.Releases, prev.Releases.Releases), withChange(cur.Backlog.Open, prev.Backlog.Open)
+		if !cur.Complete || !prev.Complete {
+			// Marked, and without a change that may only be missing data.
+			div = table.Num(l.Tf("coverage.cell", l.Int(cur.Diversity.Organizations)))
+			rel = table.Num(l.Tf("coverage.cell", l.Int(cur.Releases.Releases)))
+			open = table.Num(l.Tf("coverage.cell", l.Int(cur.Backlog.Open)))
+			if m := cur.FirstResponse.MedianSeconds; m != nil {
+				resp = table.Num(l.Tf("coverage.cell", l.Dec(*m/3600, 1)+" "+l.T("report.health.hours")))
+			}
+		}
+		sig.Rows = append(sig.Rows, []table.Cell{table.Text(cur.Name), conc, div, resp, rel, open, hy})
 	}
 	def := func(id string) string { return figures.DefinitionOf(id).Short.In(string(l)) }
 	s := Section{ID: "health", Title: l.T("report.health"), Def: def("self_evaluation"),
