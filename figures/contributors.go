@@ -48,13 +48,20 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 		return Contributors{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
 	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
-	return cached(ctx, c, key, func() (Contributors, error) {
-		data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
-		if err != nil {
-			return Contributors{}, err
-		}
-		return data.contributors(date, windowDays), nil
+	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribIndex, s *contribSetup) (Contributors, error) {
+		return ix.contributors(s, date, windowDays), nil
+	}, func() (Contributors, error) {
+		return c.contributorsFromStore(ctx, date, windowDays)
 	})
+}
+
+// contributorsFromStore is Contributors computed from storage.
+func (c *Calculator) contributorsFromStore(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
+	data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
+	if err != nil {
+		return Contributors{}, err
+	}
+	return data.contributors(date, windowDays), nil
 }
 
 // ContributorSeries computes the active contributors of one product
@@ -73,35 +80,42 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 		return ContributorSeries{}, err
 	}
 	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, from, to, step, windowDays)
-	return cached(ctx, c, key, func() (ContributorSeries, error) {
-		out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
-		if len(pts) == 0 {
-			return out, nil
-		}
-		// One read of the rollup serves every point.
-		data, err := c.loadContributorData(ctx, windowStart(pts[0], windowDays), pts[len(pts)-1])
-		if err != nil {
-			return out, err
-		}
-		out.CoveredUntil = data.coverage.Portfolio
+	return withIndex(ctx, c, key, []string{productID}, 0, func(ix *contribIndex, s *contribSetup) (ContributorSeries, error) {
+		return ix.series(s, productID, pts, step, windowDays), nil
+	}, func() (ContributorSeries, error) {
+		return c.contributorSeriesFromStore(ctx, productID, pts, step, windowDays)
+	})
+}
+
+// contributorSeriesFromStore is ContributorSeries computed from storage.
+func (c *Calculator) contributorSeriesFromStore(ctx context.Context, productID string, pts []civil.Date, step Step, windowDays int) (ContributorSeries, error) {
+	out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
+	if len(pts) == 0 {
+		return out, nil
+	}
+	// One read of the rollup serves every point.
+	data, err := c.loadContributorData(ctx, windowStart(pts[0], windowDays), pts[len(pts)-1])
+	if err != nil {
+		return out, err
+	}
+	out.CoveredUntil = data.coverage.Portfolio
+	if productID != "" {
+		out.CoveredUntil = data.coverage.Product(productID)
+	}
+	for _, p := range pts {
+		fig := data.contributors(p, windowDays)
+		pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation,
+			Complete: Covers(out.CoveredUntil, p)}
 		if productID != "" {
-			out.CoveredUntil = data.coverage.Product(productID)
-		}
-		for _, p := range pts {
-			fig := data.contributors(p, windowDays)
-			pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation,
-				Complete: Covers(out.CoveredUntil, p)}
-			if productID != "" {
-				for _, pc := range fig.Products {
-					if pc.ID == productID {
-						pt.ActiveContributors, pt.ByAffiliation = pc.ActiveContributors, pc.ByAffiliation
-					}
+			for _, pc := range fig.Products {
+				if pc.ID == productID {
+					pt.ActiveContributors, pt.ByAffiliation = pc.ActiveContributors, pc.ByAffiliation
 				}
 			}
-			out.Points = append(out.Points, pt)
 		}
-		return out, nil
-	})
+		out.Points = append(out.Points, pt)
+	}
+	return out, nil
 }
 
 // ProductActivity is the contributor detail of one product on date: its
@@ -116,7 +130,16 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 		return ProductActivity{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
 	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
-	return cached(ctx, c, key, func() (ProductActivity, error) {
+	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribIndex, s *contribSetup) (ProductActivity, error) {
+		return c.productActivityFromIndex(ctx, ix, s, productID, date, windowDays)
+	}, func() (ProductActivity, error) {
+		return c.productActivityFromStore(ctx, productID, date, windowDays)
+	})
+}
+
+// productActivityFromStore is ProductActivity computed from storage.
+func (c *Calculator) productActivityFromStore(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
+	{
 		from := windowStart(date, windowDays)
 		fromDay, toDay := from, date
 		data, err := c.loadContributorData(ctx, from, date)
@@ -190,16 +213,9 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 			}
 			out.Repositories = append(out.Repositories, ra)
 		}
-		sort.SliceStable(out.Repositories, func(i, j int) bool {
-			a, b := out.Repositories[i], out.Repositories[j]
-			na, nb := a.Commits+a.PullRequests+a.Issues+a.Reviews, b.Commits+b.PullRequests+b.Issues+b.Reviews
-			if na != nb {
-				return na > nb
-			}
-			return a.Key < b.Key
-		})
+		sortRepositoryActivity(out.Repositories)
 		return out, nil
-	})
+	}
 }
 
 // windowStart is the first day of the window of windowDays ending on date.
@@ -371,18 +387,24 @@ func (t tally) affiliations() Affiliations {
 // concentration is the smallest number of persons whose contributions
 // make at least half of all.
 func (t tally) concentration() int {
-	if t.total == 0 {
-		return 0
-	}
 	ns := make([]int, 0, len(t.perPers))
 	for _, n := range t.perPers {
 		ns = append(ns, n)
+	}
+	return concentrationOf(ns, t.total)
+}
+
+// concentrationOf is the smallest number of the counts ns (of total) that
+// make at least half of total.
+func concentrationOf(ns []int, total int) int {
+	if total == 0 {
+		return 0
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(ns)))
 	sum := 0
 	for i, n := range ns {
 		sum += n
-		if 2*sum >= t.total {
+		if 2*sum >= total {
 			return i + 1
 		}
 	}

@@ -83,7 +83,7 @@ func (s *Store) AddContributions(ctx context.Context, cs []Contribution, checkpo
 				}
 			}
 			if n > 0 {
-				return bumpVersion(ctx, tx)
+				return bumpVersion(ctx, tx, DomainActivity)
 			}
 			return nil
 		})
@@ -358,7 +358,7 @@ func (s *Store) AddReleases(ctx context.Context, rs []Release, checkpoints ...Sy
 			return err
 		}
 		if added > 0 {
-			return bumpVersion(ctx, tx)
+			return bumpVersion(ctx, tx, DomainActivity)
 		}
 		return nil
 	})
