@@ -50,12 +50,11 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
 	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribIndex, s *contribSetup) (Contributors, error) {
 		return ix.contributors(s, date, windowDays), nil
-	}, func() (Contributors, error) {
-		return c.contributorsFromStore(ctx, date, windowDays)
 	})
 }
 
-// contributorsFromStore is Contributors computed from storage.
+// contributorsFromStore is Contributors computed from storage, without
+// the index: what the index is tested against.
 func (c *Calculator) contributorsFromStore(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
 	data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
 	if err != nil {
@@ -82,12 +81,11 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, from, to, step, windowDays)
 	return withIndex(ctx, c, key, []string{productID}, 0, func(ix *contribIndex, s *contribSetup) (ContributorSeries, error) {
 		return ix.series(s, productID, pts, step, windowDays), nil
-	}, func() (ContributorSeries, error) {
-		return c.contributorSeriesFromStore(ctx, productID, pts, step, windowDays)
 	})
 }
 
-// contributorSeriesFromStore is ContributorSeries computed from storage.
+// contributorSeriesFromStore is ContributorSeries computed from storage,
+// without the index: what the index is tested against.
 func (c *Calculator) contributorSeriesFromStore(ctx context.Context, productID string, pts []civil.Date, step Step, windowDays int) (ContributorSeries, error) {
 	out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
 	if len(pts) == 0 {
@@ -132,12 +130,11 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
 	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribIndex, s *contribSetup) (ProductActivity, error) {
 		return c.productActivityFromIndex(ctx, ix, s, productID, date, windowDays)
-	}, func() (ProductActivity, error) {
-		return c.productActivityFromStore(ctx, productID, date, windowDays)
 	})
 }
 
-// productActivityFromStore is ProductActivity computed from storage.
+// productActivityFromStore is ProductActivity computed from storage,
+// without the index: what the index is tested against.
 func (c *Calculator) productActivityFromStore(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
 	{
 		from := windowStart(date, windowDays)

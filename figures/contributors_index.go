@@ -73,15 +73,24 @@ func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) 
 }
 
 // index returns the contribution index brought up to date with the
-// activity domain's version in vs; nil while it is being loaded in the
-// background (the caller computes from storage then).
+// activity domain's version in vs. While it is being loaded in the
+// background it waits for the load: computing a figure from storage
+// would take longer than loading the index, and the memory of each such
+// computation on top of the load's.
 func (c *Calculator) index(ctx context.Context, vs storage.Versions) (*contribIndex, error) {
 	c.ixMu.Lock()
+	for c.ixLoading != nil {
+		loading := c.ixLoading
+		c.ixMu.Unlock()
+		select {
+		case <-loading:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		c.ixMu.Lock()
+	}
 	defer c.ixMu.Unlock()
 	if c.ix == nil {
-		if c.ixLoading {
-			return nil, nil
-		}
 		ix, err := c.loadIndex(ctx)
 		if err != nil {
 			return nil, err
@@ -139,35 +148,50 @@ func (c *Calculator) loadIndex(ctx context.Context) (*contribIndex, error) {
 }
 
 // LoadIndex loads the contribution index, which contributor figures are
-// computed from, unless it is loaded. Meanwhile they are computed from
-// storage, as fast as before the index: a server calls it in the
-// background at start, so that it is ready at once and fast soon after.
-// Without it, the first contributor figure asked for loads the index.
+// computed from, unless it is loaded. Without it, the first contributor
+// figure asked for loads it.
 func (c *Calculator) LoadIndex(ctx context.Context) error {
+	return c.LoadIndexInBackground(ctx)()
+}
+
+// LoadIndexInBackground starts loading the contribution index and returns
+// a function that waits for the load to end. Until then contributor
+// figures wait for it: a server calls it at start, so that it is ready at
+// once (a large portfolio takes seconds to read) and every other page
+// answers meanwhile.
+func (c *Calculator) LoadIndexInBackground(ctx context.Context) (wait func() error) {
 	c.ixMu.Lock()
-	if c.ix != nil || c.ixLoading {
+	if c.ix != nil || c.ixLoading != nil {
 		c.ixMu.Unlock()
-		return nil
+		return func() error { return nil }
 	}
-	c.ixLoading = true
+	loading := make(chan struct{})
+	c.ixLoading = loading
 	c.ixMu.Unlock()
-	ix, err := c.loadIndex(ctx)
-	c.ixMu.Lock()
-	defer c.ixMu.Unlock()
-	c.ixLoading = false
-	if err != nil {
+	var err error
+	go func() {
+		var ix *contribIndex
+		ix, err = c.loadIndex(ctx)
+		c.ixMu.Lock()
+		c.ixLoading = nil
+		if err == nil {
+			c.ix = ix
+		}
+		c.ixMu.Unlock()
+		close(loading)
+	}()
+	return func() error {
+		<-loading
 		return err
 	}
-	c.ix = ix
-	return nil
 }
 
 // withIndex computes a contributor figure of the products ids ("" for the
 // portfolio) from the index, cached while the register, the products'
-// repositories and their rows stay as they are; while the index is being
-// loaded, fromStore computes it from storage.
+// repositories, their rows and coverage stay as they are (and the domains
+// d).
 func withIndex[T any](ctx context.Context, c *Calculator, key string, ids []string, d deps,
-	fromIndex func(ix *contribIndex, s *contribSetup) (T, error), fromStore func() (T, error)) (T, error) {
+	fromIndex func(ix *contribIndex, s *contribSetup) (T, error)) (T, error) {
 	var zero T
 	vs, err := c.store.DomainVersions(ctx)
 	if err != nil {
@@ -176,9 +200,6 @@ func withIndex[T any](ctx context.Context, c *Calculator, key string, ids []stri
 	ix, err := c.index(ctx, vs)
 	if err != nil {
 		return zero, err
-	}
-	if ix == nil {
-		return cachedOn(ctx, c, vs, key+"|store", depAll, "", fromStore)
 	}
 	setup, err := c.contributorSetup(ctx, vs)
 	if err != nil {

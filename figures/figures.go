@@ -32,13 +32,12 @@ type Calculator struct {
 	mu    sync.Mutex
 	cache map[string]cacheEntry
 
-	// The contribution index (index.go): nil until loaded; while
-	// ixLoading, it is being loaded in the background and contributor
-	// figures are computed from storage meanwhile. ixMu serializes loading
+	// The contribution index (index.go): nil until loaded; ixLoading is
+	// closed when a load in the background ends. ixMu serializes loading
 	// it and bringing it up to date.
 	ixMu      sync.Mutex
 	ix        *contribIndex
-	ixLoading bool
+	ixLoading chan struct{}
 }
 
 // New returns a calculator over store for the portfolio in cfg.
