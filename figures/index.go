@@ -71,8 +71,9 @@ type contribIndex struct {
 
 type ixRepo struct {
 	key     string
-	entries []ixEntry // sorted by day, then ident
-	changed int64     // gen of the last change
+	entries []ixEntry // sorted by day, then ident, up to sorted
+	sorted  int
+	changed int64 // gen of the last change
 }
 
 func newContribIndex(ppl *people) *contribIndex {
@@ -121,26 +122,44 @@ func (ix *contribIndex) add(d storage.ContributorDay) int32 {
 	return r
 }
 
-// finish sorts the repositories rows were added to and keeps, of two
-// entries with one key, the one added last: a row read again holds its
-// current count.
+// finish sorts what was added to the repositories in touched into their
+// entries; an entry added with the key of one held replaces it: a row read
+// again holds its current count. The rows of one read have distinct keys.
 func (ix *contribIndex) finish(touched map[int32]bool) {
 	ix.gen++
 	for r := range touched {
 		rp := &ix.repos[r]
-		slices.SortStableFunc(rp.entries, func(a, b ixEntry) int {
-			return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.ident, b.ident))
-		})
-		out := rp.entries[:0]
-		for i, e := range rp.entries {
-			if i+1 < len(rp.entries) && rp.entries[i+1].day == e.day && rp.entries[i+1].ident == e.ident {
-				continue
+		old, add := rp.entries[:rp.sorted], rp.entries[rp.sorted:]
+		slices.SortFunc(add, compareEntries)
+		if len(old) > 0 && len(add) > 0 && compareEntries(old[len(old)-1], add[0]) >= 0 {
+			// Added rows among those held (a day already read, or history
+			// imported late): merge.
+			merged := make([]ixEntry, 0, len(old)+len(add))
+			i, j := 0, 0
+			for i < len(old) && j < len(add) {
+				switch c := compareEntries(old[i], add[j]); {
+				case c < 0:
+					merged = append(merged, old[i])
+					i++
+				case c > 0:
+					merged = append(merged, add[j])
+					j++
+				default:
+					merged = append(merged, add[j])
+					i, j = i+1, j+1
+				}
 			}
-			out = append(out, e)
+			merged = append(append(merged, old[i:]...), add[j:]...)
+			rp.entries = merged
 		}
-		rp.entries = slices.Clip(out)
+		rp.entries = slices.Clip(rp.entries)
+		rp.sorted = len(rp.entries)
 		rp.changed = ix.gen
 	}
+}
+
+func compareEntries(a, b ixEntry) int {
+	return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.ident, b.ident))
 }
 
 // repoIDsOf returns the ids of the repositories among keys that have rows.

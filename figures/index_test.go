@@ -150,9 +150,9 @@ func (rp *randomPortfolio) draw(n int) []storage.Contribution {
 // comparison.
 func compareWithStore(t *testing.T, ctx context.Context, c *Calculator, rp *randomPortfolio) {
 	t.Helper()
-	for _, date := range []civil.Date{civil.MustParse("2020-09-30"), civil.MustParse("2021-01-31"), civil.MustParse("2021-04-15"),
-		civil.MustParse("2021-06-30"), civil.MustParse("2021-12-24"), civil.MustParse("2022-03-01")} {
-		for _, w := range []int{1, 7, 30, 365} {
+	for _, date := range []civil.Date{civil.MustParse("2020-09-30"), civil.MustParse("2021-04-15"),
+		civil.MustParse("2021-06-30"), civil.MustParse("2022-03-01")} {
+		for _, w := range []int{1, 30, 365} {
 			got, err := c.Contributors(ctx, date, w)
 			if err != nil {
 				t.Fatal(err)
@@ -178,7 +178,7 @@ func compareWithStore(t *testing.T, ctx context.Context, c *Calculator, rp *rand
 						t.Fatalf("ProductActivity(%s, %s, %d):\nindex %+v\nstore %+v", p, date, w, got, want)
 					}
 				}
-				for _, step := range []Step{Month, Quarter, Year} {
+				for _, step := range []Step{Month, Year} {
 					from := date.AddDate(0, -15, 3)
 					got, err := c.ContributorSeries(ctx, p, from, date, step, w)
 					if err != nil {
@@ -208,7 +208,7 @@ func TestIndexMatchesStore(t *testing.T) {
 		rp := newRandomPortfolio(t, 1)
 		rp.setup(t, store)
 		c := New(store, rp.cfg)
-		for batch := range 4 {
+		for batch := range 3 {
 			if _, err := store.AddContributions(ctx, rp.draw(150+batch*100)); err != nil {
 				t.Fatal(err)
 			}
