@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
+	"time"
 
 	"os2pulse/civil"
 	"os2pulse/storage"
@@ -25,6 +26,13 @@ type contribSetup struct {
 	// keysHash is a hash of each product's repositories ("" for all):
 	// part of what a cached figure of the product is valid for.
 	keysHash map[string]uint64
+	// register is the register's version the memberships are of.
+	register int64
+}
+
+// scope is the point key of product id ("" for the portfolio).
+func (s *contribSetup) scope(id string) pointKey {
+	return pointKey{scope: id, keys: s.keysHash[id], register: s.register}
 }
 
 func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) (*contribSetup, error) {
@@ -42,6 +50,7 @@ func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) 
 			return nil, err
 		}
 		s := &contribSetup{repoKeys: map[string][]string{}, memberships: members, keysHash: map[string]uint64{},
+			register: vs.Domains[storage.DomainRegister],
 			coverage: coverageOf(c.productIDs(), repos, links)}
 		moved := map[string]bool{}
 		for _, r := range repos {
@@ -179,11 +188,36 @@ func (c *Calculator) LoadIndexInBackground(ctx context.Context) (wait func() err
 		}
 		c.ixMu.Unlock()
 		close(loading)
+		if err == nil {
+			c.warm(ctx, ix)
+		}
 	}()
 	return func() error {
 		<-loading
 		return err
 	}
+}
+
+// warm computes the portfolio's active contributors at every month's end
+// of its history with the configured window: the points every monthly,
+// quarterly or yearly series of the portfolio shares, and its most costly
+// ones to compute (a series then computes its last point only).
+func (c *Calculator) warm(ctx context.Context, ix *contribIndex) {
+	ix.mu.RLock()
+	first := civil.Date(0)
+	for _, rp := range ix.repos {
+		if len(rp.entries) > 0 && (first.IsZero() || rp.entries[0].day < first) {
+			first = rp.entries[0].day
+		}
+	}
+	ix.mu.RUnlock()
+	today := civil.Today(time.Now())
+	if first.IsZero() || !first.Before(today) || c.cfg.Contributors.WindowDays < 1 {
+		return
+	}
+	first = max(first, today.AddDate(-(MaxPoints/12-1), 0, 0))
+	// An error is the next request's to meet.
+	_, _ = c.ContributorSeries(ctx, "", first, today, Month, c.cfg.Contributors.WindowDays)
 }
 
 // withIndex computes a contributor figure of the products ids ("" for the
@@ -235,14 +269,14 @@ func (ix *contribIndex) contributors(s *contribSetup, date civil.Date, windowDay
 	members := ix.members(s.memberships)
 	pts := []civil.Date{date}
 	for _, p := range s.products {
-		pc := ix.sweep(ix.repoIDsOf(s.repoKeys[p.id]), pts, windowDays, members)[0]
+		pc := ix.counts(s.scope(p.id), ix.repoIDsOf(s.repoKeys[p.id]), pts, windowDays, members)[0]
 		covered := s.coverage.Product(p.id)
 		out.Products = append(out.Products, ProductContributors{
 			ID: p.id, Name: p.name, ActiveContributors: pc.active, ByAffiliation: pc.aff, Repositories: p.repos,
 			Complete: Covers(covered, date), CoveredUntil: covered,
 		})
 	}
-	pc := ix.sweep(ix.repoIDsOf(s.all), pts, windowDays, members)[0]
+	pc := ix.counts(s.scope(""), ix.repoIDsOf(s.all), pts, windowDays, members)[0]
 	out.PortfolioActiveContributors = pc.active
 	out.PortfolioByAffiliation = pc.aff
 	out.PortfolioCoveredUntil = s.coverage.Portfolio
@@ -258,7 +292,7 @@ func (ix *contribIndex) series(s *contribSetup, productID string, pts []civil.Da
 		keys = s.repoKeys[productID]
 		out.CoveredUntil = s.coverage.Product(productID)
 	}
-	for i, pc := range ix.sweep(ix.repoIDsOf(keys), pts, windowDays, ix.members(s.memberships)) {
+	for i, pc := range ix.counts(s.scope(productID), ix.repoIDsOf(keys), pts, windowDays, ix.members(s.memberships)) {
 		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: pc.active, ByAffiliation: pc.aff,
 			Complete: Covers(out.CoveredUntil, pts[i])})
 	}
@@ -291,7 +325,7 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 		return ProductActivity{}, err
 	}
 	ids := ix.repoIDsOf(s.repoKeys[productID])
-	pc := ix.sweep(ids, []civil.Date{date}, windowDays, ix.members(s.memberships))[0]
+	pc := ix.counts(s.scope(productID), ids, []civil.Date{date}, windowDays, ix.members(s.memberships))[0]
 	ws := ix.window(ids, from, date)
 	// Every repository of the product, linked or not, counts on the
 	// repository list (as Repositories returns them).

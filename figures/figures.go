@@ -3,8 +3,11 @@
 // pages, /metrics, goals and the annual report all ask this package, so a
 // figure means the same everywhere.
 //
-// Results are cached per storage data version: asking again for a figure
-// that no collection has changed since costs one small query.
+// Results are cached per version of what they are computed from (the
+// domains of storage.Versions, and for contributor figures their own
+// repositories' rows): asking again for a figure that no write has changed
+// since costs one small query, and a write drops only the figures it
+// changes.
 package figures
 
 import (
@@ -92,16 +95,16 @@ func stampOf(vs storage.Versions, d deps, extra string) cacheStamp {
 	return st
 }
 
-// cached returns the value stored under key while no write has changed
-// stored data since it was computed, computing it with fn when absent (see
-// cachedOn).
-func cached[T any](ctx context.Context, c *Calculator, key string, fn func() (T, error)) (T, error) {
+// cachedIn returns the value stored under key while no write to the
+// domains d has happened since it was computed, computing it with fn when
+// absent (see cachedOn).
+func cachedIn[T any](ctx context.Context, c *Calculator, key string, d deps, fn func() (T, error)) (T, error) {
 	vs, err := c.store.DomainVersions(ctx)
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	return cachedOn(ctx, c, vs, key, depAll, "", fn)
+	return cachedOn(ctx, c, vs, key, d, "", fn)
 }
 
 // cachedOn returns the value stored under key while the domains in d are
@@ -165,7 +168,7 @@ func Ratio(n, d int) float64 {
 // LastSuccess returns when each source last finished a successful or
 // partial run.
 func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
-	return cached(ctx, c, "last-success", func() (map[string]time.Time, error) {
+	return cachedIn(ctx, c, "last-success", depRuns, func() (map[string]time.Time, error) {
 		return c.store.LastSuccess(ctx)
 	})
 }

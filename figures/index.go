@@ -64,6 +64,10 @@ type contribIndex struct {
 	orgs    []string
 	gen     int64 // bumped with each change
 	mark    storage.RollupMark
+	// points are the counts computed, by point (see counts).
+	pointsMu sync.Mutex
+	points   map[pointKey]pointVal
+	states   sync.Pool // of *sweepState
 	// activity is the activity domain's version the index was brought up
 	// to date at; -1 before the first read.
 	activity int64
@@ -74,7 +78,22 @@ type ixRepo struct {
 	entries []ixEntry // sorted by day, then ident, up to sorted
 	sorted  int
 	changed int64 // gen of the last change
+	// changes are the days each of the last changes touched, oldest
+	// first; a change before floor is no longer known.
+	changes []ixChange
+	floor   int64
 }
+
+// ixChange is one change of a repository's entries: at gen, rows of the
+// days lo..hi.
+type ixChange struct {
+	gen    int64
+	lo, hi civil.Date
+}
+
+// maxChanges bounds the changes a repository remembers: a figure's points
+// computed before older changes are computed again.
+const maxChanges = 64
 
 func newContribIndex(ppl *people) *contribIndex {
 	return &contribIndex{ppl: ppl, repoIDs: map[string]int32{}, idents: map[string]int32{}, persons: map[string]int32{},
@@ -131,6 +150,13 @@ func (ix *contribIndex) finish(touched map[int32]bool) {
 		rp := &ix.repos[r]
 		old, add := rp.entries[:rp.sorted], rp.entries[rp.sorted:]
 		slices.SortFunc(add, compareEntries)
+		if len(add) > 0 {
+			if len(rp.changes) == maxChanges {
+				rp.floor = rp.changes[0].gen
+				rp.changes = slices.Delete(rp.changes, 0, 1)
+			}
+			rp.changes = append(rp.changes, ixChange{gen: ix.gen, lo: add[0].day, hi: add[len(add)-1].day})
+		}
 		if len(old) > 0 && len(add) > 0 && compareEntries(old[len(old)-1], add[0]) >= 0 {
 			// Added rows among those held (a day already read, or history
 			// imported late): merge.
@@ -191,6 +217,84 @@ func entriesFrom(es []ixEntry, day civil.Date) int {
 	return i
 }
 
+// touched reports whether any of repos changed after gen on a day of
+// from..to (or whether that is no longer known). Call with mu held.
+func (ix *contribIndex) touched(repos []int32, gen int64, from, to civil.Date) bool {
+	for _, r := range repos {
+		rp := &ix.repos[r]
+		if rp.changed <= gen {
+			continue
+		}
+		if gen < rp.floor {
+			return true
+		}
+		for _, c := range rp.changes {
+			if c.gen > gen && c.lo <= to && c.hi >= from {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pointKey is one point of a contributor figure: a set of repositories
+// (scope: a product, or "" for the portfolio, with a hash of its
+// repositories), a window, a date, and the register's version the
+// memberships are of.
+type pointKey struct {
+	scope    string
+	keys     uint64
+	window   int
+	day      civil.Date
+	register int64
+}
+
+type pointVal struct {
+	pc  pointCount
+	gen int64
+}
+
+// maxPoints bounds the points kept; they are dropped whole when full.
+const maxPoints = 200_000
+
+// counts returns the active contributors of repos at points (ascending),
+// from the points kept when no change since touched their windows, and
+// one sweep over the others. Call with mu held (read).
+func (ix *contribIndex) counts(scope pointKey, repos []int32, points []civil.Date, windowDays int, members func(civil.Date) memberOn) []pointCount {
+	out := make([]pointCount, len(points))
+	var missing []civil.Date
+	var at []int
+	ix.pointsMu.Lock()
+	for i, p := range points {
+		k := scope
+		k.window, k.day = windowDays, p
+		v, ok := ix.points[k]
+		if ok && !ix.touched(repos, v.gen, windowStart(p, windowDays), p) {
+			out[i] = v.pc
+			continue
+		}
+		missing = append(missing, p)
+		at = append(at, i)
+	}
+	ix.pointsMu.Unlock()
+	if len(missing) == 0 {
+		return out
+	}
+	got := ix.sweep(repos, missing, windowDays, members)
+	ix.pointsMu.Lock()
+	if ix.points == nil || len(ix.points)+len(got) > maxPoints {
+		ix.points = map[pointKey]pointVal{}
+	}
+	for j, pc := range got {
+		out[at[j]] = pc
+		k := scope
+		k.window, k.day = windowDays, missing[j]
+		ix.points[k] = pointVal{pc: pc, gen: ix.gen}
+	}
+	ix.pointsMu.Unlock()
+	return out
+}
+
 // pointCount is the active contributors at one point of a series.
 type pointCount struct {
 	active int
@@ -219,7 +323,8 @@ func (ix *contribIndex) sweep(repos []int32, points []civil.Date, windowDays int
 	if len(points) == 0 {
 		return out
 	}
-	st := newSweepState(len(ix.persons))
+	st := ix.sweepState()
+	defer ix.states.Put(st)
 	// in[i] and outc[i]: the next entry of repos[i] to enter and to leave
 	// the window.
 	in, outc := make([]int, len(repos)), make([]int, len(repos))
@@ -248,6 +353,7 @@ func (ix *contribIndex) sweep(repos []int32, points []civil.Date, windowDays int
 		}
 		out[pi] = st.count(members(p))
 	}
+	st.reset()
 	return out
 }
 
@@ -261,6 +367,26 @@ type sweepState struct {
 	// more holds further affiliations on a person's latest day, rare: a
 	// person contributing the same day under two affiliations.
 	more map[int32][]int32
+}
+
+// sweepState returns a state for a sweep, all persons out of the window:
+// one of those kept (a sweep leaves them so) unless it is too small. Call
+// with mu held.
+func (ix *contribIndex) sweepState() *sweepState {
+	st, _ := ix.states.Get().(*sweepState)
+	if st == nil || len(st.cnt) < len(ix.persons) {
+		return newSweepState(len(ix.persons))
+	}
+	return st
+}
+
+// reset takes every person out of the window.
+func (st *sweepState) reset() {
+	for _, p := range st.active {
+		st.cnt[p] = 0
+	}
+	st.active = st.active[:0]
+	st.more = nil
 }
 
 func newSweepState(persons int) *sweepState {
