@@ -136,83 +136,81 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 // productActivityFromStore is ProductActivity computed from storage,
 // without the index: what the index is tested against.
 func (c *Calculator) productActivityFromStore(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
-	{
-		from := windowStart(date, windowDays)
-		fromDay, toDay := from, date
-		data, err := c.loadContributorData(ctx, from, date)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		repos, err := c.store.Repositories(ctx, productID)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		inWindow, err := c.store.ActivityCounts(ctx, fromDay, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		ever, err := c.store.ActivityCounts(ctx, 0, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		snaps, err := c.store.LatestSnapshots(ctx, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		rels, err := c.store.LatestReleases(ctx, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-
-		t := data.tally(data.productRepos[productID], date, windowDays)
-		covered := data.coverage.Product(productID)
-		out := ProductActivity{
-			Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-			ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
-			Contributions: t.total, Concentration: t.concentration(),
-			Repositories: []RepositoryActivity{},
-		}
-		persons := map[string]map[string]bool{}
-		for _, r := range data.inWindow(fromDay, toDay) {
-			if persons[r.repo] == nil {
-				persons[r.repo] = map[string]bool{}
-			}
-			persons[r.repo][r.person] = true
-		}
-		for _, r := range repos {
-			ra := RepositoryActivity{
-				Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
-				Description: r.Description, Status: r.Status, Archived: r.Archived,
-				Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
-			}
-			for _, a := range inWindow {
-				if a.RepositoryKey != r.Key {
-					continue
-				}
-				switch a.Kind {
-				case storage.KindCommit:
-					ra.Commits = a.Count
-				case storage.KindPullRequest:
-					ra.PullRequests = a.Count
-				case storage.KindIssue:
-					ra.Issues = a.Count
-				case storage.KindReview:
-					ra.Reviews = a.Count
-				}
-			}
-			for _, a := range ever {
-				if a.RepositoryKey != r.Key || len(a.Last) < 10 {
-					continue
-				}
-				if d, err := civil.Parse(a.Last[:10]); err == nil && d.After(ra.LastActivity) {
-					ra.LastActivity = d
-				}
-			}
-			out.Repositories = append(out.Repositories, ra)
-		}
-		sortRepositoryActivity(out.Repositories)
-		return out, nil
+	from := windowStart(date, windowDays)
+	fromDay, toDay := from, date
+	data, err := c.loadContributorData(ctx, from, date)
+	if err != nil {
+		return ProductActivity{}, err
 	}
+	repos, err := c.store.Repositories(ctx, productID)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	inWindow, err := c.store.ActivityCounts(ctx, fromDay, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	ever, err := c.store.ActivityCounts(ctx, 0, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	snaps, err := c.store.LatestSnapshots(ctx, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	rels, err := c.store.LatestReleases(ctx, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+
+	t := data.tally(data.productRepos[productID], date, windowDays)
+	covered := data.coverage.Product(productID)
+	out := ProductActivity{
+		Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
+		ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
+		Contributions: t.total, Concentration: t.concentration(),
+		Repositories: []RepositoryActivity{},
+	}
+	persons := map[string]map[string]bool{}
+	for _, r := range data.inWindow(fromDay, toDay) {
+		if persons[r.repo] == nil {
+			persons[r.repo] = map[string]bool{}
+		}
+		persons[r.repo][r.person] = true
+	}
+	for _, r := range repos {
+		ra := RepositoryActivity{
+			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
+			Description: r.Description, Status: r.Status, Archived: r.Archived,
+			Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+		}
+		for _, a := range inWindow {
+			if a.RepositoryKey != r.Key {
+				continue
+			}
+			switch a.Kind {
+			case storage.KindCommit:
+				ra.Commits = a.Count
+			case storage.KindPullRequest:
+				ra.PullRequests = a.Count
+			case storage.KindIssue:
+				ra.Issues = a.Count
+			case storage.KindReview:
+				ra.Reviews = a.Count
+			}
+		}
+		for _, a := range ever {
+			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
+				continue
+			}
+			if d, err := civil.Parse(a.Last[:10]); err == nil && d.After(ra.LastActivity) {
+				ra.LastActivity = d
+			}
+		}
+		out.Repositories = append(out.Repositories, ra)
+	}
+	sortRepositoryActivity(out.Repositories)
+	return out, nil
 }
 
 // windowStart is the first day of the window of windowDays ending on date.
