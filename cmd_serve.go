@@ -82,8 +82,9 @@ it stops, another takes over within server.collector_lease. Runs left
 	var bg sync.WaitGroup
 	// Contributor figures come from an index of every contribution in
 	// memory, which takes seconds to read on a large portfolio: it loads
-	// in the background, so the server is ready at once; meanwhile every
-	// page answers, those with contributor figures when the load ends.
+	// in the background, so the server is ready at once; meanwhile the
+	// contributors on one date come from storage (/metrics), and series
+	// wait for the load.
 	bg.Add(1)
 	loaded := calc.LoadIndexInBackground(bgCtx)
 	go func() {

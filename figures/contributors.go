@@ -50,11 +50,13 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
 	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribIndex, s *contribSetup) (Contributors, error) {
 		return ix.contributors(s, date, windowDays), nil
+	}, func() (Contributors, error) {
+		return c.contributorsFromStore(ctx, date, windowDays)
 	})
 }
 
 // contributorsFromStore is Contributors computed from storage, without
-// the index: what the index is tested against.
+// the index: while the index loads, and what it is tested against.
 func (c *Calculator) contributorsFromStore(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
 	data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
 	if err != nil {
@@ -81,7 +83,7 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, from, to, step, windowDays)
 	return withIndex(ctx, c, key, []string{productID}, 0, func(ix *contribIndex, s *contribSetup) (ContributorSeries, error) {
 		return ix.series(s, productID, pts, step, windowDays), nil
-	})
+	}, nil)
 }
 
 // contributorSeriesFromStore is ContributorSeries computed from storage,
@@ -130,7 +132,7 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
 	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribIndex, s *contribSetup) (ProductActivity, error) {
 		return c.productActivityFromIndex(ctx, ix, s, productID, date, windowDays)
-	})
+	}, nil)
 }
 
 // productActivityFromStore is ProductActivity computed from storage,

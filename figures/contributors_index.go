@@ -83,11 +83,13 @@ func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) 
 
 // index returns the contribution index brought up to date with the
 // activity domain's version in vs. While it is being loaded in the
-// background it waits for the load: computing a figure from storage
-// would take longer than loading the index, and the memory of each such
-// computation on top of the load's.
-func (c *Calculator) index(ctx context.Context, vs storage.Versions) (*contribIndex, error) {
+// background it waits for the load, or returns nil at once unless wait.
+func (c *Calculator) index(ctx context.Context, vs storage.Versions, wait bool) (*contribIndex, error) {
 	c.ixMu.Lock()
+	if c.ixLoading != nil && !wait {
+		c.ixMu.Unlock()
+		return nil, nil
+	}
 	for c.ixLoading != nil {
 		loading := c.ixLoading
 		c.ixMu.Unlock()
@@ -164,8 +166,9 @@ func (c *Calculator) LoadIndex(ctx context.Context) error {
 }
 
 // LoadIndexInBackground starts loading the contribution index and returns
-// a function that waits for the load to end. Until then contributor
-// figures wait for it: a server calls it at start, so that it is ready at
+// a function that waits for the load to end. Until then the contributors
+// on one date are computed from storage, and series and product activity
+// wait for the load: a server calls it at start, so that it is ready at
 // once (a large portfolio takes seconds to read) and every other page
 // answers meanwhile.
 func (c *Calculator) LoadIndexInBackground(ctx context.Context) (wait func() error) {
@@ -223,17 +226,22 @@ func (c *Calculator) warm(ctx context.Context, ix *contribIndex) {
 // withIndex computes a contributor figure of the products ids ("" for the
 // portfolio) from the index, cached while the register, the products'
 // repositories, their rows and coverage stay as they are (and the domains
-// d).
+// d). While the index is being loaded, fromStore (if not nil) computes the
+// figure from storage: for a figure of one window, reading it costs less
+// than waiting for the load; a series waits.
 func withIndex[T any](ctx context.Context, c *Calculator, key string, ids []string, d deps,
-	fromIndex func(ix *contribIndex, s *contribSetup) (T, error)) (T, error) {
+	fromIndex func(ix *contribIndex, s *contribSetup) (T, error), fromStore func() (T, error)) (T, error) {
 	var zero T
 	vs, err := c.store.DomainVersions(ctx)
 	if err != nil {
 		return zero, err
 	}
-	ix, err := c.index(ctx, vs)
+	ix, err := c.index(ctx, vs, fromStore == nil)
 	if err != nil {
 		return zero, err
+	}
+	if ix == nil {
+		return cachedOn(ctx, c, vs, key+"|store", depAll, "", fromStore)
 	}
 	setup, err := c.contributorSetup(ctx, vs)
 	if err != nil {

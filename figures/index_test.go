@@ -331,3 +331,34 @@ func TestSweepWindowEdges(t *testing.T) {
 		})
 	}
 }
+
+// TestWhileTheIndexLoads: the contributors on one date come from storage
+// at once, a series waits for the load.
+func TestWhileTheIndexLoads(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	ctx := context.Background()
+	rp := newRandomPortfolio(t, 2)
+	rp.setup(t, store)
+	if _, err := store.AddContributions(ctx, rp.draw(200)); err != nil {
+		t.Fatal(err)
+	}
+	c := New(store, rp.cfg)
+	c.ixLoading = make(chan struct{}) // a load that does not end
+	date := civil.MustParse("2021-04-15")
+	got, err := c.Contributors(ctx, date, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := c.contributorsFromStore(ctx, date, 30)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("while loading: %+v, %v; want %+v", got, err, want)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.ContributorSeries(short, "", date.AddDate(-1, 0, 0), date, Month, 30); err == nil {
+		t.Fatal("a series did not wait for the load")
+	}
+	if c.ix != nil {
+		t.Fatal("the index was loaded a second time")
+	}
+}
