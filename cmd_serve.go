@@ -80,6 +80,24 @@ it stops, another takes over within server.collector_lease. Runs left
 	bgCtx, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	var bg sync.WaitGroup
+	// Contributor figures come from an index of every contribution in
+	// memory, which takes seconds to read on a large portfolio: it loads
+	// in the background, so the server is ready at once; meanwhile the
+	// contributors on one date come from storage (/metrics), and series
+	// wait for the load.
+	bg.Add(1)
+	loaded := calc.LoadIndexInBackground(bgCtx)
+	go func() {
+		defer bg.Done()
+		start := time.Now()
+		if err := loaded(); err != nil {
+			if bgCtx.Err() == nil {
+				log.Error("contribution index not loaded; the next contributor figure loads it", "err", err)
+			}
+			return
+		}
+		log.Info("contribution index loaded", "took", time.Since(start).Round(time.Millisecond))
+	}()
 	collect := func(_ context.Context, source string) error {
 		err := col.Go(bgCtx, source)
 		var busy *collector.BusyError

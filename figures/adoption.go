@@ -46,7 +46,7 @@ type registerData struct {
 // register loads the register as known at knownAt (a storage record
 // stamp; "" = now).
 func (c *Calculator) register(ctx context.Context, knownAt string) (*registerData, error) {
-	return cached(ctx, c, "register|"+knownAt, func() (*registerData, error) {
+	return cachedIn(ctx, c, "register|"+knownAt, depRegister, func() (*registerData, error) {
 		ad, err := c.store.Adoptions(ctx, knownAt)
 		if err != nil {
 			return nil, err
@@ -140,7 +140,7 @@ func (c *Calculator) AdoptionKnownAt(ctx context.Context, date civil.Date, known
 
 func (c *Calculator) adoption(ctx context.Context, date civil.Date, knownAt string) (Adoption, error) {
 	day := date
-	a, err := cached(ctx, c, "adoption|"+day.String()+"|"+knownAt, func() (Adoption, error) {
+	a, err := cachedIn(ctx, c, "adoption|"+day.String()+"|"+knownAt, depRegister|depRuns, func() (Adoption, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return Adoption{}, err
@@ -181,7 +181,7 @@ func (c *Calculator) MembersKnownAt(ctx context.Context, date civil.Date, knownA
 
 func (c *Calculator) members(ctx context.Context, date civil.Date, knownAt string) (Members, error) {
 	day := date
-	m, err := cached(ctx, c, "members|"+day.String()+"|"+knownAt, func() (Members, error) {
+	m, err := cachedIn(ctx, c, "members|"+day.String()+"|"+knownAt, depRegister|depRuns, func() (Members, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return Members{}, err
@@ -271,7 +271,7 @@ func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from,
 		return AdoptionSeries{}, fmt.Errorf("figures: adoption series of %s: %w", productID, err)
 	}
 	key := fmt.Sprintf("adoption-series|%s|%s|%s|%s|%s", productID, from, to, step, knownAt)
-	series, err := cached(ctx, c, key, func() (AdoptionSeries, error) {
+	series, err := cachedIn(ctx, c, key, depRegister, func() (AdoptionSeries, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return AdoptionSeries{}, err
@@ -304,7 +304,7 @@ func (c *Calculator) membersSeries(ctx context.Context, from, to civil.Date, ste
 		return MembersSeries{}, fmt.Errorf("figures: members series: %w", err)
 	}
 	key := fmt.Sprintf("members-series|%s|%s|%s|%s", from, to, step, knownAt)
-	series, err := cached(ctx, c, key, func() (MembersSeries, error) {
+	series, err := cachedIn(ctx, c, key, depRegister, func() (MembersSeries, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return MembersSeries{}, err
@@ -337,7 +337,7 @@ func (c *Calculator) productAdopters(ctx context.Context, productID string, date
 		return nil, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
 	}
 	day := date
-	list, err := cached(ctx, c, "product-adopters|"+productID+"|"+day.String()+"|"+knownAt, func() ([]Adopter, error) {
+	list, err := cachedIn(ctx, c, "product-adopters|"+productID+"|"+day.String()+"|"+knownAt, depRegister, func() ([]Adopter, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return nil, err
@@ -460,7 +460,7 @@ func (c *Calculator) ProductCounts(ctx context.Context, date civil.Date) (map[st
 
 func (c *Calculator) productCounts(ctx context.Context, date civil.Date, knownAt string) (map[string]int, error) {
 	day := date
-	counts, err := cached(ctx, c, "product-counts|"+day.String()+"|"+knownAt, func() (map[string]int, error) {
+	counts, err := cachedIn(ctx, c, "product-counts|"+day.String()+"|"+knownAt, depRegister, func() (map[string]int, error) {
 		d, err := c.register(ctx, knownAt)
 		if err != nil {
 			return nil, err

@@ -48,13 +48,21 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 		return Contributors{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
 	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
-	return cached(ctx, c, key, func() (Contributors, error) {
-		data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
-		if err != nil {
-			return Contributors{}, err
-		}
-		return data.contributors(date, windowDays), nil
+	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribIndex, s *contribSetup) (Contributors, error) {
+		return ix.contributors(s, date, windowDays), nil
+	}, func() (Contributors, error) {
+		return c.contributorsFromStore(ctx, date, windowDays)
 	})
+}
+
+// contributorsFromStore is Contributors computed from storage, without
+// the index: while the index loads, and what it is tested against.
+func (c *Calculator) contributorsFromStore(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
+	data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
+	if err != nil {
+		return Contributors{}, err
+	}
+	return data.contributors(date, windowDays), nil
 }
 
 // ContributorSeries computes the active contributors of one product
@@ -73,35 +81,41 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 		return ContributorSeries{}, err
 	}
 	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, from, to, step, windowDays)
-	return cached(ctx, c, key, func() (ContributorSeries, error) {
-		out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
-		if len(pts) == 0 {
-			return out, nil
-		}
-		// One read of the rollup serves every point.
-		data, err := c.loadContributorData(ctx, windowStart(pts[0], windowDays), pts[len(pts)-1])
-		if err != nil {
-			return out, err
-		}
-		out.CoveredUntil = data.coverage.Portfolio
+	return withIndex(ctx, c, key, []string{productID}, 0, func(ix *contribIndex, s *contribSetup) (ContributorSeries, error) {
+		return ix.series(s, productID, pts, step, windowDays), nil
+	}, nil)
+}
+
+// contributorSeriesFromStore is ContributorSeries computed from storage,
+// without the index: what the index is tested against.
+func (c *Calculator) contributorSeriesFromStore(ctx context.Context, productID string, pts []civil.Date, step Step, windowDays int) (ContributorSeries, error) {
+	out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
+	if len(pts) == 0 {
+		return out, nil
+	}
+	// One read of the rollup serves every point.
+	data, err := c.loadContributorData(ctx, windowStart(pts[0], windowDays), pts[len(pts)-1])
+	if err != nil {
+		return out, err
+	}
+	out.CoveredUntil = data.coverage.Portfolio
+	if productID != "" {
+		out.CoveredUntil = data.coverage.Product(productID)
+	}
+	for _, p := range pts {
+		fig := data.contributors(p, windowDays)
+		pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation,
+			Complete: Covers(out.CoveredUntil, p)}
 		if productID != "" {
-			out.CoveredUntil = data.coverage.Product(productID)
-		}
-		for _, p := range pts {
-			fig := data.contributors(p, windowDays)
-			pt := ContributorPoint{Date: p, ActiveContributors: fig.PortfolioActiveContributors, ByAffiliation: fig.PortfolioByAffiliation,
-				Complete: Covers(out.CoveredUntil, p)}
-			if productID != "" {
-				for _, pc := range fig.Products {
-					if pc.ID == productID {
-						pt.ActiveContributors, pt.ByAffiliation = pc.ActiveContributors, pc.ByAffiliation
-					}
+			for _, pc := range fig.Products {
+				if pc.ID == productID {
+					pt.ActiveContributors, pt.ByAffiliation = pc.ActiveContributors, pc.ByAffiliation
 				}
 			}
-			out.Points = append(out.Points, pt)
 		}
-		return out, nil
-	})
+		out.Points = append(out.Points, pt)
+	}
+	return out, nil
 }
 
 // ProductActivity is the contributor detail of one product on date: its
@@ -116,90 +130,89 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 		return ProductActivity{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
 	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
-	return cached(ctx, c, key, func() (ProductActivity, error) {
-		from := windowStart(date, windowDays)
-		fromDay, toDay := from, date
-		data, err := c.loadContributorData(ctx, from, date)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		repos, err := c.store.Repositories(ctx, productID)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		inWindow, err := c.store.ActivityCounts(ctx, fromDay, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		ever, err := c.store.ActivityCounts(ctx, 0, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		snaps, err := c.store.LatestSnapshots(ctx, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
-		rels, err := c.store.LatestReleases(ctx, toDay)
-		if err != nil {
-			return ProductActivity{}, err
-		}
+	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribIndex, s *contribSetup) (ProductActivity, error) {
+		return c.productActivityFromIndex(ctx, ix, s, productID, date, windowDays)
+	}, nil)
+}
 
-		t := data.tally(data.productRepos[productID], date, windowDays)
-		covered := data.coverage.Product(productID)
-		out := ProductActivity{
-			Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-			ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
-			Contributions: t.total, Concentration: t.concentration(),
-			Repositories: []RepositoryActivity{},
+// productActivityFromStore is ProductActivity computed from storage,
+// without the index: what the index is tested against.
+func (c *Calculator) productActivityFromStore(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
+	from := windowStart(date, windowDays)
+	fromDay, toDay := from, date
+	data, err := c.loadContributorData(ctx, from, date)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	repos, err := c.store.Repositories(ctx, productID)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	inWindow, err := c.store.ActivityCounts(ctx, fromDay, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	ever, err := c.store.ActivityCounts(ctx, 0, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	snaps, err := c.store.LatestSnapshots(ctx, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	rels, err := c.store.LatestReleases(ctx, toDay)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+
+	t := data.tally(data.productRepos[productID], date, windowDays)
+	covered := data.coverage.Product(productID)
+	out := ProductActivity{
+		Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
+		ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
+		Contributions: t.total, Concentration: t.concentration(),
+		Repositories: []RepositoryActivity{},
+	}
+	persons := map[string]map[string]bool{}
+	for _, r := range data.inWindow(fromDay, toDay) {
+		if persons[r.repo] == nil {
+			persons[r.repo] = map[string]bool{}
 		}
-		persons := map[string]map[string]bool{}
-		for _, r := range data.inWindow(fromDay, toDay) {
-			if persons[r.repo] == nil {
-				persons[r.repo] = map[string]bool{}
-			}
-			persons[r.repo][r.person] = true
+		persons[r.repo][r.person] = true
+	}
+	for _, r := range repos {
+		ra := RepositoryActivity{
+			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
+			Description: r.Description, Status: r.Status, Archived: r.Archived,
+			Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
 		}
-		for _, r := range repos {
-			ra := RepositoryActivity{
-				Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
-				Description: r.Description, Status: r.Status, Archived: r.Archived,
-				Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+		for _, a := range inWindow {
+			if a.RepositoryKey != r.Key {
+				continue
 			}
-			for _, a := range inWindow {
-				if a.RepositoryKey != r.Key {
-					continue
-				}
-				switch a.Kind {
-				case storage.KindCommit:
-					ra.Commits = a.Count
-				case storage.KindPullRequest:
-					ra.PullRequests = a.Count
-				case storage.KindIssue:
-					ra.Issues = a.Count
-				case storage.KindReview:
-					ra.Reviews = a.Count
-				}
+			switch a.Kind {
+			case storage.KindCommit:
+				ra.Commits = a.Count
+			case storage.KindPullRequest:
+				ra.PullRequests = a.Count
+			case storage.KindIssue:
+				ra.Issues = a.Count
+			case storage.KindReview:
+				ra.Reviews = a.Count
 			}
-			for _, a := range ever {
-				if a.RepositoryKey != r.Key || len(a.Last) < 10 {
-					continue
-				}
-				if d, err := civil.Parse(a.Last[:10]); err == nil && d.After(ra.LastActivity) {
-					ra.LastActivity = d
-				}
-			}
-			out.Repositories = append(out.Repositories, ra)
 		}
-		sort.SliceStable(out.Repositories, func(i, j int) bool {
-			a, b := out.Repositories[i], out.Repositories[j]
-			na, nb := a.Commits+a.PullRequests+a.Issues+a.Reviews, b.Commits+b.PullRequests+b.Issues+b.Reviews
-			if na != nb {
-				return na > nb
+		for _, a := range ever {
+			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
+				continue
 			}
-			return a.Key < b.Key
-		})
-		return out, nil
-	})
+			if d, err := civil.Parse(a.Last[:10]); err == nil && d.After(ra.LastActivity) {
+				ra.LastActivity = d
+			}
+		}
+		out.Repositories = append(out.Repositories, ra)
+	}
+	sortRepositoryActivity(out.Repositories)
+	return out, nil
 }
 
 // windowStart is the first day of the window of windowDays ending on date.
@@ -371,18 +384,24 @@ func (t tally) affiliations() Affiliations {
 // concentration is the smallest number of persons whose contributions
 // make at least half of all.
 func (t tally) concentration() int {
-	if t.total == 0 {
-		return 0
-	}
 	ns := make([]int, 0, len(t.perPers))
 	for _, n := range t.perPers {
 		ns = append(ns, n)
+	}
+	return concentrationOf(ns, t.total)
+}
+
+// concentrationOf is the smallest number of the counts ns (of total) that
+// make at least half of total.
+func concentrationOf(ns []int, total int) int {
+	if total == 0 {
+		return 0
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(ns)))
 	sum := 0
 	for i, n := range ns {
 		sum += n
-		if 2*sum >= t.total {
+		if 2*sum >= total {
 			return i + 1
 		}
 	}

@@ -45,7 +45,11 @@ func LastComplete(until, date civil.Date) civil.Date {
 // ContributorCoverage computes the coverage of every configured product
 // and of the portfolio.
 func (c *Calculator) ContributorCoverage(ctx context.Context) (ContributorCoverage, error) {
-	return cached(ctx, c, "contributor-coverage", func() (ContributorCoverage, error) {
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return ContributorCoverage{}, err
+	}
+	return cachedOn(ctx, c, vs, "contributor-coverage", depRepositories, "", func() (ContributorCoverage, error) {
 		repos, err := c.store.Repositories(ctx, "")
 		if err != nil {
 			return ContributorCoverage{}, err

@@ -3,14 +3,20 @@
 // pages, /metrics, goals and the annual report all ask this package, so a
 // figure means the same everywhere.
 //
-// Results are cached per storage data version: asking again for a figure
-// that no collection has changed since costs one small query.
+// Results are cached per version of what they are computed from (the
+// domains of storage.Versions, and for contributor figures their own
+// repositories' rows): asking again for a figure that no write has changed
+// since costs one small query, and a write drops only the figures it
+// changes.
 package figures
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"os2pulse/config"
 	"os2pulse/storage"
@@ -22,15 +28,24 @@ type Calculator struct {
 	cfg   *config.Config
 
 	pool *pool // bounds the computations of figures not cached
+	// flight makes concurrent requests for one figure not cached share one
+	// computation.
+	flight singleflight.Group
 
-	mu      sync.Mutex
-	version int64
-	cache   map[string]any
+	mu    sync.Mutex
+	cache map[string]cacheEntry
+
+	// The contribution index (index.go): nil until loaded; ixLoading is
+	// closed when a load in the background ends. ixMu serializes loading
+	// it and bringing it up to date.
+	ixMu      sync.Mutex
+	ix        *contribIndex
+	ixLoading chan struct{}
 }
 
 // New returns a calculator over store for the portfolio in cfg.
 func New(store *storage.Store, cfg *config.Config) *Calculator {
-	return &Calculator{store: store, cfg: cfg, cache: map[string]any{}, pool: newPool(0, 0)}
+	return &Calculator{store: store, cfg: cfg, cache: map[string]cacheEntry{}, pool: newPool(0, 0)}
 }
 
 // Store returns the storage the calculator reads.
@@ -43,42 +58,103 @@ func (c *Calculator) Config() *config.Config { return c.cfg }
 // for figures that take milliseconds to recompute.
 const maxCached = 2000
 
-// cached returns the value stored under key for the current data version,
-// computing it with fn when absent: in the pool of computations, so it
-// fails with ErrBusy when too many are waiting.
-func cached[T any](ctx context.Context, c *Calculator, key string, fn func() (T, error)) (T, error) {
+// deps is what a cached figure is computed from: a set of storage domains
+// (storage.Domains), in the order of domainOrder.
+type deps uint8
+
+const (
+	depRegister deps = 1 << iota
+	depRepositories
+	depActivity
+	depRuns
+	depAll = depRegister | depRepositories | depActivity | depRuns
+)
+
+var domainOrder = [...]string{storage.DomainRegister, storage.DomainRepositories, storage.DomainActivity, storage.DomainRuns}
+
+// cacheStamp tells whether a cached figure is still true: the versions of
+// the domains it depends on (0 for the others), and anything finer it was
+// computed from (extra).
+type cacheStamp struct {
+	versions [len(domainOrder)]int64
+	extra    string
+}
+
+type cacheEntry struct {
+	val   any
+	stamp cacheStamp
+}
+
+func stampOf(vs storage.Versions, d deps, extra string) cacheStamp {
+	st := cacheStamp{extra: extra}
+	for i, name := range domainOrder {
+		if d&(1<<i) != 0 {
+			st.versions[i] = vs.Domains[name]
+		}
+	}
+	return st
+}
+
+// cachedIn returns the value stored under key while no write to the
+// domains d has happened since it was computed, computing it with fn when
+// absent (see cachedOn).
+func cachedIn[T any](ctx context.Context, c *Calculator, key string, d deps, fn func() (T, error)) (T, error) {
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return cachedOn(ctx, c, vs, key, d, "", fn)
+}
+
+// cachedOn returns the value stored under key while the domains in d are
+// at the versions vs and extra is the same, computing it with fn when
+// absent: in the pool of computations, so it fails with ErrBusy when too
+// many are waiting. Concurrent callers asking for the same key and stamp
+// share one computation.
+func cachedOn[T any](ctx context.Context, c *Calculator, vs storage.Versions, key string, d deps, extra string, fn func() (T, error)) (T, error) {
 	var zero T
-	v, err := c.store.DataVersion(ctx)
-	if err != nil {
-		return zero, err
-	}
+	st := stampOf(vs, d, extra)
 	c.mu.Lock()
-	if v != c.version || len(c.cache) >= maxCached {
-		c.cache = map[string]any{}
-		c.version = v
-	}
-	if hit, ok := c.cache[key]; ok {
+	if hit, ok := c.cache[key]; ok && hit.stamp == st {
 		c.mu.Unlock()
-		return hit.(T), nil
+		return hit.val.(T), nil
 	}
 	c.mu.Unlock()
-	release, err := c.pool.acquire(ctx)
+	compute := func() (any, error) {
+		release, err := c.pool.acquire(ctx)
+		if err != nil {
+			return zero, err
+		}
+		res, err := func() (T, error) {
+			defer release()
+			return fn()
+		}()
+		if err != nil {
+			return zero, err
+		}
+		c.mu.Lock()
+		if len(c.cache) >= maxCached {
+			c.cache = map[string]cacheEntry{}
+		}
+		c.cache[key] = cacheEntry{val: res, stamp: st}
+		c.mu.Unlock()
+		return res, nil
+	}
+	var res any
+	var err error
+	if c.pool.holds(ctx) {
+		// A figure computed from other figures holds a slot of the pool:
+		// waiting for another computation, which may itself wait for a
+		// slot, could wait for ever.
+		res, err = compute()
+	} else {
+		res, err, _ = c.flight.Do(fmt.Sprintf("%s\x00%v", key, st), compute)
+	}
 	if err != nil {
 		return zero, err
 	}
-	res, err := func() (T, error) {
-		defer release()
-		return fn()
-	}()
-	if err != nil {
-		return zero, err
-	}
-	c.mu.Lock()
-	if c.version == v {
-		c.cache[key] = res
-	}
-	c.mu.Unlock()
-	return res, nil
+	return res.(T), nil
 }
 
 // Ratio divides safely: 0 when the denominator is 0.
@@ -92,7 +168,7 @@ func Ratio(n, d int) float64 {
 // LastSuccess returns when each source last finished a successful or
 // partial run.
 func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
-	return cached(ctx, c, "last-success", func() (map[string]time.Time, error) {
+	return cachedIn(ctx, c, "last-success", depRuns, func() (map[string]time.Time, error) {
 		return c.store.LastSuccess(ctx)
 	})
 }

@@ -152,7 +152,7 @@ func evaluationOf(e storage.SelfEvaluation, withLines bool) *Evaluation {
 }
 
 func (c *Calculator) selfEvaluations(ctx context.Context) (map[string][]storage.SelfEvaluation, error) {
-	return cached(ctx, c, "self-evaluations", func() (map[string][]storage.SelfEvaluation, error) {
+	return cachedIn(ctx, c, "self-evaluations", depAll, func() (map[string][]storage.SelfEvaluation, error) {
 		evs, err := c.store.SelfEvaluations(ctx)
 		if err != nil {
 			return nil, err
@@ -327,7 +327,6 @@ type healthData struct {
 	hygiene   map[string]storage.Hygiene
 	days      []storage.ContributorDay
 	orgNames  map[string]string
-	contrib   *contributorData // a year's window, for the concentration
 }
 
 // endOf is the first instant after date (UTC), the end of its window.
@@ -335,14 +334,14 @@ func endOf(date civil.Date) time.Time { return date.AddDays(1).Time() }
 
 // Health computes every product's health signals on date.
 func (c *Calculator) Health(ctx context.Context, date civil.Date) (Health, error) {
-	return cached(ctx, c, "health|"+date.String(), func() (Health, error) {
-		d, err := c.loadHealth(ctx, date)
+	return cachedIn(ctx, c, "health|"+date.String(), depAll, func() (Health, error) {
+		d, err := c.loadHealth(ctx, date, nil)
 		if err != nil {
 			return Health{}, err
 		}
 		out := Health{Date: date, Products: []ProductHealth{}}
 		for _, p := range c.cfg.Products {
-			ph, err := c.productHealth(d, p, date)
+			ph, err := c.productHealth(ctx, d, p, date)
 			if err != nil {
 				return Health{}, err
 			}
@@ -358,16 +357,19 @@ func (c *Calculator) ProductHealth(ctx context.Context, productID string, date c
 	if !ok {
 		return ProductHealth{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
-	return cached(ctx, c, "product-health|"+productID+"|"+date.String(), func() (ProductHealth, error) {
-		d, err := c.loadHealth(ctx, date)
+	return cachedIn(ctx, c, "product-health|"+productID+"|"+date.String(), depAll, func() (ProductHealth, error) {
+		d, err := c.loadHealth(ctx, date, []string{productID})
 		if err != nil {
 			return ProductHealth{}, err
 		}
-		return c.productHealth(d, p, date)
+		return c.productHealth(ctx, d, p, date)
 	})
 }
 
-func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthData, error) {
+// loadHealth reads what the signals on date are computed from; the
+// contributions of the year only for the repositories of products (all
+// products when nil).
+func (c *Calculator) loadHealth(ctx context.Context, date civil.Date, products []string) (*healthData, error) {
 	end := endOf(date)
 	d := &healthData{responses: map[string][]storage.Response{}}
 	var err error
@@ -391,10 +393,14 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if d.hygiene, err = c.store.LatestHygiene(ctx, date); err != nil {
 		return nil, err
 	}
-	if d.days, err = c.store.ContributorDays(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
-		return nil, err
+	var keys []string
+	if products != nil {
+		keys = []string{}
+		for _, id := range products {
+			keys = append(keys, d.repos[id]...)
+		}
 	}
-	if d.contrib, err = c.loadContributorData(ctx, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
+	if d.days, err = c.store.ContributorDaysIn(ctx, keys, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
 		return nil, err
 	}
 	orgs, err := c.store.Organizations(ctx)
@@ -408,20 +414,21 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	return d, nil
 }
 
-func (c *Calculator) productHealth(d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
+func (c *Calculator) productHealth(ctx context.Context, d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
 	repos := map[string]bool{}
 	for _, k := range d.repos[p.ID] {
 		repos[k] = true
 	}
 	ph := ProductHealth{Product: p.ID, Name: p.Name}
-	ph.CoveredUntil = d.contrib.coverage.Product(p.ID)
-	ph.Complete = Covers(ph.CoveredUntil, date)
-	// The contributor figures' own tally over a year's window: the same
+	// The contributor figures' own count over a year's window: the same
 	// persons, aliases and bots as the concentration on the product page.
-	t := d.contrib.tally(d.contrib.productRepos[p.ID], date, HealthYearDays)
-	covered := d.contrib.coverage.Product(p.ID)
-	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: t.concentration(), Contributions: t.total,
-		Complete: Covers(covered, date), CoveredUntil: covered}
+	act, err := c.ProductActivity(ctx, p.ID, date, HealthYearDays)
+	if err != nil {
+		return ph, err
+	}
+	ph.CoveredUntil, ph.Complete = act.CoveredUntil, act.Complete
+	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: act.Concentration, Contributions: act.Contributions,
+		Complete: act.Complete, CoveredUntil: act.CoveredUntil}
 	bots, err := c.botPatterns()
 	if err != nil {
 		return ph, err

@@ -35,7 +35,7 @@ type Organizations struct {
 // all 98 municipalities, members or not, and every other organisation in
 // the register.
 func (c *Calculator) Organizations(ctx context.Context, date civil.Date) (Organizations, error) {
-	out, err := cached(ctx, c, "organizations|"+date.String(), func() (Organizations, error) {
+	out, err := cachedIn(ctx, c, "organizations|"+date.String(), depRegister|depRuns, func() (Organizations, error) {
 		d, err := c.register(ctx, "")
 		if err != nil {
 			return Organizations{}, err

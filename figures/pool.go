@@ -86,6 +86,13 @@ func (p *pool) acquire(ctx context.Context) (func(), error) {
 	return func() { p.release(ctx) }, nil
 }
 
+// holds reports whether a computation under ctx holds a slot.
+func (p *pool) holds(ctx context.Context) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.held[ctx] > 0
+}
+
 func (p *pool) release(ctx context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -85,7 +85,7 @@ func Municipalities() ([]Organization, error) { return storage.Municipalities() 
 
 // LastRuns returns the newest run of each source.
 func (c *Calculator) LastRuns(ctx context.Context) ([]Run, error) {
-	return cached(ctx, c, "last-runs", func() ([]Run, error) {
+	return cachedIn(ctx, c, "last-runs", depRuns, func() ([]Run, error) {
 		runs, err := c.store.LastRuns(ctx)
 		if runs == nil {
 			runs = []Run{}
@@ -111,7 +111,7 @@ func (c *Calculator) CollectorLease(ctx context.Context, now time.Time) (Lease, 
 // RegisterImports returns the newest imports of the register, at most
 // limit, newest first.
 func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]RegisterImport, error) {
-	all, err := cached(ctx, c, "register-imports", func() ([]RegisterImport, error) {
+	all, err := cachedIn(ctx, c, "register-imports", depRegister, func() ([]RegisterImport, error) {
 		return c.store.RegisterImports(ctx)
 	})
 	if err != nil {
@@ -129,7 +129,7 @@ func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]Register
 // today (a git log import, a collection not yet run today), ordered by
 // key.
 func (c *Calculator) RepositoryProblems(ctx context.Context, today civil.Date) ([]Repository, error) {
-	return cached(ctx, c, "repository-problems|"+today.String(), func() ([]Repository, error) {
+	return cachedIn(ctx, c, "repository-problems|"+today.String(), depRepositories, func() ([]Repository, error) {
 		repos, err := c.store.Repositories(ctx, "")
 		if err != nil {
 			return nil, err
@@ -229,7 +229,7 @@ var ErrNotFound = storage.ErrNotFound
 // FailingSince maps each source whose newest runs all failed to when the
 // first of them started (a stored stamp).
 func (c *Calculator) FailingSince(ctx context.Context) (map[string]string, error) {
-	return cached(ctx, c, "failing-since", func() (map[string]string, error) {
+	return cachedIn(ctx, c, "failing-since", depRuns, func() (map[string]string, error) {
 		return c.store.FailingSince(ctx)
 	})
 }

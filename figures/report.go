@@ -196,7 +196,7 @@ var ErrNoDataForYear = errors.New("no data for the year")
 // FirstRecord is the date of the first dated record (a membership or
 // adoption start, a contribution); zero when there is none.
 func (c *Calculator) FirstRecord(ctx context.Context) (civil.Date, error) {
-	return cached(ctx, c, "first-record", func() (civil.Date, error) { return c.store.FirstRecord(ctx) })
+	return cachedIn(ctx, c, "first-record", depRegister|depActivity, func() (civil.Date, error) { return c.store.FirstRecord(ctx) })
 }
 
 // ReportYears lists the years a report can be produced for as of now,

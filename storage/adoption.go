@@ -111,7 +111,7 @@ func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		// Bumping first takes the row lock every register change needs,
 		// so a version check below cannot race another change.
-		if err := bumpVersion(ctx, tx); err != nil {
+		if err := bumpVersion(ctx, tx, DomainRegister); err != nil {
 			return err
 		}
 		if reg.IfVersion != nil {

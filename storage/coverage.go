@@ -24,7 +24,7 @@ func (s *Store) RepositoryCollected(ctx context.Context, key, status string, cov
 		if err != nil {
 			return err
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainRepositories)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to record the collection of %s: %w", key, err)
@@ -42,7 +42,7 @@ func (s *Store) RaiseCoverage(ctx context.Context, key string, until civil.Date)
 			return err
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
-			return bumpVersion(ctx, tx)
+			return bumpVersion(ctx, tx, DomainRepositories)
 		}
 		return nil
 	})
@@ -68,7 +68,7 @@ func (s *Store) RepositoriesFailing(ctx context.Context, keys []string, status, 
 				return err
 			}
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainRepositories)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to record failing repositories: %w", err)

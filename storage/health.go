@@ -75,7 +75,7 @@ func (s *Store) PutSelfEvaluation(ctx context.Context, e SelfEvaluation) (bool, 
 				return fmt.Errorf("requirement %s: %w", r.ID, err)
 			}
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainActivity)
 	})
 	if err != nil {
 		return false, fmt.Errorf("storage: unable to store the self-evaluation of %s of %s: %w", e.ProductID, e.Filled, err)
@@ -150,7 +150,7 @@ func (s *Store) AddResponses(ctx context.Context, rs []Response, checkpoints ...
 			return err
 		}
 		if added > 0 {
-			return bumpVersion(ctx, tx)
+			return bumpVersion(ctx, tx, DomainActivity)
 		}
 		return nil
 	})
@@ -271,7 +271,7 @@ func (s *Store) PutHygiene(ctx context.Context, h Hygiene, checkpoints ...SyncSt
 		if err := putSyncStates(ctx, tx, s.nowStamp(), checkpoints); err != nil {
 			return err
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainActivity)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to store the hygiene of %s: %w", h.RepositoryKey, err)

@@ -115,7 +115,7 @@ func interruptOrphanedRuns(ctx context.Context, tx *sqlx.Tx, now string) (int, e
 	}
 	if n > 0 {
 		// Pages show the runs; they must see the change.
-		return int(n), bumpVersion(ctx, tx)
+		return int(n), bumpVersion(ctx, tx, DomainRuns)
 	}
 	return 0, nil
 }

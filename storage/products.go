@@ -34,7 +34,7 @@ func (s *Store) SyncProducts(ctx context.Context, products []Product) error {
 				return fmt.Errorf("product %s: %w", p.ID, err)
 			}
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainRegister)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to sync products: %w", err)

@@ -104,7 +104,7 @@ func (s *Store) UpsertRepository(ctx context.Context, r Repository, productIDs [
 				return fmt.Errorf("link to product %s: %w", p, err)
 			}
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainRepositories)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to store repository %s: %w", r.Key, err)
@@ -130,7 +130,7 @@ func (s *Store) SetRepositoryStatus(ctx context.Context, key, status, lastError,
 		if err != nil {
 			return err
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainRepositories)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to set status of repository %s: %w", key, err)

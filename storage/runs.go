@@ -138,7 +138,7 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 		if err != nil {
 			return err
 		}
-		return bumpVersion(ctx, tx)
+		return bumpVersion(ctx, tx, DomainRuns)
 	})
 	if err != nil {
 		return fmt.Errorf("storage: unable to record end of run %s: %w", r.ID, err)

@@ -199,9 +199,20 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 }
 
 // bumpVersion marks that figures may have changed; call inside the writing
-// transaction.
-func bumpVersion(ctx context.Context, tx *sqlx.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
+// transaction. domains says what was written (see Domains); none: anything
+// may have changed.
+func bumpVersion(ctx context.Context, tx *sqlx.Tx, domains ...string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`); err != nil {
+		return err
+	}
+	if len(domains) == 0 {
+		domains = Domains
+	}
+	q, args, err := sqlx.In(`UPDATE data_versions SET version = (SELECT version FROM data_version WHERE id = 1) WHERE domain IN (?)`, domains)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, tx.Rebind(q), args...)
 	return err
 }
 

@@ -1,0 +1,392 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"time"
+
+	"os2pulse/civil"
+	"os2pulse/storage"
+)
+
+// The contributor figures computed from the contribution index (index.go):
+// what contributors.go computes from storage, with the same results.
+
+// contribSetup is what contributor figures need besides the rollup: the
+// products and their repositories, memberships and coverage. It changes
+// with the register and the repositories only.
+type contribSetup struct {
+	products    []productRef
+	repoKeys    map[string][]string // product id → its repositories
+	all         []string            // repositories of any product
+	memberships []storage.Membership
+	coverage    ContributorCoverage
+	// keysHash is a hash of each product's repositories ("" for all):
+	// part of what a cached figure of the product is valid for.
+	keysHash map[string]uint64
+	// register is the register's version the memberships are of.
+	register int64
+}
+
+// scope is the point key of product id ("" for the portfolio).
+func (s *contribSetup) scope(id string) pointKey {
+	return pointKey{scope: id, keys: s.keysHash[id], register: s.register}
+}
+
+func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) (*contribSetup, error) {
+	return cachedOn(ctx, c, vs, "contributor-setup", depRegister|depRepositories, "", func() (*contribSetup, error) {
+		links, err := c.store.ProductRepositories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		repos, err := c.store.Repositories(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		members, err := c.store.Memberships(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		s := &contribSetup{repoKeys: map[string][]string{}, memberships: members, keysHash: map[string]uint64{},
+			register: vs.Domains[storage.DomainRegister],
+			coverage: coverageOf(c.productIDs(), repos, links)}
+		moved := map[string]bool{}
+		for _, r := range repos {
+			moved[r.Key] = r.Status == storage.RepoMoved
+		}
+		seen := map[string]bool{}
+		all := fnv.New64a()
+		for _, p := range c.cfg.Products {
+			h := fnv.New64a()
+			n := 0
+			for _, k := range links[p.ID] {
+				s.repoKeys[p.ID] = append(s.repoKeys[p.ID], k)
+				fmt.Fprintf(h, "%s\x00%t\x00", k, moved[k])
+				fmt.Fprintf(all, "%s\x00%s\x00%t\x00", p.ID, k, moved[k])
+				if !seen[k] {
+					seen[k] = true
+					s.all = append(s.all, k)
+				}
+				if !moved[k] {
+					n++
+				}
+			}
+			s.keysHash[p.ID] = h.Sum64()
+			s.products = append(s.products, productRef{id: p.ID, name: p.Name, repos: n})
+		}
+		s.keysHash[""] = all.Sum64()
+		return s, nil
+	})
+}
+
+// index returns the contribution index brought up to date with the
+// activity domain's version in vs. While it is being loaded in the
+// background it waits for the load, or returns nil at once unless wait.
+func (c *Calculator) index(ctx context.Context, vs storage.Versions, wait bool) (*contribIndex, error) {
+	c.ixMu.Lock()
+	if c.ixLoading != nil && !wait {
+		c.ixMu.Unlock()
+		return nil, nil
+	}
+	for c.ixLoading != nil {
+		loading := c.ixLoading
+		c.ixMu.Unlock()
+		select {
+		case <-loading:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		c.ixMu.Lock()
+	}
+	defer c.ixMu.Unlock()
+	if c.ix == nil {
+		ix, err := c.loadIndex(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.ix = ix
+	}
+	ix := c.ix
+	if v := vs.Domains[storage.DomainActivity]; v != ix.activity {
+		// Only the rows written since the last read: few after a
+		// collection or an import of a few commits.
+		var rows []storage.ContributorDay
+		mark, err := c.store.EachContributorDaySince(ctx, ix.mark, func(d storage.ContributorDay) error {
+			rows = append(rows, d)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		ix.mu.Lock()
+		touched := map[int32]bool{}
+		for _, d := range rows {
+			touched[ix.add(d)] = true
+		}
+		if len(touched) > 0 {
+			ix.finish(touched)
+		}
+		ix.mark, ix.activity = mark, v
+		ix.mu.Unlock()
+	}
+	return ix, nil
+}
+
+// loadIndex reads the whole rollup into a new index.
+func (c *Calculator) loadIndex(ctx context.Context) (*contribIndex, error) {
+	ppl, err := c.people()
+	if err != nil {
+		return nil, err
+	}
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix := newContribIndex(ppl)
+	touched := map[int32]bool{}
+	mark, err := c.store.EachContributorDaySince(ctx, storage.RollupMark{}, func(d storage.ContributorDay) error {
+		touched[ix.add(d)] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("figures: unable to load the contribution index: %w", err)
+	}
+	ix.finish(touched)
+	ix.mark, ix.activity = mark, vs.Domains[storage.DomainActivity]
+	return ix, nil
+}
+
+// LoadIndex loads the contribution index, which contributor figures are
+// computed from, unless it is loaded. Without it, the first contributor
+// figure asked for loads it.
+func (c *Calculator) LoadIndex(ctx context.Context) error {
+	return c.LoadIndexInBackground(ctx)()
+}
+
+// LoadIndexInBackground starts loading the contribution index and returns
+// a function that waits for the load to end. Until then the contributors
+// on one date are computed from storage, and series and product activity
+// wait for the load: a server calls it at start, so that it is ready at
+// once (a large portfolio takes seconds to read) and every other page
+// answers meanwhile.
+func (c *Calculator) LoadIndexInBackground(ctx context.Context) (wait func() error) {
+	c.ixMu.Lock()
+	if c.ix != nil || c.ixLoading != nil {
+		c.ixMu.Unlock()
+		return func() error { return nil }
+	}
+	loading := make(chan struct{})
+	c.ixLoading = loading
+	c.ixMu.Unlock()
+	var err error
+	go func() {
+		var ix *contribIndex
+		ix, err = c.loadIndex(ctx)
+		c.ixMu.Lock()
+		c.ixLoading = nil
+		if err == nil {
+			c.ix = ix
+		}
+		c.ixMu.Unlock()
+		close(loading)
+		if err == nil {
+			c.warm(ctx, ix)
+		}
+	}()
+	return func() error {
+		<-loading
+		return err
+	}
+}
+
+// warm computes the portfolio's active contributors at every month's end
+// of its history with the configured window: the points every monthly,
+// quarterly or yearly series of the portfolio shares, and its most costly
+// ones to compute (a series then computes its last point only).
+func (c *Calculator) warm(ctx context.Context, ix *contribIndex) {
+	ix.mu.RLock()
+	first := civil.Date(0)
+	for _, rp := range ix.repos {
+		if len(rp.entries) > 0 && (first.IsZero() || rp.entries[0].day < first) {
+			first = rp.entries[0].day
+		}
+	}
+	ix.mu.RUnlock()
+	today := civil.Today(time.Now())
+	if first.IsZero() || !first.Before(today) || c.cfg.Contributors.WindowDays < 1 {
+		return
+	}
+	first = max(first, today.AddDate(-(MaxPoints/12-1), 0, 0))
+	// An error is the next request's to meet.
+	_, _ = c.ContributorSeries(ctx, "", first, today, Month, c.cfg.Contributors.WindowDays)
+}
+
+// withIndex computes a contributor figure of the products ids ("" for the
+// portfolio) from the index, cached while the register, the products'
+// repositories, their rows and coverage stay as they are (and the domains
+// d). While the index is being loaded, fromStore (if not nil) computes the
+// figure from storage: for a figure of one window, reading it costs less
+// than waiting for the load; a series waits.
+func withIndex[T any](ctx context.Context, c *Calculator, key string, ids []string, d deps,
+	fromIndex func(ix *contribIndex, s *contribSetup) (T, error), fromStore func() (T, error)) (T, error) {
+	var zero T
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return zero, err
+	}
+	ix, err := c.index(ctx, vs, fromStore == nil)
+	if err != nil {
+		return zero, err
+	}
+	if ix == nil {
+		return cachedOn(ctx, c, vs, key+"|store", depAll, "", fromStore)
+	}
+	setup, err := c.contributorSetup(ctx, vs)
+	if err != nil {
+		return zero, err
+	}
+	// What the figure is computed from besides the register: its
+	// repositories, their rows, their coverage.
+	extra := ""
+	ix.mu.RLock()
+	for _, id := range ids {
+		keys := setup.all
+		cov := setup.coverage.Portfolio
+		if id != "" {
+			keys, cov = setup.repoKeys[id], setup.coverage.Product(id)
+		}
+		extra += fmt.Sprintf("%s:%x:%d:%s;", id, setup.keysHash[id], ix.stamp(ix.repoIDsOf(keys)), cov)
+	}
+	ix.mu.RUnlock()
+	return cachedOn(ctx, c, vs, key, d|depRegister, extra, func() (T, error) {
+		ix.mu.RLock()
+		defer ix.mu.RUnlock()
+		return fromIndex(ix, setup)
+	})
+}
+
+// allProducts is every configured product and the portfolio, for withIndex.
+func (c *Calculator) allProducts() []string {
+	return append(c.productIDs(), "")
+}
+
+func (ix *contribIndex) contributors(s *contribSetup, date civil.Date, windowDays int) Contributors {
+	out := Contributors{Date: date, WindowDays: windowDays, Products: []ProductContributors{}}
+	members := ix.members(s.memberships)
+	pts := []civil.Date{date}
+	for _, p := range s.products {
+		pc := ix.counts(s.scope(p.id), ix.repoIDsOf(s.repoKeys[p.id]), pts, windowDays, members)[0]
+		covered := s.coverage.Product(p.id)
+		out.Products = append(out.Products, ProductContributors{
+			ID: p.id, Name: p.name, ActiveContributors: pc.active, ByAffiliation: pc.aff, Repositories: p.repos,
+			Complete: Covers(covered, date), CoveredUntil: covered,
+		})
+	}
+	pc := ix.counts(s.scope(""), ix.repoIDsOf(s.all), pts, windowDays, members)[0]
+	out.PortfolioActiveContributors = pc.active
+	out.PortfolioByAffiliation = pc.aff
+	out.PortfolioCoveredUntil = s.coverage.Portfolio
+	out.PortfolioComplete = Covers(s.coverage.Portfolio, date)
+	return out
+}
+
+func (ix *contribIndex) series(s *contribSetup, productID string, pts []civil.Date, step Step, windowDays int) ContributorSeries {
+	out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
+	keys := s.all
+	out.CoveredUntil = s.coverage.Portfolio
+	if productID != "" {
+		keys = s.repoKeys[productID]
+		out.CoveredUntil = s.coverage.Product(productID)
+	}
+	for i, pc := range ix.counts(s.scope(productID), ix.repoIDsOf(keys), pts, windowDays, ix.members(s.memberships)) {
+		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: pc.active, ByAffiliation: pc.aff,
+			Complete: Covers(out.CoveredUntil, pts[i])})
+	}
+	return out
+}
+
+// productActivity is ProductActivity from the index, with what storage
+// adds: the repositories, their contributions of each kind in the window,
+// stars and releases.
+func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIndex, s *contribSetup, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
+	from := windowStart(date, windowDays)
+	repos, err := c.store.Repositories(ctx, productID)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	keys := make([]string, 0, len(repos))
+	for _, r := range repos {
+		keys = append(keys, r.Key)
+	}
+	inWindow, err := c.store.ActivityCountsOf(ctx, keys, from, date)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	snaps, err := c.store.LatestSnapshots(ctx, date)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	rels, err := c.store.LatestReleases(ctx, date)
+	if err != nil {
+		return ProductActivity{}, err
+	}
+	ids := ix.repoIDsOf(s.repoKeys[productID])
+	pc := ix.counts(s.scope(productID), ids, []civil.Date{date}, windowDays, ix.members(s.memberships))[0]
+	ws := ix.window(ids, from, date)
+	// Every repository of the product, linked or not, counts on the
+	// repository list (as Repositories returns them).
+	for _, r := range ix.repoIDsOf(keys) {
+		if _, ok := ws.persons[ix.repos[r].key]; !ok {
+			one := ix.window([]int32{r}, from, date)
+			ws.persons[ix.repos[r].key], ws.last[ix.repos[r].key] = one.persons[ix.repos[r].key], one.last[ix.repos[r].key]
+		}
+	}
+	covered := s.coverage.Product(productID)
+	out := ProductActivity{
+		Date: date, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
+		ActiveContributors: pc.active, ByAffiliation: pc.aff,
+		Contributions: ws.total, Concentration: ws.concentration,
+		Repositories: []RepositoryActivity{},
+	}
+	for _, r := range repos {
+		ra := RepositoryActivity{
+			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
+			Description: r.Description, Status: r.Status, Archived: r.Archived,
+			Contributors: ws.persons[r.Key], Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			LastActivity: ws.last[r.Key],
+		}
+		for _, a := range inWindow {
+			if a.RepositoryKey != r.Key {
+				continue
+			}
+			switch a.Kind {
+			case storage.KindCommit:
+				ra.Commits = a.Count
+			case storage.KindPullRequest:
+				ra.PullRequests = a.Count
+			case storage.KindIssue:
+				ra.Issues = a.Count
+			case storage.KindReview:
+				ra.Reviews = a.Count
+			}
+		}
+		out.Repositories = append(out.Repositories, ra)
+	}
+	sortRepositoryActivity(out.Repositories)
+	return out, nil
+}
+
+// sortRepositoryActivity orders a product's repositories by their
+// contributions in the window, most first.
+func sortRepositoryActivity(rs []RepositoryActivity) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		na, nb := a.Commits+a.PullRequests+a.Issues+a.Reviews, b.Commits+b.PullRequests+b.Issues+b.Reviews
+		if na != nb {
+			return na > nb
+		}
+		return a.Key < b.Key
+	})
+}

@@ -1,0 +1,502 @@
+package figures
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+
+	"os2pulse/civil"
+	"os2pulse/storage"
+)
+
+// The contribution index: the contributor rollup in memory, resolved to
+// persons and affiliations once, so that a contributor figure costs what
+// it shows (its products, its dates) and not a read of history.
+//
+// Each repository keeps its rollup rows as entries sorted by day (then
+// identity), 20 bytes each: persons, identities and organisations are
+// interned integers. A figure gathers the entries of its repositories
+// between two dates by binary search and counts distinct persons over a
+// sliding window in one sweep per series. The index is read from storage
+// once and then follows each write with the rows written since
+// (storage.EachContributorDaySince).
+
+// ixEntry is one rollup row: an identity's contributions to a repository
+// on one day.
+type ixEntry struct {
+	day    civil.Date
+	ident  int32 // interned identity: with day, the row's key in its repository
+	person int32 // interned person; noPerson for a bot
+	aff    int32 // affUnknown, affSupplier, or affOrg+k for organisation k
+	n      int32 // contributions
+}
+
+const noPerson = -1
+
+// Raw affiliations of an entry. An organisation counts as a member only if
+// it is a member on the figure's date.
+const (
+	affUnknown  = 0
+	affSupplier = 1
+	affOrg      = 2
+)
+
+// Affiliation ranks (see affRank): on a person's latest day the more
+// specific wins.
+const (
+	rankUnknown  = 1
+	rankSupplier = 2
+	rankMember   = 3
+)
+
+// contribIndex is the contributor rollup in memory. mu guards everything;
+// readers hold it for the few milliseconds of a sweep, a write for the
+// merge of the rows it read.
+type contribIndex struct {
+	mu      sync.RWMutex
+	ppl     *people
+	repoIDs map[string]int32
+	repos   []ixRepo
+	idents  map[string]int32
+	persons map[string]int32
+	orgIDs  map[string]int32
+	orgs    []string
+	gen     int64 // bumped with each change
+	mark    storage.RollupMark
+	// points are the counts computed, by point (see counts).
+	pointsMu sync.Mutex
+	points   map[pointKey]pointVal
+	states   sync.Pool // of *sweepState
+	// activity is the activity domain's version the index was brought up
+	// to date at; -1 before the first read.
+	activity int64
+}
+
+type ixRepo struct {
+	key     string
+	entries []ixEntry // sorted by day, then ident, up to sorted
+	sorted  int
+	changed int64 // gen of the last change
+	// changes are the days each of the last changes touched, oldest
+	// first; a change before floor is no longer known.
+	changes []ixChange
+	floor   int64
+}
+
+// ixChange is one change of a repository's entries: at gen, rows of the
+// days lo..hi.
+type ixChange struct {
+	gen    int64
+	lo, hi civil.Date
+}
+
+// maxChanges bounds the changes a repository remembers: a figure's points
+// computed before older changes are computed again.
+const maxChanges = 64
+
+func newContribIndex(ppl *people) *contribIndex {
+	return &contribIndex{ppl: ppl, repoIDs: map[string]int32{}, idents: map[string]int32{}, persons: map[string]int32{},
+		orgIDs: map[string]int32{}, activity: -1}
+}
+
+func intern(m map[string]int32, s string) int32 {
+	if id, ok := m[s]; ok {
+		return id
+	}
+	id := int32(len(m))
+	m[s] = id
+	return id
+}
+
+// add resolves one rollup row and appends it to its repository, unsorted:
+// call finish after the last. It returns the repository's id.
+func (ix *contribIndex) add(d storage.ContributorDay) int32 {
+	r, ok := ix.repoIDs[d.RepositoryKey]
+	if !ok {
+		r = int32(len(ix.repos))
+		ix.repoIDs[d.RepositoryKey] = r
+		ix.repos = append(ix.repos, ixRepo{key: d.RepositoryKey})
+	}
+	e := ixEntry{day: d.Day, ident: intern(ix.idents, d.Identity), person: noPerson, n: int32(d.Contributions)}
+	if person, bot := ix.ppl.person(d); !bot {
+		e.person = intern(ix.persons, person)
+		switch aff := ix.ppl.affiliation(d); aff {
+		case AffiliationSupplier:
+			e.aff = affSupplier
+		case AffiliationUnknown:
+			e.aff = affUnknown
+		default:
+			org := strings.TrimPrefix(aff, "org:")
+			k, ok := ix.orgIDs[org]
+			if !ok {
+				k = int32(len(ix.orgs))
+				ix.orgIDs[org] = k
+				ix.orgs = append(ix.orgs, org)
+			}
+			e.aff = affOrg + k
+		}
+	}
+	ix.repos[r].entries = append(ix.repos[r].entries, e)
+	return r
+}
+
+// finish sorts what was added to the repositories in touched into their
+// entries; an entry added with the key of one held replaces it: a row read
+// again holds its current count. The rows of one read have distinct keys.
+func (ix *contribIndex) finish(touched map[int32]bool) {
+	ix.gen++
+	for r := range touched {
+		rp := &ix.repos[r]
+		old, add := rp.entries[:rp.sorted], rp.entries[rp.sorted:]
+		slices.SortFunc(add, compareEntries)
+		if len(add) > 0 {
+			if len(rp.changes) == maxChanges {
+				rp.floor = rp.changes[0].gen
+				rp.changes = slices.Delete(rp.changes, 0, 1)
+			}
+			rp.changes = append(rp.changes, ixChange{gen: ix.gen, lo: add[0].day, hi: add[len(add)-1].day})
+		}
+		if len(old) > 0 && len(add) > 0 && compareEntries(old[len(old)-1], add[0]) >= 0 {
+			// Added rows among those held (a day already read, or history
+			// imported late): merge.
+			merged := make([]ixEntry, 0, len(old)+len(add))
+			i, j := 0, 0
+			for i < len(old) && j < len(add) {
+				switch c := compareEntries(old[i], add[j]); {
+				case c < 0:
+					merged = append(merged, old[i])
+					i++
+				case c > 0:
+					merged = append(merged, add[j])
+					j++
+				default:
+					merged = append(merged, add[j])
+					i, j = i+1, j+1
+				}
+			}
+			merged = append(append(merged, old[i:]...), add[j:]...)
+			rp.entries = merged
+		}
+		rp.entries = slices.Clip(rp.entries)
+		rp.sorted = len(rp.entries)
+		rp.changed = ix.gen
+	}
+}
+
+func compareEntries(a, b ixEntry) int {
+	return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.ident, b.ident))
+}
+
+// repoIDsOf returns the ids of the repositories among keys that have rows.
+// Call with mu held.
+func (ix *contribIndex) repoIDsOf(keys []string) []int32 {
+	out := make([]int32, 0, len(keys))
+	for _, k := range keys {
+		if r, ok := ix.repoIDs[k]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// stamp is the generation of the last change to any of repos: a figure of
+// those repositories computed at the same stamp is still true. Call with
+// mu held.
+func (ix *contribIndex) stamp(repos []int32) int64 {
+	var s int64
+	for _, r := range repos {
+		s = max(s, ix.repos[r].changed)
+	}
+	return s
+}
+
+// entriesFrom is the position of the first entry of rp on or after day.
+func entriesFrom(es []ixEntry, day civil.Date) int {
+	i, _ := slices.BinarySearchFunc(es, day, func(e ixEntry, d civil.Date) int { return cmp.Compare(e.day, d) })
+	return i
+}
+
+// touched reports whether any of repos changed after gen on a day of
+// from..to (or whether that is no longer known). Call with mu held.
+func (ix *contribIndex) touched(repos []int32, gen int64, from, to civil.Date) bool {
+	for _, r := range repos {
+		rp := &ix.repos[r]
+		if rp.changed <= gen {
+			continue
+		}
+		if gen < rp.floor {
+			return true
+		}
+		for _, c := range rp.changes {
+			if c.gen > gen && c.lo <= to && c.hi >= from {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pointKey is one point of a contributor figure: a set of repositories
+// (scope: a product, or "" for the portfolio, with a hash of its
+// repositories), a window, a date, and the register's version the
+// memberships are of.
+type pointKey struct {
+	scope    string
+	keys     uint64
+	window   int
+	day      civil.Date
+	register int64
+}
+
+type pointVal struct {
+	pc  pointCount
+	gen int64
+}
+
+// maxPoints bounds the points kept; they are dropped whole when full.
+const maxPoints = 200_000
+
+// counts returns the active contributors of repos at points (ascending),
+// from the points kept when no change since touched their windows, and
+// one sweep over the others. Call with mu held (read).
+func (ix *contribIndex) counts(scope pointKey, repos []int32, points []civil.Date, windowDays int, members func(civil.Date) memberOn) []pointCount {
+	out := make([]pointCount, len(points))
+	var missing []civil.Date
+	var at []int
+	ix.pointsMu.Lock()
+	for i, p := range points {
+		k := scope
+		k.window, k.day = windowDays, p
+		v, ok := ix.points[k]
+		if ok && !ix.touched(repos, v.gen, windowStart(p, windowDays), p) {
+			out[i] = v.pc
+			continue
+		}
+		missing = append(missing, p)
+		at = append(at, i)
+	}
+	ix.pointsMu.Unlock()
+	if len(missing) == 0 {
+		return out
+	}
+	got := ix.sweep(repos, missing, windowDays, members)
+	ix.pointsMu.Lock()
+	if ix.points == nil || len(ix.points)+len(got) > maxPoints {
+		ix.points = map[pointKey]pointVal{}
+	}
+	for j, pc := range got {
+		out[at[j]] = pc
+		k := scope
+		k.window, k.day = windowDays, missing[j]
+		ix.points[k] = pointVal{pc: pc, gen: ix.gen}
+	}
+	ix.pointsMu.Unlock()
+	return out
+}
+
+// pointCount is the active contributors at one point of a series.
+type pointCount struct {
+	active int
+	aff    Affiliations
+}
+
+// memberOn tells, for one date, whether organisation k is a member.
+type memberOn func(k int32) bool
+
+// members returns, per date, which interned organisations are members by
+// the memberships ms. Call with mu held.
+func (ix *contribIndex) members(ms []storage.Membership) func(civil.Date) memberOn {
+	return func(day civil.Date) memberOn {
+		set := memberSet(ms, day)
+		return func(k int32) bool { return set[ix.orgs[k]] }
+	}
+}
+
+// sweep counts the distinct persons of repos in the window of windowDays
+// ending on each of points (ascending), with the affiliation of each
+// person's latest contribution in the window, in one pass over the
+// entries: each entry enters the window once and leaves it once. Call with
+// mu held.
+func (ix *contribIndex) sweep(repos []int32, points []civil.Date, windowDays int, members func(civil.Date) memberOn) []pointCount {
+	out := make([]pointCount, len(points))
+	if len(points) == 0 {
+		return out
+	}
+	st := ix.sweepState()
+	defer ix.states.Put(st)
+	// in[i] and outc[i]: the next entry of repos[i] to enter and to leave
+	// the window.
+	in, outc := make([]int, len(repos)), make([]int, len(repos))
+	for i, r := range repos {
+		in[i] = entriesFrom(ix.repos[r].entries, windowStart(points[0], windowDays))
+		outc[i] = in[i]
+	}
+	for pi, p := range points {
+		from := windowStart(p, windowDays)
+		for i, r := range repos {
+			es := ix.repos[r].entries
+			if outc[i] == in[i] && in[i] < len(es) && es[in[i]].day < from {
+				// Nothing of this repository is in the window: skip
+				// what lies between the points.
+				in[i] = in[i] + entriesFrom(es[in[i]:], from)
+				outc[i] = in[i]
+			}
+			for in[i] < len(es) && es[in[i]].day <= p {
+				st.enter(es[in[i]])
+				in[i]++
+			}
+			for outc[i] < in[i] && es[outc[i]].day < from {
+				st.leave(es[outc[i]])
+				outc[i]++
+			}
+		}
+		out[pi] = st.count(members(p))
+	}
+	st.reset()
+	return out
+}
+
+// sweepState is who is in the window during a sweep, by interned person.
+type sweepState struct {
+	cnt    []int32      // entries of the person in the window
+	last   []civil.Date // the person's latest day in the window
+	aff    []int32      // the affiliation of that day's first entry
+	pos    []int32      // the person's place in active
+	active []int32      // persons with cnt > 0
+	// more holds further affiliations on a person's latest day, rare: a
+	// person contributing the same day under two affiliations.
+	more map[int32][]int32
+}
+
+// sweepState returns a state for a sweep, all persons out of the window:
+// one of those kept (a sweep leaves them so) unless it is too small. Call
+// with mu held.
+func (ix *contribIndex) sweepState() *sweepState {
+	st, _ := ix.states.Get().(*sweepState)
+	if st == nil || len(st.cnt) < len(ix.persons) {
+		return newSweepState(len(ix.persons))
+	}
+	return st
+}
+
+// reset takes every person out of the window.
+func (st *sweepState) reset() {
+	for _, p := range st.active {
+		st.cnt[p] = 0
+	}
+	st.active = st.active[:0]
+	st.more = nil
+}
+
+func newSweepState(persons int) *sweepState {
+	return &sweepState{cnt: make([]int32, persons), last: make([]civil.Date, persons), aff: make([]int32, persons),
+		pos: make([]int32, persons)}
+}
+
+func (st *sweepState) enter(e ixEntry) {
+	p := e.person
+	if p == noPerson {
+		return
+	}
+	st.cnt[p]++
+	switch {
+	case st.cnt[p] == 1:
+		st.pos[p] = int32(len(st.active))
+		st.active = append(st.active, p)
+		st.last[p], st.aff[p] = e.day, e.aff
+		delete(st.more, p)
+	case e.day > st.last[p]:
+		st.last[p], st.aff[p] = e.day, e.aff
+		delete(st.more, p)
+	case e.day == st.last[p] && e.aff != st.aff[p] && !slices.Contains(st.more[p], e.aff):
+		if st.more == nil {
+			st.more = map[int32][]int32{}
+		}
+		st.more[p] = append(st.more[p], e.aff)
+	}
+}
+
+func (st *sweepState) leave(e ixEntry) {
+	p := e.person
+	if p == noPerson {
+		return
+	}
+	st.cnt[p]--
+	if st.cnt[p] == 0 {
+		i := st.pos[p]
+		moved := st.active[len(st.active)-1]
+		st.active[i], st.pos[moved] = moved, i
+		st.active = st.active[:len(st.active)-1]
+		delete(st.more, p)
+	}
+}
+
+func rankOf(aff int32, member memberOn) int {
+	switch {
+	case aff == affSupplier:
+		return rankSupplier
+	case aff >= affOrg && member(aff-affOrg):
+		return rankMember
+	}
+	return rankUnknown
+}
+
+func (st *sweepState) count(member memberOn) pointCount {
+	out := pointCount{active: len(st.active)}
+	for _, p := range st.active {
+		r := rankOf(st.aff[p], member)
+		for _, a := range st.more[p] {
+			r = max(r, rankOf(a, member))
+		}
+		switch r {
+		case rankMember:
+			out.aff.Member++
+		case rankSupplier:
+			out.aff.Supplier++
+		default:
+			out.aff.Unknown++
+		}
+	}
+	return out
+}
+
+// windowStats is what the product page shows of one window besides the
+// active contributors: contributions per person (bots left out), their
+// total, the distinct persons of each repository, and each repository's
+// last day with any contribution on or before the window's end.
+type windowStats struct {
+	total         int
+	concentration int
+	persons       map[string]int        // repository key → distinct persons in the window
+	last          map[string]civil.Date // repository key → last day with a contribution
+}
+
+// window computes windowStats for repos over from..to. Call with mu held.
+func (ix *contribIndex) window(repos []int32, from, to civil.Date) windowStats {
+	out := windowStats{persons: map[string]int{}, last: map[string]civil.Date{}}
+	perPers := map[int32]int{}
+	for _, r := range repos {
+		es := ix.repos[r].entries
+		hi := entriesFrom(es, to+1)
+		if hi > 0 {
+			out.last[ix.repos[r].key] = es[hi-1].day
+		}
+		seen := map[int32]bool{}
+		for _, e := range es[entriesFrom(es, from):hi] {
+			if e.person == noPerson {
+				continue
+			}
+			seen[e.person] = true
+			perPers[e.person] += int(e.n)
+			out.total += int(e.n)
+		}
+		out.persons[ix.repos[r].key] = len(seen)
+	}
+	ns := make([]int, 0, len(perPers))
+	for _, n := range perPers {
+		ns = append(ns, n)
+	}
+	out.concentration = concentrationOf(ns, out.total)
+	return out
+}

@@ -1,0 +1,106 @@
+package figures
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"os2pulse/civil"
+	"os2pulse/storage"
+)
+
+// benchRows is a synthetic rollup: repos repositories, persons persons
+// over ten years, rows rows.
+func benchRows(repos, persons, rows int) []storage.ContributorDay {
+	r := rand.New(rand.NewPCG(1, 2))
+	start := civil.MustParse("2016-01-01")
+	domains := []string{"aarhus.dk", "bellcom.dk", "example.org", "sonderborg.dk"}
+	out := make([]storage.ContributorDay, rows)
+	for i := range out {
+		p := r.IntN(persons)
+		email := fmt.Sprintf("p%d@%s", p, domains[p%len(domains)])
+		out[i] = storage.ContributorDay{RepositoryKey: fmt.Sprintf("github.com/org/repo%d", r.IntN(repos)), Day: start.AddDays(r.IntN(3650)),
+			Identity: email, Email: email, Name: fmt.Sprint("Person ", p), Contributions: 1 + r.IntN(3)}
+	}
+	return out
+}
+
+func benchPeople(b *testing.B) *people {
+	b.Helper()
+	c := &Calculator{cfg: testConfig(b, "")}
+	ppl, err := c.people()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ppl
+}
+
+// BenchmarkIndexBuild is reading a rollup of 300,000 rows (a tenth of the
+// 10× portfolio's size) into the index, storage left out.
+func BenchmarkIndexBuild(b *testing.B) {
+	rows := benchRows(300, 5000, 300_000)
+	ppl := benchPeople(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix := newContribIndex(ppl)
+		touched := map[int32]bool{}
+		for _, d := range rows {
+			touched[ix.add(d)] = true
+		}
+		ix.finish(touched)
+	}
+}
+
+// BenchmarkSeriesSweep is one monthly series of ten years with a 90-day
+// window, of one product (six repositories) and of the whole portfolio,
+// over the same index.
+func BenchmarkSeriesSweep(b *testing.B) {
+	ix := newContribIndex(benchPeople(b))
+	touched := map[int32]bool{}
+	for _, d := range benchRows(300, 5000, 300_000) {
+		touched[ix.add(d)] = true
+	}
+	ix.finish(touched)
+	pts, err := Points(civil.MustParse("2016-01-01"), civil.MustParse("2025-12-31"), Month)
+	if err != nil {
+		b.Fatal(err)
+	}
+	members := ix.members([]storage.Membership{{OrganizationID: "751", Since: civil.MustParse("2020-01-01")}})
+	all := make([]int32, len(ix.repos))
+	for i := range all {
+		all[i] = int32(i)
+	}
+	for _, bc := range []struct {
+		name  string
+		repos []int32
+	}{{"product", all[:6]}, {"portfolio", all}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				ix.sweep(bc.repos, pts, 90, members)
+			}
+		})
+	}
+}
+
+// BenchmarkIndexUpdate is bringing the index up to date with one write of
+// a hundred rows, some of them rows it holds with a new count.
+func BenchmarkIndexUpdate(b *testing.B) {
+	rows := benchRows(300, 5000, 300_000)
+	ix := newContribIndex(benchPeople(b))
+	touched := map[int32]bool{}
+	for _, d := range rows {
+		touched[ix.add(d)] = true
+	}
+	ix.finish(touched)
+	delta := benchRows(300, 5000, 100)
+	copy(delta[50:], rows[:50])
+	b.ReportAllocs()
+	for b.Loop() {
+		touched := map[int32]bool{}
+		for _, d := range delta {
+			touched[ix.add(d)] = true
+		}
+		ix.finish(touched)
+	}
+}

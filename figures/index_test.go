@@ -1,0 +1,364 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"os2pulse/civil"
+	"os2pulse/config"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+// randomPortfolio is a hand-built portfolio drawn from a seed: products
+// sharing repositories, persons with logins or only e-mail addresses,
+// aliases, bots, dated login and domain rules, memberships.
+type randomPortfolio struct {
+	cfg   *config.Config
+	repos map[string][]string // product → repository names
+	r     *rand.Rand
+	n     int // contributions drawn so far
+}
+
+var randomDomains = []string{"aarhus.dk", "sonderborg.dk", "bellcom.dk", "it.bellcom.dk", "example.org", "linuxdev.dk"}
+
+func newRandomPortfolio(t testing.TB, seed uint64) *randomPortfolio {
+	t.Helper()
+	rp := &randomPortfolio{repos: map[string][]string{}, r: rand.New(rand.NewPCG(seed, 7))}
+	var b strings.Builder
+	b.WriteString("[storage]\ndriver = \"sqlite\"\ndsn = \"unused.db\"\n[contributors]\nwindow_days = 30\nbots = [\"^ci-\", \"robot@\"]\n")
+	b.WriteString("[[contributors.aliases]]\nperson = \"Alice\"\nidentities = [\"alice\", \"p1@aarhus.dk\"]\n")
+	b.WriteString("[[contributors.aliases]]\nperson = \"Bob\"\nidentities = [\"p2@bellcom.dk\", \"p3@example.org\"]\n")
+	for i := range 4 {
+		id := fmt.Sprintf("prod%d", i)
+		fmt.Fprintf(&b, "[[products]]\nid = %q\nname = %q\ngovernance_level = \"2\"\nrepos = [\"Org%d/*\"]\n", id, "Product "+id, i)
+		for j := range 1 + rp.r.IntN(3) {
+			rp.repos[id] = append(rp.repos[id], fmt.Sprintf("repo%d", j))
+		}
+	}
+	b.WriteString(`[[affiliations]]
+domain = "aarhus.dk"
+organization = "751"
+[[affiliations]]
+domain = "sonderborg.dk"
+organization = "540"
+[[affiliations]]
+domain = "bellcom.dk"
+supplier = "Bellcom"
+[[affiliations]]
+domain = "it.bellcom.dk"
+organization = "540"
+from = "2021-03-01"
+until = "2021-09-01"
+[[affiliations]]
+domain = "linuxdev.dk"
+supplier = "Linuxdev"
+from = "2021-01-01"
+until = "2021-06-01"
+[[affiliations]]
+login = "p4"
+organization = "751"
+until = "2021-04-15"
+`)
+	cfg, err := config.Parse("test.toml", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp.cfg = cfg
+	return rp
+}
+
+func (rp *randomPortfolio) setup(t testing.TB, store *storage.Store) {
+	t.Helper()
+	ctx := context.Background()
+	if err := store.SyncProducts(ctx, StoreProducts(rp.cfg)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "test", Members: []storage.Membership{
+		{OrganizationID: "751", Since: civil.MustParse("2021-02-01")},
+		{OrganizationID: "540", Since: civil.MustParse("2020-01-01"), Until: civil.MustParse("2021-07-01")},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range rp.cfg.Products {
+		for _, name := range rp.repos[p.ID] {
+			if err := store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: fmt.Sprintf("Org%d", i), Name: name}, []string{p.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// One repository shared by two products.
+	if err := store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "Org0", Name: "shared"}, []string{"prod0", "prod1"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var randomStart = civil.MustParse("2020-10-01")
+
+// draw returns n random contributions over 2020-10 … 2021-12; some of
+// them repeat earlier ones, which storage ignores.
+func (rp *randomPortfolio) draw(n int) []storage.Contribution {
+	var out []storage.Contribution
+	keys := []string{storage.RepoKey("github.com", "Org0", "shared")}
+	for i, p := range rp.cfg.Products {
+		for _, name := range rp.repos[p.ID] {
+			keys = append(keys, storage.RepoKey("github.com", fmt.Sprintf("Org%d", i), name))
+		}
+	}
+	kinds := []string{storage.KindCommit, storage.KindPullRequest, storage.KindIssue, storage.KindReview}
+	for range n {
+		rp.n++
+		day := randomStart.AddDays(rp.r.IntN(450))
+		if rp.r.IntN(4) == 0 {
+			// A busy month: rows of one repository, day and person
+			// written again by later writes.
+			day = randomStart.AddDays(200 + rp.r.IntN(20))
+		}
+		c := storage.Contribution{RepositoryKey: keys[rp.r.IntN(len(keys))], Kind: kinds[rp.r.IntN(len(kinds))],
+			ExtID: fmt.Sprint(rp.n), At: day.Time().Add(time.Duration(rp.r.IntN(86400)) * time.Second)}
+		if rp.n > 10 && rp.r.IntN(20) == 0 {
+			c.ExtID = fmt.Sprint(rp.r.IntN(rp.n-1) + 1) // known already, or another kind's
+		}
+		p := rp.r.IntN(40)
+		c.Name = fmt.Sprintf("Person %d", p)
+		c.Email = fmt.Sprintf("p%d@%s", p, randomDomains[(p+rp.r.IntN(2))%len(randomDomains)])
+		switch {
+		case p%3 == 0:
+			c.Login = fmt.Sprintf("P%d", p)
+		case p == 1 && rp.r.IntN(2) == 0:
+			c.Login = "alice"
+		case p == 5:
+			c.Name = "Release [bot]"
+		case p == 7:
+			c.Login = "ci-runner"
+		case p == 8:
+			c.Email = "robot@example.org"
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// fromStore computes the figures the old way, from storage, for
+// comparison.
+func compareWithStore(t *testing.T, ctx context.Context, c *Calculator, rp *randomPortfolio) {
+	t.Helper()
+	for _, date := range []civil.Date{civil.MustParse("2020-09-30"), civil.MustParse("2021-04-15"),
+		civil.MustParse("2021-06-30"), civil.MustParse("2022-03-01")} {
+		for _, w := range []int{1, 30, 365} {
+			got, err := c.Contributors(ctx, date, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := c.contributorsFromStore(ctx, date, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("Contributors(%s, %d):\nindex %+v\nstore %+v", date, w, got, want)
+			}
+			for _, p := range append(c.productIDs(), "") {
+				if p != "" {
+					got, err := c.ProductActivity(ctx, p, date, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := c.productActivityFromStore(ctx, p, date, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("ProductActivity(%s, %s, %d):\nindex %+v\nstore %+v", p, date, w, got, want)
+					}
+				}
+				for _, step := range []Step{Month, Year} {
+					from := date.AddDate(0, -15, 3)
+					got, err := c.ContributorSeries(ctx, p, from, date, step, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					pts, _ := Points(from, date, step)
+					want, err := c.contributorSeriesFromStore(ctx, p, pts, step, w)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("ContributorSeries(%q, %s, %s, %s, %d):\nindex %+v\nstore %+v", p, from, date, step, w, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestIndexMatchesStore computes every contributor figure from the index
+// and from storage on random portfolios, after each of several writes
+// (the index following them), and checks that an index brought up to date
+// write by write holds what one read at once does.
+func TestIndexMatchesStore(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		rp := newRandomPortfolio(t, 1)
+		rp.setup(t, store)
+		c := New(store, rp.cfg)
+		for batch := range 3 {
+			if _, err := store.AddContributions(ctx, rp.draw(150+batch*100)); err != nil {
+				t.Fatal(err)
+			}
+			// Coverage moves too: the figures' completeness with it.
+			key := storage.RepoKey("github.com", "Org0", "shared")
+			if batch%2 == 1 {
+				key = storage.RepoKey("github.com", "Org1", "repo0")
+			}
+			if err := store.RaiseCoverage(ctx, key, civil.MustParse("2021-03-31").AddDays(60*batch)); err != nil {
+				t.Fatal(err)
+			}
+			compareWithStore(t, ctx, c, rp)
+			fresh := New(store, rp.cfg)
+			if err := fresh.LoadIndex(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := sameIndex(c.ix, fresh.ix); err != nil {
+				t.Fatalf("after write %d: the index brought up to date differs from one read at once: %v", batch, err)
+			}
+		}
+	})
+}
+
+// sameIndex compares two indexes by what they hold, not by their interned
+// numbers.
+func sameIndex(a, b *contribIndex) error {
+	type row struct {
+		repo, ident, person string
+		day                 civil.Date
+		aff                 string
+		n                   int32
+	}
+	rows := func(ix *contribIndex) []row {
+		names := func(m map[string]int32) []string {
+			out := make([]string, len(m))
+			for s, i := range m {
+				out[i] = s
+			}
+			return out
+		}
+		idents, persons := names(ix.idents), names(ix.persons)
+		var out []row
+		for _, rp := range ix.repos {
+			for _, e := range rp.entries {
+				r := row{repo: rp.key, ident: idents[e.ident], day: e.day, n: e.n, aff: fmt.Sprint(e.aff)}
+				if e.person != noPerson {
+					r.person = persons[e.person]
+				}
+				if e.aff >= affOrg {
+					r.aff = "org:" + ix.orgs[e.aff-affOrg]
+				}
+				out = append(out, r)
+			}
+		}
+		slices.SortFunc(out, func(x, y row) int { return strings.Compare(fmt.Sprint(x), fmt.Sprint(y)) })
+		return out
+	}
+	ra, rb := rows(a), rows(b)
+	if !reflect.DeepEqual(ra, rb) {
+		return fmt.Errorf("%d rows against %d", len(ra), len(rb))
+	}
+	return nil
+}
+
+// TestSweepWindowEdges checks the sliding window at its edges on entries
+// built by hand: a day entering on the window's last day, leaving the day
+// after its first, points further apart than the window, a person's latest
+// day with two affiliations.
+func TestSweepWindowEdges(t *testing.T) {
+	ix := newContribIndex(&people{})
+	d := civil.MustParse("2024-01-10")
+	org := func(k int32) int32 { return affOrg + k }
+	ix.orgs = []string{"751"}
+	ix.persons = map[string]int32{"a": 0, "b": 1, "c": 2}
+	ix.repos = []ixRepo{
+		{key: "r1", entries: []ixEntry{
+			{day: d, person: 0, aff: affSupplier, n: 1},
+			{day: d.AddDays(5), person: 1, aff: affUnknown, n: 1},
+			{day: d.AddDays(5), person: noPerson, n: 9},
+			{day: d.AddDays(40), person: 0, aff: org(0), n: 1},
+		}},
+		{key: "r2", entries: []ixEntry{
+			{day: d.AddDays(5), person: 1, aff: org(0), n: 1},
+			{day: d.AddDays(40), person: 0, aff: affUnknown, n: 1},
+			{day: d.AddDays(41), person: 2, aff: affUnknown, n: 1},
+		}},
+	}
+	member := func(civil.Date) memberOn { return func(int32) bool { return true } }
+	notMember := func(civil.Date) memberOn { return func(int32) bool { return false } }
+	tests := []struct {
+		name    string
+		repos   []int32
+		points  []civil.Date
+		window  int
+		members func(civil.Date) memberOn
+		want    []pointCount
+	}{
+		{"before anything", []int32{0, 1}, []civil.Date{d.AddDays(-1)}, 10, member, []pointCount{{}}},
+		{"first day of the window", []int32{0, 1}, []civil.Date{d.AddDays(9)}, 10, member,
+			[]pointCount{{2, Affiliations{Member: 1, Supplier: 1}}}},
+		{"left the day after", []int32{0, 1}, []civil.Date{d.AddDays(10)}, 10, member,
+			[]pointCount{{1, Affiliations{Member: 1}}}},
+		{"window of one day", []int32{0}, []civil.Date{d, d.AddDays(1), d.AddDays(5)}, 1, member,
+			[]pointCount{{1, Affiliations{Supplier: 1}}, {}, {1, Affiliations{Unknown: 1}}}},
+		{"two affiliations on the latest day, member", []int32{0, 1}, []civil.Date{d.AddDays(40)}, 1, member,
+			[]pointCount{{1, Affiliations{Member: 1}}}},
+		{"two affiliations on the latest day, not member", []int32{0, 1}, []civil.Date{d.AddDays(40)}, 1, notMember,
+			[]pointCount{{1, Affiliations{Unknown: 1}}}},
+		{"points further apart than the window", []int32{0, 1}, []civil.Date{d, d.AddDays(20), d.AddDays(41), d.AddDays(100)}, 2, notMember,
+			[]pointCount{{1, Affiliations{Supplier: 1}}, {}, {2, Affiliations{Unknown: 2}}, {}}},
+		{"one repository", []int32{1}, []civil.Date{d.AddDays(41)}, 365, notMember,
+			[]pointCount{{3, Affiliations{Unknown: 3}}}},
+		{"no repository", nil, []civil.Date{d.AddDays(41)}, 365, member, []pointCount{{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ix.sweep(tt.repos, tt.points, tt.window, tt.members); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestWhileTheIndexLoads: the contributors on one date come from storage
+// at once, a series waits for the load.
+func TestWhileTheIndexLoads(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	ctx := context.Background()
+	rp := newRandomPortfolio(t, 2)
+	rp.setup(t, store)
+	if _, err := store.AddContributions(ctx, rp.draw(200)); err != nil {
+		t.Fatal(err)
+	}
+	c := New(store, rp.cfg)
+	c.ixLoading = make(chan struct{}) // a load that does not end
+	date := civil.MustParse("2021-04-15")
+	got, err := c.Contributors(ctx, date, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := c.contributorsFromStore(ctx, date, 30)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("while loading: %+v, %v; want %+v", got, err, want)
+	}
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.ContributorSeries(short, "", date.AddDate(-1, 0, 0), date, Month, 30); err == nil {
+		t.Fatal("a series did not wait for the load")
+	}
+	if c.ix != nil {
+		t.Fatal("the index was loaded a second time")
+	}
+}
