@@ -140,12 +140,8 @@ func (c *Calculator) AdoptionKnownAt(ctx context.Context, date civil.Date, known
 
 func (c *Calculator) adoption(ctx context.Context, date civil.Date, knownAt string) (Adoption, error) {
 	day := date
-	a, err := cachedIn(ctx, c, "adoption|"+day.String()+"|"+knownAt, depRegister|depRuns, func() (Adoption, error) {
+	a, err := cachedRegister(ctx, c, "adoption|"+day.String()+"|"+knownAt, func(reg civil.Date) (Adoption, error) {
 		d, err := c.register(ctx, knownAt)
-		if err != nil {
-			return Adoption{}, err
-		}
-		reg, err := c.RegisterCoverage(ctx)
 		if err != nil {
 			return Adoption{}, err
 		}
@@ -181,12 +177,8 @@ func (c *Calculator) MembersKnownAt(ctx context.Context, date civil.Date, knownA
 
 func (c *Calculator) members(ctx context.Context, date civil.Date, knownAt string) (Members, error) {
 	day := date
-	m, err := cachedIn(ctx, c, "members|"+day.String()+"|"+knownAt, depRegister|depRuns, func() (Members, error) {
+	m, err := cachedRegister(ctx, c, "members|"+day.String()+"|"+knownAt, func(reg civil.Date) (Members, error) {
 		d, err := c.register(ctx, knownAt)
-		if err != nil {
-			return Members{}, err
-		}
-		reg, err := c.RegisterCoverage(ctx)
 		if err != nil {
 			return Members{}, err
 		}

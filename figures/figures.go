@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/storage"
 )
@@ -105,6 +106,23 @@ func cachedIn[T any](ctx context.Context, c *Calculator, key string, d deps, fn 
 		return zero, err
 	}
 	return cachedOn(ctx, c, vs, key, d, "", fn)
+}
+
+// cachedRegister is cachedIn for a figure from the register: kept while
+// the register is unchanged and its coverage (RegisterCoverage) is the
+// same day, so the runs of other sources (an activity import, a GitHub
+// poll) do not throw it away. fn gets the coverage.
+func cachedRegister[T any](ctx context.Context, c *Calculator, key string, fn func(coverage civil.Date) (T, error)) (T, error) {
+	var zero T
+	reg, err := c.RegisterCoverage(ctx)
+	if err != nil {
+		return zero, err
+	}
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return zero, err
+	}
+	return cachedOn(ctx, c, vs, key, depRegister, reg.String(), func() (T, error) { return fn(reg) })
 }
 
 // cachedOn returns the value stored under key while the domains in d are

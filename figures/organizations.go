@@ -35,12 +35,8 @@ type Organizations struct {
 // all 98 municipalities, members or not, and every other organisation in
 // the register.
 func (c *Calculator) Organizations(ctx context.Context, date civil.Date) (Organizations, error) {
-	out, err := cachedIn(ctx, c, "organizations|"+date.String(), depRegister|depRuns, func() (Organizations, error) {
+	out, err := cachedRegister(ctx, c, "organizations|"+date.String(), func(reg civil.Date) (Organizations, error) {
 		d, err := c.register(ctx, "")
-		if err != nil {
-			return Organizations{}, err
-		}
-		reg, err := c.RegisterCoverage(ctx)
 		if err != nil {
 			return Organizations{}, err
 		}
