@@ -33,6 +33,10 @@ type Server struct {
 	now        func() time.Time
 	configHash string
 	mux        *http.ServeMux
+	pages      *pageCache
+	// onRender, when set, is called each time a page is rendered rather
+	// than served from the cache (tests count renders with it).
+	onRender func(key string)
 }
 
 // Options are what a Server is built from.
@@ -49,6 +53,9 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	Log   *slog.Logger
 	Now   func() time.Time // clock for "today"; time.Now when nil
+	// PageCacheBytes is the memory rendered pages may hold;
+	// DefaultPageCacheBytes when 0.
+	PageCacheBytes int
 }
 
 // New builds a server and its routes.
@@ -65,6 +72,11 @@ func New(o Options) *Server {
 		configHash: configHash(o.Config),
 		mux:        http.NewServeMux(),
 	}
+	budget := o.PageCacheBytes
+	if budget <= 0 {
+		budget = DefaultPageCacheBytes
+	}
+	s.pages = newPageCache(budget)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -135,7 +147,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // securityHeaders sets headers every response carries. Pages set their
-// own Content-Security-Policy with a per-response nonce; this default
+// own Content-Security-Policy with the nonce they were rendered with; this default
 // covers everything else.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
