@@ -97,7 +97,7 @@ func TestPageCache(t *testing.T) {
 			At: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Login: "erin",
 		}})
 		must(t, err)
-		if f.srv.pages.len() == 0 {
+		if f.srv.pages.Len() == 0 {
 			t.Fatal("nothing cached before the write")
 		}
 		res, body := f.get(t, "/products/os2forms")
@@ -107,7 +107,7 @@ func TestPageCache(t *testing.T) {
 		if !strings.Contains(body, `<span class="key-value">4</span>`) {
 			t.Error("the new contributor is not shown")
 		}
-		if n := f.srv.pages.len(); n != 1 {
+		if n := f.srv.pages.Len(); n != 1 {
 			t.Errorf("%d pages cached after new data, want only the one asked for since", n)
 		}
 	})
@@ -199,7 +199,7 @@ func TestPageCacheLeavesErrors(t *testing.T) {
 	if got := renders.total(); got != 2 {
 		t.Errorf("an error page was rendered %d times for 2 requests, want 2", got)
 	}
-	if n := f.srv.pages.len(); n != 0 {
+	if n := f.srv.pages.Len(); n != 0 {
 		t.Errorf("%d error pages cached", n)
 	}
 }
@@ -222,7 +222,7 @@ func TestAdminNeverCached(t *testing.T) {
 			t.Errorf("request %d: %q", i, got)
 		}
 	}
-	if n := srv.pages.len(); n != 0 {
+	if n := srv.pages.Len(); n != 0 {
 		t.Errorf("%d pages cached after /admin/", n)
 	}
 }
@@ -240,7 +240,7 @@ func TestPageRenderedOnce(t *testing.T) {
 		renders.Add(1)
 		// Render only once all the others wait, however the scheduler
 		// runs them; a second render would stop waiting at once.
-		for i := 0; srv.pages.waiting(key) < 15 && i < 10000; i++ {
+		for i := 0; srv.pages.Waiting(key) < 15 && i < 10000; i++ {
 			time.Sleep(time.Millisecond)
 		}
 	}
@@ -265,7 +265,7 @@ func TestPageRenderedOnce(t *testing.T) {
 			t.Errorf("request %d got another body", i)
 		}
 	}
-	if n := srv.pages.len(); n != 0 {
+	if n := srv.pages.Len(); n != 0 {
 		t.Errorf("%d pages cached beyond the budget", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"os2pulse/civil"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/precompressed"
 )
 
 // pageRoutes registers the public pages. A page is a pageFunc registered
@@ -96,15 +97,14 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		s.pages.seeVersion(version)
-		p, err := s.pages.do(etag, version, func() (*cachedPage, error) {
+		p, err := s.pages.Do(etag, version, func() (*precompressed.Answer, error) {
 			// The first request renders for all that wait: it must not
 			// fail them by leaving, nor answer itself 304 from a tag of
 			// the body (the report's other formats check their own).
 			rr := r.WithContext(context.WithoutCancel(ctx))
 			rr.Header = r.Header.Clone()
 			rr.Header.Del("If-None-Match")
-			rec := newPageRecorder()
+			rec := precompressed.NewRecorder()
 			rec.Header().Set("ETag", etag)
 			if s.onRender != nil {
 				s.onRender(etag)
@@ -112,13 +112,13 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 			if err := fn(rec, rr, v); err != nil {
 				return nil, err
 			}
-			return rec.page(etag), nil
+			return rec.Answer(etag), nil
 		})
 		if err != nil {
 			s.errorPage(w, r, v, err)
 			return
 		}
-		p.write(w, r)
+		p.Write(w, r)
 	})
 }
 

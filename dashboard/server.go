@@ -19,7 +19,12 @@ import (
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/precompressed"
 )
+
+// DefaultPageCacheBytes is the memory the rendered pages may hold when
+// Options.PageCacheBytes is 0.
+const DefaultPageCacheBytes = 32 << 20
 
 // Server is the os2pulse HTTP server.
 type Server struct {
@@ -33,7 +38,7 @@ type Server struct {
 	now        func() time.Time
 	configHash string
 	mux        *http.ServeMux
-	pages      *pageCache
+	pages      *precompressed.Cache
 	// onRender, when set, is called each time a page is rendered rather
 	// than served from the cache (tests count renders with it).
 	onRender func(key string)
@@ -76,7 +81,7 @@ func New(o Options) *Server {
 	if budget <= 0 {
 		budget = DefaultPageCacheBytes
 	}
-	s.pages = newPageCache(budget)
+	s.pages = precompressed.NewCache(budget)
 	if s.now == nil {
 		s.now = time.Now
 	}
