@@ -85,7 +85,7 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 			return
 		}
 		key := answerKey(ver, a.today(), r.URL.Path, r.URL.Query(), params)
-		ans, _ := a.answers.Do(key, ver, func() (*precompressed.Answer, error) {
+		ans, err := a.answers.Do(key, ver, func() (*precompressed.Answer, error) {
 			// The first request computes for all that wait: it must not
 			// fail them by leaving, nor answer itself 304.
 			rr := r.WithContext(context.WithoutCancel(r.Context()))
@@ -95,6 +95,10 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 			answer(rec, rr, wantCSV)
 			return rec.Answer(key), nil
 		})
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
 		ans.Write(w, r)
 	}
 	a.mux.HandleFunc("GET "+e.Path, func(w http.ResponseWriter, r *http.Request) { serve(w, r, false) })

@@ -2,6 +2,7 @@ package precompressed
 
 import (
 	"container/list"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -89,6 +90,11 @@ func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*
 	c.mu.Unlock()
 
 	defer func() {
+		// A render that panicked leaves neither answer nor error: the
+		// requests waiting for it get an error, not a nil answer.
+		if f.answer == nil && f.err == nil {
+			f.err = errors.New("precompressed: rendering " + key + " returned nothing")
+		}
 		c.mu.Lock()
 		delete(c.flights, key)
 		if f.err == nil && f.answer != nil && keep(f.answer) && version == c.version {
