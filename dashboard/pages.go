@@ -45,8 +45,9 @@ type pageOptions struct {
 	// frame it.
 	embed bool
 	// params are the query parameters the page reads besides lang and
-	// date (which count as resolved). Only these tell pages apart in the ETag and the cache, so
-	// parameters a page ignores cannot fill the cache with copies.
+	// date (which count as resolved). Only these tell pages apart in the
+	// ETag and the cache, so parameters a page ignores cannot fill the
+	// cache with copies.
 	params []string
 }
 
@@ -93,7 +94,6 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 			w.Header().Del("Content-Security-Policy")
 			w.Header().Set("ETag", etag)
 			w.Header().Set("Cache-Control", "public, max-age=60")
-			w.Header().Set("Vary", "Accept-Language, Accept-Encoding")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
