@@ -138,7 +138,7 @@ func setPageHeaders(w http.ResponseWriter, v *view) {
 // returned with the data version it names. It is weak because the same
 // page is sent in several codings.
 func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view, params []string) (string, int64, error) {
-	ver, err := s.figures.DataVersion(ctx)
+	ver, err := s.version.get(ctx)
 	if err != nil {
 		return "", 0, err
 	}

@@ -39,6 +39,7 @@ type Server struct {
 	configHash string
 	mux        *http.ServeMux
 	pages      *precompressed.Cache
+	version    *versionReader
 	// onRender, when set, is called each time a page is rendered rather
 	// than served from the cache (tests count renders with it).
 	onRender func(key string)
@@ -82,6 +83,7 @@ func New(o Options) *Server {
 		budget = DefaultPageCacheBytes
 	}
 	s.pages = precompressed.NewCache(budget)
+	s.version = newVersionReader(s.figures.DataVersion)
 	if s.now == nil {
 		s.now = time.Now
 	}
