@@ -15,7 +15,7 @@ var (
 	sourcePackages = []string{"os2pulse/collector", "os2pulse/register", "os2pulse/selfeval"}
 	// presentation shows figures; it reads data only through figures.
 	presentationPackages = []string{"os2pulse/dashboard", "os2pulse/api", "os2pulse/report", "os2pulse/metrics",
-		"os2pulse/locale", "os2pulse/table", "os2pulse/assets"}
+		"os2pulse/locale", "os2pulse/table", "os2pulse/assets", "os2pulse/precompressed"}
 	// input pages are where people change stored data (the admin
 	// pages): they write through register and storage like a source, and
 	// ask figures for a preview. They sit beside the layers: only main

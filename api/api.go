@@ -18,6 +18,7 @@ import (
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/precompressed"
 )
 
 // CollectFunc starts a collection of source ("" or "all" for every one)
@@ -57,7 +58,14 @@ type Options struct {
 	// AdminToken is the bearer token POST /api/v1/collect asks for; empty
 	// turns the endpoint off.
 	AdminToken string
+	// CacheBytes is the memory computed answers may hold;
+	// DefaultCacheBytes when 0.
+	CacheBytes int
 }
+
+// DefaultCacheBytes is the memory answers may hold when
+// Options.CacheBytes is 0.
+const DefaultCacheBytes = 16 << 20
 
 // API is the /api/v1 handler.
 type API struct {
@@ -68,7 +76,8 @@ type API struct {
 	opts      Options
 	mux       *http.ServeMux
 	endpoints []Endpoint
-	license   string // the Link header naming the data licence
+	license   string               // the Link header naming the data licence
+	answers   *precompressed.Cache // answers by data version and parameters
 }
 
 // New builds the API and its routes.
@@ -78,6 +87,11 @@ func New(o Options) *API {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	budget := o.CacheBytes
+	if budget <= 0 {
+		budget = DefaultCacheBytes
+	}
+	a.answers = precompressed.NewCache(budget)
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

@@ -2,16 +2,21 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
-	"strings"
 
+	"os2pulse/civil"
 	"os2pulse/figures"
+	"os2pulse/precompressed"
 	"os2pulse/table"
 )
 
@@ -37,7 +42,7 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 	e.answer = reflect.TypeOf(zero)
 	e.Columns = asCSV(zero).header
 	a.endpoints = append(a.endpoints, e)
-	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
+	answer := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
 		if cacheControl != "" {
 			w.Header().Set("Cache-Control", cacheControl)
 		}
@@ -61,8 +66,57 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 		t := asCSV(v)
 		WriteCSV(w, r, sep, t.name+".csv", t.header, t.rows)
 	}
+	// An answer is kept, compressed, per data version, day and the
+	// parameters the endpoint reads, and computed once for all who ask
+	// while it is computed. One with a Cache-Control of its own (the
+	// collector's state) says something besides the data and is not.
+	params := []string{"sep"}
+	for _, p := range e.Params {
+		params = append(params, p.Name)
+	}
+	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
+		if cacheControl != "" {
+			answer(w, r, wantCSV)
+			return
+		}
+		ver, err := a.calc.DataVersion(r.Context())
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		key := answerKey(ver, a.today(), r.URL.Path, r.URL.Query(), params)
+		ans, err := a.answers.Do(key, ver, func() (*precompressed.Answer, error) {
+			// The first request computes for all that wait: it must not
+			// fail them by leaving, nor answer itself 304.
+			rr := r.WithContext(context.WithoutCancel(r.Context()))
+			rr.Header = r.Header.Clone()
+			rr.Header.Del("If-None-Match")
+			rec := precompressed.NewRecorder()
+			answer(rec, rr, wantCSV)
+			return rec.Answer(key), nil
+		})
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		ans.Write(w, r)
+	}
 	a.mux.HandleFunc("GET "+e.Path, func(w http.ResponseWriter, r *http.Request) { serve(w, r, false) })
 	a.mux.HandleFunc("GET "+e.Path+".csv", func(w http.ResponseWriter, r *http.Request) { serve(w, r, true) })
+}
+
+// answerKey names an answer: the data version, the day (the default of
+// dates), the path and the parameters the endpoint reads, sorted, so
+// neither their order nor parameters it ignores make another answer.
+func answerKey(version int64, today civil.Date, path string, q url.Values, params []string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%s\x00%s", version, today, path)
+	for _, p := range params {
+		vs := slices.Clone(q[p])
+		slices.Sort(vs)
+		fmt.Fprintf(h, "\x00%s=%q", p, vs)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // fail answers a parameter error with 400, too many figures computed at
@@ -145,16 +199,7 @@ func WriteBody(w http.ResponseWriter, r *http.Request, code int, contentType str
 
 // ETagMatch reports whether an If-None-Match header names etag; tags are
 // compared weakly (RFC 9110 §13.1.2).
-func ETagMatch(header, etag string) bool {
-	etag = strings.TrimPrefix(etag, "W/")
-	for _, v := range strings.Split(header, ",") {
-		v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "W/"))
-		if v == etag || v == "*" {
-			return true
-		}
-	}
-	return false
-}
+func ETagMatch(header, etag string) bool { return precompressed.ETagMatch(header, etag) }
 
 // ratio formats a ratio for CSV with 4 decimals.
 func ratio(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }

@@ -14,8 +14,12 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"os2pulse/precompressed"
 )
 
 // static/echarts.min.js is a copy of node_modules/echarts/dist/echarts.min.js,
@@ -26,15 +30,18 @@ import (
 //go:embed static
 var staticFiles embed.FS
 
-// staticAsset is one file prepared for serving: its ETag is computed once.
+// staticAsset is one file prepared for serving: its ETag is computed
+// once, and it is compressed once, when first asked for.
 type staticAsset struct {
 	body        []byte
 	etag        string
 	contentType string
+	compressed  func() precompressed.Body
 }
 
 func newStaticAsset(body []byte, contentType string) staticAsset {
-	return staticAsset{body: body, etag: `"` + shortHash(body) + `"`, contentType: contentType}
+	return staticAsset{body: body, etag: `"` + shortHash(body) + `"`, contentType: contentType,
+		compressed: sync.OnceValue(func() precompressed.Body { return precompressed.New(body, precompressed.Best) })}
 }
 
 // staticAssets maps "/static/<name>" to the prepared embedded files.
@@ -118,9 +125,28 @@ func serveStaticAsset(w http.ResponseWriter, r *http.Request, a staticAsset) {
 	}
 	h.Set("Content-Type", a.contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("ETag", a.etag)
+	// Each coding is its own representation with its own tag (RFC 9110
+	// §8.8.3), so a cache never takes one for the other.
+	precompressed.AddVary(h, "Accept-Encoding")
+	coding, body := a.compressed().Choose(r.Header.Get("Accept-Encoding"))
+	etag := a.etag
+	switch coding {
+	case "br":
+		etag = strings.TrimSuffix(a.etag, `"`) + `-br"`
+	case "gzip":
+		etag = strings.TrimSuffix(a.etag, `"`) + `-gz"`
+	}
+	if coding != "" {
+		h.Set("Content-Encoding", coding)
+		// ServeContent leaves the length out of a coded answer that is
+		// not a range, as if it were compressed on the fly; it is not.
+		if r.Header.Get("Range") == "" {
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+		}
+	}
+	h.Set("ETag", etag)
 	// ServeContent answers If-None-Match with 304 and handles HEAD and Range.
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(a.body))
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
 
 // staticContentType is fixed here rather than taken from the system MIME

@@ -2,13 +2,19 @@ package assets
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
+	"strconv"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 // pinnedEChartsVersion reads the exact echarts version from ../package.json.
@@ -157,5 +163,58 @@ func TestAssetVersion(t *testing.T) {
 	}
 	if Version() != v {
 		t.Error("assetVersion is not stable")
+	}
+}
+
+// TestStaticCodings checks that static files are sent compressed to
+// clients that accept it, with a length, a tag of their own per coding
+// and Vary, and decode to the file itself.
+func TestStaticCodings(t *testing.T) {
+	h := Handler()
+	orig, err := staticFiles.ReadFile("static/charts.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	etags := map[string]bool{}
+	for _, tc := range []struct{ accept, coding string }{
+		{"", ""},
+		{"gzip", "gzip"},
+		{"gzip, deflate, br", "br"},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/static/charts.js", nil)
+		req.Header.Set("Accept-Encoding", tc.accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		hd := rec.Header()
+		if rec.Code != http.StatusOK || hd.Get("Content-Encoding") != tc.coding || hd.Get("Vary") != "Accept-Encoding" ||
+			hd.Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
+			t.Fatalf("%q: %d, headers %v", tc.accept, rec.Code, hd)
+		}
+		var r io.Reader = rec.Body
+		switch tc.coding {
+		case "gzip":
+			zr, err := gzip.NewReader(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = zr
+		case "br":
+			r = brotli.NewReader(r)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, orig) {
+			t.Errorf("%q: decodes to %d bytes (%v), not the file's %d", tc.accept, len(got), err, len(orig))
+		}
+		etag := hd.Get("ETag")
+		etags[etag] = true
+		req.Header.Set("If-None-Match", etag)
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotModified {
+			t.Errorf("%q revalidated: %d", tc.accept, rec.Code)
+		}
+	}
+	if len(etags) != 3 {
+		t.Errorf("ETags %v: not one per coding", etags)
 	}
 }

@@ -251,6 +251,21 @@ func eval[T any](t *testing.T, b *testBrowser, script string, opts ...chromedp.E
 	return v
 }
 
+// waitFor evaluates script until it is true, for up to 20 seconds,
+// across navigations (which make an evaluation fail while the new
+// document is being set up).
+func (b *testBrowser) waitFor(t *testing.T, script string) {
+	t.Helper()
+	var err error
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		var ok bool
+		if ok, err = chromedp.Run(b.ctx, chromedp.Evaluate[bool](script)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatalf("%s: not true after 20 s (%v)", script, err)
+}
+
 // screenshot saves the whole page as name.png.
 func (b *testBrowser) screenshot(t *testing.T, name string) {
 	t.Helper()
@@ -422,9 +437,12 @@ func (b *testBrowser) testCatalogue(t *testing.T) {
 		t.Error("filtering reloaded the page")
 	}
 	b.screenshot(t, "catalogue")
-	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#catalogue tbody tr:not([hidden]) a.name`)), chromedp.WaitReady(chromedp.CSS("h1"))); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#catalogue tbody tr:not([hidden]) a.name`))); err != nil {
 		t.Fatal(err)
 	}
+	// Wait for the new page, not the old one's heading: a page served
+	// from the cache arrives while the old one may still be read.
+	b.waitFor(t, `location.pathname.startsWith('/products/') && document.readyState === 'complete' && document.querySelector('h1') !== null`)
 	if h := eval[string](t, b, `location.pathname + ' ' + document.querySelector('h1').textContent`); h != "/products/os2forms OS2forms" {
 		t.Errorf("the first row leads to %q", h)
 	}
@@ -455,9 +473,12 @@ func (b *testBrowser) testLookup(t *testing.T) {
 		t.Errorf("non-members with os2borgerpc: %q", rows)
 	}
 	b.screenshot(t, "lookup")
-	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#lookup tbody tr:not([hidden]) th a`)), chromedp.WaitReady(chromedp.CSS("h1"))); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#lookup tbody tr:not([hidden]) th a`))); err != nil {
 		t.Fatal(err)
 	}
+	// Wait for the new page, not the old one's heading: a page served
+	// from the cache arrives while the old one may still be read.
+	b.waitFor(t, `location.pathname.startsWith('/organizations/') && document.readyState === 'complete' && document.querySelector('h1') !== null`)
 	if h := eval[string](t, b, `location.pathname + ' ' + document.querySelector('h1').textContent`); h != "/organizations/250 Frederikssund" {
 		t.Errorf("the row leads to %q", h)
 	}

@@ -12,24 +12,26 @@ import (
 	"os2pulse/civil"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/precompressed"
 )
 
 // pageRoutes registers the public pages. A page is a pageFunc registered
 // with s.page, which answers 304 from the ETag before the handler runs,
 // and renders 400/404/500 pages from the errors it returns.
 func (s *Server) pageRoutes() {
+	filter := []string{"q", "sort"}
 	s.page("GET /{$}", s.overviewPage)
-	s.page("GET /products", s.productsPage)
+	s.pageWith("GET /products", s.productsPage, pageOptions{params: append(filter, "level")})
 	s.page("GET /products/{id}", s.productPage)
-	s.page("GET /organizations", s.organizationsPage)
+	s.pageWith("GET /organizations", s.organizationsPage, pageOptions{params: append(filter, "kind", "member")})
 	s.page("GET /organizations/{id}", s.organizationPage)
 	s.page("GET /api", s.apiPage)
 	s.page("GET /data", s.dataPage)
 	s.page("GET /goals", s.goalsPage)
 	s.page("GET /governance", s.governancePage)
 	s.page("GET /report", s.reportsPage)
-	s.page("GET /report/{year}", s.reportPage)
-	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true})
+	s.pageWith("GET /report/{year}", s.reportPage, pageOptions{params: []string{"format", "sep"}})
+	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true, params: []string{"product", "goal"}})
 	s.mux.HandleFunc("GET /", s.notFoundPage)
 }
 
@@ -43,12 +45,21 @@ type pageOptions struct {
 	// embed serves the page without the site's chrome and lets any site
 	// frame it.
 	embed bool
+	// params are the query parameters the page reads besides lang and
+	// date (which count as resolved). Only these tell pages apart in the
+	// ETag and the cache, so parameters a page ignores cannot fill the
+	// cache with copies.
+	params []string
 }
 
 // page registers a page handler with the layout.
 func (s *Server) page(pattern string, fn pageFunc) { s.pageWith(pattern, fn, pageOptions{}) }
 
-// pageWith registers a page handler with options.
+// pageWith registers a page handler with options. A page is served like
+// a file: its ETag is known before anything is computed, so a client
+// holding it gets 304; otherwise the rendered, compressed page comes from
+// the cache, or is rendered once for every request that asks for it
+// meanwhile, then cached.
 func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r)
@@ -69,7 +80,7 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 
 		// The ETag needs one small query; a client that has the page gets
 		// 304 without any figure being looked at or any template run.
-		etag, err := s.pageETag(ctx, r, v)
+		etag, version, err := s.pageETag(ctx, r, v, o.params)
 		if err != nil {
 			s.errorPage(w, r, v, err)
 			return
@@ -87,10 +98,28 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		w.Header().Set("ETag", etag)
-		if err := fn(w, r, v); err != nil {
+		p, err := s.pages.Do(etag, version, func() (*precompressed.Answer, error) {
+			// The first request renders for all that wait: it must not
+			// fail them by leaving, nor answer itself 304 from a tag of
+			// the body (the report's other formats check their own).
+			rr := r.WithContext(context.WithoutCancel(ctx))
+			rr.Header = r.Header.Clone()
+			rr.Header.Del("If-None-Match")
+			rec := precompressed.NewRecorder()
+			rec.Header().Set("ETag", etag)
+			if s.onRender != nil {
+				s.onRender(etag)
+			}
+			if err := fn(rec, rr, v); err != nil {
+				return nil, err
+			}
+			return rec.Answer(etag), nil
+		})
+		if err != nil {
 			s.errorPage(w, r, v, err)
+			return
 		}
+		p.Write(w, r)
 	})
 }
 

@@ -271,7 +271,7 @@ func TestPages(t *testing.T) {
 				if got := res.Header.Get("Content-Type"); got != "text/html; charset=utf-8" {
 					t.Errorf("Content-Type %q", got)
 				}
-				if got := res.Header.Get("Vary"); got != "Accept-Language" {
+				if got := res.Header.Get("Vary"); got != "Accept-Language, Accept-Encoding" {
 					t.Errorf("Vary %q", got)
 				}
 				for _, w := range tt.want {
@@ -398,9 +398,16 @@ func TestPageHeaders(t *testing.T) {
 	if res.Header.Get("Set-Cookie") != "" {
 		t.Error("a page sets a cookie")
 	}
+	// A page is rendered once per data version and served from the
+	// cache: its policy's nonce is the one its body was rendered with,
+	// the same for every copy, and a new rendering has a new one.
 	res2, _ := f.get(t, "/")
+	if csp != res2.Header.Get("Content-Security-Policy") {
+		t.Error("two copies of one cached page have different policies")
+	}
+	res2, _ = f.get(t, "/?lang=en")
 	if csp == res2.Header.Get("Content-Security-Policy") {
-		t.Error("the CSP nonce is the same for two responses")
+		t.Error("two renderings have the same CSP nonce")
 	}
 
 	res, _ = f.get(t, "/embed/adoption")

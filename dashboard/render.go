@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -122,34 +123,45 @@ func setPageHeaders(w http.ResponseWriter, v *view) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", pageCSP(v.Nonce, v.Embed))
 	h.Set("Content-Language", string(v.Lang))
-	h.Set("Vary", "Accept-Language")
+	// Pages are sent in the coding asked for (precompressed).
+	h.Set("Vary", "Accept-Language, Accept-Encoding")
 	if !v.Embed {
 		h.Set("X-Frame-Options", "DENY")
 	}
 }
 
 // pageETag identifies what a page shows without rendering it: the stored
-// data's version, the build, the configuration, the URL, the resolved
-// language and dates, and the site's address (in embed codes). It is weak because the CSP nonce makes each body
-// unique while the page is the same.
-func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view) (string, error) {
-	ver, err := s.figures.DataVersion(ctx)
+// data's version, the build, the configuration, the path, the parameters
+// the page reads, the language and date as resolved (and whether the URL
+// named them, which links keep), today, and the site's address
+// (in embed codes). It is also the key of the page in the cache, and is
+// returned with the data version it names. It is weak because the same
+// page is sent in several codings.
+func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view, params []string) (string, int64, error) {
+	ver, err := s.version.get(ctx)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s",
-		ver, buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query()), v.Lang, v.Date, v.Today, v.Origin)
-	return `W/"` + hex.EncodeToString(h.Sum(nil))[:24] + `"`, nil
+	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%s\x00%t\x00%s\x00%s\x00%t",
+		ver, buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query(), params),
+		v.Lang, v.LangExplicit, v.Date, v.DateSet, v.Today, v.Origin, v.Embed)
+	return `W/"` + hex.EncodeToString(h.Sum(nil))[:24] + `"`, ver, nil
 }
 
-// canonicalQuery encodes the query with sorted keys and values, so the
-// order of parameters does not change the ETag.
-func canonicalQuery(q url.Values) string {
-	for _, vs := range q {
-		sort.Strings(vs)
+// canonicalQuery encodes the parameters of q named in params with sorted
+// keys and values, so neither their order nor parameters the page does
+// not read change the ETag.
+func canonicalQuery(q url.Values, params []string) string {
+	kept := url.Values{}
+	for _, p := range params {
+		if vs, ok := q[p]; ok {
+			vs = slices.Clone(vs)
+			sort.Strings(vs)
+			kept[p] = vs
+		}
 	}
-	return q.Encode()
+	return kept.Encode()
 }
 
 // render writes the page template page with the layout around it, the

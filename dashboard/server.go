@@ -19,7 +19,12 @@ import (
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/precompressed"
 )
+
+// DefaultPageCacheBytes is the memory the rendered pages may hold when
+// Options.PageCacheBytes is 0.
+const DefaultPageCacheBytes = 32 << 20
 
 // Server is the os2pulse HTTP server.
 type Server struct {
@@ -33,6 +38,11 @@ type Server struct {
 	now        func() time.Time
 	configHash string
 	mux        *http.ServeMux
+	pages      *precompressed.Cache
+	version    *versionReader
+	// onRender, when set, is called each time a page is rendered rather
+	// than served from the cache (tests count renders with it).
+	onRender func(key string)
 }
 
 // Options are what a Server is built from.
@@ -49,6 +59,9 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	Log   *slog.Logger
 	Now   func() time.Time // clock for "today"; time.Now when nil
+	// PageCacheBytes is the memory rendered pages may hold;
+	// DefaultPageCacheBytes when 0.
+	PageCacheBytes int
 }
 
 // New builds a server and its routes.
@@ -65,6 +78,12 @@ func New(o Options) *Server {
 		configHash: configHash(o.Config),
 		mux:        http.NewServeMux(),
 	}
+	budget := o.PageCacheBytes
+	if budget <= 0 {
+		budget = DefaultPageCacheBytes
+	}
+	s.pages = precompressed.NewCache(budget)
+	s.version = newVersionReader(s.figures.DataVersion)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -135,7 +154,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 // securityHeaders sets headers every response carries. Pages set their
-// own Content-Security-Policy with a per-response nonce; this default
+// own Content-Security-Policy with the nonce they were rendered with; this default
 // covers everything else.
 func securityHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -23,7 +23,7 @@ type view struct {
 	DateSet      bool       // ?date= was given; links keep it
 	Today        civil.Date
 	Path         string
-	Nonce        string // per-response CSP nonce, for any inline element a page may need
+	Nonce        string // CSP nonce of this rendering, kept with the cached page, for any inline element a page may need
 	Embed        bool   // chart without page chrome, may be framed
 	Illustrative bool
 	Portfolio    string

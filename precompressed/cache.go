@@ -1,0 +1,231 @@
+package precompressed
+
+import (
+	"container/list"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// Answer is a response as it is sent: its status, its headers and its
+// body in every coding.
+type Answer struct {
+	key    string
+	status int
+	header http.Header
+	body   Body
+	size   int
+}
+
+// Cache keeps answers by a key that names everything they show (for a
+// page, its ETag: data version, build, configuration, path, parameters,
+// language, dates), least recently used first out when they outgrow a
+// budget of bytes. Concurrent requests for an answer not cached share
+// one rendering. Only answers fit to keep (200, storable, no cookie) are
+// kept.
+type Cache struct {
+	budget int
+
+	mu      sync.Mutex
+	used    int
+	version int64 // the data version of the entries; a newer one empties the cache
+	order   *list.List
+	entries map[string]*list.Element
+	flights map[string]*flight
+}
+
+// flight is one render that several requests wait for.
+type flight struct {
+	done    chan struct{}
+	waiters int // requests waiting besides the one rendering; under Cache.mu
+	answer  *Answer
+	err     error
+}
+
+// NewCache returns a cache that holds at most budget bytes.
+func NewCache(budget int) *Cache {
+	return &Cache{budget: budget, order: list.New(), entries: map[string]*list.Element{}, flights: map[string]*flight{}}
+}
+
+// SeeVersion empties the cache when the data have a newer version: no
+// entry of an older one can be asked for again.
+func (c *Cache) SeeVersion(v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seeVersion(v)
+}
+
+// seeVersion is SeeVersion with c.mu held.
+func (c *Cache) seeVersion(v int64) {
+	if v > c.version {
+		c.version = v
+		c.order.Init()
+		clear(c.entries)
+		c.used = 0
+	}
+}
+
+// Do returns the answer with key, from the cache or from render, which
+// runs once for all requests that ask for key while it runs. What render
+// returns is kept if it is fit to keep and of the data version the cache
+// is at; errors are not kept. version is the data version key names; a
+// newer one than the cache has seen empties it first.
+func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*Answer, error) {
+	c.mu.Lock()
+	c.seeVersion(version)
+	if e, ok := c.entries[key]; ok {
+		c.order.MoveToFront(e)
+		c.mu.Unlock()
+		return e.Value.(*Answer), nil
+	}
+	if f, ok := c.flights[key]; ok {
+		f.waiters++
+		c.mu.Unlock()
+		<-f.done
+		return f.answer, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[key] = f
+	c.mu.Unlock()
+
+	defer func() {
+		// A render that panicked leaves neither answer nor error: the
+		// requests waiting for it get an error, not a nil answer.
+		if f.answer == nil && f.err == nil {
+			f.err = errors.New("precompressed: rendering " + key + " returned nothing")
+		}
+		c.mu.Lock()
+		delete(c.flights, key)
+		if f.err == nil && f.answer != nil && keep(f.answer) && version == c.version {
+			c.add(f.answer)
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.answer, f.err = render()
+	return f.answer, f.err
+}
+
+// add stores p and evicts the least recently used answers beyond the
+// budget; one larger than the whole budget is not kept. Called with
+// c.mu held.
+func (c *Cache) add(p *Answer) {
+	if p.size > c.budget {
+		return
+	}
+	if old, ok := c.entries[p.key]; ok {
+		c.used -= old.Value.(*Answer).size
+		c.order.Remove(old)
+	}
+	c.entries[p.key] = c.order.PushFront(p)
+	c.used += p.size
+	for c.used > c.budget {
+		last := c.order.Back()
+		lp := last.Value.(*Answer)
+		c.order.Remove(last)
+		delete(c.entries, lp.key)
+		c.used -= lp.size
+	}
+}
+
+// Waiting is how many requests wait for the rendering of key.
+func (c *Cache) Waiting(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.flights[key]; ok {
+		return f.waiters
+	}
+	return 0
+}
+
+// Len is the number of cached answers.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// keep reports whether an answer may be cached: a 200 that may be stored
+// and sets no cookie.
+func keep(p *Answer) bool {
+	return p.status == http.StatusOK && p.header.Get("Set-Cookie") == "" &&
+		!strings.Contains(p.header.Get("Cache-Control"), "no-store") &&
+		!strings.Contains(p.header.Get("Cache-Control"), "private")
+}
+
+// Recorder captures what a handler writes, to be cached and then sent.
+type Recorder struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+// NewRecorder returns an empty Recorder.
+func NewRecorder() *Recorder { return &Recorder{header: http.Header{}} }
+
+func (p *Recorder) Header() http.Header { return p.header }
+
+func (p *Recorder) WriteHeader(status int) {
+	if p.status == 0 {
+		p.status = status
+	}
+}
+
+func (p *Recorder) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	p.body = append(p.body, b...)
+	return len(b), nil
+}
+
+// Answer turns what was recorded into an answer to cache under key; a
+// 200 is compressed, once.
+func (p *Recorder) Answer(key string) *Answer {
+	status := p.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	cp := &Answer{key: key, status: status, header: p.header}
+	if status == http.StatusOK {
+		cp.body = New(p.body, Fast)
+	} else {
+		cp.body = Body{Identity: p.body}
+	}
+	cp.size = cp.body.Size() + len(key) + 512 // headers and bookkeeping, roughly
+	return cp
+}
+
+// Write sends the answer: its headers over those already set, and the
+// body in the coding the client accepts. A client holding it (by its
+// ETag) gets 304, which leaves the Content-Security-Policy the client
+// stored with the body: the stored one matches the stored body's nonce.
+func (p *Answer) Write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, vs := range p.header {
+		h[k] = vs
+	}
+	if p.status == http.StatusOK && h.Get("ETag") != "" && ETagMatch(r.Header.Get("If-None-Match"), h.Get("ETag")) {
+		h.Del("Content-Security-Policy")
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		AddVary(h, "Accept-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	p.body.Write(w, r, p.status)
+}
+
+// ETagMatch reports whether an If-None-Match header names etag; tags are
+// compared weakly (RFC 9110 §13.1.2).
+func ETagMatch(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for _, v := range strings.Split(header, ",") {
+		v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "W/"))
+		if v == etag || v == "*" {
+			return true
+		}
+	}
+	return false
+}
