@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	drivers := fs.String("drivers", "sqlite,postgres", "databases to measure, comma-separated")
 	work := fs.String("work", filepath.Join(os.TempDir(), "os2pulse-bench"), "`directory` for generated portfolios and databases (kept between runs)")
 	out := fs.String("out", "bench/results.md", "where to write the results (Markdown)")
-	runs := fs.Int("runs", 9, "samples of each cold and warm measurement")
+	runs := fs.Int("runs", 5, "samples of each cold and warm measurement (with fewer than 100, p99 is the slowest)")
 	seed := fs.Uint64("seed", 1, "seed of the generated portfolios")
 	collection := fs.Bool("collection", true, "run the collector's request-counting test of goal 8 (go test ./collector/)")
 	fs.Usage = func() {
@@ -83,12 +83,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.runs < 3 {
 		return fmt.Errorf("-runs must be at least 3, not %d", o.runs)
 	}
-	res, err := measureAll(ctx, o, stderr)
+	command := "go run ./bench " + strings.Join(args, " ")
+	// Written after each portfolio and database, so that a long run
+	// stopped early still leaves what it measured.
+	write := func(res *Results) error {
+		res.Command = command
+		return os.WriteFile(o.out, []byte(res.Markdown()), 0o644)
+	}
+	res, err := measureAll(ctx, o, stderr, write)
 	if err != nil {
 		return err
 	}
-	res.Command = "go run ./bench " + strings.Join(args, " ")
-	if err := os.WriteFile(o.out, []byte(res.Markdown()), 0o644); err != nil {
+	if err := write(res); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", o.out)
@@ -106,7 +112,7 @@ func split(s string) []string {
 }
 
 // measureAll generates each portfolio and measures it on each database.
-func measureAll(ctx context.Context, o options, log io.Writer) (*Results, error) {
+func measureAll(ctx context.Context, o options, log io.Writer, partial func(*Results) error) (*Results, error) {
 	began := time.Now()
 	res := &Results{Date: began.UTC(), Machine: machine(), Runs: o.runs, Generation: map[string]time.Duration{}}
 	if err := os.MkdirAll(o.work, 0o755); err != nil {
@@ -142,6 +148,10 @@ func measureAll(ctx context.Context, o options, log io.Writer) (*Results, error)
 				return nil, fmt.Errorf("%s on %s: %w", name, driver, err)
 			}
 			res.Sets = append(res.Sets, m)
+			res.Took = time.Since(began)
+			if err := partial(res); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if o.collection {

@@ -99,6 +99,28 @@ var figureRequests = []struct {
 		return "/api/v1/series/adoption?product=" + p.Products[0] + "&from=2016-01-01&to=" + d + "&step=month"
 	}},
 	{"/api/v1/goals", func(p *Portfolio, d string) string { return "/api/v1/goals?date=" + d }},
+	{"/products", func(p *Portfolio, d string) string { return "/products?date=" + d }},
+	{"/organizations", func(p *Portfolio, d string) string { return "/organizations?date=" + d }},
+	{"/api", func(p *Portfolio, d string) string { return "/api?date=" + d }},
+	{"/report", func(p *Portfolio, d string) string { return "/report?date=" + d }},
+	// A year's report: each sample another year, so that each is cold.
+	{"/report/{year}", func(p *Portfolio, d string) string { return "/report/" + strconv.Itoa(lastYear-(31-day(d))) }},
+	{"/api/v1/organizations", func(p *Portfolio, d string) string { return "/api/v1/organizations?date=" + d }},
+	{"/api/v1/municipalities", func(p *Portfolio, d string) string { return "/api/v1/municipalities?date=" + d }},
+	{"/api/v1/series/members", func(p *Portfolio, d string) string {
+		return "/api/v1/series/members?from=2016-01-01&to=" + d + "&step=month"
+	}},
+	{"/api/v1/series/governance", func(p *Portfolio, d string) string {
+		return "/api/v1/series/governance?from=2016-01-01&to=" + d + "&step=month"
+	}},
+	{"/api/v1/series/goal", func(p *Portfolio, d string) string { return "/api/v1/series/goal?goal=contributors&date=" + d }},
+	{"/api/v1/prospects", func(p *Portfolio, d string) string { return "/api/v1/prospects?goal=three-plus&date=" + d }},
+}
+
+// day is the day of the month of an ISO date.
+func day(iso string) int {
+	n, _ := strconv.Atoi(iso[len(iso)-2:])
+	return n
 }
 
 func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, log io.Writer) (*Set, error) {
