@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "bench/results.md", "where to write the results (Markdown)")
 	runs := fs.Int("runs", 5, "samples of each cold and warm measurement (with fewer than 100, p99 is the slowest)")
 	seed := fs.Uint64("seed", 1, "seed of the generated portfolios")
+	notes := fs.String("notes", "bench/notes.md", "`file` of closing notes (why a goal is missed, what would close it), appended to the results when it exists")
 	collection := fs.Bool("collection", true, "run the collector's request-counting test of goal 8 (go test ./collector/)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: go run ./bench [flags]\n\nMeasures os2pulse on synthetic portfolios and writes the results as Markdown.\n\nFlags:\n")
@@ -86,8 +88,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	command := "go run ./bench " + strings.Join(args, " ")
 	// Written after each portfolio and database, so that a long run
 	// stopped early still leaves what it measured.
+	closing, err := os.ReadFile(*notes)
+	if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return err
+	}
 	write := func(res *Results) error {
 		res.Command = command
+		res.Notes = string(closing)
 		return os.WriteFile(o.out, []byte(res.Markdown()), 0o644)
 	}
 	res, err := measureAll(ctx, o, stderr, write)

@@ -18,6 +18,7 @@ type Results struct {
 	// it was kept from an earlier run).
 	Generation map[string]time.Duration
 	Took       time.Duration // the whole run
+	Notes      string        // closing notes, Markdown (-notes)
 	// Collection is goal 8, checked by the collector's request-counting
 	// tests; nil when not run (-collection=false).
 	Collection *Collection
@@ -99,6 +100,9 @@ func (r *Results) Markdown() string {
 	}
 	b.WriteString(r.collectionMarkdown())
 	b.WriteString(r.timingMarkdown(sizes, drivers))
+	if n := strings.TrimSpace(r.Notes); n != "" {
+		b.WriteString("## Notes\n\n" + n + "\n")
+	}
 	return b.String()
 }
 
@@ -110,7 +114,7 @@ func (r *Results) collectionMarkdown() string {
 	b.WriteString("`" + collectionCommand + "`.\n\n")
 	c := r.Collection
 	if c == nil {
-		b.WriteString("Not run (-collection=false).\n\n")
+		b.WriteString("Not run (-collection=false, or the run has not reached it).\n\n")
 		return b.String()
 	}
 	b.WriteString("| measured | value | goal | met |\n|---|---|---|---|\n")

@@ -118,10 +118,12 @@ func openSQLite(dsn string) (*Store, error) {
 	// transaction that reads first cannot fail on upgrading its lock. The
 	// writer keeps statement journals in memory (a multi-row INSERT
 	// otherwise writes one to a temporary file) and up to 32 MB of pages,
-	// so that a large import's index pages are not read again and again,
-	// and checkpoints the WAL every 32 MB, not 4: an index page that many
-	// batches change is written back once, not once per batch.
-	w, err := sqlx.Open("sqlite", dsn+sep+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(8192)&_txlock=immediate")
+	// so that a large import's index pages are not read again and again.
+	// The WAL is checkpointed at SQLite's default 4 MB: a larger one makes
+	// fewer writes in all, but each checkpoint holds the writer for
+	// seconds on a large database, and the collector lease's renewal
+	// waits behind it.
+	w, err := sqlx.Open("sqlite", dsn+sep+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
