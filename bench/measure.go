@@ -104,7 +104,7 @@ var figureRequests = []struct {
 	{"/api", func(p *Portfolio, d string) string { return "/api?date=" + d }},
 	{"/report", func(p *Portfolio, d string) string { return "/report?date=" + d }},
 	// A year's report: each sample another year, so that each is cold.
-	{"/report/{year}", func(p *Portfolio, d string) string { return "/report/" + strconv.Itoa(lastYear-(31-day(d))) }},
+	{"/report/{year}", func(p *Portfolio, d string) string { return "/report/" + strconv.Itoa(reportYear(d)) }},
 	{"/api/v1/organizations", func(p *Portfolio, d string) string { return "/api/v1/organizations?date=" + d }},
 	{"/api/v1/municipalities", func(p *Portfolio, d string) string { return "/api/v1/municipalities?date=" + d }},
 	{"/api/v1/series/members", func(p *Portfolio, d string) string {
@@ -117,10 +117,15 @@ var figureRequests = []struct {
 	{"/api/v1/prospects", func(p *Portfolio, d string) string { return "/api/v1/prospects?goal=three-plus&date=" + d }},
 }
 
-// day is the day of the month of an ISO date.
-func day(iso string) int {
-	n, _ := strconv.Atoi(iso[len(iso)-2:])
-	return n
+// lastDay is the last day of the synthetic histories, the date of the
+// warm requests.
+var lastDay = time.Date(lastYear, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// reportYear is the year whose report stands for the date iso: consecutive
+// days before lastDay are different years, lastDay is lastYear.
+func reportYear(iso string) int {
+	d, _ := time.Parse(time.DateOnly, iso)
+	return lastYear - int(lastDay.Sub(d).Hours()/24)%9
 }
 
 func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, log io.Writer) (*Set, error) {
@@ -184,9 +189,11 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	if d, _, err := srv.get("/metrics"); err == nil {
 		s.ColdMetrics, s.MetricsOnline = d, true
 	}
+	// Each sample of each figure on a date of its own, so that no figure
+	// finds what another computed for its date in a cache.
 	for i := range runs {
-		date := fmt.Sprintf("2025-12-%02d", 31-i)
-		for _, fr := range figureRequests {
+		for j, fr := range figureRequests {
+			date := lastDay.AddDate(0, 0, -(1 + i + j*runs)).Format(time.DateOnly)
 			d, _, err := srv.get(fr.path(p, date))
 			if err != nil {
 				return nil, err
@@ -196,6 +203,10 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	}
 	for _, fr := range figureRequests {
 		path := fr.path(p, "2025-12-31")
+		// Computed once, then sampled warm.
+		if _, _, err := srv.get(path); err != nil {
+			return nil, err
+		}
 		for range runs {
 			d, _, err := srv.get(path)
 			if err != nil {
