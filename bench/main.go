@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -48,6 +49,8 @@ type options struct {
 	runs    int
 	seed    uint64
 	binary  string // a built os2pulse; empty: build one
+	// collection: run the collector's request-counting test (goal 8).
+	collection bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -57,8 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	drivers := fs.String("drivers", "sqlite,postgres", "databases to measure, comma-separated")
 	work := fs.String("work", filepath.Join(os.TempDir(), "os2pulse-bench"), "`directory` for generated portfolios and databases (kept between runs)")
 	out := fs.String("out", "bench/results.md", "where to write the results (Markdown)")
-	runs := fs.Int("runs", 9, "samples of each cold and warm measurement")
+	runs := fs.Int("runs", 5, "samples of each cold and warm measurement (with fewer than 100, p99 is the slowest)")
 	seed := fs.Uint64("seed", 1, "seed of the generated portfolios")
+	notes := fs.String("notes", "bench/notes.md", "`file` of closing notes (why a goal is missed, what would close it), appended to the results when it exists")
+	collection := fs.Bool("collection", true, "run the collector's request-counting test of goal 8 (go test ./collector/)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: go run ./bench [flags]\n\nMeasures os2pulse on synthetic portfolios and writes the results as Markdown.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -66,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := options{sizes: split(*sizes), drivers: split(*drivers), work: *work, out: *out, runs: *runs, seed: *seed}
+	o := options{sizes: split(*sizes), drivers: split(*drivers), work: *work, out: *out, runs: *runs, seed: *seed, collection: *collection}
 	for _, s := range o.sizes {
 		if _, ok := Sizes[s]; !ok {
 			return fmt.Errorf("-sizes: unknown size %q (tiny, 1x, 10x)", s)
@@ -80,12 +85,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.runs < 3 {
 		return fmt.Errorf("-runs must be at least 3, not %d", o.runs)
 	}
-	res, err := measureAll(ctx, o, stderr)
+	command := "go run ./bench " + strings.Join(args, " ")
+	// Written after each portfolio and database, so that a long run
+	// stopped early still leaves what it measured.
+	closing, err := os.ReadFile(*notes)
+	if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return err
+	}
+	write := func(res *Results) error {
+		res.Command = command
+		res.Notes = string(closing)
+		return os.WriteFile(o.out, []byte(res.Markdown()), 0o644)
+	}
+	res, err := measureAll(ctx, o, stderr, write)
 	if err != nil {
 		return err
 	}
-	res.Command = "go run ./bench " + strings.Join(args, " ")
-	if err := os.WriteFile(o.out, []byte(res.Markdown()), 0o644); err != nil {
+	if err := write(res); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", o.out)
@@ -103,8 +119,9 @@ func split(s string) []string {
 }
 
 // measureAll generates each portfolio and measures it on each database.
-func measureAll(ctx context.Context, o options, log io.Writer) (*Results, error) {
-	res := &Results{Date: time.Now().UTC(), Machine: machine(), Runs: o.runs}
+func measureAll(ctx context.Context, o options, log io.Writer, partial func(*Results) error) (*Results, error) {
+	began := time.Now()
+	res := &Results{Date: began.UTC(), Machine: machine(), Runs: o.runs, Generation: map[string]time.Duration{}}
 	if err := os.MkdirAll(o.work, 0o755); err != nil {
 		return nil, err
 	}
@@ -122,9 +139,14 @@ func measureAll(ctx context.Context, o options, log io.Writer) (*Results, error)
 	for _, name := range o.sizes {
 		size := Sizes[name]
 		dir := filepath.Join(o.work, fmt.Sprintf("%s-seed%d", name, o.seed))
-		p, err := generated(dir, size, o.seed, log)
+		t0 := time.Now()
+		p, fresh, err := generated(dir, size, o.seed, log)
 		if err != nil {
 			return nil, err
+		}
+		if fresh {
+			res.Generation[name] = time.Since(t0)
+			fmt.Fprintf(log, "  generating: %s\n", res.Generation[name].Round(100*time.Millisecond))
 		}
 		for _, driver := range o.drivers {
 			fmt.Fprintf(log, "== %s on %s\n", name, driver)
@@ -133,30 +155,39 @@ func measureAll(ctx context.Context, o options, log io.Writer) (*Results, error)
 				return nil, fmt.Errorf("%s on %s: %w", name, driver, err)
 			}
 			res.Sets = append(res.Sets, m)
+			res.Took = time.Since(began)
+			if err := partial(res); err != nil {
+				return nil, err
+			}
 		}
 	}
+	if o.collection {
+		fmt.Fprintf(log, "== collection cost: %s\n", collectionCommand)
+		res.Collection = checkCollection(ctx, moduleRoot())
+	}
+	res.Took = time.Since(began)
 	return res, nil
 }
 
 // generated returns the portfolio in dir, generating it when it is not
 // there yet (a marker file is written last, so a half-written one is
-// generated again).
-func generated(dir string, size Size, seed uint64, log io.Writer) (*Portfolio, error) {
+// generated again); fresh says whether it was generated now.
+func generated(dir string, size Size, seed uint64, log io.Writer) (p *Portfolio, fresh bool, err error) {
 	marker := filepath.Join(dir, "generated")
 	if _, err := os.Stat(marker); err != nil {
 		fmt.Fprintf(log, "generating %s portfolio in %s\n", size.Name, dir)
 		os.RemoveAll(dir)
 		p, err := Generate(dir, size, seed)
 		if err != nil {
-			return nil, fmt.Errorf("generating %s: %w", size.Name, err)
+			return nil, false, fmt.Errorf("generating %s: %w", size.Name, err)
 		}
 		if err := os.WriteFile(marker, nil, 0o644); err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return p, nil
+		return p, true, nil
 	}
 	// Generation is deterministic: describe it again without writing.
-	return Describe(dir, size, seed), nil
+	return Describe(dir, size, seed), false, nil
 }
 
 // moduleRoot is the directory of go.mod, so the driver works from any

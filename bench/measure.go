@@ -40,11 +40,15 @@ type Set struct {
 
 	WarmOverview time.Duration // median of / before a write
 	AfterWrite   time.Duration // the first / after importing one commit
-	SingleCold   time.Duration // one cold product page alone
-	Concurrent   []time.Duration
+	// AfterWritePage is, per figure, the first request after importing
+	// one commit, each after an import of its own.
+	AfterWritePage map[string]time.Duration
+	SingleCold     time.Duration // one cold product page alone
+	Concurrent     []time.Duration
 	// ConcurrentBusy is how many of the 16 were answered 503 (load shed).
 	ConcurrentBusy int
 	RSSBefore      int64 // bytes, before the concurrent requests
+	RSSDuring      int64 // the most sampled while they ran
 	RSSAfter       int64
 	PageRPS        float64
 	StaticRPS      float64
@@ -54,6 +58,23 @@ type Set struct {
 	PeakRSS        int64
 	ColdMetrics    time.Duration // the first scrape after start
 	MetricsOnline  bool
+
+	// Phases is how long each part of the measurement took, in order.
+	Phases []Phase
+}
+
+// Phase is one timed part of a run of the driver.
+type Phase struct {
+	Name string
+	Took time.Duration
+}
+
+// phase records that the part of the measurement called name ended now.
+func (s *Set) phase(log io.Writer, name string, since *time.Time) {
+	d := time.Since(*since)
+	s.Phases = append(s.Phases, Phase{name, d})
+	fmt.Fprintf(log, "  %s: %s\n", name, d.Round(100*time.Millisecond))
+	*since = time.Now()
 }
 
 // The figures measured cold and warm, by name, and the request for the
@@ -78,10 +99,39 @@ var figureRequests = []struct {
 		return "/api/v1/series/adoption?product=" + p.Products[0] + "&from=2016-01-01&to=" + d + "&step=month"
 	}},
 	{"/api/v1/goals", func(p *Portfolio, d string) string { return "/api/v1/goals?date=" + d }},
+	{"/products", func(p *Portfolio, d string) string { return "/products?date=" + d }},
+	{"/organizations", func(p *Portfolio, d string) string { return "/organizations?date=" + d }},
+	{"/api", func(p *Portfolio, d string) string { return "/api?date=" + d }},
+	{"/report", func(p *Portfolio, d string) string { return "/report?date=" + d }},
+	// A year's report: each sample another year, so that each is cold.
+	{"/report/{year}", func(p *Portfolio, d string) string { return "/report/" + strconv.Itoa(reportYear(d)) }},
+	{"/api/v1/organizations", func(p *Portfolio, d string) string { return "/api/v1/organizations?date=" + d }},
+	{"/api/v1/municipalities", func(p *Portfolio, d string) string { return "/api/v1/municipalities?date=" + d }},
+	{"/api/v1/series/members", func(p *Portfolio, d string) string {
+		return "/api/v1/series/members?from=2016-01-01&to=" + d + "&step=month"
+	}},
+	{"/api/v1/series/governance", func(p *Portfolio, d string) string {
+		return "/api/v1/series/governance?from=2016-01-01&to=" + d + "&step=month"
+	}},
+	{"/api/v1/series/goal", func(p *Portfolio, d string) string { return "/api/v1/series/goal?goal=contributors&date=" + d }},
+	{"/api/v1/prospects", func(p *Portfolio, d string) string { return "/api/v1/prospects?goal=three-plus&date=" + d }},
+}
+
+// lastDay is the last day of the synthetic histories, the date of the
+// warm requests.
+var lastDay = time.Date(lastYear, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// reportYear is the year whose report stands for the date iso: consecutive
+// days before lastDay are different years, lastDay is lastYear.
+func reportYear(iso string) int {
+	d, _ := time.Parse(time.DateOnly, iso)
+	return lastYear - int(lastDay.Sub(d).Hours()/24)%9
 }
 
 func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, log io.Writer) (*Set, error) {
-	s := &Set{Size: p.Size.Name, Driver: driver, Cold: map[string][]time.Duration{}, Warm: map[string][]time.Duration{}}
+	s := &Set{Size: p.Size.Name, Driver: driver, Cold: map[string][]time.Duration{}, Warm: map[string][]time.Duration{},
+		AfterWritePage: map[string]time.Duration{}}
+	mark := time.Now()
 	for _, h := range p.Histories {
 		s.Commits += h.Commits
 	}
@@ -113,16 +163,18 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	if err := os2pulse("collect", "-config", cfg, "-source", "register"); err != nil {
 		return nil, err
 	}
+	s.phase(log, "migrate and register", &mark)
 	fmt.Fprintf(log, "ingesting %d commits\n", s.Commits)
 	t0 := time.Now()
 	if err := os2pulse("collect", "-config", cfg, "-source", "activity"); err != nil {
 		return nil, err
 	}
 	s.IngestSeconds = time.Since(t0).Seconds()
-	fmt.Fprintf(log, "ingest %.1f s; raw batched insert of the same rows\n", s.IngestSeconds)
+	s.phase(log, "ingest", &mark)
 	if s.RawSeconds, err = rawInsert(ctx, driver, dsn, p); err != nil {
 		return nil, err
 	}
+	s.phase(log, "raw batched insert", &mark)
 
 	srv, err := startServer(ctx, bin, cfg, filepath.Join(dbDir, "serve.log"))
 	if err != nil {
@@ -131,14 +183,17 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	defer srv.stop()
 	s.Start = srv.ready
 	fmt.Fprintf(log, "ready after %s\n", s.Start.Round(time.Millisecond))
+	mark = time.Now()
 
 	// The first scrape computes every business figure.
 	if d, _, err := srv.get("/metrics"); err == nil {
 		s.ColdMetrics, s.MetricsOnline = d, true
 	}
+	// Each sample of each figure on a date of its own, so that no figure
+	// finds what another computed for its date in a cache.
 	for i := range runs {
-		date := fmt.Sprintf("2025-12-%02d", 31-i)
-		for _, fr := range figureRequests {
+		for j, fr := range figureRequests {
+			date := lastDay.AddDate(0, 0, -(1 + i + j*runs)).Format(time.DateOnly)
 			d, _, err := srv.get(fr.path(p, date))
 			if err != nil {
 				return nil, err
@@ -148,6 +203,10 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	}
 	for _, fr := range figureRequests {
 		path := fr.path(p, "2025-12-31")
+		// Computed once, then sampled warm.
+		if _, _, err := srv.get(path); err != nil {
+			return nil, err
+		}
 		for range runs {
 			d, _, err := srv.get(path)
 			if err != nil {
@@ -156,9 +215,10 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 			s.Warm[fr.name] = append(s.Warm[fr.name], d)
 		}
 	}
-	fmt.Fprintln(log, "cold and warm figures measured")
+	s.phase(log, "cold and warm figures", &mark)
 
-	// A write, then the next read of the overview.
+	// A write, then the next read: of the overview, then of each figure,
+	// each after an import of one new commit of its own.
 	var warm []time.Duration
 	for range runs {
 		d, _, err := srv.get("/")
@@ -168,23 +228,54 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 		warm = append(warm, d)
 	}
 	s.WarmOverview = median(warm)
-	one := filepath.Join(dbDir, "one-commit.tsv")
-	if err := os.WriteFile(one, []byte("sha\tparents\tauthor_date\tcommitter_date\tauthor_name\tauthor_email\tcommitter_name\tcommitter_email\n"+
-		"00000000000000000000000000000000000000aa\t\t2025-12-30T10:00:00+01:00\t2025-12-30T10:00:00+01:00\tNew Person\tnew@aarhus.dk\tNew Person\tnew@aarhus.dk\n"), 0o644); err != nil {
-		return nil, err
+	imports := 0
+	importOne := func() error {
+		imports++
+		one := filepath.Join(dbDir, fmt.Sprintf("one-commit-%d.tsv", imports))
+		if err := os.WriteFile(one, []byte("sha\tparents\tauthor_date\tcommitter_date\tauthor_name\tauthor_email\tcommitter_name\tcommitter_email\n"+
+			fmt.Sprintf("%040x\t\t2025-12-30T10:00:00+01:00\t2025-12-30T10:00:00+01:00\tNew Person\tnew%d@aarhus.dk\tNew Person\tnew%d@aarhus.dk\n",
+				0xaa00+imports, imports, imports)), 0o644); err != nil {
+			return err
+		}
+		return os2pulse("activity", "import", "-config", cfg, "-repo", p.Histories[imports%len(p.Histories)].Repo, one)
 	}
-	if err := os2pulse("activity", "import", "-config", cfg, "-repo", p.Histories[0].Repo, one); err != nil {
+	if err := importOne(); err != nil {
 		return nil, err
 	}
 	if s.AfterWrite, _, err = srv.get("/"); err != nil {
 		return nil, err
 	}
+	for _, fr := range figureRequests {
+		if err := importOne(); err != nil {
+			return nil, err
+		}
+		if s.AfterWritePage[fr.name], _, err = srv.get(fr.path(p, "2025-12-31")); err != nil {
+			return nil, err
+		}
+	}
+	s.phase(log, "reads after a write", &mark)
 
 	// Sixteen clients asking for the same cold page at once.
 	if s.SingleCold, _, err = srv.get("/products/" + p.Products[1] + "?date=2025-06-14"); err != nil {
 		return nil, err
 	}
 	s.RSSBefore = rss(srv.cmd.Process.Pid, "VmRSS")
+	stopSampling := make(chan struct{})
+	sampled := make(chan int64)
+	go func() {
+		peak := s.RSSBefore
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopSampling:
+				sampled <- peak
+				return
+			case <-t.C:
+				peak = max(peak, rss(srv.cmd.Process.Pid, "VmRSS"))
+			}
+		}
+	}()
 	s.Concurrent = make([]time.Duration, 16)
 	var wg sync.WaitGroup
 	gate := make(chan struct{})
@@ -210,12 +301,15 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	}
 	close(gate)
 	wg.Wait()
+	close(stopSampling)
+	s.RSSDuring = <-sampled
 	close(errs)
 	if err := <-errs; err != nil {
 		return nil, err
 	}
 	s.RSSAfter = rss(srv.cmd.Process.Pid, "VmRSS")
 	s.ConcurrentBusy = int(busy.Load())
+	s.phase(log, "16 at once", &mark)
 
 	// Requests per second of a page and of a static file of about its
 	// size, from the same process.
@@ -228,7 +322,7 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	s.PageRPS = srv.load("/", 64, 3*time.Second)
 	s.StaticRPS = srv.load(s.StaticAsset, 64, 3*time.Second)
 	s.PeakRSS = rss(srv.cmd.Process.Pid, "VmHWM")
-	fmt.Fprintf(log, "throughput and memory measured\n")
+	s.phase(log, "requests per second", &mark)
 	return s, nil
 }
 
@@ -246,7 +340,9 @@ func database(ctx context.Context, driver, dir, size string) (string, func(), er
 	if err != nil {
 		return "", nil, err
 	}
-	schema := "bench_" + strings.ToLower(size)
+	// One schema per driver process, so that two runs on one server do
+	// not drop each other's tables.
+	schema := fmt.Sprintf("bench_%s_%d", strings.ToLower(size), os.Getpid())
 	if _, err := db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE"); err != nil {
 		db.Close()
 		return "", nil, fmt.Errorf("PostgreSQL at %s: %w", base, err)

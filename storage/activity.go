@@ -66,15 +66,19 @@ func optStamp(t time.Time) string {
 // states recording how far a listing or an import got) are stored in the
 // transaction of the last batch: progress is never saved ahead of its
 // rows, and a restart continues after the last batch stored.
+//
+// A batch is a few statements, whatever its size: on SQLite multi-row
+// INSERTs of rowsPerInsert rows, on PostgreSQL a COPY into a temporary
+// staging table and one INSERT … SELECT from it per table (see bulk).
 func (s *Store) AddContributions(ctx context.Context, cs []Contribution, checkpoints ...SyncState) (int, error) {
 	added := 0
 	for start := 0; start < len(cs) || (start == 0 && len(checkpoints) > 0); start += BatchSize {
 		batch := cs[start:min(start+BatchSize, len(cs))]
 		last := start+BatchSize >= len(cs)
 		n := 0
-		err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		err := s.bulkTx(ctx, func(tx *sqlx.Tx, b bulk) error {
 			var err error
-			if n, err = addContributions(ctx, tx, batch); err != nil {
+			if n, err = addContributions(ctx, tx, b, batch); err != nil {
 				return err
 			}
 			if last {
@@ -102,11 +106,19 @@ const rowsPerInsert = 500
 // contributionKey is a contribution's natural key.
 type contributionKey struct{ repo, kind, extID string }
 
-// addContributions inserts one batch with multi-row statements and
-// returns how many rows were new. Only the new rows (those the insert
-// returns) count in the rollup.
-func addContributions(ctx context.Context, tx *sqlx.Tx, cs []Contribution) (int, error) {
+// The columns of the two tables a batch writes, in the order of their
+// rows.
+var (
+	contributionColumns = []string{"repository_key", "kind", "ext_id", "at", "day", "login", "email", "name",
+		"committed_at", "merged_at", "closed_at"}
+	contributorDayColumns = []string{"repository_key", "day", "identity", "login", "email", "name", "contributions"}
+)
+
+// addContributions inserts one batch and returns how many rows were new.
+// Only the new rows (those the insert returns) count in the rollup.
+func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contribution) (int, error) {
 	byKey := make(map[contributionKey]*Contribution, len(cs))
+	rows := make([][]any, 0, len(cs))
 	for i := range cs {
 		c := &cs[i]
 		if c.At.IsZero() {
@@ -116,37 +128,23 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, cs []Contribution) (int,
 		if _, ok := byKey[k]; !ok {
 			byKey[k] = c
 		}
+		rows = append(rows, []any{c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At).String(),
+			c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt)})
 	}
 	inserted := make(map[contributionKey]bool, len(cs))
-	ins := newMultiRow(tx, `INSERT INTO contributions (repository_key, kind, ext_id, at, day, login, email, name,
-		committed_at, merged_at, closed_at) VALUES `, 11, ` ON CONFLICT DO NOTHING RETURNING repository_key, kind, ext_id`)
-	defer ins.close()
-	for start := 0; start < len(cs); start += rowsPerInsert {
-		chunk := cs[start:min(start+rowsPerInsert, len(cs))]
-		args := make([]any, 0, 11*len(chunk))
-		for _, c := range chunk {
-			args = append(args, c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At),
-				c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt))
-		}
-		stmt, err := ins.stmt(ctx, len(chunk))
-		if err != nil {
-			return 0, err
-		}
-		rows, err := stmt.QueryxContext(ctx, args...)
-		if err != nil {
-			return 0, err
-		}
-		for rows.Next() {
+	// A contribution listed twice in a batch is stored once: the first,
+	// the one the rollup counts.
+	err := b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`,
+		"repository_key, kind, ext_id", func(sc scanner) error {
 			var k contributionKey
-			if err := rows.Scan(&k.repo, &k.kind, &k.extID); err != nil {
-				rows.Close()
-				return 0, err
+			if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
+				return err
 			}
 			inserted[k] = true
-		}
-		if err := rows.Err(); err != nil {
-			return 0, err
-		}
+			return nil
+		})
+	if err != nil {
+		return 0, err
 	}
 	added := len(inserted)
 	// Pull requests and issues already known may have been merged or
@@ -164,7 +162,7 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, cs []Contribution) (int,
 			return 0, fmt.Errorf("%s %s %s: %w", c.RepositoryKey, c.Kind, c.ExtID, err)
 		}
 	}
-	if err := rollUp(ctx, tx, cs, inserted); err != nil {
+	if err := rollUp(ctx, tx, b, cs, inserted); err != nil {
 		return 0, err
 	}
 	return added, nil
@@ -174,7 +172,7 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, cs []Contribution) (int,
 // row per repository, UTC day and identity, counted in Go first so that
 // each row appears once per statement (PostgreSQL refuses to update a row
 // twice in one).
-func rollUp(ctx context.Context, tx *sqlx.Tx, cs []Contribution, inserted map[contributionKey]bool) error {
+func rollUp(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contribution, inserted map[contributionKey]bool) error {
 	type dayKey struct {
 		repo     string
 		day      civil.Date
@@ -184,8 +182,8 @@ func rollUp(ctx context.Context, tx *sqlx.Tx, cs []Contribution, inserted map[co
 		c *Contribution // the first new one: its login, e-mail and name are kept
 		n int
 	}
-	days := map[dayKey]*dayRow{}
-	var order []dayKey
+	days := make(map[dayKey]*dayRow, len(inserted))
+	order := make([]dayKey, 0, len(inserted))
 	for i := range cs {
 		c := &cs[i]
 		k := contributionKey{c.RepositoryKey, c.Kind, c.ExtID}
@@ -201,72 +199,25 @@ func rollUp(ctx context.Context, tx *sqlx.Tx, cs []Contribution, inserted map[co
 		days[dk] = &dayRow{c: c, n: 1}
 		order = append(order, dk)
 	}
+	if len(order) == 0 {
+		return nil
+	}
 	// A fixed order keeps concurrent writers on PostgreSQL from locking
 	// the same rows in opposite orders.
 	slices.SortFunc(order, func(a, b dayKey) int {
 		return cmp.Or(cmp.Compare(a.repo, b.repo), cmp.Compare(a.day, b.day), cmp.Compare(a.identity, b.identity))
 	})
-	ins := newMultiRow(tx, `INSERT INTO contributor_days (repository_key, day, identity, login, email, name, contributions) VALUES `, 7,
-		` ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + excluded.contributions`)
-	defer ins.close()
-	for start := 0; start < len(order); start += rowsPerInsert {
-		chunk := order[start:min(start+rowsPerInsert, len(order))]
-		args := make([]any, 0, 7*len(chunk))
-		for _, dk := range chunk {
-			r := days[dk]
-			args = append(args, dk.repo, dk.day, dk.identity, strings.ToLower(r.c.Login), strings.ToLower(r.c.Email), r.c.Name, r.n)
-		}
-		stmt, err := ins.stmt(ctx, len(chunk))
-		if err == nil {
-			_, err = stmt.ExecContext(ctx, args...)
-		}
-		if err != nil {
-			return fmt.Errorf("rollup: %w", err)
-		}
+	rows := make([][]any, len(order))
+	for i, dk := range order {
+		r := days[dk]
+		rows[i] = []any{dk.repo, dk.day.String(), dk.identity, strings.ToLower(r.c.Login), strings.ToLower(r.c.Email), r.c.Name, r.n}
+	}
+	if err := b.insert(ctx, tx, "contributor_days", contributorDayColumns, rows,
+		` ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + excluded.contributions`,
+		"", nil); err != nil {
+		return fmt.Errorf("rollup: %w", err)
 	}
 	return nil
-}
-
-// multiRow is a multi-row statement (head, n tuples of width
-// placeholders, tail), prepared once per row count in a transaction: a
-// batch's full chunks share one, so SQLite parses it once, not per chunk.
-type multiRow struct {
-	tx         *sqlx.Tx
-	head, tail string
-	width      int
-	stmts      map[int]*sqlx.Stmt
-}
-
-func newMultiRow(tx *sqlx.Tx, head string, width int, tail string) *multiRow {
-	return &multiRow{tx: tx, head: head, tail: tail, width: width, stmts: map[int]*sqlx.Stmt{}}
-}
-
-func (m *multiRow) stmt(ctx context.Context, n int) (*sqlx.Stmt, error) {
-	if s, ok := m.stmts[n]; ok {
-		return s, nil
-	}
-	tuple := "(" + strings.Repeat("?, ", m.width-1) + "?)"
-	var q strings.Builder
-	q.WriteString(m.head)
-	for i := range n {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString(tuple)
-	}
-	q.WriteString(m.tail)
-	s, err := m.tx.PreparexContext(ctx, m.tx.Rebind(q.String()))
-	if err != nil {
-		return nil, err
-	}
-	m.stmts[n] = s
-	return s, nil
-}
-
-func (m *multiRow) close() {
-	for _, s := range m.stmts {
-		s.Close()
-	}
 }
 
 // ContributorDay is one identity's contributions to one repository on one

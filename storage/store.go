@@ -115,8 +115,15 @@ func openSQLite(dsn string) (*Store, error) {
 	}
 	common := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeout.Milliseconds())
 	// BEGIN IMMEDIATE takes the write lock when a transaction starts, so a
-	// transaction that reads first cannot fail on upgrading its lock.
-	w, err := sqlx.Open("sqlite", dsn+sep+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	// transaction that reads first cannot fail on upgrading its lock. The
+	// writer keeps statement journals in memory (a multi-row INSERT
+	// otherwise writes one to a temporary file) and up to 32 MB of pages,
+	// so that a large import's index pages are not read again and again.
+	// The WAL is checkpointed at SQLite's default 4 MB: a larger one makes
+	// fewer writes in all, but each checkpoint holds the writer for
+	// seconds on a large database, and the collector lease's renewal
+	// waits behind it.
+	w, err := sqlx.Open("sqlite", dsn+sep+common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,2 @@
+-- Nothing to change on SQLite: see 0008_bulk_ingest-postgres.sql. This file
+-- keeps SQLite's migrations numbered without a gap.
