@@ -115,6 +115,9 @@ var figureRequests = []struct {
 	}},
 	{"/api/v1/series/goal", func(p *Portfolio, d string) string { return "/api/v1/series/goal?goal=contributors&date=" + d }},
 	{"/api/v1/prospects", func(p *Portfolio, d string) string { return "/api/v1/prospects?goal=three-plus&date=" + d }},
+	{"/governance", func(p *Portfolio, d string) string { return "/governance?date=" + d }},
+	{"/api/v1/governance", func(p *Portfolio, d string) string { return "/api/v1/governance?date=" + d }},
+	{"/api/v1/health", func(p *Portfolio, d string) string { return "/api/v1/health?date=" + d }},
 }
 
 // lastDay is the last day of the synthetic histories, the date of the
