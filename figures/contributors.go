@@ -186,21 +186,7 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
 			Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
 		}
-		for _, a := range inWindow {
-			if a.RepositoryKey != r.Key {
-				continue
-			}
-			switch a.Kind {
-			case storage.KindCommit:
-				ra.Commits = a.Count
-			case storage.KindPullRequest:
-				ra.PullRequests = a.Count
-			case storage.KindIssue:
-				ra.Issues = a.Count
-			case storage.KindReview:
-				ra.Reviews = a.Count
-			}
-		}
+		ra.addCounts(inWindow)
 		for _, a := range ever {
 			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
 				continue
@@ -523,4 +509,24 @@ func (p *people) affiliation(d storage.ContributorDay) string {
 		return AffiliationUnknown
 	}
 	return p.domains[best].kind()
+}
+
+// addCounts sets the repository's counts of each kind from counts (of
+// any repositories).
+func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount) {
+	for _, a := range counts {
+		if a.RepositoryKey != ra.Key {
+			continue
+		}
+		switch a.Kind {
+		case storage.KindCommit:
+			ra.Commits = a.Count
+		case storage.KindPullRequest:
+			ra.PullRequests = a.Count
+		case storage.KindIssue:
+			ra.Issues = a.Count
+		case storage.KindReview:
+			ra.Reviews = a.Count
+		}
+	}
 }

@@ -357,21 +357,7 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 			Contributors: ws.persons[r.Key], Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
 			LastActivity: ws.last[r.Key],
 		}
-		for _, a := range inWindow {
-			if a.RepositoryKey != r.Key {
-				continue
-			}
-			switch a.Kind {
-			case storage.KindCommit:
-				ra.Commits = a.Count
-			case storage.KindPullRequest:
-				ra.PullRequests = a.Count
-			case storage.KindIssue:
-				ra.Issues = a.Count
-			case storage.KindReview:
-				ra.Reviews = a.Count
-			}
-		}
+		ra.addCounts(inWindow)
 		out.Repositories = append(out.Repositories, ra)
 	}
 	sortRepositoryActivity(out.Repositories)
