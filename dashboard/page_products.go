@@ -69,14 +69,14 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request, v *view) e
 		contrib[p.ID] = p
 	}
 	d := catalogueData{RegisterNote: v.RegisterNote(a.RegisteredOn), CSV: v.DataLink("/api/v1/adoption.csv")}
-	from := seriesStart(v.Date)
+	trends, err := s.figures.AdoptionSeriesAll(ctx, seriesStart(v.Date), v.Date, figures.Month)
+	if err != nil {
+		return err
+	}
 	shown := 0
 	for _, pa := range a.Products {
 		p, _ := s.cfg.Product(pa.ID)
-		series, err := s.figures.AdoptionSeries(ctx, pa.ID, from, v.Date, figures.Month)
-		if err != nil {
-			return err
-		}
+		series := trends[pa.ID]
 		pc := contrib[pa.ID]
 		row := catalogueRow{
 			ID: pa.ID, Name: pa.Name, Href: v.Link("/products/" + pa.ID), Description: p.Description.In(string(v.Lang)),

@@ -284,6 +284,49 @@ func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from,
 	return series, nil
 }
 
+// AdoptionSeriesAll is AdoptionSeries of every configured product, by
+// product id, computed together: the register's snapshot at each point
+// is taken once for all products, which is what a catalogue of every
+// product's trend needs.
+func (c *Calculator) AdoptionSeriesAll(ctx context.Context, from, to civil.Date, step Step) (map[string]AdoptionSeries, error) {
+	pts, err := Points(from, to, step)
+	if err != nil {
+		return nil, fmt.Errorf("figures: adoption series: %w", err)
+	}
+	key := fmt.Sprintf("adoption-series-all|%s|%s|%s", from, to, step)
+	all, err := cachedIn(ctx, c, key, depRegister, func() (map[string]AdoptionSeries, error) {
+		d, err := c.register(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]AdoptionSeries, len(c.cfg.Products))
+		for _, p := range c.cfg.Products {
+			out[p.ID] = AdoptionSeries{Product: p.ID, Name: p.Name, Step: step, Points: make([]AdoptionPoint, 0, len(pts))}
+		}
+		for _, at := range pts {
+			s := c.snapshot(d, at)
+			for _, p := range c.cfg.Products {
+				n, shareM, shareMem, pilots, planned := s.productFigures(d, p.ID)
+				series := out[p.ID]
+				series.Points = append(series.Points, AdoptionPoint{Date: s.day, Adopters: n, ShareOfMunicipalities: shareM,
+					ShareOfMembers: shareMem, Pilots: pilots, Planned: planned})
+				out[p.ID] = series
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("figures: adoption series: %w", err)
+	}
+	// The cached value must not change under the caller.
+	cp := make(map[string]AdoptionSeries, len(all))
+	for id, s := range all {
+		s.Points = slices.Clone(s.Points)
+		cp[id] = s
+	}
+	return cp, nil
+}
+
 // MembersSeries computes the membership figures at each point from..to by
 // step (see Points).
 func (c *Calculator) MembersSeries(ctx context.Context, from, to civil.Date, step Step) (MembersSeries, error) {

@@ -269,6 +269,23 @@ func TestAdoptionAndMembersSeries(t *testing.T) {
 				t.Errorf("%s: series %+v, Adoption %+v", p.Date, p.Adopters, a.Products[1].Adopters)
 			}
 		}
+		// Every product's series at once is each product's series.
+		all, err := c.AdoptionSeriesAll(ctx, day("2024-05-15"), day("2024-07-15"), Month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != len(c.cfg.Products) {
+			t.Errorf("AdoptionSeriesAll has %d products, want %d", len(all), len(c.cfg.Products))
+		}
+		for _, p := range c.cfg.Products {
+			one, err := c.AdoptionSeries(ctx, p.ID, day("2024-05-15"), day("2024-07-15"), Month)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(all[p.ID], one) {
+				t.Errorf("%s: all %+v, one %+v", p.ID, all[p.ID], one)
+			}
+		}
 		if _, err := c.AdoptionSeries(ctx, "os2mo", day("2024-01-01"), day("2024-02-01"), Month); !errors.Is(err, storage.ErrNotFound) {
 			t.Errorf("series of an unconfigured product: %v, want ErrNotFound", err)
 		}
