@@ -487,16 +487,26 @@ func (p *people) person(d storage.ContributorDay) (string, bool) {
 // first, then the most specific matching e-mail domain (exact, or a
 // subdomain of the rule's).
 func (p *people) affiliation(d storage.ContributorDay) string {
+	r, ok := p.rule(d)
+	if !ok {
+		return AffiliationUnknown
+	}
+	return r.kind()
+}
+
+// rule is the affiliation rule that applies to d: a login rule valid on
+// its day first, else the longest matching e-mail domain valid on it.
+func (p *people) rule(d storage.ContributorDay) (affRule, bool) {
 	if login := strings.ToLower(d.Login); login != "" {
 		for _, r := range p.logins[login] {
 			if r.validOn(d.Day) {
-				return r.kind()
+				return r, true
 			}
 		}
 	}
 	_, domain, ok := strings.Cut(strings.ToLower(d.Email), "@")
 	if !ok {
-		return AffiliationUnknown
+		return affRule{}, false
 	}
 	best := -1
 	for i, r := range p.domains {
@@ -506,9 +516,9 @@ func (p *people) affiliation(d storage.ContributorDay) string {
 		}
 	}
 	if best < 0 {
-		return AffiliationUnknown
+		return affRule{}, false
 	}
-	return p.domains[best].kind()
+	return p.domains[best], true
 }
 
 // addCounts sets the repository's counts of each kind from counts (of

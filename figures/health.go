@@ -325,7 +325,6 @@ type healthData struct {
 	responses map[string][]storage.Response // repository/number → by time
 	releases  []storage.Release
 	hygiene   map[string]storage.Hygiene
-	days      []storage.ContributorDay
 	orgNames  map[string]string
 }
 
@@ -335,7 +334,7 @@ func endOf(date civil.Date) time.Time { return date.AddDays(1).Time() }
 // Health computes every product's health signals on date.
 func (c *Calculator) Health(ctx context.Context, date civil.Date) (Health, error) {
 	return cachedIn(ctx, c, "health|"+date.String(), depAll, func() (Health, error) {
-		d, err := c.loadHealth(ctx, date, nil)
+		d, err := c.loadHealth(ctx, date)
 		if err != nil {
 			return Health{}, err
 		}
@@ -358,7 +357,7 @@ func (c *Calculator) ProductHealth(ctx context.Context, productID string, date c
 		return ProductHealth{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
 	return cachedIn(ctx, c, "product-health|"+productID+"|"+date.String(), depAll, func() (ProductHealth, error) {
-		d, err := c.loadHealth(ctx, date, []string{productID})
+		d, err := c.loadHealth(ctx, date)
 		if err != nil {
 			return ProductHealth{}, err
 		}
@@ -366,10 +365,9 @@ func (c *Calculator) ProductHealth(ctx context.Context, productID string, date c
 	})
 }
 
-// loadHealth reads what the signals on date are computed from; the
-// contributions of the year only for the repositories of products (all
-// products when nil).
-func (c *Calculator) loadHealth(ctx context.Context, date civil.Date, products []string) (*healthData, error) {
+// loadHealth reads what the signals on date are computed from besides
+// the contribution index.
+func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthData, error) {
 	end := endOf(date)
 	d := &healthData{responses: map[string][]storage.Response{}}
 	var err error
@@ -393,16 +391,6 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date, products [
 	if d.hygiene, err = c.store.LatestHygiene(ctx, date); err != nil {
 		return nil, err
 	}
-	var keys []string
-	if products != nil {
-		keys = []string{}
-		for _, id := range products {
-			keys = append(keys, d.repos[id]...)
-		}
-	}
-	if d.days, err = c.store.ContributorDaysIn(ctx, keys, date.AddDays(-(HealthYearDays - 1)), date); err != nil {
-		return nil, err
-	}
 	orgs, err := c.store.Organizations(ctx)
 	if err != nil {
 		return nil, err
@@ -420,20 +408,18 @@ func (c *Calculator) productHealth(ctx context.Context, d *healthData, p config.
 		repos[k] = true
 	}
 	ph := ProductHealth{Product: p.ID, Name: p.Name}
-	// The contributor figures' own count over a year's window: the same
-	// persons, aliases and bots as the concentration on the product page.
-	act, err := c.ProductActivity(ctx, p.ID, date, HealthYearDays)
+	// The contributor figures' own persons, aliases, bots and
+	// affiliations, from the contribution index.
+	conc, div, err := c.healthFromIndex(ctx, p.ID, date)
 	if err != nil {
 		return ph, err
 	}
-	ph.CoveredUntil, ph.Complete = act.CoveredUntil, act.Complete
-	ph.Concentration = Concentration{WindowDays: HealthYearDays, Persons: act.Concentration, Contributions: act.Contributions,
-		Complete: act.Complete, CoveredUntil: act.CoveredUntil}
+	ph.Concentration, ph.Diversity = conc, div
+	ph.CoveredUntil, ph.Complete = conc.CoveredUntil, conc.Complete
 	bots, err := c.botPatterns()
 	if err != nil {
 		return ph, err
 	}
-	ph.Diversity = c.diversity(d.days, repos, bots)
 	ph.Diversity.LargestName = ph.Diversity.Largest
 	if n := d.orgNames[ph.Diversity.Largest]; n != "" {
 		ph.Diversity.LargestName = n
@@ -476,49 +462,39 @@ func isBot(bots []*regexp.Regexp, values ...string) bool {
 	return false
 }
 
-// diversity attributes each contribution of the window to an
-// organisation (a member by its id, a supplier by its name) by the
-// affiliation rules valid on its day: a login rule first, then the
-// longest matching e-mail domain.
-func (c *Calculator) diversity(days []storage.ContributorDay, repos map[string]bool, bots []*regexp.Regexp) Diversity {
-	out := Diversity{WindowDays: HealthYearDays}
-	per := map[string]int{}
-	valid := func(a config.Affiliation, day civil.Date) bool {
-		return (a.From.IsZero() || !day.Before(a.From)) && (a.Until.IsZero() || day.Before(a.Until))
+// healthFromIndex computes a product's contributor concentration and
+// organisational diversity over the year up to date from the contribution
+// index. Diversity attributes each contribution to an organisation (a
+// member by its id, a supplier by its name) by the affiliation rules valid
+// on its day, as the active contributors' split does: a login rule first,
+// then the longest matching e-mail domain. Bots are left out of both.
+func (c *Calculator) healthFromIndex(ctx context.Context, productID string, date civil.Date) (Concentration, Diversity, error) {
+	conc, out := Concentration{WindowDays: HealthYearDays}, Diversity{WindowDays: HealthYearDays}
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return conc, out, err
 	}
-	orgOf := func(a config.Affiliation) string {
-		if a.Supplier != "" {
-			return a.Supplier
-		}
-		return a.Organization
+	ix, err := c.index(ctx, vs, true)
+	if err != nil {
+		return conc, out, err
 	}
-	for _, cd := range days {
-		if !repos[cd.RepositoryKey] || isBot(bots, cd.Login, cd.Email, cd.Name) {
-			continue
-		}
-		org := ""
-		login := strings.ToLower(cd.Login)
-		_, domain, _ := strings.Cut(strings.ToLower(cd.Email), "@")
-		best := -1
-		for _, a := range c.cfg.Affiliations {
-			if !valid(a, cd.Day) {
-				continue
-			}
-			if a.Login != "" && login != "" && strings.EqualFold(a.Login, login) {
-				org = orgOf(a)
-				break
-			}
-			m := strings.ToLower(a.Domain)
-			if a.Domain != "" && domain != "" && (domain == m || strings.HasSuffix(domain, "."+m)) && len(m) > best {
-				best, org = len(m), orgOf(a)
-			}
-		}
-		if org == "" {
-			out.Unattributed += cd.Contributions
-			continue
-		}
-		per[org] += cd.Contributions
-		out.Attributed += cd.Contributions
+	setup, err := c.contributorSetup(ctx, vs)
+	if err != nil {
+		return conc, out, err
+	}
+	from := date.AddDays(-(HealthYearDays - 1))
+	ix.mu.RLock()
+	ids := ix.repoIDsOf(setup.repoKeys[productID])
+	ws := ix.window(ids, from, date)
+	per := ix.organisations(ids, from, date)
+	ix.mu.RUnlock()
+	conc.Persons, conc.Contributions = ws.concentration, ws.total
+	conc.CoveredUntil = setup.coverage.Product(productID)
+	conc.Complete = Covers(conc.CoveredUntil, date)
+	out.Unattributed = per[""]
+	delete(per, "")
+	for _, n := range per {
+		out.Attributed += n
 	}
 	out.Organizations = len(per)
 	names := make([]string, 0, len(per))
@@ -535,7 +511,7 @@ func (c *Calculator) diversity(days []storage.ContributorDay, repos map[string]b
 		out.Largest = names[0]
 		out.LargestShare = Ratio(per[names[0]], out.Attributed)
 	}
-	return out
+	return conc, out, nil
 }
 
 // firstResponse measures, over the issues and pull requests opened in the

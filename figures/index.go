@@ -3,7 +3,6 @@ package figures
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"sync"
 
 	"os2pulse/civil"
@@ -28,7 +27,7 @@ type ixEntry struct {
 	day    civil.Date
 	ident  int32 // interned identity: with day, the row's key in its repository
 	person int32 // interned person; noPerson for a bot
-	aff    int32 // affUnknown, affSupplier, or affOrg+k for organisation k
+	aff    int32 // affUnknown, affOrg+k for organisation k, or -1-k for supplier k
 	n      int32 // contributions
 }
 
@@ -37,9 +36,8 @@ const noPerson = -1
 // Raw affiliations of an entry. An organisation counts as a member only if
 // it is a member on the figure's date.
 const (
-	affUnknown  = 0
-	affSupplier = 1
-	affOrg      = 2
+	affUnknown = 0
+	affOrg     = 2
 )
 
 // Affiliation ranks (see affRank): on a person's latest day the more
@@ -62,8 +60,12 @@ type contribIndex struct {
 	persons map[string]int32
 	orgIDs  map[string]int32
 	orgs    []string
-	gen     int64 // bumped with each change
-	mark    storage.RollupMark
+	// suppliers are the suppliers' names, interned like orgs: what the
+	// organisational diversity tells apart.
+	supplierIDs map[string]int32
+	suppliers   []string
+	gen         int64 // bumped with each change
+	mark        storage.RollupMark
 	// points are the counts computed, by point (see counts).
 	pointsMu sync.Mutex
 	points   map[pointKey]pointVal
@@ -97,7 +99,7 @@ const maxChanges = 64
 
 func newContribIndex(ppl *people) *contribIndex {
 	return &contribIndex{ppl: ppl, repoIDs: map[string]int32{}, idents: map[string]int32{}, persons: map[string]int32{},
-		orgIDs: map[string]int32{}, activity: -1}
+		orgIDs: map[string]int32{}, supplierIDs: map[string]int32{}, activity: -1}
 }
 
 func intern(m map[string]int32, s string) int32 {
@@ -121,20 +123,20 @@ func (ix *contribIndex) add(d storage.ContributorDay) int32 {
 	e := ixEntry{day: d.Day, ident: intern(ix.idents, d.Identity), person: noPerson, n: int32(d.Contributions)}
 	if person, bot := ix.ppl.person(d); !bot {
 		e.person = intern(ix.persons, person)
-		switch aff := ix.ppl.affiliation(d); aff {
-		case AffiliationSupplier:
-			e.aff = affSupplier
-		case AffiliationUnknown:
-			e.aff = affUnknown
-		default:
-			org := strings.TrimPrefix(aff, "org:")
-			k, ok := ix.orgIDs[org]
-			if !ok {
-				k = int32(len(ix.orgs))
-				ix.orgIDs[org] = k
-				ix.orgs = append(ix.orgs, org)
+		if rule, ok := ix.ppl.rule(d); ok {
+			if rule.supplier != "" {
+				k := intern(ix.supplierIDs, rule.supplier)
+				if int(k) == len(ix.suppliers) {
+					ix.suppliers = append(ix.suppliers, rule.supplier)
+				}
+				e.aff = -1 - k
+			} else {
+				k := intern(ix.orgIDs, rule.org)
+				if int(k) == len(ix.orgs) {
+					ix.orgs = append(ix.orgs, rule.org)
+				}
+				e.aff = affOrg + k
 			}
-			e.aff = affOrg + k
 		}
 	}
 	ix.repos[r].entries = append(ix.repos[r].entries, e)
@@ -434,7 +436,7 @@ func (st *sweepState) leave(e ixEntry) {
 
 func rankOf(aff int32, member memberOn) int {
 	switch {
-	case aff == affSupplier:
+	case aff < 0:
 		return rankSupplier
 	case aff >= affOrg && member(aff-affOrg):
 		return rankMember
@@ -498,5 +500,28 @@ func (ix *contribIndex) window(repos []int32, from, to civil.Date) windowStats {
 		ns = append(ns, n)
 	}
 	out.concentration = concentrationOf(ns, out.total)
+	return out
+}
+
+// organisations sums the contributions of repos over from..to (bots left
+// out) by the organisation each is attributed to on its day: a member or
+// other organisation by its id, a supplier by its name; unattributed
+// contributions are under "". Call with mu held.
+func (ix *contribIndex) organisations(repos []int32, from, to civil.Date) map[string]int {
+	out := map[string]int{}
+	for _, r := range repos {
+		es := ix.repos[r].entries
+		for _, e := range es[entriesFrom(es, from):entriesFrom(es, to+1)] {
+			switch {
+			case e.person == noPerson:
+			case e.aff < 0:
+				out[ix.suppliers[-1-e.aff]] += int(e.n)
+			case e.aff >= affOrg:
+				out[ix.orgs[e.aff-affOrg]] += int(e.n)
+			default:
+				out[""] += int(e.n)
+			}
+		}
+	}
 	return out
 }

@@ -281,11 +281,11 @@ func TestSweepWindowEdges(t *testing.T) {
 	ix := newContribIndex(&people{})
 	d := civil.MustParse("2024-01-10")
 	org := func(k int32) int32 { return affOrg + k }
-	ix.orgs = []string{"751"}
+	ix.orgs, ix.suppliers = []string{"751"}, []string{"Bellcom"}
 	ix.persons = map[string]int32{"a": 0, "b": 1, "c": 2}
 	ix.repos = []ixRepo{
 		{key: "r1", entries: []ixEntry{
-			{day: d, person: 0, aff: affSupplier, n: 1},
+			{day: d, person: 0, aff: -1, n: 1}, // supplier 0
 			{day: d.AddDays(5), person: 1, aff: affUnknown, n: 1},
 			{day: d.AddDays(5), person: noPerson, n: 9},
 			{day: d.AddDays(40), person: 0, aff: org(0), n: 1},

@@ -244,27 +244,6 @@ func (s *Store) ContributorDays(ctx context.Context, from, to civil.Date) ([]Con
 	return out, nil
 }
 
-// ContributorDaysIn is ContributorDays for the repositories keys only;
-// nil keys means every repository, an empty list none.
-func (s *Store) ContributorDaysIn(ctx context.Context, keys []string, from, to civil.Date) ([]ContributorDay, error) {
-	if keys == nil {
-		return s.ContributorDays(ctx, from, to)
-	}
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	q, args, err := sqlx.In(`SELECT repository_key, day, identity, login, email, name, contributions
-		FROM contributor_days WHERE repository_key IN (?) AND day >= ? AND day <= ? ORDER BY day, repository_key, identity`, keys, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to read contributor days: %w", err)
-	}
-	var out []ContributorDay
-	if err := s.db.SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("storage: unable to read contributor days: %w", err)
-	}
-	return out, nil
-}
-
 // ActivityCount is the number of contributions of one kind.
 type ActivityCount struct {
 	RepositoryKey string `db:"repository_key"`

@@ -183,9 +183,14 @@ func (s *Store) Items(ctx context.Context, from, to time.Time) ([]Item, error) {
 		At            string `db:"at"`
 		ClosedAt      string `db:"closed_at"`
 	}
+	// Two parts, each read through its partial index (migration 0009):
+	// opened in the window, and opened before it but open at its end.
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT repository_key, kind, ext_id, login, at, closed_at FROM contributions
-		WHERE kind IN ('issue', 'pull_request') AND at < ? AND (at >= ? OR closed_at = '' OR closed_at >= ?)
-		ORDER BY repository_key, at`), Stamp(to), Stamp(from), Stamp(to))
+		WHERE kind IN ('issue', 'pull_request') AND at >= ? AND at < ?
+		UNION ALL
+		SELECT repository_key, kind, ext_id, login, at, closed_at FROM contributions
+		WHERE kind IN ('issue', 'pull_request') AND (closed_at = '' OR closed_at >= ?) AND at < ?
+		ORDER BY repository_key, at`), Stamp(from), Stamp(to), Stamp(to), Stamp(from))
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read issues and pull requests: %w", err)
 	}
