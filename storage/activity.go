@@ -293,14 +293,28 @@ type Release struct {
 // the same transaction (see AddContributions); it returns how many were
 // new.
 func (s *Store) AddReleases(ctx context.Context, rs []Release, checkpoints ...SyncState) (int, error) {
+	return insertNew(ctx, s, "releases", `INSERT INTO releases (repository_key, ext_id, tag, name, published_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, rs, func(r Release) (string, []any, error) {
+		return r.RepositoryKey + " release " + r.Tag, []any{r.RepositoryKey, r.ExtID, r.Tag, r.Name, Stamp(r.PublishedAt)}, nil
+	}, checkpoints)
+}
+
+// insertNew stores rows with insert (which ignores known ones) and the
+// checkpoints in one transaction, bumping the activity domain when any
+// row was new; it returns how many were. args gives a row's name for
+// errors and its arguments, or why it cannot be stored.
+func insertNew[T any](ctx context.Context, s *Store, what, insert string, rows []T, args func(T) (string, []any, error), checkpoints []SyncState) (int, error) {
 	added := 0
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		q := tx.Rebind(`INSERT INTO releases (repository_key, ext_id, tag, name, published_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`)
-		for _, r := range rs {
-			res, err := tx.ExecContext(ctx, q, r.RepositoryKey, r.ExtID, r.Tag, r.Name, Stamp(r.PublishedAt))
+		q := tx.Rebind(insert)
+		for _, r := range rows {
+			name, a, err := args(r)
 			if err != nil {
-				return fmt.Errorf("%s release %s: %w", r.RepositoryKey, r.Tag, err)
+				return err
+			}
+			res, err := tx.ExecContext(ctx, q, a...)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
 			}
 			n, _ := res.RowsAffected()
 			added += int(n)
@@ -314,7 +328,7 @@ func (s *Store) AddReleases(ctx context.Context, rs []Release, checkpoints ...Sy
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("storage: unable to store releases: %w", err)
+		return 0, fmt.Errorf("storage: unable to store %s: %w", what, err)
 	}
 	return added, nil
 }

@@ -131,33 +131,14 @@ type Response struct {
 // AddResponses stores responses, ignoring known ones, with the
 // checkpoints in the same transaction; it returns how many were new.
 func (s *Store) AddResponses(ctx context.Context, rs []Response, checkpoints ...SyncState) (int, error) {
-	added := 0
-	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		q := tx.Rebind(`INSERT INTO responses (repository_key, kind, ext_id, number, login, at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`)
-		for _, r := range rs {
-			if r.At.IsZero() {
-				return fmt.Errorf("%s %s %s has no date", r.RepositoryKey, r.Kind, r.ExtID)
-			}
-			res, err := tx.ExecContext(ctx, q, r.RepositoryKey, r.Kind, r.ExtID, r.Number, r.Login, Stamp(r.At))
-			if err != nil {
-				return fmt.Errorf("%s %s %s: %w", r.RepositoryKey, r.Kind, r.ExtID, err)
-			}
-			n, _ := res.RowsAffected()
-			added += int(n)
+	return insertNew(ctx, s, "responses", `INSERT INTO responses (repository_key, kind, ext_id, number, login, at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, rs, func(r Response) (string, []any, error) {
+		name := r.RepositoryKey + " " + r.Kind + " " + r.ExtID
+		if r.At.IsZero() {
+			return name, nil, fmt.Errorf("%s has no date", name)
 		}
-		if err := putSyncStates(ctx, tx, s.nowStamp(), checkpoints); err != nil {
-			return err
-		}
-		if added > 0 {
-			return bumpVersion(ctx, tx, DomainActivity)
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("storage: unable to store responses: %w", err)
-	}
-	return added, nil
+		return name, []any{r.RepositoryKey, r.Kind, r.ExtID, r.Number, r.Login, Stamp(r.At)}, nil
+	}, checkpoints)
 }
 
 // Item is an issue or pull request with its first response by someone
