@@ -123,6 +123,10 @@ type healthData struct {
 	releases  []storage.Release
 	hygiene   map[string]storage.Hygiene
 	orgNames  map[string]string
+	// The contribution index and its setup, for concentration and
+	// diversity: brought up to date once for every product.
+	ix    *contribIndex
+	setup *contribSetup
 }
 
 // endOf is the first instant after date (UTC), the end of its window.
@@ -137,7 +141,7 @@ func (c *Calculator) Health(ctx context.Context, date civil.Date) (Health, error
 		}
 		out := Health{Date: date, Products: []ProductHealth{}}
 		for _, p := range c.cfg.Products {
-			ph, err := c.productHealth(ctx, d, p, date)
+			ph, err := c.productHealth(d, p, date)
 			if err != nil {
 				return Health{}, err
 			}
@@ -158,7 +162,7 @@ func (c *Calculator) ProductHealth(ctx context.Context, productID string, date c
 		if err != nil {
 			return ProductHealth{}, err
 		}
-		return c.productHealth(ctx, d, p, date)
+		return c.productHealth(d, p, date)
 	})
 }
 
@@ -167,7 +171,16 @@ func (c *Calculator) ProductHealth(ctx context.Context, productID string, date c
 func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthData, error) {
 	end := endOf(date)
 	d := &healthData{responses: map[string][]storage.Response{}}
-	var err error
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if d.ix, err = c.index(ctx, vs, true); err != nil {
+		return nil, err
+	}
+	if d.setup, err = c.contributorSetup(ctx, vs); err != nil {
+		return nil, err
+	}
 	if d.repos, err = c.store.ProductRepositories(ctx); err != nil {
 		return nil, err
 	}
@@ -199,7 +212,7 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	return d, nil
 }
 
-func (c *Calculator) productHealth(ctx context.Context, d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
+func (c *Calculator) productHealth(d *healthData, p config.Product, date civil.Date) (ProductHealth, error) {
 	repos := map[string]bool{}
 	for _, k := range d.repos[p.ID] {
 		repos[k] = true
@@ -207,10 +220,7 @@ func (c *Calculator) productHealth(ctx context.Context, d *healthData, p config.
 	ph := ProductHealth{Product: p.ID, Name: p.Name}
 	// The contributor figures' own persons, aliases, bots and
 	// affiliations, from the contribution index.
-	conc, div, err := c.healthFromIndex(ctx, p.ID, date)
-	if err != nil {
-		return ph, err
-	}
+	conc, div := d.fromIndex(p.ID, date)
 	ph.Concentration, ph.Diversity = conc, div
 	ph.CoveredUntil, ph.Complete = conc.CoveredUntil, conc.Complete
 	bots, err := c.botPatterns()
@@ -259,26 +269,15 @@ func isBot(bots []*regexp.Regexp, values ...string) bool {
 	return false
 }
 
-// healthFromIndex computes a product's contributor concentration and
+// fromIndex computes a product's contributor concentration and
 // organisational diversity over the year up to date from the contribution
 // index. Diversity attributes each contribution to an organisation (a
 // member by its id, a supplier by its name) by the affiliation rules valid
 // on its day, as the active contributors' split does: a login rule first,
 // then the longest matching e-mail domain. Bots are left out of both.
-func (c *Calculator) healthFromIndex(ctx context.Context, productID string, date civil.Date) (Concentration, Diversity, error) {
+func (d *healthData) fromIndex(productID string, date civil.Date) (Concentration, Diversity) {
 	conc, out := Concentration{WindowDays: HealthYearDays}, Diversity{WindowDays: HealthYearDays}
-	vs, err := c.store.DomainVersions(ctx)
-	if err != nil {
-		return conc, out, err
-	}
-	ix, err := c.index(ctx, vs, true)
-	if err != nil {
-		return conc, out, err
-	}
-	setup, err := c.contributorSetup(ctx, vs)
-	if err != nil {
-		return conc, out, err
-	}
+	ix, setup := d.ix, d.setup
 	from := date.AddDays(-(HealthYearDays - 1))
 	ix.mu.RLock()
 	ids := ix.repoIDsOf(setup.repoKeys[productID])
@@ -308,7 +307,7 @@ func (c *Calculator) healthFromIndex(ctx context.Context, productID string, date
 		out.Largest = names[0]
 		out.LargestShare = Ratio(per[names[0]], out.Attributed)
 	}
-	return conc, out, nil
+	return conc, out
 }
 
 // firstResponse measures, over the issues and pull requests opened in the
