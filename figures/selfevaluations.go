@@ -19,7 +19,6 @@ const (
 	StateNotMet  = "not_met"
 )
 
-
 // LevelCount counts one level's lines of an evaluation.
 type LevelCount struct {
 	Level string `json:"level"`
