@@ -1,0 +1,22 @@
+package locale
+
+// coverageMsgs are the labels of what the data reach: incomplete figures and an old register.
+var coverageMsgs = map[string]msg{
+	"coverage.note":           {"Bemærk", "Note"},
+	"coverage.mark":           {"Ufuldstændigt", "Incomplete"},
+	"coverage.until":          {"data kun til og med %s", "data only up to %s"},
+	"coverage.none":           {"ikke alle repositorier er indsamlet endnu", "not every repository has been collected yet"},
+	"coverage.lastdate":       {"pr. %s, den seneste dato med fuldstændige data", "on %s, the last date with complete data"},
+	"coverage.chart.lastdate": {"Tallene gælder pr. %s, den seneste dato med fuldstændige data.", "The figures are for %s, the last date with complete data."},
+	"coverage.lastvalue":      {"%s pr. %s, den seneste dato med fuldstændige data", "%s on %s, the last date with complete data"},
+	"coverage.series":         {"Kurven stopper den %s: data kun til og med %s.", "The line stops at %s: data only up to %s."},
+	"coverage.table":          {"Ufuldstændigt: data kun til og med %s. De markerede tal tæller kun, hvad der er kendt.", "Incomplete: data only up to %s. The marked figures count only what is known."},
+	"coverage.table.none":     {"Ufuldstændigt: ikke alle repositorier er indsamlet endnu. De markerede tal tæller kun, hvad der er kendt.", "Incomplete: not every repository has been collected yet. The marked figures count only what is known."},
+	"coverage.cell":           {"%s (ufuldstændigt)", "%s (incomplete)"},
+	"register.asof":           {"Brug og medlemskab som registreret den %s: registret er ikke læst siden.", "Adoption and membership as registered on %s: the register has not been read since."},
+	"unit.pp":                 {"procentpoint", "percentage points"},
+	"yes":                     {"ja", "yes"},
+	"no":                      {"nej", "no"},
+	"none":                    {"Ingen", "None"},
+	"open":                    {"–", "–"},
+}

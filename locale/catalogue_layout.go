@@ -1,0 +1,37 @@
+package locale
+
+// layoutMsgs are the labels of the layout every page shares.
+var layoutMsgs = map[string]msg{
+	"site.name":          {"os2pulse", "os2pulse"},
+	"site.tagline":       {"Levende tal for OS2-porteføljen", "Live figures on the OS2 portfolio"},
+	"skip":               {"Gå til indholdet", "Skip to content"},
+	"nav.label":          {"Hovedmenu", "Main menu"},
+	"nav.overview":       {"Overblik", "Overview"},
+	"nav.data":           {"Data", "Data"},
+	"nav.goals":          {"Mål", "Goals"},
+	"nav.report":         {"Årsrapport", "Annual report"},
+	"nav.products":       {"Produkter", "Products"},
+	"nav.organizations":  {"Kommuner og organisationer", "Municipalities and organisations"},
+	"lang.switch":        {"English", "Dansk"},
+	"lang.switch.label":  {"Read this page in English", "Læs siden på dansk"},
+	"date.label":         {"Tal pr. dato", "Figures as of"},
+	"date.show":          {"Vis", "Show"},
+	"date.today":         {"I dag", "Today"},
+	"date.asof":          {"Tallene gælder pr. %s.", "Figures as of %s."},
+	"illustrative.title": {"Eksempeldata", "Illustrative data"},
+	"illustrative.text": {
+		"Adoptionsregistret og medlemslisten bag tallene er opdigtede eksempler. Tallene er ikke OS2's rigtige tal.",
+		"The adoption register and members list behind these figures are made-up examples. These are not OS2's real figures.",
+	},
+	"footer.sources":    {"Datakilder", "Data sources"},
+	"footer.register":   {"Adoptionsregister og medlemsliste", "Adoption register and members list"},
+	"footer.github":     {"Repositorier og bidrag fra GitHub", "Repositories and contributions from GitHub"},
+	"footer.activity":   {"Commit-historik importeret fra git-log", "Commit history imported from git log"},
+	"footer.activity.n": {"%s repositorier", "%s repositories"},
+	"footer.collected":  {"senest indsamlet %s", "last collected %s"},
+	"footer.never":      {"endnu ikke indsamlet", "not collected yet"},
+	"footer.data":       {"Definitioner, datakvalitet og eksport", "Definitions, data quality and exports"},
+	"footer.privacy":    {"Ingen cookies, ingen sporing.", "No cookies, no tracking."},
+	"footer.api":        {"Åbent API", "Open API"},
+	"footer.license":    {"Tallene må genbruges under licensen", "The figures may be reused under the licence"},
+}
