@@ -21,11 +21,13 @@ import (
 
 	"os2pulse/admin"
 	"os2pulse/api"
+	"os2pulse/civil"
 	"os2pulse/collector"
 	"os2pulse/config"
 	"os2pulse/dashboard"
 	"os2pulse/figures"
 	"os2pulse/metrics"
+	"os2pulse/storage"
 )
 
 // defaultMemoryLimit is serve's soft heap limit when GOMEMLIMIT is unset.
@@ -86,7 +88,7 @@ portfolio's figures need about a third of that).`, stderr)
 	} else if n > 0 {
 		log.Warn("runs of an instance that stopped marked as interrupted", "runs", n)
 	}
-	calc := figures.New(store, cfg)
+	calc := figures.New(store.ReadOnly(), cfg)
 	reg.MustRegister(metrics.NewCollector(calc, log))
 
 	// Background work lives as long as the server: shutdown cancels it
@@ -154,7 +156,7 @@ portfolio's figures need about a third of that).`, stderr)
 	if !*noCollect {
 		bg.Add(2)
 		go func() { defer bg.Done(); col.Run(bgCtx) }()
-		go func() { defer bg.Done(); keepReports(bgCtx, calc, lease, log) }()
+		go func() { defer bg.Done(); keepReports(bgCtx, store, calc, lease, log) }()
 	}
 
 	errc := make(chan error, 1)
@@ -197,12 +199,12 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // the year, checking twice a day, so corrections made later in the
 // register are listed in the report against what the register said then.
 // Of several instances, the one holding the collector lease does it.
-func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector.Lease, log *slog.Logger) {
+func keepReports(ctx context.Context, store *storage.Store, calc *figures.Calculator, lease *collector.Lease, log *slog.Logger) {
 	for {
 		kept := false
 		held, release, err := lease.Acquire(ctx)
 		if err == nil {
-			kept, err = calc.KeepLastYear(held, time.Now())
+			kept, err = keepLastYear(held, store, calc, time.Now())
 			release()
 		}
 		var other *collector.LeaseHeldError
@@ -220,6 +222,27 @@ func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector
 		case <-time.After(12 * time.Hour):
 		}
 	}
+}
+
+// keepLastYear keeps the first copy of the year that ended last (by the
+// date in Denmark at now), unless one is kept already: the baseline that
+// corrections are compared with is the register as it stood at the turn
+// of the year.
+func keepLastYear(ctx context.Context, store *storage.Store, calc *figures.Calculator, now time.Time) (bool, error) {
+	year := civil.Today(now).Year() - 1
+	_, err := store.FirstReport(ctx, year)
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return false, err
+	}
+	kept, err := keepReport(ctx, store, calc, year, now)
+	if errors.Is(err, figures.ErrNoDataForYear) {
+		// Nothing recorded about last year: nothing to keep.
+		return false, nil
+	}
+	return kept, err
 }
 
 // adminToken reads the admin bearer token from the environment variable

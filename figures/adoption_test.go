@@ -119,7 +119,7 @@ func adoptionSetup(t *testing.T, store *storage.Store, reg storage.Register) *Ca
 	if _, err := store.ImportRegister(ctx, reg); err != nil {
 		t.Fatal(err)
 	}
-	return New(store, cfg)
+	return New(store.ReadOnly(), cfg)
 }
 
 func TestAdoption(t *testing.T) {
@@ -508,7 +508,7 @@ func TestExampleRegisterFigures(t *testing.T) {
 		if _, err := store.ImportRegister(ctx, reg.Register); err != nil {
 			t.Fatal(err)
 		}
-		c := New(store, cfg)
+		c := New(store.ReadOnly(), cfg)
 		d := day("2026-11-23")
 		a, err := c.Adoption(ctx, d)
 		if err != nil {

@@ -25,7 +25,9 @@ import (
 
 // Calculator computes figures for one portfolio.
 type Calculator struct {
-	store *storage.Store
+	// store is the read side of storage: figures cannot write, so neither
+	// can a page or the API that asks them.
+	store *storage.Reader
 	cfg   *config.Config
 
 	pool *pool // bounds the computations of figures not cached
@@ -44,13 +46,10 @@ type Calculator struct {
 	ixLoading chan struct{}
 }
 
-// New returns a calculator over store for the portfolio in cfg.
-func New(store *storage.Store, cfg *config.Config) *Calculator {
+// New returns a calculator reading store for the portfolio in cfg.
+func New(store *storage.Reader, cfg *config.Config) *Calculator {
 	return &Calculator{store: store, cfg: cfg, cache: map[string]cacheEntry{}, pool: newPool(0, 0)}
 }
-
-// Store returns the storage the calculator reads.
-func (c *Calculator) Store() *storage.Store { return c.store }
 
 // Config returns the portfolio configuration.
 func (c *Calculator) Config() *config.Config { return c.cfg }

@@ -207,7 +207,7 @@ func TestIndexMatchesStore(t *testing.T) {
 		ctx := context.Background()
 		rp := newRandomPortfolio(t, 1)
 		rp.setup(t, store)
-		c := New(store, rp.cfg)
+		c := New(store.ReadOnly(), rp.cfg)
 		for batch := range 3 {
 			if _, err := store.AddContributions(ctx, rp.draw(150+batch*100)); err != nil {
 				t.Fatal(err)
@@ -221,7 +221,7 @@ func TestIndexMatchesStore(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareWithStore(t, ctx, c, rp)
-			fresh := New(store, rp.cfg)
+			fresh := New(store.ReadOnly(), rp.cfg)
 			if err := fresh.LoadIndex(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -342,7 +342,7 @@ func TestWhileTheIndexLoads(t *testing.T) {
 	if _, err := store.AddContributions(ctx, rp.draw(200)); err != nil {
 		t.Fatal(err)
 	}
-	c := New(store, rp.cfg)
+	c := New(store.ReadOnly(), rp.cfg)
 	c.ixLoading = make(chan struct{}) // a load that does not end
 	date := civil.MustParse("2021-04-15")
 	got, err := c.Contributors(ctx, date, 30)

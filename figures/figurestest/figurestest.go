@@ -153,7 +153,7 @@ func Portfolio(t testing.TB, store *storage.Store) *Fixture {
 	run.Result = storage.RunSuccess
 	must(t, store.FinishRun(ctx, run))
 
-	return &Fixture{Store: store, Config: cfg, Figures: figures.New(store, cfg)}
+	return &Fixture{Store: store, Config: cfg, Figures: figures.New(store.ReadOnly(), cfg)}
 }
 
 func must(t testing.TB, err error) {
