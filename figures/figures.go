@@ -20,6 +20,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/contribindex"
 	"os2pulse/storage"
 )
 
@@ -38,17 +39,16 @@ type Calculator struct {
 	mu    sync.Mutex
 	cache map[string]cacheEntry
 
-	// The contribution index (index.go): nil until loaded; ixLoading is
-	// closed when a load in the background ends. ixMu serializes loading
-	// it and bringing it up to date.
-	ixMu      sync.Mutex
-	ix        *contribIndex
-	ixLoading chan struct{}
+	// ix keeps the contribution index, which contributor figures are
+	// computed from.
+	ix *contribindex.Keeper
 }
 
 // New returns a calculator reading store for the portfolio in cfg.
 func New(store *storage.Reader, cfg *config.Config) *Calculator {
-	return &Calculator{store: store, cfg: cfg, cache: map[string]cacheEntry{}, pool: newPool(0, 0)}
+	c := &Calculator{store: store, cfg: cfg, cache: map[string]cacheEntry{}, pool: newPool(0, 0)}
+	c.ix = contribindex.NewKeeper(store, c.resolver)
+	return c
 }
 
 // Config returns the portfolio configuration.
