@@ -125,7 +125,7 @@ func (c *Calculator) RegisterCoverage(ctx context.Context) (civil.Date, error) {
 		return 0, err
 	}
 	if len(imports) > 0 {
-		if t, err := storage.ParseStamp(imports[0].ImportedAt); err == nil && !t.IsZero() {
+		if t := imports[0].ImportedAt; !t.IsZero() {
 			out = max(out, civil.Today(t))
 		}
 	}

@@ -350,7 +350,7 @@ func (c *Calculator) reportHealth(ctx context.Context, date, prev civil.Date) ([
 // memberChanges returns the organisations that are members on to but were
 // not on from (joined) and the reverse (left).
 func (c *Calculator) memberChanges(ctx context.Context, from, to civil.Date) (joined, left []OrgRef, err error) {
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -574,7 +574,7 @@ func (c *Calculator) registerChangesSince(ctx context.Context, since string, dat
 	if err != nil {
 		return nil, err
 	}
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, err
 	}
