@@ -75,7 +75,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	d.Imports = table.Table{Caption: v.T("data.imports"), Head: []string{v.T("th.imported"), v.T("th.source"), v.T("th.added"), v.T("th.changed"), v.T("th.ended.rows")}}
 	for _, imp := range imports {
-		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Time(imp.ImportedAt)), table.Text(figures.SourceNames(imp.Source)),
+		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Time(imp.ImportedAt)), table.Text(figures.RegisterFileNames(imp.Source)),
 			table.Int(v.Lang, imp.Added), table.Int(v.Lang, imp.Changed), table.Int(v.Lang, imp.Ended)})
 	}
 	if len(d.Imports.Rows) == 0 {

@@ -72,7 +72,7 @@ func runOf(r storage.Run) Run {
 // files or a form's edit.
 type RegisterImport struct {
 	ID         string
-	Source     string // the files, ", "-separated (see SourceNames)
+	Source     string // the files, ", "-separated (see RegisterFileNames)
 	ImportedAt time.Time
 	SHA256     string
 	// Added, Changed, Ended and Unchanged count the records.
@@ -344,10 +344,10 @@ func (c *Calculator) FailingSince(ctx context.Context) (map[string]time.Time, er
 	})
 }
 
-// SourceNames shortens a list of register sources ("a, b", as imports
+// RegisterFileNames shortens a list of register files ("a, b", as imports
 // record them) for people: the base names of local files (server paths
 // are nobody's business) and whole URLs.
-func SourceNames(list string) string {
+func RegisterFileNames(list string) string {
 	var names []string
 	for _, src := range strings.Split(list, ", ") {
 		switch {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -127,15 +128,8 @@ func RequirementsMet(g ProductGovernance) (met, required int) {
 	return met, required
 }
 
-// Sources of data, as runs and reports name them.
-const (
-	SourceGitHub   = "github"
-	SourceActivity = "activity"
-	SourceRegister = "register"
-)
-
 // ReportSource is a data source and when it was last collected: Source is
-// one of the Source constants, Result a run result.
+// one of config's Source constants, Result a run result.
 type ReportSource struct {
 	Source    string `json:"source"`
 	Detail    string `json:"detail,omitempty"`
@@ -391,13 +385,13 @@ func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) 
 	register := false
 	for _, run := range runs {
 		src := ReportSource{Source: run.Source, Collected: run.EndedAt, Result: run.Result}
-		if run.Source == SourceRegister && len(imports) > 0 {
-			src.Detail, register = SourceNames(imports[0].Source), true
+		if run.Source == config.SourceRegister && len(imports) > 0 {
+			src.Detail, register = RegisterFileNames(imports[0].Source), true
 		}
 		out = append(out, src)
 	}
 	if !register && len(imports) > 0 {
-		out = append(out, ReportSource{Source: SourceRegister, Detail: SourceNames(imports[0].Source), Collected: imports[0].ImportedAt, Result: RunSuccess})
+		out = append(out, ReportSource{Source: config.SourceRegister, Detail: RegisterFileNames(imports[0].Source), Collected: imports[0].ImportedAt, Result: RunSuccess})
 	}
 	return out, nil
 }

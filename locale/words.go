@@ -24,7 +24,7 @@ func (l Lang) Governance(level string) string {
 	return l.Tf("governance.level", level)
 }
 
-// Source names a data source ("github", "activity", "register").
+// Source names a data source (config.SourceGitHub, …).
 func (l Lang) Source(name string) string {
 	if Has("source." + name) {
 		return l.T("source." + name)
