@@ -75,12 +75,10 @@ portfolio's figures need about a third of that).`, stderr)
 	defer store.Close()
 
 	reg := newRegistry()
-	sources, err := collector.Sources(cfg, store, reg, log)
+	col, lease, err := newCollector(cfg, store, reg, log, nil)
 	if err != nil {
 		return err
 	}
-	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
-	col := collector.New(store, lease, sources, collector.NewMetrics(reg), log, nil)
 	// Runs an instance left "running" when it was killed say so, rather
 	// than running for ever.
 	if n, err := store.InterruptOrphanedRuns(ctx); err != nil {
@@ -269,6 +267,24 @@ func displayAddr(a net.Addr) string {
 // newRegistry returns the registry served at /metrics: process and Go
 // runtime metrics plus os2pulse_build_info. It is created per server, never
 // global.
+// sourceNames is the sources collect takes, each collected only when the
+// configuration has it, joined by sep.
+func sourceNames(sep string) string {
+	return strings.Join([]string{config.SourceGitHub, config.SourceRegister, config.SourceActivity, config.SourceSelfEval}, sep)
+}
+
+// newCollector builds the collector of serve and collect: the configured
+// sources, the collector lease of this instance, metrics in reg, and
+// progress written to progress when not nil.
+func newCollector(cfg *config.Config, store *storage.Store, reg *prometheus.Registry, log *slog.Logger, progress io.Writer) (*collector.Collector, *collector.Lease, error) {
+	sources, err := collector.Sources(cfg, store, reg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
+	return collector.New(store, lease, sources, collector.NewMetrics(reg), log, progress), lease, nil
+}
+
 func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
@@ -284,14 +300,14 @@ func newRegistry() *prometheus.Registry {
 }
 
 func cmdCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("collect", "collect [-config FILE] [-source all|github|register|activity]",
+	fs := newFlags("collect", "collect [-config FILE] [-source all|"+sourceNames("|")+"]",
 		`Runs one collection of the chosen source(s), showing progress on stderr, and
 exits non-zero if a run failed. A run that finished but had problems with
 single repositories or rows ("partial") exits 0 and lists them. Like serve,
 it holds the collector lease while it runs: when another instance on the
 same database is collecting, it says which and exits 1.`, stderr)
 	path := fs.String("config", "", "configuration `file`")
-	source := fs.String("source", "all", "source to collect: all, github, register or activity")
+	source := fs.String("source", "all", "source to collect: all, or one of "+sourceNames(", ")+" (when configured)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -305,13 +321,10 @@ same database is collecting, it says which and exits 1.`, stderr)
 		return err
 	}
 	defer store.Close()
-	reg := newRegistry()
-	sources, err := collector.Sources(cfg, store, reg, log)
+	col, _, err := newCollector(cfg, store, newRegistry(), log, stderr)
 	if err != nil {
 		return err
 	}
-	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
-	col := collector.New(store, lease, sources, collector.NewMetrics(reg), log, stderr)
 	runs, err := col.RunOnce(ctx, *source)
 	var held *collector.LeaseHeldError
 	if errors.As(err, &held) {
