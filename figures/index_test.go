@@ -208,7 +208,11 @@ func TestIndexMatchesStore(t *testing.T) {
 		rp := newRandomPortfolio(t, 1)
 		rp.setup(t, store)
 		c := New(store.ReadOnly(), rp.cfg)
-		for batch := range 3 {
+		batches := 3
+		if testing.Short() {
+			batches = 1
+		}
+		for batch := range batches {
 			if _, err := store.AddContributions(ctx, rp.draw(150+batch*100)); err != nil {
 				t.Fatal(err)
 			}
