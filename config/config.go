@@ -37,6 +37,7 @@ type Config struct {
 	GitHub       GitHub        `toml:"github"`
 	Register     Register      `toml:"register"`
 	Contributors Contributors  `toml:"contributors"`
+	Governance   Governance    `toml:"governance"`
 	Products     []Product     `toml:"products"`
 	Activity     []Activity    `toml:"activity"`
 	Affiliations []Affiliation `toml:"affiliations"`
@@ -113,6 +114,23 @@ type Contributors struct {
 	WindowDays int      `toml:"window_days"`
 	Bots       []string `toml:"bots"`
 	Aliases    []Alias  `toml:"aliases"`
+}
+
+// Governance configures the evidence checked against OS2's governance
+// requirements (docs/governance.md).
+type Governance struct {
+	// Organizations are the forge organisations designated by OS2: a
+	// repository under one of them is developed visibly in OS2's place
+	// (F1) and its code is under OS2's control (F6). Compared without
+	// regard to case.
+	Organizations []string `toml:"organizations"`
+	// IssueReferenceShare is the share of merged pull requests that must
+	// reference an issue for F11 (0–1, default 0.5).
+	IssueReferenceShare float64 `toml:"issue_reference_share"`
+	// ForkAheadMax is how many commits a recently pushed fork may be
+	// ahead of the default branch before F12 sees a second version of the
+	// core code (default 20).
+	ForkAheadMax int `toml:"fork_ahead_max"`
 }
 
 // Alias merges several identities (GitHub logins or e-mail addresses) into
@@ -406,6 +424,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.Contributors.WindowDays == 0 {
 		c.Contributors.WindowDays = 90
+	}
+	if c.Governance.IssueReferenceShare == 0 {
+		c.Governance.IssueReferenceShare = 0.5
+	}
+	if c.Governance.ForkAheadMax == 0 {
+		c.Governance.ForkAheadMax = 20
 	}
 }
 

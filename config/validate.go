@@ -91,6 +91,17 @@ func (c *Config) Validate() error {
 	if w := c.Contributors.WindowDays; w < 1 || w > 3650 {
 		add("contributors.window_days", "must be between 1 and 3650, not %d", w)
 	}
+	if v := c.Governance.IssueReferenceShare; v <= 0 || v > 1 {
+		add("governance.issue_reference_share", "must be above 0 and at most 1 (a share: 0.5 is 50 %%), not %g", v)
+	}
+	if v := c.Governance.ForkAheadMax; v < 1 {
+		add("governance.fork_ahead_max", "must be at least 1, not %d", v)
+	}
+	for i, o := range c.Governance.Organizations {
+		if strings.TrimSpace(o) == "" || strings.Contains(o, "/") {
+			add(fmt.Sprintf("governance.organizations[%d]", i), "must be an organisation's name such as \"OS2Forms\", not %q", o)
+		}
+	}
 	for i, b := range c.Contributors.Bots {
 		if _, err := regexp.Compile(b); err != nil {
 			add(fmt.Sprintf("contributors.bots[%d]", i), "not a valid regular expression: %v", err)

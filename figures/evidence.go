@@ -1,0 +1,316 @@
+package figures
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"os2pulse/civil"
+	"os2pulse/config"
+	"os2pulse/storage"
+)
+
+// Governance evidence: per product and requirement of OS2's governance
+// model, what the product's own self-evaluation says beside what the
+// collected data show (the checks are in evidence_checks.go, the table of
+// requirements they speak to in evidence_table.go). Computed from stored
+// data only, as of any date.
+
+// RequirementEvidence is one requirement of one product: its own answer,
+// the verdict of the data and the evidence.
+type RequirementEvidence struct {
+	ID             string `json:"id"`
+	Level          string `json:"level"`
+	Category       string `json:"category"`
+	Recommendation bool   `json:"recommendation"`
+	Text           string `json:"text"`
+	// Answer is the state the product's self-evaluation in force gives
+	// the requirement; "" when it has none or the requirement is not in it.
+	Answer string `json:"answer"`
+	// Check is what the data are checked for; "" when no check speaks to
+	// the requirement (the verdict is then cannot tell).
+	Check    string    `json:"check,omitempty"`
+	Verdict  string    `json:"verdict"`
+	Findings []Finding `json:"findings"`
+	// Disagrees when the product says the requirement is met and the data
+	// find no evidence, or says it is not (or only planned) and they find it.
+	Disagrees bool `json:"disagrees"`
+}
+
+// EvidenceChange is a requirement whose answer or verdict moved since the
+// previous half-year.
+type EvidenceChange struct {
+	ID            string `json:"id"`
+	AnswerBefore  string `json:"answer_before"`
+	Answer        string `json:"answer"`
+	VerdictBefore string `json:"verdict_before"`
+	Verdict       string `json:"verdict"`
+}
+
+// ProductEvidence is one product's requirements on a date, disagreements
+// first, then in OS2's order (level, category, number).
+type ProductEvidence struct {
+	Product         string `json:"product"`
+	Name            string `json:"name"`
+	ConfiguredLevel string `json:"configured_level"` // "" before its first level
+	// Evaluated is the filled date of the self-evaluation in force; zero
+	// (omitted) when the product has none by the date.
+	Evaluated     civil.Date            `json:"evaluated,omitzero"`
+	Requirements  []RequirementEvidence `json:"requirements"`
+	Disagreements int                   `json:"disagreements"`
+	Found         int                   `json:"found"`
+	NotFound      int                   `json:"not_found"`
+	CannotTell    int                   `json:"cannot_tell"`
+	// NextLevel is the level above the configured one ("" at level 3), and
+	// NextLevelNeeds its requirements not met: not answered met, or
+	// answered met with no evidence found.
+	NextLevel      string                `json:"next_level,omitempty"`
+	NextLevelNeeds []RequirementEvidence `json:"next_level_needs"`
+	// Since is the date half a year before; Changes the requirements
+	// whose answer or verdict moved from then.
+	Since   civil.Date       `json:"since"`
+	Changes []EvidenceChange `json:"changes"`
+}
+
+// Evidence is every product's governance evidence on a date.
+type Evidence struct {
+	Date     civil.Date        `json:"date"`
+	Products []ProductEvidence `json:"products"`
+}
+
+// Evidence computes every configured product's governance evidence on date.
+func (c *Calculator) Evidence(ctx context.Context, date civil.Date) (Evidence, error) {
+	return cachedIn(ctx, c, "evidence|"+date.String(), depAll, func() (Evidence, error) {
+		now, err := c.evidenceAt(ctx, date)
+		if err != nil {
+			return Evidence{}, err
+		}
+		before, err := c.evidenceAt(ctx, date.AddDate(0, -6, 0))
+		if err != nil {
+			return Evidence{}, err
+		}
+		for i := range now {
+			now[i].Since = date.AddDate(0, -6, 0)
+			now[i].Changes = changes(before[i], now[i])
+		}
+		return Evidence{Date: date, Products: now}, nil
+	})
+}
+
+// ProductEvidence returns one product's governance evidence on date.
+func (c *Calculator) ProductEvidence(ctx context.Context, productID string, date civil.Date) (ProductEvidence, error) {
+	if _, ok := c.cfg.Product(productID); !ok {
+		return ProductEvidence{}, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
+	}
+	all, err := c.Evidence(ctx, date)
+	if err != nil {
+		return ProductEvidence{}, err
+	}
+	for _, p := range all.Products {
+		if p.Product == productID {
+			return p, nil
+		}
+	}
+	return ProductEvidence{}, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
+}
+
+// evidenceAt is every product's evidence on date, without changes.
+func (c *Calculator) evidenceAt(ctx context.Context, date civil.Date) ([]ProductEvidence, error) {
+	d, err := c.loadEvidence(ctx, date)
+	if err != nil {
+		return nil, fmt.Errorf("figures: governance evidence on %s: %w", date, err)
+	}
+	evs, err := c.selfEvaluations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProductEvidence, 0, len(c.cfg.Products))
+	for _, p := range c.cfg.Products {
+		out = append(out, productEvidence(d, p, productGovernance(p, evs[p.ID], date, true)))
+	}
+	return out, nil
+}
+
+func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*evidenceData, error) {
+	d := &evidenceData{date: date, gov: c.cfg.Governance, repos: map[string][]storage.Repository{}, running: map[string][]Adopter{}}
+	if strings.TrimSuffix(c.cfg.GitHub.APIURL, "/") == "https://api.github.com" {
+		d.webBase = "https://github.com/"
+	}
+	all, err := c.store.Repositories(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	byKey := make(map[string]storage.Repository, len(all))
+	for _, r := range all {
+		byKey[r.Key] = r
+	}
+	links, err := c.store.ProductRepositories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for p, keys := range links {
+		for _, k := range keys {
+			// A moved repository is checked under its new key.
+			if r, ok := byKey[k]; ok && r.Status != storage.RepoMoved {
+				d.repos[p] = append(d.repos[p], r)
+			}
+		}
+		sort.Slice(d.repos[p], func(i, j int) bool { return d.repos[p][i].Key < d.repos[p][j].Key })
+	}
+	if d.hygiene, err = c.store.LatestHygiene(ctx, date); err != nil {
+		return nil, err
+	}
+	if d.lastCommit, err = c.store.LastCommitDays(ctx, date); err != nil {
+		return nil, err
+	}
+	covered, err := c.RegisterCoverage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.registered = !covered.IsZero()
+	for _, p := range c.cfg.Products {
+		ads, err := c.ProductAdopters(ctx, p.ID, date)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, a := range ads {
+			if a.Status == storage.StatusProduction && !seen[a.Organization] {
+				seen[a.Organization] = true
+				d.running[p.ID] = append(d.running[p.ID], a)
+			}
+		}
+	}
+	return d, nil
+}
+
+// productEvidence joins the product's own lines with the checks: every
+// line of its evaluation in force, and every checked requirement it lacks.
+func productEvidence(d *evidenceData, p config.Product, pg ProductGovernance) ProductEvidence {
+	pe := ProductEvidence{Product: p.ID, Name: p.Name, ConfiguredLevel: pg.ConfiguredLevel,
+		Requirements: []RequirementEvidence{}, NextLevelNeeds: []RequirementEvidence{}, Changes: []EvidenceChange{}}
+	seen := map[string]bool{}
+	if pg.Evaluation != nil {
+		pe.Evaluated = pg.Evaluation.Filled
+		for _, r := range pg.Evaluation.Requirements {
+			seen[r.ID] = true
+			pe.Requirements = append(pe.Requirements, RequirementEvidence{ID: r.ID, Level: r.Level, Category: r.Category,
+				Recommendation: r.Recommendation, Text: r.Text, Answer: r.State})
+		}
+	}
+	for _, t := range CheckedRequirements {
+		if !seen[t.ID] {
+			pe.Requirements = append(pe.Requirements, RequirementEvidence{ID: t.ID, Level: t.Level, Category: t.Category,
+				Recommendation: t.Recommendation, Text: t.Text})
+		}
+	}
+	for i := range pe.Requirements {
+		r := &pe.Requirements[i]
+		if t, ok := checkedRequirement(r.ID); ok {
+			r.Check = t.Check
+			r.Verdict, r.Findings = checks[r.ID](d, p.ID)
+		} else {
+			r.Verdict, r.Findings = VerdictCannotTell, []Finding{}
+		}
+		r.Disagrees = r.Answer == StateMet && r.Verdict == VerdictNotFound ||
+			(r.Answer == StateNotMet || r.Answer == StatePlanned) && r.Verdict == VerdictFound
+		switch r.Verdict {
+		case VerdictFound:
+			pe.Found++
+		case VerdictNotFound:
+			pe.NotFound++
+		default:
+			pe.CannotTell++
+		}
+		if r.Disagrees {
+			pe.Disagreements++
+		}
+	}
+	sort.SliceStable(pe.Requirements, func(i, j int) bool {
+		a, b := pe.Requirements[i], pe.Requirements[j]
+		if a.Disagrees != b.Disagrees {
+			return a.Disagrees
+		}
+		return requirementLess(a, b)
+	})
+	pe.NextLevel = nextLevel(pe.ConfiguredLevel)
+	for _, r := range pe.Requirements {
+		if pe.NextLevel != "" && r.Level == pe.NextLevel && !r.Recommendation &&
+			(r.Answer != StateMet || r.Verdict == VerdictNotFound) {
+			pe.NextLevelNeeds = append(pe.NextLevelNeeds, r)
+		}
+	}
+	sort.SliceStable(pe.NextLevelNeeds, func(i, j int) bool { return requirementLess(pe.NextLevelNeeds[i], pe.NextLevelNeeds[j]) })
+	return pe
+}
+
+// requirementLess orders requirements as OS2 does: by level, then R, F,
+// S, G, then number.
+func requirementLess(a, b RequirementEvidence) bool {
+	if la, lb := levelRank(a.Level), levelRank(b.Level); la != lb {
+		return la < lb
+	}
+	ka, na := requirementKey(a.ID)
+	kb, nb := requirementKey(b.ID)
+	if ka != kb {
+		return ka < kb
+	}
+	return na < nb
+}
+
+func levelRank(l string) int {
+	for i, v := range GovernanceLevels {
+		if v == l {
+			return i
+		}
+	}
+	return len(GovernanceLevels)
+}
+
+func requirementKey(id string) (int, int) {
+	n := 0
+	if len(id) > 1 {
+		fmt.Sscanf(id[1:], "%d", &n)
+	}
+	if len(id) == 0 {
+		return 9, n
+	}
+	return strings.IndexByte("RFSG", id[0]), n
+}
+
+// nextLevel is the level above l: the sandbox before the first level, ""
+// above the highest.
+func nextLevel(l string) string {
+	if l == "" {
+		return GovernanceLevels[0]
+	}
+	for i, v := range GovernanceLevels {
+		if v == l && i+1 < len(GovernanceLevels) {
+			return GovernanceLevels[i+1]
+		}
+	}
+	return ""
+}
+
+// changes lists the requirements whose answer or verdict differ between
+// two dates' evidence of one product; one present only now counts as
+// moved from nothing.
+func changes(before, now ProductEvidence) []EvidenceChange {
+	old := map[string]RequirementEvidence{}
+	for _, r := range before.Requirements {
+		old[r.ID] = r
+	}
+	out := []EvidenceChange{}
+	for _, r := range now.Requirements {
+		o := old[r.ID]
+		if o.Answer != r.Answer || o.Verdict != r.Verdict {
+			out = append(out, EvidenceChange{ID: r.ID, AnswerBefore: o.Answer, Answer: r.Answer, VerdictBefore: o.Verdict, Verdict: r.Verdict})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := RequirementEvidence{ID: out[i].ID}, RequirementEvidence{ID: out[j].ID}
+		return requirementLess(a, b)
+	})
+	return out
+}

@@ -1,0 +1,324 @@
+package figures
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/github/go-spdx/v2/spdxexp"
+
+	"os2pulse/civil"
+	"os2pulse/config"
+	"os2pulse/storage"
+)
+
+// Finding is one piece of evidence: what a check found about a repository
+// (or the register), as a code the pages translate, with the repository's
+// link and a value (a licence id, a date, a count). Detail says it in
+// English for the API and the CSV.
+type Finding struct {
+	Code       string `json:"code"`
+	Repository string `json:"repository,omitempty"` // owner/name
+	URL        string `json:"url,omitempty"`
+	Value      string `json:"value,omitempty"`
+	Detail     string `json:"detail"`
+}
+
+// Finding codes.
+const (
+	FindNoRepositories   = "no_repositories"    // the product has no collected repository
+	FindNotConfigured    = "not_configured"     // [governance] organizations is empty
+	FindNotCollected     = "not_collected"      // the source of the check is not collected
+	FindNotChecked       = "not_checked"        // the repository's files were never checked
+	FindCheckTooOld      = "check_too_old"      // its last check is older than HygieneMaxAgeDays
+	FindLicense          = "license"            // an OSI-approved SPDX licence
+	FindLicenseNotOSI    = "license_not_osi"    // an SPDX licence the OSI has not approved
+	FindLicenseUnknown   = "license_unknown"    // a licence GitHub cannot name (NOASSERTION) or not SPDX
+	FindNoLicense        = "no_license"         // no licence found
+	FindSecurityPolicy   = "security_policy"    // SECURITY.md
+	FindNoSecurityPolicy = "no_security_policy" // none in any repository checked
+	FindReadme           = "readme"
+	FindNoReadme         = "no_readme"
+	FindPublicCode       = "publiccode"
+	FindOwnerListed      = "owner_listed"     // owned by an organisation OS2 designates
+	FindOwnerNotListed   = "owner_not_listed" // owned by someone else
+	FindCommits          = "commits"          // commits in the window; Value the last day
+	FindNoCommits        = "no_commits"       // none in the window; Value the last day ever, if any
+	FindCoverageTooOld   = "coverage_too_old" // no commit known, and the history is not known to reach the date
+	FindArchived         = "archived"
+	FindAllArchived      = "all_archived"
+	FindRunBy            = "run_by" // organisations running it; Value the count
+	FindRegisterMissing  = "register_missing"
+)
+
+// evidenceData is what the checks of one date read, gathered once.
+type evidenceData struct {
+	date       civil.Date
+	gov        config.Governance
+	webBase    string                          // "https://github.com/" for github.com, "" when unknown
+	repos      map[string][]storage.Repository // product → its repositories, moved ones left out
+	hygiene    map[string]storage.Hygiene      // newest check on or before date
+	lastCommit map[string]civil.Date           // newest commit on or before date
+	running    map[string][]Adopter            // product → organisations running it in production
+	registered bool                            // the register has been imported
+}
+
+// check is one requirement's check over one product's data.
+type check func(d *evidenceData, productID string) (string, []Finding)
+
+var checks = map[string]check{
+	"R3":  checkRunBy,
+	"F1":  checkVisible,
+	"F2":  checkLicenses,
+	"F4":  checkSecurity,
+	"F5":  checkPurpose,
+	"F6":  checkOwners,
+	"F11": notCollected("pull requests' references to issues"),
+	"F12": notCollected("forks and how far they are ahead"),
+	"F19": notCollected("container files"),
+}
+
+func (d *evidenceData) finding(code string, r storage.Repository, value, detail string, args ...any) Finding {
+	f := Finding{Code: code, Repository: r.FullName(), Value: value, Detail: fmt.Sprintf(detail, args...)}
+	if d.webBase != "" && r.Forge == "github" {
+		f.URL = d.webBase + r.FullName()
+	}
+	return f
+}
+
+func (d *evidenceData) listed(owner string) bool {
+	for _, o := range d.gov.Organizations {
+		if strings.EqualFold(o, owner) {
+			return true
+		}
+	}
+	return false
+}
+
+// fresh returns the repository's file check if it says something about
+// the date, or the finding that says why not.
+func (d *evidenceData) fresh(r storage.Repository) (storage.Hygiene, *Finding) {
+	h, ok := d.hygiene[r.Key]
+	if !ok {
+		f := d.finding(FindNotChecked, r, "", "%s: its files were never checked", r.FullName())
+		return h, &f
+	}
+	if h.Day.Before(d.date.AddDays(-HygieneMaxAgeDays)) {
+		f := d.finding(FindCheckTooOld, r, h.Day.String(), "%s: its files were last checked on %s, over %d days before", r.FullName(), h.Day, HygieneMaxAgeDays)
+		return h, &f
+	}
+	return h, nil
+}
+
+func noRepositories() (string, []Finding) {
+	return VerdictCannotTell, []Finding{{Code: FindNoRepositories, Detail: "no repository of the product is collected"}}
+}
+
+func notConfigured() (string, []Finding) {
+	return VerdictCannotTell, []Finding{{Code: FindNotConfigured, Detail: "[governance] organizations names no organisation"}}
+}
+
+func notCollected(what string) check {
+	return func(*evidenceData, string) (string, []Finding) {
+		return VerdictCannotTell, []Finding{{Code: FindNotCollected, Value: what, Detail: what + " are not collected"}}
+	}
+}
+
+// checkLicenses (F2): every repository has an OSI-approved SPDX licence.
+// One without a licence, or with one the OSI has not approved, makes it
+// not found; a licence GitHub cannot name (NOASSERTION: a licence file
+// it does not recognise) is for a person to read, so cannot tell.
+func checkLicenses(d *evidenceData, productID string) (string, []Finding) {
+	repos := d.repos[productID]
+	if len(repos) == 0 {
+		return noRepositories()
+	}
+	var fs []Finding
+	missing, unknown := false, false
+	for _, r := range repos {
+		h, stale := d.fresh(r)
+		if stale != nil {
+			fs, unknown = append(fs, *stale), true
+			continue
+		}
+		switch id := h.License; {
+		case id == "":
+			fs, missing = append(fs, d.finding(FindNoLicense, r, "", "%s: no licence found", r.FullName())), true
+		case id == "NOASSERTION":
+			fs, unknown = append(fs, d.finding(FindLicenseUnknown, r, id, "%s: a licence GitHub cannot name (NOASSERTION)", r.FullName())), true
+		default:
+			active, canon := spdxexp.ActiveLicense(id)
+			if !active {
+				canon = id // a deprecated id such as GPL-2.0 is still an SPDX id
+			}
+			switch {
+			case osiApproved[canon]:
+				fs = append(fs, d.finding(FindLicense, r, canon, "%s: %s, OSI-approved", r.FullName(), canon))
+			case active:
+				fs, missing = append(fs, d.finding(FindLicenseNotOSI, r, canon, "%s: %s is not OSI-approved", r.FullName(), canon)), true
+			default:
+				fs, unknown = append(fs, d.finding(FindLicenseUnknown, r, id, "%s: %q is not an SPDX licence id", r.FullName(), id)), true
+			}
+		}
+	}
+	switch {
+	case missing:
+		return VerdictNotFound, fs
+	case unknown:
+		return VerdictCannotTell, fs
+	}
+	return VerdictFound, fs
+}
+
+// anyFile is found when a repository that is not archived has the file
+// (checked on time), not found when every such repository was checked
+// on time and none has it, cannot tell otherwise.
+func anyFile(d *evidenceData, productID string, has func(storage.Hygiene) bool, yes, no, name string) (string, []Finding) {
+	repos := d.repos[productID]
+	if len(repos) == 0 {
+		return noRepositories()
+	}
+	var fs []Finding
+	found, unknown, active := false, false, 0
+	for _, r := range repos {
+		if r.Archived {
+			continue
+		}
+		active++
+		h, stale := d.fresh(r)
+		switch {
+		case stale != nil:
+			fs, unknown = append(fs, *stale), true
+		case has(h):
+			fs, found = append(fs, d.finding(yes, r, "", "%s: %s", r.FullName(), name)), true
+		}
+	}
+	switch {
+	case found:
+		return VerdictFound, fs
+	case active == 0:
+		return VerdictNotFound, []Finding{{Code: FindAllArchived, Detail: "every repository of the product is archived"}}
+	case unknown:
+		return VerdictCannotTell, fs
+	}
+	return VerdictNotFound, append(fs, Finding{Code: no, Detail: "no " + name + " in any repository that is not archived"})
+}
+
+// checkSecurity (F4): a security policy.
+func checkSecurity(d *evidenceData, productID string) (string, []Finding) {
+	return anyFile(d, productID, func(h storage.Hygiene) bool { return h.Security }, FindSecurityPolicy, FindNoSecurityPolicy, "security policy")
+}
+
+// checkPurpose (F5): a README; a publiccode.yml, where there is one, is
+// added to the evidence.
+func checkPurpose(d *evidenceData, productID string) (string, []Finding) {
+	v, fs := anyFile(d, productID, func(h storage.Hygiene) bool { return h.Readme }, FindReadme, FindNoReadme, "README")
+	for _, r := range d.repos[productID] {
+		if h, stale := d.fresh(r); stale == nil && !r.Archived && h.PublicCode {
+			fs = append(fs, d.finding(FindPublicCode, r, "", "%s: publiccode.yml", r.FullName()))
+		}
+	}
+	return v, fs
+}
+
+// checkOwners (F6): every repository is owned by a listed organisation.
+func checkOwners(d *evidenceData, productID string) (string, []Finding) {
+	if len(d.gov.Organizations) == 0 {
+		return notConfigured()
+	}
+	repos := d.repos[productID]
+	if len(repos) == 0 {
+		return noRepositories()
+	}
+	var out, in []Finding
+	for _, r := range repos {
+		if d.listed(r.Owner) {
+			in = append(in, d.finding(FindOwnerListed, r, r.Owner, "%s: owned by %s", r.FullName(), r.Owner))
+		} else {
+			out = append(out, d.finding(FindOwnerNotListed, r, r.Owner, "%s: owned by %s, not an organisation OS2 designates", r.FullName(), r.Owner))
+		}
+	}
+	if len(out) > 0 {
+		return VerdictNotFound, append(out, in...)
+	}
+	return VerdictFound, in
+}
+
+// checkVisible (F1): a repository under a listed organisation, not
+// archived, with a commit in the last 12 months. Where none is known but
+// a repository's collected history does not reach the date, the commits
+// may be there uncollected: cannot tell.
+func checkVisible(d *evidenceData, productID string) (string, []Finding) {
+	if len(d.gov.Organizations) == 0 {
+		return notConfigured()
+	}
+	repos := d.repos[productID]
+	if len(repos) == 0 {
+		return noRepositories()
+	}
+	from := d.date.AddDays(-(EvidenceWindowDays - 1))
+	var fs []Finding
+	found, unknown, active := false, false, 0
+	for _, r := range repos {
+		if !d.listed(r.Owner) {
+			continue
+		}
+		if r.Archived {
+			fs = append(fs, d.finding(FindArchived, r, "", "%s: archived", r.FullName()))
+			continue
+		}
+		active++
+		last, ok := d.lastCommit[r.Key]
+		switch {
+		case ok && !last.Before(from):
+			fs, found = append(fs, d.finding(FindCommits, r, last.String(), "%s: last commit on %s", r.FullName(), last)), true
+		case r.CoveredUntil.Before(d.date):
+			fs, unknown = append(fs, d.finding(FindCoverageTooOld, r, r.CoveredUntil.String(), "%s: no commit since %s known, and its history is collected only until %s",
+				r.FullName(), from, orNever(r.CoveredUntil))), true
+		case ok:
+			fs = append(fs, d.finding(FindNoCommits, r, last.String(), "%s: no commit since %s (the last on %s)", r.FullName(), from, last))
+		default:
+			fs = append(fs, d.finding(FindNoCommits, r, "", "%s: no commit", r.FullName()))
+		}
+	}
+	switch {
+	case found:
+		return VerdictFound, fs
+	case unknown:
+		return VerdictCannotTell, fs
+	case active == 0 && len(fs) > 0:
+		return VerdictNotFound, append(fs, Finding{Code: FindAllArchived, Detail: "every repository under an organisation OS2 designates is archived"})
+	case active == 0:
+		return VerdictNotFound, []Finding{{Code: FindOwnerNotListed, Detail: "no repository is under an organisation OS2 designates"}}
+	}
+	return VerdictNotFound, fs
+}
+
+func orNever(d civil.Date) string {
+	if d.IsZero() {
+		return "never"
+	}
+	return d.String()
+}
+
+// checkRunBy (R3): at least two organisations run the product in
+// production on the date, by the register.
+func checkRunBy(d *evidenceData, productID string) (string, []Finding) {
+	if !d.registered {
+		return VerdictCannotTell, []Finding{{Code: FindRegisterMissing, Detail: "the adoption register has not been imported"}}
+	}
+	names := []string{}
+	for _, a := range d.running[productID] {
+		names = append(names, a.Name)
+	}
+	sort.Strings(names)
+	n := len(names)
+	f := Finding{Code: FindRunBy, Value: fmt.Sprint(n), Detail: fmt.Sprintf("run in production by %d organisations", n)}
+	if n > 0 {
+		f.Detail += ": " + strings.Join(names, ", ")
+	}
+	if n >= 2 {
+		return VerdictFound, []Finding{f}
+	}
+	return VerdictNotFound, []Finding{f}
+}
