@@ -273,7 +273,7 @@ func checkVisible(d *evidenceData, productID string) (string, []Finding) {
 		case ok && !last.Before(from):
 			fs, found = append(fs, d.finding(FindCommits, r, last.String(), "%s: last commit on %s", r.FullName(), last)), true
 		case r.CoveredUntil.Before(d.date):
-			fs, unknown = append(fs, d.finding(FindCoverageTooOld, r, r.CoveredUntil.String(), "%s: no commit since %s known, and its history is collected only until %s",
+			fs, unknown = append(fs, d.finding(FindCoverageTooOld, r, dateValue(r.CoveredUntil), "%s: no commit since %s known, and its history is collected only until %s",
 				r.FullName(), from, orNever(r.CoveredUntil))), true
 		case ok:
 			fs = append(fs, d.finding(FindNoCommits, r, last.String(), "%s: no commit since %s (the last on %s)", r.FullName(), from, last))
@@ -292,6 +292,13 @@ func checkVisible(d *evidenceData, productID string) (string, []Finding) {
 		return VerdictNotFound, []Finding{{Code: FindOwnerNotListed, Detail: "no repository is under an organisation OS2 designates"}}
 	}
 	return VerdictNotFound, fs
+}
+
+func dateValue(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }
 
 func orNever(d civil.Date) string {

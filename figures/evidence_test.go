@@ -1,0 +1,167 @@
+package figures
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"os2pulse/civil"
+	"os2pulse/config"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
+)
+
+const evidenceConfig = `[storage]
+driver = "sqlite"
+dsn = "unused.db"
+[governance]
+organizations = ["os2display"]
+[[products]]
+id = "os2display"
+name = "OS2display"
+governance_level = "1"
+repos = ["os2display/*"]
+[[products]]
+id = "other"
+name = "Other"
+governance_level = "2"
+repos = ["someone/thing"]
+`
+
+// evidenceFixture stores two products on both databases: os2display,
+// whose evaluation says F2 and F4 are met (F4 has no evidence), and
+// other, outside the designated organisations, with no evaluation.
+func evidenceFixture(t *testing.T, store *storage.Store) *Calculator {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := config.Parse("test.toml", []byte(evidenceConfig), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+	api, client := storage.RepoKey("github", "os2display", "display-api"), storage.RepoKey("github", "os2display", "display-client")
+	thing := storage.RepoKey("github", "someone", "thing")
+	for _, r := range []struct {
+		key, owner, name, product string
+		archived                  bool
+	}{{api, "os2display", "display-api", "os2display", false}, {client, "os2display", "display-client", "os2display", true},
+		{thing, "someone", "thing", "other", false}} {
+		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github", Owner: r.owner, Name: r.name, Archived: r.archived}, []string{r.product}))
+		must(t, store.RepositoryCollected(ctx, r.key, storage.RepoOK, evDate))
+	}
+	_, err = store.AddContributions(ctx, []storage.Contribution{
+		{RepositoryKey: api, Kind: storage.KindCommit, ExtID: "c1", Email: "a@aarhus.dk", At: evDate.AddDays(-10).Time().Add(9 * time.Hour)},
+		{RepositoryKey: thing, Kind: storage.KindCommit, ExtID: "c2", Email: "b@x.dk", At: evDate.AddDays(-400).Time()},
+	})
+	must(t, err)
+	for _, h := range []storage.Hygiene{
+		{RepositoryKey: api, Day: evDate.AddDays(-2), License: "", Readme: true},
+		{RepositoryKey: client, Day: evDate.AddDays(-2), License: "MIT", Security: true}, // archived: its policy does not count
+		{RepositoryKey: thing, Day: evDate.AddDays(-1), License: "EUPL-1.2", Readme: true, Security: true},
+		// Half a year before, display-api had its licence.
+		{RepositoryKey: api, Day: evDate.AddDate(0, -6, -1), License: "MIT", Readme: true},
+		{RepositoryKey: client, Day: evDate.AddDate(0, -6, -1), License: "MIT"},
+	} {
+		must(t, store.PutHygiene(ctx, h))
+	}
+	line := func(id, level, state string) storage.SelfEvaluationRequirement {
+		return storage.SelfEvaluationRequirement{ID: id, Category: "formkrav", Level: level, State: state, Text: "Krav " + id}
+	}
+	_, err = store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2026-03-01"),
+		Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
+			line("F1", "sandbox", StateMet), line("F2", "sandbox", StateMet), line("F4", "sandbox", StateMet),
+			line("G1", "1", StateMet), line("F6", "1", StateNotMet), line("F12", "2", StateMet), line("G5", "2", StatePlanned),
+		}})
+	must(t, err)
+	_, err = store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "r", Organizations: []storage.Organization{
+		{ID: "751", Name: "Aarhus", Kind: "municipality"}, {ID: "101", Name: "København", Kind: "municipality"}},
+		Adoptions: []storage.AdoptionRecord{
+			{OrganizationID: "751", ProductID: "os2display", Status: storage.StatusProduction, Since: civil.MustParse("2020-01-01")},
+			{OrganizationID: "101", ProductID: "os2display", Status: storage.StatusPilot, Since: civil.MustParse("2020-01-01")},
+			{OrganizationID: "751", ProductID: "other", Status: storage.StatusProduction, Since: civil.MustParse("2020-01-01")},
+			{OrganizationID: "101", ProductID: "other", Status: storage.StatusProduction, Since: civil.MustParse("2026-01-01")},
+		}})
+	must(t, err)
+	return New(store.ReadOnly(), cfg)
+}
+
+type evLine struct{ id, answer, verdict string }
+
+func evLines(rs []RequirementEvidence) []evLine {
+	out := []evLine{}
+	for _, r := range rs {
+		out = append(out, evLine{r.ID, r.Answer, r.Verdict})
+	}
+	return out
+}
+
+func TestEvidenceOnBothDatabases(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		c := evidenceFixture(t, store)
+		ev, err := c.Evidence(ctx, evDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := ev.Products[0]
+		// Disagreements first (F2 and F4 said met, found nothing; F6 said
+		// not met, found), then by level, R F S G, number.
+		want := []evLine{
+			{"F2", StateMet, VerdictNotFound}, {"F4", StateMet, VerdictNotFound}, {"F6", StateNotMet, VerdictFound},
+			{"F1", StateMet, VerdictFound}, {"F5", "", VerdictFound},
+			{"G1", StateMet, VerdictCannotTell},
+			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"F12", StateMet, VerdictCannotTell}, {"F19", "", VerdictCannotTell},
+			{"G5", StatePlanned, VerdictCannotTell},
+		}
+		if got := evLines(d.Requirements); !reflect.DeepEqual(got, want) {
+			t.Errorf("os2display =\n%v\nwant\n%v", got, want)
+		}
+		if d.Disagreements != 3 || d.Found != 3 || d.NotFound != 3 || d.CannotTell != 5 || d.Evaluated.String() != "2026-03-01" {
+			t.Errorf("counts %d disagreements, %d/%d/%d, evaluated %s", d.Disagreements, d.Found, d.NotFound, d.CannotTell, d.Evaluated)
+		}
+		if d.Requirements[0].Findings[0].Detail != "os2display/display-api: no licence found" ||
+			d.Requirements[0].Findings[0].URL != "https://github.com/os2display/display-api" {
+			t.Errorf("F2 evidence %+v", d.Requirements[0].Findings)
+		}
+		// Level 2 needs: R3 (no evidence), F11 (not answered), F12 (met, no
+		// evidence either way: not a need), G5 (planned).
+		if d.NextLevel != "2" || !reflect.DeepEqual(evLines(d.NextLevelNeeds), []evLine{
+			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"G5", StatePlanned, VerdictCannotTell}}) {
+			t.Errorf("next level %q needs %v", d.NextLevel, evLines(d.NextLevelNeeds))
+		}
+		// Half a year before: no evaluation yet, display-api had its licence,
+		// display-client its hygiene without a security policy.
+		wantChanges := []EvidenceChange{
+			{ID: "F1", Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
+			{ID: "F2", Answer: StateMet, VerdictBefore: VerdictFound, Verdict: VerdictNotFound},
+			{ID: "F4", Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictNotFound},
+			{ID: "F6", Answer: StateNotMet, VerdictBefore: VerdictFound, Verdict: VerdictFound},
+			{ID: "F12", Answer: StateMet, VerdictBefore: VerdictCannotTell, Verdict: VerdictCannotTell},
+			{ID: "G1", Answer: StateMet, Verdict: VerdictCannotTell},
+			{ID: "G5", Answer: StatePlanned, Verdict: VerdictCannotTell},
+		}
+		if d.Since.String() != "2025-12-30" || !reflect.DeepEqual(d.Changes, wantChanges) {
+			t.Errorf("changes since %s =\n%+v\nwant\n%+v", d.Since, d.Changes, wantChanges)
+		}
+
+		o := ev.Products[1]
+		wantOther := []evLine{
+			{"F1", "", VerdictNotFound}, {"F2", "", VerdictFound}, {"F4", "", VerdictFound}, {"F5", "", VerdictFound},
+			{"F6", "", VerdictNotFound}, {"R3", "", VerdictFound}, {"F11", "", VerdictCannotTell}, {"F12", "", VerdictCannotTell},
+			{"F19", "", VerdictCannotTell},
+		}
+		if got := evLines(o.Requirements); !reflect.DeepEqual(got, wantOther) || o.Disagreements != 0 || o.NextLevel != "3" {
+			t.Errorf("other =\n%v\nwant\n%v (next level %q)", got, wantOther, o.NextLevel)
+		}
+		// R3 half a year before: only Aarhus ran it.
+		if !reflect.DeepEqual(o.Changes, []EvidenceChange{{ID: "R3", VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
+			{ID: "F2", VerdictBefore: VerdictCannotTell, Verdict: VerdictFound}, {ID: "F4", VerdictBefore: VerdictCannotTell, Verdict: VerdictFound},
+			{ID: "F5", VerdictBefore: VerdictCannotTell, Verdict: VerdictFound}}) {
+			t.Errorf("other's changes %+v", o.Changes)
+		}
+		if _, err := c.ProductEvidence(ctx, "nope", evDate); err == nil {
+			t.Error("an unknown product gave no error")
+		}
+	})
+}
