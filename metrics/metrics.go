@@ -38,6 +38,7 @@ type metricsCollector struct {
 	firstResponse, firstResponseP90, awaitingResponse *prometheus.Desc
 	releases, lastReleaseAge                          *prometheus.Desc
 	openItems, openItemsAge, hygiene                  *prometheus.Desc
+	evidence                                          *prometheus.Desc
 }
 
 // NewCollector returns the collector of os2pulse's business figures
@@ -80,6 +81,7 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		lastReleaseAge:   d("os2pulse_product_last_release_age_seconds", "Time since the day of the product's last release (days × 86400); absent when it never released.", "product"),
 		openItems:        d("os2pulse_product_open_items", "Open issues and pull requests of the product today, by kind.", "product", "kind"),
 		openItemsAge:     d("os2pulse_product_open_items_median_age_seconds", "Median age of the product's open issues and pull requests (days × 86400); absent when none is open.", "product"),
+		evidence:         evidenceDesc(),
 		hygiene:          d("os2pulse_product_hygiene_repositories", "The product's repositories with each file, by its last daily check (file checked: the repositories checked).", "product", "file"),
 	}
 }
@@ -89,7 +91,7 @@ func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
 		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess, m.requirements, m.evaluationFilled,
 		m.concentration, m.organizations, m.largestOrg, m.firstResponse, m.firstResponseP90, m.awaitingResponse, m.releases,
-		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene} {
+		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene, m.evidence} {
 		ch <- d
 	}
 }
@@ -165,6 +167,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	m.collectHealth(ctx, today, gauge, fail)
+	m.collectEvidence(ctx, today, gauge, fail)
 }
 
 // collectHealth exports the governance self-evaluations and the health
