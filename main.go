@@ -37,6 +37,7 @@ func commands() []command {
 		{"register", "register check|import|export: validate, import or export the adoption register", cmdRegister},
 		{"activity", "activity import: import commit activity from a git log export", cmdActivity},
 		{"report", "produce the annual report", cmdReport},
+		{"governance", "governance draft: a draft self-evaluation pre-filled from the evidence", cmdGovernance},
 		{"admin", "admin passwd: hash a password for an [[admins]] entry", cmdAdmin},
 		{"version", "print the version", cmdVersion},
 	}
@@ -97,7 +98,7 @@ Usage: os2pulse COMMAND [flags] [arguments]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Every command takes -config FILE. Without it ./os2pulse.toml is used when it

@@ -55,7 +55,10 @@ const (
 type evidenceData struct {
 	date       civil.Date
 	gov        config.Governance
-	webBase    string                          // "https://github.com/" for github.com, "" when unknown
+	// githubWeb says whether github.com repositories are read from
+	// github.com itself, so their links can be made (not for GitHub
+	// Enterprise, whose web address the configuration does not give).
+	githubWeb bool
 	repos      map[string][]storage.Repository // product → its repositories, moved ones left out
 	hygiene    map[string]storage.Hygiene      // newest check on or before date
 	lastCommit map[string]civil.Date           // newest commit on or before date
@@ -80,8 +83,8 @@ var checks = map[string]check{
 
 func (d *evidenceData) finding(code string, r storage.Repository, value, detail string, args ...any) Finding {
 	f := Finding{Code: code, Repository: r.FullName(), Value: value, Detail: fmt.Sprintf(detail, args...)}
-	if d.webBase != "" && r.Forge == "github" {
-		f.URL = d.webBase + r.FullName()
+	if r.Forge != "" && (r.Forge != "github.com" || d.githubWeb) {
+		f.URL = "https://" + r.Forge + "/" + r.FullName()
 	}
 	return f
 }

@@ -12,7 +12,7 @@ import (
 var evDate = civil.MustParse("2026-06-30")
 
 func evRepo(owner, name string) storage.Repository {
-	return storage.Repository{Key: storage.RepoKey("github", owner, name), Forge: "github", Owner: owner, Name: name,
+	return storage.Repository{Key: storage.RepoKey("github.com", owner, name), Forge: "github.com", Owner: owner, Name: name,
 		Status: storage.RepoOK, CoveredUntil: evDate}
 }
 
@@ -33,7 +33,7 @@ func hyg(r storage.Repository, n int, license string, readme, security bool) sto
 
 func evData(repos []storage.Repository, hs ...storage.Hygiene) *evidenceData {
 	d := &evidenceData{date: evDate, gov: config.Governance{Organizations: []string{"OS2display", "os2forms"}},
-		webBase: "https://github.com/", repos: map[string][]storage.Repository{"p": repos},
+		githubWeb: true, repos: map[string][]storage.Repository{"p": repos},
 		hygiene: map[string]storage.Hygiene{}, lastCommit: map[string]civil.Date{}, running: map[string][]Adopter{}, registered: true}
 	for _, h := range hs {
 		d.hygiene[h.RepositoryKey] = h

@@ -40,14 +40,14 @@ func evidenceFixture(t *testing.T, store *storage.Store) *Calculator {
 		t.Fatal(err)
 	}
 	must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
-	api, client := storage.RepoKey("github", "os2display", "display-api"), storage.RepoKey("github", "os2display", "display-client")
-	thing := storage.RepoKey("github", "someone", "thing")
+	api, client := storage.RepoKey("github.com", "os2display", "display-api"), storage.RepoKey("github.com", "os2display", "display-client")
+	thing := storage.RepoKey("github.com", "someone", "thing")
 	for _, r := range []struct {
 		key, owner, name, product string
 		archived                  bool
 	}{{api, "os2display", "display-api", "os2display", false}, {client, "os2display", "display-client", "os2display", true},
 		{thing, "someone", "thing", "other", false}} {
-		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github", Owner: r.owner, Name: r.name, Archived: r.archived}, []string{r.product}))
+		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: r.owner, Name: r.name, Archived: r.archived}, []string{r.product}))
 		must(t, store.RepositoryCollected(ctx, r.key, storage.RepoOK, evDate))
 	}
 	_, err = store.AddContributions(ctx, []storage.Contribution{
