@@ -53,12 +53,12 @@ const (
 
 // evidenceData is what the checks of one date read, gathered once.
 type evidenceData struct {
-	date       civil.Date
-	gov        config.Governance
+	date civil.Date
+	gov  config.Governance
 	// githubWeb says whether github.com repositories are read from
 	// github.com itself, so their links can be made (not for GitHub
 	// Enterprise, whose web address the configuration does not give).
-	githubWeb bool
+	githubWeb  bool
 	repos      map[string][]storage.Repository // product → its repositories, moved ones left out
 	hygiene    map[string]storage.Hygiene      // newest check on or before date
 	lastCommit map[string]civil.Date           // newest commit on or before date
