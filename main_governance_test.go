@@ -81,9 +81,7 @@ func TestGovernanceDraftCommand(t *testing.T) {
 			t.Errorf("%s = %s %q %s, want %v", id, k.Produktniveau, k.Krav, str(k.Efterlevet), want)
 		}
 	}
-	// No link: api_url is not GitHub's own, so github.com's addresses are
-	// not known to be the repositories' (GitHub Enterprise).
-	if d := byID["F1"].Dokumentation; d != "os2display/display-client: last commit on 2025-11-04" {
+	if d := byID["F1"].Dokumentation; d != "os2display/display-client: last commit on 2025-11-04 https://github.com/os2display/display-client" {
 		t.Errorf("F1's documentation %q", d)
 	}
 

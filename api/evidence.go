@@ -58,4 +58,30 @@ func (a *API) evidenceRoutes() {
 		}
 		return t
 	})
+
+	// A draft self-evaluation of one product in OS2's own JSON format,
+	// pre-filled from the evidence (what os2pulse governance draft
+	// writes); the CSV twin has one row per requirement.
+	figure(a, Endpoint{Path: "/api/v1/governance/draft", Label: "export.draft", Params: []Param{paramProductNeeded, paramDate}}, func(r *http.Request) (figures.Draft, error) {
+		date, err := DateParam(r, "date", a.today())
+		if err != nil {
+			return figures.Draft{}, err
+		}
+		product, err := a.productParam(r, true)
+		if err != nil {
+			return figures.Draft{}, err
+		}
+		return a.calc.ProductDraft(r.Context(), product, date, a.now())
+	}, func(d figures.Draft) csvTable {
+		t := csvTable{name: "os2pulse-selvevaluering-udkast-" + d.FilledDate, header: []string{"id", "kategori", "krav",
+			"produktniveau", "retningslinjer", "efterlevet", "dokumentation"}}
+		for _, k := range d.Krav {
+			answer := ""
+			if k.Efterlevet != nil {
+				answer = *k.Efterlevet
+			}
+			t.rows = append(t.rows, []string{k.ID, k.Kategori, k.Krav, k.Produktniveau, k.Retningslinjer, answer, k.Dokumentation})
+		}
+		return t
+	})
 }

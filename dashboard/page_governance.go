@@ -17,6 +17,10 @@ import (
 type governancePageData struct {
 	Table table.Table // products × levels
 	Chart chart       // requirements met over time
+	// Evidence per product, and every disagreement between a product's
+	// answer and the data.
+	Evidence      table.Table
+	Disagreements []string
 }
 
 // governancePage shows every product's self-evaluation in force on the
@@ -37,9 +41,15 @@ func (s *Server) governancePage(w http.ResponseWriter, r *http.Request, v *view)
 			return err
 		}
 	}
+	ev, err := s.figures.Evidence(ctx, v.Date)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, "governance", governancePageData{
-		Table: governanceTable(v, g),
-		Chart: requirementsChart(v, g, history),
+		Table:         governanceTable(v, g),
+		Chart:         requirementsChart(v, g, history),
+		Evidence:      evidenceTable(v, ev),
+		Disagreements: disagreementRows(v, ev),
 	})
 }
 

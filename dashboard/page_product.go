@@ -29,6 +29,8 @@ type productData struct {
 	SelfEval     *selfEvalView
 	HealthKeys   []keyFigure
 	SelfEvalNone string
+	// Evidence: the product's answers beside what the data show.
+	Evidence *evidenceView
 }
 
 // productPage shows one product: who runs it (list and map), its adopters
@@ -95,6 +97,10 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	evidence, err := s.figures.ProductEvidence(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
 
 	d := productData{
 		ID: p.ID, Name: p.Name, Governance: v.Governance(p.LevelOn(v.Date)), Levels: levelHistory(v, p.Levels), Focus: p.Focus,
@@ -127,6 +133,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		SelfEval:          selfEvaluation(v, gov),
 		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
 		HealthKeys:        healthKeys(v, health),
+		Evidence:          evidenceOf(v, evidence),
 	}
 	if !act.Complete {
 		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)

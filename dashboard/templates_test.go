@@ -67,13 +67,15 @@ var templateSamples = map[string]func(v *view) any{
 			ActivityNote:      "note",
 			SelfEval:          selfEvaluation(v, sampleGovernance()),
 			HealthKeys:        healthKeys(v, sampleHealth()),
+			Evidence:          evidenceOf(v, sampleEvidence().Products[0]),
 		}
 	},
 	"governance": func(v *view) any {
 		g := figures.Governance{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductGovernance{sampleGovernance(),
 			{Product: "x", Name: xssName, ConfiguredLevel: "sandbox"}}}
 		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.GovernancePointMet{
-			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}})}
+			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}}),
+			Evidence: evidenceTable(v, sampleEvidence()), Disagreements: disagreementRows(v, sampleEvidence())}
 	},
 	"organization": func(v *view) any {
 		d := figures.OrganizationDetail{ID: "x", Name: xssName, Kind: "other", Member: true,
@@ -126,6 +128,23 @@ func sampleAdoption() figures.Adoption {
 func sampleMembers() figures.Members {
 	return figures.Members{Date: civil.MustParse("2026-11-23"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375,
 		Distribution: figures.Distribution{"0": 3, "1": 2, "2": 0, "3": 2, "4": 1, "5+": 0}}
+}
+
+// sampleEvidence has a disagreement, a need of the next level, a change
+// and a finding with a script payload for a repository name.
+func sampleEvidence() figures.Evidence {
+	f2 := figures.RequirementEvidence{ID: "F2", Level: "sandbox", Category: "formkrav", Text: xssName, Answer: figures.StateMet,
+		Check: "licence", Verdict: figures.VerdictNotFound, Disagrees: true, Findings: []figures.Finding{
+			{Code: figures.FindNoLicense, Repository: "os2forms/" + xssScript, URL: "https://github.com/os2forms/x", Detail: "d"}}}
+	r3 := figures.RequirementEvidence{ID: "R3", Level: "2", Category: "relevans", Text: "Krav", Check: "register",
+		Verdict: figures.VerdictFound, Findings: []figures.Finding{{Code: figures.FindRunBy, Value: "4", Detail: "d"}}}
+	g1 := figures.RequirementEvidence{ID: "G1", Level: "2", Category: "governance", Text: "Krav", Answer: figures.StatePlanned,
+		Verdict: figures.VerdictCannotTell, Findings: []figures.Finding{}}
+	return figures.Evidence{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductEvidence{{
+		Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "1", Requirements: []figures.RequirementEvidence{f2, r3, g1},
+		Disagreements: 1, Found: 1, NotFound: 1, CannotTell: 1, NextLevel: "2", NextLevelNeeds: []figures.RequirementEvidence{g1},
+		Since: civil.MustParse("2026-05-23"), Changes: []figures.EvidenceChange{{ID: "F2", Answer: figures.StateMet,
+			VerdictBefore: figures.VerdictFound, Verdict: figures.VerdictNotFound}}}}}
 }
 
 func sampleContributors() figures.Contributors {

@@ -134,7 +134,6 @@ func (c *Calculator) evidenceAt(ctx context.Context, date civil.Date) ([]Product
 
 func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*evidenceData, error) {
 	d := &evidenceData{date: date, gov: c.cfg.Governance, repos: map[string][]storage.Repository{}, running: map[string][]Adopter{}}
-	d.githubWeb = strings.TrimSuffix(c.cfg.GitHub.APIURL, "/") == "https://api.github.com"
 	all, err := c.store.Repositories(ctx, "")
 	if err != nil {
 		return nil, err

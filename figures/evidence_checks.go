@@ -53,12 +53,8 @@ const (
 
 // evidenceData is what the checks of one date read, gathered once.
 type evidenceData struct {
-	date civil.Date
-	gov  config.Governance
-	// githubWeb says whether github.com repositories are read from
-	// github.com itself, so their links can be made (not for GitHub
-	// Enterprise, whose web address the configuration does not give).
-	githubWeb  bool
+	date       civil.Date
+	gov        config.Governance
 	repos      map[string][]storage.Repository // product → its repositories, moved ones left out
 	hygiene    map[string]storage.Hygiene      // newest check on or before date
 	lastCommit map[string]civil.Date           // newest commit on or before date
@@ -83,7 +79,8 @@ var checks = map[string]check{
 
 func (d *evidenceData) finding(code string, r storage.Repository, value, detail string, args ...any) Finding {
 	f := Finding{Code: code, Repository: r.FullName(), Value: value, Detail: fmt.Sprintf(detail, args...)}
-	if r.Forge != "" && (r.Forge != "github.com" || d.githubWeb) {
+	if r.Forge != "" {
+		// As the repository list on the product page links it.
 		f.URL = "https://" + r.Forge + "/" + r.FullName()
 	}
 	return f

@@ -33,7 +33,7 @@ func hyg(r storage.Repository, n int, license string, readme, security bool) sto
 
 func evData(repos []storage.Repository, hs ...storage.Hygiene) *evidenceData {
 	d := &evidenceData{date: evDate, gov: config.Governance{Organizations: []string{"OS2display", "os2forms"}},
-		githubWeb: true, repos: map[string][]storage.Repository{"p": repos},
+		repos:   map[string][]storage.Repository{"p": repos},
 		hygiene: map[string]storage.Hygiene{}, lastCommit: map[string]civil.Date{}, running: map[string][]Adopter{}, registered: true}
 	for _, h := range hs {
 		d.hygiene[h.RepositoryKey] = h
