@@ -23,6 +23,7 @@ type evidenceView struct {
 	NeedsNone     string
 	Since         string // heading of the changes since half a year before
 	Changes       []string
+	ChangesNote   string // why answers are not compared, when they are not
 	ChangesNone   string
 	CSV, JSON     string
 	Draft         string // the draft self-evaluation (JSON download)
@@ -80,6 +81,9 @@ func evidenceOf(v *view, pe figures.ProductEvidence) *evidenceView {
 		for _, r := range pe.NextLevelNeeds {
 			ev.Needs = append(ev.Needs, evidenceRowOf(v, r))
 		}
+	}
+	if pe.EvaluatedBefore.IsZero() {
+		ev.ChangesNote = v.T("evidence.changes.first")
 	}
 	for _, c := range pe.Changes {
 		ev.Changes = append(ev.Changes, v.Tf("evidence.change", c.ID, answerText(v, c.AnswerBefore), answerText(v, c.Answer),

@@ -67,10 +67,13 @@ type ProductEvidence struct {
 	// answered met with no evidence found.
 	NextLevel      string                `json:"next_level,omitempty"`
 	NextLevelNeeds []RequirementEvidence `json:"next_level_needs"`
-	// Since is the date half a year before; Changes the requirements
-	// whose answer or verdict moved from then.
-	Since   civil.Date       `json:"since"`
-	Changes []EvidenceChange `json:"changes"`
+	// Since is the date half a year before; EvaluatedBefore the filled
+	// date of the self-evaluation in force then (zero: none); Changes the
+	// requirements whose verdict moved from then, or whose answer did
+	// when there was an evaluation then to compare with.
+	Since           civil.Date       `json:"since"`
+	EvaluatedBefore civil.Date       `json:"evaluated_before,omitzero"`
+	Changes         []EvidenceChange `json:"changes"`
 }
 
 // Evidence is every product's governance evidence on a date.
@@ -91,7 +94,7 @@ func (c *Calculator) Evidence(ctx context.Context, date civil.Date) (Evidence, e
 			return Evidence{}, err
 		}
 		for i := range now {
-			now[i].Since = date.AddDate(0, -6, 0)
+			now[i].Since, now[i].EvaluatedBefore = date.AddDate(0, -6, 0), before[i].Evaluated
 			now[i].Changes = changes(before[i], now[i])
 		}
 		return Evidence{Date: date, Products: now}, nil
@@ -290,9 +293,11 @@ func nextLevel(l string) string {
 	return ""
 }
 
-// changes lists the requirements whose answer or verdict differ between
-// two dates' evidence of one product; one present only now counts as
-// moved from nothing.
+// changes lists the requirements whose verdict differs between two
+// dates' evidence of one product, or whose answer does when the product
+// had an evaluation on the earlier date (a first evaluation is not a
+// change of every answer). A requirement the earlier date did not list
+// had no evidence then: cannot tell.
 func changes(before, now ProductEvidence) []EvidenceChange {
 	old := map[string]RequirementEvidence{}
 	for _, r := range before.Requirements {
@@ -300,8 +305,12 @@ func changes(before, now ProductEvidence) []EvidenceChange {
 	}
 	out := []EvidenceChange{}
 	for _, r := range now.Requirements {
-		o := old[r.ID]
-		if o.Answer != r.Answer || o.Verdict != r.Verdict {
+		o, ok := old[r.ID]
+		if !ok {
+			o.Verdict = VerdictCannotTell
+		}
+		answered := !before.Evaluated.IsZero() && o.Answer != r.Answer
+		if answered || o.Verdict != r.Verdict {
 			out = append(out, EvidenceChange{ID: r.ID, AnswerBefore: o.Answer, Answer: r.Answer, VerdictBefore: o.Verdict, Verdict: r.Verdict})
 		}
 	}

@@ -68,6 +68,13 @@ func evidenceFixture(t *testing.T, store *storage.Store) *Calculator {
 	line := func(id, level, state string) storage.SelfEvaluationRequirement {
 		return storage.SelfEvaluationRequirement{ID: id, Category: "formkrav", Level: level, State: state, Text: "Krav " + id}
 	}
+	// The version in force half a year before the date.
+	_, err = store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2025-10-01"),
+		Source: "x.json", FilledBy: "Styregruppen", SHA256: "0", Requirements: []storage.SelfEvaluationRequirement{
+			line("F1", "sandbox", StateMet), line("F2", "sandbox", StateMet), line("F4", "sandbox", StateNotMet),
+			line("G1", "1", StateMet), line("F6", "1", StatePlanned), line("F12", "2", StateMet), line("G5", "2", StatePlanned),
+		}})
+	must(t, err)
 	_, err = store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2026-03-01"),
 		Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
 			line("F1", "sandbox", StateMet), line("F2", "sandbox", StateMet), line("F4", "sandbox", StateMet),
@@ -130,18 +137,15 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"G5", StatePlanned, VerdictCannotTell}}) {
 			t.Errorf("next level %q needs %v", d.NextLevel, evLines(d.NextLevelNeeds))
 		}
-		// Half a year before: no evaluation yet, display-api had its licence,
-		// display-client its hygiene without a security policy.
+		// Half a year before: the evaluation of 2025-10-01 (F4 not met, F6
+		// planned), display-api had its licence and no commit yet.
 		wantChanges := []EvidenceChange{
-			{ID: "F1", Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
-			{ID: "F2", Answer: StateMet, VerdictBefore: VerdictFound, Verdict: VerdictNotFound},
-			{ID: "F4", Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictNotFound},
-			{ID: "F6", Answer: StateNotMet, VerdictBefore: VerdictFound, Verdict: VerdictFound},
-			{ID: "F12", Answer: StateMet, VerdictBefore: VerdictCannotTell, Verdict: VerdictCannotTell},
-			{ID: "G1", Answer: StateMet, Verdict: VerdictCannotTell},
-			{ID: "G5", Answer: StatePlanned, Verdict: VerdictCannotTell},
+			{ID: "F1", AnswerBefore: StateMet, Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
+			{ID: "F2", AnswerBefore: StateMet, Answer: StateMet, VerdictBefore: VerdictFound, Verdict: VerdictNotFound},
+			{ID: "F4", AnswerBefore: StateNotMet, Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictNotFound},
+			{ID: "F6", AnswerBefore: StatePlanned, Answer: StateNotMet, VerdictBefore: VerdictFound, Verdict: VerdictFound},
 		}
-		if d.Since.String() != "2025-12-30" || !reflect.DeepEqual(d.Changes, wantChanges) {
+		if d.Since.String() != "2025-12-30" || d.EvaluatedBefore.String() != "2025-10-01" || !reflect.DeepEqual(d.Changes, wantChanges) {
 			t.Errorf("changes since %s =\n%+v\nwant\n%+v", d.Since, d.Changes, wantChanges)
 		}
 
@@ -154,8 +158,9 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 		if got := evLines(o.Requirements); !reflect.DeepEqual(got, wantOther) || o.Disagreements != 0 || o.NextLevel != "3" {
 			t.Errorf("other =\n%v\nwant\n%v (next level %q)", got, wantOther, o.NextLevel)
 		}
-		// R3 half a year before: only Aarhus ran it.
-		if !reflect.DeepEqual(o.Changes, []EvidenceChange{{ID: "R3", VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
+		// R3 half a year before: only Aarhus ran it. No evaluation then or
+		// now: only verdicts move.
+		if !o.EvaluatedBefore.IsZero() || !reflect.DeepEqual(o.Changes, []EvidenceChange{{ID: "R3", VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
 			{ID: "F2", VerdictBefore: VerdictCannotTell, Verdict: VerdictFound}, {ID: "F4", VerdictBefore: VerdictCannotTell, Verdict: VerdictFound},
 			{ID: "F5", VerdictBefore: VerdictCannotTell, Verdict: VerdictFound}}) {
 			t.Errorf("other's changes %+v", o.Changes)
