@@ -41,6 +41,7 @@ type Report struct {
 	PortfolioContributors ReportPortfolioActive `json:"portfolio_contributors"`
 	Goals                 []GoalStatus          `json:"goals"`
 	Health                []ReportHealth        `json:"health"`
+	Evidence              []ReportEvidence      `json:"evidence"`
 	Sources               []ReportSource        `json:"sources"`
 
 	// FirstProducedAt is when this year's report was first produced, if it
@@ -307,6 +308,9 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 		r.Goals = []GoalStatus{}
 	}
 	if r.Health, err = c.reportHealth(ctx, date, prev); err != nil {
+		return r, err
+	}
+	if r.Evidence, err = c.reportEvidence(ctx, date); err != nil {
 		return r, err
 	}
 	if r.Sources, err = c.reportSources(ctx); err != nil {

@@ -165,6 +165,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 
 	d.Sections = append(d.Sections, contributorsSection(l, r, def("active_contributors")))
 	d.Sections = append(d.Sections, healthSection(l, r))
+	d.Sections = append(d.Sections, evidenceSection(l, r))
 
 	// Goals.
 	gs := Section{ID: "goals", Title: l.T("report.goals"), Def: def("goal") + " " + def("projection")}
