@@ -168,7 +168,9 @@ func (g *GitHubSource) hygiene(ctx context.Context, owner, name, key string, tod
 			h.Readme, h.Contributing = f.GetReadme() != nil, f.GetContributing() != nil
 			h.CodeOfConduct = f.GetCodeOfConduct() != nil || f.GetCodeOfConductFile() != nil
 			h.License = ""
-			if l := f.GetLicense(); l != nil && l.GetSPDXID() != "NOASSERTION" {
+			// NOASSERTION is kept: a licence file GitHub cannot name is not
+			// the same as none.
+			if l := f.GetLicense(); l != nil {
 				h.License = l.GetSPDXID()
 			}
 			changed = true
@@ -183,6 +185,7 @@ func (g *GitHubSource) hygiene(ctx context.Context, owner, name, key string, tod
 			return fmt.Errorf("collector: listing the root of %s/%s: %w", owner, name, apiErr(err))
 		default:
 			h.Security, h.PublicCode = false, false
+			h.Container = containerIn(list)
 			for _, c := range list {
 				n := strings.ToLower(c.GetName())
 				switch {

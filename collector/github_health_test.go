@@ -36,7 +36,7 @@ func TestHygieneAtMostOnceADay(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := storage.Hygiene{RepositoryKey: key, Day: civil.UTCDay(clock.now()), License: "MPL-2.0", Readme: true, Contributing: true,
-			Security: true, PublicCode: true}
+			Security: true, PublicCode: true, Container: storage.ContainerNone}
 		if hs[key] != want {
 			t.Errorf("hygiene %+v, want %+v", hs[key], want)
 		}

@@ -49,6 +49,9 @@ const (
 	FindAllArchived      = "all_archived"
 	FindRunBy            = "run_by" // organisations running it; Value the count
 	FindRegisterMissing  = "register_missing"
+	FindContainerFile    = "container_file" // a Containerfile, Dockerfile or compose file in the root
+	FindContainerDir     = "container_dir"  // none in the root, but a directory that usually holds one
+	FindNoContainer      = "no_container"
 )
 
 // evidenceData is what the checks of one date read, gathered once.
@@ -74,7 +77,7 @@ var checks = map[string]check{
 	"F6":  checkOwners,
 	"F11": notCollected("pull requests' references to issues"),
 	"F12": notCollected("forks and how far they are ahead"),
-	"F19": notCollected("container files"),
+	"F19": checkContainer,
 }
 
 func (d *evidenceData) finding(code string, r storage.Repository, value, detail string, args ...any) Finding {
@@ -144,7 +147,7 @@ func checkLicenses(d *evidenceData, productID string) (string, []Finding) {
 		switch id := h.License; {
 		case id == "":
 			fs, missing = append(fs, d.finding(FindNoLicense, r, "", "%s: no licence found", r.FullName())), true
-		case id == "NOASSERTION":
+		case id == storage.LicenseNoAssertion:
 			fs, unknown = append(fs, d.finding(FindLicenseUnknown, r, id, "%s: a licence GitHub cannot name (NOASSERTION)", r.FullName())), true
 		default:
 			active, canon := spdxexp.ActiveLicense(id)
@@ -328,4 +331,44 @@ func checkRunBy(d *evidenceData, productID string) (string, []Finding) {
 		return VerdictFound, []Finding{f}
 	}
 	return VerdictNotFound, []Finding{f}
+}
+
+// checkContainer (F19, a recommendation): a container file in the root
+// of a repository that is not archived. A root with none but a docker/
+// directory may well hold one there, which the daily check does not
+// read: cannot tell, not not found.
+func checkContainer(d *evidenceData, productID string) (string, []Finding) {
+	repos := d.repos[productID]
+	if len(repos) == 0 {
+		return noRepositories()
+	}
+	var fs []Finding
+	found, unknown, active := false, false, 0
+	for _, r := range repos {
+		if r.Archived {
+			continue
+		}
+		active++
+		h, stale := d.fresh(r)
+		switch {
+		case stale != nil:
+			fs, unknown = append(fs, *stale), true
+		case h.Container == storage.ContainerFile:
+			fs, found = append(fs, d.finding(FindContainerFile, r, "", "%s: a container file in its root", r.FullName())), true
+		case h.Container == storage.ContainerDir:
+			fs, unknown = append(fs, d.finding(FindContainerDir, r, "", "%s: no container file in its root, but a directory that may hold one", r.FullName())), true
+		case h.Container == "":
+			// Checked before container files were looked for.
+			fs, unknown = append(fs, d.finding(FindNotChecked, r, "", "%s: not checked for container files yet", r.FullName())), true
+		}
+	}
+	switch {
+	case found:
+		return VerdictFound, fs
+	case active == 0:
+		return VerdictNotFound, []Finding{{Code: FindAllArchived, Detail: "every repository of the product is archived"}}
+	case unknown:
+		return VerdictCannotTell, fs
+	}
+	return VerdictNotFound, append(fs, Finding{Code: FindNoContainer, Detail: "no container file in the root of any repository that is not archived"})
 }

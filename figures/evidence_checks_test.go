@@ -208,3 +208,51 @@ func TestCheckRunBy(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckContainer(t *testing.T) {
+	a, b := evRepo("os2display", "a"), evRepo("os2display", "b")
+	with := func(r storage.Repository, n int, container string) storage.Hygiene {
+		h := hyg(r, n, "MIT", true, false)
+		h.Container = container
+		return h
+	}
+	cases := []struct {
+		name    string
+		repos   []storage.Repository
+		hs      []storage.Hygiene
+		verdict string
+		codes   []string
+	}{
+		{"a Dockerfile in one", []storage.Repository{a, b}, []storage.Hygiene{with(a, 0, storage.ContainerNone), with(b, 0, storage.ContainerFile)},
+			VerdictFound, []string{FindContainerFile}},
+		{"none anywhere", []storage.Repository{a, b}, []storage.Hygiene{with(a, 0, storage.ContainerNone), with(b, 0, storage.ContainerNone)},
+			VerdictNotFound, []string{FindNoContainer}},
+		{"a docker directory may hold one", []storage.Repository{a, b}, []storage.Hygiene{with(a, 0, storage.ContainerNone), with(b, 0, storage.ContainerDir)},
+			VerdictCannotTell, []string{FindContainerDir}},
+		{"checked before container files were looked for", []storage.Repository{a}, []storage.Hygiene{with(a, 0, "")},
+			VerdictCannotTell, []string{FindNotChecked}},
+		{"only the archived one has one", []storage.Repository{archived(a), b}, []storage.Hygiene{with(a, 0, storage.ContainerFile), with(b, 0, storage.ContainerNone)},
+			VerdictNotFound, []string{FindNoContainer}},
+		{"check too old", []storage.Repository{a}, []storage.Hygiene{with(a, 31, storage.ContainerFile)},
+			VerdictCannotTell, []string{FindCheckTooOld}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v, fs := checkContainer(evData(c.repos, c.hs...), "p")
+			if v != c.verdict || !reflect.DeepEqual(codes(fs), c.codes) {
+				t.Errorf("got %s %v, want %s %v", v, codes(fs), c.verdict, c.codes)
+			}
+		})
+	}
+}
+
+// TestHygieneNoAssertionNotLicensed: the health signals do not count a
+// licence GitHub cannot name as a licence.
+func TestHygieneNoAssertionNotLicensed(t *testing.T) {
+	a, b := evRepo("x", "a"), evRepo("x", "b")
+	got := hygiene(map[string]storage.Hygiene{a.Key: hyg(a, 0, storage.LicenseNoAssertion, true, false), b.Key: hyg(b, 0, "MIT", false, false)},
+		map[string]bool{a.Key: true, b.Key: true})
+	if got.Repositories != 2 || got.Licensed != 1 || !reflect.DeepEqual(got.Licenses, []string{"MIT"}) {
+		t.Errorf("hygiene %+v, want 2 checked, 1 licensed (MIT)", got)
+	}
+}

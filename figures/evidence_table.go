@@ -56,7 +56,7 @@ var CheckedRequirements = []CheckedRequirement{
 	{ID: "F12", Level: "2", Category: "formkrav", Text: "Der er én version af kernekoden",
 		Check: "no fork pushed to in the last 12 months is more than [governance] fork_ahead_max commits ahead of the default branch"},
 	{ID: "F19", Level: "2", Category: "formkrav", Recommendation: true, Text: "Løsningen leveres i et containerformat (anbefaling)",
-		Check: "a Containerfile, Dockerfile or compose file in a repository"},
+		Check: "a Containerfile, Dockerfile or compose file in the root of a repository that is not archived"},
 }
 
 // checkedRequirement returns the table's line for id.

@@ -413,7 +413,7 @@ func hygiene(hs map[string]storage.Hygiene, repos map[string]bool) Hygiene {
 			continue
 		}
 		out.Repositories++
-		if h.License != "" {
+		if h.License != "" && h.License != storage.LicenseNoAssertion {
 			out.Licensed++
 			if !lic[h.License] {
 				lic[h.License] = true

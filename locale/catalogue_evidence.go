@@ -57,5 +57,8 @@ var evidenceMsgs = map[string]msg{
 	"evidence.find.archived":               {"%[1]s: arkiveret", "%[1]s: archived"},
 	"evidence.find.all_archived.all":       {"alle repositorier er arkiveret", "every repository is archived"},
 	"evidence.find.run_by.all":             {"i drift hos %s organisationer ifølge registret", "run in production by %s organisations, by the register"},
+	"evidence.find.container_file":         {"%[1]s: containerfil i roden", "%[1]s: a container file in its root"},
+	"evidence.find.container_dir":          {"%[1]s: ingen containerfil i roden, men en mappe, der kan rumme en", "%[1]s: no container file in its root, but a directory that may hold one"},
+	"evidence.find.no_container.all":       {"ingen containerfil i roden af et repository, der ikke er arkiveret", "no container file in the root of a repository that is not archived"},
 	"evidence.find.register_missing.all":   {"adoptionsregistret er ikke importeret", "the adoption register has not been imported"},
 }

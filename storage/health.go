@@ -232,25 +232,39 @@ func (s *Reader) Releases(ctx context.Context, from, to time.Time) ([]Release, e
 type Hygiene struct {
 	RepositoryKey string     `db:"repository_key"`
 	Day           civil.Date `db:"day"`
-	License       string     `db:"license"` // SPDX id; "" none found
+	License       string     `db:"license"` // SPDX id; "" none found; LicenseNoAssertion one GitHub cannot name
 	Readme        bool       `db:"readme"`
 	Contributing  bool       `db:"contributing"`
 	CodeOfConduct bool       `db:"code_of_conduct"`
 	Security      bool       `db:"security"`
 	PublicCode    bool       `db:"publiccode"`
+	// Container is what the root says about a container format: one of
+	// the Container constants; "" when not checked.
+	Container string `db:"container"`
 }
+
+// What a repository's root says about a container format (Hygiene.Container).
+const (
+	ContainerFile = "file" // a Containerfile, Dockerfile or compose file
+	ContainerDir  = "dir"  // none, but a directory that usually holds one
+	ContainerNone = "none"
+)
+
+// LicenseNoAssertion is the licence GitHub reports for a licence file it
+// cannot name: a licence is there, but which one only a person can tell.
+const LicenseNoAssertion = "NOASSERTION"
 
 // PutHygiene stores a repository's hygiene for its day; a later check the
 // same day replaces it.
 func (s *Store) PutHygiene(ctx context.Context, h Hygiene, checkpoints ...SyncState) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO repository_hygiene (repository_key, day, license, readme,
-			contributing, code_of_conduct, security, publiccode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			contributing, code_of_conduct, security, publiccode, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (repository_key, day) DO UPDATE SET license = excluded.license, readme = excluded.readme,
 			contributing = excluded.contributing, code_of_conduct = excluded.code_of_conduct,
-			security = excluded.security, publiccode = excluded.publiccode`),
+			security = excluded.security, publiccode = excluded.publiccode, container = excluded.container`),
 			h.RepositoryKey, h.Day, h.License, boolInt(h.Readme), boolInt(h.Contributing), boolInt(h.CodeOfConduct),
-			boolInt(h.Security), boolInt(h.PublicCode))
+			boolInt(h.Security), boolInt(h.PublicCode), h.Container)
 		if err != nil {
 			return err
 		}
@@ -271,7 +285,7 @@ func (s *Reader) LatestHygiene(ctx context.Context, day civil.Date) (map[string]
 	var rows []Hygiene
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT h.repository_key, h.day, h.license, h.readme <> 0 AS readme,
 		h.contributing <> 0 AS contributing, h.code_of_conduct <> 0 AS code_of_conduct, h.security <> 0 AS security,
-		h.publiccode <> 0 AS publiccode
+		h.publiccode <> 0 AS publiccode, h.container
 		FROM repository_hygiene h JOIN (SELECT repository_key, MAX(day) AS d FROM repository_hygiene WHERE day <= ?
 		GROUP BY repository_key) m ON m.repository_key = h.repository_key AND m.d = h.day`), day)
 	if err != nil {
