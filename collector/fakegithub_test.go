@@ -118,6 +118,7 @@ type fakePull struct {
 	login                    string
 	created, updated, merged time.Time
 	closed                   time.Time
+	title, body              string
 }
 
 type fakeIssue struct {
@@ -668,7 +669,7 @@ func pullJSON(p fakePull) map[string]any {
 	}
 	return map[string]any{"number": p.number, "state": state, "user": map[string]any{"login": p.login},
 		"created_at": stamp(p.created), "updated_at": stamp(p.updated),
-		"closed_at": stamp(p.closed), "merged_at": stamp(p.merged)}
+		"closed_at": stamp(p.closed), "merged_at": stamp(p.merged), "title": p.title, "body": p.body}
 }
 
 // page answers one page of items with GitHub's Link header.

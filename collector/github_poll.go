@@ -291,6 +291,7 @@ func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error
 		var cs []storage.Contribution
 		var responses []storage.Response
 		var reviewSinks []*validators
+		var refs []storage.PullRequestRef
 		for _, pr := range prs {
 			updated := pr.GetUpdatedAt().Time
 			if !l.since.IsZero() && updated.Before(l.since) {
@@ -298,6 +299,7 @@ func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error
 				continue
 			}
 			l.see(updated)
+			refs = append(refs, pullRef(key, pr))
 			if !pr.GetCreatedAt().IsZero() {
 				cs = append(cs, storage.Contribution{
 					RepositoryKey: key, Kind: storage.KindPullRequest, ExtID: strconv.Itoa(pr.GetNumber()),
@@ -319,6 +321,9 @@ func (g *GitHubSource) pulls(ctx context.Context, owner, name, key string) error
 		}
 		// Before the page's checkpoint, which goes with the contributions.
 		if _, err := g.store.AddResponses(ctx, responses); err != nil {
+			return false, err
+		}
+		if err := g.store.PutPullRequestRefs(ctx, refs); err != nil {
 			return false, err
 		}
 		if _, err := g.store.AddContributions(ctx, cs, l.checkpoint(page, time.Time{})); err != nil {

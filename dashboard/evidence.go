@@ -144,7 +144,7 @@ func findingText(v *view, f figures.Finding) string {
 	value := f.Value
 	if d, err := civil.Parse(value); err == nil {
 		value = v.Lang.Date(d)
-	} else if f.Code == figures.FindCoverageTooOld && value == "" {
+	} else if (f.Code == figures.FindCoverageTooOld || f.Code == figures.FindHistoryShort) && value == "" {
 		value = v.T("evidence.never")
 	}
 	// Not every message has room for the value: give it only where it

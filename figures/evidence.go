@@ -164,6 +164,14 @@ func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*eviden
 	if d.lastCommit, err = c.store.LastCommitDays(ctx, date); err != nil {
 		return nil, err
 	}
+	merged, err := c.store.MergedPullRequests(ctx, date.AddDays(-(EvidenceWindowDays - 1)).Time(), endOf(date))
+	if err != nil {
+		return nil, err
+	}
+	d.merged = map[string][]storage.MergedPullRequest{}
+	for _, m := range merged {
+		d.merged[m.RepositoryKey] = append(d.merged[m.RepositoryKey], m)
+	}
 	covered, err := c.RegisterCoverage(ctx)
 	if err != nil {
 		return nil, err

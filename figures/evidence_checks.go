@@ -52,17 +52,23 @@ const (
 	FindContainerFile    = "container_file" // a Containerfile, Dockerfile or compose file in the root
 	FindContainerDir     = "container_dir"  // none in the root, but a directory that usually holds one
 	FindNoContainer      = "no_container"
+	FindPullRefs         = "pull_refs"         // a repository's merged pull requests referencing an issue; Value "n/m"
+	FindPullRefsShare    = "pull_refs_all"     // the product's share; Value "n/m"
+	FindPullRefsUnknown  = "pull_refs_unknown" // merged before descriptions were read; Value the count
+	FindNoMergedPulls    = "no_merged_pulls"
+	FindHistoryShort     = "history_short" // the repository's history does not reach the date; Value how far it does
 )
 
 // evidenceData is what the checks of one date read, gathered once.
 type evidenceData struct {
 	date       civil.Date
 	gov        config.Governance
-	repos      map[string][]storage.Repository // product → its repositories, moved ones left out
-	hygiene    map[string]storage.Hygiene      // newest check on or before date
-	lastCommit map[string]civil.Date           // newest commit on or before date
-	running    map[string][]Adopter            // product → organisations running it in production
-	registered bool                            // the register has been imported
+	repos      map[string][]storage.Repository        // product → its repositories, moved ones left out
+	hygiene    map[string]storage.Hygiene             // newest check on or before date
+	lastCommit map[string]civil.Date                  // newest commit on or before date
+	merged     map[string][]storage.MergedPullRequest // repository → merged in the year ending on date
+	running    map[string][]Adopter                   // product → organisations running it in production
+	registered bool                                   // the register has been imported
 }
 
 // check is one requirement's check over one product's data.
@@ -75,7 +81,7 @@ var checks = map[string]check{
 	"F4":  checkSecurity,
 	"F5":  checkPurpose,
 	"F6":  checkOwners,
-	"F11": notCollected("pull requests' references to issues"),
+	"F11": checkPullRefs,
 	"F12": notCollected("forks and how far they are ahead"),
 	"F19": checkContainer,
 }
@@ -371,4 +377,58 @@ func checkContainer(d *evidenceData, productID string) (string, []Finding) {
 		return VerdictCannotTell, fs
 	}
 	return VerdictNotFound, append(fs, Finding{Code: FindNoContainer, Detail: "no container file in the root of any repository that is not archived"})
+}
+
+// checkPullRefs (F11): the share of the pull requests merged in the year
+// ending on the date whose title or description references an issue
+// reaches [governance] issue_reference_share. Pull requests merged before
+// descriptions were read count both ways: the verdict is given only when
+// they cannot change it. A repository whose history does not reach the
+// date may lack merged pull requests: cannot tell.
+func checkPullRefs(d *evidenceData, productID string) (string, []Finding) {
+	repos := d.repos[productID]
+	if len(repos) == 0 {
+		return noRepositories()
+	}
+	var fs []Finding
+	total, refs, unknown, short := 0, 0, 0, false
+	for _, r := range repos {
+		n, k := 0, 0
+		for _, m := range d.merged[r.Key] {
+			n++
+			switch {
+			case !m.Known:
+				unknown++
+			case m.RefsIssue:
+				k++
+			}
+		}
+		total, refs = total+n, refs+k
+		if r.CoveredUntil.Before(d.date) {
+			short = true
+			fs = append(fs, d.finding(FindHistoryShort, r, dateValue(r.CoveredUntil), "%s: its history is collected only until %s", r.FullName(), orNever(r.CoveredUntil)))
+		}
+		if n > 0 {
+			fs = append(fs, d.finding(FindPullRefs, r, fmt.Sprintf("%d/%d", k, n), "%s: %d of %d merged pull requests reference an issue", r.FullName(), k, n))
+		}
+	}
+	if unknown > 0 {
+		fs = append(fs, Finding{Code: FindPullRefsUnknown, Value: fmt.Sprint(unknown),
+			Detail: fmt.Sprintf("%d merged pull requests were read before their descriptions were", unknown)})
+	}
+	if total == 0 {
+		return VerdictCannotTell, append(fs, Finding{Code: FindNoMergedPulls, Detail: "no pull request merged in the last 12 months"})
+	}
+	share := d.gov.IssueReferenceShare
+	fs = append(fs, Finding{Code: FindPullRefsShare, Value: fmt.Sprintf("%d/%d", refs, total),
+		Detail: fmt.Sprintf("%d of %d merged pull requests of the last 12 months reference an issue (threshold %g %%)", refs, total, share*100)})
+	switch {
+	case short:
+		return VerdictCannotTell, fs
+	case float64(refs) >= share*float64(total):
+		return VerdictFound, fs
+	case float64(refs+unknown) < share*float64(total):
+		return VerdictNotFound, fs
+	}
+	return VerdictCannotTell, fs
 }

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -254,5 +255,51 @@ func TestHygieneNoAssertionNotLicensed(t *testing.T) {
 		map[string]bool{a.Key: true, b.Key: true})
 	if got.Repositories != 2 || got.Licensed != 1 || !reflect.DeepEqual(got.Licenses, []string{"MIT"}) {
 		t.Errorf("hygiene %+v, want 2 checked, 1 licensed (MIT)", got)
+	}
+}
+
+func TestCheckPullRefs(t *testing.T) {
+	a, b := evRepo("os2display", "a"), evRepo("os2display", "b")
+	pulls := func(r storage.Repository, refs, none, unknown int) []storage.MergedPullRequest {
+		var out []storage.MergedPullRequest
+		for i := 0; i < refs+none+unknown; i++ {
+			out = append(out, storage.MergedPullRequest{RepositoryKey: r.Key, Number: fmt.Sprint(i + 1), Known: i < refs+none, RefsIssue: i < refs})
+		}
+		return out
+	}
+	cases := []struct {
+		name    string
+		repos   []storage.Repository
+		merged  map[string][]storage.MergedPullRequest
+		verdict string
+		share   string
+	}{
+		{"three of five", []storage.Repository{a, b}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 2, 1, 0), b.Key: pulls(b, 1, 1, 0)},
+			VerdictFound, "3/5"},
+		{"exactly half", []storage.Repository{a}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 2, 2, 0)}, VerdictFound, "2/4"},
+		{"one of four", []storage.Repository{a}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 1, 3, 0)}, VerdictNotFound, "1/4"},
+		{"unread ones could tip it", []storage.Repository{a}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 1, 1, 2)}, VerdictCannotTell, "1/4"},
+		{"unread ones cannot tip it up", []storage.Repository{a}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 0, 4, 1)}, VerdictNotFound, "0/5"},
+		{"unread ones cannot tip it down", []storage.Repository{a}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 3, 0, 2)}, VerdictFound, "3/5"},
+		{"history short of the date", []storage.Repository{covered(a, "2026-06-01")}, map[string][]storage.MergedPullRequest{a.Key: pulls(a, 4, 0, 0)},
+			VerdictCannotTell, "4/4"},
+		{"nothing merged", []storage.Repository{a}, nil, VerdictCannotTell, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := evData(c.repos)
+			d.gov.IssueReferenceShare = 0.5
+			d.merged = c.merged
+			v, fs := checkPullRefs(d, "p")
+			share := ""
+			for _, f := range fs {
+				if f.Code == FindPullRefsShare {
+					share = f.Value
+				}
+			}
+			if v != c.verdict || share != c.share {
+				t.Errorf("got %s %q %v, want %s %q", v, share, codes(fs), c.verdict, c.share)
+			}
+		})
 	}
 }

@@ -60,5 +60,10 @@ var evidenceMsgs = map[string]msg{
 	"evidence.find.container_file":         {"%[1]s: containerfil i roden", "%[1]s: a container file in its root"},
 	"evidence.find.container_dir":          {"%[1]s: ingen containerfil i roden, men en mappe, der kan rumme en", "%[1]s: no container file in its root, but a directory that may hold one"},
 	"evidence.find.no_container.all":       {"ingen containerfil i roden af et repository, der ikke er arkiveret", "no container file in the root of a repository that is not archived"},
+	"evidence.find.pull_refs":              {"%[1]s: %[2]s flettede pull requests henviser til et issue", "%[1]s: %[2]s merged pull requests reference an issue"},
+	"evidence.find.pull_refs_all.all":      {"i alt %s flettede pull requests de seneste 12 måneder henviser til et issue", "in all %s merged pull requests of the last 12 months reference an issue"},
+	"evidence.find.pull_refs_unknown.all":  {"%s flettede pull requests blev læst, før deres beskrivelse blev det", "%s merged pull requests were read before their descriptions were"},
+	"evidence.find.no_merged_pulls.all":    {"ingen pull requests flettet de seneste 12 måneder", "no pull request merged in the last 12 months"},
+	"evidence.find.history_short":          {"%[1]s: historikken er kun indsamlet til %[2]s", "%[1]s: its history is collected only until %[2]s"},
 	"evidence.find.register_missing.all":   {"adoptionsregistret er ikke importeret", "the adoption register has not been imported"},
 }
