@@ -13,8 +13,14 @@ import (
 
 // goalsData is the goals page's content.
 type goalsData struct {
-	Summary table.Table
-	Goals   []goalView
+	Summary  table.Table
+	Goals    []goalView
+	Statuses []statusDef
+}
+
+// statusDef is a goal status with what it means.
+type statusDef struct {
+	Class, Word, Definition string
 }
 
 // goalView is one goal with its chart and who could be next.
@@ -90,6 +96,10 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 		d.Goals = append(d.Goals, gv)
 	}
+	for _, st := range figures.GoalStatuses {
+		c := locale.GoalStatusClass(st)
+		d.Statuses = append(d.Statuses, statusDef{Class: c, Word: v.GoalStatus(st), Definition: v.T("goal.status.def." + c)})
+	}
 	return s.render(w, r, "goals", d)
 }
 
@@ -109,8 +119,9 @@ func goalKeys(v *view, st figures.GoalStatus) []keyFigure {
 		{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
 	}
 	if st.ValueOnDeadline != nil {
-		keys = append(keys, keyFigure{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
-			Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))})
+		// The value the goal is judged by leads.
+		keys = append([]keyFigure{{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
+			Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))}}, keys...)
 	}
 	return keys
 }

@@ -215,12 +215,17 @@ func goalLines(v *view, goals []figures.GoalStatus) []goalLine {
 	var out []goalLine
 	for _, g := range goals {
 		val := func(f float64) string { return v.GoalValue(g.Share, f) }
-		value := val(g.Value)
+		// After the deadline the goal is judged by, and shown with, its
+		// value on the deadline.
+		value, line := val(g.Judged()), "goals.line"
+		if g.ValueOnDeadline != nil {
+			line = "goals.line.deadline"
+		}
 		if !g.Complete {
-			value = v.Tf("coverage.cell", value)
+			value = "–"
 		}
 		l := goalLine{Title: g.Title(string(v.Lang)), Href: v.Link("/goals") + "#goal-" + g.ID, Status: v.GoalStatus(g.Status),
-			Class: locale.GoalStatusClass(g.Status), Value: v.Tf("goals.line", value, val(g.Target), v.Lang.Date(g.Deadline))}
+			Class: locale.GoalStatusClass(g.Status), Value: v.Tf(line, value, val(g.Target), v.Lang.Date(g.Deadline))}
 		if pace := goalPace(v, g); len(pace) > 0 {
 			l.Pace = pace[0]
 		}

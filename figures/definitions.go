@@ -159,12 +159,12 @@ var Definitions = []Definition{
 		ID:    "goal",
 		Title: config.Text{DA: "Mål og status", EN: "Goals and status"},
 		Short: config.Text{
-			DA: "Bestyrelsens mål: værdi, målværdi, frist og status (nået, på sporet, bagud, ikke nået).",
-			EN: "The board's goals: value, target, deadline and status (met, on track, behind, missed).",
+			DA: "Bestyrelsens mål: værdi, målværdi, frist og status (nået, på sporet, i fare, bagud, ikke nået).",
+			EN: "The board's goals: value, target, deadline and status (met, on track, at risk, behind, missed).",
 		},
 		Full: config.Text{
-			DA: "Et mål er nået, når dets værdi når målværdien. Før fristen er et mål på sporet, når værdien er på eller over den rette linje fra udgangsværdien på udgangsdatoen til målværdien på fristen, ellers bagud. Efter fristen bedømmes det på værdien på fristen: nået eller ikke nået. Mål gælder tal, der skal op.",
-			EN: "A goal is met when its value reaches the target. Before the deadline an unmet goal is on track when the value is at or above the straight line from the baseline value on the baseline date to the target on the deadline, else behind. After the deadline it is judged by its value on the deadline: met, or missed. Goals are for figures that should rise.",
+			DA: "Et mål er nået, når dets værdi når målværdien. Før fristen bedømmes et mål, der ikke er nået, på den rette linje fra udgangsværdien på udgangsdatoen til målværdien på fristen og på fremskrivningen sammen: på sporet, når værdien er på eller over linjen, og fremskrivningen når målværdien inden fristen; bagud, når ingen af delene gælder; i fare, når kun den ene gør. Uden fremskrivning (færre end tre måneder) afgør linjen. Efter fristen bedømmes målet på værdien på fristen: nået eller ikke nået. Status er ukendt, når data ikke når den dato, målet bedømmes på. Mål gælder tal, der skal op.",
+			EN: "A goal is met when its value reaches the target. Before the deadline an unmet goal is judged by the straight line from the baseline value on the baseline date to the target on the deadline and by its projection together: on track when the value is at or above the line and the projection reaches the target by the deadline; behind when neither holds; at risk when only one does. Without a projection (fewer than three months) the line decides. After the deadline it is judged by its value on the deadline: met, or missed. The status is unknown when the data do not reach the date the goal is judged on. Goals are for figures that should rise.",
 		},
 	},
 	{

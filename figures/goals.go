@@ -8,23 +8,33 @@ import (
 	"os2pulse/config"
 )
 
-// Goal statuses.
+// Goal statuses: one word per goal, the same in pages, the API, the report
+// and /metrics (GoalStatuses lists them in order).
 const (
 	GoalMet      = "met"
 	GoalOnTrack  = "on track"
+	GoalAtRisk   = "at risk"
 	GoalBehind   = "behind"
 	GoalMissed   = "missed"
 	GoalUpcoming = "not started" // the date is before the baseline date
+	GoalUnknown  = "unknown"     // the data do not reach the date the goal is judged on
 )
+
+// GoalStatuses are every goal status, for documentation and /metrics.
+var GoalStatuses = []string{GoalMet, GoalOnTrack, GoalAtRisk, GoalBehind, GoalMissed, GoalUpcoming, GoalUnknown}
 
 // GoalStatus is a board goal evaluated on a date.
 //
 // A goal is met when its value reaches the target. Before the deadline an
-// unmet goal is on track when the value is at or above the straight line
-// from the baseline value (at the baseline date) to the target (at the
-// deadline), else behind. After the deadline it is judged by its value on
-// the deadline (ValueOnDeadline): met, or missed. Value is always the value
-// on Date. Goals are "higher is better".
+// unmet goal is judged by the straight line from the baseline value (at
+// the baseline date) to the target (at the deadline) and by its projection
+// together (JudgeGoal): on track when the value is at or above the line
+// and the projection reaches the target by the deadline, behind when
+// neither holds, at risk when only one does; without a projection (too few
+// months) by the line alone. After the deadline it is judged by its value
+// on the deadline (ValueOnDeadline): met, or missed. Its status is unknown
+// when the data do not reach the date it is judged on. Value is always the
+// value on Date. Goals are "higher is better".
 //
 // Complete is false for a contributor goal whose data does not reach Date
 // (or, after the deadline, the deadline); CoveredUntil is then how far it
@@ -62,12 +72,22 @@ func (g GoalStatus) Title(lang string) string {
 	return config.Text{DA: g.TitleDA, EN: g.TitleEN}.In(lang)
 }
 
-// Progress is the value as a fraction of the target (1 = met).
+// Judged is the value the goal's status is about: after the deadline the
+// value on the deadline, else the value on the date.
+func (g GoalStatus) Judged() float64 {
+	if g.ValueOnDeadline != nil {
+		return *g.ValueOnDeadline
+	}
+	return g.Value
+}
+
+// Progress is the judged value (Judged) as a fraction of the target (1 =
+// met).
 func (g GoalStatus) Progress() float64 {
 	if g.Target == 0 {
 		return 0
 	}
-	return g.Value / g.Target
+	return g.Judged() / g.Target
 }
 
 // ExpectedProgress is the on-track line as a fraction of the target.
@@ -103,6 +123,25 @@ func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date 
 	default:
 		return GoalBehind, expected
 	}
+}
+
+// JudgeGoal combines the status by the line (EvaluateGoal) with the
+// projection (nil: none) into the goal's one status: a goal at or above
+// the line whose projection also reaches the target by the deadline is on
+// track, one below the line whose projection does not is behind, and one
+// where the two disagree is at risk. Without a projection the line
+// decides; met, missed and not started stand as they are.
+func JudgeGoal(line string, p *Projection) string {
+	if p == nil || (line != GoalOnTrack && line != GoalBehind) {
+		return line
+	}
+	switch onLine := line == GoalOnTrack; {
+	case onLine && p.ByDeadline:
+		return GoalOnTrack
+	case !onLine && !p.ByDeadline:
+		return GoalBehind
+	}
+	return GoalAtRisk
 }
 
 // Goals evaluates every configured goal on date.
@@ -146,9 +185,15 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (
 	if !st.Complete {
 		st.CoveredUntil = value.coveredUntil
 	}
-	st.Status, st.Expected = EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
+	line, expected := EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
+	st.Expected = expected
 	if st.Projection, err = c.goalProjection(ctx, g, date); err != nil {
 		return GoalStatus{}, err
+	}
+	st.Status = JudgeGoal(line, st.Projection)
+	if !judged.complete && st.Status != GoalUpcoming {
+		// A partly known value would judge by what is missing.
+		st.Status = GoalUnknown
 	}
 	return st, nil
 }

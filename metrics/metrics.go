@@ -30,7 +30,7 @@ type metricsCollector struct {
 	productContributors, portfolioContributors *prometheus.Desc
 	window                                     *prometheus.Desc
 	productCoverage, portfolioCoverage         *prometheus.Desc
-	goalTarget, goalValue                      *prometheus.Desc
+	goalTarget, goalValue, goalStatus          *prometheus.Desc
 	lastSuccess                                *prometheus.Desc
 
 	requirements, evaluationFilled                    *prometheus.Desc
@@ -65,7 +65,8 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		// "_days"); dashboards divide by 86400.
 		window:      d("os2pulse_active_contributors_window_seconds", "Length of the active-contributor window (window_days × 86400)."),
 		goalTarget:  d("os2pulse_goal_target_ratio", "Where a goal should be today on the straight line from its baseline to its target at the deadline, as a fraction of the target (1 at the deadline).", "goal"),
-		goalValue:   d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
+		goalValue:   d("os2pulse_goal_value_ratio", "A goal's value as a fraction of its target (1 = met): today's, or after the deadline the value on the deadline; absent while its data do not reach that date.", "goal"),
+		goalStatus:  d("os2pulse_goal_status", "A goal's status today, as on the goals page: 1 for its status, 0 for the others (met, on track, at risk, behind, missed, not started, unknown).", "goal", "status"),
 		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
 
 		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
@@ -87,7 +88,7 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{m.members, m.products, m.adopters, m.adoptionRatio, m.threePlus,
 		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
-		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess, m.requirements, m.evaluationFilled,
+		m.portfolioCoverage, m.goalTarget, m.goalValue, m.goalStatus, m.lastSuccess, m.requirements, m.evaluationFilled,
 		m.concentration, m.organizations, m.largestOrg, m.firstResponse, m.firstResponseP90, m.awaitingResponse, m.releases,
 		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene} {
 		ch <- d
@@ -154,6 +155,13 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 			gauge(m.goalTarget, g.ExpectedProgress(), g.ID)
 			if g.Complete {
 				gauge(m.goalValue, g.Progress(), g.ID)
+			}
+			for _, st := range figures.GoalStatuses {
+				v := 0.0
+				if st == g.Status {
+					v = 1
+				}
+				gauge(m.goalStatus, v, g.ID, st)
 			}
 		}
 	}
