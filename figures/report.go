@@ -42,12 +42,22 @@ type Report struct {
 	Health                []ReportHealth        `json:"health"`
 	Sources               []ReportSource        `json:"sources"`
 
-	// FirstProducedAt is when this year's report was first produced, if it
-	// was before; Corrections and RegisterChanges say what has changed
-	// since.
+	// FirstProducedAt is when this year's report was first kept, if it
+	// was; Corrections and RegisterChanges say what has changed since.
+	// NotCompared are the figures left out of that comparison: not
+	// complete through the report's date when the copy was kept, or not
+	// now (CompleteFigures).
 	FirstProducedAt string           `json:"first_produced_at,omitempty"`
 	Corrections     []Correction     `json:"corrections"`
+	NotCompared     []FigureRef      `json:"not_compared"`
 	RegisterChanges []RegisterChange `json:"register_changes"`
+}
+
+// FigureRef names one figure of a report.
+type FigureRef struct {
+	Definition string `json:"definition"`
+	Subject    string `json:"subject"`
+	Scope      string `json:"scope,omitempty"`
 }
 
 // OrgRef names an organisation.
@@ -144,14 +154,24 @@ type ReportSource struct {
 }
 
 // Correction is a figure whose value differs from the one in the first
-// produced report of the year.
+// kept copy of the year's report, as shown (FormatFigure): a difference
+// below the fourth decimal is no correction. Unit says how to write Was
+// and Now.
 type Correction struct {
 	Definition string  `json:"definition"`
 	Subject    string  `json:"subject"`
 	Scope      string  `json:"scope,omitempty"`
+	Unit       string  `json:"unit"`
 	Was        float64 `json:"was"`
 	Now        float64 `json:"now"`
 }
+
+// Units of a report figure's value.
+const (
+	UnitCount   = "count"   // a number of things (a projection's pace may be fractional)
+	UnitShare   = "share"   // a fraction 0–1, written as a percentage
+	UnitSeconds = "seconds" // a duration
+)
 
 // RegisterChange is a change to the register, recorded after the report
 // was first produced, that concerns a date up to the report's date.
@@ -180,6 +200,9 @@ type ReportFigure struct {
 	Status       string     `json:"status,omitempty"` // goals only
 	Complete     bool       `json:"complete"`
 	CoveredUntil civil.Date `json:"covered_until,omitzero"`
+	// Unit is how the value is written (UnitCount, UnitShare,
+	// UnitSeconds); it follows from the figure, so it is not stored.
+	Unit string `json:"-"`
 }
 
 // Key identifies a figure across reports.
@@ -246,7 +269,7 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 		Year: year, Date: date, PreviousDate: prev,
 		Portfolio: c.cfg.Portfolio.Name, Illustrative: c.cfg.Portfolio.Illustrative,
 		Preliminary: !civil.Today(now).After(date), ProducedAt: storage.Stamp(now), WindowDays: w,
-		Corrections: []Correction{}, RegisterChanges: []RegisterChange{},
+		Corrections: []Correction{}, NotCompared: []FigureRef{}, RegisterChanges: []RegisterChange{},
 	}
 
 	mem, err := c.Members(ctx, date)
@@ -407,11 +430,13 @@ func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) 
 func (r Report) Figures() []ReportFigure {
 	var out []ReportFigure
 	add := func(def, subject, scope string, v, p float64) {
-		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true, Complete: true})
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true, Complete: true, Unit: UnitCount})
 	}
 	addNow := func(def, subject, scope string, v float64) {
-		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Complete: true})
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Complete: true, Unit: UnitCount})
 	}
+	// unit sets the unit of the row added last.
+	unit := func(u string) { out[len(out)-1].Unit = u }
 	// contributor rows carry the completeness of both values.
 	addContrib := func(subject, scope string, v, p float64, complete bool, covered civil.Date) {
 		add("active_contributors", subject, scope, v, p)
@@ -431,7 +456,9 @@ func (r Report) Figures() []ReportFigure {
 		add("adopter", id, "members", float64(a.Current.Adopters.Members), float64(a.Previous.Adopters.Members))
 		add("adopter", id, "all", float64(a.Current.Adopters.All), float64(a.Previous.Adopters.All))
 		add("adoption_share_municipalities", id, "", a.Current.ShareOfMunicipalities, a.Previous.ShareOfMunicipalities)
+		unit(UnitShare)
 		add("adoption_share_members", id, "", a.Current.ShareOfMembers, a.Previous.ShareOfMembers)
+		unit(UnitShare)
 		add("pilots_planned", id, "pilot", float64(a.Current.Pilots), float64(a.Previous.Pilots))
 		add("pilots_planned", id, "planned", float64(a.Current.Planned), float64(a.Previous.Planned))
 	}
@@ -440,6 +467,7 @@ func (r Report) Figures() []ReportFigure {
 	}
 	add("three_plus", "portfolio", "count", float64(r.Distribution.Current.ThreePlus), float64(r.Distribution.Previous.ThreePlus))
 	add("three_plus", "portfolio", "share", r.Distribution.Current.ThreePlusShare, r.Distribution.Previous.ThreePlusShare)
+	unit(UnitShare)
 	addNow("non_member_adopters", "portfolio", "", float64(len(r.NonMemberAdopters)))
 	for _, n := range r.NonMemberAdopters {
 		addNow("non_member_adopters", n.Organization, "products", float64(len(n.Products)))
@@ -472,8 +500,9 @@ func (r Report) Figures() []ReportFigure {
 		}
 		add("organizational_diversity", id, "organizations", float64(cur.Diversity.Organizations), float64(prev.Diversity.Organizations))
 		add("organizational_diversity", id, "largest_share", cur.Diversity.LargestShare, prev.Diversity.LargestShare)
+		unit(UnitShare)
 		if m := cur.FirstResponse.MedianSeconds; m != nil {
-			out = append(out, ReportFigure{Definition: "time_to_first_response", Subject: id, Scope: "median_seconds", Value: *m, Complete: true})
+			out = append(out, ReportFigure{Definition: "time_to_first_response", Subject: id, Scope: "median_seconds", Value: *m, Complete: true, Unit: UnitSeconds})
 			if pm := prev.FirstResponse.MedianSeconds; pm != nil {
 				out[len(out)-1].Previous, out[len(out)-1].HasPrevious = *pm, true
 			}
@@ -483,17 +512,22 @@ func (r Report) Figures() []ReportFigure {
 		add("repository_hygiene", id, "licensed", float64(cur.Hygiene.Licensed), float64(prev.Hygiene.Licensed))
 	}
 	for _, g := range r.Goals {
-		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status,
-			Complete: g.Complete, CoveredUntil: g.CoveredUntil})
-		if g.ValueOnDeadline != nil {
-			addNow("goal", g.ID, "value_on_deadline", *g.ValueOnDeadline)
+		gu := UnitCount
+		if g.Share {
+			gu = UnitShare
 		}
-		addNow("goal", g.ID, "target", g.Target)
-		addNow("goal", g.ID, "baseline", g.Baseline)
+		addGoal := func(def, scope string, v float64) { addNow(def, g.ID, scope, v); unit(gu) }
+		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status,
+			Complete: g.Complete, CoveredUntil: g.CoveredUntil, Unit: gu})
+		if g.ValueOnDeadline != nil {
+			addGoal("goal", "value_on_deadline", *g.ValueOnDeadline)
+		}
+		addGoal("goal", "target", g.Target)
+		addGoal("goal", "baseline", g.Baseline)
 		if p := g.Projection; p != nil {
-			addNow("projection", g.ID, "at_deadline", p.AtDeadline)
-			addNow("projection", g.ID, "per_month", p.PerMonth)
-			addNow("projection", g.ID, "needed_per_month", p.NeededPerMonth)
+			addGoal("projection", "at_deadline", p.AtDeadline)
+			addGoal("projection", "per_month", p.PerMonth)
+			addGoal("projection", "needed_per_month", p.NeededPerMonth)
 		}
 	}
 	return out
@@ -521,7 +555,7 @@ func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time)
 	if err := json.Unmarshal([]byte(first.Figures), &was); err != nil {
 		return r, fmt.Errorf("figures: reading the kept copy of report %d: %w", year, err)
 	}
-	r.Corrections = corrections(was, r.Figures())
+	r.Corrections, r.NotCompared = corrections(was, r.Figures())
 	if r.RegisterChanges, err = c.registerChangesSince(ctx, first.ProducedAt, r.Date); err != nil {
 		return r, err
 	}
@@ -532,10 +566,29 @@ func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time)
 // for before the year has ended: its figures can still change.
 var ErrYearNotFinished = errors.New("the year has not ended yet")
 
-// KeepReport keeps a copy of a finished year's figures, so that later
-// corrections to the register can be listed against what was published.
-// A copy equal to the newest one is not kept again. It reports whether a
-// copy was written.
+// CompleteFigures is the rule of what a kept copy of a report holds and
+// what corrections compare: the figures whose data reach the report's
+// date (31 December) for both years they show. The others (complete
+// false: a contributor figure or health signal whose repositories'
+// history does not reach that far) count only what was known, so a later
+// collection would "correct" them without anything having been wrong;
+// they are left out and marked instead. Any caller that keeps or
+// compares reports decides by it.
+func CompleteFigures(figs []ReportFigure) (complete, incomplete []ReportFigure) {
+	for _, f := range figs {
+		if f.Complete {
+			complete = append(complete, f)
+		} else {
+			incomplete = append(incomplete, f)
+		}
+	}
+	return complete, incomplete
+}
+
+// KeepReport keeps a copy of a finished year's complete figures
+// (CompleteFigures), so that later corrections to the register can be
+// listed against what was published. A copy equal to the newest one is
+// not kept again. It reports whether a copy was written.
 func (c *Calculator) KeepReport(ctx context.Context, year int, now time.Time) (bool, error) {
 	r, err := c.Report(ctx, year, now)
 	if err != nil {
@@ -544,7 +597,13 @@ func (c *Calculator) KeepReport(ctx context.Context, year int, now time.Time) (b
 	if r.Preliminary {
 		return false, fmt.Errorf("figures: keeping report %d: %w", year, ErrYearNotFinished)
 	}
-	b, err := json.Marshal(r.Figures())
+	keep, incomplete := CompleteFigures(r.Figures())
+	// The incomplete ones are kept by name only, marked, so that a
+	// comparison can say they were left out.
+	for _, f := range incomplete {
+		keep = append(keep, ReportFigure{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, CoveredUntil: f.CoveredUntil})
+	}
+	b, err := json.Marshal(keep)
 	if err != nil {
 		return false, err
 	}
@@ -582,20 +641,28 @@ func (c *Calculator) KeepLastYear(ctx context.Context, now time.Time) (bool, err
 	return kept, err
 }
 
-// corrections lists figures present in both whose value changed.
-func corrections(was, now []ReportFigure) []Correction {
+// corrections lists the figures of now whose value, as written
+// (FormatFigure), differs from the kept copy was, and the figures not
+// compared because they are incomplete in either. A figure the copy does
+// not have (a non-member adopter found since) is neither: the register
+// changes list what brought it.
+func corrections(was, now []ReportFigure) ([]Correction, []FigureRef) {
 	old := map[string]ReportFigure{}
 	for _, f := range was {
 		old[f.Key()] = f
 	}
-	out := []Correction{}
+	out, left := []Correction{}, []FigureRef{}
 	for _, f := range now {
 		o, ok := old[f.Key()]
-		if ok && o.Value != f.Value {
-			out = append(out, Correction{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, Was: o.Value, Now: f.Value})
+		switch {
+		case !ok:
+		case !o.Complete || !f.Complete:
+			left = append(left, FigureRef{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope})
+		case FormatFigure(o.Value) != FormatFigure(f.Value):
+			out = append(out, Correction{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, Unit: f.Unit, Was: o.Value, Now: f.Value})
 		}
 	}
-	return out
+	return out, left
 }
 
 // registerChangesSince lists adoption records recorded or retracted after

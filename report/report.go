@@ -226,7 +226,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 			t := table.Table{Caption: l.T("report.corrections"), Head: []string{l.T("th.definition"), l.T("th.subject"), l.T("th.scope"), l.T("th.was"), l.T("th.now")}}
 			for _, c := range r.Corrections {
 				t.Rows = append(t.Rows, []table.Cell{table.Text(definitionTitle(l, c.Definition)), table.Text(subjectWords(l, cfg, r, c.Definition, c.Subject)),
-					table.Text(scopeWords(l, c.Scope)), table.Num(figures.FormatFigure(c.Was)), table.Num(figures.FormatFigure(c.Now))})
+					table.Text(scopeWords(l, c.Scope)), table.Num(figureText(l, c.Unit, c.Was)), table.Num(figureText(l, c.Unit, c.Now))})
 			}
 			notes.Tables = append(notes.Tables, t)
 		}
@@ -238,6 +238,9 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 			}
 			notes.Tables = append(notes.Tables, t)
 		}
+	}
+	if r.FirstProducedAt != "" && len(r.NotCompared) > 0 {
+		notes.Text = append(notes.Text, l.Tf("report.notes.notcompared", l.Date(r.Date), notComparedWords(l, cfg, r)))
 	}
 	d.Sections = append(d.Sections, notes)
 

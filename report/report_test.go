@@ -244,10 +244,17 @@ func TestListsRegisterCorrection(t *testing.T) {
 		if err := Write(&md, cfg, rep, "md", locale.EN); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Changed figures", "| Adopter of a product | OS2forms | all | 1 | 2 |", "| Non-member adopters | The portfolio |  | 1 | 2 |", "Aarhus (751)"} {
+		for _, want := range []string{"Changed figures", "| Adopter of a product | OS2forms | all | 1 | 2 |", "| Non-member adopters | The portfolio |  | 1 | 2 |",
+			"| OS2forms |  | 1.0% | 2.0% |", "Aarhus (751)",
+			// Never collected: its contributor figures were not kept and are
+			// not compared, and the notes say so.
+			"Not compared, because the data did not reach 31 December 2024 when the copy was kept, or do not now: Active contributors (OS2forms, The portfolio)"} {
 			if !strings.Contains(md.String(), want) {
 				t.Errorf("markdown notes lack %q", want)
 			}
+		}
+		if strings.Contains(md.String(), "0.0102") {
+			t.Error("markdown notes write a share as a raw number")
 		}
 		// A year that has not ended is never kept.
 		if _, err := calc.KeepReport(ctx, 2025, clock); err == nil {

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"os2pulse/civil"
 	"os2pulse/config"
@@ -155,6 +158,43 @@ func subjectWords(l locale.Lang, cfg *config.Config, r figures.Report, definitio
 		return p.Name
 	}
 	return subject
+}
+
+// figureText writes a figure's value in its unit (figures.Unit…): a
+// share as a percentage, a duration in hours, a count as a number (a
+// pace per month with one decimal).
+func figureText(l locale.Lang, unit string, v float64) string {
+	switch unit {
+	case figures.UnitShare:
+		return l.Pct(v)
+	case figures.UnitSeconds:
+		return l.Dec(v/3600, 1) + " " + l.T("report.health.hours")
+	}
+	if v != math.Trunc(v) {
+		return l.Dec(v, 1)
+	}
+	return l.Dec(v, 0)
+}
+
+// notComparedWords names the figures left out of the comparison with the
+// kept copy, by definition: "Active contributors (OS2display, OS2iot)".
+func notComparedWords(l locale.Lang, cfg *config.Config, r figures.Report) string {
+	var order []string
+	subjects := map[string][]string{}
+	for _, f := range r.NotCompared {
+		if _, ok := subjects[f.Definition]; !ok {
+			order = append(order, f.Definition)
+		}
+		w := subjectWords(l, cfg, r, f.Definition, f.Subject)
+		if !slices.Contains(subjects[f.Definition], w) {
+			subjects[f.Definition] = append(subjects[f.Definition], w)
+		}
+	}
+	parts := make([]string, 0, len(order))
+	for _, d := range order {
+		parts = append(parts, definitionTitle(l, d)+" ("+strings.Join(subjects[d], ", ")+")")
+	}
+	return strings.Join(parts, "; ")
 }
 
 // scopeWords names a figure's scope ("municipalities", "value_on_deadline").
