@@ -63,20 +63,19 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 		st := tr.Goal
 		val := func(f float64) string { return v.GoalValue(st.Share, f) }
-		value := table.Num(val(st.Value))
+		known := func(k figures.Known[float64]) string { return report.GoalValue(v.Lang, st.Share, k) }
 		if !st.Complete {
-			value = table.Num(v.Tf("coverage.cell", val(st.Value)))
 			d.Summary.Note = v.coverageNote(st.CoveredUntil)
 		}
 		onDeadline := table.Text("")
 		if st.ValueOnDeadline != nil {
-			onDeadline = table.Num(val(*st.ValueOnDeadline))
+			onDeadline = table.Num(known(*st.ValueOnDeadline))
 		}
 		d.Summary.Rows = append(d.Summary.Rows, []table.Cell{
 			table.Link(st.Title(string(v.Lang)), "#goal-"+st.ID),
-			table.Num(val(st.Baseline) + " (" + v.Lang.Date(st.BaselineDate) + ")"),
-			value,
-			table.Num(val(st.Expected)),
+			table.Num(known(st.Baseline) + " (" + v.Lang.Date(st.BaselineDate) + ")"),
+			table.Num(known(st.Value)),
+			table.Num(known(st.Expected)),
 			table.Num(val(st.Target)),
 			table.Date(v.Lang, st.Deadline),
 			onDeadline,
@@ -108,19 +107,20 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 // deadline and, once it has passed, the value on the deadline.
 func goalKeys(v *view, st figures.GoalStatus) []keyFigure {
 	val := func(f float64) string { return v.GoalValue(st.Share, f) }
-	valueKey := keyFigure{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
+	known := func(k figures.Known[float64]) string { return report.GoalValue(v.Lang, st.Share, k) }
+	valueKey := keyFigure{Label: v.T("th.value"), Value: known(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
 	if !st.Complete {
 		valueKey = v.incomplete(valueKey, st.CoveredUntil)
 	}
 	keys := []keyFigure{
 		valueKey,
-		{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
-		{Label: v.T("goals.expected.key"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
+		{Label: v.T("th.baseline"), Value: known(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
+		{Label: v.T("goals.expected.key"), Value: known(st.Expected), Detail: v.T("goals.expected.detail")},
 		{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
 	}
 	if st.ValueOnDeadline != nil {
 		// The value the goal is judged by leads.
-		keys = append([]keyFigure{{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
+		keys = append([]keyFigure{{Label: v.T("goals.deadline.value"), Value: known(*st.ValueOnDeadline),
 			Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))}}, keys...)
 	}
 	return keys

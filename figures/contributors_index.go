@@ -279,16 +279,17 @@ func (ix *contribIndex) contributors(s *contribSetup, date civil.Date, windowDay
 	for _, p := range s.products {
 		pc := ix.counts(s.scope(p.id), ix.repoIDsOf(s.repoKeys[p.id]), pts, windowDays, members)[0]
 		covered := s.coverage.Product(p.id)
+		ok := Covers(covered, date)
 		out.Products = append(out.Products, ProductContributors{
-			ID: p.id, Name: p.name, ActiveContributors: pc.active, ByAffiliation: pc.aff, Repositories: p.repos,
-			Complete: Covers(covered, date), CoveredUntil: covered,
+			ID: p.id, Name: p.name, ActiveContributors: KnownIf(pc.active, ok), ByAffiliation: knownAffiliations(pc.aff, ok), Repositories: p.repos,
+			Complete: ok, CoveredUntil: covered,
 		})
 	}
 	pc := ix.counts(s.scope(""), ix.repoIDsOf(s.all), pts, windowDays, members)[0]
-	out.PortfolioActiveContributors = pc.active
-	out.PortfolioByAffiliation = pc.aff
-	out.PortfolioCoveredUntil = s.coverage.Portfolio
 	out.PortfolioComplete = Covers(s.coverage.Portfolio, date)
+	out.PortfolioActiveContributors = KnownIf(pc.active, out.PortfolioComplete)
+	out.PortfolioByAffiliation = knownAffiliations(pc.aff, out.PortfolioComplete)
+	out.PortfolioCoveredUntil = s.coverage.Portfolio
 	return out
 }
 
@@ -301,8 +302,9 @@ func (ix *contribIndex) series(s *contribSetup, productID string, pts []civil.Da
 		out.CoveredUntil = s.coverage.Product(productID)
 	}
 	for i, pc := range ix.counts(s.scope(productID), ix.repoIDsOf(keys), pts, windowDays, ix.members(s.memberships)) {
-		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: pc.active, ByAffiliation: pc.aff,
-			Complete: Covers(out.CoveredUntil, pts[i])})
+		ok := Covers(out.CoveredUntil, pts[i])
+		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: KnownIf(pc.active, ok),
+			ByAffiliation: knownAffiliations(pc.aff, ok), Complete: ok})
 	}
 	return out
 }
@@ -344,10 +346,11 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 		}
 	}
 	covered := s.coverage.Product(productID)
+	ok := Covers(covered, date)
 	out := ProductActivity{
-		Date: date, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-		ActiveContributors: pc.active, ByAffiliation: pc.aff,
-		Contributions: ws.total, Concentration: ws.concentration,
+		Date: date, Product: productID, WindowDays: windowDays, Complete: ok, CoveredUntil: covered,
+		ActiveContributors: KnownIf(pc.active, ok), ByAffiliation: knownAffiliations(pc.aff, ok),
+		Contributions: KnownIf(ws.total, ok), Concentration: KnownIf(ws.concentration, ok && ws.total > 0),
 		Repositories: []RepositoryActivity{},
 	}
 	for _, r := range repos {

@@ -75,8 +75,8 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 	covered := data.coverage.Product(productID)
 	out := ProductActivity{
 		Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-		ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
-		Contributions: t.total, Concentration: t.concentration(),
+		ActiveContributors: KnownIf(len(t.latest), Covers(covered, date)), ByAffiliation: knownAffiliations(t.affiliations(), Covers(covered, date)),
+		Contributions: KnownIf(t.total, Covers(covered, date)), Concentration: KnownIf(t.concentration(), Covers(covered, date) && t.total > 0),
 		Repositories: []RepositoryActivity{},
 	}
 	persons := map[string]map[string]bool{}

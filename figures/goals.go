@@ -50,13 +50,15 @@ type GoalStatus struct {
 	Date         civil.Date `json:"date"`
 	BaselineDate civil.Date `json:"baseline_date"`
 	Deadline     civil.Date `json:"deadline"`
-	Baseline     float64    `json:"baseline"`
-	Value        float64    `json:"value"`
+	// Baseline, Value and Expected are not known (null) when their data
+	// do not reach their dates (contributor goals only).
+	Baseline Known[float64] `json:"baseline"`
+	Value    Known[float64] `json:"value"`
 	// ValueOnDeadline is set once the deadline has passed: the value the
 	// goal is judged by.
-	ValueOnDeadline *float64   `json:"value_on_deadline,omitempty"`
-	Expected        float64    `json:"expected"` // the on-track line's value on the date
-	Target          float64    `json:"target"`
+	ValueOnDeadline *Known[float64] `json:"value_on_deadline,omitempty"`
+	Expected        Known[float64]  `json:"expected"` // the on-track line's value on the date
+	Target          float64         `json:"target"`
 	Status          string     `json:"status"`
 	Complete        bool       `json:"complete"`
 	CoveredUntil    civil.Date `json:"covered_until,omitzero"`
@@ -74,7 +76,7 @@ func (g GoalStatus) Title(lang string) string {
 
 // Judged is the value the goal's status is about: after the deadline the
 // value on the deadline, else the value on the date.
-func (g GoalStatus) Judged() float64 {
+func (g GoalStatus) Judged() Known[float64] {
 	if g.ValueOnDeadline != nil {
 		return *g.ValueOnDeadline
 	}
@@ -82,20 +84,23 @@ func (g GoalStatus) Judged() float64 {
 }
 
 // Progress is the judged value (Judged) as a fraction of the target (1 =
-// met).
-func (g GoalStatus) Progress() float64 {
-	if g.Target == 0 {
-		return 0
+// met), when it is known.
+func (g GoalStatus) Progress() (float64, bool) {
+	v, ok := g.Judged().Get()
+	if !ok || g.Target == 0 {
+		return 0, ok
 	}
-	return g.Judged() / g.Target
+	return v / g.Target, true
 }
 
-// ExpectedProgress is the on-track line as a fraction of the target.
-func (g GoalStatus) ExpectedProgress() float64 {
-	if g.Target == 0 {
-		return 0
+// ExpectedProgress is the on-track line as a fraction of the target, when
+// it is known.
+func (g GoalStatus) ExpectedProgress() (float64, bool) {
+	e, ok := g.Expected.Get()
+	if !ok || g.Target == 0 {
+		return 0, ok
 	}
-	return g.Expected / g.Target
+	return e / g.Target, true
 }
 
 // EvaluateGoal applies the status rule to values already computed: the
@@ -172,26 +177,27 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (
 		ID: g.ID, TitleDA: g.Title.DA, TitleEN: g.Title.EN,
 		Metric: g.Metric, Product: g.Product, Scope: g.Scope, Share: config.GoalMetrics[g.Metric],
 		Date: date, BaselineDate: g.BaselineDate, Deadline: g.Deadline,
-		Baseline: baseline.value, Value: value.value, Target: g.Target,
+		Baseline: baseline.known(), Value: value.known(), Target: g.Target,
 	}
 	judged := value
 	if date.After(dl) {
 		if judged, err = c.goalValue(ctx, g, dl); err != nil {
 			return GoalStatus{}, err
 		}
-		st.ValueOnDeadline = &judged.value
+		k := judged.known()
+		st.ValueOnDeadline = &k
 	}
 	st.Complete = judged.complete && value.complete
 	if !st.Complete {
 		st.CoveredUntil = value.coveredUntil
 	}
 	line, expected := EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
-	st.Expected = expected
+	st.Expected = KnownIf(expected, baseline.complete)
 	if st.Projection, err = c.goalProjection(ctx, g, date); err != nil {
 		return GoalStatus{}, err
 	}
 	st.Status = JudgeGoal(line, st.Projection)
-	if !judged.complete && st.Status != GoalUpcoming {
+	if (!judged.complete || !baseline.complete) && st.Status != GoalUpcoming {
 		// A partly known value would judge by what is missing.
 		st.Status = GoalUnknown
 	}
@@ -237,6 +243,9 @@ type goalFigure struct {
 	complete     bool
 	coveredUntil civil.Date
 }
+
+// known is the figure as a result: not known when incomplete.
+func (f goalFigure) known() Known[float64] { return KnownIf(f.value, f.complete) }
 
 func (c *Calculator) goalValue(ctx context.Context, g config.Goal, date civil.Date) (goalFigure, error) {
 	v, err := c.goalMetric(ctx, g, date)
@@ -297,12 +306,16 @@ func (c *Calculator) goalMetric(ctx context.Context, g config.Goal, date civil.D
 		if err != nil {
 			return 0, err
 		}
+		// Not known: 0 here, and goalValue marks it incomplete by the
+		// same coverage.
 		if g.Product == "" {
-			return float64(ac.PortfolioActiveContributors), nil
+			n, _ := ac.PortfolioActiveContributors.Get()
+			return float64(n), nil
 		}
 		for _, p := range ac.Products {
 			if p.ID == g.Product {
-				return float64(p.ActiveContributors), nil
+				n, _ := p.ActiveContributors.Get()
+				return float64(n), nil
 			}
 		}
 		return 0, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
@@ -387,8 +400,8 @@ type GoalTrack struct {
 }
 
 // GoalTrackPoint is one month of a goal's track. Value is nil after the
-// track's date (and, after the deadline, the deadline); Complete says
-// whether its data reach its date (false without a value). Projection is
+// track's date (and, after the deadline, the deadline) and where its data
+// do not reach its date (Complete false). Projection is
 // nil before the projected line begins.
 type GoalTrackPoint struct {
 	Date       civil.Date `json:"date"`
@@ -410,8 +423,12 @@ func (c *Calculator) GoalTrack(ctx context.Context, g config.Goal, date civil.Da
 	}
 	out := GoalTrack{Goal: st, Points: make([]GoalTrackPoint, 0, len(known))}
 	for _, p := range known {
-		v := p.Value
-		out.Points = append(out.Points, GoalTrackPoint{Date: p.Date, Value: &v, Complete: p.Complete, Expected: p.Expected})
+		tp := GoalTrackPoint{Date: p.Date, Complete: p.Complete, Expected: p.Expected}
+		if p.Complete {
+			v := p.Value
+			tp.Value = &v
+		}
+		out.Points = append(out.Points, tp)
 	}
 	// The months still to come, up to the deadline: the line only.
 	rest := g.BaselineDate
@@ -427,7 +444,8 @@ func (c *Calculator) GoalTrack(ctx context.Context, g config.Goal, date civil.Da
 			later = append([]civil.Date{rest}, later...)
 		}
 		for _, d := range later {
-			out.Points = append(out.Points, GoalTrackPoint{Date: d, Expected: expectedOn(g, st.Baseline, d)})
+			base, _ := st.Baseline.Get()
+			out.Points = append(out.Points, GoalTrackPoint{Date: d, Expected: expectedOn(g, base, d)})
 		}
 	}
 	if pr := st.Projection; pr != nil {

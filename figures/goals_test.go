@@ -122,7 +122,7 @@ deadline = 2026-12-31
 		}
 		// Above the line (about 3.2 on 30 June) and projected to reach
 		// ten in time: on track by both.
-		if st.Status != GoalOnTrack || st.Value != 6 {
+		if v, ok := st.Value.Get(); st.Status != GoalOnTrack || !ok || v != 6 {
 			t.Errorf("status %q, value %v; want on track, 6", st.Status, st.Value)
 		}
 		want, ok := Project(hand, 10, g.Deadline)

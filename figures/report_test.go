@@ -103,7 +103,7 @@ func addCommit(t *testing.T, store *storage.Store, sha, at string) {
 // correction; the rest are listed as not compared.
 func TestCorrections(t *testing.T) {
 	fig := func(def, subject, scope string, v float64, complete bool) ReportFigure {
-		return ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Complete: complete, Unit: UnitCount}
+		return ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: Know(v), Complete: complete, Unit: UnitCount}
 	}
 	tests := []struct {
 		name        string
@@ -163,7 +163,7 @@ func TestKeepReportHoldsCompleteFigures(t *testing.T) {
 		}
 		defs := map[string]bool{}
 		for _, f := range held {
-			if !f.Complete && (f.Value != 0 || f.Previous != 0 || f.HasPrevious) {
+			if !f.Complete && (f.Value.OK() || f.Previous.OK() || f.HasPrevious) {
 				t.Errorf("kept copy holds the value of incomplete %s", f.Key())
 			}
 			defs[f.Definition] = f.Complete
