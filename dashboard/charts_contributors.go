@@ -208,9 +208,9 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 		ID: "affiliation", Title: v.T("product.affiliation"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
 		Note:       note,
-		Summary: affiliationSummary(v, pa),
-		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
+		Summary:    affiliationSummary(v, pa),
+		Spec:       chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table:      t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
 		Embed: v.embedLink("product-affiliation", "product", pa.Product),
 	})
 }

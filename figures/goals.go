@@ -59,9 +59,9 @@ type GoalStatus struct {
 	ValueOnDeadline *Known[float64] `json:"value_on_deadline,omitempty"`
 	Expected        Known[float64]  `json:"expected"` // the on-track line's value on the date
 	Target          float64         `json:"target"`
-	Status          string     `json:"status"`
-	Complete        bool       `json:"complete"`
-	CoveredUntil    civil.Date `json:"covered_until,omitzero"`
+	Status          string          `json:"status"`
+	Complete        bool            `json:"complete"`
+	CoveredUntil    civil.Date      `json:"covered_until,omitzero"`
 	// Projection is where the goal is heading at the pace of its last
 	// twelve months (Project), from the months whose data are complete;
 	// nil before the baseline date, after the deadline, and with fewer
