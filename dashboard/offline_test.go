@@ -44,7 +44,7 @@ func TestExampleOffline(t *testing.T) {
 	// What the data reach, from the API: the headline must show this.
 	var last figures.Contributors
 	must(t, json.Unmarshal([]byte(get(t, h, "/api/v1/contributors?date=2025-11-18")), &last))
-	if !last.PortfolioComplete || last.PortfolioActiveContributors == 0 {
+	if n, ok := last.PortfolioActiveContributors.Get(); !last.PortfolioComplete || !ok || n == 0 {
 		t.Fatalf("on 18 November 2025 the portfolio figure is %+v; want a complete, non-zero figure", last)
 	}
 	var today figures.Contributors
@@ -65,9 +65,10 @@ func TestExampleOffline(t *testing.T) {
 		value := strings.TrimSpace(strings.TrimPrefix(key, tt.label))
 		value, _, _ = strings.Cut(value, " ")
 		// The headline is the last complete date's figure, and says so.
-		if value != strconv.Itoa(last.PortfolioActiveContributors) ||
+		n, _ := last.PortfolioActiveContributors.Get()
+		if value != strconv.Itoa(n) ||
 			!strings.Contains(key, tt.lastDate) || !strings.Contains(key, tt.reach) || !strings.Contains(key, tt.yearBefore) {
-			t.Errorf("%s: headline %q; want %d on %s, %q, compared with a year before it", tt.path, key, last.PortfolioActiveContributors, tt.lastDate, tt.reach)
+			t.Errorf("%s: headline %q; want %d on %s, %q, compared with a year before it", tt.path, key, n, tt.lastDate, tt.reach)
 		}
 		// The series stops where the data end: no point after 18
 		// November 2025 has a value, so nothing drops to 0.

@@ -25,7 +25,7 @@ func init() {
 	}
 	templateSamples["goals"] = func(v *view) any {
 		g := figures.GoalStatus{ID: "g", TitleDA: xssName, TitleEN: xssName, Share: true, BaselineDate: civil.MustParse("2024-01-01"),
-			Date: civil.MustParse("2026-11-23"), Deadline: civil.MustParse("2027-12-31"), Baseline: 0.2, Value: 0.25, Expected: 0.26,
+			Date: civil.MustParse("2026-11-23"), Deadline: civil.MustParse("2027-12-31"), Baseline: figures.Know(0.2), Value: figures.Know(0.25), Expected: figures.Know(0.26), Complete: true,
 			Target: 0.35, Status: figures.GoalBehind, Projection: &figures.Projection{Months: 13, PerMonth: 0.004, Through: civil.MustParse("2026-11-23"),
 				AtThrough: 0.25, AtDeadline: 0.3, NeededPerMonth: 0.008}}
 		f := func(x float64) *float64 { return &x }

@@ -34,7 +34,7 @@ func sampleReport() figures.Report {
 	forms := figures.ProductAdoption{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3", Adopters: figures.AdopterCounts{Municipalities: 4, Members: 4, All: 5}, ShareOfMunicipalities: 4.0 / 98, ShareOfMembers: 0.5}
 	x := figures.ProductAdoption{ID: "x", Name: xssScript + xssFunc, GovernanceLevel: "1"}
 	mp := figures.MembersPoint{Date: d, Members: 8, ThreePlus: 3, ThreePlusShare: 0.375, Distribution: figures.Distribution{"0": 3, "1": 2, "2": 0, "3": 2, "4": 1, "5+": 0}}
-	pc := figures.ProductContributors{ID: "os2forms", Name: "OS2forms", ActiveContributors: 3, ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2}
+	pc := figures.ProductContributors{ID: "os2forms", Name: "OS2forms", ActiveContributors: figures.Know(3), ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2, Complete: true}
 	return figures.Report{
 		Year: 2025, Date: d, PreviousDate: civil.MustParse("2024-12-31"), Portfolio: "OS2", ProducedAt: "2026-01-15T10:00:00.000000Z", WindowDays: 90,
 		Members:           figures.ReportMembers{Current: 8, Previous: 7, Joined: []figures.OrgRef{{ID: "x", Name: xssName, Kind: "other"}}, Left: []figures.OrgRef{}},
@@ -43,7 +43,7 @@ func sampleReport() figures.Report {
 		Distribution:      figures.ReportDistribution{Current: mp, Previous: mp},
 		NonMemberAdopters: []figures.NonMemberAdopter{{Organization: "y", Name: xssScript, Kind: "other", Products: []string{"os2forms"}}},
 		Contributors:      []figures.ReportContributors{{Current: pc, Previous: pc}},
-		Goals: []figures.GoalStatus{{ID: "g", TitleDA: "Mål", TitleEN: "Goal", Target: 60, Value: 50, Baseline: 40,
+		Goals: []figures.GoalStatus{{ID: "g", TitleDA: "Mål", TitleEN: "Goal", Target: 60, Value: figures.Know(50.0), Baseline: figures.Know(40.0), Complete: true,
 			BaselineDate: civil.MustParse("2024-01-01"), Deadline: civil.MustParse("2026-12-31"), Status: figures.GoalBehind}},
 		Sources:         []figures.ReportSource{{Source: "register", Collected: "2026-01-15T09:00:00.000000Z", Result: "success"}},
 		FirstProducedAt: "2026-01-10T10:00:00.000000Z",

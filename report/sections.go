@@ -248,7 +248,7 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 		// collected"), and a change only between two known values.
 		unknown := func(source string) table.Cell {
 			if cur.NotCollected(source) {
-				return table.Text(l.T("health.notcollected"))
+				return table.Num(l.T("health.notcollected"))
 			}
 			return table.Num("–")
 		}
