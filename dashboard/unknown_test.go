@@ -336,4 +336,3 @@ func checkNoBars(t *testing.T, what, body, id string, names map[string]string) {
 	}
 	t.Errorf("%s: no chart %s", what, id)
 }
-
