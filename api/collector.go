@@ -38,7 +38,12 @@ func (a *API) collectorRoutes() {
 		t := csvTable{name: "collector", header: []string{"source", "started_at", "ended_at", "result", "holder", "requests",
 			"rate_limit_remaining", "message", "item", "error"}}
 		for _, run := range st.Runs {
-			lead := []string{run.Source, run.StartedAt, run.EndedAt, run.Result, run.Holder, strconv.Itoa(run.Requests), strconv.Itoa(run.RateLimitRemaining), run.Message}
+			// -1: GitHub reported no budget (a run that did not ask it).
+			budget := ""
+			if run.RateLimitRemaining >= 0 {
+				budget = strconv.Itoa(run.RateLimitRemaining)
+			}
+			lead := []string{run.Source, run.StartedAt, run.EndedAt, run.Result, run.Holder, strconv.Itoa(run.Requests), budget, run.Message}
 			if len(run.Errors) == 0 {
 				t.rows = append(t.rows, append(lead, "", ""))
 				continue

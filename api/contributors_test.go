@@ -283,7 +283,7 @@ func TestAPICollector(t *testing.T) {
 
 	rec = contribGet(t, srv, "/api/v1/collector.csv")
 	checkBody(t, rec, 200, bom+"source,started_at,ended_at,result,holder,requests,rate_limit_remaining,message,item,error\n"+
-		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,test,0,-1,,,\n"+
+		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,test,0,,,,\n"+
 		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/gone,GitHub answered 404 Not Found\n"+
 		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/blocked,GitHub answered 451 Repository access blocked\n")
 

@@ -262,3 +262,55 @@ func TestListsRegisterCorrection(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryFigureInWords: every figure a report holds has its definition
+// and scope in words, so a correction never shows an identifier such as
+// "largest_share".
+func TestEveryFigureInWords(t *testing.T) {
+	f := figurestest.Portfolio(t, storagetest.New(t, "sqlite"))
+	r, err := f.Figures.Report(context.Background(), 2026, figurestest.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := map[string]bool{}
+	for _, fig := range r.Figures() {
+		if _, ok := figures.LookupDefinition(fig.Definition); !ok {
+			t.Errorf("definition %q has no title", fig.Definition)
+		}
+		if fig.Scope != "" {
+			scopes[fig.Scope] = true
+		}
+	}
+	for s := range scopes {
+		if !locale.Has("report.scope." + s) {
+			t.Errorf("scope %q has no words (shown as %q)", s, scopeWords(locale.EN, s))
+		}
+	}
+	if len(scopes) < 20 {
+		t.Errorf("only %d scopes: %v", len(scopes), scopes)
+	}
+}
+
+// TestFigureText: a correction's values are written in their unit.
+func TestFigureText(t *testing.T) {
+	tests := []struct {
+		unit string
+		v    float64
+		da   string
+		en   string
+	}{
+		{figures.UnitShare, 0.5204, "52,0 %", "52.0%"},
+		{figures.UnitCount, 7, "7", "7"},
+		{figures.UnitCount, 1234, "1.234", "1,234"},
+		{figures.UnitCount, 0.285, "0,3", "0.3"},
+		{figures.UnitSeconds, 5400, "1,5 timer", "1.5 hours"},
+	}
+	for _, tt := range tests {
+		if got := figureText(locale.DA, tt.unit, tt.v); got != tt.da {
+			t.Errorf("figureText(da, %s, %v) = %q, want %q", tt.unit, tt.v, got, tt.da)
+		}
+		if got := figureText(locale.EN, tt.unit, tt.v); got != tt.en {
+			t.Errorf("figureText(en, %s, %v) = %q, want %q", tt.unit, tt.v, got, tt.en)
+		}
+	}
+}
