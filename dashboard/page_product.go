@@ -225,8 +225,8 @@ func repositoryTable(v *view, act figures.ProductActivity) table.Table {
 		}
 		t.Rows = append(t.Rows, []table.Cell{
 			table.Link(r.FullName, r.URL), table.Text(r.Description), table.Text(status),
-			table.Int(v.Lang, r.Commits), table.Int(v.Lang, r.PullRequests), table.Int(v.Lang, r.Issues), table.Int(v.Lang, r.Reviews),
-			table.Int(v.Lang, r.Contributors), table.Date(v.Lang, r.LastActivity), table.Int(v.Lang, r.Stars), table.Text(r.LatestTag),
+			table.Int(v.Lang, r.Commits), v.countCell(r.PullRequests), v.countCell(r.Issues), v.countCell(r.Reviews),
+			table.Int(v.Lang, r.Contributors), table.Date(v.Lang, r.LastActivity), v.countCell(r.Stars), table.Text(r.LatestTag),
 		})
 	}
 	if len(t.Rows) == 0 {

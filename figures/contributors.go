@@ -489,8 +489,10 @@ func (p *people) rule(d storage.ContributorDay) (affRule, bool) {
 }
 
 // addCounts sets the repository's counts of each kind from counts (of
-// any repositories).
-func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount) {
+// any repositories); those only GitHub gives are known when github says
+// it was asked about the repository.
+func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount, github bool) {
+	prs, issues, reviews := 0, 0, 0
 	for _, a := range counts {
 		if a.RepositoryKey != ra.Key {
 			continue
@@ -499,11 +501,23 @@ func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount) {
 		case storage.KindCommit:
 			ra.Commits = a.Count
 		case storage.KindPullRequest:
-			ra.PullRequests = a.Count
+			prs = a.Count
 		case storage.KindIssue:
-			ra.Issues = a.Count
+			issues = a.Count
 		case storage.KindReview:
-			ra.Reviews = a.Count
+			reviews = a.Count
 		}
 	}
+	ra.PullRequests, ra.Issues, ra.Reviews = KnownIf(prs, github), KnownIf(issues, github), KnownIf(reviews, github)
+}
+
+// activityTotal is a repository's known contributions in the window, for
+// ordering.
+func (ra RepositoryActivity) activityTotal() int {
+	n := ra.Commits
+	for _, k := range []Known[int]{ra.PullRequests, ra.Issues, ra.Reviews} {
+		v, _ := k.Get()
+		n += v
+	}
+	return n
 }

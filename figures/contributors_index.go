@@ -357,10 +357,13 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: ws.persons[r.Key], Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			Contributors: ws.persons[r.Key], LatestTag: rels[r.Key].Tag,
 			LastActivity: ws.last[r.Key],
 		}
-		ra.addCounts(inWindow)
+		if snap, ok := snaps[r.Key]; ok {
+			ra.Stars = Know(snap.Stars)
+		}
+		ra.addCounts(inWindow, r.CheckedAt != "")
 		out.Repositories = append(out.Repositories, ra)
 	}
 	sortRepositoryActivity(out.Repositories)
@@ -372,7 +375,7 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 func sortRepositoryActivity(rs []RepositoryActivity) {
 	sort.SliceStable(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
-		na, nb := a.Commits+a.PullRequests+a.Issues+a.Reviews, b.Commits+b.PullRequests+b.Issues+b.Reviews
+		na, nb := a.activityTotal(), b.activityTotal()
 		if na != nb {
 			return na > nb
 		}

@@ -90,9 +90,12 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			Contributors: len(persons[r.Key]), LatestTag: rels[r.Key].Tag,
 		}
-		ra.addCounts(inWindow)
+		if snap, ok := snaps[r.Key]; ok {
+			ra.Stars = Know(snap.Stars)
+		}
+		ra.addCounts(inWindow, r.CheckedAt != "")
 		for _, a := range ever {
 			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
 				continue

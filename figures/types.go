@@ -213,6 +213,10 @@ type ContributorSeries struct {
 }
 
 // RepositoryActivity is one repository's contributions in the window.
+// Pull requests, issues and reviews come from GitHub only, and stars from
+// its daily snapshot: they are not known (null) for a repository GitHub
+// was never asked about (one known from a git log import) or without a
+// snapshot by the date.
 type RepositoryActivity struct {
 	Key          string     `json:"key"`
 	FullName     string     `json:"full_name"`
@@ -221,12 +225,12 @@ type RepositoryActivity struct {
 	Status       string     `json:"status"`
 	Archived     bool       `json:"archived"`
 	Commits      int        `json:"commits"`
-	PullRequests int        `json:"pull_requests"`
-	Issues       int        `json:"issues"`
-	Reviews      int        `json:"reviews"`
+	PullRequests Known[int] `json:"pull_requests"`
+	Issues       Known[int] `json:"issues"`
+	Reviews      Known[int] `json:"reviews"`
 	Contributors int        `json:"contributors"`
 	LastActivity civil.Date `json:"last_activity,omitzero"`
-	Stars        int        `json:"stars"`
+	Stars        Known[int] `json:"stars"`
 	LatestTag    string     `json:"latest_release,omitempty"`
 }
 
