@@ -15,7 +15,6 @@ var coverageMsgs = map[string]msg{
 	"coverage.series":             {"Kurven stopper den %s: data kun til og med %s.", "The line stops at %s: data only up to %s."},
 	"coverage.table":              {"Ufuldstændigt: data kun til og med %s. De markerede tal tæller kun, hvad der er kendt.", "Incomplete: data only up to %s. The marked figures count only what is known."},
 	"coverage.table.none":         {"Ufuldstændigt: ikke alle repositorier er indsamlet endnu. De markerede tal tæller kun, hvad der er kendt.", "Incomplete: not every repository has been collected yet. The marked figures count only what is known."},
-	"coverage.cell":               {"%s (ufuldstændigt)", "%s (incomplete)"},
 	"register.asof":               {"Brug og medlemskab som registreret den %s: registret er ikke læst siden.", "Adoption and membership as registered on %s: the register has not been read since."},
 	"unit.pp":                     {"procentpoint", "percentage points"},
 	"yes":                         {"ja", "yes"},
