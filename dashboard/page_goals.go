@@ -109,7 +109,13 @@ func goalKeys(v *view, st figures.GoalStatus) []keyFigure {
 	val := func(f float64) string { return v.GoalValue(st.Share, f) }
 	known := func(k figures.Known[float64]) string { return report.GoalValue(v.Lang, st.Share, k) }
 	valueKey := keyFigure{Label: v.T("th.value"), Value: known(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
-	if !st.Complete {
+	switch {
+	case st.LastKnown != nil:
+		// The last complete value, with its date, as the headline.
+		valueKey.Value = val(st.LastKnown.Value)
+		valueKey.Detail = v.Tf("coverage.lastknown", v.Lang.Date(st.LastKnown.Date)) + ", " + v.Tf("goals.of.target", val(st.Target))
+		valueKey.Mark, valueKey.Incomplete = v.T("coverage.note"), v.CoveredUntil(st.CoveredUntil)
+	case !st.Complete:
 		valueKey = v.incomplete(valueKey, st.CoveredUntil)
 	}
 	keys := []keyFigure{

@@ -223,6 +223,8 @@ func goalLines(v *view, goals []figures.GoalStatus) []goalLine {
 		value, line := report.GoalValue(v.Lang, g.Share, g.Judged()), "goals.line"
 		if g.ValueOnDeadline != nil {
 			line = "goals.line.deadline"
+		} else if l := g.LastKnown; l != nil {
+			value = v.Tf("coverage.lastcell", val(l.Value), v.Lang.Date(l.Date))
 		}
 		l := goalLine{Title: g.Title(string(v.Lang)), Href: v.Link("/goals") + "#goal-" + g.ID, Status: v.GoalStatus(g.Status),
 			Class: locale.GoalStatusClass(g.Status), Value: v.Tf(line, value, val(g.Target), v.Lang.Date(g.Deadline))}

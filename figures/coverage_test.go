@@ -302,6 +302,11 @@ deadline = 2027-12-31
 		if g.ValueOnDeadline != nil || g.Complete || g.CoveredUntil.String() != "2025-10-01" {
 			t.Errorf("contributor goal: on the deadline %v, complete %v until %s; want none, incomplete until 2025-10-01", g.ValueOnDeadline, g.Complete, g.CoveredUntil)
 		}
+		// Not known on the date, so no status either; the value on the
+		// last date the data reach stands beside it.
+		if g.Value.OK() || g.Status != figures.GoalUnknown || g.LastKnown == nil || g.LastKnown.Date.String() != "2025-10-01" {
+			t.Errorf("contributor goal: value %v, status %q, last known %+v; want null, unknown, on 2025-10-01", g.Value, g.Status, g.LastKnown)
+		}
 		// Its projection uses only the months the data reach: the
 		// baseline day and the month ends up to September.
 		if p := g.Projection; p == nil || p.Months != 10 || p.Through.String() != "2025-09-30" {

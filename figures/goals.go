@@ -62,11 +62,20 @@ type GoalStatus struct {
 	Status          string          `json:"status"`
 	Complete        bool            `json:"complete"`
 	CoveredUntil    civil.Date      `json:"covered_until,omitzero"`
+	// LastKnown is the value on the last date the data reach, when Value
+	// is not known and they reach some date.
+	LastKnown *GoalLastKnown `json:"last_known,omitempty"`
 	// Projection is where the goal is heading at the pace of its last
 	// twelve months (Project), from the months whose data are complete;
 	// nil before the baseline date, after the deadline, and with fewer
 	// than three monthly values.
 	Projection *Projection `json:"projection,omitempty"`
+}
+
+// GoalLastKnown is a goal's value on the last date its data reach.
+type GoalLastKnown struct {
+	Date  civil.Date `json:"date"`
+	Value float64    `json:"value"`
 }
 
 // Title returns the goal's title in lang.
@@ -190,6 +199,15 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (
 	st.Complete = judged.complete && value.complete
 	if !st.Complete {
 		st.CoveredUntil = value.coveredUntil
+	}
+	if last := value.coveredUntil; !value.complete && !last.IsZero() && !last.Before(base) && last.Before(date) {
+		lv, err := c.goalValue(ctx, g, last)
+		if err != nil {
+			return GoalStatus{}, err
+		}
+		if lv.complete {
+			st.LastKnown = &GoalLastKnown{Date: last, Value: lv.value}
+		}
 	}
 	line, expected := EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
 	st.Expected = KnownIf(expected, baseline.complete)
