@@ -75,7 +75,7 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 	if g.Share {
 		format = formatPercentage
 	}
-	summary := v.Tf("goals.summary", report.GoalValue(v.Lang, g.Share, g.Value), val(g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
+	summary := v.Tf("goals.summary", report.GoalValue(v.Lang, g.Share, g.Judged()), val(g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
 	if p, ok := report.GoalPace(g); ok {
 		summary += " " + strings.Join(v.PaceText(p), " ")
 	}
