@@ -22,7 +22,7 @@ var reportMsgs = map[string]msg{
 	"report.governance.summary":      {"Produkter efter governance-niveau ved hver måneds udgang i %d.", "Products by governance level at the end of each month of %d."},
 	"report.levels.changed":          {"Produkter, der skiftede niveau i %d", "Products that moved level in %d"},
 	"report.levels.none":             {"Intet produkt skiftede niveau i %d.", "No product moved level in %d."},
-	"report.contributors.incomplete": {"Tal markeret ufuldstændigt tæller kun, hvad der er kendt: %s.", "Figures marked incomplete count only what is known: %s."},
+	"report.contributors.incomplete": {"Tal, som data ikke når, vises som –: %s.", "Figures the data do not reach are shown as –: %s."},
 	"report.adoption":                {"Brug af produkterne", "Adoption per product"},
 	"report.adoption.summary":        {"Andel af de 98 kommuner, der har hvert produkt i drift, ved udgangen af %s og året før.", "Share of the 98 municipalities running each product at the end of %s and the year before."},
 	"report.distribution":            {"Medlemmer efter antal produkter", "Members by number of products"},
