@@ -47,7 +47,11 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 		if err := store.UpsertRepository(ctx, repo, []string{"os2display"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.RepositoryCollected(ctx, storage.RepoKey("github.com", "os2display", "os2display"), storage.RepoOK, civil.MustParse("2026-06-30")); err != nil {
+		key := storage.RepoKey("github.com", "os2display", "os2display")
+		if err := store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: key, Day: civil.MustParse("2026-06-30")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.RepositoryCollected(ctx, key, storage.RepoOK, civil.MustParse("2026-06-30")); err != nil {
 			t.Fatal(err)
 		}
 		srv = New(Options{Config: cfg, Figures: figures.New(store, cfg),

@@ -93,9 +93,8 @@ type Hygiene struct {
 // (concentration, diversity) while the product's history does not reach
 // the date (Complete false; CoveredUntil how far it does, zero: never
 // collected), those only GitHub gives (first response, releases,
-// backlog) also while GitHub has not been asked about any of its
-// repositories (Collected false), hygiene until a repository of it was
-// checked.
+// backlog) also while none of its repositories has been read from GitHub
+// (Collected false), hygiene until a repository of it was checked.
 type ProductHealth struct {
 	Product       string          `json:"product"`
 	Name          string          `json:"name"`
@@ -132,7 +131,7 @@ type Health struct {
 // from, read once.
 type healthData struct {
 	repos     map[string][]string
-	checked   map[string]bool // repositories GitHub has been asked about
+	checked   map[string]bool // repositories read from GitHub
 	items     []storage.Item
 	responses map[string][]storage.Response // repository/number → by time
 	releases  []storage.Release
@@ -199,14 +198,17 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if d.repos, err = c.store.ProductRepositories(ctx); err != nil {
 		return nil, err
 	}
-	all, err := c.store.Repositories(ctx, "")
+	// Read from GitHub: a successful poll keeps a snapshot of the
+	// repository (a failed one, or a git log import, does not). Any
+	// snapshot counts, later than the date too: GitHub gives the history
+	// of releases, issues and pull requests.
+	snaps, err := c.store.LatestSnapshots(ctx, civil.New(2100, 12, 31))
 	if err != nil {
 		return nil, err
 	}
 	d.checked = map[string]bool{}
-	for _, r := range all {
-		// A git log import leaves checked_at empty; a GitHub poll sets it.
-		d.checked[r.Key] = r.CheckedAt != "" && r.Status != storage.RepoMoved
+	for k := range snaps {
+		d.checked[k] = true
 	}
 	if d.items, err = c.store.Items(ctx, date.AddDays(-(FirstResponseDays - 1)).Time(), end); err != nil {
 		return nil, err

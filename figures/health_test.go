@@ -103,7 +103,10 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	must(t, err)
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: a, Day: healthDate.AddDays(-3), License: "MPL-2.0", Readme: true, Security: true}))
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: b, Day: healthDate.AddDays(1), License: "MIT", Readme: true}))
-	// Both repositories collected from GitHub up to the date.
+	// Both repositories collected from GitHub up to the date (a poll
+	// keeps a snapshot).
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: a, Day: healthDate}))
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: b, Day: healthDate}))
 	must(t, store.RepositoryCollected(ctx, a, storage.RepoOK, healthDate))
 	must(t, store.RepositoryCollected(ctx, b, storage.RepoOK, healthDate))
 	return New(store, cfg)
@@ -250,4 +253,32 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestHealthNotCollectedFromGitHub: a product whose history comes from a
+// git log import while GitHub could never be read has its contribution
+// signals, and none of those only GitHub gives: they are not collected,
+// not 0.
+func TestHealthNotCollectedFromGitHub(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		cfg, err := config.Parse("test.toml", []byte(healthConfig), nil)
+		must(t, err)
+		must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+		key := storage.RepoKey("github.com", "os2display", "a")
+		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "os2display", Name: "a"}, []string{"os2display"}))
+		_, err = store.AddContributions(ctx, []storage.Contribution{{RepositoryKey: key, Kind: storage.KindCommit, ExtID: "c1", Email: "x@aarhus.dk", At: at(10, 0)}})
+		must(t, err)
+		must(t, store.RaiseCoverage(ctx, key, healthDate))
+		// GitHub tried and failed: the repository is marked, no snapshot.
+		must(t, store.RepositoriesFailing(ctx, []string{key}, storage.RepoUnreachable, "no such host"))
+		h, err := New(store, cfg).ProductHealth(ctx, "os2display", healthDate)
+		must(t, err)
+		if !h.Complete || h.Collected || h.Concentration == nil || h.Concentration.Contributions != 1 || h.Diversity == nil {
+			t.Errorf("health %+v: want complete, not collected from GitHub, concentration of 1 contribution, diversity", h)
+		}
+		if h.FirstResponse != nil || h.Releases != nil || h.Backlog != nil || h.Hygiene != nil || !h.NotCollected(SourceGitHub) || h.NotCollected(SourceActivity) {
+			t.Errorf("health %+v: want no GitHub signal, not collected", h)
+		}
+	})
 }
