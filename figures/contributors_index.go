@@ -334,6 +334,12 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 	if err != nil {
 		return ProductActivity{}, err
 	}
+	// Read from GitHub at any time (a successful poll keeps a snapshot):
+	// its pull requests, issues and reviews are known.
+	ever, err := c.store.LatestSnapshots(ctx, civil.New(2100, 12, 31))
+	if err != nil {
+		return ProductActivity{}, err
+	}
 	ids := ix.repoIDsOf(s.repoKeys[productID])
 	pc := ix.counts(s.scope(productID), ids, []civil.Date{date}, windowDays, ix.members(s.memberships))[0]
 	ws := ix.window(ids, from, date)
@@ -363,7 +369,8 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 		if snap, ok := snaps[r.Key]; ok {
 			ra.Stars = Know(snap.Stars)
 		}
-		ra.addCounts(inWindow, r.CheckedAt != "")
+		_, read := ever[r.Key]
+		ra.addCounts(inWindow, read)
 		out.Repositories = append(out.Repositories, ra)
 	}
 	sortRepositoryActivity(out.Repositories)

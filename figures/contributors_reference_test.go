@@ -70,6 +70,12 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 	if err != nil {
 		return ProductActivity{}, err
 	}
+	// Read from GitHub at any time (a successful poll keeps a snapshot):
+	// its pull requests, issues and reviews are known.
+	read, err := c.store.LatestSnapshots(ctx, civil.New(2100, 12, 31))
+	if err != nil {
+		return ProductActivity{}, err
+	}
 
 	t := data.tally(data.productRepos[productID], date, windowDays)
 	covered := data.coverage.Product(productID)
@@ -95,7 +101,8 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 		if snap, ok := snaps[r.Key]; ok {
 			ra.Stars = Know(snap.Stars)
 		}
-		ra.addCounts(inWindow, r.CheckedAt != "")
+		_, github := read[r.Key]
+		ra.addCounts(inWindow, github)
 		for _, a := range ever {
 			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
 				continue
