@@ -19,7 +19,7 @@ import (
 // the value on the deadline.
 func TestOneGoalStatus(t *testing.T) {
 	store, cfg := figurestest.Example(t, "sqlite")
-	calc := figures.New(store, cfg)
+	calc := figures.New(store.ReadOnly(), cfg)
 	now := func() time.Time { return time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC) }
 	h := New(Options{Config: cfg, Figures: calc, Now: now, API: api.New(api.Options{Config: cfg, Figures: calc, Now: now})}).Handler()
 	statusSpan := regexp.MustCompile(`<a href="[^"]*#goal-([a-z0-9-]+)">[^<]*</a> <span class="status status-([a-z-]+)">([^<]+)</span>`)

@@ -113,7 +113,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	conc := keyFigure{Label: v.T("health.concentration"), Definition: v.Def("contributor_concentration")["Short"]}
 	switch c := h.Concentration; {
 	case c == nil:
-		conc = unknown(conc, figures.SourceActivity)
+		conc = unknown(conc, config.SourceActivity)
 	case c.Contributions == 0:
 		conc.Value, conc.Detail = "–", v.Tf("health.concentration.none", v.Int(c.WindowDays))
 	default:
@@ -122,7 +122,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 
 	div := keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}
 	if d := h.Diversity; d == nil {
-		div = unknown(div, figures.SourceActivity)
+		div = unknown(div, config.SourceActivity)
 	} else {
 		div.Value, div.Detail = v.Int(d.Organizations), v.Tf("health.diversity.none", v.Int(d.WindowDays))
 		if d.Organizations > 0 {
@@ -132,7 +132,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 
 	ttfr := keyFigure{Label: v.T("health.response"), Value: "–", Definition: v.Def("time_to_first_response")["Short"]}
 	if f := h.FirstResponse; f == nil {
-		ttfr = unknown(ttfr, figures.SourceGitHub)
+		ttfr = unknown(ttfr, config.SourceGitHub)
 	} else {
 		ttfr.Detail = v.Tf("health.response.none", v.Int(f.Opened), v.Int(f.WindowDays))
 		if f.MedianSeconds != nil {
@@ -143,7 +143,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 
 	rel := keyFigure{Label: v.T("health.releases"), Definition: v.Def("release_cadence")["Short"]}
 	if r := h.Releases; r == nil {
-		rel = unknown(rel, figures.SourceGitHub)
+		rel = unknown(rel, config.SourceGitHub)
 	} else {
 		rel.Value, rel.Detail = v.Int(r.Releases), v.Tf("health.releases.never", v.Int(r.WindowDays))
 		if r.DaysSinceLast != nil {
@@ -153,7 +153,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 
 	bl := keyFigure{Label: v.T("health.backlog"), Definition: v.Def("backlog")["Short"]}
 	if b := h.Backlog; b == nil {
-		bl = unknown(bl, figures.SourceGitHub)
+		bl = unknown(bl, config.SourceGitHub)
 	} else {
 		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))
 		if b.MedianAgeDays != nil {
@@ -163,7 +163,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 
 	hy := keyFigure{Label: v.T("health.hygiene"), Value: "–", Definition: v.Def("repository_hygiene")["Short"], Detail: v.T("health.hygiene.none")}
 	if y := h.Hygiene; y == nil {
-		if h.NotCollected(figures.SourceGitHub) {
+		if h.NotCollected(config.SourceGitHub) {
 			hy.Detail = v.T("health.notcollected")
 		}
 	} else {

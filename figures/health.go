@@ -11,6 +11,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/contribindex"
 	"os2pulse/storage"
 )
 
@@ -109,13 +110,13 @@ type ProductHealth struct {
 	CoveredUntil  civil.Date      `json:"covered_until,omitzero"`
 }
 
-// NotCollected says whether a signal of h from the source named (SourceGitHub
-// for first response, releases, backlog and hygiene; SourceActivity for
+// NotCollected says whether a signal of h from the source named (config.SourceGitHub
+// for first response, releases, backlog and hygiene; config.SourceActivity for
 // concentration and diversity) is unknown because the source has never
 // been collected for the product, rather than because its data stop
 // before the date.
 func (h ProductHealth) NotCollected(source string) bool {
-	if source == SourceGitHub {
+	if source == config.SourceGitHub {
 		return !h.Collected
 	}
 	return h.CoveredUntil.IsZero()
@@ -139,7 +140,7 @@ type healthData struct {
 	orgNames  map[string]string
 	// The contribution index and its setup, for concentration and
 	// diversity: brought up to date once for every product.
-	ix    *contribIndex
+	ix    *contribindex.Index
 	setup *contribSetup
 }
 
@@ -189,7 +190,7 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if err != nil {
 		return nil, err
 	}
-	if d.ix, err = c.index(ctx, vs, true); err != nil {
+	if d.ix, err = c.ix.Get(ctx, vs.Domains[storage.DomainActivity], true); err != nil {
 		return nil, err
 	}
 	if d.setup, err = c.contributorSetup(ctx, vs); err != nil {
@@ -314,12 +315,12 @@ func (d *healthData) fromIndex(productID string, date civil.Date) (Concentration
 	conc, out := Concentration{WindowDays: HealthYearDays}, Diversity{WindowDays: HealthYearDays}
 	ix, setup := d.ix, d.setup
 	from := date.AddDays(-(HealthYearDays - 1))
-	ix.mu.RLock()
-	ids := ix.repoIDsOf(setup.repoKeys[productID])
-	ws := ix.window(ids, from, date)
-	per := ix.organisations(ids, from, date)
-	ix.mu.RUnlock()
-	conc.Persons, conc.Contributions = ws.concentration, ws.total
+	ix.RLock()
+	ids := ix.Repos(setup.repoKeys[productID])
+	ws := ix.Window(ids, from, date)
+	per := ix.Organisations(ids, from, date)
+	ix.RUnlock()
+	conc.Persons, conc.Contributions = concentrationOf(ws.PerPerson, ws.Total), ws.Total
 	out.Unattributed = per[""]
 	delete(per, "")
 	for _, n := range per {

@@ -109,7 +109,7 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: b, Day: healthDate}))
 	must(t, store.RepositoryCollected(ctx, a, storage.RepoOK, healthDate))
 	must(t, store.RepositoryCollected(ctx, b, storage.RepoOK, healthDate))
-	return New(store, cfg)
+	return New(store.ReadOnly(), cfg)
 }
 
 func TestHealthSignals(t *testing.T) {
@@ -157,7 +157,7 @@ func TestHealthSignals(t *testing.T) {
 			other.Backlog != nil || other.Hygiene != nil || other.Collected {
 			t.Errorf("empty product = %+v, want every signal unknown", other)
 		}
-		if !other.NotCollected(SourceGitHub) || !other.NotCollected(SourceActivity) || ph.NotCollected(SourceGitHub) || ph.NotCollected(SourceActivity) {
+		if !other.NotCollected(config.SourceGitHub) || !other.NotCollected(config.SourceActivity) || ph.NotCollected(config.SourceGitHub) || ph.NotCollected(config.SourceActivity) {
 			t.Error("NotCollected does not tell the empty product from the collected one")
 		}
 		// Its history reaches nowhere, so its zeros are incomplete; the
@@ -272,12 +272,12 @@ func TestHealthNotCollectedFromGitHub(t *testing.T) {
 		must(t, store.RaiseCoverage(ctx, key, healthDate))
 		// GitHub tried and failed: the repository is marked, no snapshot.
 		must(t, store.RepositoriesFailing(ctx, []string{key}, storage.RepoUnreachable, "no such host"))
-		h, err := New(store, cfg).ProductHealth(ctx, "os2display", healthDate)
+		h, err := New(store.ReadOnly(), cfg).ProductHealth(ctx, "os2display", healthDate)
 		must(t, err)
 		if !h.Complete || h.Collected || h.Concentration == nil || h.Concentration.Contributions != 1 || h.Diversity == nil {
 			t.Errorf("health %+v: want complete, not collected from GitHub, concentration of 1 contribution, diversity", h)
 		}
-		if h.FirstResponse != nil || h.Releases != nil || h.Backlog != nil || h.Hygiene != nil || !h.NotCollected(SourceGitHub) || h.NotCollected(SourceActivity) {
+		if h.FirstResponse != nil || h.Releases != nil || h.Backlog != nil || h.Hygiene != nil || !h.NotCollected(config.SourceGitHub) || h.NotCollected(config.SourceActivity) {
 			t.Errorf("health %+v: want no GitHub signal, not collected", h)
 		}
 	})

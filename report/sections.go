@@ -268,7 +268,7 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 		if prev.Concentration != nil {
 			pcc = *prev.Concentration
 		}
-		conc := signal(cur.Concentration != nil, prev.Concentration != nil, cc.Persons, pcc.Persons, figures.SourceActivity)
+		conc := signal(cur.Concentration != nil, prev.Concentration != nil, cc.Persons, pcc.Persons, config.SourceActivity)
 		if cur.Concentration != nil && cc.Contributions == 0 {
 			conc = table.Num("–")
 		}
@@ -279,8 +279,8 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 		if prev.Diversity != nil {
 			pd = *prev.Diversity
 		}
-		div := signal(cur.Diversity != nil, prev.Diversity != nil, cd.Organizations, pd.Organizations, figures.SourceActivity)
-		resp := unknown(figures.SourceGitHub)
+		div := signal(cur.Diversity != nil, prev.Diversity != nil, cd.Organizations, pd.Organizations, config.SourceActivity)
+		resp := unknown(config.SourceGitHub)
 		if fr := cur.FirstResponse; fr != nil {
 			resp = table.Num("–")
 			if m := fr.MedianSeconds; m != nil {
@@ -297,7 +297,7 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 		if prev.Releases != nil {
 			pr = *prev.Releases
 		}
-		rel := signal(cur.Releases != nil, prev.Releases != nil, cr.Releases, pr.Releases, figures.SourceGitHub)
+		rel := signal(cur.Releases != nil, prev.Releases != nil, cr.Releases, pr.Releases, config.SourceGitHub)
 		var cb, pb figures.Backlog
 		if cur.Backlog != nil {
 			cb = *cur.Backlog
@@ -305,8 +305,8 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 		if prev.Backlog != nil {
 			pb = *prev.Backlog
 		}
-		open := signal(cur.Backlog != nil, prev.Backlog != nil, cb.Open, pb.Open, figures.SourceGitHub)
-		hy := unknown(figures.SourceGitHub)
+		open := signal(cur.Backlog != nil, prev.Backlog != nil, cb.Open, pb.Open, config.SourceGitHub)
+		hy := unknown(config.SourceGitHub)
 		if h := cur.Hygiene; h != nil {
 			hy = table.Num(l.Tf("governance.metcount", l.Int(h.Licensed), l.Int(h.Repositories)))
 		}
