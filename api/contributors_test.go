@@ -277,7 +277,7 @@ func TestAPICollector(t *testing.T) {
 		t.Fatalf("status %d, cache %q", rec.Code, rec.Header().Get("Cache-Control"))
 	}
 	checkBody(t, rec, 200, `{"lease":{"holder":"host-b:1:abcdef","acquired_at":"`+lease.AcquiredAt+`","renewed_at":"`+lease.RenewedAt+`","expires_at":"`+lease.ExpiresAt+`"},"runs":[`+
-		`{"id":"`+act.ID+`","source":"activity","started_at":"2025-06-30T10:01:30.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"success","holder":"test","requests":0,"rate_limit_remaining":-1,"errors":[]},`+
+		`{"id":"`+act.ID+`","source":"activity","started_at":"2025-06-30T10:01:30.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"success","holder":"test","requests":0,"rate_limit_remaining":null,"errors":[]},`+
 		`{"id":"`+gh.ID+`","source":"github","started_at":"2025-06-30T10:00:00.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"partial","holder":"test","requests":30,"rate_limit_remaining":4970,"message":"2 item(s) failed","errors":[`+
 		`{"item":"github.com/os2iot/gone","error":"GitHub answered 404 Not Found"},{"item":"github.com/os2iot/blocked","error":"GitHub answered 451 Repository access blocked"}]}]}`)
 
