@@ -12,7 +12,12 @@ import (
 // storage → figures → presentation. docs/architecture.md explains them.
 var (
 	// sources read the outside world and write storage.
-	sourcePackages = []string{"os2pulse/collector", "os2pulse/register", "os2pulse/selfeval"}
+	sourcePackages = []string{"os2pulse/collector", "os2pulse/register"}
+	// formats read and check one kind of document and hold its model:
+	// sources read with them, figures sum up with them, and presentation
+	// names their states. They depend on nothing of os2pulse but civil
+	// and problems.
+	formatPackages = []string{"os2pulse/selfeval", "os2pulse/publiccode"}
 	// presentation shows figures; it reads data only through figures.
 	presentationPackages = []string{"os2pulse/dashboard", "os2pulse/api", "os2pulse/report", "os2pulse/metrics",
 		"os2pulse/locale", "os2pulse/table", "os2pulse/assets", "os2pulse/precompressed"}
@@ -53,7 +58,7 @@ func listPackages(t *testing.T) map[string]goPackage {
 // anything but main importing the admin pages.
 func TestLayering(t *testing.T) {
 	pkgs := listPackages(t)
-	for _, p := range append(append(append([]string{"os2pulse/figures", "os2pulse/storage"}, sourcePackages...), presentationPackages...), inputPackages...) {
+	for _, p := range append(append(append(append([]string{"os2pulse/figures", "os2pulse/storage"}, sourcePackages...), presentationPackages...), inputPackages...), formatPackages...) {
 		if _, ok := pkgs[p]; !ok {
 			t.Fatalf("package %s not found; update the layers in this test", p)
 		}
@@ -86,6 +91,13 @@ func TestLayering(t *testing.T) {
 	}
 	for _, p := range sourcePackages {
 		forbid(p, pkgs[p].Deps, "depends on", append([]string{"os2pulse/figures"}, presentationPackages...)...)
+	}
+	for _, p := range formatPackages {
+		for _, d := range pkgs[p].Deps {
+			if strings.HasPrefix(d, "os2pulse") && d != "os2pulse/civil" && d != "os2pulse/problems" {
+				t.Errorf("format %s depends on %s", p, d)
+			}
+		}
 	}
 	// The test must be able to fail: the main package wires everything
 	// together, so it imports both sides.

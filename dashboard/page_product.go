@@ -87,7 +87,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	gov, err := s.figures.ProductGovernance(ctx, id, v.Date)
+	gov, err := s.figures.ProductSelfEvaluation(ctx, id, v.Date)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/selfeval"
 	"os2pulse/table"
 )
 
@@ -65,14 +66,14 @@ var templateSamples = map[string]func(v *view) any{
 			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{Product: "os2forms", WindowDays: 90}, "2023-11-23", "series"),
 			Repositories:      repositoryTable(v, act),
 			ActivityNote:      "note",
-			SelfEval:          selfEvaluation(v, sampleGovernance()),
+			SelfEval:          selfEvaluation(v, sampleSelfEvaluation()),
 			HealthKeys:        healthKeys(v, sampleHealth()),
 		}
 	},
 	"governance": func(v *view) any {
-		g := figures.Governance{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductGovernance{sampleGovernance(),
+		g := figures.SelfEvaluations{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductSelfEvaluation{sampleSelfEvaluation(),
 			{Product: "x", Name: xssName, ConfiguredLevel: "sandbox"}}}
-		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.GovernancePointMet{
+		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.SelfEvaluationPoint{
 			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}})}
 	},
 	"organization": func(v *view) any {
@@ -189,17 +190,20 @@ func TestEveryTemplateRenders(t *testing.T) {
 	}
 }
 
-// sampleGovernance is an evaluation whose texts try to break out of the
+// sampleSelfEvaluation is an evaluation whose texts try to break out of the
 // page: a script in a requirement and a javascript: "link".
-func sampleGovernance() figures.ProductGovernance {
-	reqs := []figures.Requirement{
+func sampleSelfEvaluation() figures.ProductSelfEvaluation {
+	reqs := []selfeval.Requirement{
 		{ID: "R1", Category: "relevans", Level: "sandbox", State: "met", Text: xssScript, Documentation: "javascript:alert(1)"},
 		{ID: "F12", Category: "formkrav", Level: "2", State: "planned", Text: "Tests", Documentation: "https://example.org/F12"},
 		{ID: "F19", Category: "formkrav", Level: "2", State: "met", Recommendation: true, Text: "Container (anbefaling)"},
+		{ID: "R4", Category: "relevans", Level: "3", State: "unknown", Text: "Strategier"},
+		{ID: "G11", Category: "governance", Level: "3", State: "unanswered", Text: "Styregruppe"},
 	}
-	return figures.ProductGovernance{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
+	return figures.ProductSelfEvaluation{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
 		Evaluation: &figures.Evaluation{Filled: civil.MustParse("2026-06-10"), FilledBy: xssName, Source: "a/b:x.json", MetLevel: "sandbox",
-			Levels:       []figures.LevelCount{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1}, {Level: "3"}},
+			Levels: []selfeval.LevelSummary{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1},
+				{Level: "3", Required: 2, Unknown: 1, Unanswered: 1}},
 			Requirements: reqs}}
 }
 

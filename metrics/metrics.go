@@ -13,6 +13,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/figures"
+	"os2pulse/selfeval"
 )
 
 // metricsCollector exposes the business figures at /metrics. They are
@@ -68,7 +69,7 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		goalValue:   d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
 		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
 
-		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
+		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met, unknown for \"Ved ikke\", unanswered; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
 		evaluationFilled: d("os2pulse_product_self_evaluation_filled_timestamp_seconds", "Start (00:00 UTC) of the day the product's self-evaluation in force today was filled, as a Unix timestamp.", "product"),
 		concentration:    d("os2pulse_product_contributor_concentration_persons", "Fewest persons who made half of the product's contributions in the 365 days ending today; absent while the product's data do not reach today.", "product"),
 		organizations:    d("os2pulse_product_contributing_organizations", "Organisations (members and suppliers, by the affiliation rules) that contributed to the product in the 365 days ending today.", "product"),
@@ -170,7 +171,7 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 // collectHealth exports the governance self-evaluations and the health
 // signals, each in base units (seconds, not days).
 func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, gauge func(*prometheus.Desc, float64, ...string), fail func(*prometheus.Desc, error)) {
-	if g, err := m.calc.Governance(ctx, today); err != nil {
+	if g, err := m.calc.SelfEvaluations(ctx, today); err != nil {
 		fail(m.requirements, err)
 	} else {
 		for _, p := range g.Products {
@@ -180,9 +181,11 @@ func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, 
 			}
 			gauge(m.evaluationFilled, float64(e.Filled.Time().Unix()), p.Product)
 			for _, l := range e.Levels {
-				gauge(m.requirements, float64(l.Met), p.Product, l.Level, figures.StateMet)
-				gauge(m.requirements, float64(l.Planned), p.Product, l.Level, figures.StatePlanned)
-				gauge(m.requirements, float64(l.NotMet), p.Product, l.Level, figures.StateNotMet)
+				gauge(m.requirements, float64(l.Met), p.Product, l.Level, selfeval.Met)
+				gauge(m.requirements, float64(l.Planned), p.Product, l.Level, selfeval.Planned)
+				gauge(m.requirements, float64(l.NotMet), p.Product, l.Level, selfeval.NotMet)
+				gauge(m.requirements, float64(l.Unknown), p.Product, l.Level, selfeval.Unknown)
+				gauge(m.requirements, float64(l.Unanswered), p.Product, l.Level, selfeval.Unanswered)
 			}
 		}
 	}

@@ -176,12 +176,12 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 	withChange := func(v, p int) table.Cell { return table.Num(l.Int(v) + " (" + l.ChangeInt(v-p) + ")") }
 	for _, h := range r.Health {
 		cur, prev := h.Current, h.Previous
-		if e := h.Governance.Evaluation; e != nil {
-			met, req := figures.RequirementsMet(h.Governance)
-			pmet, preq := figures.RequirementsMet(h.PreviousGovernance)
+		if e := h.SelfEvaluation.Evaluation; e != nil {
+			met, req := figures.RequirementsMet(h.SelfEvaluation)
+			pmet, preq := figures.RequirementsMet(h.PreviousSelfEvaluation)
 			prevCell := table.Num("–")
 			change := table.Text("")
-			if h.PreviousGovernance.Evaluation != nil {
+			if h.PreviousSelfEvaluation.Evaluation != nil {
 				prevCell = table.Num(l.Tf("governance.metcount", l.Int(pmet), l.Int(preq)))
 				change = table.Num(l.ChangeInt(met - pmet))
 			}
@@ -189,7 +189,7 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 			if e.MetLevel != "" {
 				level = l.Governance(e.MetLevel)
 			}
-			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.Governance.ConfiguredLevel)), table.Text(level),
+			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.SelfEvaluation.ConfiguredLevel)), table.Text(level),
 				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req))), prevCell, change})
 		}
 		conc := withChange(cur.Concentration.Persons, prev.Concentration.Persons)
