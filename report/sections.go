@@ -165,6 +165,25 @@ func scopeWords(l locale.Lang, scope string) string {
 	return scope
 }
 
+// notKnown says in words how many requirements of an evaluation are
+// answered "don't know" or not at all (", 3 don't know, 14 not
+// answered"); neither is counted as met or planned.
+func notKnown(l locale.Lang, e *figures.Evaluation) string {
+	unknown, unanswered := 0, 0
+	for _, lv := range e.Levels {
+		unknown += lv.Unknown
+		unanswered += lv.Unanswered
+	}
+	s := ""
+	if unknown > 0 {
+		s += ", " + l.Tf("selfeval.count.unknown", l.Int(unknown))
+	}
+	if unanswered > 0 {
+		s += ", " + l.Tf("selfeval.count.unanswered", l.Int(unanswered))
+	}
+	return s
+}
+
 // healthSection is every product's self-evaluation and health signals at
 // the end of the year, each with its change from the year before.
 func healthSection(l locale.Lang, r figures.Report) Section {
@@ -190,7 +209,7 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 				level = l.Governance(e.MetLevel)
 			}
 			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.SelfEvaluation.ConfiguredLevel)), table.Text(level),
-				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req))), prevCell, change})
+				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req)) + notKnown(l, e)), prevCell, change})
 		}
 		conc := withChange(cur.Concentration.Persons, prev.Concentration.Persons)
 		if !cur.Concentration.Complete || !prev.Concentration.Complete {
