@@ -260,7 +260,7 @@ func (c *Calculator) publicCodeProposal(ctx context.Context, p config.Product, d
 	if err != nil {
 		return out, err
 	}
-	main, latest := mainRepository(repos, releases, date)
+	main, latest := mainRepository(repos, releases, d.hygiene, date)
 	doc := publiccode.Document{PublicCodeYmlVersion: publiccode.Version, Name: p.Name, LandingURL: p.URL,
 		Legal: publiccode.Legal{RepoOwner: c.cfg.Portfolio.Name}, Description: map[string]publiccode.Description{}}
 	if main != nil {
@@ -347,8 +347,9 @@ func (c *Calculator) publicCodeProposal(ctx context.Context, p config.Product, d
 
 // mainRepository is the product's repository with the most releases in
 // the last 12 months (archived repositories and forks left out), with the
-// newest of its releases by the date; ties go to the first by key.
-func mainRepository(repos []storage.Repository, releases []storage.Release, date civil.Date) (*storage.Repository, *storage.Release) {
+// newest of its releases by the date; ties go to one that has a
+// publiccode.yml, then to the first by key.
+func mainRepository(repos []storage.Repository, releases []storage.Release, hygiene map[string]storage.Hygiene, date civil.Date) (*storage.Repository, *storage.Release) {
 	from := date.AddDays(-(publicCodeYear - 1)).Time()
 	count := map[string]int{}
 	newest := map[string]*storage.Release{}
@@ -365,7 +366,18 @@ func mainRepository(repos []storage.Repository, releases []storage.Release, date
 		if r.Archived || r.Fork {
 			continue
 		}
-		if best == nil || count[r.Key] > count[best.Key] || count[r.Key] == count[best.Key] && r.Key < best.Key {
+		rank := func(r storage.Repository) [2]int {
+			pc := 0
+			if hygiene[r.Key].PublicCode {
+				pc = 1
+			}
+			return [2]int{count[r.Key], pc}
+		}
+		a, b := rank(r), [2]int{-1, -1}
+		if best != nil {
+			b = rank(*best)
+		}
+		if a[0] > b[0] || a[0] == b[0] && (a[1] > b[1] || a[1] == b[1] && r.Key < best.Key) {
 			best = &repos[i]
 		}
 	}
