@@ -39,6 +39,7 @@ type metricsCollector struct {
 	firstResponse, firstResponseP90, awaitingResponse *prometheus.Desc
 	releases, lastReleaseAge                          *prometheus.Desc
 	openItems, openItemsAge, hygiene                  *prometheus.Desc
+	publicCode                                        *prometheus.Desc
 }
 
 // NewCollector returns the collector of os2pulse's business figures
@@ -82,6 +83,7 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		openItems:        d("os2pulse_product_open_items", "Open issues and pull requests of the product today, by kind.", "product", "kind"),
 		openItemsAge:     d("os2pulse_product_open_items_median_age_seconds", "Median age of the product's open issues and pull requests (days × 86400); absent when none is open.", "product"),
 		hygiene:          d("os2pulse_product_hygiene_repositories", "The product's repositories with each file, by its last daily check (file checked: the repositories checked).", "product", "file"),
+		publicCode:       d("os2pulse_product_publiccode_repositories", "The product's repositories by the state of their publiccode.yml today: valid, problems (the check finds some), missing, unknown (the root not checked yet or the file not read yet).", "product", "state"),
 	}
 }
 
@@ -90,7 +92,7 @@ func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
 		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess, m.requirements, m.evaluationFilled,
 		m.concentration, m.organizations, m.largestOrg, m.firstResponse, m.firstResponseP90, m.awaitingResponse, m.releases,
-		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene} {
+		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene, m.publicCode} {
 		ch <- d
 	}
 }
@@ -166,6 +168,16 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	m.collectHealth(ctx, today, gauge, fail)
+	if pc, err := m.calc.PublicCode(ctx, today); err != nil {
+		fail(m.publicCode, err)
+	} else {
+		for _, p := range pc.Products {
+			for state, n := range map[string]int{figures.PublicCodeValid: p.Valid, figures.PublicCodeProblems: p.Problems,
+				figures.PublicCodeMissing: p.Missing, figures.PublicCodeUnknown: p.Unknown} {
+				gauge(m.publicCode, float64(n), p.Product, state)
+			}
+		}
+	}
 }
 
 // collectHealth exports the governance self-evaluations and the health
