@@ -15,8 +15,9 @@ import (
 
 // governancePageData is the governance page's content.
 type governancePageData struct {
-	Table table.Table // products × levels
-	Chart chart       // requirements met over time
+	Table      table.Table // products × levels
+	Chart      chart       // requirements met over time
+	PublicCode table.Table // products × publiccode.yml states
 }
 
 // governancePage shows every product's self-evaluation in force on the
@@ -37,9 +38,14 @@ func (s *Server) governancePage(w http.ResponseWriter, r *http.Request, v *view)
 			return err
 		}
 	}
+	pc, err := s.figures.PublicCode(ctx, v.Date)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, "governance", governancePageData{
-		Table: governanceTable(v, g),
-		Chart: requirementsChart(v, g, history),
+		Table:      governanceTable(v, g),
+		Chart:      requirementsChart(v, g, history),
+		PublicCode: publicCodeTable(v, pc),
 	})
 }
 

@@ -29,6 +29,8 @@ type productData struct {
 	SelfEval     *selfEvalView
 	HealthKeys   []keyFigure
 	SelfEvalNone string
+	// Its repositories' publiccode.yml files, and the proposed one.
+	PublicCode *publicCodeView
 }
 
 // productPage shows one product: who runs it (list and map), its adopters
@@ -95,6 +97,14 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	pc, err := s.figures.ProductPublicCode(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	proposal, err := s.figures.PublicCodeProposal(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
 
 	d := productData{
 		ID: p.ID, Name: p.Name, Governance: v.Governance(p.LevelOn(v.Date)), Levels: levelHistory(v, p.Levels), Focus: p.Focus,
@@ -127,6 +137,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		SelfEval:          selfEvaluation(v, gov),
 		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
 		HealthKeys:        healthKeys(v, health),
+		PublicCode:        publicCodeSection(v, pc, proposal),
 	}
 	if !act.Complete {
 		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)
