@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"path"
 	"sort"
@@ -32,11 +33,16 @@ type SelfEvalSource struct {
 	cfg   *config.Config
 	store *storage.Store
 	gh    *GitHubSource // nil: GitHub is turned off
+	log   *slog.Logger
 }
 
-// NewSelfEvalSource returns the source; gh may be nil.
-func NewSelfEvalSource(cfg *config.Config, store *storage.Store, gh *GitHubSource) *SelfEvalSource {
-	return &SelfEvalSource{cfg: cfg, store: store, gh: gh}
+// NewSelfEvalSource returns the source; gh may be nil. Fields a file has
+// that the reader does not know are logged as a warning, once a file.
+func NewSelfEvalSource(cfg *config.Config, store *storage.Store, gh *GitHubSource, log *slog.Logger) *SelfEvalSource {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &SelfEvalSource{cfg: cfg, store: store, gh: gh, log: log}
 }
 
 // Name implements Source.
@@ -131,6 +137,7 @@ func (s *SelfEvalSource) put(ctx context.Context, rec *Recorder, product, name s
 	}
 	for _, w := range e.Warnings {
 		rec.Progress().Note("%s", w)
+		s.log.Warn("self-evaluation read with a warning", "file", name, "warning", w)
 	}
 	sum := sha256.Sum256(data)
 	row := storage.SelfEvaluation{ProductID: product, Filled: e.Filled, Source: name, FilledBy: e.FilledBy,

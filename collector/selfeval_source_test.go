@@ -56,7 +56,7 @@ func TestSelfEvaluationsAreCollectedConditionally(t *testing.T) {
 		}
 		syncProducts(t, store, cfg)
 		gh := newTestSource(t, cfg, store, clock, nil, nil)
-		src := NewSelfEvalSource(cfg, store, gh)
+		src := NewSelfEvalSource(cfg, store, gh, nil)
 
 		versions := func() []string {
 			t.Helper()
@@ -119,7 +119,7 @@ func TestSelfEvaluationsAreCollectedConditionally(t *testing.T) {
 		}
 
 		// GitHub turned off: the local file is still read.
-		off := NewSelfEvalSource(cfg, store, nil)
+		off := NewSelfEvalSource(cfg, store, nil, nil)
 		c := New(store, nil, []Source{off}, nil, slog.New(slog.DiscardHandler), nil)
 		if _, err := c.RunOnce(ctx, off.Name()); err != nil {
 			t.Fatal(err)
@@ -135,7 +135,7 @@ func TestExampleSelfEvaluations(t *testing.T) {
 	}
 	store := storagetest.New(t, "sqlite")
 	syncProducts(t, store, cfg)
-	src := NewSelfEvalSource(cfg, store, nil)
+	src := NewSelfEvalSource(cfg, store, nil, nil)
 	run := poll(t, store, src, nil)
 	if run.Result != storage.RunSuccess {
 		t.Fatalf("%s %v", run.Result, run.Errors)
@@ -182,7 +182,7 @@ func TestRefusedSelfEvaluationIsOneItem(t *testing.T) {
 	store := storagetest.New(t, "sqlite")
 	syncProducts(t, store, cfg)
 	var log bytes.Buffer
-	src := NewSelfEvalSource(cfg, store, nil)
+	src := NewSelfEvalSource(cfg, store, nil, nil)
 	c := New(store, nil, []Source{src}, nil, slog.New(slog.NewTextHandler(&log, nil)), nil)
 	runs, err := c.RunOnce(context.Background(), src.Name())
 	if len(runs) != 1 {
@@ -221,7 +221,7 @@ func TestSelfEvaluationOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncProducts(t, store, cfg)
-	src := NewSelfEvalSource(cfg, store, newTestSource(t, cfg, store, clock, nil, nil))
+	src := NewSelfEvalSource(cfg, store, newTestSource(t, cfg, store, clock, nil, nil), nil)
 	for i, want := range []int{200, 304} {
 		run := poll(t, store, src, nil)
 		reqs := f.takeRequests()
@@ -240,5 +240,40 @@ func TestSelfEvaluationOneFile(t *testing.T) {
 	}
 	if evs, _ := store.SelfEvaluations(context.Background()); len(evs) != 1 {
 		t.Errorf("%d versions, want the one stored before", len(evs))
+	}
+}
+
+// Fields OS2's form may add later are named once, as a warning in the
+// log and the progress; the file is stored.
+func TestSelfEvaluationUnknownFieldsWarnOnce(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := 1; i <= 5; i++ {
+		lines = append(lines, fmt.Sprintf(`{"id":"F%d","kategori":"formkrav","krav":"k","produktniveau":"sandkasse","efterlevet":"Ja","kommentar":"ny"}`, i))
+	}
+	doc := `{"productName":"OS2kitos","filledBy":"x","filledDate":"2026-05-12","generatedAt":"2026-05-12T13:42:10.031Z","formVersion":"3","krav":[` + strings.Join(lines, ",") + `]}`
+	name := filepath.Join(dir, "new.json")
+	if err := os.WriteFile(name, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("test.toml", []byte(fmt.Sprintf("[[products]]\nid = \"os2kitos\"\nname = \"OS2kitos\"\ngovernance_level = \"2\"\nself_evaluations = [%q]\n", name)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storagetest.New(t, "sqlite")
+	syncProducts(t, store, cfg)
+	var log, progress bytes.Buffer
+	src := NewSelfEvalSource(cfg, store, nil, slog.New(slog.NewTextHandler(&log, nil)))
+	run := poll(t, store, src, &progress)
+	if run.Result != storage.RunSuccess {
+		t.Fatalf("%s %v", run.Result, run.Errors)
+	}
+	want := name + ": ignored the fields this version does not know: formVersion, krav[].kommentar"
+	if strings.Count(log.String(), "self-evaluation read with a warning") != 1 || !strings.Contains(log.String(), want) ||
+		strings.Count(progress.String(), want) != 1 {
+		t.Errorf("log:\n%s\nprogress:\n%s\nwant one warning %q", log.String(), progress.String(), want)
+	}
+	if evs, _ := store.SelfEvaluations(context.Background()); len(evs) != 1 || len(evs[0].Requirements) != 5 {
+		t.Errorf("stored %d evaluations", len(evs))
 	}
 }
