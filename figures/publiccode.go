@@ -346,9 +346,9 @@ func (c *Calculator) publicCodeProposal(ctx context.Context, p config.Product, d
 }
 
 // mainRepository is the product's repository with the most releases in
-// the last 12 months (archived repositories and forks left out), with the
-// newest of its releases by the date; ties go to one that has a
-// publiccode.yml, then to the first by key.
+// the last 12 months (archived, gone or moved repositories and forks left
+// out), with the newest of its releases by the date; ties go to one that
+// has a publiccode.yml, then to the first by key.
 func mainRepository(repos []storage.Repository, releases []storage.Release, hygiene map[string]storage.Hygiene, date civil.Date) (*storage.Repository, *storage.Release) {
 	from := date.AddDays(-(publicCodeYear - 1)).Time()
 	count := map[string]int{}
@@ -363,7 +363,7 @@ func mainRepository(repos []storage.Repository, releases []storage.Release, hygi
 	}
 	var best *storage.Repository
 	for i, r := range repos {
-		if r.Archived || r.Fork {
+		if r.Archived || r.Fork || r.Status == storage.RepoNotFound || r.Status == storage.RepoMoved {
 			continue
 		}
 		rank := func(r storage.Repository) [2]int {

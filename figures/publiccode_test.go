@@ -229,3 +229,46 @@ func TestPublicCodeProposal(t *testing.T) {
 		}
 	})
 }
+
+func TestMainRepository(t *testing.T) {
+	date := day("2026-11-23")
+	repo := func(name, status string, archived bool) storage.Repository {
+		return storage.Repository{Key: "github.com/o/" + name, Forge: "github.com", Owner: "o", Name: name, Status: status, Archived: archived}
+	}
+	rel := func(name, at string) storage.Release {
+		tm, _ := time.Parse("2006-01-02", at)
+		return storage.Release{RepositoryKey: "github.com/o/" + name, Tag: name + "-" + at, PublishedAt: tm}
+	}
+	releases := []storage.Release{rel("a", "2026-01-01"), rel("a", "2026-02-01"), rel("b", "2026-03-01"), rel("b", "2026-04-01"),
+		rel("c", "2026-05-01"), rel("c", "2026-05-02"), rel("c", "2026-05-03"), rel("d", "2026-05-01"), rel("d", "2026-05-02"),
+		rel("d", "2026-05-03"), rel("e", "2024-01-01"), rel("e", "2024-02-01"), rel("e", "2024-03-01")}
+	for _, tc := range []struct {
+		name    string
+		repos   []storage.Repository
+		hygiene map[string]storage.Hygiene
+		want    string
+		latest  string
+	}{
+		{"most releases in the year", []storage.Repository{repo("a", "ok", false), repo("b", "ok", false), repo("e", "ok", false)}, nil, "a", "a-2026-02-01"},
+		{"tie: the one with a publiccode.yml", []storage.Repository{repo("a", "ok", false), repo("b", "ok", false)},
+			map[string]storage.Hygiene{"github.com/o/b": {PublicCode: true}}, "b", "b-2026-04-01"},
+		{"archived, gone and moved left out", []storage.Repository{repo("a", "ok", false), repo("c", "ok", true), repo("d", storage.RepoNotFound, false),
+			repo("e", storage.RepoMoved, false)}, nil, "a", "a-2026-02-01"},
+		{"old releases count for the latest only", []storage.Repository{repo("e", "ok", false)}, nil, "e", "e-2024-03-01"},
+		{"none", []storage.Repository{repo("c", "ok", true)}, nil, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, l := mainRepository(tc.repos, releases, tc.hygiene, date)
+			got, latest := "", ""
+			if m != nil {
+				got = m.Name
+			}
+			if l != nil {
+				latest = l.Tag
+			}
+			if got != tc.want || latest != tc.latest {
+				t.Errorf("main %q latest %q, want %q %q", got, latest, tc.want, tc.latest)
+			}
+		})
+	}
+}
