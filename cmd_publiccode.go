@@ -64,7 +64,7 @@ problem as FILE:LINE: what is wrong; it exits 1 when there is any.`, stderr)
 		return err
 	}
 	defer store.Close()
-	p, err := figures.New(store, cfg).PublicCodeProposal(ctx, *product, date)
+	p, err := figures.New(store.ReadOnly(), cfg).PublicCodeProposal(ctx, *product, date)
 	if err != nil {
 		return fmt.Errorf("proposing publiccode.yml for %s: %w", *product, err)
 	}

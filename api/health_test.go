@@ -37,7 +37,7 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 				line("R4", "3", "unknown"), line("G11", "3", "unanswered"), line("G12", "3", "unanswered")}}); err != nil {
 			t.Fatal(err)
 		}
-		srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
+		srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
 			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
 
 		w := apiGet(t, srv, "/api/v1/governance?date=2026-06-30")

@@ -54,7 +54,7 @@ description = { da = "Infoskærme til biblioteker, skoler og rådhuse", en = "Di
 			Content: "publiccodeYmlVersion: \"0.4\"\nname: OS2display\n"}); err != nil {
 			t.Fatal(err)
 		}
-		srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
+		srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
 			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
 
 		w := apiGet(t, srv, "/api/v1/publiccode?date=2026-06-30")

@@ -404,7 +404,7 @@ func (c *Calculator) suppliersOf(ctx context.Context, productID string, date civ
 	if err != nil {
 		return nil, err
 	}
-	ix, err := c.index(ctx, vs, true)
+	ix, err := c.ix.Get(ctx, vs.Domains[storage.DomainActivity], true)
 	if err != nil {
 		return nil, err
 	}
@@ -412,9 +412,9 @@ func (c *Calculator) suppliersOf(ctx context.Context, productID string, date civ
 	if err != nil {
 		return nil, err
 	}
-	ix.mu.RLock()
-	per := ix.organisations(ix.repoIDsOf(setup.repoKeys[productID]), date.AddDays(-(publicCodeYear - 1)), date)
-	ix.mu.RUnlock()
+	ix.RLock()
+	per := ix.Organisations(ix.Repos(setup.repoKeys[productID]), date.AddDays(-(publicCodeYear - 1)), date)
+	ix.RUnlock()
 	var out []string
 	for name := range per {
 		if isSupplier[name] {

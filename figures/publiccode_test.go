@@ -104,7 +104,7 @@ func publicCodeFixture(t *testing.T, store *storage.Store) (*Calculator, *config
 	}
 	_, err = store.AddContributions(ctx, cs)
 	must(t, err)
-	return New(store, cfg), cfg
+	return New(store.ReadOnly(), cfg), cfg
 }
 
 func TestPublicCodeStates(t *testing.T) {

@@ -59,7 +59,7 @@ func (s *Store) PutPublicCode(ctx context.Context, f PublicCodeFile, checkpoints
 
 // PublicCodeFiles returns every stored version of every repository's
 // publiccode.yml, by repository and time.
-func (s *Store) PublicCodeFiles(ctx context.Context) ([]PublicCodeFile, error) {
+func (s *Reader) PublicCodeFiles(ctx context.Context) ([]PublicCodeFile, error) {
 	var rows []struct {
 		RepositoryKey string `db:"repository_key"`
 		FetchedAt     string `db:"fetched_at"`
