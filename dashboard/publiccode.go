@@ -34,6 +34,9 @@ const maxShownProblems = 10
 // problems", "missing", "unknown".
 func publicCodeState(v *view, r figures.RepositoryPublicCode) string {
 	if r.State == figures.PublicCodeProblems {
+		if len(r.Problems) == 1 {
+			return v.T("publiccode.problem.one")
+		}
 		return v.Tf("publiccode.problems", v.Int(len(r.Problems)))
 	}
 	return v.T("publiccode.state." + r.State)
@@ -74,6 +77,9 @@ func publicCodeDifference(v *view, repo string, d figures.PublicCodeDifference) 
 	case "file":
 		if d.File == figures.PublicCodeMissing || d.File == figures.PublicCodeUnknown {
 			return v.Tf("publiccode.diff.file."+d.File, repo)
+		}
+		if d.File == "1" {
+			return v.Tf("publiccode.diff.problem.one", repo)
 		}
 		return v.Tf("publiccode.diff.problems", repo, d.File)
 	case "usedBy":
