@@ -100,9 +100,11 @@ func refusal(name string, err error) error {
 	if len(ps) == 0 {
 		return fmt.Errorf("refused, the versions stored before stand: %w", err)
 	}
-	var pe *problems.Error
-	errors.As(err, &pe)
-	return fmt.Errorf("refused, the versions stored before stand: %d problem(s), the first: %s\n%s", pe.Total, ps[0], strings.Join(ps, "\n"))
+	total := len(ps)
+	if pe := (*problems.Error)(nil); errors.As(err, &pe) && pe.Total > total {
+		total = pe.Total
+	}
+	return fmt.Errorf("refused, the versions stored before stand: %d problem(s), the first: %s\n%s", total, ps[0], strings.Join(ps, "\n"))
 }
 
 // local reads a file beside the configuration.
