@@ -112,6 +112,7 @@ func (a *API) routes() {
 	a.goalRoutes()
 	a.healthRoutes()
 	a.evidenceRoutes()
+	a.publicCodeRoutes()
 	a.collectorRoutes()
 	a.openAPIRoutes()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/figures"
+	"os2pulse/selfeval"
 	"os2pulse/table"
 )
 
@@ -110,24 +111,23 @@ func evidenceRowOf(v *view, r figures.RequirementEvidence) evidenceRow {
 // fileAnswer is the state in the self-evaluation files' own words.
 func fileAnswer(state string) string {
 	switch state {
-	case figures.StateMet:
+	case selfeval.Met:
 		return "Ja"
-	case figures.StateNotMet:
+	case selfeval.NotMet:
 		return "Nej"
-	case figures.StatePlanned:
+	case selfeval.Planned:
 		return "Planlagt"
+	case selfeval.Unknown:
+		return "Ved ikke"
 	}
 	return "–"
 }
 
 func answerText(v *view, state string) string {
-	switch state {
-	case figures.StateMet, figures.StateNotMet, figures.StatePlanned:
-		return v.T("selfeval.state." + state)
-	case "":
+	if state == "" {
 		return v.T("evidence.answer.none")
 	}
-	return state
+	return v.T("selfeval.state." + state)
 }
 
 func verdictText(v *view, verdict string) string {

@@ -27,7 +27,7 @@ func TestExampleEvidencePage(t *testing.T) {
 			lease := collector.NewLease(store, "evidence", time.Hour, log)
 			// The example's other self-evaluation is on GitHub, turned off
 			// here: the run is partial, OS2display's stored.
-			if _, err := collector.New(store, lease, []collector.Source{collector.NewSelfEvalSource(cfg, store, nil)}, nil, log, nil).RunOnce(context.Background(), "selfeval"); err != nil {
+			if _, err := collector.New(store, lease, []collector.Source{collector.NewSelfEvalSource(cfg, store, nil, log)}, nil, log, nil).RunOnce(context.Background(), "selfeval"); err != nil {
 				t.Fatal(err)
 			}
 			now := func() time.Time { return figurestest.ExampleClock }

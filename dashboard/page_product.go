@@ -31,6 +31,8 @@ type productData struct {
 	SelfEvalNone string
 	// Evidence: the product's answers beside what the data show.
 	Evidence *evidenceView
+	// Its repositories' publiccode.yml files, and the proposed one.
+	PublicCode *publicCodeView
 }
 
 // productPage shows one product: who runs it (list and map), its adopters
@@ -81,7 +83,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	gov, err := s.figures.ProductGovernance(ctx, id, v.Date)
+	gov, err := s.figures.ProductSelfEvaluation(ctx, id, v.Date)
 	if err != nil {
 		return err
 	}
@@ -90,6 +92,11 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	evidence, err := s.figures.ProductEvidence(ctx, id, v.Date)
+	pc, err := s.figures.ProductPublicCode(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	proposal, err := s.figures.PublicCodeProposal(ctx, id, v.Date)
 	if err != nil {
 		return err
 	}
@@ -126,6 +133,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
 		HealthKeys:        healthKeys(v, health),
 		Evidence:          evidenceOf(v, evidence),
+		PublicCode:        publicCodeSection(v, pc, proposal),
 	}
 	if !act.Complete {
 		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)

@@ -56,7 +56,7 @@ func (c *Calculator) ProductDraft(ctx context.Context, productID string, date ci
 	if err != nil {
 		return Draft{}, err
 	}
-	pg, err := c.ProductGovernance(ctx, productID, date)
+	pg, err := c.ProductSelfEvaluation(ctx, productID, date)
 	if err != nil {
 		return Draft{}, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/selfeval"
 	"os2pulse/storage"
 )
 
@@ -130,7 +131,7 @@ func (c *Calculator) evidenceAt(ctx context.Context, date civil.Date) ([]Product
 	}
 	out := make([]ProductEvidence, 0, len(c.cfg.Products))
 	for _, p := range c.cfg.Products {
-		out = append(out, productEvidence(d, p, productGovernance(p, evs[p.ID], date, true)))
+		out = append(out, productEvidence(d, p, productSelfEvaluation(p, evs[p.ID], date, true)))
 	}
 	return out, nil
 }
@@ -195,7 +196,7 @@ func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*eviden
 
 // productEvidence joins the product's own lines with the checks: every
 // line of its evaluation in force, and every checked requirement it lacks.
-func productEvidence(d *evidenceData, p config.Product, pg ProductGovernance) ProductEvidence {
+func productEvidence(d *evidenceData, p config.Product, pg ProductSelfEvaluation) ProductEvidence {
 	pe := ProductEvidence{Product: p.ID, Name: p.Name, ConfiguredLevel: pg.ConfiguredLevel,
 		Requirements: []RequirementEvidence{}, NextLevelNeeds: []RequirementEvidence{}, Changes: []EvidenceChange{}}
 	seen := map[string]bool{}
@@ -221,8 +222,8 @@ func productEvidence(d *evidenceData, p config.Product, pg ProductGovernance) Pr
 		} else {
 			r.Verdict, r.Findings = VerdictCannotTell, []Finding{}
 		}
-		r.Disagrees = r.Answer == StateMet && r.Verdict == VerdictNotFound ||
-			(r.Answer == StateNotMet || r.Answer == StatePlanned) && r.Verdict == VerdictFound
+		r.Disagrees = r.Answer == selfeval.Met && r.Verdict == VerdictNotFound ||
+			(r.Answer == selfeval.NotMet || r.Answer == selfeval.Planned) && r.Verdict == VerdictFound
 		switch r.Verdict {
 		case VerdictFound:
 			pe.Found++
@@ -245,7 +246,7 @@ func productEvidence(d *evidenceData, p config.Product, pg ProductGovernance) Pr
 	pe.NextLevel = nextLevel(pe.ConfiguredLevel)
 	for _, r := range pe.Requirements {
 		if pe.NextLevel != "" && r.Level == pe.NextLevel && !r.Recommendation &&
-			(r.Answer != StateMet || r.Verdict == VerdictNotFound) {
+			(r.Answer != selfeval.Met || r.Verdict == VerdictNotFound) {
 			pe.NextLevelNeeds = append(pe.NextLevelNeeds, r)
 		}
 	}

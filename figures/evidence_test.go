@@ -8,6 +8,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/selfeval"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -71,14 +72,14 @@ func evidenceFixture(t *testing.T, store *storage.Store) *Calculator {
 	// The version in force half a year before the date.
 	_, err = store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2025-10-01"),
 		Source: "x.json", FilledBy: "Styregruppen", SHA256: "0", Requirements: []storage.SelfEvaluationRequirement{
-			line("F1", "sandbox", StateMet), line("F2", "sandbox", StateMet), line("F4", "sandbox", StateNotMet),
-			line("G1", "1", StateMet), line("F6", "1", StatePlanned), line("F12", "2", StateMet), line("G5", "2", StatePlanned),
+			line("F1", "sandbox", selfeval.Met), line("F2", "sandbox", selfeval.Met), line("F4", "sandbox", selfeval.NotMet),
+			line("G1", "1", selfeval.Met), line("F6", "1", selfeval.Planned), line("F12", "2", selfeval.Met), line("G5", "2", selfeval.Planned),
 		}})
 	must(t, err)
 	_, err = store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2026-03-01"),
 		Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
-			line("F1", "sandbox", StateMet), line("F2", "sandbox", StateMet), line("F4", "sandbox", StateMet),
-			line("G1", "1", StateMet), line("F6", "1", StateNotMet), line("F12", "2", StateMet), line("G5", "2", StatePlanned),
+			line("F1", "sandbox", selfeval.Met), line("F2", "sandbox", selfeval.Met), line("F4", "sandbox", selfeval.Met),
+			line("G1", "1", selfeval.Met), line("F6", "1", selfeval.NotMet), line("F12", "2", selfeval.Met), line("G5", "2", selfeval.Planned),
 		}})
 	must(t, err)
 	_, err = store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "r", Organizations: []storage.Organization{
@@ -115,11 +116,11 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 		// Disagreements first (F2 and F4 said met, found nothing; F6 said
 		// not met, found), then by level, R F S G, number.
 		want := []evLine{
-			{"F2", StateMet, VerdictNotFound}, {"F4", StateMet, VerdictNotFound}, {"F6", StateNotMet, VerdictFound},
-			{"F1", StateMet, VerdictFound}, {"F5", "", VerdictFound},
-			{"G1", StateMet, VerdictCannotTell},
-			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"F12", StateMet, VerdictCannotTell}, {"F19", "", VerdictCannotTell},
-			{"G5", StatePlanned, VerdictCannotTell},
+			{"F2", selfeval.Met, VerdictNotFound}, {"F4", selfeval.Met, VerdictNotFound}, {"F6", selfeval.NotMet, VerdictFound},
+			{"F1", selfeval.Met, VerdictFound}, {"F5", "", VerdictFound},
+			{"G1", selfeval.Met, VerdictCannotTell},
+			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"F12", selfeval.Met, VerdictCannotTell}, {"F19", "", VerdictCannotTell},
+			{"G5", selfeval.Planned, VerdictCannotTell},
 		}
 		if got := evLines(d.Requirements); !reflect.DeepEqual(got, want) {
 			t.Errorf("os2display =\n%v\nwant\n%v", got, want)
@@ -134,16 +135,16 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 		// Level 2 needs: R3 (no evidence), F11 (not answered), F12 (met, no
 		// evidence either way: not a need), G5 (planned).
 		if d.NextLevel != "2" || !reflect.DeepEqual(evLines(d.NextLevelNeeds), []evLine{
-			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"G5", StatePlanned, VerdictCannotTell}}) {
+			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"G5", selfeval.Planned, VerdictCannotTell}}) {
 			t.Errorf("next level %q needs %v", d.NextLevel, evLines(d.NextLevelNeeds))
 		}
 		// Half a year before: the evaluation of 2025-10-01 (F4 not met, F6
 		// planned), display-api had its licence and no commit yet.
 		wantChanges := []EvidenceChange{
-			{ID: "F1", AnswerBefore: StateMet, Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
-			{ID: "F2", AnswerBefore: StateMet, Answer: StateMet, VerdictBefore: VerdictFound, Verdict: VerdictNotFound},
-			{ID: "F4", AnswerBefore: StateNotMet, Answer: StateMet, VerdictBefore: VerdictNotFound, Verdict: VerdictNotFound},
-			{ID: "F6", AnswerBefore: StatePlanned, Answer: StateNotMet, VerdictBefore: VerdictFound, Verdict: VerdictFound},
+			{ID: "F1", AnswerBefore: selfeval.Met, Answer: selfeval.Met, VerdictBefore: VerdictNotFound, Verdict: VerdictFound},
+			{ID: "F2", AnswerBefore: selfeval.Met, Answer: selfeval.Met, VerdictBefore: VerdictFound, Verdict: VerdictNotFound},
+			{ID: "F4", AnswerBefore: selfeval.NotMet, Answer: selfeval.Met, VerdictBefore: VerdictNotFound, Verdict: VerdictNotFound},
+			{ID: "F6", AnswerBefore: selfeval.Planned, Answer: selfeval.NotMet, VerdictBefore: VerdictFound, Verdict: VerdictFound},
 		}
 		if d.Since.String() != "2025-12-30" || d.EvaluatedBefore.String() != "2025-10-01" || !reflect.DeepEqual(d.Changes, wantChanges) {
 			t.Errorf("changes since %s =\n%+v\nwant\n%+v", d.Since, d.Changes, wantChanges)

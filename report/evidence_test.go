@@ -11,6 +11,7 @@ import (
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/selfeval"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -62,8 +63,8 @@ repos = ["alfa-org/bravo"]
 			return storage.SelfEvaluationRequirement{ID: id, Category: "formkrav", Level: "sandbox", State: state, Text: "Krav " + id}
 		}
 		for product, reqs := range map[string][]storage.SelfEvaluationRequirement{
-			"alfa":  {line("F2", figures.StateMet), line("F5", figures.StateNotMet), line("F3", figures.StateMet)},
-			"bravo": {line("F2", figures.StateMet), line("F5", figures.StateMet)},
+			"alfa":  {line("F2", selfeval.Met), line("F5", selfeval.NotMet), line("F3", selfeval.Met)},
+			"bravo": {line("F2", selfeval.Met), line("F5", selfeval.Met)},
 		} {
 			if _, err := store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: product, Filled: civil.MustParse("2025-06-01"),
 				Source: "x.json", FilledBy: "S", SHA256: product, Requirements: reqs}); err != nil {
