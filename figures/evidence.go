@@ -173,6 +173,16 @@ func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*eviden
 	for _, m := range merged {
 		d.merged[m.RepositoryKey] = append(d.merged[m.RepositoryKey], m)
 	}
+	pc, err := c.PublicCode(ctx, date)
+	if err != nil {
+		return nil, err
+	}
+	d.publicCode = map[string]string{}
+	for _, p := range pc.Products {
+		for _, r := range p.Repositories {
+			d.publicCode[r.Repository] = r.State
+		}
+	}
 	covered, err := c.RegisterCoverage(ctx)
 	if err != nil {
 		return nil, err

@@ -39,7 +39,8 @@ const (
 	FindNoSecurityPolicy = "no_security_policy" // none in any repository checked
 	FindReadme           = "readme"
 	FindNoReadme         = "no_readme"
-	FindPublicCode       = "publiccode"
+	FindPublicCode       = "publiccode"       // a publiccode.yml whose state is not known to be valid
+	FindPublicCodeValid  = "publiccode_valid" // a publiccode.yml that passes the check, its descriptions included
 	FindOwnerListed      = "owner_listed"     // owned by an organisation OS2 designates
 	FindOwnerNotListed   = "owner_not_listed" // owned by someone else
 	FindCommits          = "commits"          // commits in the window; Value the last day
@@ -67,6 +68,7 @@ type evidenceData struct {
 	hygiene    map[string]storage.Hygiene             // newest check on or before date
 	lastCommit map[string]civil.Date                  // newest commit on or before date
 	merged     map[string][]storage.MergedPullRequest // repository → merged in the year ending on date
+	publicCode map[string]string                      // owner/name → its publiccode.yml's state (PublicCodeStates)
 	running    map[string][]Adopter                   // product → organisations running it in production
 	registered bool                                   // the register has been imported
 }
@@ -224,7 +226,11 @@ func checkPurpose(d *evidenceData, productID string) (string, []Finding) {
 	v, fs := anyFile(d, productID, func(h storage.Hygiene) bool { return h.Readme }, FindReadme, FindNoReadme, "README")
 	for _, r := range d.repos[productID] {
 		if h, stale := d.fresh(r); stale == nil && !r.Archived && h.PublicCode {
-			fs = append(fs, d.finding(FindPublicCode, r, "", "%s: publiccode.yml", r.FullName()))
+			if d.publicCode[r.FullName()] == PublicCodeValid {
+				fs = append(fs, d.finding(FindPublicCodeValid, r, "", "%s: publiccode.yml, its description checked", r.FullName()))
+			} else {
+				fs = append(fs, d.finding(FindPublicCode, r, "", "%s: publiccode.yml", r.FullName()))
+			}
 		}
 	}
 	return v, fs

@@ -303,3 +303,17 @@ func TestCheckPullRefs(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckPurposePublicCode: a publiccode.yml that passes its check is
+// evidence of a description; one with problems is only a file.
+func TestCheckPurposePublicCode(t *testing.T) {
+	a, b := evRepo("os2display", "a"), evRepo("os2display", "b")
+	ha, hb := hyg(a, 0, "", true, false), hyg(b, 0, "", false, false)
+	ha.PublicCode, hb.PublicCode = true, true
+	d := evData([]storage.Repository{a, b}, ha, hb)
+	d.publicCode = map[string]string{a.FullName(): PublicCodeValid, b.FullName(): PublicCodeProblems}
+	v, fs := checkPurpose(d, "p")
+	if want := []string{FindReadme, FindPublicCodeValid, FindPublicCode}; v != VerdictFound || !reflect.DeepEqual(codes(fs), want) {
+		t.Errorf("got %s %v, want found %v", v, codes(fs), want)
+	}
+}

@@ -47,6 +47,7 @@ var evidenceMsgs = map[string]msg{
 	"evidence.find.no_security_policy.all": {"ingen sikkerhedspolitik i et repository, der ikke er arkiveret", "no security policy in a repository that is not archived"},
 	"evidence.find.readme":                 {"%[1]s: README", "%[1]s: README"},
 	"evidence.find.no_readme.all":          {"ingen README i et repository, der ikke er arkiveret", "no README in a repository that is not archived"},
+	"evidence.find.publiccode_valid":       {"%[1]s: publiccode.yml, dens beskrivelse tjekket", "%[1]s: publiccode.yml, its description checked"},
 	"evidence.find.publiccode":             {"%[1]s: publiccode.yml", "%[1]s: publiccode.yml"},
 	"evidence.find.owner_listed":           {"%[1]s: ejet af %[2]s", "%[1]s: owned by %[2]s"},
 	"evidence.find.owner_not_listed":       {"%[1]s: ejet af %[2]s, som OS2 ikke har udpeget", "%[1]s: owned by %[2]s, which OS2 has not designated"},
