@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -100,6 +101,13 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	// authors are not the product's contributors. Named forks are
 	// collected, as asked.
 	if meta.Fork && !tg.explicit {
+		return g.store.RepositoryCollected(ctx, key, storage.RepoOK, covered)
+	}
+	// A mirror of a repository collected elsewhere (GitLab): its commits,
+	// pull requests and issues are counted there (see gitlab_mirrors.go).
+	if of, err := mirrorOf(ctx, g.cfg, g.store, config.RepoSpec{Forge: githubForge, Owner: tg.owner, Name: tg.name}); err != nil {
+		return err
+	} else if of != "" {
 		return g.store.RepositoryCollected(ctx, key, storage.RepoOK, covered)
 	}
 
