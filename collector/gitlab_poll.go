@@ -469,10 +469,13 @@ func (g *GitLabSource) events(ctx context.Context, proj, key string) error {
 	if err != nil {
 		return err
 	}
+	// The cursor is when the last complete listing began: every event of
+	// the days before it was read. "after" is a date, exclusive, so the
+	// next listing reads that day again, and nothing when nothing was done
+	// on it. Ascending, so the pages of a resumed listing stand.
+	began := g.now()
 	q := url.Values{"sort": {"asc"}, "per_page": {"100"}}
 	if !l.st.since.IsZero() {
-		// "after" is a date, exclusive: from the day of the newest event
-		// on, again. Ascending, so the pages of a resumed listing stand.
 		q.Set("after", l.st.since.UTC().AddDate(0, 0, -1).Format(time.DateOnly))
 	}
 	type event struct {
@@ -526,7 +529,7 @@ func (g *GitLabSource) events(ctx context.Context, proj, key string) error {
 		}
 		_, err := g.store.AddContributions(ctx, cs, cp())
 		return true, err
-	}, func() string { return optStamp(l.st.newest) })
+	}, func() string { return storage.Stamp(began) })
 }
 
 // releases reads releases, newest first; after the first complete pass
