@@ -184,7 +184,9 @@ feed:
 	return nil
 }
 
-func (g *GitLabSource) key(owner, name string) string { return storage.RepoKey(g.forge.Host, owner, name) }
+func (g *GitLabSource) key(owner, name string) string {
+	return storage.RepoKey(g.forge.Host, owner, name)
+}
 
 // targets expands the configured projects of this host: named ones, and
 // group/* through the group's project listing (subgroups included,
