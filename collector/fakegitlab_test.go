@@ -73,6 +73,8 @@ type glFakeProject struct {
 	importURL      string   // a pull mirror of this address
 	pushMirrors    []string // push mirrors' addresses, credentials masked
 	mirrorsDenied  bool     // the token may not read the mirror settings
+	license        string   // licensee's key ("mpl-2.0"), shown with license=true
+	files          []string // the root directory; names ending in / are directories
 }
 
 func (p *glFakeProject) full() string { return p.group + "/" + p.path }
@@ -305,7 +307,27 @@ func (f *fakeGitLab) projectJSON(p *glFakeProject) map[string]any {
 func (f *fakeGitLab) projectRoute(r *http.Request, p *glFakeProject, rest []string, q url.Values) (int, []byte, string, string) {
 	switch strings.Join(rest, "/") {
 	case "":
-		return http.StatusOK, mustJSON(f.projectJSON(p)), "", ""
+		m := f.projectJSON(p)
+		if q.Get("license") == "true" {
+			m["license"] = nil
+			if p.license != "" {
+				m["license"] = map[string]any{"key": p.license, "name": strings.ToUpper(p.license), "nickname": nil}
+			}
+		}
+		return http.StatusOK, mustJSON(m), "", ""
+	case "repository/tree":
+		if p.defaultBranch == "" {
+			return glNotFound("Tree")
+		}
+		items := []any{}
+		for _, name := range p.files {
+			typ := "blob"
+			if n, ok := strings.CutSuffix(name, "/"); ok {
+				name, typ = n, "tree"
+			}
+			items = append(items, map[string]any{"id": "0", "name": name, "type": typ, "path": name, "mode": "100644"})
+		}
+		return f.page(r, items)
 	case "repository/commits":
 		if q.Get("ref_name") != p.defaultBranch || p.defaultBranch == "" {
 			return glNotFound("Branch")

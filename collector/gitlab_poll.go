@@ -35,6 +35,9 @@ type glProject struct {
 	// Mirror is a pull mirror: the project copies ImportURL.
 	Mirror    bool   `json:"mirror"`
 	ImportURL string `json:"import_url"`
+	License   *struct {
+		Key string `json:"key"`
+	} `json:"license"` // asked for with license=true
 }
 
 type glUser struct {
@@ -78,8 +81,9 @@ func (g *GitLabSource) collectProject(ctx context.Context, tg glTarget, known ma
 	// Without stored metadata, snapshot and id a 304 would leave nothing
 	// to carry forward, so ask unconditionally.
 	_, err = g.c.get(withRequestOpts(ctx, requestOpts{sink: sink, unconditional: !havePrev || !haveSnap || id == ""}),
-		g.c.url("projects/"+projectPath(tg.path()), nil), &p)
+		g.c.url("projects/"+projectPath(tg.path()), url.Values{"license": {"true"}}), &p)
 	var meta storage.Repository
+	var license *string // nil: not read (304), so unchanged
 	switch {
 	case glStatus(err, http.StatusNotModified):
 		meta = prev
@@ -101,6 +105,11 @@ func (g *GitLabSource) collectProject(ctx context.Context, tg glTarget, known ma
 		return fmt.Errorf("collector: reading project %s/%s: %w", g.forge.Host, tg.path(), err)
 	default:
 		id = strconv.FormatInt(p.ID, 10)
+		lic := ""
+		if p.License != nil {
+			lic = glLicense(p.License.Key)
+		}
+		license = &lic
 		meta = storage.Repository{Key: g.key(p.owner(), p.Path), Forge: g.forge.Host, Owner: p.owner(), Name: p.Path,
 			Description: p.Description, DefaultBranch: p.DefaultBranch, Archived: p.Archived,
 			Fork: p.ForkedFromProject != nil, Status: storage.RepoOK, CheckedAt: checked}
@@ -189,6 +198,9 @@ func (g *GitLabSource) collectProject(ctx context.Context, tg glTarget, known ma
 	}
 	if err == nil && status != storage.RepoEmpty {
 		err = g.releases(ctx, proj, key)
+	}
+	if err == nil && status != storage.RepoEmpty {
+		err = g.hygiene(ctx, proj, key, today, license)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -147,17 +147,18 @@ func sortEvents(p *glFakeProject) {
 func glPages(n int) int { return max(ceilDiv(n, 100), 1) }
 
 // glBackfillCost is what the first poll of a project must cost: the
-// project, its push mirrors, and each listing in the fewest pages.
+// project, its push mirrors, each listing in the fewest pages, and its
+// root directory (for hygiene).
 func glBackfillCost(p *glFakeProject) int {
 	n := 2 + glPages(len(p.issues)) + glPages(len(p.events))
 	if p.defaultBranch != "" {
-		n += glPages(len(p.commits)) + glPages(len(p.mrs)) + glPages(len(p.releases))
+		n += glPages(len(p.commits)) + glPages(len(p.mrs)) + glPages(len(p.releases)) + 1
 	}
 	return n
 }
 
-// glListingsPerPoll is the requests a poll of an unchanged project makes:
-// one conditional (or empty) request per listing.
+// glListingsPerPoll is the requests a poll of an unchanged project makes
+// on the day of the last: one conditional (or empty) request per listing.
 func glListingsPerPoll(p *glFakeProject) int {
 	if p.defaultBranch == "" {
 		return 4
@@ -174,7 +175,8 @@ func glPortfolio(t testing.TB, clock *fakeClock) (*fakeGitLab, map[string]*glFak
 	f := newFakeGitLab(t, clock)
 	ps := map[string]*glFakeProject{}
 	ps["os2mo"] = f.addProject(&glFakeProject{group: "rammearkitektur/os2mo", path: "os2mo", stars: 7, forks: 2, openIssues: 4,
-		commits: readHistory(t, "os2display__display-client.tsv")})
+		commits: readHistory(t, "os2display__display-client.tsv"), license: "mpl-2.0",
+		files: []string{"README.rst", "CONTRIBUTING.md", "publiccode.yml", "LICENSE", "security/", "docs/"}})
 	glActivity(ps["os2mo"], 130, 45, 3, glBase)
 	ps["lora"] = f.addProject(&glFakeProject{group: "rammearkitektur", path: "lora",
 		commits: glCommits("lora", 150, glBase, "anna@magenta.dk", "bo@magenta.dk", "project_12_bot_99ab@noreply.git.magenta.dk")})
@@ -311,6 +313,16 @@ func TestGitLabBackfillThenConditionalPolls(t *testing.T) {
 		}
 		if rel := rels[mo]; rel.Tag != "v1.2.0" {
 			t.Errorf("latest release %+v, want v1.2.0", rel)
+		}
+		hy, err := store.LatestHygiene(context.Background(), civil.MustParse("9999-12-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := hy[mo]; h.License != "MPL-2.0" || !h.Readme || !h.Contributing || !h.PublicCode || h.Security || h.CodeOfConduct {
+			t.Errorf("hygiene %+v, want MPL-2.0, README, CONTRIBUTING and publiccode.yml (security/ is a directory)", h)
+		}
+		if h, ok := hy["git.magenta.dk/rammearkitektur/lora"]; !ok || h.License != "" || h.Readme {
+			t.Errorf("lora's hygiene %+v (stored %v), want nothing found", h, ok)
 		}
 
 		// Unchanged, by a restarted collector: conditional requests, and

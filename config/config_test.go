@@ -580,3 +580,25 @@ contact = "https://example.org/kontakt"
 		t.Errorf("licence %q at %q", c.Portfolio.DataLicense, c.Portfolio.DataLicenseURL)
 	}
 }
+
+// FuzzParseRepoSpec: a spec that parses writes back (String) as a spec
+// that parses to the same repository, and nothing panics.
+func FuzzParseRepoSpec(f *testing.F) {
+	for _, s := range []string{"OS2Forms/os2forms", "os2display/*", "gitlab.com/magenta/os2mo",
+		"git.magenta.dk/rammearkitektur/os2mo/os2mo", "git.magenta.dk/a/*", "a/b/c/d", "github.com/a/b/c", "x/../y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRepoSpec(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseRepoSpec(r.String())
+		if err != nil || again != r {
+			t.Errorf("%q parsed as %+v, which writes as %q and parses as %+v, %v", s, r, r.String(), again, err)
+		}
+		if !r.Covers(r) {
+			t.Errorf("%+v does not cover itself", r)
+		}
+	})
+}
