@@ -261,14 +261,14 @@ func newRegistry() *prometheus.Registry {
 }
 
 func cmdCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("collect", "collect [-config FILE] [-source all|github|register|activity]",
+	fs := newFlags("collect", "collect [-config FILE] [-source all|github|gitlab:HOST|register|activity]",
 		`Runs one collection of the chosen source(s), showing progress on stderr, and
 exits non-zero if a run failed. A run that finished but had problems with
 single repositories or rows ("partial") exits 0 and lists them. Like serve,
 it holds the collector lease while it runs: when another instance on the
 same database is collecting, it says which and exits 1.`, stderr)
 	path := fs.String("config", "", "configuration `file`")
-	source := fs.String("source", "all", "source to collect: all, github, register or activity")
+	source := fs.String("source", "all", "source to collect: all, github, gitlab:HOST (one GitLab instance, e.g. gitlab:gitlab.com), register or activity")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
