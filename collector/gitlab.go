@@ -66,6 +66,10 @@ type GitLabSource struct {
 	tr      *transport
 	workers int
 	now     func() time.Time
+	// bots are the configured patterns ([contributors] bots), matched
+	// here against the bare username too: the figures see it as
+	// "HOST/username", which "^renovate" would not match.
+	bots []*regexp.Regexp
 }
 
 // NewGitLabSource returns the source for one GitLab instance of cfg.
@@ -87,11 +91,19 @@ func NewGitLabSource(cfg *config.Config, forge config.Forge, store *storage.Stor
 			log.Warn("gitlab: no token: only public projects, at the anonymous rate limit", "host", forge.Host, "token_env", forge.TokenEnv)
 		}
 	}
+	var bots []*regexp.Regexp
+	for _, b := range cfg.Contributors.Bots {
+		re, err := regexp.Compile(b)
+		if err != nil {
+			return nil, fmt.Errorf("collector: contributors.bots: %q: %w", b, err)
+		}
+		bots = append(bots, re)
+	}
 	workers := max(forge.Concurrency, 1)
 	tr := newTransport(nil, store, token, base.Host, workers, nil, log)
 	tr.forge = "gitlab " + forge.Host
 	return &GitLabSource{cfg: cfg, forge: forge, store: store, log: log,
-		c: &glClient{http: &http.Client{Transport: tr}, base: base}, tr: tr, workers: workers, now: time.Now}, nil
+		c: &glClient{http: &http.Client{Transport: tr}, base: base}, tr: tr, workers: workers, now: time.Now, bots: bots}, nil
 }
 
 // Name implements Source.
@@ -336,6 +348,20 @@ func glBot(username, email string) bool {
 	}
 	local, _, ok := strings.Cut(strings.ToLower(email), "@")
 	return ok && local != "ghost" && glBotRe.MatchString(local)
+}
+
+// bot reports whether a GitLab user or a commit's author is a bot:
+// GitLab's own, or one of the configured patterns.
+func (g *GitLabSource) bot(username, email string) bool {
+	if glBot(username, email) {
+		return true
+	}
+	for _, re := range g.bots {
+		if (username != "" && re.MatchString(strings.ToLower(username))) || (email != "" && re.MatchString(strings.ToLower(email))) {
+			return true
+		}
+	}
+	return false
 }
 
 // login is how a GitLab user is stored: "HOST/username".

@@ -376,7 +376,7 @@ func (g *GitLabSource) commits(ctx context.Context, proj, key, branch string) er
 				continue
 			}
 			l.st.see(committed)
-			if glBot("", c.AuthorEmail) {
+			if g.bot("", c.AuthorEmail) {
 				continue
 			}
 			cs = append(cs, storage.Contribution{RepositoryKey: key, Kind: storage.KindCommit, ExtID: strings.ToLower(c.ID),
@@ -420,7 +420,7 @@ func (g *GitLabSource) mergeRequests(ctx context.Context, proj, key string) erro
 		for _, m := range list {
 			l.st.see(glTime(m.UpdatedAt))
 			created := glTime(m.CreatedAt)
-			if created.IsZero() || m.IID == 0 || glBot(m.Author.Username, "") {
+			if created.IsZero() || m.IID == 0 || g.bot(m.Author.Username, "") {
 				continue
 			}
 			merged, closed := glTime(m.MergedAt), glTime(m.ClosedAt)
@@ -456,7 +456,7 @@ func (g *GitLabSource) issues(ctx context.Context, proj, key string) error {
 		for _, is := range list {
 			l.st.see(glTime(is.UpdatedAt))
 			created := glTime(is.CreatedAt)
-			if created.IsZero() || is.IID == 0 || glBot(is.Author.Username, "") {
+			if created.IsZero() || is.IID == 0 || g.bot(is.Author.Username, "") {
 				continue
 			}
 			cs = append(cs, storage.Contribution{RepositoryKey: key, Kind: storage.KindIssue, ExtID: strconv.Itoa(is.IID),
@@ -511,7 +511,7 @@ func (g *GitLabSource) events(ctx context.Context, proj, key string) error {
 		for _, e := range list {
 			at := glTime(e.CreatedAt)
 			l.st.see(at)
-			if at.IsZero() || glBot(e.Author.Username, "") {
+			if at.IsZero() || g.bot(e.Author.Username, "") {
 				continue
 			}
 			login := g.login(e.Author.Username)

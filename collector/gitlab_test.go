@@ -545,9 +545,13 @@ func TestGitLabMirrorCountsOnce(t *testing.T) {
 					"project_3_bot_77aa@noreply.git.magenta.dk")
 				p := gl.addProject(&glFakeProject{group: "rammearkitektur", path: "os2mo", commits: history})
 				glActivity(p, 20, 10, 1, glBase)
+				// A configured bot pattern, as written for GitHub, catches
+				// the GitLab user too.
+				p.mrs = append(p.mrs, glFakeMR{iid: 900, author: "renovate-bot", created: glBase.AddDate(0, 1, 0), updated: glBase.AddDate(0, 1, 0)})
 				extra := `
 [contributors]
 window_days = 90
+bots = ["^renovate"]
 [[contributors.aliases]]
 person = "Anna"
 identities = ["anna@magenta.dk", "git.magenta.dk/dev1", "anna-gh"]
@@ -609,7 +613,7 @@ identities = ["bo@magenta.dk", "git.magenta.dk/reviewer2"]
 					}
 				}
 				for _, m := range p.mrs {
-					if in(m.created) && !strings.Contains(m.author, "_bot_") {
+					if in(m.created) && !strings.Contains(m.author, "_bot_") && m.author != "renovate-bot" {
 						mo[person("git.magenta.dk/"+m.author)] = true
 					}
 				}
@@ -648,5 +652,37 @@ identities = ["bo@magenta.dk", "git.magenta.dk/reviewer2"]
 				}
 			})
 		})
+	}
+}
+
+// TestGitLabPullMirror: a GitLab project that copies a GitHub repository
+// of the product (a pull mirror) is collected for its metadata only; the
+// commits count once, under GitHub.
+func TestGitLabPullMirror(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	clock := newFakeClock()
+	gl := newFakeGitLab(t, clock)
+	gh := newFakeGitHub(t, clock)
+	history := glCommits("x", 30, glBase, "anna@magenta.dk", "bo@magenta.dk")
+	p := gl.addProject(&glFakeProject{group: "mirrors", path: "os2x", commits: history, importURL: "https://github.com/OS2x/os2x.git"})
+	glActivity(p, 3, 3, 0, glBase)
+	gh.addOwner("OS2x", false)
+	gh.addRepo("OS2x", &fakeRepo{name: "os2x", commits: history})
+	cfg := glTestConfig(t, gl.URL(), gh.URL(), "", "os2x=git.magenta.dk/mirrors/os2x,OS2x/os2x")
+	syncProducts(t, store, cfg)
+	c := New(store, nil, []Source{newGitLabTestSource(t, cfg, store, clock), newTestSource(t, cfg, store, clock, nil, nil)},
+		nil, slog.New(slog.DiscardHandler), io.Discard)
+	if _, err := c.RunOnce(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := glCount(store, t, "git.magenta.dk/mirrors/os2x")["contributions"]; n != 0 {
+		t.Errorf("the GitLab pull mirror holds %d contributions, want none", n)
+	}
+	if n := glCount(store, t, "github.com/os2x/os2x")["contributions"]; n != 30 {
+		t.Errorf("GitHub: %d contributions, want the 30 commits", n)
+	}
+	reqs, _ := gl.takeRequests()
+	if n := count(reqs, fmt.Sprintf("/api/v4/projects/%d/repository/commits", p.id), 0); n != 0 {
+		t.Errorf("the mirror's commits were listed %d times", n)
 	}
 }
