@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/storage"
@@ -72,8 +74,40 @@ type GitLabSource struct {
 	bots []*regexp.Regexp
 }
 
+// NewGitLabMetrics creates the request instruments of one GitLab instance
+// (the GitHub source's, labelled by host) and registers them on reg (nil:
+// not registered); instances share one family.
+func NewGitLabMetrics(reg prometheus.Registerer, host string) *GitHubMetrics {
+	reqs := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "os2pulse_gitlab_requests_total",
+		Help: "HTTP requests made to a GitLab API by host and status code (\"error\" when no answer came).",
+	}, []string{"host", "code"})
+	remaining := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "os2pulse_gitlab_rate_limit_remaining",
+		Help: "Requests left in the current rate-limit window of a GitLab instance, as it last reported.",
+	}, []string{"host"})
+	if reg != nil {
+		if err := reg.Register(reqs); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				panic(err)
+			}
+			reqs = are.ExistingCollector.(*prometheus.CounterVec)
+		}
+		if err := reg.Register(remaining); err != nil {
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				panic(err)
+			}
+			remaining = are.ExistingCollector.(*prometheus.GaugeVec)
+		}
+	}
+	return &GitHubMetrics{Requests: reqs.MustCurryWith(prometheus.Labels{"host": host}), RateLimitRemaining: remaining.WithLabelValues(host)}
+}
+
 // NewGitLabSource returns the source for one GitLab instance of cfg.
-func NewGitLabSource(cfg *config.Config, forge config.Forge, store *storage.Store, log *slog.Logger) (*GitLabSource, error) {
+// metrics may be nil.
+func NewGitLabSource(cfg *config.Config, forge config.Forge, store *storage.Store, metrics *GitHubMetrics, log *slog.Logger) (*GitLabSource, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -100,8 +134,8 @@ func NewGitLabSource(cfg *config.Config, forge config.Forge, store *storage.Stor
 		bots = append(bots, re)
 	}
 	workers := max(forge.Concurrency, 1)
-	tr := newTransport(nil, store, token, base.Host, workers, nil, log)
-	tr.forge = "gitlab " + forge.Host
+	tr := newTransport(nil, store, token, base.Host, workers, metrics, log)
+	tr.forge, tr.display = "gitlab "+forge.Host, "GitLab ("+forge.Host+")"
 	return &GitLabSource{cfg: cfg, forge: forge, store: store, log: log,
 		c: &glClient{http: &http.Client{Transport: tr}, base: base}, tr: tr, workers: workers, now: time.Now, bots: bots}, nil
 }

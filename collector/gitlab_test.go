@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
@@ -61,7 +64,7 @@ func newGitLabTestSource(t testing.TB, cfg *config.Config, store *storage.Store,
 	if !ok {
 		t.Fatal("no forge")
 	}
-	src, err := NewGitLabSource(cfg, forge, store, slog.New(slog.DiscardHandler))
+	src, err := NewGitLabSource(cfg, forge, store, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -684,5 +687,35 @@ func TestGitLabPullMirror(t *testing.T) {
 	reqs, _ := gl.takeRequests()
 	if n := count(reqs, fmt.Sprintf("/api/v4/projects/%d/repository/commits", p.id), 0); n != 0 {
 		t.Errorf("the mirror's commits were listed %d times", n)
+	}
+}
+
+// TestGitLabMetrics: each instance's requests and budget are counted under
+// its host, in one family for all instances.
+func TestGitLabMetrics(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	clock := newFakeClock()
+	f := newFakeGitLab(t, clock)
+	f.addProject(&glFakeProject{group: "g", path: "p", commits: glCommits("m", 3, glBase, "a@b.dk")})
+	cfg := glTestConfig(t, f.URL(), "", "", "p=git.magenta.dk/g/p")
+	syncProducts(t, store, cfg)
+	reg := prometheus.NewPedanticRegistry()
+	other := NewGitLabMetrics(reg, "gitlab.com")
+	m := NewGitLabMetrics(reg, glHost)
+	src := newGitLabTestSource(t, cfg, store, clock)
+	src.tr.metrics = m
+	poll(t, store, src, nil)
+	reqs, _ := f.takeRequests()
+	if got := testutil.ToFloat64(m.Requests.WithLabelValues("200")); got != float64(len(reqs)) || len(reqs) == 0 {
+		t.Errorf("%v requests answered 200 counted, %d made", got, len(reqs))
+	}
+	if got := testutil.ToFloat64(m.RateLimitRemaining); got != float64(2000-len(reqs)) {
+		t.Errorf("budget %v, want %d", got, 2000-len(reqs))
+	}
+	if got := testutil.ToFloat64(other.Requests.WithLabelValues("200")); got != 0 {
+		t.Errorf("gitlab.com counted %v requests", got)
+	}
+	if n, err := testutil.GatherAndCount(reg, "os2pulse_gitlab_requests_total"); err != nil || n != 2 {
+		t.Errorf("%d series of os2pulse_gitlab_requests_total (%v), want 2 (one host each)", n, err)
 	}
 }

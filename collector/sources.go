@@ -23,7 +23,7 @@ func Sources(cfg *config.Config, store *storage.Store, reg prometheus.Registerer
 		out = append(out, NewActivitySource(cfg, store, log))
 	}
 	for _, f := range cfg.GitLabForges() {
-		gl, err := NewGitLabSource(cfg, f, store, log)
+		gl, err := NewGitLabSource(cfg, f, store, NewGitLabMetrics(reg, f.Host), log)
 		if err != nil {
 			return nil, err
 		}

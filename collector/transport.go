@@ -139,6 +139,7 @@ type transport struct {
 	token   string
 	apiHost string
 	forge   string // in log lines: "github", "gitlab git.magenta.dk"
+	display string // in messages: "GitHub", "GitLab (git.magenta.dk)"
 	metrics *GitHubMetrics
 	log     *slog.Logger
 
@@ -173,7 +174,7 @@ func newTransport(base http.RoundTripper, store *storage.Store, token, apiHost s
 		concurrency = 1
 	}
 	return &transport{
-		base: base, store: store, token: token, apiHost: apiHost, forge: "github", metrics: metrics, log: log,
+		base: base, store: store, token: token, apiHost: apiHost, forge: "github", display: "GitHub", metrics: metrics, log: log,
 		now: time.Now, sleep: sleepCtx,
 		timeout: 60 * time.Second, maxAttempts: 4, maxWaits: 3,
 		backoffBase: time.Second, backoffCap: 30 * time.Second,
@@ -277,8 +278,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				if rec != nil {
 					rec.Progress().Note("%s asked to wait until %s, longer than %s: suspicious, not waiting", req.URL.Path, until.UTC().Format(noteTime), t.maxPause)
 				}
-				return nil, &answerError{fmt.Sprintf("GitHub answered %s and asked to wait %s, until %s, longer than the %s cap: suspicious, not waited for",
-					resp.Status, wait.Round(time.Second), until.UTC().Format(noteTime), t.maxPause)}
+				return nil, &answerError{fmt.Sprintf("%s answered %s and asked to wait %s, until %s, longer than the %s cap: suspicious, not waited for",
+					t.display, resp.Status, wait.Round(time.Second), until.UTC().Format(noteTime), t.maxPause)}
 			}
 			waits++
 			t.pause(wait, why)
