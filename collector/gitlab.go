@@ -180,7 +180,7 @@ func (g *GitLabSource) Collect(ctx context.Context, rec *Recorder) error {
 	work := make(chan glTarget)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	failed, unreachable := 0, 0
+	unreachable := 0
 	var firstErr error
 	for range g.workers {
 		wg.Add(1)
@@ -191,7 +191,6 @@ func (g *GitLabSource) Collect(ctx context.Context, rec *Recorder) error {
 				if err != nil && ctx.Err() == nil {
 					rec.ItemError(g.key(tg.owner, tg.name), err)
 					mu.Lock()
-					failed++
 					if glStatusOf(err) == storage.RepoUnreachable {
 						unreachable++
 					}
@@ -277,8 +276,10 @@ func (g *GitLabSource) targets(ctx context.Context, rec *Recorder, known map[str
 		projects, err := g.listGroup(ctx, group, sink)
 		switch {
 		case errors.Is(err, errNotModified):
+			// Unchanged listing: the projects stored from it stand
+			// (archived ones were left out of it).
 			for _, r := range known {
-				if inGroup(r, group) && r.Status != storage.RepoMoved {
+				if inGroup(r, group) && r.Status != storage.RepoMoved && !r.Archived {
 					add(r.Owner, r.Name, false)
 				}
 			}
@@ -289,7 +290,7 @@ func (g *GitLabSource) targets(ctx context.Context, rec *Recorder, known map[str
 			}
 			rec.ItemError(g.forge.Host+"/"+group+"/*", err)
 			for _, r := range known {
-				if inGroup(r, group) && r.Status != storage.RepoMoved {
+				if inGroup(r, group) && r.Status != storage.RepoMoved && !r.Archived {
 					add(r.Owner, r.Name, false)
 				}
 			}

@@ -372,6 +372,30 @@ func TestGitLabBackfillThenConditionalPolls(t *testing.T) {
 		if after["contributions"] != got["contributions"]+2 || after[storage.KindPullRequest] != 131 || after["response:"+storage.ResponseComment] != 46 {
 			t.Errorf("after changes: %v, want one commit, one merge request and one comment more than %v", after, got)
 		}
+
+		// An archived project leaves the group's listing: polled once more
+		// to learn why, then left out.
+		lora := "/api/v4/projects/rammearkitektur%2Flora"
+		f.update(func() { ps["lora"].archived = true })
+		poll(t, store, newGitLabTestSource(t, cfg, store, clock), nil)
+		reqs, _ = f.takeRequests()
+		if n := count(reqs, lora, 0); n != 1 {
+			t.Errorf("archived project asked for %d times, want once", n)
+		}
+		poll(t, store, newGitLabTestSource(t, cfg, store, clock), nil)
+		reqs, _ = f.takeRequests()
+		if n := count(reqs, lora, 0); n != 0 {
+			t.Errorf("archived project asked for %d times after it was found archived, want none", n)
+		}
+		repos, err = store.Repositories(context.Background(), "os2mo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range repos {
+			if r.Key == "git.magenta.dk/rammearkitektur/lora" && !r.Archived {
+				t.Errorf("lora not recorded as archived: %+v", r)
+			}
+		}
 	})
 }
 
