@@ -287,6 +287,29 @@ func TestGitLabBackfillThenConditionalPolls(t *testing.T) {
 				t.Errorf("%s: %s = %d, want %d", mo, k, got[k], w)
 			}
 		}
+		// Every response finds its item: a comment on issue #5 is not taken
+		// for one on merge request !5.
+		items, err := store.Items(context.Background(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kindOf := map[string]string{}
+		for _, it := range items {
+			kindOf[it.RepositoryKey+"/"+it.Number] = it.Kind
+		}
+		rs, err := store.Responses(context.Background(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			want := storage.KindIssue
+			if r.Kind != storage.ResponseComment || r.Number < 0 {
+				want = storage.KindPullRequest
+			}
+			if k := kindOf[fmt.Sprintf("%s/%d", r.RepositoryKey, r.Number)]; k != want {
+				t.Errorf("%s response %s answers %d, an item of kind %q; want %s", r.Kind, r.ExtID, r.Number, k, want)
+			}
+		}
 		if c := glCount(store, t, "git.magenta.dk/rammearkitektur/lora")["contributions"]; c != 100 {
 			t.Errorf("lora: %d contributions, want the 100 commits not by the bot", c)
 		}
