@@ -700,6 +700,18 @@ identities = ["bo@magenta.dk", "git.magenta.dk/reviewer2"]
 				if len(mo) < 15 {
 					t.Errorf("only %d persons: the test proves little", len(mo))
 				}
+
+				// The health signals read the same records: every merge
+				// request is answered on its diff after 30 minutes, every
+				// issue after 90; the bot's merge request is not counted.
+				health, err := figures.New(store, cfg).ProductHealth(ctx, "os2mo", date)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fr := health.FirstResponse
+				if fr.Opened != 30 || fr.Responded != 30 || fr.MedianSeconds == nil || *fr.MedianSeconds != 1800 {
+					t.Errorf("time to first response %+v (median %v), want 30 opened, 30 answered, median 1800 s", fr, fr.MedianSeconds)
+				}
 			})
 		})
 	}
