@@ -387,7 +387,7 @@ func (g *GitLabSource) commits(ctx context.Context, proj, key, branch string) er
 	}, func() string { return optStamp(l.st.newest) })
 }
 
-// updatedListing reads a listing of merge requests or issues updated
+// updatedQuery asks for merge requests or issues updated
 // after the cursor, newest first: what is updated while it is read moves
 // to the front, so items are read twice, never missed.
 func (g *GitLabSource) updatedQuery(l *glListing) url.Values {

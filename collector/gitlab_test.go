@@ -100,7 +100,7 @@ func glActivity(p *glFakeProject, mrs, issues, releases int, start time.Time) {
 	next := func() int64 { id++; return id }
 	for i := 1; i <= mrs; i++ {
 		created := start.Add(time.Duration(i) * 24 * time.Hour)
-		m := glFakeMR{iid: i, author: fmt.Sprintf("dev%d", i%7), created: created, updated: created.Add(3 * time.Hour)}
+		m := glFakeMR{iid: i, author: fmt.Sprintf("dev%d", i%7), created: created, updated: created.Add(3*time.Hour + 840*time.Millisecond)}
 		if i%2 == 0 {
 			m.merged = created.Add(2 * time.Hour)
 		}
@@ -118,7 +118,7 @@ func glActivity(p *glFakeProject, mrs, issues, releases int, start time.Time) {
 	}
 	for i := 1; i <= issues; i++ {
 		created := start.Add(time.Duration(i)*24*time.Hour + 5*time.Hour)
-		is := glFakeIssue{iid: i, author: fmt.Sprintf("user%d", i%5), created: created, updated: created.Add(2 * time.Hour)}
+		is := glFakeIssue{iid: i, author: fmt.Sprintf("user%d", i%5), created: created, updated: created.Add(2*time.Hour + 317*time.Millisecond)}
 		if i%3 == 0 {
 			is.closed = created.Add(time.Hour)
 		}
