@@ -31,12 +31,13 @@ import (
 //
 // It runs on the project's own transport and the small client in
 // gitlab_client.go, not on gitlab.com/gitlab-org/api/client-go: that
-// client wraps every http.Client in hashicorp/go-retryablehttp, whose own
-// retries, backoff and 429 handling would sit above the transport's
-// (which already waits out RateLimit-* and Retry-After within a cap and
-// retries 5xx with capped backoff), so each failure would be retried and
-// waited for twice, and it would bring five modules for the seven
-// listings read here. Through the transport every GET is conditional
+// client (v2.64.0) wraps every http.Client in hashicorp/go-retryablehttp
+// (five retries by default), whose retries, backoff and 429 handling would
+// sit above the transport's (which already waits out RateLimit-* and
+// Retry-After within a cap and retries 5xx with capped backoff), so each
+// failure would be retried and waited for twice; and it requires over a
+// dozen modules (oauth2, protobuf and CEL validation, a keyring among
+// them) for the eight endpoints read here. Through the transport every GET is conditional
 // (If-None-Match with the stored ETag), bodies are capped, and the token
 // goes only to the configured API host.
 //
