@@ -37,7 +37,7 @@ import (
 // Retry-After within a cap and retries 5xx with capped backoff), so each
 // failure would be retried and waited for twice; and it requires over a
 // dozen modules (oauth2, protobuf and CEL validation, a keyring among
-// them) for the eight endpoints read here. Through the transport every GET is conditional
+// them) for the nine endpoints read here. Through the transport every GET is conditional
 // (If-None-Match with the stored ETag), bodies are capped, and the token
 // goes only to the configured API host.
 //
