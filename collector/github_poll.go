@@ -110,6 +110,16 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	} else if of != "" {
 		return g.store.RepositoryCollected(ctx, key, storage.RepoOK, covered)
 	}
+	if host, err := unscannedForge(ctx, g.cfg, g.store, tg.products); err != nil {
+		return err
+	} else if host != "" {
+		// It may be a mirror GitLab has yet to name: its history waits
+		// for the next poll, after GitLab's first.
+		if rec := recorderFrom(ctx); rec != nil {
+			rec.Progress().Note("%s: waiting for the first collection from %s, which may name it a mirror", tg.owner+"/"+tg.name, host)
+		}
+		return nil
+	}
 
 	status := storage.RepoOK
 	empty, err := g.commits(ctx, tg.owner, tg.name, key)

@@ -220,6 +220,12 @@ feed:
 	if len(targets) > 0 && unreachable == len(targets) {
 		return fmt.Errorf("collector: %s unreachable, every request failed: %w", g.forge.Host, firstErr)
 	}
+	// Every project was polled, its mirrors found where the token may
+	// read them: the GitHub source may now collect the products' GitHub
+	// repositories (see gitlab_mirrors.go).
+	if err := g.store.PutSyncState(ctx, storage.SyncState{Resource: scannedRes(g.forge.Host), Cursor: storage.Stamp(g.now())}); err != nil {
+		return err
+	}
 	// The group listings' validators last: a listing answered 304 next
 	// time stands for the projects stored in this run.
 	for _, v := range sinks {

@@ -26,6 +26,42 @@ import (
 // original, so that the GitHub source, which runs after the GitLab ones,
 // sees it.
 
+// A mirror's commits, once stored, stay: so a GitHub repository of a
+// product that also lives on a GitLab instance is not collected before
+// that instance has been polled once, and its mirrors found. The GitLab
+// source records each completed poll as "mirrors-scanned:HOST".
+
+func scannedRes(host string) string { return "mirrors-scanned:" + host }
+
+// unscannedForge returns a GitLab instance that holds repositories of the
+// products and has not yet been polled to its end ("" when none).
+func unscannedForge(ctx context.Context, cfg *config.Config, store *storage.Store, products []string) (string, error) {
+	hosts := map[string]bool{}
+	for _, f := range cfg.GitLabForges() {
+		hosts[f.Host] = true
+	}
+	for _, id := range products {
+		p, ok := cfg.Product(id)
+		if !ok {
+			continue
+		}
+		for _, s := range p.Repos {
+			spec, err := config.ParseRepoSpec(s)
+			if err != nil || !hosts[spec.Forge] {
+				continue
+			}
+			st, err := store.SyncState(ctx, scannedRes(spec.Forge))
+			if err != nil {
+				return "", err
+			}
+			if st.Cursor == "" {
+				return spec.Forge, nil
+			}
+		}
+	}
+	return "", nil
+}
+
 // mirrorOf returns what the repository is a mirror of ("" when none).
 func mirrorOf(ctx context.Context, cfg *config.Config, store *storage.Store, r config.RepoSpec) (string, error) {
 	if of := cfg.MirrorOf(r); of != "" {

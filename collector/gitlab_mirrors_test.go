@@ -65,6 +65,18 @@ identities = ["bo@magenta.dk", "git.magenta.dk/reviewer2"]
 				glSrc := newGitLabTestSource(t, cfg, store, clock)
 				ghSrc := newTestSource(t, cfg, store, clock, nil, nil)
 				c := New(store, nil, []Source{glSrc, ghSrc}, nil, slog.New(slog.DiscardHandler), io.Discard)
+				// GitHub first, as it may be when serve starts every source
+				// at once: the product's GitHub repository waits for GitLab's
+				// first poll; the other product's does not.
+				if _, err := c.RunOnce(ctx, "github"); err != nil {
+					t.Fatal(err)
+				}
+				if n := glCount(store, t, "github.com/os2mo/os2mo")["contributions"]; n != 0 {
+					t.Errorf("before GitLab's first poll the mirror got %d contributions, want none", n)
+				}
+				if n := glCount(store, t, "github.com/os2other/thing")["contributions"]; n != 5 {
+					t.Errorf("a product only on GitHub: %d contributions, want 5", n)
+				}
 				runs, err := c.RunOnce(ctx, "")
 				if err != nil {
 					t.Fatal(err)
