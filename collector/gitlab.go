@@ -142,7 +142,7 @@ func NewGitLabSource(cfg *config.Config, forge config.Forge, store *storage.Stor
 }
 
 // Name implements Source.
-func (g *GitLabSource) Name() string { return "gitlab:" + g.forge.Host }
+func (g *GitLabSource) Name() string { return config.SourceGitLab(g.forge.Host) }
 
 // Interval implements Source.
 func (g *GitLabSource) Interval() time.Duration { return g.forge.Interval.Duration }

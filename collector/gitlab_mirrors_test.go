@@ -135,7 +135,7 @@ identities = ["bo@magenta.dk", "git.magenta.dk/reviewer2"]
 					portfolio["dora@odense.dk"] = true
 				}
 
-				figs, err := figures.New(store, cfg).Contributors(ctx, date, 90)
+				figs, err := figures.New(store.ReadOnly(), cfg).Contributors(ctx, date, 90)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -154,7 +154,7 @@ identities = ["bo@magenta.dk", "git.magenta.dk/reviewer2"]
 				// The health signals read the same records: every merge
 				// request is answered on its diff after 30 minutes, every
 				// issue after 90; the bot's merge request is not counted.
-				health, err := figures.New(store, cfg).ProductHealth(ctx, "os2mo", date)
+				health, err := figures.New(store.ReadOnly(), cfg).ProductHealth(ctx, "os2mo", date)
 				if err != nil {
 					t.Fatal(err)
 				}
