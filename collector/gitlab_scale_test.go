@@ -63,7 +63,7 @@ func TestCollectionCostGitLab(t *testing.T) {
 		}
 		reqs, _ := f.takeRequests()
 		glRequestsOK(t, reqs)
-		pages := 1 // the group's listing: 50 projects, one keyset page
+		pages := 1  // the group's listing: 50 projects, one keyset page
 		single := 0 // the project, its mirror settings, its root directory
 		for _, p := range ps {
 			n := 2
