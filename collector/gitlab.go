@@ -177,6 +177,10 @@ func (g *GitLabSource) Collect(ctx context.Context, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
+	targetKeys := make(map[string]bool, len(targets))
+	for _, tg := range targets {
+		targetKeys[g.key(tg.owner, tg.name)] = true
+	}
 	rec.Progress().SetTotal(len(targets))
 	work := make(chan glTarget)
 	var wg sync.WaitGroup
@@ -188,7 +192,7 @@ func (g *GitLabSource) Collect(ctx context.Context, rec *Recorder) error {
 		go func() {
 			defer wg.Done()
 			for tg := range work {
-				err := g.collectProject(ctx, tg, known, snaps)
+				err := g.collectProject(ctx, tg, known, snaps, targetKeys)
 				if err != nil && ctx.Err() == nil {
 					rec.ItemError(g.key(tg.owner, tg.name), err)
 					mu.Lock()

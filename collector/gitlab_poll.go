@@ -62,7 +62,7 @@ func cutLast(s, sep string) (before, after string, found bool) {
 }
 
 // collectProject polls one project.
-func (g *GitLabSource) collectProject(ctx context.Context, tg glTarget, known map[string]storage.Repository, snaps map[string]storage.Snapshot) error {
+func (g *GitLabSource) collectProject(ctx context.Context, tg glTarget, known map[string]storage.Repository, snaps map[string]storage.Snapshot, targets map[string]bool) error {
 	key := g.key(tg.owner, tg.name)
 	prev, havePrev := known[key]
 	_, haveSnap := snaps[key]
@@ -129,6 +129,10 @@ func (g *GitLabSource) collectProject(ctx context.Context, tg glTarget, known ma
 			g.log.Info("gitlab: project moved", "host", g.forge.Host, "from", tg.path(), "to", p.PathWithNamespace, "explicit", tg.explicit)
 			if rec := recorderFrom(ctx); rec != nil && tg.explicit {
 				rec.Progress().Note("%s/%s moved to %s; update the configuration", g.forge.Host, tg.path(), p.PathWithNamespace)
+			}
+			if targets[meta.Key] {
+				// Listed under its new path too: polled as that target.
+				return nil
 			}
 			// Its listings' cursors go with it: what was read under the
 			// old path is not read again under the new one.
