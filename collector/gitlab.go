@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -307,17 +308,39 @@ func (g *GitLabSource) targets(ctx context.Context, rec *Recorder, known map[str
 			}
 		default:
 			listed := map[string]bool{}
+			byID := map[string]glProject{}
 			for _, p := range projects {
-				add(p.Namespace.FullPath, p.Path, false)
-				listed[g.key(p.Namespace.FullPath, p.Path)] = true
+				add(p.owner(), p.Path, false)
+				listed[g.key(p.owner(), p.Path)] = true
+				byID[strconv.FormatInt(p.ID, 10)] = p
 			}
 			// A stored project missing from the listing was moved,
-			// archived or deleted: poll it once to learn which.
-			for _, r := range known {
-				if inGroup(r, group) && !listed[r.Key] && !r.Archived &&
-					(r.Status == storage.RepoOK || r.Status == storage.RepoEmpty || r.Status == storage.RepoError) {
-					add(r.Owner, r.Name, false)
+			// archived or deleted. Listed under another path with its
+			// id, it moved within the group: recorded here, so that its
+			// new path continues its listings. Else it is polled once to
+			// learn which.
+			for key, r := range known {
+				if !inGroup(r, group) || listed[r.Key] || r.Archived ||
+					(r.Status != storage.RepoOK && r.Status != storage.RepoEmpty && r.Status != storage.RepoError) {
+					continue
 				}
+				st, err := g.store.SyncState(ctx, r.Key+"/id")
+				if err != nil {
+					return nil, nil, err
+				}
+				if p, ok := byID[st.Cursor]; ok && st.Cursor != "" {
+					moved, err := g.recordMove(ctx, r, g.key(p.owner(), p.Path))
+					if err != nil {
+						return nil, nil, err
+					}
+					known[key] = moved
+					if _, ok := known[moved.MovedTo]; !ok {
+						// So that the move is followed below; not stored.
+						known[moved.MovedTo] = storage.Repository{Key: moved.MovedTo, Forge: g.forge.Host, Owner: p.owner(), Name: p.Path}
+					}
+					continue
+				}
+				add(r.Owner, r.Name, false)
 			}
 			sinks = append(sinks, sink)
 		}
@@ -361,6 +384,17 @@ func (g *GitLabSource) targets(ctx context.Context, rec *Recorder, known map[str
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].path() < out[j].path() })
 	return out, sinks, nil
+}
+
+// recordMove records that the stored project r is now newKey, and carries
+// its listings' cursors there.
+func (g *GitLabSource) recordMove(ctx context.Context, r storage.Repository, newKey string) (storage.Repository, error) {
+	r.Status, r.MovedTo, r.LastError, r.CheckedAt = storage.RepoMoved, newKey, "", storage.Stamp(g.now())
+	if err := g.store.UpsertRepository(ctx, r, g.cfg.ProductsOf(config.RepoSpec{Forge: r.Forge, Owner: r.Owner, Name: r.Name})); err != nil {
+		return r, err
+	}
+	g.log.Info("gitlab: project moved", "host", g.forge.Host, "from", r.Key, "to", newKey)
+	return r, g.carryState(ctx, r.Key, newKey)
 }
 
 // listGroup lists a group's projects, its subgroups' included, archived

@@ -605,3 +605,50 @@ func TestGitLabMetrics(t *testing.T) {
 		t.Errorf("%d series of os2pulse_gitlab_requests_total (%v), want 2 (one host each)", n, err)
 	}
 }
+
+// TestGitLabMovedWithinGroup: a project moved within a group's listing is
+// recognised by its id: no request for its old path, and its listings
+// continue under the new one (no history read twice).
+func TestGitLabMovedWithinGroup(t *testing.T) {
+	store := storagetest.New(t, "sqlite")
+	clock := newFakeClock()
+	f, ps := glPortfolio(t, clock)
+	cfg := glTestConfig(t, f.URL(), "", "", "os2mo=git.magenta.dk/rammearkitektur/*")
+	syncProducts(t, store, cfg)
+	poll(t, store, newGitLabTestSource(t, cfg, store, clock), nil)
+	f.takeRequests()
+
+	f.move(ps["lora"], "rammearkitektur/platform", "lora-core")
+	f.update(func() {
+		ps["lora"].commits = append(glCommits("later", 1, clock.now().Add(-time.Hour), "anna@magenta.dk"), ps["lora"].commits...)
+	})
+	if run := poll(t, store, newGitLabTestSource(t, cfg, store, clock), nil); run.Result != storage.RunSuccess {
+		t.Fatalf("run: %+v", run)
+	}
+	reqs, _ := f.takeRequests()
+	if n := count(reqs, "/api/v4/projects/rammearkitektur%2Flora", 0); n != 0 {
+		t.Errorf("old path asked for %d times", n)
+	}
+	if n := count(reqs, fmt.Sprintf("/api/v4/projects/%d/repository/commits", ps["lora"].id), 0); n != 1 {
+		t.Errorf("%d commit requests, want 1: the listing continues from its cursor", n)
+	}
+	old := glCount(store, t, "git.magenta.dk/rammearkitektur/lora")["contributions"]
+	moved := glCount(store, t, "git.magenta.dk/rammearkitektur/platform/lora-core")["contributions"]
+	if old != 100 || moved != 1 {
+		t.Errorf("contributions: %d under the old key, %d under the new; want 100 and 1", old, moved)
+	}
+	repos, err := store.Repositories(context.Background(), "os2mo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	for _, r := range repos {
+		if strings.Contains(r.Key, "lora") {
+			states = append(states, r.Key+" "+r.Status+" "+r.MovedTo)
+		}
+	}
+	if got, want := strings.Join(states, ", "), "git.magenta.dk/rammearkitektur/lora moved git.magenta.dk/rammearkitektur/platform/lora-core, "+
+		"git.magenta.dk/rammearkitektur/platform/lora-core ok "; got != want {
+		t.Errorf("repositories:\n%s\nwant\n%s", got, want)
+	}
+}
