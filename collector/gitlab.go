@@ -104,7 +104,10 @@ func NewGitLabMetrics(reg prometheus.Registerer, host string) *GitHubMetrics {
 			remaining = are.ExistingCollector.(*prometheus.GaugeVec)
 		}
 	}
-	return &GitHubMetrics{Requests: reqs.MustCurryWith(prometheus.Labels{"host": host}), RateLimitRemaining: remaining.WithLabelValues(host)}
+	// Curried by host: the transport sets the budget without labels, and
+	// an instance has no sample until it has reported one.
+	return &GitHubMetrics{Requests: reqs.MustCurryWith(prometheus.Labels{"host": host}),
+		RateLimitRemaining: remaining.MustCurryWith(prometheus.Labels{"host": host})}
 }
 
 // NewGitLabSource returns the source for one GitLab instance of cfg.

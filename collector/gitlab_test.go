@@ -595,7 +595,7 @@ func TestGitLabMetrics(t *testing.T) {
 	if got := testutil.ToFloat64(m.Requests.WithLabelValues("200")); got != float64(len(reqs)) || len(reqs) == 0 {
 		t.Errorf("%v requests answered 200 counted, %d made", got, len(reqs))
 	}
-	if got := testutil.ToFloat64(m.RateLimitRemaining); got != float64(2000-len(reqs)) {
+	if got := testutil.ToFloat64(m.RateLimitRemaining.WithLabelValues()); got != float64(2000-len(reqs)) {
 		t.Errorf("budget %v, want %d", got, 2000-len(reqs))
 	}
 	if got := testutil.ToFloat64(other.Requests.WithLabelValues("200")); got != 0 {
