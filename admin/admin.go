@@ -76,13 +76,14 @@ type Admin struct {
 	hashes  map[string][]byte // admin name → bcrypt hash
 	dummy   []byte            // compared when the name is unknown, for equal timing
 	limiter *limiter
+	parsing *gate
 	handler http.Handler
 }
 
 // New builds the admin pages; mount the handler at "/admin/".
 func New(o Options) *Admin {
 	a := &Admin{cfg: o.Config, store: o.Store, figures: o.Figures, token: o.Token, log: o.Log, now: o.Now,
-		hashes: map[string][]byte{}, limiter: newLimiter()}
+		hashes: map[string][]byte{}, limiter: newLimiter(), parsing: newGate(maxParsing)}
 	if a.now == nil {
 		a.now = time.Now
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"os2pulse/civil"
@@ -29,7 +30,59 @@ const (
 	// shownChanges bounds the rows a preview lists per table; the
 	// summary counts them all.
 	shownChanges = 500
+	// maxParsing bounds the uploads read at once: a workbook within the
+	// limits still costs tens of megabytes and seconds of a core, and the
+	// public pages share both.
+	maxParsing = 2
 )
+
+// gate lets uploads be read one at a time per admin and maxParsing at a
+// time overall; the others are told to wait rather than queued, so a
+// burst of uploads holds neither memory nor connections.
+type gate struct {
+	mu    sync.Mutex
+	slots chan struct{}
+	busy  map[string]bool
+}
+
+func newGate(n int) *gate { return &gate{slots: make(chan struct{}, n), busy: map[string]bool{}} }
+
+// enter takes a place for who; it answers the catalogue key of the
+// refusal when there is none, and release otherwise.
+func (g *gate) enter(who string) (release func(), refused string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.busy[who] {
+		return nil, "admin.upload.busy.own"
+	}
+	select {
+	case g.slots <- struct{}{}:
+	default:
+		return nil, "admin.upload.busy"
+	}
+	g.busy[who] = true
+	return func() {
+		g.mu.Lock()
+		delete(g.busy, who)
+		g.mu.Unlock()
+		<-g.slots
+	}, ""
+}
+
+// parse reads files as the register, in a place of the gate; ok is false
+// when it answered already (busy).
+func (a *Admin) parse(w http.ResponseWriter, r *http.Request, known []storage.Organization, files []register.File) (register.Parsed, bool, error) {
+	id, _ := identityFrom(r.Context())
+	release, refused := a.parsing.enter(id.key())
+	if refused != "" {
+		w.Header().Set("Retry-After", "5")
+		a.errorPage(w, r, http.StatusServiceUnavailable, refused)
+		return register.Parsed{}, false, nil
+	}
+	defer release()
+	parsed, err := register.Parse(a.cfg, known, files...)
+	return parsed, true, err
+}
 
 // uploadedFile is a file kept between preview and import.
 type uploadedFile struct {
@@ -133,7 +186,10 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		a.fail(w, r, err)
 		return
 	}
-	parsed, err := register.Parse(a.cfg, known, files...)
+	parsed, ok, err := a.parse(w, r, known, files)
+	if !ok {
+		return
+	}
 	if ps := problems.Of(err); ps != nil {
 		d.Problems = ps
 		a.answer(w, r, http.StatusUnprocessableEntity, "preview", d)
@@ -203,7 +259,10 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	parsed, err := register.Parse(a.cfg, known, files...)
+	parsed, ok, err := a.parse(w, r, known, files)
+	if !ok {
+		return
+	}
 	if err != nil {
 		// Only a register changed since the preview can make the same
 		// bytes read differently; the version check says so below too.

@@ -1,0 +1,7 @@
+package locale
+
+// adminMsgs are the labels of the admin pages' limits and checks.
+var adminMsgs = map[string]msg{
+	"admin.upload.busy":     {"Der læses allerede andre filer lige nu. Vent et øjeblik, og prøv igen.", "Other files are being read right now. Wait a moment and try again."},
+	"admin.upload.busy.own": {"Din forrige fil læses stadig. Vent på dens forhåndsvisning.", "Your previous file is still being read. Wait for its preview."},
+}
