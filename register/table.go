@@ -28,10 +28,24 @@ type table struct {
 	date1904 bool
 }
 
-// row is one data row by column name; line is its CSV line or sheet row.
+// row is one data row; line is its CSV line or sheet row. values are in
+// the order of the table's columns ("" where the file has no such
+// column): a 100,000-row register is held until every row is checked,
+// and a map per row would take three times the memory.
 type row struct {
 	line   int
-	fields map[string]string
+	values []string
+}
+
+// fields are a row's values by the names of the columns the file has.
+func (t *table) fields(r row) map[string]string {
+	f := make(map[string]string, len(t.cols))
+	for i, c := range t.columns {
+		if _, ok := t.cols[c]; ok {
+			f[c] = r.values[i]
+		}
+	}
+	return f
 }
 
 // place is where a row's field is: its line in a CSV file, its cell in a
@@ -184,7 +198,11 @@ func checkFields(f map[string]string, columns []string, bad func(col, format str
 func (t *table) addRow(line int, rec []string) {
 	f := fieldsOf(rec, t.cols)
 	if checkFields(f, t.columns, func(col, format string, args ...any) { t.add(line, col, format, args...) }) {
-		t.rows = append(t.rows, row{line: line, fields: f})
+		values := make([]string, len(t.columns))
+		for i, c := range t.columns {
+			values[i] = f[c]
+		}
+		t.rows = append(t.rows, row{line: line, values: values})
 	}
 }
 

@@ -62,6 +62,23 @@ type workbook struct {
 	date1904    bool
 	unzipped    int64
 	sharedBytes int
+	// interned keeps one copy of short values that repeat from row to
+	// row (codes, products, statuses, dates), so that 100,000 rows do
+	// not hold 100,000 copies of each.
+	interned map[string]string
+}
+
+func (wb *workbook) intern(v string) string {
+	if s, ok := wb.interned[v]; ok {
+		return s
+	}
+	if len(v) <= 32 && len(wb.interned) < 20_000 {
+		if wb.interned == nil {
+			wb.interned = map[string]string{}
+		}
+		wb.interned[v] = v
+	}
+	return v
 }
 
 type sheetRef struct{ name, part string }
@@ -359,6 +376,7 @@ func (wb *workbook) rows(sheet string, fn func(line int, cells []string) error) 
 			if err != nil {
 				return err
 			}
+			v = wb.intern(v)
 			if v != "" {
 				for len(cur) < col-1 {
 					cur = append(cur, "")
