@@ -127,13 +127,14 @@ portfolio's figures need about a third of that).`, stderr)
 		return err
 	}
 	token := adminToken(cfg)
+	authFailures := metrics.NewAuthFailures(reg)
 	apiHandler := api.New(api.Options{
-		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token,
+		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token, AuthFailures: authFailures,
 	})
 	// The admin pages exist only when someone can log in.
 	var adminHandler http.Handler
 	if admin.Enabled(cfg, token) {
-		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, Log: log})
+		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, AuthFailures: authFailures, Log: log})
 	}
 	srv := dashboard.New(dashboard.Options{
 		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready,

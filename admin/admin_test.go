@@ -186,17 +186,7 @@ func TestLogin(t *testing.T) {
 		t.Errorf("cookie over plain HTTP %+v: a Secure cookie would never come back", ck)
 	}
 
-	// Five wrong passwords for a name, and even the right one waits.
-	for range maxFailsPerName {
-		post(t, c, f.srv.URL+"/admin/login", url.Values{"name": {"anna"}, "password": {"guess"}}, nil)
-	}
-	if r := post(t, c, f.srv.URL+"/admin/login", url.Values{"name": {"anna"}, "password": {testPassword}}, nil); r.StatusCode != http.StatusTooManyRequests || len(r.Cookies()) != 0 {
-		t.Errorf("login after %d failures: %s", maxFailsPerName, r.Status)
-	}
-	f.now = f.now.Add(loginWindow)
-	if r := post(t, c, f.srv.URL+"/admin/login", url.Values{"name": {"anna"}, "password": {testPassword}}, nil); r.StatusCode != http.StatusSeeOther {
-		t.Errorf("login after the window: %s", r.Status)
-	}
+	// Limits: TestLoginLimits.
 
 	// Logging out ends the session in the database, not only the cookie.
 	c2 := f.client(t)

@@ -2,12 +2,23 @@ package admin
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"os2pulse/metrics"
 	"os2pulse/register"
 	"os2pulse/soak"
+	"os2pulse/storage"
+	"os2pulse/storage/storagetest"
 )
 
 // TestGate: one upload read at a time per admin, maxParsing overall, the
@@ -89,5 +100,128 @@ func TestHostileUploads(t *testing.T) {
 	}
 	if r := upload(t, c, f.srv.URL+"/admin/upload", nil, workbook(t)); r.StatusCode != http.StatusOK {
 		t.Errorf("after the others: %s", r.Status)
+	}
+}
+
+// loginFrom posts a login as if from addr.
+func (f *fixture) loginFrom(t *testing.T, addr, name, password string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader(url.Values{"name": {name}, "password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr + ":40000"
+	rec := httptest.NewRecorder()
+	f.admin.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestLoginLimits: failed logins slow the name at that address with
+// growing waits, never the admin at another address; the waits hold for
+// a second instance on the database (and after a restart); failures are
+// logged with name and address, never the password, and counted.
+func TestLoginLimits(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		f := newFixture(t, s.Driver())
+		var logs bytes.Buffer
+		reg := prometheus.NewRegistry()
+		f.admin.log = slog.New(slog.NewTextHandler(&logs, nil))
+		f.admin.authFailures = metrics.NewAuthFailures(reg)
+		const attacker, office = "203.0.113.9", "198.51.100.7"
+		steps := []struct {
+			addr, password string
+			code           int
+			retryAfter     string
+		}{
+			{attacker, "guess1", http.StatusUnauthorized, ""},
+			{attacker, "guess2", http.StatusUnauthorized, ""},
+			{attacker, "guess3", http.StatusUnauthorized, ""},
+			{attacker, "guess4", http.StatusUnauthorized, ""}, // the 4th failure: the next waits 1 s
+			{attacker, testPassword, http.StatusTooManyRequests, "1"},
+			{office, testPassword, http.StatusSeeOther, ""}, // the admin elsewhere is not locked out
+		}
+		for i, st := range steps {
+			r := f.loginFrom(t, st.addr, "anna", st.password)
+			if r.Code != st.code || r.Header().Get("Retry-After") != st.retryAfter {
+				t.Fatalf("step %d from %s: %d, Retry-After %q; want %d, %q", i, st.addr, r.Code, r.Header().Get("Retry-After"), st.code, st.retryAfter)
+			}
+		}
+		// The waits double, up to a quarter of an hour.
+		for i, want := range []string{"2", "4", "8"} {
+			f.now = f.now.Add(time.Hour)
+			f.loginFrom(t, attacker, "anna", "guess")
+			if r := f.loginFrom(t, attacker, "anna", testPassword); r.Code != http.StatusTooManyRequests || r.Header().Get("Retry-After") != want {
+				t.Errorf("after %d more failures: %d, Retry-After %q, want %s", i+1, r.Code, r.Header().Get("Retry-After"), want)
+			}
+		}
+		if got := loginWait(40); got != maxLoginWait {
+			t.Errorf("wait after 40 failures %s, want %s", got, maxLoginWait)
+		}
+		// Another instance on the same database (or this one restarted)
+		// keeps the wait.
+		other := New(Options{Config: f.admin.cfg, Store: f.store, Figures: f.admin.figures, Now: f.admin.now})
+		req := httptest.NewRequest(http.MethodPost, "/admin/login", strings.NewReader("name=anna&password=x"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = attacker + ":1"
+		rec := httptest.NewRecorder()
+		other.ServeHTTP(rec, req)
+		if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "Prøv igen om 8 sekunder") {
+			t.Errorf("another instance: %d\n%s", rec.Code, rec.Body)
+		}
+		// After the wait the right password opens, and the count is
+		// forgotten.
+		f.now = f.now.Add(9 * time.Second)
+		if r := f.loginFrom(t, attacker, "anna", testPassword); r.Code != http.StatusSeeOther {
+			t.Errorf("after the wait: %d", r.Code)
+		}
+		if _, n, _ := f.store.LoginWait(context.Background(), "anna", attacker); n != 0 {
+			t.Errorf("%d failures remembered after a login", n)
+		}
+		if strings.Contains(logs.String(), "guess") || !strings.Contains(logs.String(), `msg="admin login failed" name=anna address=203.0.113.9`) {
+			t.Errorf("log:\n%s", logs.String())
+		}
+		if got := testutil.ToFloat64(f.admin.authFailures.Counter(metrics.ViaPassword)); got != 7 {
+			t.Errorf("os2pulse_auth_failures_total{via=password} = %v, want 7", got)
+		}
+	})
+}
+
+// TestTokenLimits: wrong bearer tokens are logged (without the token),
+// counted, and slowed per address; the right token from elsewhere works.
+func TestTokenLimits(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	var logs bytes.Buffer
+	f.admin.log = slog.New(slog.NewTextHandler(&logs, nil))
+	f.admin.authFailures = metrics.NewAuthFailures(prometheus.NewRegistry())
+	get := func(addr, token string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/admin/log", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.RemoteAddr = addr + ":1"
+		rec := httptest.NewRecorder()
+		f.admin.ServeHTTP(rec, req)
+		return rec
+	}
+	codes := []int{}
+	for range 200 {
+		codes = append(codes, get("203.0.113.9", "wrong-token-0123456789").Code)
+	}
+	refused, slowed := 0, 0
+	for _, c := range codes {
+		switch c {
+		case http.StatusSeeOther:
+			refused++
+		case http.StatusTooManyRequests:
+			slowed++
+		}
+	}
+	if refused != freeFailures+1 || slowed != 200-refused {
+		t.Errorf("200 wrong tokens: %d refused, %d slowed", refused, slowed)
+	}
+	if r := get("198.51.100.7", testToken); r.Code != http.StatusOK {
+		t.Errorf("the right token from another address: %d", r.Code)
+	}
+	if strings.Contains(logs.String(), "wrong-token") || strings.Count(logs.String(), `msg="admin token refused"`) != refused {
+		t.Errorf("log:\n%s", logs.String())
+	}
+	if got := testutil.ToFloat64(f.admin.authFailures.Counter(metrics.ViaToken)); got != float64(refused) {
+		t.Errorf("token failures counted %v, want %d", got, refused)
 	}
 }

@@ -25,8 +25,11 @@ const (
 	maxUpload = 10 << 20
 	// formOverhead is what a multipart form adds around two files.
 	formOverhead = 64 << 10
-	// uploadLife is how long a preview can be confirmed.
-	uploadLife = time.Hour
+	// uploadLife is how long a preview can be confirmed, and
+	// uploadsKept how many an admin may have waiting: older ones are
+	// dropped, so unconfirmed previews cannot fill the database.
+	uploadLife  = 24 * time.Hour
+	uploadsKept = 3
 	// shownChanges bounds the rows a preview lists per table; the
 	// summary counts them all.
 	shownChanges = 500
@@ -224,7 +227,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		return
 	}
 	d.Upload = randomID(18)
-	err = a.store.PutAdminUpload(ctx, storage.AdminUpload{ID: d.Upload, Admin: id.key(), BaseVersion: version, Files: string(blob)}, uploadLife)
+	err = a.store.PutAdminUpload(ctx, storage.AdminUpload{ID: d.Upload, Admin: id.key(), BaseVersion: version, Files: string(blob)}, uploadLife, uploadsKept)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/metrics"
 	"os2pulse/precompressed"
 )
 
@@ -58,6 +60,9 @@ type Options struct {
 	// AdminToken is the bearer token POST /api/v1/collect asks for; empty
 	// turns the endpoint off.
 	AdminToken string
+	// AuthFailures counts refused tokens for /metrics; nil counts
+	// nothing.
+	AuthFailures *metrics.AuthFailures
 	// CacheBytes is the memory computed answers may hold;
 	// DefaultCacheBytes when 0.
 	CacheBytes int
@@ -130,6 +135,15 @@ func (a *API) adminOnly(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if !BearerMatches(r, a.opts.AdminToken) {
+			if r.Header.Get("Authorization") != "" {
+				// Who tried, never what: the header is a secret.
+				addr, _, err := net.SplitHostPort(r.RemoteAddr)
+				if err != nil {
+					addr = r.RemoteAddr
+				}
+				a.log.Warn("admin token refused", "path", r.URL.Path, "address", addr)
+				a.opts.AuthFailures.Add(metrics.ViaToken)
+			}
 			Error(w, http.StatusUnauthorized, "", "missing or wrong admin token")
 			return
 		}

@@ -26,7 +26,6 @@ var errorsMsgs = map[string]msg{
 	"admin.login.password":     {"Adgangskode", "Password"},
 	"admin.login.submit":       {"Log ind", "Log in"},
 	"admin.login.wrong":        {"Forkert navn eller adgangskode.", "Wrong name or password."},
-	"admin.login.toomany":      {"For mange forsøg. Prøv igen om et kvarter.", "Too many attempts. Try again in a quarter of an hour."},
 	"admin.logout":             {"Log ud", "Log out"},
 	"admin.who":                {"Logget ind som %s", "Logged in as %s"},
 	"admin.who.token":          {"admin-token", "admin token"},
