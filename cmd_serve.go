@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -126,7 +127,10 @@ portfolio's figures need about a third of that).`, stderr)
 		}
 		return err
 	}
-	token := adminToken(cfg)
+	token, err := adminToken(cfg)
+	if err != nil {
+		return err
+	}
 	authFailures := metrics.NewAuthFailures(reg)
 	apiHandler := api.New(api.Options{
 		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token, AuthFailures: authFailures,
@@ -223,14 +227,25 @@ func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector
 	}
 }
 
+// minAdminToken is the shortest admin token accepted: a token is all a
+// script needs to change the register, so it must not be guessable (32
+// characters of "openssl rand -base64 32" are about 190 bits).
+const minAdminToken = 32
+
 // adminToken reads the admin bearer token from the environment variable
 // the configuration names, without the whitespace a secret file's last
-// line leaves.
-func adminToken(cfg *config.Config) string {
+// line leaves. A token shorter than minAdminToken is refused, saying how
+// to make one; the token itself is never printed.
+func adminToken(cfg *config.Config) (string, error) {
 	if cfg.Server.AdminTokenEnv == "" {
-		return ""
+		return "", nil
 	}
-	return strings.TrimSpace(os.Getenv(cfg.Server.AdminTokenEnv))
+	token := strings.TrimSpace(os.Getenv(cfg.Server.AdminTokenEnv))
+	if n := utf8.RuneCountInString(token); token != "" && n < minAdminToken {
+		return "", fmt.Errorf("%s: server.admin_token_env: the token in $%s has %d characters; at least %d are needed (make one with: openssl rand -base64 32)",
+			cfg.File, cfg.Server.AdminTokenEnv, n, minAdminToken)
+	}
+	return token, nil
 }
 
 func displayAddr(a net.Addr) string {

@@ -37,7 +37,7 @@ func commands() []command {
 		{"register", "register check|import|export: validate, import or export the adoption register", cmdRegister},
 		{"activity", "activity import: import commit activity from a git log export", cmdActivity},
 		{"report", "produce the annual report", cmdReport},
-		{"admin", "admin passwd: hash a password for an [[admins]] entry", cmdAdmin},
+		{"admin", "admin passwd: hash a password for an [[admins]] entry; admin logout-all: end admin sessions", cmdAdmin},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -218,6 +218,18 @@ func (a *Admin) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a.errorPage(w, r, http.StatusInternalServerError, "admin.error.internal")
 }
 
+// maxLogText bounds a typed or uploaded text in a log line: the full
+// text is in the audit trail; the log needs enough to find it.
+const maxLogText = 200
+
+// logText is s cut to maxLogText bytes, as valid UTF-8.
+func logText(s string) string {
+	if len(s) > maxLogText {
+		s = s[:maxLogText] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
 // randomID returns n random bytes, base64url-encoded.
 func randomID(n int) string {
 	b := make([]byte, n)

@@ -96,6 +96,6 @@ func (a *Admin) edit(w http.ResponseWriter, r *http.Request, change func(registe
 		a.fail(w, r, err)
 		return
 	}
-	a.log.Info("register edited", "by", id.key(), "change", reg.Audit.Detail)
+	a.log.Info("register edited", "by", id.key(), "change", logText(reg.Audit.Detail))
 	a.answer(w, r, http.StatusOK, "edited", editData{Done: &doneData{What: reg.Audit.Detail, Summary: sum}})
 }

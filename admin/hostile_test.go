@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"golang.org/x/crypto/bcrypt"
 
 	"os2pulse/metrics"
 	"os2pulse/register"
@@ -223,5 +224,39 @@ func TestTokenLimits(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(f.admin.authFailures.Counter(metrics.ViaToken)); got != float64(refused) {
 		t.Errorf("token failures counted %v, want %d", got, refused)
+	}
+}
+
+// TestLogText: a long or broken text makes a short, valid log value.
+func TestLogText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"kort", "kort"},
+		{strings.Repeat("x", 64<<10), strings.Repeat("x", maxLogText) + "…"},
+		{"a\xffb", "a\uFFFDb"},
+		{strings.Repeat("ø", 150), strings.Repeat("ø", 100) + "…"},
+	}
+	for _, tt := range tests {
+		if got := logText(tt.in); got != tt.want {
+			t.Errorf("logText(%.20q…) = %.40q…, want %.40q…", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPasswordChangeEndsSessions: a session opened with the old password
+// is not valid once the admin's password_hash changes.
+func TestPasswordChangeEndsSessions(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	c := f.client(t)
+	f.login(t, c)
+	if r := get(t, c, f.srv.URL+"/admin/", nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("with a session: %s", r.Status)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte("a new password"), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.admin.hashes["anna"] = hash
+	if r := get(t, c, f.srv.URL+"/admin/", nil); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/login" {
+		t.Errorf("after a password change: %s", r.Status)
 	}
 }

@@ -76,7 +76,9 @@ func (a *Admin) logPage(w http.ResponseWriter, r *http.Request) {
 	for _, imp := range imports {
 		rows = append(rows, logRow{
 			ID: imp.ID, When: lang.Stamp(imp.ImportedAt), Who: whoText(lang, imp), What: lang.T("admin.action." + imp.Action),
-			Source: imp.Source, SHA: imp.SHA256, Detail: imp.Detail,
+			// Changes recorded before every field was checked may
+			// hold invalid UTF-8; a page must not.
+			Source: strings.ToValidUTF8(imp.Source, "\uFFFD"), SHA: imp.SHA256, Detail: strings.ToValidUTF8(imp.Detail, "\uFFFD"),
 			Summary: lang.Tf("admin.log.summary", lang.Int(imp.Added), lang.Int(imp.Changed), lang.Int(imp.Ended), lang.Int(imp.Unchanged)),
 		})
 	}

@@ -286,7 +286,7 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.dropUpload(ctx, u.ID)
-	a.log.Info("register imported", "by", id.key(), "source", parsed.Source, "summary", register.Summary(sum))
+	a.log.Info("register imported", "by", id.key(), "source", logText(parsed.Source), "summary", register.Summary(sum))
 	a.answer(w, r, http.StatusOK, "done", doneData{Summary: sum, What: parsed.Source})
 }
 

@@ -98,7 +98,7 @@ var errorsMsgs = map[string]msg{
 	"admin.edit.problems":      {"Ændringen kan ikke gemmes; intet er gemt:", "The change cannot be saved; nothing has been stored:"},
 	"admin.edit.stale":         {"Registret blev ændret samtidig af en anden. Prøv igen.", "Someone else changed the register at the same time. Try again."},
 	"admin.import.stale":       {"Registret er ændret siden forhåndsvisningen, så intet er indlæst. Indlæs filen igen for at se, hvad den nu ændrer.", "The register changed since the preview, so nothing has been imported. Upload the file again to see what it changes now."},
-	"admin.import.expired":     {"Forhåndsvisningen findes ikke længere (den gælder en time). Indlæs filen igen.", "The preview no longer exists (it lasts an hour). Upload the file again."},
+	"admin.import.expired":     {"Forhåndsvisningen findes ikke længere (den gælder et døgn). Indlæs filen igen.", "The preview no longer exists (it lasts a day). Upload the file again."},
 	"admin.log.title":          {"Ændringslog", "Change log"},
 	"admin.log.intro":          {"Hver ændring af registret: hvem, hvornår og hvad. Hver version kan hentes, som registret så ud lige efter ændringen.", "Every change of the register: who, when and what. Every version can be downloaded as the register stood right after the change."},
 	"admin.log.none":           {"Registret er ikke ændret endnu.", "The register has not been changed yet."},
