@@ -260,3 +260,52 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 		t.Errorf("after a password change: %s", r.Status)
 	}
 }
+
+// TestVersionsKeepNames: after a members list renames an organisation,
+// the preview lists the rename, and an earlier version downloads with the
+// name it had.
+func TestVersionsKeepNames(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		f := newFixture(t, s.Driver())
+		ctx := context.Background()
+		c := f.client(t)
+		f.login(t, c)
+		members := func(name string) register.File {
+			return register.File{Name: "m.xlsx", Data: workbookOfSheets(t, "members", [][]string{register.MembersColumns, {"kl", name, "other", "2016-01-01", ""}})}
+		}
+		importFile := func(file register.File, wantPreview string) {
+			t.Helper()
+			f.tick()
+			prev := upload(t, c, f.srv.URL+"/admin/upload?lang=en", nil, file)
+			m := uploadID.FindStringSubmatch(prev.body)
+			if prev.StatusCode != http.StatusOK || m == nil || !strings.Contains(prev.body, wantPreview) {
+				t.Fatalf("preview: %s\n%s", prev.Status, prev.body)
+			}
+			if r := post(t, c, f.srv.URL+"/admin/import", url.Values{"upload": {m[1]}}, nil); r.StatusCode != http.StatusOK {
+				t.Fatalf("import: %s", r.Status)
+			}
+		}
+		importFile(members("KL"), "Importing m.xlsx adds 1 rows")
+		importFile(members("Kommunernes Landsforening"), "<td>Kommunernes Landsforening, other</td><td>KL, other</td>")
+		imps, _ := f.store.RegisterImports(ctx)
+		if imps[0].Changed != 1 || imps[0].Unchanged != 1 {
+			t.Errorf("the rename recorded as %+v", imps[0])
+		}
+		for i, want := range []string{"kl,Kommunernes Landsforening,other", "kl,KL,other"} {
+			dl := get(t, c, f.srv.URL+"/admin/log/"+imps[i].ID+"/members.csv", nil)
+			if !strings.Contains(dl.body, want) {
+				t.Errorf("version %s: %q, want %q", imps[i].ID, dl.body, want)
+			}
+		}
+	})
+}
+
+// workbookOfSheets is a workbook with one sheet of text rows.
+func workbookOfSheets(t *testing.T, name string, rows [][]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := soak.WriteSheet(&buf, name, soak.Rows(len(rows), func(i int) []string { return rows[i] })); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

@@ -387,6 +387,10 @@ func changeRows(l locale.Lang, product func(string) string, orgs map[string]stri
 		}
 		out = append(out, row)
 	}
+	for _, c := range diff.Organizations {
+		out = append(out, changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.members"), Organization: org(c.Old.ID),
+			Record: c.New.Name + ", " + l.T("admin.kind."+c.New.Kind), Before: c.Old.Name + ", " + l.T("admin.kind."+c.Old.Kind)})
+	}
 	for i, c := range diff.Memberships {
 		if i >= shownChanges {
 			hidden++

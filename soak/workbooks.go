@@ -18,12 +18,15 @@ import (
 type Sheet func(w io.Writer) error
 
 // WriteWorkbook writes a workbook whose only sheet, adoption, is sheet.
-func WriteWorkbook(w io.Writer, sheet Sheet) error {
+func WriteWorkbook(w io.Writer, sheet Sheet) error { return WriteSheet(w, "adoption", sheet) }
+
+// WriteSheet writes a workbook whose only sheet is called name.
+func WriteSheet(w io.Writer, name string, sheet Sheet) error {
 	zw := zip.NewWriter(w)
 	for _, p := range []struct{ name, body string }{
 		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>`},
 		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
-		{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="adoption" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` + html.EscapeString(name) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
 		{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
 	} {
 		pw, err := zw.Create(p.name)

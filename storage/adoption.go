@@ -124,8 +124,14 @@ func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary
 			}
 		}
 		for _, o := range reg.Organizations {
-			if err := upsertOrganization(ctx, tx, o); err != nil {
+			// A renamed organisation is a changed row of the members
+			// list; a new one comes with its own rows.
+			_, changed, err := upsertOrganization(ctx, tx, o, stamp)
+			if err != nil {
 				return fmt.Errorf("organisation %s: %w", o.ID, err)
+			}
+			if changed {
+				sum.Changed++
 			}
 		}
 		if reg.Adoptions != nil {
@@ -156,6 +162,9 @@ type RegisterDiff struct {
 	Summary     ImportSummary
 	Adoptions   []Change[AdoptionRecord]
 	Memberships []Change[Membership]
+	// Organizations are the organisations whose name, kind or region
+	// the members list changes (ChangeChanged only).
+	Organizations []Change[Organization]
 }
 
 // Change kinds.
@@ -176,6 +185,22 @@ type Change[R any] struct {
 // ImportRegister would, and says what importing it would change.
 func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff, error) {
 	var d RegisterDiff
+	if len(reg.Organizations) > 0 {
+		cur, err := s.Organizations(ctx)
+		if err != nil {
+			return d, err
+		}
+		byID := make(map[string]Organization, len(cur))
+		for _, o := range cur {
+			byID[o.ID] = o
+		}
+		for _, o := range reg.Organizations {
+			if old, ok := byID[o.ID]; ok && old != o {
+				d.Organizations = append(d.Organizations, Change[Organization]{Kind: ChangeChanged, Old: old, New: o})
+				d.Summary.Changed++
+			}
+		}
+	}
 	if reg.Adoptions != nil {
 		cur, err := s.Adoptions(ctx, "")
 		if err != nil {
