@@ -42,6 +42,7 @@ type Store interface {
 	RegisterChanges(ctx context.Context, reg storage.Register) (storage.RegisterDiff, error)
 	ImportRegister(ctx context.Context, reg storage.Register) (storage.ImportSummary, error)
 	RegisterImports(ctx context.Context) ([]storage.RegisterImport, error)
+	RecordedChanges(ctx context.Context) (map[string]storage.RegisterDiff, error)
 	PutAdminSession(ctx context.Context, s storage.AdminSession, life time.Duration) error
 	AdminSession(ctx context.Context, tokenHash string) (storage.AdminSession, error)
 	DeleteAdminSession(ctx context.Context, tokenHash string) error

@@ -291,6 +291,13 @@ func TestVersionsKeepNames(t *testing.T) {
 		if imps[0].Changed != 1 || imps[0].Unchanged != 1 {
 			t.Errorf("the rename recorded as %+v", imps[0])
 		}
+		page := get(t, c, f.srv.URL+"/admin/log?lang=en", nil)
+		for _, want := range []string{"<li>Changed: Kommunernes Landsforening (kl), Kommunernes Landsforening, other (before: KL, other)</li>",
+			"<li>Added: Kommunernes Landsforening (kl), from 1 January 2016</li>"} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("the log lacks %s", want)
+			}
+		}
 		for i, want := range []string{"kl,Kommunernes Landsforening,other", "kl,KL,other"} {
 			dl := get(t, c, f.srv.URL+"/admin/log/"+imps[i].ID+"/members.csv", nil)
 			if !strings.Contains(dl.body, want) {

@@ -14,7 +14,15 @@ import (
 // logRow is one change in the audit trail, as shown.
 type logRow struct {
 	ID, When, Who, What, Source, SHA, Detail, Summary string
+	// Changes are the rows the change added, changed and ended, by
+	// name (at most loggedChanges per table), Hidden those left out.
+	Changes []changeRow
+	Hidden  int
 }
+
+// loggedChanges bounds the rows the log lists per change and table; the
+// version's download has them all.
+const loggedChanges = 25
 
 // homeData is the start page's content.
 type homeData struct {
@@ -72,9 +80,25 @@ func (a *Admin) logPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	changes, err := a.store.RecordedChanges(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	known, err := a.store.Organizations(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	orgs := orgNames(known)
 	rows := []logRow{}
 	for _, imp := range imports {
+		cs, hidden := changeRows(lang, a.productName, orgs, changes[imp.ID], loggedChanges)
+		for i := range cs {
+			cs[i].Kind = lang.T("admin.log.change." + cs[i].kind)
+		}
 		rows = append(rows, logRow{
+			Changes: cs, Hidden: hidden,
 			ID: imp.ID, When: lang.Stamp(imp.ImportedAt), Who: whoText(lang, imp), What: lang.T("admin.action." + imp.Action),
 			// Changes recorded before every field was checked may
 			// hold invalid UTF-8; a page must not.

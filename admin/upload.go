@@ -159,6 +159,7 @@ type previewData struct {
 // changeRow is one row the import would add, change or end.
 type changeRow struct {
 	Kind, Table, Organization, Record, Before string
+	kind                                      string // storage.ChangeAdded, …
 }
 
 // figureRow is one headline figure before and after the import.
@@ -234,7 +235,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 	}
 	d.Summary = diff.Summary
 	orgs := orgNames(known, parsed.Organizations)
-	d.Changes, d.Hidden = changeRows(lang, a.productName, orgs, diff)
+	d.Changes, d.Hidden = changeRows(lang, a.productName, orgs, diff, shownChanges)
 	d.Figures = figureRows(lang, before, after)
 	a.answer(w, r, http.StatusOK, "preview", d)
 }
@@ -365,14 +366,14 @@ func orgNames(lists ...[]storage.Organization) map[string]string {
 	return out
 }
 
-// changeRows describes a diff's rows for people, at most shownChanges
-// per table, and how many are left out.
-func changeRows(l locale.Lang, product func(string) string, orgs map[string]string, diff storage.RegisterDiff) ([]changeRow, int) {
+// changeRows describes a diff's rows for people, at most limit per
+// table, and how many are left out.
+func changeRows(l locale.Lang, product func(string) string, orgs map[string]string, diff storage.RegisterDiff, limit int) ([]changeRow, int) {
 	var out []changeRow
 	hidden := 0
 	org := func(id string) string { return locale.OrgLabel(id, orgs[id]) }
 	for i, c := range diff.Adoptions {
-		if i >= shownChanges {
+		if i >= limit {
 			hidden++
 			continue
 		}
@@ -381,7 +382,7 @@ func changeRows(l locale.Lang, product func(string) string, orgs map[string]stri
 			cur = c.Old
 		}
 		row := changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.adoption"), Organization: org(cur.OrganizationID),
-			Record: adoptionText(l, product, cur)}
+			Record: adoptionText(l, product, cur), kind: c.Kind}
 		if c.Kind == storage.ChangeChanged {
 			row.Before = adoptionText(l, product, old)
 		}
@@ -389,10 +390,10 @@ func changeRows(l locale.Lang, product func(string) string, orgs map[string]stri
 	}
 	for _, c := range diff.Organizations {
 		out = append(out, changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.members"), Organization: org(c.Old.ID),
-			Record: c.New.Name + ", " + l.T("admin.kind."+c.New.Kind), Before: c.Old.Name + ", " + l.T("admin.kind."+c.Old.Kind)})
+			Record: c.New.Name + ", " + l.T("admin.kind."+c.New.Kind), Before: c.Old.Name + ", " + l.T("admin.kind."+c.Old.Kind), kind: c.Kind})
 	}
 	for i, c := range diff.Memberships {
-		if i >= shownChanges {
+		if i >= limit {
 			hidden++
 			continue
 		}
@@ -401,7 +402,7 @@ func changeRows(l locale.Lang, product func(string) string, orgs map[string]stri
 			cur = c.Old
 		}
 		row := changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.members"), Organization: org(cur.OrganizationID),
-			Record: periodText(l, cur.Since, cur.Until)}
+			Record: periodText(l, cur.Since, cur.Until), kind: c.Kind}
 		if c.Kind == storage.ChangeChanged {
 			row.Before = periodText(l, c.Old.Since, c.Old.Until)
 		}

@@ -401,6 +401,102 @@ func (s *Store) AdoptionHistory(ctx context.Context) ([]AdoptionRecord, error) {
 	return out, nil
 }
 
+// RecordedChanges returns what every recorded change of the register did,
+// row by row, by its id (RegisterImport.ID): read back from the history,
+// where a change's rows carry its stamp (recorded_at of what it added,
+// retracted_at of what it ended or replaced). The summaries are left
+// zero; the counts are in RegisterImports.
+func (s *Store) RecordedChanges(ctx context.Context) (map[string]RegisterDiff, error) {
+	out := map[string]RegisterDiff{}
+	adoptions, err := s.AdoptionHistory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var members []Membership
+	if err := s.db.SelectContext(ctx, &members, `SELECT organization_id, since, until, recorded_at, retracted_at
+		FROM memberships ORDER BY organization_id, since, recorded_at`); err != nil {
+		return nil, fmt.Errorf("storage: unable to read membership history: %w", err)
+	}
+	var orgs []struct {
+		Organization
+		RecordedAt  string `db:"recorded_at"`
+		RetractedAt string `db:"retracted_at"`
+	}
+	if err := s.db.SelectContext(ctx, &orgs, `SELECT id, name, kind, region_code, region, recorded_at, retracted_at
+		FROM organization_history ORDER BY id, recorded_at`); err != nil {
+		return nil, fmt.Errorf("storage: unable to read organisation history: %w", err)
+	}
+	ad := recordedChanges(adoptions, adoptionHistory.key, func(r AdoptionRecord) (string, string) { return r.RecordedAt, r.RetractedAt })
+	for stamp, cs := range ad {
+		d := out[stamp]
+		d.Adoptions = cs
+		out[stamp] = d
+	}
+	ms := recordedChanges(members, membershipHistory.key, func(r Membership) (string, string) { return r.RecordedAt, r.RetractedAt })
+	for stamp, cs := range ms {
+		d := out[stamp]
+		d.Memberships = cs
+		out[stamp] = d
+	}
+	type versioned = struct {
+		Organization
+		RecordedAt  string `db:"recorded_at"`
+		RetractedAt string `db:"retracted_at"`
+	}
+	orgChanges := recordedChanges(orgs, func(o versioned) string { return o.ID }, func(o versioned) (string, string) { return o.RecordedAt, o.RetractedAt })
+	for stamp, cs := range orgChanges {
+		d := out[stamp]
+		for _, c := range cs {
+			// Only renames: a new organisation comes with its rows.
+			if c.Kind == ChangeChanged {
+				d.Organizations = append(d.Organizations, Change[Organization]{Kind: c.Kind, Old: c.Old.Organization, New: c.New.Organization})
+			}
+		}
+		out[stamp] = d
+	}
+	return out, nil
+}
+
+// recordedChanges groups a history table's rows into the changes of each
+// stamp: a row recorded at a stamp is added there, or changed when a row
+// of its key was retracted at the same stamp; a row retracted at a stamp
+// with no successor recorded then is ended there.
+func recordedChanges[K comparable, R any](rows []R, key func(R) K, stamps func(R) (recorded, retracted string)) map[string][]Change[R] {
+	type at struct {
+		key   K
+		stamp string
+	}
+	recorded := map[at]R{}
+	for _, r := range rows {
+		rec, _ := stamps(r)
+		if rec != "" {
+			recorded[at{key(r), rec}] = r
+		}
+	}
+	retracted := map[at]bool{}
+	out := map[string][]Change[R]{}
+	for _, r := range rows {
+		_, ret := stamps(r)
+		if ret == "" {
+			continue
+		}
+		k := at{key(r), ret}
+		retracted[k] = true
+		if n, ok := recorded[k]; ok {
+			out[ret] = append(out[ret], Change[R]{Kind: ChangeChanged, Old: r, New: n})
+		} else {
+			out[ret] = append(out[ret], Change[R]{Kind: ChangeEnded, Old: r})
+		}
+	}
+	for _, r := range rows {
+		rec, _ := stamps(r)
+		if rec != "" && !retracted[at{key(r), rec}] {
+			out[rec] = append(out[rec], Change[R]{Kind: ChangeAdded, New: r})
+		}
+	}
+	return out
+}
+
 // Memberships returns the membership periods as the register stood at
 // knownAt ("" = now), ordered by organisation and since.
 func (s *Store) Memberships(ctx context.Context, knownAt string) ([]Membership, error) {

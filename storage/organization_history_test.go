@@ -2,6 +2,8 @@ package storage_test
 
 import (
 	"context"
+	"reflect"
+	"sort"
 	"testing"
 	"time"
 
@@ -74,6 +76,58 @@ func TestOrganizationsAsTheyWere(t *testing.T) {
 			if _, ok := got["region-syd"]; got["kl"] != tt.kl || ok != tt.regionDefined || got["region-syd"] != tt.region {
 				t.Errorf("at %q: kl %q, region-syd %q (%v); want %q, %q", tt.knownAt, got["kl"], got["region-syd"], ok, tt.kl, tt.region)
 			}
+		}
+	})
+}
+
+// TestRecordedChanges: the rows each change added, changed and ended are
+// read back from the history, the same as the change's preview listed.
+func TestRecordedChanges(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return clock })
+		if err := s.SyncProducts(ctx, []storage.Product{{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3"}}); err != nil {
+			t.Fatal(err)
+		}
+		a := func(org, status string) storage.AdoptionRecord {
+			return storage.AdoptionRecord{OrganizationID: org, ProductID: "os2forms", Status: status, Since: civil.MustParse("2020-01-01")}
+		}
+		v1 := storage.Register{Source: "v1", Adoptions: []storage.AdoptionRecord{a("101", "pilot"), a("751", "production")}}
+		v2 := storage.Register{Source: "v2", Adoptions: []storage.AdoptionRecord{a("101", "production"), a("630", "production")}}
+		var ids []string
+		var previews []storage.RegisterDiff
+		for _, reg := range []storage.Register{v1, v2} {
+			clock = clock.Add(time.Minute)
+			d, err := s.RegisterChanges(ctx, reg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := s.ImportRegister(ctx, reg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, previews = append(ids, sum.ID), append(previews, d)
+		}
+		got, err := s.RecordedChanges(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		describe := func(cs []storage.Change[storage.AdoptionRecord]) []string {
+			var out []string
+			for _, c := range cs {
+				out = append(out, c.Kind+" "+c.Old.OrganizationID+c.Old.Status+"→"+c.New.OrganizationID+c.New.Status)
+			}
+			sort.Strings(out)
+			return out
+		}
+		for i, id := range ids {
+			if g, w := describe(got[id].Adoptions), describe(previews[i].Adoptions); !reflect.DeepEqual(g, w) {
+				t.Errorf("change %d recorded as %q, previewed as %q", i+1, g, w)
+			}
+		}
+		if w := []string{"added →630production", "changed 101pilot→101production", "ended 751production→"}; !reflect.DeepEqual(describe(got[ids[1]].Adoptions), w) {
+			t.Errorf("second change %q, want %q", describe(got[ids[1]].Adoptions), w)
 		}
 	})
 }
