@@ -380,7 +380,7 @@ func TestAuditLog(t *testing.T) {
 	if prev.StatusCode != http.StatusOK || id == nil {
 		t.Fatalf("token upload: %s %s", prev.Status, prev.body)
 	}
-	if r := post(t, script, f.srv.URL+"/admin/import", url.Values{"upload": {id[1]}}, tok); r.StatusCode != http.StatusOK || !strings.Contains(r.body, `"ended":2`) {
+	if r := post(t, script, f.srv.URL+"/admin/import", url.Values{"upload": {id[1]}, "confirm_ended": {"2"}}, tok); r.StatusCode != http.StatusOK || !strings.Contains(r.body, `"ended":2`) {
 		t.Fatalf("token import: %s %s", r.Status, r.body)
 	}
 

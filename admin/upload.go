@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,10 +73,17 @@ func (g *gate) enter(who string) (release func(), refused string) {
 	}, ""
 }
 
-// parse reads files as the register, in a place of the gate; ok is false
-// when it answered already (busy).
-func (a *Admin) parse(w http.ResponseWriter, r *http.Request, known []storage.Organization, files []register.File) (register.Parsed, bool, error) {
-	id, _ := identityFrom(r.Context())
+// Upload modes: what happens to the current rows a file does not name.
+const (
+	modeReplace = "replace" // the file is the whole register: they end
+	modeAdd     = "add"     // the file adds and changes rows: they stay
+)
+
+// parse reads files as the register, in a place of the gate, in mode;
+// ok is false when it answered already (busy).
+func (a *Admin) parse(w http.ResponseWriter, r *http.Request, known []storage.Organization, files []register.File, mode string) (register.Parsed, bool, error) {
+	ctx := r.Context()
+	id, _ := identityFrom(ctx)
 	release, refused := a.parsing.enter(id.key())
 	if refused != "" {
 		w.Header().Set("Retry-After", "5")
@@ -84,7 +92,32 @@ func (a *Admin) parse(w http.ResponseWriter, r *http.Request, known []storage.Or
 	}
 	defer release()
 	parsed, err := register.Parse(a.cfg, known, files...)
+	if err != nil || mode != modeAdd {
+		return parsed, true, err
+	}
+	cur, err := register.ReadStored(ctx, a.store, "")
+	if err != nil {
+		return parsed, true, err
+	}
+	parsed, err = register.KeepOthers(a.cfg, cur, parsed)
 	return parsed, true, err
+}
+
+// endsMany reports whether a change ends more than a tenth of the rows
+// of the tables it touches, so that it needs the number confirmed: a
+// file meant to add a row that would end the register is a mistake
+// easily made and hard to see in a summary.
+func endsMany(diff storage.RegisterDiff) bool {
+	s := diff.Summary
+	current := s.Unchanged + s.Changed - len(diff.Organizations) + s.Ended
+	return s.Ended > 0 && s.Ended*10 > current
+}
+
+// keptUpload is what is kept between preview and import: the files and
+// the mode.
+type keptUpload struct {
+	Mode  string         `json:"mode"`
+	Files []uploadedFile `json:"files"`
 }
 
 // uploadedFile is a file kept between preview and import.
@@ -140,20 +173,29 @@ func (a *Admin) upload(w http.ResponseWriter, r *http.Request) {
 		}
 		files = append(files, register.File{Name: path.Base(strings.ReplaceAll(fh.Filename, `\`, "/")), Data: data})
 	}
-	a.preview(w, r, files)
+	mode := modeReplace
+	if v := r.MultipartForm.Value["mode"]; len(v) > 0 && v[0] == modeAdd {
+		mode = modeAdd
+	}
+	a.preview(w, r, files, mode)
 }
 
 // previewData is the preview page's content.
 type previewData struct {
-	Files    string
-	Notes    []string
-	Problems []string
-	Upload   string // the id the import and cancel buttons send
-	Summary  storage.ImportSummary
-	Changes  []changeRow
-	Hidden   int // changes not listed
-	Figures  []figureRow
-	Date     string
+	Mode string // modeReplace or modeAdd
+	// ConfirmEnded, when not 0, is the number of rows the import ends,
+	// more than a tenth of the register's Rows: the import needs it
+	// confirmed.
+	ConfirmEnded, Rows int
+	Files              string
+	Notes              []string
+	Problems           []string
+	Upload             string // the id the import and cancel buttons send
+	Summary            storage.ImportSummary
+	Changes            []changeRow
+	Hidden             int // changes not listed
+	Figures            []figureRow
+	Date               string
 }
 
 // changeRow is one row the import would add, change or end.
@@ -168,7 +210,7 @@ type figureRow struct {
 	Changed              bool
 }
 
-func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register.File) {
+func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register.File, mode string) {
 	ctx := r.Context()
 	id, _ := identityFrom(ctx)
 	lang, _ := locale.Choose(r)
@@ -176,7 +218,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 	for _, f := range files {
 		names = append(names, f.Name)
 	}
-	d := previewData{Files: strings.Join(names, ", "), Date: lang.Date(a.today())}
+	d := previewData{Files: strings.Join(names, ", "), Date: lang.Date(a.today()), Mode: mode}
 	known, err := a.store.Organizations(ctx)
 	if err != nil {
 		a.fail(w, r, err)
@@ -190,7 +232,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		a.fail(w, r, err)
 		return
 	}
-	parsed, ok, err := a.parse(w, r, known, files)
+	parsed, ok, err := a.parse(w, r, known, files, mode)
 	if !ok {
 		return
 	}
@@ -218,9 +260,9 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		a.fail(w, r, err)
 		return
 	}
-	kept := make([]uploadedFile, len(files))
+	kept := keptUpload{Mode: mode, Files: make([]uploadedFile, len(files))}
 	for i, f := range files {
-		kept[i] = uploadedFile{f.Name, f.Data}
+		kept.Files[i] = uploadedFile{f.Name, f.Data}
 	}
 	blob, err := json.Marshal(kept)
 	if err != nil {
@@ -234,6 +276,10 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		return
 	}
 	d.Summary = diff.Summary
+	if endsMany(diff) {
+		d.ConfirmEnded = diff.Summary.Ended
+		d.Rows = diff.Summary.Unchanged + diff.Summary.Changed - len(diff.Organizations) + diff.Summary.Ended
+	}
 	orgs := orgNames(known, parsed.Organizations)
 	d.Changes, d.Hidden = changeRows(lang, a.productName, orgs, diff, shownChanges)
 	d.Figures = figureRows(lang, before, after)
@@ -249,21 +295,35 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var kept []uploadedFile
+	var kept keptUpload
 	if err := json.Unmarshal([]byte(u.Files), &kept); err != nil {
-		a.fail(w, r, fmt.Errorf("admin: reading upload %s: %w", u.ID, err))
-		return
+		// Kept before uploads had a mode: the files alone.
+		kept.Mode = modeReplace
+		if err2 := json.Unmarshal([]byte(u.Files), &kept.Files); err2 != nil {
+			a.fail(w, r, fmt.Errorf("admin: reading upload %s: %w", u.ID, err))
+			return
+		}
 	}
-	files := make([]register.File, len(kept))
-	for i, f := range kept {
+	files := make([]register.File, len(kept.Files))
+	for i, f := range kept.Files {
 		files[i] = register.File{Name: f.Name, Data: f.Data}
+	}
+	// A register changed since the preview is refused before anything
+	// else: what was confirmed was another change.
+	if v, err := a.store.RegisterVersion(ctx); err != nil {
+		a.fail(w, r, err)
+		return
+	} else if v != u.BaseVersion {
+		a.dropUpload(ctx, u.ID)
+		a.errorPage(w, r, http.StatusConflict, "admin.import.stale")
+		return
 	}
 	known, err := a.store.Organizations(ctx)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	parsed, ok, err := a.parse(w, r, known, files)
+	parsed, ok, err := a.parse(w, r, known, files, kept.Mode)
 	if !ok {
 		return
 	}
@@ -272,6 +332,17 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 		// bytes read differently; the version check says so below too.
 		a.dropUpload(ctx, u.ID)
 		a.errorPage(w, r, http.StatusConflict, "admin.import.stale")
+		return
+	}
+	diff, err := a.store.RegisterChanges(ctx, parsed.Register)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	// The number confirmed must be the number the import ends: a
+	// confirmation of another preview does not count.
+	if endsMany(diff) && r.PostForm.Get("confirm_ended") != strconv.Itoa(diff.Summary.Ended) {
+		a.errorPage(w, r, http.StatusUnprocessableEntity, "admin.import.confirm", diff.Summary.Ended)
 		return
 	}
 	parsed.IfVersion = &u.BaseVersion
