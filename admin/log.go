@@ -31,17 +31,35 @@ type homeData struct {
 	Products []option
 	Statuses []option
 	MaxMB    int
+	// The forms as typed and their problems, after a form that could
+	// not be saved; empty otherwise.
+	Adoption, Membership formState
 }
 
 type option struct{ Value, Label string }
 
+// formState is a form as it was sent: the typed values, kept, and the
+// problems by field ("" for the form as a whole), in the page's language.
+type formState struct {
+	Values   map[string]string
+	Problems map[string][]string
+}
+
 // home shows the register's state, the upload and the forms.
 func (a *Admin) home(w http.ResponseWriter, r *http.Request) {
-	lang, _ := locale.Choose(r)
-	st, err := a.figures.RegisterStatus(r.Context())
+	d, err := a.homeData(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
+	}
+	a.render(w, r, http.StatusOK, "home", d)
+}
+
+func (a *Admin) homeData(r *http.Request) (homeData, error) {
+	lang, _ := locale.Choose(r)
+	st, err := a.figures.RegisterStatus(r.Context())
+	if err != nil {
+		return homeData{}, err
 	}
 	d := homeData{Status: registerStatusText(lang, st), MaxMB: maxUpload >> 20}
 	var src []string
@@ -59,7 +77,7 @@ func (a *Admin) home(w http.ResponseWriter, r *http.Request) {
 	for _, s := range []string{storage.StatusProduction, storage.StatusPilot, storage.StatusPlanned, storage.StatusStopped} {
 		d.Statuses = append(d.Statuses, option{s, lang.T("status." + s)})
 	}
-	a.render(w, r, http.StatusOK, "home", d)
+	return d, nil
 }
 
 // registerStatusText says when the register last changed and what it
