@@ -39,7 +39,7 @@ import (
 type Store interface {
 	register.Stored
 	RegisterVersion(ctx context.Context) (string, error)
-	RegisterChanges(ctx context.Context, reg storage.Register) (storage.RegisterDiff, error)
+	RegisterChangesUpTo(ctx context.Context, reg storage.Register, limit int) (storage.RegisterDiff, error)
 	ImportRegister(ctx context.Context, reg storage.Register) (storage.ImportSummary, error)
 	RegisterImports(ctx context.Context) ([]storage.RegisterImport, error)
 	RecordedChanges(ctx context.Context) (map[string]storage.RegisterDiff, error)

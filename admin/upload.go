@@ -245,7 +245,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		return
 	}
 	d.Notes = parsed.Notes
-	diff, err := a.store.RegisterChanges(ctx, parsed.Register)
+	diff, err := a.store.RegisterChangesUpTo(ctx, parsed.Register, shownChanges)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -281,7 +281,8 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		d.Rows = diff.Summary.Unchanged + diff.Summary.Changed - len(diff.Organizations) + diff.Summary.Ended
 	}
 	orgs := orgNames(known, parsed.Organizations)
-	d.Changes, d.Hidden = changeRows(lang, a.productName, orgs, diff, shownChanges)
+	d.Changes, _ = changeRows(lang, a.productName, orgs, diff, shownChanges)
+	d.Hidden = diff.Summary.Added + diff.Summary.Changed + diff.Summary.Ended - len(d.Changes)
 	d.Figures = figureRows(lang, before, after)
 	a.answer(w, r, http.StatusOK, "preview", d)
 }
@@ -334,7 +335,7 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusConflict, "admin.import.stale")
 		return
 	}
-	diff, err := a.store.RegisterChanges(ctx, parsed.Register)
+	diff, err := a.store.RegisterChangesUpTo(ctx, parsed.Register, 0)
 	if err != nil {
 		a.fail(w, r, err)
 		return

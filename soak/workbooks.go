@@ -97,3 +97,20 @@ func Bomb(mb int) Sheet {
 		return nil
 	}
 }
+
+// AlikeRows is a sheet of n rows without cell references, each row(i):
+// rows alike pack as tightly as a decompression bomb, yet are real rows.
+func AlikeRows(n int, row func(i int) []string) Sheet {
+	return func(w io.Writer) error {
+		for i := range n {
+			io.WriteString(w, `<row>`)
+			for _, v := range row(i) {
+				fmt.Fprintf(w, `<c t="inlineStr"><is><t>%s</t></is></c>`, html.EscapeString(v))
+			}
+			if _, err := io.WriteString(w, `</row>`); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}

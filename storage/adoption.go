@@ -184,6 +184,14 @@ type Change[R any] struct {
 // RegisterChanges compares reg with the current register, as
 // ImportRegister would, and says what importing it would change.
 func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff, error) {
+	return s.RegisterChangesUpTo(ctx, reg, -1)
+}
+
+// RegisterChangesUpTo is RegisterChanges listing at most limit changes
+// per table (-1: all); the summary counts them all. A preview shows a few
+// hundred rows, and a 100,000-row file's full list would double what its
+// preview holds in memory.
+func (s *Store) RegisterChangesUpTo(ctx context.Context, reg Register, limit int) (RegisterDiff, error) {
 	var d RegisterDiff
 	if len(reg.Organizations) > 0 {
 		cur, err := s.Organizations(ctx)
@@ -206,7 +214,7 @@ func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff
 		if err != nil {
 			return d, err
 		}
-		if d.Adoptions, err = diffHistory(adoptionHistory, cur, reg.Adoptions, &d.Summary); err != nil {
+		if d.Adoptions, err = diffHistory(adoptionHistory, cur, reg.Adoptions, &d.Summary, limit); err != nil {
 			return d, fmt.Errorf("storage: unable to compare register %s: %w", reg.Source, err)
 		}
 	}
@@ -215,7 +223,7 @@ func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff
 		if err != nil {
 			return d, err
 		}
-		if d.Memberships, err = diffHistory(membershipHistory, cur, reg.Members, &d.Summary); err != nil {
+		if d.Memberships, err = diffHistory(membershipHistory, cur, reg.Members, &d.Summary, limit); err != nil {
 			return d, fmt.Errorf("storage: unable to compare register %s: %w", reg.Source, err)
 		}
 	}
@@ -264,7 +272,7 @@ type history[K comparable, R any] struct {
 // diffHistory compares the current rows with the new ones by key: the one
 // comparison behind both an import and its preview. Ended rows come last,
 // in the order of cur.
-func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *ImportSummary) ([]Change[R], error) {
+func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *ImportSummary, limit int) ([]Change[R], error) {
 	current := make(map[K]R, len(cur))
 	for _, r := range cur {
 		current[h.key(r)] = r
@@ -282,20 +290,28 @@ func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *Impor
 		case ok && h.same(old, r):
 			sum.Unchanged++
 		case ok:
-			out = append(out, Change[R]{Kind: ChangeChanged, Old: old, New: r})
+			out = appendUpTo(out, limit, Change[R]{Kind: ChangeChanged, Old: old, New: r})
 			sum.Changed++
 		default:
-			out = append(out, Change[R]{Kind: ChangeAdded, New: r})
+			out = appendUpTo(out, limit, Change[R]{Kind: ChangeAdded, New: r})
 			sum.Added++
 		}
 	}
 	for _, r := range cur {
 		if !seen[h.key(r)] {
-			out = append(out, Change[R]{Kind: ChangeEnded, Old: r})
+			out = appendUpTo(out, limit, Change[R]{Kind: ChangeEnded, Old: r})
 			sum.Ended++
 		}
 	}
 	return out, nil
+}
+
+// appendUpTo appends c unless out has limit changes (-1: no limit).
+func appendUpTo[R any](out []Change[R], limit int, c Change[R]) []Change[R] {
+	if limit >= 0 && len(out) >= limit {
+		return out
+	}
+	return append(out, c)
 }
 
 func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h history[K, R], rows []R, stamp string, sum *ImportSummary) error {
@@ -303,7 +319,7 @@ func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h hist
 	if err := tx.SelectContext(ctx, &cur, h.current); err != nil {
 		return fmt.Errorf("reading current %s rows: %w", h.what, err)
 	}
-	changes, err := diffHistory(h, cur, rows, sum)
+	changes, err := diffHistory(h, cur, rows, sum, -1)
 	if err != nil {
 		return err
 	}
