@@ -106,7 +106,7 @@ func upsertOrganization(ctx context.Context, tx *sqlx.Tx, o Organization, stamp 
 var ErrNotFound = errors.New("not found")
 
 // Organization returns one organisation.
-func (s *Store) Organization(ctx context.Context, id string) (Organization, error) {
+func (s *Reader) Organization(ctx context.Context, id string) (Organization, error) {
 	var o Organization
 	err := s.db.GetContext(ctx, &o, s.rebind(`SELECT id, name, kind, region_code, region FROM organizations WHERE id = ?`), id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -125,7 +125,7 @@ func (s *Store) Organization(ctx context.Context, id string) (Organization, erro
 // the database was made, or an instance's clock behind another's) is
 // given as first recorded; one another organisation defined by a later
 // import is left out.
-func (s *Store) OrganizationsAt(ctx context.Context, knownAt string) ([]Organization, error) {
+func (s *Reader) OrganizationsAt(ctx context.Context, knownAt string) ([]Organization, error) {
 	if knownAt == "" {
 		return s.Organizations(ctx)
 	}
@@ -171,7 +171,7 @@ func (s *Store) OrganizationsAt(ctx context.Context, knownAt string) ([]Organiza
 
 // Organizations returns every organisation, municipalities first, each
 // group ordered by id.
-func (s *Store) Organizations(ctx context.Context) ([]Organization, error) {
+func (s *Reader) Organizations(ctx context.Context) ([]Organization, error) {
 	var out []Organization
 	err := s.db.SelectContext(ctx, &out, `SELECT id, name, kind, region_code, region FROM organizations
 		ORDER BY CASE kind WHEN 'municipality' THEN 0 ELSE 1 END, id`)
