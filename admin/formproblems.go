@@ -13,10 +13,6 @@ import (
 // below, which cover every problem a form can have (TestFormProblemsInDanish);
 // one no pattern knows is shown as it is rather than hidden.
 
-// formProblem is one problem of a form: its field ("" for the form as a
-// whole) and the text as shown.
-type formProblem struct{ Field, Text string }
-
 // splitFormProblem reads "form:FIELD: text".
 func splitFormProblem(p string) (field, text string) {
 	rest, ok := strings.CutPrefix(p, formPrefix)
