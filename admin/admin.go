@@ -84,6 +84,7 @@ type Admin struct {
 	hashes       map[string][]byte // admin name → bcrypt hash
 	dummy        []byte            // compared when the name is unknown, for equal timing
 	parsing      *gate
+	tokens       *TokenLimits
 	authFailures *metrics.AuthFailures
 	handler      http.Handler
 }
@@ -95,6 +96,7 @@ func New(o Options) *Admin {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.tokens = NewTokenLimits(a.store, a.now)
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

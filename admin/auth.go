@@ -110,30 +110,77 @@ func (a *Admin) authed(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// LimitStore is where failed logins and refused tokens are counted (a
+// *storage.Store).
+type LimitStore interface {
+	LoginWait(ctx context.Context, name, address string) (time.Time, int, error)
+	LoginFailed(ctx context.Context, name, address string, wait func(failures int) time.Duration) (time.Time, error)
+	LoginSucceeded(ctx context.Context, name, address string) error
+}
+
+// TokenLimits slows refused bearer tokens per address, counted in the
+// database: the admin pages and the API's admin endpoints (as its
+// api.TokenLimits) share one count per address.
+type TokenLimits struct {
+	store LimitStore
+	now   func() time.Time
+}
+
+// NewTokenLimits counts refused tokens in store; now is the clock
+// (time.Now when nil).
+func NewTokenLimits(store LimitStore, now func() time.Time) *TokenLimits {
+	if now == nil {
+		now = time.Now
+	}
+	return &TokenLimits{store: store, now: now}
+}
+
+// Wait says how long addr must wait before its next token is looked at,
+// and how many were refused in a row.
+func (l *TokenLimits) Wait(ctx context.Context, addr string) (time.Duration, int, error) {
+	until, failures, err := l.store.LoginWait(ctx, tokenName, addr)
+	if err != nil || until.IsZero() {
+		return 0, failures, err
+	}
+	return max(until.Sub(l.now()), time.Second), failures, nil
+}
+
+// Refused counts a refused token from addr.
+func (l *TokenLimits) Refused(ctx context.Context, addr string) error {
+	_, err := l.store.LoginFailed(ctx, tokenName, addr, loginWait)
+	return err
+}
+
+// Accepted forgets addr's refused tokens, if it had any.
+func (l *TokenLimits) Accepted(ctx context.Context, addr string, failures int) error {
+	if failures == 0 {
+		return nil
+	}
+	return l.store.LoginSucceeded(ctx, tokenName, addr)
+}
+
 // checkBearer counts a request's bearer token against the limits of its
 // address: while the address must wait it is answered 429 (false); a
 // wrong token is counted, logged and then treated as no token.
 func (a *Admin) checkBearer(w http.ResponseWriter, r *http.Request) bool {
 	ctx := r.Context()
 	addr := clientAddr(r)
-	until, failures, err := a.store.LoginWait(ctx, tokenName, addr)
+	wait, failures, err := a.tokens.Wait(ctx, addr)
 	if err != nil {
 		a.fail(w, r, err)
 		return false
 	}
-	if !until.IsZero() {
-		a.tooMany(w, r, until, "")
+	if wait > 0 {
+		a.tooMany(w, r, a.now().Add(wait), "")
 		return false
 	}
 	if a.token != "" && api.BearerMatches(r, a.token) {
-		if failures > 0 {
-			if err := a.store.LoginSucceeded(ctx, tokenName, addr); err != nil {
-				a.log.Warn("forgetting refused tokens failed", "error", err)
-			}
+		if err := a.tokens.Accepted(ctx, addr, failures); err != nil {
+			a.log.Warn("forgetting refused tokens failed", "error", err)
 		}
 		return true
 	}
-	if _, err := a.store.LoginFailed(ctx, tokenName, addr, loginWait); err != nil {
+	if err := a.tokens.Refused(ctx, addr); err != nil {
 		a.fail(w, r, err)
 		return false
 	}
