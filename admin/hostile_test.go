@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -145,6 +147,14 @@ func TestLoginLimits(t *testing.T) {
 				t.Fatalf("step %d from %s: %d, Retry-After %q; want %d, %q", i, st.addr, r.Code, r.Header().Get("Retry-After"), st.code, st.retryAfter)
 			}
 		}
+		// Twenty failures with any names from the office slow those names
+		// there, not the admin's.
+		for i := range 20 {
+			f.loginFrom(t, office, fmt.Sprint("bent", i), "x")
+		}
+		if r := f.loginFrom(t, office, "anna", testPassword); r.Code != http.StatusSeeOther {
+			t.Errorf("anna at the office after 20 failures with other names: %d", r.Code)
+		}
 		// The waits double, up to a quarter of an hour.
 		for i, want := range []string{"2", "4", "8"} {
 			f.now = f.now.Add(time.Hour)
@@ -179,8 +189,8 @@ func TestLoginLimits(t *testing.T) {
 		if strings.Contains(logs.String(), "guess") || !strings.Contains(logs.String(), `msg="admin login failed" name=anna address=203.0.113.9`) {
 			t.Errorf("log:\n%s", logs.String())
 		}
-		if got := testutil.ToFloat64(f.admin.authFailures.Counter(metrics.ViaPassword)); got != 7 {
-			t.Errorf("os2pulse_auth_failures_total{via=password} = %v, want 7", got)
+		if got := testutil.ToFloat64(f.admin.authFailures.Counter(metrics.ViaPassword)); got != 27 {
+			t.Errorf("os2pulse_auth_failures_total{via=password} = %v, want 27", got)
 		}
 	})
 }
@@ -315,4 +325,21 @@ func workbookOfSheets(t *testing.T, name string, rows [][]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestLogShowsValidText: a change recorded before fields were checked,
+// with invalid UTF-8 in its detail, is shown as valid text.
+func TestLogShowsValidText(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	c := f.client(t)
+	f.login(t, c)
+	_, err := f.store.ImportRegister(context.Background(), storage.Register{Source: "old\xff.csv", Adoptions: []storage.AdoptionRecord{},
+		Audit: storage.Audit{Action: storage.ActionEdit, Detail: "adoption: 101,os2forms,production,2020-01-01,,bad \xff\xfe note"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, c, f.srv.URL+"/admin/log", nil)
+	if r.StatusCode != http.StatusOK || !utf8.ValidString(r.body) || !strings.Contains(r.body, "bad \uFFFD note") {
+		t.Errorf("%s: valid UTF-8 %v", r.Status, utf8.ValidString(r.body))
+	}
 }
