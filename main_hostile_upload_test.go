@@ -83,6 +83,7 @@ func hostileWorkbooks(t *testing.T, dir string) []struct{ name, path string } {
 // from /proc. Goal (make soak): each at most 100 MB and 5 s, public p99
 // under 100 ms.
 func TestReliabilityHostileWorkbooks(t *testing.T) {
+	soak.SkipShort(t)
 	dir := t.TempDir()
 	files := hostileWorkbooks(t, dir)
 	cfg := reliabilityConfig(t, dir, "", "", "1m", "")
