@@ -3,6 +3,7 @@ package register
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
 	"io"
 	"strings"
@@ -91,6 +92,29 @@ func TestWorkbookLimits(t *testing.T) {
 		zw.Close()
 		return buf.Bytes()
 	}
+	// A sheet whose header declares 1 KB but that unpacks to 50 MB: the
+	// declared size is believed before reading, and archive/zip stops the
+	// part where it goes beyond it.
+	lyingSize := func() []byte {
+		var packed bytes.Buffer
+		fw, _ := flate.NewWriter(&packed, flate.BestCompression)
+		io.WriteString(fw, `<worksheet><sheetData>`)
+		soak.Bomb(50)(fw)
+		fw.Close()
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for name, body := range map[string]string{
+			"xl/workbook.xml":            `<workbook xmlns:r="r"><sheets><sheet name="adoption" r:id="rId1"/></sheets></workbook>`,
+			"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		} {
+			w, _ := zw.Create(name)
+			w.Write([]byte(body))
+		}
+		w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CompressedSize64: uint64(packed.Len()), UncompressedSize64: 1000})
+		w.Write(packed.Bytes())
+		zw.Close()
+		return buf.Bytes()
+	}
 	tests := []struct {
 		name    string
 		data    []byte
@@ -119,6 +143,7 @@ func TestWorkbookLimits(t *testing.T) {
 		{"shared strings", sharedStrings(maxSharedStrings + 1), "w.xlsx: refused: more than 400000 shared strings", 0},
 		{"shared strings up to the limit", sharedStrings(maxSharedStrings), "w.xlsx:adoption!A1: empty sheet: expected the header organization,product,status,since,until,note", 0},
 		{"files inside", manyParts(), "w.xlsx: refused: more than 1000 files inside", 0},
+		{"a size that lies", lyingSize(), "w.xlsx: sheet adoption cannot be read: zip: not a valid zip file", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
