@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/selfeval"
 	"os2pulse/table"
 )
 
@@ -35,7 +37,7 @@ var templateSamples = map[string]func(v *view) any{
 			Distribution:      distributionChart(v, m),
 			ThreePlus:         threePlusChart(v, figures.MembersSeries{Step: figures.Month, Points: []figures.MembersPoint{{Date: civil.MustParse("2026-10-31"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375}}}, "2023-11-23"),
 			Contributors:      contributorsChart(v, c),
-			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: civil.MustParse("2026-10-31"), ActiveContributors: 2}}}, "2023-11-23", "series"),
+			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: civil.MustParse("2026-10-31"), ActiveContributors: figures.Know(2), ByAffiliation: &figures.Affiliations{Unknown: 2}, Complete: true}}}, "2023-11-23", "series"),
 			Governance:        governanceChart(v, figures.GovernanceSeries{Step: figures.Month, Points: []figures.GovernancePoint{{Date: civil.MustParse("2026-10-31"), Levels: map[string]int{"sandbox": 1, "1": 2, "2": 3, "3": 4}}}}, "2023-11-23"),
 			Map:               mapChart,
 		}
@@ -48,8 +50,8 @@ var templateSamples = map[string]func(v *view) any{
 			{Organization: "101", Name: "København", Kind: "municipality", Member: true, Status: "production", Since: civil.MustParse("2019-01-01")},
 			{Organization: "x", Name: xssName, Kind: "other", Status: "pilot", Since: civil.MustParse("2026-01-01")},
 		}
-		act := figures.ProductActivity{Date: civil.MustParse("2026-11-23"), Product: "os2forms", WindowDays: 90, ActiveContributors: 3,
-			ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Contributions: 5, Concentration: 1,
+		act := figures.ProductActivity{Date: civil.MustParse("2026-11-23"), Product: "os2forms", WindowDays: 90, ActiveContributors: figures.Know(3),
+			ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Contributions: figures.Know(5), Concentration: figures.Know(1), Complete: true,
 			Repositories: []figures.RepositoryActivity{{Key: "github.com/a/b", FullName: "a/b", URL: "https://github.com/a/b", Description: xssScript, Status: "ok", Commits: 3}}}
 		m, err := productMapChart(v, "os2forms", "OS2forms", map[string]figures.Adopter{"101": adopters[0]})
 		if err != nil {
@@ -65,15 +67,18 @@ var templateSamples = map[string]func(v *view) any{
 			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{Product: "os2forms", WindowDays: 90}, "2023-11-23", "series"),
 			Repositories:      repositoryTable(v, act),
 			ActivityNote:      "note",
-			SelfEval:          selfEvaluation(v, sampleGovernance()),
+			SelfEval:          selfEvaluation(v, sampleSelfEvaluation()),
 			HealthKeys:        healthKeys(v, sampleHealth()),
+			PublicCode:        publicCodeSection(v, samplePublicCode(), samplePublicCodeProposal()),
 		}
 	},
 	"governance": func(v *view) any {
-		g := figures.Governance{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductGovernance{sampleGovernance(),
+		g := figures.SelfEvaluations{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductSelfEvaluation{sampleSelfEvaluation(),
 			{Product: "x", Name: xssName, ConfiguredLevel: "sandbox"}}}
-		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.GovernancePointMet{
-			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}})}
+		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.SelfEvaluationPoint{
+			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}}),
+			PublicCode: publicCodeTable(v, figures.PublicCodes{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductPublicCode{samplePublicCode(),
+				{Product: "x", Name: xssName}}})}
 	},
 	"organization": func(v *view) any {
 		d := figures.OrganizationDetail{ID: "x", Name: xssName, Kind: "other", Member: true,
@@ -129,8 +134,9 @@ func sampleMembers() figures.Members {
 }
 
 func sampleContributors() figures.Contributors {
-	return figures.Contributors{Date: civil.MustParse("2026-11-23"), WindowDays: 90, PortfolioActiveContributors: 3,
-		Products: []figures.ProductContributors{{ID: "os2forms", Name: "OS2forms", ActiveContributors: 3, ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2}}}
+	return figures.Contributors{Date: civil.MustParse("2026-11-23"), WindowDays: 90, PortfolioActiveContributors: figures.Know(3),
+		PortfolioByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, PortfolioComplete: true,
+		Products: []figures.ProductContributors{{ID: "os2forms", Name: "OS2forms", ActiveContributors: figures.Know(3), ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2, Complete: true}}}
 }
 
 // TestEveryTemplateRenders renders every page template, in both languages,
@@ -189,27 +195,54 @@ func TestEveryTemplateRenders(t *testing.T) {
 	}
 }
 
-// sampleGovernance is an evaluation whose texts try to break out of the
+// samplePublicCode has a repository in every state; the problems quote
+// text from the file, which may try to break out of the page, and one
+// file has more problems than a page lists.
+func samplePublicCode() figures.ProductPublicCode {
+	many := []string{}
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("a/c/publiccode.yml:%d: name %s is empty", i+1, xssScript))
+	}
+	return figures.ProductPublicCode{Product: "os2forms", Name: "OS2forms", Valid: 1, Problems: 1, Missing: 1, Unknown: 1,
+		Repositories: []figures.RepositoryPublicCode{
+			{Repository: "a/b", State: figures.PublicCodeValid, Problems: []string{}, Read: civil.MustParse("2026-06-01"), Versions: 1},
+			{Repository: "a/c", State: figures.PublicCodeProblems, Problems: many, Read: civil.MustParse("2026-06-01"), Versions: 2},
+			{Repository: "a/d", State: figures.PublicCodeMissing, Problems: []string{}},
+			{Repository: xssName, State: figures.PublicCodeUnknown, Problems: []string{}},
+		}}
+}
+
+func samplePublicCodeProposal() figures.PublicCodeProposal {
+	return figures.PublicCodeProposal{Product: "os2forms", Repository: "a/c", Differences: []figures.PublicCodeDifference{
+		{Field: "file", File: "12", Known: "0"}, {Field: "usedBy", File: "4", Known: "31"},
+		{Field: "legal.license", File: xssScript, Known: "MPL-2.0"}, {Field: "softwareVersion", File: "1.0", Known: "v2.0"}}}
+}
+
+// sampleSelfEvaluation is an evaluation whose texts try to break out of the
 // page: a script in a requirement and a javascript: "link".
-func sampleGovernance() figures.ProductGovernance {
-	reqs := []figures.Requirement{
+func sampleSelfEvaluation() figures.ProductSelfEvaluation {
+	reqs := []selfeval.Requirement{
 		{ID: "R1", Category: "relevans", Level: "sandbox", State: "met", Text: xssScript, Documentation: "javascript:alert(1)"},
 		{ID: "F12", Category: "formkrav", Level: "2", State: "planned", Text: "Tests", Documentation: "https://example.org/F12"},
 		{ID: "F19", Category: "formkrav", Level: "2", State: "met", Recommendation: true, Text: "Container (anbefaling)"},
+		{ID: "R4", Category: "relevans", Level: "3", State: "unknown", Text: "Strategier"},
+		{ID: "G11", Category: "governance", Level: "3", State: "unanswered", Text: "Styregruppe"},
 	}
-	return figures.ProductGovernance{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
+	return figures.ProductSelfEvaluation{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
 		Evaluation: &figures.Evaluation{Filled: civil.MustParse("2026-06-10"), FilledBy: xssName, Source: "a/b:x.json", MetLevel: "sandbox",
-			Levels:       []figures.LevelCount{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1}, {Level: "3"}},
+			Levels: []selfeval.LevelSummary{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1},
+				{Level: "3", Required: 2, Unknown: 1, Unanswered: 1}},
 			Requirements: reqs}}
 }
 
 func sampleHealth() figures.ProductHealth {
 	m, p, age, days := 5*3600.0, 3*86400.0, 12.0, 30
 	return figures.ProductHealth{Product: "os2forms", Name: "OS2forms",
-		Concentration: figures.Concentration{WindowDays: 365, Persons: 2, Contributions: 40, Complete: true},
-		Diversity:     figures.Diversity{WindowDays: 365, Organizations: 3, Largest: "x", LargestName: xssName, LargestShare: 0.5, Attributed: 20},
-		FirstResponse: figures.FirstResponse{WindowDays: 90, Opened: 10, Responded: 8, Waiting: 2, MedianSeconds: &m, P90Seconds: &p},
-		Releases:      figures.ReleaseCadence{WindowDays: 365, Releases: 4, DaysSinceLast: &days},
-		Backlog:       figures.Backlog{Open: 7, OpenIssues: 5, OpenPulls: 2, MedianAgeDays: &age},
-		Hygiene:       figures.Hygiene{Repositories: 3, Licensed: 3, Licenses: []string{"MPL-2.0"}, Readme: 3, Security: 1}}
+		Complete: true, Collected: true,
+		Concentration: &figures.Concentration{WindowDays: 365, Persons: 2, Contributions: 40},
+		Diversity:     &figures.Diversity{WindowDays: 365, Organizations: 3, Largest: "x", LargestName: xssName, LargestShare: 0.5, Attributed: 20},
+		FirstResponse: &figures.FirstResponse{WindowDays: 90, Opened: 10, Responded: 8, Waiting: 2, MedianSeconds: &m, P90Seconds: &p},
+		Releases:      &figures.ReleaseCadence{WindowDays: 365, Releases: 4, DaysSinceLast: &days},
+		Backlog:       &figures.Backlog{Open: 7, OpenIssues: 5, OpenPulls: 2, MedianAgeDays: &age},
+		Hygiene:       &figures.Hygiene{Repositories: 3, Licensed: 3, Licenses: []string{"MPL-2.0"}, Readme: 3, Security: 1}}
 }

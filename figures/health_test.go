@@ -8,6 +8,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/selfeval"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -103,9 +104,12 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	must(t, err)
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: a, Day: healthDate.AddDays(-3), License: "MPL-2.0", Readme: true, Security: true}))
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: b, Day: healthDate.AddDays(1), License: "MIT", Readme: true}))
-	// Both repositories collected up to the date.
-	must(t, store.RaiseCoverage(ctx, a, healthDate))
-	must(t, store.RaiseCoverage(ctx, b, healthDate))
+	// Both repositories collected from GitHub up to the date (a poll
+	// keeps a snapshot).
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: a, Day: healthDate}))
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: b, Day: healthDate}))
+	must(t, store.RepositoryCollected(ctx, a, storage.RepoOK, healthDate))
+	must(t, store.RepositoryCollected(ctx, b, storage.RepoOK, healthDate))
 	return New(store.ReadOnly(), cfg)
 }
 
@@ -119,38 +123,43 @@ func TestHealthSignals(t *testing.T) {
 		}
 		m, p := 5*3600.0, 24*3600.0
 		wantTTFR := FirstResponse{WindowDays: 90, Opened: 4, Responded: 3, Waiting: 1, MedianSeconds: &m, P90Seconds: &p}
-		if !reflect.DeepEqual(ph.FirstResponse, wantTTFR) {
+		if ph.FirstResponse == nil || !reflect.DeepEqual(*ph.FirstResponse, wantTTFR) {
 			t.Errorf("time to first response = %+v (median %v, p90 %v), want median 5 h, p90 24 h over 1 h, 5 h, 24 h; 1 waiting",
 				ph.FirstResponse, deref(ph.FirstResponse.MedianSeconds), deref(ph.FirstResponse.P90Seconds))
 		}
 		thirty := 30
-		if want := (ReleaseCadence{WindowDays: 365, Releases: 2, DaysSinceLast: &thirty}); !reflect.DeepEqual(ph.Releases, want) {
+		if want := (ReleaseCadence{WindowDays: 365, Releases: 2, DaysSinceLast: &thirty}); ph.Releases == nil || !reflect.DeepEqual(*ph.Releases, want) {
 			t.Errorf("releases = %+v (days %v), want 2 in the window, 30 days since", ph.Releases, ph.Releases.DaysSinceLast)
 		}
 		five := 5.0
-		if want := (Backlog{Open: 5, OpenIssues: 4, OpenPulls: 1, MedianAgeDays: &five}); !reflect.DeepEqual(ph.Backlog, want) {
+		if want := (Backlog{Open: 5, OpenIssues: 4, OpenPulls: 1, MedianAgeDays: &five}); ph.Backlog == nil || !reflect.DeepEqual(*ph.Backlog, want) {
 			t.Errorf("backlog = %+v, want 5 open (#2, #3, #4, #5 closed after the date, #6), median age 5 days", ph.Backlog)
 		}
-		if want := (Hygiene{Repositories: 1, Licensed: 1, Licenses: []string{"MPL-2.0"}, Readme: 1, Security: 1}); !reflect.DeepEqual(ph.Hygiene, want) {
+		if want := (Hygiene{Repositories: 1, Licensed: 1, Licenses: []string{"MPL-2.0"}, Readme: 1, Security: 1}); ph.Hygiene == nil || !reflect.DeepEqual(*ph.Hygiene, want) {
 			t.Errorf("hygiene = %+v, want only the check before the date", ph.Hygiene)
 		}
-		if d := ph.Diversity; d.Organizations != 2 || d.Largest != "751" || d.LargestShare != 0.75 || d.Attributed != 4 {
+		if d := ph.Diversity; d == nil || d.Organizations != 2 || d.Largest != "751" || d.LargestShare != 0.75 || d.Attributed != 4 {
 			t.Errorf("diversity = %+v, want 2 organisations, 751 with 3 of 4", d)
 		}
 		act, err := c.ProductActivity(ctx, "os2display", healthDate, 365)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ph.Concentration.Persons != act.Concentration || ph.Concentration.WindowDays != 365 || ph.Concentration.Persons == 0 {
-			t.Errorf("concentration = %+v, want %d over 365 days", ph.Concentration, act.Concentration)
+		if c := ph.Concentration; c == nil || c.Persons != count(act.Concentration) || c.WindowDays != 365 || c.Persons == 0 {
+			t.Errorf("concentration = %+v, want %v over 365 days", ph.Concentration, act.Concentration)
 		}
 		// A product with nothing: no medians, nothing open.
 		other, err := c.ProductHealth(ctx, "other", healthDate)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if other.FirstResponse.MedianSeconds != nil || other.Releases.DaysSinceLast != nil || other.Backlog.MedianAgeDays != nil {
-			t.Errorf("empty product = %+v", other)
+		// Never collected: every signal is unknown, none is 0.
+		if other.Concentration != nil || other.Diversity != nil || other.FirstResponse != nil || other.Releases != nil ||
+			other.Backlog != nil || other.Hygiene != nil || other.Collected {
+			t.Errorf("empty product = %+v, want every signal unknown", other)
+		}
+		if !other.NotCollected(config.SourceGitHub) || !other.NotCollected(config.SourceActivity) || ph.NotCollected(config.SourceGitHub) || ph.NotCollected(config.SourceActivity) {
+			t.Error("NotCollected does not tell the empty product from the collected one")
 		}
 		// Its history reaches nowhere, so its zeros are incomplete; the
 		// product whose repositories were collected past the date is complete.
@@ -177,7 +186,7 @@ func deref[T any](p *T) any {
 	return *p
 }
 
-func TestGovernanceOnADate(t *testing.T) {
+func TestSelfEvaluationsOnADate(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
 		c := healthFixture(t, store)
@@ -189,12 +198,13 @@ func TestGovernanceOnADate(t *testing.T) {
 				Source: "x.json", FilledBy: "Styregruppen", SHA256: date, Requirements: reqs})
 			must(t, err)
 		}
-		put("2025-01-01", line("F1", "sandbox", StateMet, false), line("F2", "1", StateNotMet, false))
-		put("2026-03-01", line("F1", "sandbox", StateMet, false), line("F2", "1", StateMet, false),
-			line("F3", "2", StateMet, false), line("F4", "2", StatePlanned, false), line("F5", "2", StateNotMet, true))
-		put("2026-09-01", line("F1", "sandbox", StateNotMet, false))
+		put("2025-01-01", line("F1", "sandbox", selfeval.Met, false), line("F2", "1", selfeval.NotMet, false))
+		put("2026-03-01", line("F1", "sandbox", selfeval.Met, false), line("F2", "1", selfeval.Met, false),
+			line("F3", "2", selfeval.Met, false), line("F4", "2", selfeval.Planned, false), line("F5", "2", selfeval.NotMet, true),
+			line("R4", "3", selfeval.Unknown, false), line("G11", "3", selfeval.Unanswered, false), line("G12", "3", selfeval.Unanswered, false))
+		put("2026-09-01", line("F1", "sandbox", selfeval.NotMet, false))
 
-		g, err := c.Governance(ctx, healthDate)
+		g, err := c.SelfEvaluations(ctx, healthDate)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,11 +212,11 @@ func TestGovernanceOnADate(t *testing.T) {
 		if pg.ConfiguredLevel != "2" || pg.Versions != 2 || pg.Evaluation == nil || pg.Evaluation.Filled.String() != "2026-03-01" {
 			t.Fatalf("governance = %+v, want level 2 and the evaluation of 2026-03-01, the second version", pg)
 		}
-		want := []LevelCount{
+		want := []selfeval.LevelSummary{
 			{Level: "sandbox", Required: 1, Met: 1},
 			{Level: "1", Required: 1, Met: 1},
 			{Level: "2", Required: 2, Met: 1, Planned: 1, Recommendations: 1}, // the recommendation not required
-			{Level: "3"},
+			{Level: "3", Required: 3, Unknown: 1, Unanswered: 2},              // neither met nor planned
 		}
 		if !reflect.DeepEqual(pg.Evaluation.Levels, want) || pg.Evaluation.MetLevel != "1" || pg.Evaluation.Requirements != nil {
 			t.Errorf("evaluation = %+v, want %+v, met level 1, no lines in the portfolio view", pg.Evaluation, want)
@@ -215,20 +225,20 @@ func TestGovernanceOnADate(t *testing.T) {
 			t.Errorf("other = %+v, want no evaluation", g.Products[1])
 		}
 		// Before the first version: none in force.
-		early, err := c.ProductGovernance(ctx, "os2display", civil.MustParse("2024-12-31"))
+		early, err := c.ProductSelfEvaluation(ctx, "os2display", civil.MustParse("2024-12-31"))
 		if err != nil || early.Evaluation != nil || early.ConfiguredLevel != "1" {
 			t.Errorf("before any version: %+v (%v)", early, err)
 		}
-		one, err := c.ProductGovernance(ctx, "os2display", healthDate)
-		if err != nil || len(one.Evaluation.Requirements) != 5 {
-			t.Errorf("product governance: %+v (%v), want its 5 lines", one, err)
+		one, err := c.ProductSelfEvaluation(ctx, "os2display", healthDate)
+		if err != nil || len(one.Evaluation.Requirements) != 8 {
+			t.Errorf("product governance: %+v (%v), want its 8 lines", one, err)
 		}
-		hist, err := c.GovernanceHistory(ctx, "os2display", healthDate)
+		hist, err := c.SelfEvaluationHistory(ctx, "os2display", healthDate)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantHist := []GovernancePointMet{{Filled: civil.MustParse("2025-01-01"), Met: 1, Required: 2, MetLevel: "sandbox"},
-			{Filled: civil.MustParse("2026-03-01"), Met: 3, Required: 4, MetLevel: "1"}}
+		wantHist := []SelfEvaluationPoint{{Filled: civil.MustParse("2025-01-01"), Met: 1, Required: 2, MetLevel: "sandbox"},
+			{Filled: civil.MustParse("2026-03-01"), Met: 3, Required: 7, MetLevel: "1"}}
 		if !reflect.DeepEqual(hist, wantHist) {
 			t.Errorf("history = %+v, want %+v", hist, wantHist)
 		}
@@ -245,4 +255,32 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestHealthNotCollectedFromGitHub: a product whose history comes from a
+// git log import while GitHub could never be read has its contribution
+// signals, and none of those only GitHub gives: they are not collected,
+// not 0.
+func TestHealthNotCollectedFromGitHub(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		cfg, err := config.Parse("test.toml", []byte(healthConfig), nil)
+		must(t, err)
+		must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+		key := storage.RepoKey("github.com", "os2display", "a")
+		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "os2display", Name: "a"}, []string{"os2display"}))
+		_, err = store.AddContributions(ctx, []storage.Contribution{{RepositoryKey: key, Kind: storage.KindCommit, ExtID: "c1", Email: "x@aarhus.dk", At: at(10, 0)}})
+		must(t, err)
+		must(t, store.RaiseCoverage(ctx, key, healthDate))
+		// GitHub tried and failed: the repository is marked, no snapshot.
+		must(t, store.RepositoriesFailing(ctx, []string{key}, storage.RepoUnreachable, "no such host"))
+		h, err := New(store.ReadOnly(), cfg).ProductHealth(ctx, "os2display", healthDate)
+		must(t, err)
+		if !h.Complete || h.Collected || h.Concentration == nil || h.Concentration.Contributions != 1 || h.Diversity == nil {
+			t.Errorf("health %+v: want complete, not collected from GitHub, concentration of 1 contribution, diversity", h)
+		}
+		if h.FirstResponse != nil || h.Releases != nil || h.Backlog != nil || h.Hygiene != nil || !h.NotCollected(config.SourceGitHub) || h.NotCollected(config.SourceActivity) {
+			t.Errorf("health %+v: want no GitHub signal, not collected", h)
+		}
+	})
 }
