@@ -24,15 +24,15 @@ func TestAdminTokenLength(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Setenv("OS2PULSE_ADMIN_TOKEN", tt.token)
-		_, _, err := runCLI(t, "config", "check", "-config", cfg)
+		_, errOut, err := runCLI(t, "config", "check", "-config", cfg)
 		if tt.want == "" {
 			if err != nil {
-				t.Errorf("config check with a %d-character token: %v", len(strings.TrimSpace(tt.token)), err)
+				t.Errorf("config check with a %d-character token: %v %s", len(strings.TrimSpace(tt.token)), err, errOut)
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), strings.TrimSpace(tt.token)+" ") {
-			t.Errorf("config check with %q: %v", tt.token, err)
+		if err == nil || !strings.Contains(errOut, tt.want) || strings.Contains(errOut, strings.TrimSpace(tt.token)+" ") {
+			t.Errorf("config check with %q: %v %s", tt.token, err, errOut)
 		}
 		if _, _, err := runCLI(t, "serve", "-config", cfg, "-listen", "127.0.0.1:0", "-no-collect"); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("serve with %q: %v", tt.token, err)
