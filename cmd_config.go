@@ -27,9 +27,11 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("config check", "config check [-config FILE]",
 		`Reads and validates a configuration: unknown keys, invalid repository specs,
 products, goals and affiliations, and register and activity files that do not
-exist or cannot be read, unknown forge hosts, and GitLab token variables
-([[forges]] token_env) that are not set, are reported as FILE:LINE: problem. Exits 1 when
-there is any problem. The database is not touched, and register URLs are not
+exist or cannot be read, unknown forge hosts, GitLab token variables
+([[forges]] token_env) that are not set, and an admin token (in the variable
+server.admin_token_env names) shorter than 32 characters, are reported as
+FILE:LINE: problem. Exits 1 when there is any problem. The database is not
+touched, and register URLs are not
 fetched.`, stderr)
 	path := fs.String("config", "", "configuration `file` (default ./os2pulse.toml, else the built-in example)")
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -46,6 +48,9 @@ fetched.`, stderr)
 		} else if err != nil {
 			return err
 		}
+	}
+	if _, err := adminToken(cfg); err != nil {
+		probs = append(probs, err.Error())
 	}
 	if len(probs) > 0 {
 		return &problems.Error{Problems: probs}

@@ -39,7 +39,7 @@ func commands() []command {
 		{"report", "produce the annual report", cmdReport},
 		{"governance", "governance draft: a draft self-evaluation pre-filled from the evidence", cmdGovernance},
 		{"publiccode", "write the publiccode.yml proposed for a product, or check publiccode.yml files", cmdPublicCode},
-		{"admin", "admin passwd: hash a password for an [[admins]] entry", cmdAdmin},
+		{"admin", "admin passwd: hash a password for an [[admins]] entry; admin logout-all: end admin sessions", cmdAdmin},
 		{"version", "print the version", cmdVersion},
 	}
 }
