@@ -29,6 +29,7 @@ type glFakeMR struct {
 	author                   string
 	created, updated, merged time.Time
 	closed                   time.Time
+	title, description       string
 }
 
 type glFakeIssue struct {
@@ -362,7 +363,7 @@ func (f *fakeGitLab) projectRoute(r *http.Request, p *glFakeProject, rest []stri
 			items = append(items, map[string]any{"id": 9000 + m.iid, "iid": m.iid, "state": state,
 				"author":     map[string]any{"username": m.author},
 				"created_at": glStamp(m.created), "updated_at": glStamp(m.updated),
-				"merged_at": glStamp(m.merged), "closed_at": glStamp(m.closed)})
+				"merged_at": glStamp(m.merged), "closed_at": glStamp(m.closed), "title": m.title, "description": m.description})
 		}
 		return f.page(r, items)
 	case "issues":

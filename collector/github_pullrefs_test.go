@@ -2,6 +2,8 @@ package collector
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ func TestReferencesIssue(t *testing.T) {
 		{"Bump deps", "See os2display/display-api#88", true},
 		{"Bump deps", "Part of https://github.com/os2display/display-api/issues/88", true},
 		{"(#45) wrap lines", "", true},
+		{"Ret login", "Lukker https://git.magenta.dk/rammearkitektur/os2mo/-/issues/61", true},
 		{"Refactor", "## Changes\n# Heading\nNo tracker.", false},
 		{"Colour", "Use #fff and #000000 for text", false},
 		{"Anchor", "See docs/readme.md#install", false},
@@ -70,6 +73,38 @@ func TestPullRequestRefsFromTheListing(t *testing.T) {
 		poll(t, store, src, nil)
 		if reqs := f.takeRequests(); count(reqs, "*", 304) != len(reqs) {
 			t.Errorf("unchanged second poll: %+v, want all 304", reqs)
+		}
+	})
+}
+
+// TestGitLabMergeRequestRefs: GitLab's merge request listing says which
+// merge requests reference an issue, kept under the pull request's number
+// (-iid) so the evidence reads them beside GitHub's.
+func TestGitLabMergeRequestRefs(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		clock := newFakeClock()
+		gl := newFakeGitLab(t, clock)
+		p := gl.addProject(&glFakeProject{group: "rammearkitektur", path: "os2mo", commits: glCommits("mo", 3, glBase, "anna@magenta.dk")})
+		at := glBase.Add(24 * time.Hour)
+		p.mrs = []glFakeMR{
+			{iid: 1, author: "anna", created: at, updated: at, merged: at, title: "Ret login", description: "Closes #61"},
+			{iid: 2, author: "bo", created: at, updated: at.Add(time.Hour), merged: at.Add(time.Hour), title: "Oprydning"},
+		}
+		cfg := glTestConfig(t, gl.URL(), "", "", "os2mo=git.magenta.dk/rammearkitektur/os2mo")
+		syncProducts(t, store, cfg)
+		if run := poll(t, store, newGitLabTestSource(t, cfg, store, clock), nil); run.Result != storage.RunSuccess {
+			t.Fatalf("poll: %+v", run)
+		}
+		merged, err := store.MergedPullRequests(context.Background(), glBase, clock.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range merged {
+			got = append(got, fmt.Sprintf("%s %v %v", m.Number, m.Known, m.RefsIssue))
+		}
+		if want := []string{"-1 true true", "-2 true false"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("merged %v, want %v", got, want)
 		}
 	})
 }

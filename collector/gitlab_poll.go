@@ -418,9 +418,13 @@ func (g *GitLabSource) mergeRequests(ctx context.Context, proj, key string) erro
 		UpdatedAt string `json:"updated_at"`
 		MergedAt  string `json:"merged_at"`
 		ClosedAt  string `json:"closed_at"`
+		// For the governance evidence: whether it references an issue.
+		Title       string `json:"title"`
+		Description string `json:"description"`
 	}
 	return glRun(ctx, g, l, g.c.url(proj+"/merge_requests", g.updatedQuery(l)), "merge requests of "+key, func(list []mr, cp func() storage.SyncState) (bool, error) {
 		var cs []storage.Contribution
+		var refs []storage.PullRequestRef
 		for _, m := range list {
 			l.st.see(glTime(m.UpdatedAt))
 			created := glTime(m.CreatedAt)
@@ -435,6 +439,11 @@ func (g *GitLabSource) mergeRequests(ctx context.Context, proj, key string) erro
 			}
 			cs = append(cs, storage.Contribution{RepositoryKey: key, Kind: storage.KindPullRequest, ExtID: strconv.Itoa(-m.IID),
 				At: created, Login: g.login(m.Author.Username), MergedAt: merged, ClosedAt: closed})
+			refs = append(refs, storage.PullRequestRef{RepositoryKey: key, Number: -m.IID, MergedAt: merged,
+				RefsIssue: referencesIssue(m.Title, m.Description)})
+		}
+		if err := g.store.PutPullRequestRefs(ctx, refs); err != nil {
+			return false, err
 		}
 		_, err := g.store.AddContributions(ctx, cs, cp())
 		return true, err
