@@ -75,7 +75,7 @@ image:
 	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/data
 	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(IMAGE_CONTEXT)/os2pulse .
 	cp deploy/image/passwd deploy/image/group $(CA_BUNDLE) $(IMAGE_CONTEXT)/
-	$(CONTAINER) build $(if $(findstring podman,$(CONTAINER)),--format docker) -f Containerfile \
+	$(CONTAINER) build $(if $(findstring podman,$(CONTAINER)),--format docker --layers=false) -f Containerfile \
 	  --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
 	  --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
 	  -t $(IMAGE):$(subst +,-,$(VERSION)) -t $(IMAGE):latest $(IMAGE_CONTEXT)
