@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,6 +124,13 @@ func TestOwnProductPages(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("/products/os2pulse lacks %q", want)
 		}
+	}
+	// Every page's footer says which os2pulse it is, as /metrics does.
+	if want := "os2pulse " + Version() + " · "; !strings.Contains(html.UnescapeString(page), want) {
+		t.Errorf("the footer does not show %q", want)
+	}
+	if m := httpGet(t, base+"/metrics"); !strings.Contains(m, `os2pulse_build_info{goversion="`+runtime.Version()+`",version="`+Version()+`"} 1`) {
+		t.Errorf("/metrics lacks os2pulse_build_info with version %s", Version())
 	}
 	if gov := httpGet(t, base+"/governance"); !strings.Contains(gov, `href="/products/os2pulse"`) {
 		t.Error("/governance does not list os2pulse")
