@@ -1,4 +1,4 @@
-# os2pulse: see README.md. Targets: build, run, test, lint, soak, bench, fuzz, assets, image, clean.
+# os2pulse: see README.md. Targets: build, run, check, test, lint, soak, bench, fuzz, assets, image, clean.
 
 GO          ?= go
 # The release tag (vX.Y.Z, with -N-gCOMMIT after it); without tags, the
@@ -11,7 +11,7 @@ CONFIG      ?=
 FUZZTIME    ?= 30s
 BENCHFLAGS  ?= -sizes 1x,10x -drivers sqlite,postgres
 
-.PHONY: build run test lint soak bench fuzz assets image clean
+.PHONY: build run check test lint soak bench fuzz assets image clean
 
 ## build: compile bin/os2pulse (pure Go, no cgo needed)
 build:
@@ -20,6 +20,13 @@ build:
 ## run: build, then serve the bundled example portfolio on SQLite at http://localhost:8080
 run: build
 	./bin/os2pulse serve $(if $(CONFIG),-config $(CONFIG))
+
+## check: the quick loop, under a minute: go vet and the tests with -short, which leaves out
+## the browser, reliability and end-to-end tests and the largest data sets (both databases
+## still run); no race detector. Unchanged packages' results come from the cache.
+check:
+	$(GO) vet ./...
+	$(GO) test -short ./...
 
 ## test: go vet and the whole test suite with the race detector
 test:

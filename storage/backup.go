@@ -184,7 +184,7 @@ func checkSQLiteCopy(ctx context.Context, path string) (int, error) {
 
 // latestVersion is the newest SQLite schema version this build knows.
 func latestVersion() int {
-	v, _ := (&Store{driver: "sqlite"}).LatestVersion()
+	v, _ := (&Reader{driver: "sqlite"}).LatestVersion()
 	return v
 }
 
