@@ -111,8 +111,15 @@ func Restore(ctx context.Context, driver, dsn, backup string, now time.Time) (ke
 		return "", err
 	}
 
-	if _, err := os.Stat(dst); errors.Is(err, os.ErrNotExist) {
+	if old, err := os.Stat(dst); errors.Is(err, os.ErrNotExist) {
+		if err := sameOwner(tmp, filepath.Dir(dst), 0o600); err != nil {
+			return "", err
+		}
 		return "", renameSynced(tmp, dst)
+	} else if err == nil {
+		if err := sameOwner(tmp, dst, old.Mode().Perm()); err != nil {
+			return "", err
+		}
 	}
 	// Exclusive locking mode without waiting: in WAL mode every open
 	// connection, of any process, holds a shared lock, so this fails at
