@@ -94,6 +94,9 @@ func apiAnswers(t *testing.T, base, cfgPath string, date civil.Date) map[string]
 // the source's answers at that moment can be read while the import still
 // runs; it then ends and the source's answers change.
 func TestBackupDuringImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 60,000 commits")
+	}
 	dir := t.TempDir()
 	const repo = "example.org/os2/big"
 	extra := `

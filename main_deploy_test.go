@@ -207,6 +207,9 @@ func TestDeployAlertRules(t *testing.T) {
 		}
 	}
 
+	if testing.Short() {
+		t.Skip("promtool test rules takes seconds")
+	}
 	promtool := needTool(t, "promtool", "checking the alert rules")
 	for _, args := range [][]string{{"check", "rules", "alerts.yaml"}, {"test", "rules", "alerts_test.yaml"}} {
 		cmd := exec.Command(promtool, args...)
