@@ -132,6 +132,12 @@ func TestOwnProductPages(t *testing.T) {
 	if m := httpGet(t, base+"/metrics"); !strings.Contains(m, `os2pulse_build_info{goversion="`+runtime.Version()+`",version="`+Version()+`"} 1`) {
 		t.Errorf("/metrics lacks os2pulse_build_info with version %s", Version())
 	}
+	// healthcheck finds the server from server.listen, as the image's
+	// health check does.
+	hc := writeFile(t, dir, "healthcheck.toml", s+"\n[server]\nlisten = \""+strings.TrimPrefix(base, "http://")+"\"\n")
+	if out, errOut, err := runCLI(t, "healthcheck", "-config", hc); err != nil || out != base+"/healthz: ok\n" {
+		t.Errorf("healthcheck: %v %q %s", err, out, errOut)
+	}
 	if gov := httpGet(t, base+"/governance"); !strings.Contains(gov, `href="/products/os2pulse"`) {
 		t.Error("/governance does not list os2pulse")
 	}
