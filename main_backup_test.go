@@ -146,7 +146,11 @@ repos = ["` + repo + `"]
 	// and holds it: the import waits with its next batch, and the
 	// source's answers stand still while the backup is taken and they
 	// are read. Readers and VACUUM INTO do not need the lock.
-	waitFor(t, 2*time.Minute, "the first batch of the import", func() bool { return dataVersion() > before })
+	for deadline := time.Now().Add(2 * time.Minute); dataVersion() == before; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the import stored no batch within 2 minutes")
+		}
+	}
 	lockDB, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "os2pulse.db")+"?_pragma=busy_timeout(120000)")
 	if err != nil {
 		t.Fatal(err)
