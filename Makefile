@@ -4,7 +4,7 @@ GO          ?= go
 # The release tag (vX.Y.Z, with -N-gCOMMIT after it); without tags, the
 # latest release in CHANGELOG.md and the commit.
 VERSION     ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null || \
-                 echo "$$(sed -n 's/^\#\# \[\([0-9][0-9.]*\)\].*/v\1/p' CHANGELOG.md | head -1)+$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)")
+                 echo "$$(sed -n 's/^\#\# \[\([0-9][0-9.]*\)\].*/v\1/p' CHANGELOG.md | head -1)+$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD 2>/dev/null; [ $$? = 1 ] && echo -dirty)")
 LDFLAGS     := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 CONFIG      ?=
