@@ -429,6 +429,9 @@ func TestDeploySystemd(t *testing.T) {
 	}
 	values := checkCommandLine(t, "ExecStart", exec0[1:])
 	guide, _ := os.ReadFile("docs/deploy.md")
+	if !bytes.Contains(guide, []byte("install -m 0755 bin/os2pulse "+exec0[0])) {
+		t.Errorf("docs/deploy.md does not install the binary where ExecStart runs it (%s)", exec0[0])
+	}
 	if values["config"] == "" || !bytes.Contains(guide, []byte(values["config"])) {
 		t.Errorf("ExecStart's -config %q is not the file docs/deploy.md has you write", values["config"])
 	}
