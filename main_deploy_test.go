@@ -283,6 +283,17 @@ func TestDeployCompose(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the configuration compose mounts: %v", err)
 	}
+	// Its products are the example's real ones, as the example names them.
+	example, err := config.Example()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range cfg.Products {
+		i := slices.IndexFunc(example.Products, func(e config.Product) bool { return e.ID == p.ID })
+		if i < 0 || example.Products[i].Name != p.Name || !slices.Equal(example.Products[i].Repos, p.Repos) {
+			t.Errorf("deploy/os2pulse.toml's product %s is not config/example.toml's", p.ID)
+		}
+	}
 	hc := o.Healthcheck.Test
 	if len(hc) < 3 || hc[0] != "CMD" || hc[1] != "/os2pulse" {
 		t.Errorf("healthcheck %v is not os2pulse's", hc)
