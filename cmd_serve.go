@@ -270,7 +270,7 @@ func displayAddr(a net.Addr) string {
 // sourceNames is the sources collect takes, each collected only when the
 // configuration has it, joined by sep.
 func sourceNames(sep string) string {
-	return strings.Join([]string{config.SourceGitHub, config.SourceRegister, config.SourceActivity, config.SourceSelfEval}, sep)
+	return strings.Join([]string{config.SourceGitHub, config.SourceGitLab("HOST"), config.SourceRegister, config.SourceActivity, config.SourceSelfEval}, sep)
 }
 
 // newCollector builds the collector of serve and collect: the configured

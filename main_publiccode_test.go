@@ -1,102 +1,75 @@
 package main
 
 import (
+	"errors"
 	"os"
-	"regexp"
+	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
-	"os2pulse/locale"
+	"os2pulse/publiccode"
 )
 
-// TestPublicCodeYML checks what publiccode.yml says about os2pulse against
-// the project: the release and its date are CHANGELOG.md's latest, the
-// licence is LICENSE's, the languages are those the pages speak, and the
-// repository address is the one the image labels and the changelog give.
-// The standard's own rules on lengths are checked too.
-func TestPublicCodeYML(t *testing.T) {
-	var pc struct {
-		Version          string `yaml:"publiccodeYmlVersion"`
-		Name             string
-		URL              string
-		SoftwareVersion  string `yaml:"softwareVersion"`
-		ReleaseDate      string `yaml:"releaseDate"`
-		Platforms        []string
-		Categories       []string
-		DevelopmentState string `yaml:"developmentStatus"`
-		SoftwareType     string `yaml:"softwareType"`
-		Description      map[string]struct {
-			ShortDescription string `yaml:"shortDescription"`
-			LongDescription  string `yaml:"longDescription"`
-			Features         []string
-		}
-		Legal       struct{ License string }
-		Maintenance struct {
-			Type     string
-			Contacts []struct{ Name, Email string }
-		}
-		Localisation struct {
-			LocalisationReady  bool     `yaml:"localisationReady"`
-			AvailableLanguages []string `yaml:"availableLanguages"`
+func TestPublicCodeCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeE2EConfig(t, dir, "http://127.0.0.1:1")
+	if _, errOut, err := runCLI(t, "collect", "-config", cfg, "-source", "register"); err != nil {
+		t.Fatalf("collect register: %v\n%s", err, errOut)
+	}
+	stdout, errOut, err := runCLI(t, "publiccode", "-config", cfg, "-product", "os2kitos", "-date", "2026-11-23")
+	if err != nil || !strings.HasPrefix(stdout, "# publiccode.yml for OS2kitos, proposed by os2pulse on 2026-11-23") {
+		t.Fatalf("publiccode: %v\n%s\n%.300s", err, errOut, stdout)
+	}
+	f, _ := publiccode.Read([]byte(stdout), "p.yml")
+	if f.Name != "OS2kitos" || len(f.UsedBy) < 10 {
+		t.Errorf("proposal read back %+v", f)
+	}
+
+	// check: a valid file is ok, a wrong one is listed with its lines.
+	good := filepath.Join(dir, "good.yml")
+	bad := filepath.Join(dir, "bad.yml")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
-	readYAML(t, "publiccode.yml", &pc)
-	if pc.Version != "0.4" || pc.Name != "os2pulse" || !strings.HasPrefix(pc.URL, "https://") {
-		t.Errorf("publiccodeYmlVersion %q, name %q, url %q", pc.Version, pc.Name, pc.URL)
+	must(os.WriteFile(good, []byte(`publiccodeYmlVersion: "0.4"
+name: OS2kitos
+url: https://github.com/os2kitos/kitos
+platforms: [web]
+developmentStatus: stable
+softwareType: standalone/web
+legal: {license: MPL-2.0, repoOwner: OS2}
+maintenance: {type: none}
+localisation: {localisationReady: false, availableLanguages: [da]}
+description:
+  da:
+    shortDescription: Overblik over it-systemer.
+    longDescription: Kitos giver kommunerne et fælles overblik over it-systemer, kontrakter, databehandleraftaler og projekter, så porteføljen kan styres og dokumenteres på tværs.
+`), 0o600))
+	must(os.WriteFile(bad, []byte("publiccodeYmlVersion: \"0.4\"\nname: X\ndevelopmentStatus: alpha\n"), 0o600))
+	stdout, errOut, err = runCLI(t, "publiccode", "check", good)
+	if err != nil || stdout != good+": ok\n" {
+		t.Errorf("check good: %v %q %q", err, stdout, errOut)
 	}
-	changelog, _ := os.ReadFile("CHANGELOG.md")
-	m := regexp.MustCompile(`(?m)^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})`).FindSubmatch(changelog)
-	if m == nil || pc.SoftwareVersion != string(m[1]) || pc.ReleaseDate != string(m[2]) {
-		t.Errorf("softwareVersion %s of %s; CHANGELOG.md's latest release is %s", pc.SoftwareVersion, pc.ReleaseDate, m)
+	_, errOut, err = runCLI(t, "publiccode", "check", good, bad)
+	if !errors.Is(err, errProblems) || !strings.Contains(errOut, bad+`:3: developmentStatus "alpha" is not one of`) || strings.Contains(errOut, good) {
+		t.Errorf("check bad: %v\n%s", err, errOut)
 	}
-	if v := changelogVersion(string(changelog), "", false); v != "v"+pc.SoftwareVersion+"+unknown" {
-		t.Errorf("a build without tags calls itself %s, not release %s", v, pc.SoftwareVersion)
-	}
-	license, _ := os.ReadFile("LICENSE")
-	if pc.Legal.License != "MPL-2.0" || !strings.HasPrefix(string(license), "Mozilla Public License Version 2.0") {
-		t.Errorf("legal.license %q, LICENSE starts %.40q", pc.Legal.License, license)
-	}
-	containerfile, _ := os.ReadFile("Containerfile")
-	for _, want := range []string{`org.opencontainers.image.source="` + pc.URL + `"`, `org.opencontainers.image.licenses="` + pc.Legal.License + `"`} {
-		if !strings.Contains(string(containerfile), want) {
-			t.Errorf("the Containerfile lacks %s", want)
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-config", cfg}, "-product is required"},
+		{[]string{"-config", cfg, "-product", "nope"}, `-product: there is no product "nope"`},
+		{[]string{"-config", cfg, "-product", "os2kitos", "-date", "23-11-2026"}, `-date must be YYYY-MM-DD, not "23-11-2026"`},
+		{[]string{"check"}, "publiccode check needs at least one file"},
+	} {
+		_, errOut, err := runCLI(t, append([]string{"publiccode"}, tt.args...)...)
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: err %v, stderr %q", tt.args, err, errOut)
 		}
-	}
-	if !strings.Contains(string(changelog), pc.URL+"/compare/") {
-		t.Errorf("CHANGELOG.md's links are not to %s", pc.URL)
-	}
-	var langs []string
-	for _, l := range pc.Localisation.AvailableLanguages {
-		if _, ok := locale.Parse(l); !ok {
-			t.Errorf("availableLanguages lists %s, which the pages do not speak", l)
-		}
-		langs = append(langs, l)
-		if _, ok := pc.Description[l]; !ok {
-			t.Errorf("no description in %s", l)
-		}
-	}
-	if len(langs) != 2 || !pc.Localisation.LocalisationReady {
-		t.Errorf("localisation %+v, want da and en", pc.Localisation)
-	}
-	for l, d := range pc.Description {
-		if n := utf8.RuneCountInString(strings.TrimSpace(d.ShortDescription)); n == 0 || n > 150 {
-			t.Errorf("description.%s.shortDescription is %d characters, want 1 to 150", l, n)
-		}
-		if n := utf8.RuneCountInString(d.LongDescription); n < 150 || n > 10000 {
-			t.Errorf("description.%s.longDescription is %d characters, want 150 to 10000", l, n)
-		}
-		if len(d.Features) == 0 {
-			t.Errorf("description.%s has no features", l)
-		}
-		for _, f := range d.Features {
-			if utf8.RuneCountInString(f) > 100 {
-				t.Errorf("description.%s feature %q is over 100 characters", l, f)
-			}
-		}
-	}
-	if pc.DevelopmentState == "" || pc.SoftwareType != "standalone/web" || len(pc.Platforms) == 0 || len(pc.Categories) == 0 ||
-		pc.Maintenance.Type == "" || len(pc.Maintenance.Contacts) == 0 {
-		t.Errorf("required keys missing: %+v", pc)
 	}
 }

@@ -1,6 +1,14 @@
 // Package collector gathers observations from the portfolio's sources (the
-// GitHub API, the adoption register, git log exports) into storage, once
-// (RunOnce) or on a schedule (Run).
+// GitHub API, GitLab instances' API, the adoption register, git log
+// exports) into storage, once (RunOnce) or on a schedule (Run).
+//
+// Both forges are read through one HTTP transport (transport.go: ETags,
+// capped bodies, the token only to the API host, rate limits, retries).
+// GitHub through go-github on that transport; GitLab through a small
+// client of its own (gitlab_client.go), not gitlab.com/gitlab-org/api/
+// client-go, which wraps every http.Client in go-retryablehttp with
+// retries and 429 handling of its own that would sit above the
+// transport's (see GitLabSource).
 package collector
 
 import (
@@ -10,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -315,7 +324,10 @@ func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error
 	c.log.Info("collection finished", "source", s.Name(), "result", run.Result,
 		"requests", run.Requests, "item_errors", len(run.Errors), "duration", time.Since(start).Round(time.Millisecond))
 	for _, e := range run.Errors {
-		c.log.Warn("collection item failed", "source", s.Name(), "item", e.Item, "error", e.Error)
+		// One entry per item: an error listing problems (a refused file)
+		// says how many and the first on its first line.
+		first, _, _ := strings.Cut(e.Error, "\n")
+		c.log.Warn("collection item failed", "source", s.Name(), "item", e.Item, "error", first)
 	}
 	return run, cerr
 }
