@@ -142,7 +142,7 @@ portfolio's figures need about a third of that).`, stderr)
 		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, AuthFailures: authFailures, Log: log})
 	}
 	srv := dashboard.New(dashboard.Options{
-		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready,
+		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready, Release: Version(),
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}),
 	})
 
