@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"os2pulse/figures"
 )
@@ -71,7 +72,23 @@ func (a *API) evidenceRoutes() {
 		if err != nil {
 			return figures.Draft{}, err
 		}
-		return a.calc.ProductDraft(r.Context(), product, date, a.now())
+		// generatedAt is when the data it is drawn from were last
+		// collected, not the request's time: the same data give the same
+		// answer (and ETag), on this server or a restored copy.
+		last, err := a.calc.LastSuccess(r.Context())
+		if err != nil {
+			return figures.Draft{}, err
+		}
+		var generated time.Time
+		for _, t := range last {
+			if t.After(generated) {
+				generated = t
+			}
+		}
+		if generated.IsZero() {
+			generated = date.Time()
+		}
+		return a.calc.ProductDraft(r.Context(), product, date, generated)
 	}, func(d figures.Draft) csvTable {
 		t := csvTable{name: "os2pulse-selvevaluering-udkast-" + d.FilledDate, header: []string{"id", "kategori", "krav",
 			"produktniveau", "retningslinjer", "efterlevet", "dokumentation"}}
