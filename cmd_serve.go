@@ -128,7 +128,7 @@ portfolio's figures need about a third of that).`, stderr)
 	}
 	token := adminToken(cfg)
 	apiHandler := api.New(api.Options{
-		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token,
+		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token, Sources: col.Sources(),
 	})
 	// The admin pages exist only when someone can log in.
 	var adminHandler http.Handler

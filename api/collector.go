@@ -49,7 +49,7 @@ func (a *API) collectorRoutes() {
 		}
 		return t
 	})
-	a.mux.HandleFunc("POST "+CollectPath, a.adminOnly(a.collect))
+	a.handle(http.MethodPost, CollectPath, a.adminOnly(a.collect))
 }
 
 // CollectPath is where an administrator starts a collection.

@@ -92,7 +92,7 @@ func TestEveryLabelTranslated(t *testing.T) {
 	for _, r := range []string{"two-products", "pilot", "planned", "not-running"} {
 		used["prospect."+r] = "prospect reasons"
 	}
-	for _, k := range []string{"date", "from", "to", "step", "window_days", "product", "goal", "sep", "source"} {
+	for _, k := range []string{"date", "from", "to", "step", "window_days", "product", "product.need", "goal", "sep", "source"} {
 		used["api.param."+k] = "API parameters"
 	}
 	for key, where := range used {
