@@ -555,6 +555,26 @@ func TestUnknownAPIPathIsJSON(t *testing.T) {
 	}
 }
 
+// TestWrongMethodThroughTheServer: the site's routes hand every method
+// of an API path to the API, so the 405's Allow is the path's own, and a
+// page answers a wrong method with the page's.
+func TestWrongMethodThroughTheServer(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	for _, c := range []struct{ method, path, allow string }{
+		{http.MethodPost, "/api/v1/adoption", "GET, HEAD"},
+		{http.MethodPut, "/api/v1/adoption.csv", "GET, HEAD"},
+		{http.MethodDelete, "/api/v1/openapi.json", "GET, HEAD"},
+		{http.MethodGet, api.CollectPath, "POST"},
+		{http.MethodPost, "/products", "GET, HEAD"},
+	} {
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %q", c.method, c.path, rec.Code, rec.Header().Get("Allow"), c.allow)
+		}
+	}
+}
+
 func TestNotIllustrative(t *testing.T) {
 	store := storagetest.New(t, "sqlite")
 	f := newPageFixture(t, store)
