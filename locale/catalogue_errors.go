@@ -111,6 +111,7 @@ var errorsMsgs = map[string]msg{
 	"admin.error.internal":     {"Der skete en fejl. Den er skrevet i serverens log.", "Something went wrong. It has been written to the server's log."},
 	"admin.error.login":        {"Log ind først.", "Log in first."},
 	"admin.error.form":         {"Formularen kunne ikke læses.", "The form could not be read."},
+	"admin.error.crossorigin":  {"Formularen kom fra en anden side end denne, så den er afvist. Åbn administrationen her og send den derfra.", "The form came from another site than this one, so it was refused. Open the admin pages here and send it from there."},
 	"admin.back":               {"Tilbage", "Back"},
 	"error.503.title":          {"Travlt lige nu", "Busy right now"},
 	"error.503.text":           {"Der beregnes mange tal på én gang. Prøv igen om et øjeblik.", "Many figures are being computed at once. Please try again in a moment."},
