@@ -587,3 +587,54 @@ func TestNotIllustrative(t *testing.T) {
 		t.Errorf("%d; banner shown without illustrative data", rec.Code)
 	}
 }
+
+// TestProductAddressAsTyped: a product's id in another case is the
+// product, at its one address; an address nearly a product's suggests
+// it; one far from all suggests nothing.
+func TestProductAddressAsTyped(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	for _, c := range []struct {
+		path, location string
+	}{
+		{"/products/OS2forms", "/products/os2forms"},
+		{"/products/OS2FORMS?lang=en&date=2025-06-30", "/products/os2forms?lang=en&date=2025-06-30"},
+	} {
+		res, _ := f.get(t, c.path)
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != c.location {
+			t.Errorf("%s: %d to %q; want 301 to %q", c.path, res.StatusCode, res.Header.Get("Location"), c.location)
+		}
+	}
+	for _, c := range []struct {
+		path, want string
+	}{
+		{"/products/os2form", `Mente du <a href="/products/os2forms">OS2forms</a>?`},
+		{"/products/os2form?lang=en", `Did you mean <a href="/products/os2forms?lang=en">OS2forms</a>?`},
+		{"/products/Os2Formss", `<a href="/products/os2forms">OS2forms</a>?`},
+		{"/products/bogus", ""},
+	} {
+		res, body := f.get(t, c.path)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", c.path, res.StatusCode)
+		}
+		if c.want == "" && (strings.Contains(body, "Mente du") || strings.Contains(body, "Did you mean")) {
+			t.Errorf("%s suggests something", c.path)
+		}
+		if c.want != "" && !strings.Contains(body, c.want) {
+			t.Errorf("%s: no %q in\n%s", c.path, c.want, body)
+		}
+	}
+}
+
+func TestNearestProduct(t *testing.T) {
+	cfg := &config.Config{Products: []config.Product{{ID: "os2forms", Name: "OS2forms"}, {ID: "os2faktor", Name: "OS2faktor"},
+		{ID: "os2borgerpc", Name: "OS2borgerPC"}, {ID: "os2display", Name: "OS2display"}}}
+	for typed, want := range map[string]string{
+		"os2form": "os2forms", "OS2Forms": "os2forms", "os2faktr": "os2faktor", "borgerpc": "os2borgerpc",
+		"os2displ": "os2display", "xyz": "", "os2": "", "os2fo": "os2forms", "kitos": "",
+	} {
+		p, ok := nearestProduct(cfg, typed)
+		if ok != (want != "") || p.ID != want {
+			t.Errorf("nearestProduct(%q) = %q, %v; want %q", typed, p.ID, ok, want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ var errorsMsgs = map[string]msg{
 	"error.500.text":           {"Siden kunne ikke vises. Fejlen er logget; prøv igen senere.", "The page could not be shown. The error has been logged; please try again later."},
 	"error.back":               {"Gå til overblikket", "Go to the overview"},
 	"error.product":            {"Produktet %q findes ikke i porteføljen.", "There is no product %q in the portfolio."},
+	"error.suggest":            {"Mente du", "Did you mean"},
 	"error.org":                {"Organisationen %q er ikke kendt.", "The organisation %q is not known."},
 	"error.chart":              {"Diagrammet %q findes ikke. Kendte diagrammer: %s.", "There is no chart %q. Known charts: %s."},
 	"error.date":               {"Datoen %q kan ikke bruges: skriv ÅÅÅÅ-MM-DD mellem 1990 og 2100.", "The date %q cannot be used: write YYYY-MM-DD between 1990 and 2100."},
