@@ -103,7 +103,7 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	}
 	return v.chart(chart{
 		ID: "contributors", Title: v.T("contributors.heading"),
-		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", c.WindowDays, v.Int(c.WindowDays)),
 		Note:       note,
 		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang,
 			Links: productLinks(v, ps, func(p figures.ProductContributors) string { return p.ID }, func(p figures.ProductContributors) string { return p.Name })},
@@ -168,7 +168,7 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 		id, embed = "product-contributor-series", v.embedLink("product-contributors", "product", s.Product)
 	}
 	return v.chart(chart{
-		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
+		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", s.WindowDays, v.Int(s.WindowDays)),
 		Note: note, Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...), Embed: embed,
 	})
@@ -203,7 +203,7 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	bar.SetXAxis(labels).AddSeries(v.T("th.persons"), data)
 	return v.chart(chart{
 		ID: "affiliation", Title: v.T("product.affiliation"),
-		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", pa.WindowDays, v.Int(pa.WindowDays)),
 		Note:       note,
 		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
 			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),

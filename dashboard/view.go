@@ -210,7 +210,7 @@ func (s *Server) loadFooter(ctx context.Context, v *view) error {
 		f.Sources = append(f.Sources, footerSource{v.T("footer.github"), strings.TrimSuffix(s.cfg.GitHub.APIURL, "/"), collected("github")})
 	}
 	if len(s.cfg.Activity) > 0 {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Tf("footer.activity.n", v.Int(len(s.cfg.Activity))), collected("activity")})
+		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Nf("footer.activity.n", len(s.cfg.Activity), v.Int(len(s.cfg.Activity))), collected("activity")})
 	}
 	v.footer = f
 	return nil
