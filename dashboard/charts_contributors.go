@@ -5,9 +5,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"os2pulse/figures"
 	"os2pulse/table"
 )
@@ -27,9 +24,6 @@ func byContributors(ps []figures.ProductContributors) []figures.ProductContribut
 	return out
 }
 
-// noValue is a point ECharts leaves empty: no bar, a gap in a line.
-const noValue = "-"
-
 // contributorsChart is active contributors per product, stacked by
 // affiliation, on c's date (which the overview sets to the last date with
 // complete data). A product whose data do not reach the date has no bar;
@@ -37,7 +31,7 @@ const noValue = "-"
 func contributorsChart(v *view, c figures.Contributors) chart {
 	ps := byContributors(c.Products)
 	names := make([]string, 0, len(ps))
-	var member, supplier, unknown []opts.BarData
+	member, supplier, unknown := make([]point, 0, len(ps)), make([]point, 0, len(ps)), make([]point, 0, len(ps))
 	t := table.Table{
 		Caption: v.T("contributors.heading") + " – " + v.Lang.Date(c.Date),
 		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
@@ -46,11 +40,11 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	var note string
 	for _, p := range ps {
 		names = append(names, p.Name)
-		bar := func(n int) opts.BarData {
+		bar := func(n int) point {
 			if !p.Complete {
-				return opts.BarData{Value: noValue}
+				return point{Value: noValue}
 			}
-			return opts.BarData{Value: n}
+			return point{Value: num(n)}
 		}
 		member = append(member, bar(p.ByAffiliation.Member))
 		supplier = append(supplier, bar(p.ByAffiliation.Supplier))
@@ -84,19 +78,15 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	case c.Date != v.Date:
 		note = v.Tf("coverage.chart.lastdate", v.Lang.Date(c.Date))
 	}
-	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGrey}),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-	)
-	bar.SetXAxis(names).
-		AddSeries(v.T("aff.member"), member, stack).
-		AddSeries(v.T("aff.supplier"), supplier, stack).
-		AddSeries(v.T("aff.unknown"), unknown, stack).
-		XYReversal()
+	bar := echartsOption{
+		Color: []string{colorBlue, colorOrange, colorGrey}, Tooltip: axisTooltip(), Legend: legend(true), Grid: gridWithLegend(),
+		XAxis: valueAxis(nil, 1), YAxis: productAxis(names),
+		Series: []seriesOpt{
+			{Name: v.T("aff.member"), Type: "bar", Data: member, Stack: "total"},
+			{Name: v.T("aff.supplier"), Type: "bar", Data: supplier, Stack: "total"},
+			{Name: v.T("aff.unknown"), Type: "bar", Data: unknown, Stack: "total"},
+		},
+	}
 	summary := v.T("adoption.summary.empty")
 	if len(ps) > 0 {
 		summary = v.Tf("contributors.summary", ps[0].Name, v.Int(ps[0].ActiveContributors))
@@ -105,7 +95,7 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 		ID: "contributors", Title: v.T("contributors.heading"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", c.WindowDays, v.Int(c.WindowDays)),
 		Note:       note,
-		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang,
+		Summary:    summary, Spec: chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang,
 			Links: productLinks(v, ps, func(p figures.ProductContributors) string { return p.ID }, func(p figures.ProductContributors) string { return p.Name })},
 		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "date", c.Date.String(), "window_days", strconv.Itoa(c.WindowDays)),
 		Embed: v.embedLink("contributors"), Tall: len(ps) > 8,
@@ -117,7 +107,7 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 // later points are gaps, and marked in the table.
 func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
 	dates := make([]string, 0, len(s.Points))
-	data := make([]opts.LineData, 0, len(s.Points))
+	data := make([]point, 0, len(s.Points))
 	t := table.Table{
 		Caption: title,
 		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
@@ -127,10 +117,10 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	for i, p := range s.Points {
 		dates = append(dates, p.Date.String())
 		if p.Complete {
-			data = append(data, opts.LineData{Value: p.ActiveContributors})
+			data = append(data, point{Value: num(p.ActiveContributors)})
 			last = i
 		} else {
-			data = append(data, opts.LineData{Value: noValue})
+			data = append(data, point{Value: noValue})
 			t.Note = v.coverageNote(s.CoveredUntil)
 		}
 		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), v.countCell(p.ActiveContributors, p.Complete),
@@ -145,14 +135,11 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 			note = t.Note
 		}
 	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
-	)
-	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	line := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis: categoryAxis(dates), YAxis: valueAxis(fromZero, 1),
+		Series: []seriesOpt{{Name: v.T("series.active"), Type: "line", Data: data, ShowSymbol: noSymbol}},
+	}
 	summary := v.T("series.empty")
 	if last >= 0 {
 		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[last].Date),
@@ -169,7 +156,7 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	}
 	return v.chart(chart{
 		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", s.WindowDays, v.Int(s.WindowDays)),
-		Note: note, Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Note: note, Summary: summary, Spec: chartSpec{Option: line, Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...), Embed: embed,
 	})
 }
@@ -178,13 +165,13 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
 	values := []int{pa.ByAffiliation.Member, pa.ByAffiliation.Supplier, pa.ByAffiliation.Unknown}
-	data := make([]opts.BarData, 0, 3)
+	data := make([]point, 0, 3)
 	t := table.Table{
 		Caption: v.T("product.affiliation") + " – " + v.DateText(),
 		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
 	}
 	for i, l := range labels {
-		data = append(data, opts.BarData{Name: l, Value: values[i]})
+		data = append(data, point{Name: l, Value: num(values[i])})
 		t.Rows = append(t.Rows, []table.Cell{table.Text(l), v.countCell(values[i], pa.Complete)})
 	}
 	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), v.countCell(pa.ActiveContributors, pa.Complete)})
@@ -193,21 +180,18 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 		note = v.coverageNote(pa.CoveredUntil)
 		t.Note = note
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
-	)
-	bar.SetXAxis(labels).AddSeries(v.T("th.persons"), data)
+	bar := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis: categoryAxis(labels), YAxis: valueAxis(nil, 1),
+		Series: []seriesOpt{{Name: v.T("th.persons"), Type: "bar", Data: data}},
+	}
 	return v.chart(chart{
 		ID: "affiliation", Title: v.T("product.affiliation"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", pa.WindowDays, v.Int(pa.WindowDays)),
 		Note:       note,
 		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
 			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
-		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Spec:  chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
 		Embed: v.embedLink("product-affiliation", "product", pa.Product),
 	})
