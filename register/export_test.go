@@ -68,8 +68,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		{ID: "kl", Name: "=KL", Kind: storage.KindOther},
 	}
 	for name, files := range map[string][]File{
-		"xlsx": {{Name: "register.xlsx", Data: wb.Bytes()}},
-		"csv":  {{Name: "adoption.csv", Data: adoption.Bytes()}, {Name: "members.csv", Data: members.Bytes()}},
+		"xlsx":                {{Name: "register.xlsx", Data: wb.Bytes()}},
+		"csv":                 {{Name: "adoption.csv", Data: adoption.Bytes()}, {Name: "members.csv", Data: members.Bytes()}},
 		"csv with semicolons": {{Name: "adoption.csv", Data: adoptionSemi.Bytes()}, {Name: "members.csv", Data: membersSemi.Bytes()}},
 	} {
 		t.Run(name, func(t *testing.T) {
