@@ -234,6 +234,19 @@ func (b *testBrowser) open(t *testing.T, path string, width int64) {
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
+	// Charts are drawn as they come into view: scroll past each, as a
+	// reader would, and back to the top.
+	_, err = chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(async function () {
+		for (const el of document.querySelectorAll('[data-chart]')) {
+			el.scrollIntoView();
+			await new Promise(function (r) { setTimeout(r, 60); });
+		}
+		window.scrollTo(0, 0);
+		return true;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: scrolling: %v", path, err)
+	}
 	_, err = chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelectorAll('[data-chart]').length === document.querySelectorAll('[data-chart][data-rendered="true"] canvas').length`,
 		chromedp.WithPollingTimeout(20*time.Second)))
 	if err != nil {

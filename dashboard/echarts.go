@@ -229,12 +229,12 @@ func valueAxis(min *float64, minInterval int) []axisOpt {
 var fromZero = ptr(0.0)
 
 // productAxis is the category axis of a horizontal bar chart of
-// products, largest at the top. Long names are cut short so they do not
-// push the plot off the canvas (the table has the whole name), and a
-// click on a name opens its page (chartSpec.Links).
+// products, largest at the top. Long names wrap onto more lines rather
+// than push the plot off the canvas, and a click on a name opens its page
+// (chartSpec.Links).
 func productAxis(names []string) []axisOpt {
 	return []axisOpt{{Type: "category", Data: names, Inverse: true,
-		AxisLabel: &axisLabel{Width: 180, Overflow: "truncate"}, TriggerEvent: true}}
+		AxisLabel: &axisLabel{Width: 180, Overflow: "break"}, TriggerEvent: true}}
 }
 
 // noSymbol is a line without a mark at each point.
