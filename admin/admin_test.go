@@ -421,7 +421,7 @@ func TestAuditLog(t *testing.T) {
 	}
 	// Version 2 (anna's upload) as it stood: two records, none ended.
 	dl := get(t, c, f.srv.URL+"/admin/log/"+imps[2].ID+"/adoption.csv", nil)
-	wantCSV := "organization,product,status,since,until,note\n751,os2faktor,pilot,2024-01-01,,\n101,os2forms,production,2020-01-01,,\n"
+	wantCSV := "\uFEFForganization,organization_name,product,status,since,until,note\n751,Aarhus,os2faktor,pilot,2024-01-01,,\n101,København,os2forms,production,2020-01-01,,\n"
 	if dl.StatusCode != http.StatusOK || dl.body != wantCSV || !strings.Contains(dl.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("download of version 2: %s %q\n%q", dl.Status, dl.Header.Get("Content-Disposition"), dl.body)
 	}
