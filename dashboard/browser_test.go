@@ -220,6 +220,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("click-through", b.testClickThrough)
 	t.Run("download", b.testDownload)
 	t.Run("report", b.testReport)
+	t.Run("layout", b.testLayout)
 	t.Run("axe", func(t *testing.T) { b.testAxe(t, axeSource(t)) })
 }
 
