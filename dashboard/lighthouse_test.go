@@ -32,7 +32,14 @@ type lighthouseResult struct {
 	Scores  map[string]float64
 	Metrics map[string]string
 	Failing []string
+	// BenchmarkIndex is Lighthouse's measure of the machine's CPU.
+	BenchmarkIndex float64
 }
+
+// slowHost is the benchmark index under which Lighthouse warns that the
+// machine is too slow for its mobile emulation to be right
+// (core/gather/driver/environment.js).
+const slowHost = 1000
 
 // runLighthouse runs Lighthouse on mobile over urls in one Chromium.
 func runLighthouse(t *testing.T, chromium string, urls []string) []lighthouseResult {
@@ -71,7 +78,10 @@ func runLighthouse(t *testing.T, chromium string, urls []string) []lighthouseRes
 // mobile settings on every kind of page: performance at least 90, and
 // accessibility, best practices and SEO 100. A page below 90 is measured
 // twice more and judged by its median, so that a busy machine does not
-// fail it on one run.
+// fail it on one run. Where Lighthouse itself says the machine is too
+// slow for its mobile emulation (a benchmark index under 1000 in every
+// run, as on a machine shared by many jobs), performance is reported and
+// not judged, unless CI is set: CI judges it always.
 func TestLighthouse(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Lighthouse skipped in -short mode")
@@ -105,12 +115,15 @@ func TestLighthouse(t *testing.T) {
 		}
 	}
 	perf := map[string][]float64{}
+	fastest := map[string]float64{} // the highest benchmark index of a page's runs
 	for _, r := range results {
 		perf[r.URL] = append(perf[r.URL], r.Scores["performance"])
+		fastest[r.URL] = r.BenchmarkIndex
 	}
 	if len(again) > 0 {
 		for _, r := range runLighthouse(t, chromium, again) {
 			perf[r.URL] = append(perf[r.URL], r.Scores["performance"])
+			fastest[r.URL] = max(fastest[r.URL], r.BenchmarkIndex)
 		}
 	}
 	for _, r := range results {
@@ -124,8 +137,13 @@ func TestLighthouse(t *testing.T) {
 		median := scores[len(scores)/2]
 		t.Logf("%s: performance %.0f (runs %v), accessibility %.0f, best practices %.0f, SEO %.0f; %v", page, 100*median, scores,
 			100*r.Scores["accessibility"], 100*r.Scores["best-practices"], 100*r.Scores["seo"], r.Metrics)
-		if median < 0.9 {
-			t.Errorf("%s: mobile performance %.0f (median of %v), want at least 90; short of full marks: %v", page, 100*median, scores, r.Failing)
+		switch {
+		case median >= 0.9:
+		case fastest[r.URL] < slowHost && os.Getenv("CI") == "":
+			t.Logf("%s: mobile performance %.0f (median of %v) not judged: Lighthouse finds this machine too slow for its mobile emulation (benchmark index %.0f, under %d)",
+				page, 100*median, scores, fastest[r.URL], slowHost)
+		default:
+			t.Errorf("%s: mobile performance %.0f (median of %v, benchmark index %.0f), want at least 90; short of full marks: %v", page, 100*median, scores, fastest[r.URL], r.Failing)
 		}
 		for _, c := range []string{"accessibility", "best-practices", "seo"} {
 			if r.Scores[c] != 1 {
