@@ -221,6 +221,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("download", b.testDownload)
 	t.Run("report", b.testReport)
 	t.Run("layout", b.testLayout)
+	t.Run("lazy-charts", b.testLazyCharts)
 	t.Run("axe", func(t *testing.T) { b.testAxe(t, axeSource(t)) })
 }
 

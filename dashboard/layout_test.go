@@ -3,7 +3,39 @@ package dashboard
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
 )
+
+// testLazyCharts: a page draws the charts near the screen, not all at
+// once; the others when scrolled to, and every one before printing.
+func (b *testBrowser) testLazyCharts(t *testing.T) {
+	if _, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 800, DeviceScaleFactor: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+"/?lang=en"), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Sleep(500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	total := eval[int](t, b, `document.querySelectorAll('[data-chart]').length`)
+	if n := eval[int](t, b, `document.querySelectorAll('[data-chart][data-rendered="true"]').length`); total < 5 || n == total {
+		t.Errorf("at load, %d of %d charts drawn; want those near the screen only", n, total)
+	}
+	// Scrolled to, the first chart is drawn; the last is not yet.
+	eval[bool](t, b, `document.querySelector('[data-chart]').scrollIntoView(), true`)
+	b.waitFor(t, `document.querySelector('[data-chart]').getAttribute('data-rendered') === 'true'`)
+	if eval[bool](t, b, `(function () { var all = document.querySelectorAll('[data-chart]'); return all[all.length - 1].getAttribute('data-rendered') === 'true'; })()`) {
+		t.Error("the page's last chart is drawn before it was scrolled to")
+	}
+	eval[bool](t, b, `window.dispatchEvent(new Event('beforeprint')), true`)
+	b.waitFor(t, `document.querySelectorAll('[data-chart]').length === document.querySelectorAll('[data-chart][data-rendered="true"]').length`)
+	eval[bool](t, b, `window.dispatchEvent(new Event('afterprint')), true`)
+	b.problems.check(t, "lazy charts")
+}
 
 // testLayout checks what a phone and a laptop show: at 390 px every
 // table's first column, which names its rows, is on screen without
