@@ -23,10 +23,10 @@ import (
 )
 
 // exchange sends method path?query to the API and checks the request and
-// the answer against the document. It returns the request's mismatch
-// (nil when the document allows the request) and the answer; an answer
-// the document does not describe fails the test.
-func exchange(t *testing.T, a *API, doc *openapi3.T, method, path string, query url.Values) (error, *httptest.ResponseRecorder) {
+// the answer against the document. It returns the answer and the
+// request's mismatch (nil when the document allows the request); an
+// answer the document does not describe fails the test.
+func exchange(t *testing.T, a *API, doc *openapi3.T, method, path string, query url.Values) (*httptest.ResponseRecorder, error) {
 	t.Helper()
 	target := path
 	if len(query) > 0 {
@@ -48,7 +48,7 @@ func exchange(t *testing.T, a *API, doc *openapi3.T, method, path string, query 
 	if err := openapi3filter.ValidateResponse(context.Background(), res); err != nil {
 		t.Errorf("%s %s: the %d answer does not match the document: %v\n%.600s", method, target, rec.Code, err, rec.Body.String())
 	}
-	return reqErr, rec
+	return rec, reqErr
 }
 
 // paramValues generates values of each parameter: valid ones, which
@@ -149,7 +149,7 @@ func TestAPIContract(t *testing.T) {
 			}{{e.Path, e.Params}, {e.Path + ".csv", append(append([]Param(nil), e.Params...), CSVParams()...)}} {
 				for range 12 {
 					q := g.query(op.params)
-					reqErr, rec := exchange(t, a, doc, http.MethodGet, op.path, q)
+					rec, reqErr := exchange(t, a, doc, http.MethodGet, op.path, q)
 					if reqErr != nil || rec.Code != http.StatusOK {
 						t.Errorf("GET %s?%s: the document says %v; the server %d %.300s", op.path, q.Encode(), reqErr, rec.Code, rec.Body)
 					}
@@ -185,7 +185,7 @@ func TestAPIContract(t *testing.T) {
 // server with a 400 naming param.
 func checkRefused(t *testing.T, a *API, doc *openapi3.T, path string, q url.Values, param string) {
 	t.Helper()
-	reqErr, rec := exchange(t, a, doc, http.MethodGet, path, q)
+	rec, reqErr := exchange(t, a, doc, http.MethodGet, path, q)
 	var body struct{ Parameter string }
 	json.Unmarshal(rec.Body.Bytes(), &body)
 	if reqErr == nil || rec.Code != http.StatusBadRequest || body.Parameter != param {
@@ -211,7 +211,7 @@ func TestFromAfterTo(t *testing.T) {
 		q, _ := a.Example(e, civil.Of(figurestest.Now))
 		q.Set("from", "2024-01-02")
 		q.Set("to", "2024-01-01")
-		reqErr, rec := exchange(t, a, doc, http.MethodGet, e.Path, q)
+		rec, reqErr := exchange(t, a, doc, http.MethodGet, e.Path, q)
 		if reqErr != nil || rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "after to") {
 			t.Errorf("%s?%s: %v; %d %s", e.Path, q.Encode(), reqErr, rec.Code, rec.Body)
 		}

@@ -38,9 +38,6 @@ const (
 // layout with each organisation's name beside its code.
 var exportAdoptionColumns = []string{"organization", ColumnOrganizationName, "product", "status", "since", "until", "note"}
 
-// dateColumns are the columns of an export that hold dates, by table.
-var dateColumns = map[string]bool{"since": true, "until": true, "member_since": true, "member_until": true}
-
 // cell is one exported value: text, or a date (zero: empty).
 type cell struct {
 	text   string
