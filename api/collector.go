@@ -108,6 +108,10 @@ func (a *API) collect(w http.ResponseWriter, r *http.Request) {
 		Error(w, http.StatusServiceUnavailable, "", "this server does not collect")
 		return
 	}
+	if err := given(r, []Param{{Name: "source"}}); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	source := r.URL.Query().Get("source")
 	err := a.opts.Collect(r.Context(), source)
 	var busy *BusyError
