@@ -21,6 +21,29 @@
 
   var charts = [];
 
+  // ECharts itself is loaded when the first chart is to be drawn, not
+  // with the page: a page whose charts are further down starts without
+  // it. The layout names it on this script's tag (data-echarts).
+  var echartsSrc = (document.currentScript && document.currentScript.getAttribute('data-echarts')) || '';
+  var echartsLoading = null;
+
+  function withECharts(fn) {
+    if (window.echarts) {
+      fn();
+      return;
+    }
+    if (!echartsLoading) {
+      echartsLoading = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = echartsSrc;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error('GET ' + echartsSrc + ' failed')); };
+        document.head.appendChild(s);
+      });
+    }
+    echartsLoading.then(fn, function (err) { console.error('os2pulse: ECharts is not loaded:', err); });
+  }
+
   function numberFormat(lang, format) {
     var locale = lang === 'en' ? 'en-GB' : 'da-DK';
     var nf = format === 'percent'
@@ -213,14 +236,16 @@
   }
 
   function start(el, spec) {
-    if (!spec.map || window.os2pulseMapReady) {
-      draw(el, spec);
-      return;
-    }
-    document.addEventListener('os2pulse:map-ready', function () { draw(el, spec); }, { once: true });
-    if (window.os2pulseLoadMap) {
-      window.os2pulseLoadMap();
-    }
+    withECharts(function () {
+      if (!spec.map || window.os2pulseMapReady) {
+        draw(el, spec);
+        return;
+      }
+      document.addEventListener('os2pulse:map-ready', function () { draw(el, spec); }, { once: true });
+      if (window.os2pulseLoadMap) {
+        window.os2pulseLoadMap();
+      }
+    });
   }
 
   // Charts are drawn when they come near the screen: a page of seven
@@ -303,10 +328,6 @@
     pending = setTimeout(function () { charts.forEach(function (c) { c.resize(); }); }, 100);
   });
 
-  if (!window.echarts) {
-    console.error('os2pulse: ECharts is not loaded');
-    return;
-  }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', init);
   } else {
