@@ -1,6 +1,7 @@
 package config
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,8 +18,15 @@ func TestWriteStarter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(written) != 9 || written[len(written)-1] != path {
-		t.Errorf("written: %v", written)
+	examples := 0
+	fs.WalkDir(exampleFS, "example", func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			examples++
+		}
+		return err
+	})
+	if examples < 8 || len(written) != examples+1 || written[len(written)-1] != path {
+		t.Errorf("written %d files, want the configuration and the %d example files: %v", len(written), examples, written)
 	}
 	t.Chdir(t.TempDir())
 	c, err := Load(path)
