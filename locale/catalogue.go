@@ -24,6 +24,7 @@ var catalogue = merge(
 	reportMsgs,
 	errorsMsgs,
 	pluralMsgs,
+	adminMsgs,
 )
 
 // merge joins the topic maps into one catalogue. A key in two maps would
