@@ -24,6 +24,7 @@ var catalogue = merge(
 	reportMsgs,
 	errorsMsgs,
 	evidenceMsgs,
+	pluralMsgs,
 	adminMsgs,
 )
 
