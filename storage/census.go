@@ -185,7 +185,9 @@ func (s *Store) updateInvitation(ctx context.Context, what, q string, args ...an
 // review, in one transaction that first checks, under the write lock,
 // that the link still works on day (not revoked, the census open and not
 // purged). Otherwise it returns an error wrapping ErrNotFound and stores
-// nothing. AnsweredAt is set here.
+// nothing. AnsweredAt is set here. An answer without any contact field
+// keeps the contact of the earlier answer: the public page never shows a
+// stored contact again, so it cannot be sent back unchanged.
 func (s *Store) SaveCensusAnswer(ctx context.Context, tokenHash string, day civil.Date, a CensusAnswer) (CensusAnswer, error) {
 	a.AnsweredAt = s.nowStamp()
 	a.Review, a.ReviewedAt, a.ReviewedBy, a.ReviewNote, a.ImportID = "", "", "", "", ""
@@ -204,10 +206,13 @@ func (s *Store) SaveCensusAnswer(ctx context.Context, tokenHash string, day civi
 			return err
 		}
 		a.CensusID, a.OrganizationID = inv.CensusID, inv.OrganizationID
+		contact := `contact_name = excluded.contact_name, contact_role = excluded.contact_role, contact_email = excluded.contact_email, `
+		if a.ContactName == "" && a.ContactRole == "" && a.ContactEmail == "" {
+			contact = ""
+		}
 		_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO census_answers (census_id, organization_id, answered_at, items,
 			contact_name, contact_role, contact_email, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (census_id, organization_id) DO UPDATE SET answered_at = excluded.answered_at, items = excluded.items,
-			contact_name = excluded.contact_name, contact_role = excluded.contact_role, contact_email = excluded.contact_email,
+			ON CONFLICT (census_id, organization_id) DO UPDATE SET answered_at = excluded.answered_at, items = excluded.items, `+contact+`
 			note = excluded.note, review = '', reviewed_at = '', reviewed_by = '', review_note = '', import_id = ''`),
 			a.CensusID, a.OrganizationID, a.AnsweredAt, a.Items, a.ContactName, a.ContactRole, a.ContactEmail, a.Note)
 		return err

@@ -106,12 +106,13 @@ func TestCensusLifecycle(t *testing.T) {
 			t.Errorf("rejected %+v", a)
 		}
 		clock = clock.Add(time.Hour)
-		answer.Items = `[2]`
-		second, err := s.SaveCensusAnswer(ctx, "h751b", day, answer)
+		// A new answer without contact fields keeps the earlier contact.
+		second, err := s.SaveCensusAnswer(ctx, "h751b", day, storage.CensusAnswer{Items: `[2]`, Note: "n"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a, _ := s.CensusAnswer(ctx, "c1", "751"); a.Items != `[2]` || a.Review != "" || a.AnsweredAt != second.AnsweredAt {
+		if a, _ := s.CensusAnswer(ctx, "c1", "751"); a.Items != `[2]` || a.Review != "" || a.AnsweredAt != second.AnsweredAt ||
+			a.ContactName != "Bo" || a.ContactEmail != "bo@example.dk" {
 			t.Errorf("latest answer %+v", a)
 		}
 
