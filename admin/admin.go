@@ -47,6 +47,7 @@ type Store interface {
 	PutAdminUpload(ctx context.Context, u storage.AdminUpload, life time.Duration) error
 	AdminUpload(ctx context.Context, id string) (storage.AdminUpload, error)
 	DeleteAdminUpload(ctx context.Context, id string) error
+	CensusStore
 }
 
 // Options are what the admin pages are built from.
@@ -76,13 +77,14 @@ type Admin struct {
 	hashes  map[string][]byte // admin name → bcrypt hash
 	dummy   []byte            // compared when the name is unknown, for equal timing
 	limiter *limiter
+	census  *censusLimiter // the organisations' census pages
 	handler http.Handler
 }
 
 // New builds the admin pages; mount the handler at "/admin/".
 func New(o Options) *Admin {
 	a := &Admin{cfg: o.Config, store: o.Store, figures: o.Figures, token: o.Token, log: o.Log, now: o.Now,
-		hashes: map[string][]byte{}, limiter: newLimiter()}
+		hashes: map[string][]byte{}, limiter: newLimiter(), census: &censusLimiter{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -106,6 +108,7 @@ func New(o Options) *Admin {
 	mux.Handle("GET /admin/log", a.authed(a.logPage))
 	mux.Handle("GET /admin/log/{id}/{file}", a.authed(a.download))
 	mux.Handle("GET /admin/export/{file}", a.authed(a.download))
+	a.censusRoutes(mux)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
 	})

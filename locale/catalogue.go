@@ -22,6 +22,7 @@ var catalogue = merge(
 	goalsMsgs,
 	reportMsgs,
 	errorsMsgs,
+	censusMsgs,
 )
 
 // merge joins the topic maps into one catalogue. A key in two maps would
