@@ -340,16 +340,16 @@ func siteURL(r *http.Request) string {
 
 // censusRow is one organisation asked, on the census page.
 type censusRow struct {
-	ID, Organization                 string
-	Answered, Review, ReviewClass    string
-	Contact, Email, Link             string
-	Revoked, HasAnswer               bool
+	ID, Organization              string
+	Answered, Review, ReviewClass string
+	Contact, Email, Link          string
+	Revoked, HasAnswer            bool
 }
 
 // censusShowData is one census's page.
 type censusShowData struct {
 	ID, Name, Period, State, Progress string
-	CanPurge, Purged, Open           bool
+	CanPurge, Purged, Open            bool
 	Rows                              []censusRow
 }
 
@@ -585,4 +585,6 @@ func checkText(l locale.Lang, s string, max int, required bool) string {
 	return ""
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' }
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029'
+}

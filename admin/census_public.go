@@ -75,9 +75,9 @@ type recordRow struct {
 
 // addRow is a product added on the form.
 type addRow struct {
-	N                              int
+	N                             int
 	Product, Status, Since, Until string
-	Errors                         map[string]string
+	Errors                        map[string]string
 }
 
 // fieldError is one problem in the summary above the form, linking to
@@ -260,7 +260,7 @@ func recordRows(lang locale.Lang, product func(string) string, current []storage
 	for i, rec := range current {
 		row := recordRow{N: i, Key: rec.ProductID + "/" + rec.Since.String(), Product: product(rec.ProductID),
 			Current: lang.T("status."+rec.Status) + ", " + periodText(lang, rec.Since, rec.Until),
-			Answer: answerConfirm, Status: rec.Status, Since: rec.Since.String(), Until: rec.Until.String(), Errors: map[string]string{}}
+			Answer:  answerConfirm, Status: rec.Status, Since: rec.Since.String(), Until: rec.Until.String(), Errors: map[string]string{}}
 		for _, it := range items {
 			if it.Answer != answerAdd && it.Product == rec.ProductID && it.Since == rec.Since {
 				row.Answer = it.Answer

@@ -96,9 +96,9 @@ func applyProposals(current []storage.AdoptionRecord, ps []proposal, chosen map[
 
 // reviewRow is one proposal on the review page.
 type reviewRow struct {
-	Item                  int
-	Kind, Record, Before  string
-	Checked, Stale        bool
+	Item                 int
+	Kind, Record, Before string
+	Checked, Stale       bool
 }
 
 // reviewData is the review page's content.
