@@ -124,21 +124,30 @@ type censusLimiter struct {
 	counts map[string]int
 }
 
+// allow counts a request against key and reports whether it is within
+// limit.
 func (l *censusLimiter) allow(now time.Time, key string, limit int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.counts == nil || now.Sub(l.start) >= censusWindow {
-		// A new window forgets everything, so the map stays bounded.
-		l.start, l.counts = now, map[string]int{}
-	}
+	l.window(now)
 	l.counts[key]++
 	return l.counts[key] <= limit
 }
 
-func (l *censusLimiter) over(key string, limit int) bool {
+// over reports whether key has used up limit, without counting.
+func (l *censusLimiter) over(now time.Time, key string, limit int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.window(now)
 	return l.counts[key] >= limit
+}
+
+// window starts a new window when the last has passed; call with mu held.
+// A new window forgets everything, so the map stays bounded.
+func (l *censusLimiter) window(now time.Time) {
+	if l.counts == nil || now.Sub(l.start) >= censusWindow {
+		l.start, l.counts = now, map[string]int{}
+	}
 }
 
 // openLink finds the link a request names, answering the request itself
@@ -150,7 +159,7 @@ func (a *Admin) openLink(w http.ResponseWriter, r *http.Request) (censusLink, bo
 	addr := clientAddr(r)
 	token := r.PathValue("token")
 	hash := tokenHash(token)
-	if a.census.over("bad:"+addr, maxBadPerAddr) || !a.census.allow(now, "addr:"+addr, maxPerAddr) || !a.census.allow(now, "token:"+hash, maxPerToken) {
+	if a.census.over(now, "bad:"+addr, maxBadPerAddr) || !a.census.allow(now, "addr:"+addr, maxPerAddr) || !a.census.allow(now, "token:"+hash, maxPerToken) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(censusWindow/time.Second)))
 		a.renderCensus(w, r, http.StatusTooManyRequests, censusPageData{Invalid: true})
 		return censusLink{}, false

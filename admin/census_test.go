@@ -287,3 +287,120 @@ func TestCensusLinks(t *testing.T) {
 		t.Errorf("census list:\n%s", later.body)
 	}
 }
+
+// TestCensusHostileInput: every field of the organisation's page is
+// checked by the register's rules; a problem is shown next to its field,
+// escaped, and nothing is stored.
+func TestCensusHostileInput(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	ctx := context.Background()
+	f.seedRegister(t)
+	c := f.client(t)
+	f.login(t, c)
+	id, links := f.openCensus(t, c)
+	valid := func() url.Values {
+		return url.Values{"r0.key": {"os2forms/2020-01-01"}, "r0.answer": {"confirm"}, "r0.status": {"production"}, "r0.since": {"2020-01-01"}, "r0.until": {""},
+			"n0.product": {""}, "n0.status": {""}, "n0.since": {""}, "n0.until": {""},
+			"contact_name": {"Bo"}, "contact_role": {"IT"}, "contact_email": {"bo@kk.dk"}, "note": {""}}
+	}
+	tests := []struct {
+		name  string
+		set   map[string]string
+		field string // the id whose error is shown
+	}{
+		{"unknown answer", map[string]string{"r0.answer": "delete-all"}, "r0-answer"},
+		{"script as status", map[string]string{"r0.answer": "change", "r0.status": "<script>alert(1)</script>"}, "r0-status"},
+		{"American date", map[string]string{"r0.answer": "change", "r0.since": "01/31/2020"}, "r0-since"},
+		{"impossible date", map[string]string{"r0.answer": "change", "r0.since": "2020-02-30"}, "r0-since"},
+		{"until before since", map[string]string{"r0.answer": "change", "r0.until": "2019-12-31"}, "r0-until"},
+		{"until on since", map[string]string{"r0.answer": "change", "r0.until": "2020-01-01"}, "r0-until"},
+		{"record not in the register", map[string]string{"r0.key": "os2forms/1999-01-01"}, "r0-answer"},
+		{"unknown product", map[string]string{"n0.product": "os2evil", "n0.status": "production", "n0.since": "2025-01-01"}, "n0-product"},
+		{"product id with SQL", map[string]string{"n0.product": "os2forms'; DROP TABLE adoptions; --", "n0.status": "production", "n0.since": "2025-01-01"}, "n0-product"},
+		{"added without since", map[string]string{"n0.product": "os2faktor", "n0.status": "production"}, "n0-since"},
+		{"added without status", map[string]string{"n0.product": "os2faktor", "n0.since": "2025-01-01"}, "n0-status"},
+		{"added overlapping a confirmed record", map[string]string{"n0.product": "os2forms", "n0.status": "pilot", "n0.since": "2024-01-01"}, "n0-since"},
+		{"no contact on the first answer", map[string]string{"contact_name": "", "contact_role": "", "contact_email": ""}, "contact-name"},
+		{"two addresses", map[string]string{"contact_email": "bo@kk.dk, eve@evil.example"}, "contact-email"},
+		{"address with a name", map[string]string{"contact_email": "Bo <bo@kk.dk>"}, "contact-email"},
+		{"address without a domain", map[string]string{"contact_email": "bo@localhost"}, "contact-email"},
+		{"header injection", map[string]string{"contact_email": "bo@kk.dk\r\nBcc: eve@evil.example"}, "contact-email"},
+		{"NUL in a name", map[string]string{"contact_name": "Bo\x00"}, "contact-name"},
+		{"newline in a role", map[string]string{"contact_role": "IT\nchef"}, "contact-role"},
+		{"long name", map[string]string{"contact_name": strings.Repeat("å", maxText+1)}, "contact-name"},
+		{"long note", map[string]string{"note": strings.Repeat("x", maxNote+1)}, "note"},
+		{"invalid UTF-8", map[string]string{"note": "\xff\xfe"}, "note"},
+	}
+	pub := f.client(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := valid()
+			for k, v := range tt.set {
+				form.Set(k, v)
+			}
+			r := post(t, pub, f.srv.URL+"/census/"+links["101"], form, nil)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="`+tt.field+`-error"`) ||
+				!strings.Contains(r.body, `href="#`+tt.field+`"`) || strings.Contains(r.body, "<script>alert") {
+				t.Errorf("%s: no error at %s:\n%s", r.Status, tt.field, r.body)
+			}
+			if answers, _ := f.store.CensusAnswers(ctx, id); len(answers) != 0 {
+				t.Errorf("stored %+v", answers)
+			}
+		})
+	}
+	// The valid form is stored: the cases above failed for their reason.
+	if r := post(t, pub, f.srv.URL+"/census/"+links["101"], valid(), nil); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("valid answer: %s\n%s", r.Status, r.body)
+	}
+	// A later answer may leave the contact out, but not give half of it.
+	later := valid()
+	later.Set("contact_name", "")
+	later.Set("contact_email", "")
+	later.Set("contact_role", "")
+	if r := post(t, pub, f.srv.URL+"/census/"+links["101"], later, nil); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("answer keeping the contact: %s", r.Status)
+	}
+	later.Set("contact_role", "IT")
+	if r := post(t, pub, f.srv.URL+"/census/"+links["101"], later, nil); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="contact-email-error"`) {
+		t.Errorf("half a contact: %s", r.Status)
+	}
+	if a, _ := f.store.CensusAnswer(ctx, id, "101"); a.ContactName != "Bo" || a.ContactEmail != "bo@kk.dk" {
+		t.Errorf("contact after later answers %+v", a)
+	}
+}
+
+// TestCensusRateLimits: an address that tries unknown links is stopped,
+// even with a good link; one link is limited however many addresses use
+// it.
+func TestCensusRateLimits(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	f.seedRegister(t)
+	c := f.client(t)
+	f.login(t, c)
+	_, links := f.openCensus(t, c)
+	pub := f.client(t)
+	for i := range maxBadPerAddr {
+		if r := get(t, pub, f.srv.URL+"/census/guess"+strings.Repeat("x", i), nil); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("guess %d: %s", i, r.Status)
+		}
+	}
+	r := get(t, pub, f.srv.URL+"/census/"+links["101"], nil)
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Errorf("after %d guesses: %s", maxBadPerAddr, r.Status)
+	}
+	f.now = f.now.Add(censusWindow)
+	if r := get(t, pub, f.srv.URL+"/census/"+links["101"], nil); r.StatusCode != http.StatusOK {
+		t.Errorf("after the window: %s", r.Status)
+	}
+	// One link, many addresses (X-Forwarded-For is not trusted, so the
+	// limit per link is what holds).
+	for range maxPerToken {
+		get(t, pub, f.srv.URL+"/census/"+links["751"], nil)
+	}
+	if r := get(t, pub, f.srv.URL+"/census/"+links["751"], nil); r.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("request %d of one link: %s", maxPerToken+1, r.Status)
+	}
+	if r := get(t, pub, f.srv.URL+"/census/"+links["101"], nil); r.StatusCode != http.StatusOK {
+		t.Errorf("another link meanwhile: %s", r.Status)
+	}
+}
