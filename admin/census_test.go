@@ -24,7 +24,7 @@ var censusLinkRE = regexp.MustCompile(`/census/([A-Za-z0-9_-]{22})\b`)
 
 // seedRegister stores the register the census tests start from: 101 and
 // 751 members, 101 running OS2forms, 751 piloting OS2faktor.
-func (f *fixture) seedRegister(t *testing.T) {
+func (f *fixture) seedRegister(t testing.TB) {
 	t.Helper()
 	reg := storage.Register{Source: "seed.xlsx",
 		Adoptions: []storage.AdoptionRecord{rec("101", "os2forms", "production", "2020-01-01"), rec("751", "os2faktor", "pilot", "2021-01-01")},
@@ -38,7 +38,7 @@ func (f *fixture) seedRegister(t *testing.T) {
 
 // openCensus opens "Census 2027" for both members and returns the links
 // by organisation id.
-func (f *fixture) openCensus(t *testing.T, c *http.Client) (string, map[string]string) {
+func (f *fixture) openCensus(t testing.TB, c *http.Client) (string, map[string]string) {
 	t.Helper()
 	resp := post(t, c, f.srv.URL+"/admin/census", url.Values{"name": {"Census 2027"}, "opens": {"2026-12-01"}, "closes": {"2026-12-31"},
 		"org": {"101", "751"}}, nil)
@@ -403,4 +403,46 @@ func TestCensusRateLimits(t *testing.T) {
 	if r := get(t, pub, f.srv.URL+"/census/"+links["101"], nil); r.StatusCode != http.StatusOK {
 		t.Errorf("another link meanwhile: %s", r.Status)
 	}
+}
+
+// FuzzCensusAnswer: whatever an organisation's form holds, the answer is
+// stored whole (303) or refused with its problems (422) and nothing
+// stored; the page never echoes markup unescaped.
+func FuzzCensusAnswer(f *testing.F) {
+	f.Add("change", "production", "2020-01-01", "2026-06-30", "os2borgerpc", "pilot", "01-02-2025", "Bo", "bo@kk.dk", "note")
+	f.Add("remove", "", "", "", "", "", "", "", "", "")
+	f.Add("confirm", "<b>", "x", "y", "os2forms", "ophørt", "2020-01-01", "<script>", "a@b", "\x00")
+	f.Add("change", "I drift", "1.1.2021", "31.12.2020", "OS2FAKTOR", "planlagt", "2030-01-01", "Å", "å@ø.dk", strings.Repeat("x", 3000))
+	fx := newFixture(f, "sqlite")
+	fx.seedRegister(f)
+	c := fx.client(f)
+	fx.login(f, c)
+	id, links := fx.openCensus(f, c)
+	pub := fx.client(f)
+	f.Fuzz(func(t *testing.T, answer, status, since, until, product, addStatus, addSince, name, email, note string) {
+		fx.now = fx.now.Add(time.Second) // each save a stamp of its own
+		before, _ := fx.store.CensusAnswer(context.Background(), id, "101")
+		form := url.Values{"r0.key": {"os2forms/2020-01-01"}, "r0.answer": {answer}, "r0.status": {status}, "r0.since": {since}, "r0.until": {until},
+			"n0.product": {product}, "n0.status": {addStatus}, "n0.since": {addSince}, "n0.until": {""},
+			"contact_name": {name}, "contact_role": {""}, "contact_email": {email}, "note": {note}}
+		r := post(t, pub, fx.srv.URL+"/census/"+links["101"], form, nil)
+		after, _ := fx.store.CensusAnswer(context.Background(), id, "101")
+		switch r.StatusCode {
+		case http.StatusSeeOther:
+			if after.AnsweredAt == before.AnsweredAt {
+				t.Errorf("303 but nothing stored")
+			}
+		case http.StatusUnprocessableEntity:
+			if after != before {
+				t.Errorf("422 but stored %+v", after)
+			}
+			if strings.Contains(r.body, "<script>") || strings.Contains(r.body, "<b>") {
+				t.Errorf("markup echoed:\n%s", r.body)
+			}
+		case http.StatusTooManyRequests:
+			fx.now = fx.now.Add(censusWindow)
+		default:
+			t.Errorf("%s\n%s", r.Status, r.body)
+		}
+	})
 }
