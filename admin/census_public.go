@@ -553,7 +553,7 @@ func (d *censusPageData) summarise(lang locale.Lang) {
 	for i, r := range d.Adds {
 		for _, f := range fields {
 			if msg, ok := r.Errors[f]; ok {
-				d.Summary = append(d.Summary, fieldError{fmt.Sprintf("n%d-%s", i, f), lang.Tf("census.add.n", i+1) + ": " + msg})
+				d.Summary = append(d.Summary, fieldError{fmt.Sprintf("n%d-%s", i, f), lang.Tf("census.add.n", lang.Int(i+1)) + ": " + msg})
 			}
 		}
 	}
