@@ -57,6 +57,9 @@ var censusMsgs = map[string]msg{
 	"census.error.rule.until":    {"Slutdatoen skal ligge efter startdatoen.", "The end date must be after the start date."},
 	"census.error.rule.overlap":  {"Perioden overlapper en anden periode med samme produkt.", "The period overlaps another period of the same product."},
 
+	// The public data page.
+	"data.census": {"Medlemmerne bekræftede senest registret ved %s; det seneste svar blev godkendt %s.", "The members last confirmed the register in %s; the latest answer was accepted %s."},
+
 	// The secretariat's pages.
 	"admin.nav.census":              {"Optælling", "Census"},
 	"admin.action.census":           {"Optælling", "Census"},
