@@ -329,19 +329,3 @@ func (s *Store) PurgeCensusContacts(ctx context.Context, censusID string) error 
 	}
 	return nil
 }
-
-// LastCensusImport returns the newest register change an accepted census
-// answer made (its Source names the census), or an error wrapping
-// ErrNotFound before the first.
-func (s *Store) LastCensusImport(ctx context.Context) (RegisterImport, error) {
-	var out RegisterImport
-	err := s.db.GetContext(ctx, &out, s.rebind(`SELECT id, source, imported_at, sha256, added, changed, ended,
-		unchanged, actor, via, action, detail FROM register_imports WHERE action = ? ORDER BY id DESC LIMIT 1`), ActionCensus)
-	if errors.Is(err, sql.ErrNoRows) {
-		return out, fmt.Errorf("storage: census import: %w", ErrNotFound)
-	}
-	if err != nil {
-		return out, fmt.Errorf("storage: unable to read the last census import: %w", err)
-	}
-	return out, nil
-}
