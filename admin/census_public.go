@@ -239,12 +239,7 @@ func (a *Admin) censusPage(ctx context.Context, r *http.Request, lang locale.Lan
 	if err != nil {
 		return censusPageData{}, nil, err
 	}
-	var mine []storage.AdoptionRecord
-	for _, rec := range cur.Adoptions {
-		if rec.OrganizationID == org {
-			mine = append(mine, rec)
-		}
-	}
+	mine := a.orgRecords(cur, org)
 	other := locale.EN
 	if lang == locale.EN {
 		other = locale.DA
@@ -623,4 +618,17 @@ func (a *Admin) renderCensus(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Content-Language", string(lang))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// orgRecords are the organisation's current records that the census asks
+// about: those of the configured products.
+func (a *Admin) orgRecords(cur register.Contents, org string) []storage.AdoptionRecord {
+	var mine []storage.AdoptionRecord
+	for _, rec := range cur.Adoptions {
+		if _, ok := a.cfg.Product(rec.ProductID); ok && rec.OrganizationID == org {
+			rec.RecordedAt, rec.RetractedAt = "", ""
+			mine = append(mine, rec)
+		}
+	}
+	return mine
 }

@@ -159,7 +159,7 @@ func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[in
 		a.fail(w, r, err)
 		return
 	}
-	items, mine, ps, err := answerProposals(an, cur)
+	items, mine, ps, err := a.answerProposals(an, cur)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -228,18 +228,12 @@ func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[in
 
 // answerProposals reads an answer's items and the organisation's current
 // records, and the changes the answer asks of them.
-func answerProposals(an storage.CensusAnswer, cur register.Contents) ([]censusItem, []storage.AdoptionRecord, []proposal, error) {
+func (a *Admin) answerProposals(an storage.CensusAnswer, cur register.Contents) ([]censusItem, []storage.AdoptionRecord, []proposal, error) {
 	var items []censusItem
 	if err := json.Unmarshal([]byte(an.Items), &items); err != nil {
 		return nil, nil, nil, fmt.Errorf("admin: reading the census answer of %s: %w", an.OrganizationID, err)
 	}
-	var mine []storage.AdoptionRecord
-	for _, rec := range cur.Adoptions {
-		if rec.OrganizationID == an.OrganizationID {
-			rec.RecordedAt, rec.RetractedAt = "", ""
-			mine = append(mine, rec)
-		}
-	}
+	mine := a.orgRecords(cur, an.OrganizationID)
 	return items, mine, proposals(an.OrganizationID, items, mine), nil
 }
 
@@ -324,7 +318,7 @@ func (a *Admin) accept(w http.ResponseWriter, r *http.Request, c storage.Census,
 		a.fail(w, r, err)
 		return
 	}
-	_, mine, ps, err := answerProposals(an, cur)
+	_, mine, ps, err := a.answerProposals(an, cur)
 	if err != nil {
 		a.fail(w, r, err)
 		return

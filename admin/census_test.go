@@ -40,10 +40,19 @@ func (f *fixture) seedRegister(t testing.TB) {
 // by organisation id.
 func (f *fixture) openCensus(t testing.TB, c *http.Client) (string, map[string]string) {
 	t.Helper()
-	resp := post(t, c, f.srv.URL+"/admin/census", url.Values{"name": {"Census 2027"}, "opens": {"2026-12-01"}, "closes": {"2026-12-31"},
-		"org": {"101", "751"}}, nil)
+	form := url.Values{"name": {"Census 2027"}, "opens": {"2026-12-01"}, "closes": {"2026-12-31"}, "org": {"101", "751"}}
+	resp := post(t, c, f.srv.URL+"/admin/census", form, nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("open: %s\n%s", resp.Status, resp.body)
+	}
+	// The same links as a CSV file, inside the page.
+	csvURL := regexp.MustCompile(`href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"`).FindStringSubmatch(resp.body)
+	if csvURL == nil {
+		t.Fatalf("no CSV of the links:\n%s", resp.body)
+	}
+	csvData, err := base64.StdEncoding.DecodeString(csvURL[1])
+	if err != nil || !strings.HasPrefix(string(csvData), "\uFEFForganization,name,link\n") || strings.Count(string(csvData), "/census/") != len(form["org"]) {
+		t.Errorf("links CSV %q %v", csvData, err)
 	}
 	links := map[string]string{}
 	for _, row := range regexp.MustCompile(`<tr><td>[^<]*\((\d+)\)</td><td><code class="sha">[^<]*/census/([A-Za-z0-9_-]+)</code>`).FindAllStringSubmatch(resp.body, -1) {
@@ -445,4 +454,42 @@ func FuzzCensusAnswer(f *testing.F) {
 			t.Errorf("%s\n%s", r.Status, r.body)
 		}
 	})
+}
+
+// TestOpenCensusErrors: every field of the opening form is checked, each
+// problem shown at its field, and nothing is stored.
+func TestOpenCensusErrors(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	f.seedRegister(t)
+	c := f.client(t)
+	f.login(t, c)
+	tests := []struct {
+		name  string
+		set   url.Values
+		field string
+	}{
+		{"no name", url.Values{"name": {""}}, "c-name"},
+		{"name with a control character", url.Values{"name": {"Census\x1b[2027"}}, "c-name"},
+		{"long name", url.Values{"name": {strings.Repeat("x", maxCensusName+1)}}, "c-name"},
+		{"bad opening", url.Values{"opens": {"1 December"}}, "c-opens"},
+		{"closes before it opens", url.Values{"closes": {"2026-11-30"}}, "c-closes"},
+		{"closed already", url.Values{"opens": {"2026-11-01"}, "closes": {"2026-11-30"}}, "c-closes"},
+		{"nobody asked", url.Values{"org": nil}, "c-orgs"},
+		{"an organisation not offered", url.Values{"org": {"101", "999"}}, "c-orgs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := url.Values{"name": {"Census 2027"}, "opens": {"2026-12-01"}, "closes": {"2026-12-31"}, "org": {"101", "751"}}
+			for k, v := range tt.set {
+				form[k] = v
+			}
+			r := post(t, c, f.srv.URL+"/admin/census", form, nil)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="`+tt.field+`-error"`) || strings.Contains(r.body, "/census/") && censusLinkRE.MatchString(r.body) {
+				t.Errorf("%s:\n%s", r.Status, r.body)
+			}
+			if cs, _ := f.store.Censuses(context.Background()); len(cs) != 0 {
+				t.Errorf("stored %+v", cs)
+			}
+		})
+	}
 }

@@ -39,7 +39,7 @@ type RecordProblem struct {
 }
 
 // OrganizationAdoptions returns the register's adoption records with
-// those of org replaced by recs, every one of recs checked by the
+// those of org (of configured products) replaced by recs, every one of recs checked by the
 // register's rules: a configured product, a status, a period of at least
 // one day, and no day shared with another period of the same product.
 // Any problem leaves the register out.
@@ -51,7 +51,9 @@ func OrganizationAdoptions(cfg *config.Config, cur Contents, org string, recs []
 	rules := newAdoptionRules(products, newOrgNames(cur.Organizations))
 	all := make([]storage.AdoptionRecord, 0, len(cur.Adoptions)+len(recs))
 	for _, r := range cur.Adoptions {
-		if r.OrganizationID == org {
+		// A record of a product no longer configured stays as it is, as
+		// with a form's edit: the census neither shows nor checks it.
+		if r.OrganizationID == org && products[r.ProductID] {
 			continue
 		}
 		r.RecordedAt, r.RetractedAt = "", ""

@@ -19,17 +19,20 @@ func TestOrganizationAdoptions(t *testing.T) {
 		}
 		return rec
 	}
-	cur := Contents{Adoptions: []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", ""), r("751", "os2forms", "production", "2020-01-01", "")}}
+	// os2gone is no longer configured: its record stays, whatever the
+	// answer.
+	cur := Contents{Adoptions: []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", ""), r("751", "os2forms", "production", "2020-01-01", ""),
+		r("101", "os2gone", "production", "2019-01-01", "")}}
 	tests := []struct {
 		name    string
 		recs    []storage.AdoptionRecord
 		want    int    // records in the register
 		problem string // "index/field" of the first problem
 	}{
-		{"confirmed", []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", "")}, 2, ""},
-		{"ended and added", []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", "2026-06-30"), r("101", "os2faktor", "pilot", "2025-01-01", "")}, 3, ""},
-		{"all removed", nil, 1, ""},
-		{"a second period after the first", []storage.AdoptionRecord{r("101", "os2forms", "pilot", "2019-01-01", "2020-01-01"), r("101", "os2forms", "production", "2020-01-01", "")}, 3, ""},
+		{"confirmed", []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", "")}, 3, ""},
+		{"ended and added", []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", "2026-06-30"), r("101", "os2faktor", "pilot", "2025-01-01", "")}, 4, ""},
+		{"all removed", nil, 2, ""},
+		{"a second period after the first", []storage.AdoptionRecord{r("101", "os2forms", "pilot", "2019-01-01", "2020-01-01"), r("101", "os2forms", "production", "2020-01-01", "")}, 4, ""},
 		{"overlap", []storage.AdoptionRecord{r("101", "os2forms", "production", "2020-01-01", ""), r("101", "os2forms", "pilot", "2024-01-01", "")}, 0, "1/organization"},
 		{"unknown product", []storage.AdoptionRecord{r("101", "os2evil", "production", "2020-01-01", "")}, 0, "0/product"},
 		{"unknown status", []storage.AdoptionRecord{r("101", "os2forms", "live", "2020-01-01", "")}, 0, "0/status"},
@@ -45,10 +48,17 @@ func TestOrganizationAdoptions(t *testing.T) {
 			if got != tt.problem || len(reg.Adoptions) != tt.want {
 				t.Errorf("problems %+v (first %q, want %q), %d records, want %d", probs, got, tt.problem, len(reg.Adoptions), tt.want)
 			}
+			kept := 0
 			for _, rec := range reg.Adoptions {
+				if rec.ProductID == "os2gone" {
+					kept++
+				}
 				if rec.OrganizationID == "751" && (rec.ProductID != "os2forms" || rec.Since != civil.MustParse("2020-01-01")) {
 					t.Errorf("another organisation's record changed: %+v", rec)
 				}
+			}
+			if tt.problem == "" && kept != 1 {
+				t.Errorf("the record of a product no longer configured: %d kept", kept)
 			}
 		})
 	}
