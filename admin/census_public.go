@@ -94,6 +94,7 @@ type censusPageData struct {
 	Other        template.URL // the page in the other language
 	Saved        string       // when the latest answer was saved; "" before the first
 	JustSaved    bool         // the page right after saving
+	Reviewed     bool         // the latest answer has been reviewed
 	Records      []recordRow
 	Adds         []addRow
 	Products     []option
@@ -211,6 +212,11 @@ func (a *Admin) censusForm(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		a.fail(w, r, err)
 		return
+	case an.Review != storage.ReviewWaiting:
+		// Reviewed: the register now holds what was accepted, and a new
+		// answer starts from it.
+		d.Saved, d.Reviewed = lang.Stamp(an.AnsweredAt), true
+		d.Records = recordRows(lang, a.productName, current, nil)
 	default:
 		var items []censusItem
 		if err := json.Unmarshal([]byte(an.Items), &items); err != nil {

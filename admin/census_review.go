@@ -44,8 +44,11 @@ func proposals(org string, items []censusItem, current []storage.AdoptionRecord)
 	for i, it := range items {
 		switch it.Answer {
 		case answerAdd:
-			out = append(out, proposal{Item: i, Kind: storage.ChangeAdded,
-				New: storage.AdoptionRecord{OrganizationID: org, ProductID: it.Product, Status: it.Status, Since: it.NewSince, Until: it.Until}})
+			nr := storage.AdoptionRecord{OrganizationID: org, ProductID: it.Product, Status: it.Status, Since: it.NewSince, Until: it.Until}
+			if old, ok := find(it.Product, it.NewSince); ok && old.Status == nr.Status && old.Until == nr.Until {
+				continue // in the register already (accepted earlier)
+			}
+			out = append(out, proposal{Item: i, Kind: storage.ChangeAdded, New: nr})
 		case answerChange, answerRemove:
 			old, ok := find(it.Product, it.Since)
 			if !ok {

@@ -184,6 +184,14 @@ func TestCensusFromOpeningToAcceptance(t *testing.T) {
 			t.Errorf("log page:\n%s", logPage.body)
 		}
 
+		// The organisation's page now starts from the register, which
+		// holds what was accepted.
+		reviewed := get(t, pub, f.srv.URL+"/census/"+links["101"], nil)
+		if !strings.Contains(reviewed.body, `name="r0.key" value="os2borgerpc/2025-01-01"`) || strings.Contains(reviewed.body, `<option value="os2borgerpc" selected>`) ||
+			!strings.Contains(reviewed.body, "Sekretariatet har gennemgået jeres svar") {
+			t.Errorf("page after the review:\n%s", reviewed.body)
+		}
+
 		// The same preview cannot be accepted twice: the register moved on.
 		if r := post(t, c, f.srv.URL+"/admin/census/"+id+"/answer/101", url.Values{"action": {"accept"}, "change": {"0"}, "answered_at": {answeredAt}, "version": {version}}, nil); r.StatusCode != http.StatusConflict {
 			t.Errorf("stale accept: %s", r.Status)

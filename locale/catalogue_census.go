@@ -11,6 +11,7 @@ var censusMsgs = map[string]msg{
 	"census.intro":               {"Bekræft eller ret, hvad registret siger, at jeres organisation bruger. I kan gemme så tit, I vil, indtil %s; det seneste svar gælder. Sekretariatet gennemgår svaret, før registret ændres.", "Confirm or correct what the register says your organisation runs. You can save as often as you like until %s; the latest answer counts. The secretariat reviews the answer before the register changes."},
 	"census.saved":               {"Svaret er gemt (%s). Tak! I kan stadig rette det.", "Your answer is saved (%s). Thank you! You can still change it."},
 	"census.saved.earlier":       {"I svarede senest %s. Formularen viser det svar.", "You last answered %s. The form shows that answer."},
+	"census.saved.reviewed":      {"Sekretariatet har gennemgået jeres svar fra %s. Formularen viser registret, som det er nu; I kan svare igen, så længe optællingen er åben.", "The secretariat has reviewed your answer of %s. The form shows the register as it is now; you can answer again while the census is open."},
 	"census.errors":              {"Svaret er ikke gemt. Ret disse felter:", "The answer is not saved. Please correct these fields:"},
 	"census.records.h":           {"Det, registret siger, I bruger", "What the register says you run"},
 	"census.records.intro":       {"Vælg for hvert produkt, om det er rigtigt, skal ændres, eller skal fjernes, fordi I aldrig har brugt det.", "For each product, choose whether it is right, should be changed, or should be removed because you never ran it."},
