@@ -87,6 +87,7 @@ type fieldError struct{ Field, Text string }
 // censusPageData is the organisation's page.
 type censusPageData struct {
 	Invalid      bool // the link does not open a form now (one page for every reason)
+	TooMany      bool // too many requests: the link is not even looked up
 	Census       string
 	Organization string
 	Closes       string
@@ -162,7 +163,7 @@ func (a *Admin) openLink(w http.ResponseWriter, r *http.Request) (censusLink, bo
 	hash := tokenHash(token)
 	if a.census.over(now, "bad:"+addr, maxBadPerAddr) || !a.census.allow(now, "addr:"+addr, maxPerAddr) || !a.census.allow(now, "token:"+hash, maxPerToken) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(censusWindow/time.Second)))
-		a.renderCensus(w, r, http.StatusTooManyRequests, censusPageData{Invalid: true})
+		a.renderCensus(w, r, http.StatusTooManyRequests, censusPageData{Invalid: true, TooMany: true})
 		return censusLink{}, false
 	}
 	c, inv, err := a.store.CensusInvitationByToken(r.Context(), hash)

@@ -402,7 +402,7 @@ func TestCensusRateLimits(t *testing.T) {
 		}
 	}
 	r := get(t, pub, f.srv.URL+"/census/"+links["101"], nil)
-	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.body, `id="census-toomany"`) {
 		t.Errorf("after %d guesses: %s", maxBadPerAddr, r.Status)
 	}
 	f.now = f.now.Add(censusWindow)

@@ -8,6 +8,8 @@ var censusMsgs = map[string]msg{
 	"census.otherlang":           {"English", "Dansk"},
 	"census.invalid.title":       {"Linket virker ikke", "This link does not work"},
 	"census.invalid.text":        {"Linket åbner ikke en besvarelse lige nu. Det kan være skrevet forkert, være erstattet af et nyt, eller optællingen kan være lukket. Kontakt OS2's sekretariat, hvis du skal svare.", "This link does not open an answer now. It may be mistyped, replaced by a new one, or the census may be closed. Contact the OS2 secretariat if you need to answer."},
+	"census.toomany.title":       {"For mange forsøg", "Too many attempts"},
+	"census.toomany.text":        {"Der er kommet for mange forespørgsler. Prøv igen om ti minutter.", "There have been too many requests. Please try again in ten minutes."},
 	"census.intro":               {"Bekræft eller ret, hvad registret siger, at jeres organisation bruger. I kan gemme så tit, I vil, indtil %s; det seneste svar gælder. Sekretariatet gennemgår svaret, før registret ændres.", "Confirm or correct what the register says your organisation runs. You can save as often as you like until %s; the latest answer counts. The secretariat reviews the answer before the register changes."},
 	"census.saved":               {"Svaret er gemt (%s). Tak! I kan stadig rette det.", "Your answer is saved (%s). Thank you! You can still change it."},
 	"census.saved.earlier":       {"I svarede senest %s. Formularen viser det svar.", "You last answered %s. The form shows that answer."},
