@@ -3,6 +3,7 @@ package storage_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -186,6 +187,60 @@ func TestAcceptCensusAnswerIsOneTransaction(t *testing.T) {
 		}
 		if v, _ := s.RegisterVersion(ctx); v != "0" {
 			t.Errorf("register version %s", v)
+		}
+	})
+}
+
+// TestCensusAnswerNeverHalf: while an organisation saves answer after
+// answer, a reader sees each whole (its items and note from one save),
+// never parts of two.
+func TestCensusAnswerNeverHalf(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, s *storage.Store) {
+		ctx := context.Background()
+		day := civil.MustParse("2027-01-10")
+		c := storage.Census{ID: "c1", Name: "Census 2027", Opens: day, Closes: day}
+		if err := s.CreateCensus(ctx, c, []storage.CensusInvitation{{OrganizationID: "101", TokenHash: "h"}}); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			for i := range 100 {
+				n := strconv.Itoa(i)
+				if _, err := s.SaveCensusAnswer(ctx, "h", day, storage.CensusAnswer{Items: "[" + n + "]", Note: n, ContactName: "c" + n}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+		reads := 0
+		for {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+				if reads == 0 {
+					t.Log("no read overlapped a save")
+				}
+				a, err := s.CensusAnswer(ctx, "c1", "101")
+				if err != nil || a.Items != "[99]" || a.Note != "99" {
+					t.Errorf("last answer %+v %v", a, err)
+				}
+				return
+			default:
+			}
+			a, err := s.CensusAnswer(ctx, "c1", "101")
+			if errors.Is(err, storage.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			reads++
+			if a.Items != "["+a.Note+"]" || a.ContactName != "c"+a.Note {
+				t.Fatalf("half an answer: %+v", a)
+			}
 		}
 	})
 }
