@@ -501,3 +501,32 @@ func TestOpenCensusErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCensusLabelsBuiltFromValues: every catalogue key the census builds
+// from a value has both languages.
+func TestCensusLabelsBuiltFromValues(t *testing.T) {
+	keys := []string{"admin.action." + storage.ActionCensus}
+	for _, s := range []string{"planned", "open", "closed", "purged"} {
+		keys = append(keys, "admin.census.state."+s)
+	}
+	for _, r := range []string{storage.ReviewWaiting, storage.ReviewAccepted, storage.ReviewPartial, storage.ReviewRejected} {
+		keys = append(keys, "admin.census.review."+reviewKey(r))
+	}
+	for _, k := range []string{storage.ChangeAdded, storage.ChangeChanged, storage.ChangeEnded, answerChange, answerRemove} {
+		keys = append(keys, "admin.census.kind."+k)
+	}
+	for _, f := range []string{"product", "status", "since", "until", "organization"} {
+		keys = append(keys, "census.error.rule."+ruleKey(f))
+	}
+	for _, a := range []string{answerConfirm, answerChange, answerRemove} {
+		keys = append(keys, "census.answer."+a)
+	}
+	for _, f := range []string{"product", "status", "since", "until", "contact_name", "contact_role", "contact_email", "note"} {
+		keys = append(keys, "census.field."+f)
+	}
+	for _, k := range keys {
+		if !locale.Has(k) {
+			t.Errorf("%s is not in the catalogue", k)
+		}
+	}
+}
