@@ -140,8 +140,8 @@ func TestCensusBrowser(t *testing.T) {
 				b.axe(t, axe, what)
 				b.problems.check(t, what)
 			}
+			b.screenshot(t, fmt.Sprintf("%s-%d", strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"), width))
 		}
-		b.screenshot(t, fmt.Sprintf("census-review-%d", width))
 	}
 	answers, err := store.CensusAnswers(context.Background(), "c-browser")
 	if err != nil || len(answers) != 1 || !strings.Contains(answers[0].Items, `"until":"2026-12-31"`) {
