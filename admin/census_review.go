@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"os2pulse/civil"
 	"os2pulse/locale"
 	"os2pulse/register"
 	"os2pulse/storage"
@@ -32,9 +33,9 @@ type proposal struct {
 // proposals are the changes an answer asks of the register as it stands:
 // confirmed records and changes that change nothing ask for none.
 func proposals(org string, items []censusItem, current []storage.AdoptionRecord) []proposal {
-	find := func(product string, since interface{ String() string }) (storage.AdoptionRecord, bool) {
+	find := func(product string, since civil.Date) (storage.AdoptionRecord, bool) {
 		for _, r := range current {
-			if r.ProductID == product && r.Since.String() == since.String() {
+			if r.ProductID == product && r.Since == since {
 				return r, true
 			}
 		}
