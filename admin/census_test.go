@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -528,5 +529,58 @@ func TestCensusLabelsBuiltFromValues(t *testing.T) {
 		if !locale.Has(k) {
 			t.Errorf("%s is not in the catalogue", k)
 		}
+	}
+}
+
+// TestProposals: what an answer asks of the register as it stands, and
+// the organisation's records with a chosen part of it applied.
+func TestProposals(t *testing.T) {
+	d := civil.MustParse
+	current := []storage.AdoptionRecord{rec("101", "os2forms", "production", "2020-01-01"), rec("101", "os2faktor", "pilot", "2021-01-01"),
+		rec("101", "os2borgerpc", "production", "2022-01-01")}
+	items := []censusItem{
+		{Product: "os2forms", Since: d("2020-01-01"), Answer: answerConfirm},
+		{Product: "os2faktor", Since: d("2021-01-01"), Answer: answerChange, Status: "production", NewSince: d("2021-01-01")},
+		{Product: "os2borgerpc", Since: d("2022-01-01"), Answer: answerChange, Status: "production", NewSince: d("2022-01-01")}, // the same: no change
+		{Product: "os2forms", Since: d("2019-01-01"), Answer: answerRemove},                                                   // not in the register
+		{Product: "os2kitos", Answer: answerAdd, Status: "planned", NewSince: d("2027-01-01")},
+		{Product: "os2borgerpc", Answer: answerAdd, Status: "production", NewSince: d("2022-01-01")}, // there already
+	}
+	ps := proposals("101", items, current)
+	var got []string
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%d:%s:%v", p.Item, p.Kind, p.Stale))
+	}
+	if want := "1:changed:false 3:remove:true 4:added:false"; strings.Join(got, " ") != want {
+		t.Fatalf("proposals %v, want %s", got, want)
+	}
+	tests := []struct {
+		name   string
+		chosen map[int]bool
+		want   string
+	}{
+		{"none", map[int]bool{}, "os2forms:production os2faktor:pilot os2borgerpc:production"},
+		{"all", map[int]bool{1: true, 3: true, 4: true}, "os2forms:production os2faktor:production os2borgerpc:production os2kitos:planned"},
+		{"the addition only", map[int]bool{4: true}, "os2forms:production os2faktor:pilot os2borgerpc:production os2kitos:planned"},
+		{"a stale one ticked", map[int]bool{3: true}, "os2forms:production os2faktor:pilot os2borgerpc:production"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, r := range applyProposals(current, ps, tt.chosen) {
+				got = append(got, r.ProductID+":"+r.Status)
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Errorf("got %v, want %s", got, tt.want)
+			}
+		})
+	}
+	// Removing applies too.
+	rm := proposals("101", []censusItem{{Product: "os2faktor", Since: d("2021-01-01"), Answer: answerRemove}}, current)
+	if recs := applyProposals(current, rm, map[int]bool{0: true}); len(recs) != 2 || recs[1].ProductID != "os2borgerpc" {
+		t.Errorf("after removing %+v", recs)
+	}
+	if len(current) != 3 || current[1].Status != "pilot" {
+		t.Errorf("the current records were changed in place: %+v", current)
 	}
 }
