@@ -542,7 +542,7 @@ func TestProposals(t *testing.T) {
 		{Product: "os2forms", Since: d("2020-01-01"), Answer: answerConfirm},
 		{Product: "os2faktor", Since: d("2021-01-01"), Answer: answerChange, Status: "production", NewSince: d("2021-01-01")},
 		{Product: "os2borgerpc", Since: d("2022-01-01"), Answer: answerChange, Status: "production", NewSince: d("2022-01-01")}, // the same: no change
-		{Product: "os2forms", Since: d("2019-01-01"), Answer: answerRemove},                                                   // not in the register
+		{Product: "os2forms", Since: d("2019-01-01"), Answer: answerRemove},                                                     // not in the register
 		{Product: "os2kitos", Answer: answerAdd, Status: "planned", NewSince: d("2027-01-01")},
 		{Product: "os2borgerpc", Answer: answerAdd, Status: "production", NewSince: d("2022-01-01")}, // there already
 	}
