@@ -414,9 +414,15 @@ func (a *Admin) readAnswer(lang locale.Lang, r *http.Request, org string, d *cen
 		it := censusItem{Product: rec.ProductID, Since: rec.Since, Answer: row.Answer}
 		switch row.Answer {
 		case answerConfirm:
+			// Fields edited under "this is right" would be lost without a
+			// word: ask which is meant.
+			if typed, ok := checkPeriod(lang, row.Status, row.Since, row.Until, map[string]string{}); !ok ||
+				typed.Status != rec.Status || typed.Since != rec.Since || typed.Until != rec.Until {
+				row.Errors["answer"] = lang.T("census.error.confirmed")
+				continue
+			}
 			recs = append(recs, rec)
 			owner = append(owner, rowReporter(row.Errors))
-			row.Status, row.Since, row.Until = rec.Status, rec.Since.String(), rec.Until.String()
 		case answerRemove:
 			row.Status, row.Since, row.Until = rec.Status, rec.Since.String(), rec.Until.String()
 		case answerChange:

@@ -249,7 +249,7 @@ func TestCensusLinks(t *testing.T) {
 		t.Fatalf("revoke: %s", r.Status)
 	}
 	same("revoked", "/census/"+links["751"])
-	form := url.Values{"contact_name": {"X"}, "contact_email": {"x@y.dk"}, "r0.key": {"os2faktor/2021-01-01"}, "r0.answer": {"confirm"}}
+	form := url.Values{"contact_name": {"X"}, "contact_email": {"x@y.dk"}, "r0.key": {"os2faktor/2021-01-01"}, "r0.answer": {"confirm"}, "r0.status": {"pilot"}, "r0.since": {"2021-01-01"}}
 	if r := post(t, pub, f.srv.URL+"/census/"+links["751"], form, nil); r.StatusCode != invalid.StatusCode || r.body != invalid.body {
 		t.Errorf("answer through a revoked link: %s", r.Status)
 	}
@@ -327,6 +327,7 @@ func TestCensusHostileInput(t *testing.T) {
 		field string // the id whose error is shown
 	}{
 		{"unknown answer", map[string]string{"r0.answer": "delete-all"}, "r0-answer"},
+		{"fields changed under confirm", map[string]string{"r0.until": "2026-06-30"}, "r0-answer"},
 		{"script as status", map[string]string{"r0.answer": "change", "r0.status": "<script>alert(1)</script>"}, "r0-status"},
 		{"American date", map[string]string{"r0.answer": "change", "r0.since": "01/31/2020"}, "r0-since"},
 		{"impossible date", map[string]string{"r0.answer": "change", "r0.since": "2020-02-30"}, "r0-since"},

@@ -53,6 +53,7 @@ var censusMsgs = map[string]msg{
 	"census.error.product":       {"Vælg et produkt fra listen.", "Choose a product from the list."},
 	"census.error.email":         {"Skriv én e-mailadresse, fx navn@kommune.dk.", "Write one e-mail address, such as name@kommune.dk."},
 	"census.error.answer":        {"Vælg et af svarene.", "Choose one of the answers."},
+	"census.error.confirmed":     {"Felterne er ændret, men svaret er \"Det er rigtigt\". Vælg \"Ret det\" for at gemme ændringen, eller sæt felterne tilbage.", "The fields were changed, but the answer is \"This is right\". Choose \"Change it\" to save the change, or set the fields back."},
 	"census.error.stale":         {"Registret er ændret, siden siden blev vist. Genindlæs siden og svar igen.", "The register changed since the page was shown. Reload the page and answer again."},
 	"census.error.rule.product":  {"Produktet findes ikke i porteføljen.", "The product is not in the portfolio."},
 	"census.error.rule.status":   {"Vælg en status.", "Choose a status."},
