@@ -1,4 +1,4 @@
-# os2pulse: see README.md. Targets: build, run, test, lint, soak, bench, fuzz, assets, clean.
+# os2pulse: see README.md. Targets: build, run, check, test, lint, soak, bench, fuzz, assets, clean.
 
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -8,7 +8,7 @@ CONFIG      ?=
 FUZZTIME    ?= 30s
 BENCHFLAGS  ?= -sizes 1x,10x -drivers sqlite,postgres
 
-.PHONY: build run test lint soak bench fuzz assets clean
+.PHONY: build run check test lint soak bench fuzz assets clean
 
 ## build: compile bin/os2pulse (pure Go, no cgo needed)
 build:
@@ -17,6 +17,13 @@ build:
 ## run: build, then serve the bundled example portfolio on SQLite at http://localhost:8080
 run: build
 	./bin/os2pulse serve $(if $(CONFIG),-config $(CONFIG))
+
+## check: the quick loop, under a minute: go vet and the tests with -short, which leaves out
+## the browser, reliability and end-to-end tests and the largest data sets (both databases
+## still run); no race detector. Unchanged packages' results come from the cache.
+check:
+	$(GO) vet ./...
+	$(GO) test -short ./...
 
 ## test: go vet and the whole test suite with the race detector
 test:

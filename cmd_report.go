@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"os2pulse/figures"
 	"os2pulse/locale"
 	"os2pulse/report"
+	"os2pulse/storage"
 	"os2pulse/table"
 )
 
@@ -77,10 +79,10 @@ a year by itself at the turn of the year.`, stderr)
 		return err
 	}
 	defer store.Close()
-	calc := figures.New(store, cfg)
+	calc := figures.New(store.ReadOnly(), cfg)
 	now := time.Now()
 	if *keep {
-		kept, err := calc.KeepReport(ctx, *year, now)
+		kept, err := keepReport(ctx, store, calc, *year, now)
 		if err != nil {
 			return fmt.Errorf("keeping the %d figures: %w", *year, err)
 		}
@@ -111,6 +113,29 @@ a year by itself at the turn of the year.`, stderr)
 	}
 	fmt.Fprintf(stderr, "wrote %s (%d report, %s, %s)\n", *out, *year, *format, l)
 	return nil
+}
+
+// keepReport keeps a copy of a finished year's figures, so that later
+// corrections to the register can be listed against what was published.
+// A copy equal to the newest one is not kept again. It reports whether a
+// copy was written. Only this command and the server's schedule
+// (keepReports) write copies: figures only read.
+func keepReport(ctx context.Context, store *storage.Store, calc *figures.Calculator, year int, now time.Time) (bool, error) {
+	figs, err := calc.FiguresToKeep(ctx, year, now)
+	if err != nil {
+		return false, err
+	}
+	latest, err := store.LatestReport(ctx, year)
+	switch {
+	case err == nil && latest.Figures == figs:
+		return false, nil
+	case err != nil && !errors.Is(err, storage.ErrNotFound):
+		return false, err
+	}
+	if _, err := store.SaveReport(ctx, year, figs); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // writeOutput writes a command's output to the file name, or to stdout

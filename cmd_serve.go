@@ -21,11 +21,13 @@ import (
 
 	"os2pulse/admin"
 	"os2pulse/api"
+	"os2pulse/civil"
 	"os2pulse/collector"
 	"os2pulse/config"
 	"os2pulse/dashboard"
 	"os2pulse/figures"
 	"os2pulse/metrics"
+	"os2pulse/storage"
 )
 
 // defaultMemoryLimit is serve's soft heap limit when GOMEMLIMIT is unset.
@@ -73,12 +75,10 @@ portfolio's figures need about a third of that).`, stderr)
 	defer store.Close()
 
 	reg := newRegistry()
-	sources, err := collector.Sources(cfg, store, reg, log)
+	col, lease, err := newCollector(cfg, store, reg, log, nil)
 	if err != nil {
 		return err
 	}
-	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
-	col := collector.New(store, lease, sources, collector.NewMetrics(reg), log, nil)
 	// Runs an instance left "running" when it was killed say so, rather
 	// than running for ever.
 	if n, err := store.InterruptOrphanedRuns(ctx); err != nil {
@@ -86,7 +86,7 @@ portfolio's figures need about a third of that).`, stderr)
 	} else if n > 0 {
 		log.Warn("runs of an instance that stopped marked as interrupted", "runs", n)
 	}
-	calc := figures.New(store, cfg)
+	calc := figures.New(store.ReadOnly(), cfg)
 	reg.MustRegister(metrics.NewCollector(calc, log))
 
 	// Background work lives as long as the server: shutdown cancels it
@@ -154,7 +154,7 @@ portfolio's figures need about a third of that).`, stderr)
 	if !*noCollect {
 		bg.Add(2)
 		go func() { defer bg.Done(); col.Run(bgCtx) }()
-		go func() { defer bg.Done(); keepReports(bgCtx, calc, lease, log) }()
+		go func() { defer bg.Done(); keepReports(bgCtx, store, calc, lease, log) }()
 	}
 
 	errc := make(chan error, 1)
@@ -197,12 +197,12 @@ func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
 // the year, checking twice a day, so corrections made later in the
 // register are listed in the report against what the register said then.
 // Of several instances, the one holding the collector lease does it.
-func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector.Lease, log *slog.Logger) {
+func keepReports(ctx context.Context, store *storage.Store, calc *figures.Calculator, lease *collector.Lease, log *slog.Logger) {
 	for {
 		kept := false
 		held, release, err := lease.Acquire(ctx)
 		if err == nil {
-			kept, err = calc.KeepLastYear(held, time.Now())
+			kept, err = keepLastYear(held, store, calc, time.Now())
 			release()
 		}
 		var other *collector.LeaseHeldError
@@ -220,6 +220,27 @@ func keepReports(ctx context.Context, calc *figures.Calculator, lease *collector
 		case <-time.After(12 * time.Hour):
 		}
 	}
+}
+
+// keepLastYear keeps the first copy of the year that ended last (by the
+// date in Denmark at now), unless one is kept already: the baseline that
+// corrections are compared with is the register as it stood at the turn
+// of the year.
+func keepLastYear(ctx context.Context, store *storage.Store, calc *figures.Calculator, now time.Time) (bool, error) {
+	year := civil.Today(now).Year() - 1
+	_, err := store.FirstReport(ctx, year)
+	switch {
+	case err == nil:
+		return false, nil
+	case !errors.Is(err, storage.ErrNotFound):
+		return false, err
+	}
+	kept, err := keepReport(ctx, store, calc, year, now)
+	if errors.Is(err, figures.ErrNoDataForYear) {
+		// Nothing recorded about last year: nothing to keep.
+		return false, nil
+	}
+	return kept, err
 }
 
 // adminToken reads the admin bearer token from the environment variable
@@ -246,6 +267,24 @@ func displayAddr(a net.Addr) string {
 // newRegistry returns the registry served at /metrics: process and Go
 // runtime metrics plus os2pulse_build_info. It is created per server, never
 // global.
+// sourceNames is the sources collect takes, each collected only when the
+// configuration has it, joined by sep.
+func sourceNames(sep string) string {
+	return strings.Join([]string{config.SourceGitHub, config.SourceRegister, config.SourceActivity, config.SourceSelfEval}, sep)
+}
+
+// newCollector builds the collector of serve and collect: the configured
+// sources, the collector lease of this instance, metrics in reg, and
+// progress written to progress when not nil.
+func newCollector(cfg *config.Config, store *storage.Store, reg *prometheus.Registry, log *slog.Logger, progress io.Writer) (*collector.Collector, *collector.Lease, error) {
+	sources, err := collector.Sources(cfg, store, reg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
+	return collector.New(store, lease, sources, collector.NewMetrics(reg), log, progress), lease, nil
+}
+
 func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
@@ -261,14 +300,14 @@ func newRegistry() *prometheus.Registry {
 }
 
 func cmdCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("collect", "collect [-config FILE] [-source all|github|register|activity]",
+	fs := newFlags("collect", "collect [-config FILE] [-source all|"+sourceNames("|")+"]",
 		`Runs one collection of the chosen source(s), showing progress on stderr, and
 exits non-zero if a run failed. A run that finished but had problems with
 single repositories or rows ("partial") exits 0 and lists them. Like serve,
 it holds the collector lease while it runs: when another instance on the
 same database is collecting, it says which and exits 1.`, stderr)
 	path := fs.String("config", "", "configuration `file`")
-	source := fs.String("source", "all", "source to collect: all, github, register or activity")
+	source := fs.String("source", "all", "source to collect: all, or one of "+sourceNames(", ")+" (when configured)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -282,13 +321,10 @@ same database is collecting, it says which and exits 1.`, stderr)
 		return err
 	}
 	defer store.Close()
-	reg := newRegistry()
-	sources, err := collector.Sources(cfg, store, reg, log)
+	col, _, err := newCollector(cfg, store, newRegistry(), log, stderr)
 	if err != nil {
 		return err
 	}
-	lease := collector.NewLease(store, collector.InstanceID(), cfg.Server.CollectorLease.Duration, log)
-	col := collector.New(store, lease, sources, collector.NewMetrics(reg), log, stderr)
 	runs, err := col.RunOnce(ctx, *source)
 	var held *collector.LeaseHeldError
 	if errors.As(err, &held) {

@@ -31,6 +31,9 @@ import (
 // not make complete and which must therefore be missing, and the adoption
 // and three-or-more figures must equal the API's.
 func TestPrometheusEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts os2pulse and Prometheus: make test runs it, not -short")
+	}
 	prom, err := exec.LookPath("prometheus")
 	if err != nil {
 		if os.Getenv("CI") != "" {

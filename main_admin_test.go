@@ -127,7 +127,7 @@ func TestPreviewImportEqualsCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	srv := httptest.NewServer(admin.New(admin.Options{Config: cfg, Store: store, Figures: figures.New(store, cfg), Token: "tok"}))
+	srv := httptest.NewServer(admin.New(admin.Options{Config: cfg, Store: store, Figures: figures.New(store.ReadOnly(), cfg), Token: "tok"}))
 	defer srv.Close()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

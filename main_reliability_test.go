@@ -201,6 +201,7 @@ func collectorRuns(base string) (holder string, runs map[string]string, err erro
 // slows it), /readyz stays 200, and a register import started meanwhile
 // by another process waits its turn and succeeds.
 func TestReliabilityServeDuringImport(t *testing.T) {
+	soak.SkipShort(t)
 	dir := t.TempDir()
 	n := soak.Pick(6000, 300_000)
 	_, extra := bigHistory(t, dir, n)
@@ -287,6 +288,7 @@ func TestReliabilityServeDuringImport(t *testing.T) {
 // TestReliabilityImportMemory: an activity import streams the file;
 // memory stays bounded by a batch, whatever the file's size.
 func TestReliabilityImportMemory(t *testing.T) {
+	soak.SkipShort(t)
 	dir := t.TempDir()
 	n := soak.Pick(6000, 300_000)
 	file, extra := bigHistory(t, dir, n)
@@ -362,6 +364,7 @@ func adoptionSet(rs []storage.AdoptionRecord) string {
 // register: after every kill the database holds one version whole, never
 // a mix, and a last import succeeds.
 func TestReliabilityRegisterImportSIGKILL(t *testing.T) {
+	soak.SkipShort(t)
 	for _, d := range storagetest.Drivers {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
@@ -431,6 +434,7 @@ func TestReliabilityRegisterImportSIGKILL(t *testing.T) {
 // figures, all name the same instance as the collector; killed with
 // SIGKILL, it is replaced within one lease period.
 func TestReliabilityServeInstances(t *testing.T) {
+	soak.SkipShort(t)
 	driver, dsn := storagetest.DSN(t, "postgres")
 	dir := t.TempDir()
 	// Long enough to be renewed in time on a loaded machine under the
@@ -527,6 +531,7 @@ func TestReliabilityServeInstances(t *testing.T) {
 // headers a byte at a time: the server keeps answering others at once,
 // and closes the slow ones when their headers are overdue.
 func TestReliabilitySlowloris(t *testing.T) {
+	soak.SkipShort(t)
 	srv := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }), newLogger(io.Discard))
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadHeaderTimeout > 10*time.Second || srv.ReadTimeout <= 0 {
 		t.Fatalf("server time limits %s/%s: a slow client could hold a connection for ever", srv.ReadHeaderTimeout, srv.ReadTimeout)
@@ -599,6 +604,7 @@ func TestReliabilitySlowloris(t *testing.T) {
 // Authorization header in every answer: neither canary may appear in
 // the log, the metrics, the pages, the API or the stored runs.
 func TestReliabilityCanarySecrets(t *testing.T) {
+	soak.SkipShort(t)
 	const ghCanary, adminCanary = "ghp_CANARYgithub0123456789abcdefABCDEF", "CANARYadmin-9f8e7d6c5b4a"
 	t.Setenv("GITHUB_TOKEN", "  "+ghCanary+"\n")
 	t.Setenv("OS2PULSE_ADMIN_TOKEN", adminCanary+"\n")

@@ -8,7 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"os2pulse/figures"
+	"os2pulse/figures/figurestest"
 	"os2pulse/storage"
 )
 
@@ -129,5 +132,46 @@ func TestReadOnlyCommands(t *testing.T) {
 	_, errOut, err = runCLI(t, "report", "-config", cfg, "-year", "2025", "-format", "csv", "-keep")
 	if err != nil || !strings.Contains(errOut, "nothing new kept") {
 		t.Fatalf("second report -keep: %v\n%s", err, errOut)
+	}
+}
+
+// TestKeepReportCopies: the command and the schedule keep a copy of a
+// finished year's figures once, and nothing for a year without data or
+// one not yet ended.
+func TestKeepReportCopies(t *testing.T) {
+	store, cfg := figurestest.Example(t, "sqlite")
+	calc := figures.New(store.ReadOnly(), cfg)
+	ctx := context.Background()
+	newYear := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+	steps := []struct {
+		name    string
+		keep    func() (bool, error)
+		kept    bool
+		wantErr error
+	}{
+		{"the schedule, before anything was recorded", func() (bool, error) {
+			return keepLastYear(ctx, store, calc, time.Date(1995, 1, 5, 8, 0, 0, 0, time.UTC))
+		}, false, nil},
+		{"the schedule at the turn of the year", func() (bool, error) { return keepLastYear(ctx, store, calc, newYear) }, true, nil},
+		{"the schedule again", func() (bool, error) { return keepLastYear(ctx, store, calc, newYear.AddDate(0, 0, 1)) }, false, nil},
+		{"report -keep, unchanged", func() (bool, error) { return keepReport(ctx, store, calc, 2025, newYear) }, false, nil},
+		{"report -keep of a year not ended", func() (bool, error) { return keepReport(ctx, store, calc, 2026, newYear) }, false, figures.ErrYearNotFinished},
+	}
+	for _, s := range steps {
+		kept, err := s.keep()
+		if kept != s.kept || !errors.Is(err, s.wantErr) {
+			t.Errorf("%s: kept %v, %v; want %v, %v", s.name, kept, err, s.kept, s.wantErr)
+		}
+	}
+	first, err := store.FirstReport(ctx, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := calc.FiguresToKeep(ctx, 2025, newYear)
+	if err != nil || first.Figures != want {
+		t.Errorf("the copy kept is not the year's figures (%v)", err)
+	}
+	if _, err := store.FirstReport(ctx, 1994); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("a copy of 1994 was kept: %v", err)
 	}
 }

@@ -54,7 +54,7 @@ func newFixture(t testing.TB, driver string) *fixture {
 	if err := store.SyncProducts(context.Background(), figures.StoreProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
-	f.admin = New(Options{Config: cfg, Store: store, Figures: figures.New(store, cfg), Token: testToken, Now: clock})
+	f.admin = New(Options{Config: cfg, Store: store, Figures: figures.New(store.ReadOnly(), cfg), Token: testToken, Now: clock})
 	f.srv = httptest.NewServer(f.admin)
 	t.Cleanup(f.srv.Close)
 	return f

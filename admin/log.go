@@ -57,10 +57,10 @@ func (a *Admin) home(w http.ResponseWriter, r *http.Request) {
 // registerStatusText says when the register last changed and what it
 // holds.
 func registerStatusText(l locale.Lang, st figures.RegisterStatus) string {
-	if st.LastChanged == "" {
+	if st.LastChanged.IsZero() {
 		return l.T("admin.status.none")
 	}
-	return l.Tf("admin.status", l.Stamp(st.LastChanged), l.Int(st.Adoptions), l.Int(st.Memberships))
+	return l.Tf("admin.status", l.Time(st.LastChanged), l.Int(st.Adoptions), l.Int(st.Memberships))
 }
 
 // logPage lists every change of the register, newest first, each with

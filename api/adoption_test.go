@@ -62,7 +62,7 @@ func adoptionAPIServer(t *testing.T, store *storage.Store) *API {
 		t.Fatal(err)
 	}
 	now := func() time.Time { return time.Date(2024, 6, 30, 15, 0, 0, 0, time.UTC) }
-	return New(Options{Config: cfg, Figures: figures.New(store, cfg), Now: now})
+	return New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg), Now: now})
 }
 
 func apiGet(t *testing.T, srv *API, path string) *httptest.ResponseRecorder {

@@ -12,8 +12,49 @@ import (
 type collectorStatus struct {
 	// Lease names the instance collecting (of several on one database),
 	// null while none holds the lease.
-	Lease *figures.Lease `json:"lease"`
-	Runs  []figures.Run  `json:"runs"`
+	Lease *Lease `json:"lease"`
+	Runs  []Run  `json:"runs"`
+}
+
+// Lease is the collector lease as the API carries it, times as stamps
+// (figures.Stamp).
+type Lease struct {
+	Holder     string `json:"holder"`
+	AcquiredAt string `json:"acquired_at"`
+	RenewedAt  string `json:"renewed_at"`
+	ExpiresAt  string `json:"expires_at"`
+}
+
+// Run is one collection run as the API carries it, times as stamps.
+type Run struct {
+	ID                 string     `json:"id"`
+	Source             string     `json:"source"`
+	StartedAt          string     `json:"started_at"`
+	EndedAt            string     `json:"ended_at,omitempty"`
+	Result             string     `json:"result"`
+	Holder             string     `json:"holder,omitempty"`
+	Requests           int        `json:"requests"`
+	RateLimitRemaining int        `json:"rate_limit_remaining"`
+	Message            string     `json:"message,omitempty"`
+	Errors             []RunError `json:"errors"`
+}
+
+// RunError is a problem with one item that did not stop a run.
+type RunError struct {
+	Item  string `json:"item"`
+	Error string `json:"error"`
+}
+
+func runOf(r figures.Run) Run {
+	out := Run{ID: r.ID, Source: r.Source, StartedAt: figures.Stamp(r.StartedAt), EndedAt: figures.Stamp(r.EndedAt), Result: r.Result,
+		Holder: r.Holder, Requests: r.Requests, RateLimitRemaining: r.RateLimitRemaining, Message: r.Message}
+	if r.Errors != nil {
+		out.Errors = make([]RunError, len(r.Errors))
+		for i, e := range r.Errors {
+			out.Errors[i] = RunError(e)
+		}
+	}
+	return out
 }
 
 func (a *API) collectorRoutes() {
@@ -27,11 +68,15 @@ func (a *API) collectorRoutes() {
 		if err != nil {
 			return collectorStatus{}, err
 		}
-		st := collectorStatus{Runs: runs}
+		st := collectorStatus{Runs: make([]Run, len(runs))}
+		for i, run := range runs {
+			st.Runs[i] = runOf(run)
+		}
 		if l, ok, err := a.calc.CollectorLease(r.Context(), a.now()); err != nil {
 			return st, err
 		} else if ok {
-			st.Lease = &l
+			st.Lease = &Lease{Holder: l.Holder, AcquiredAt: figures.Stamp(l.AcquiredAt), RenewedAt: figures.Stamp(l.RenewedAt),
+				ExpiresAt: figures.Stamp(l.ExpiresAt)}
 		}
 		return st, nil
 	}, func(st collectorStatus) csvTable {

@@ -86,7 +86,7 @@ func contribTestServer(t *testing.T) (*API, *storage.Store) {
 	if err := store.RaiseCoverage(ctx, display, civil.MustParse("2025-06-20")); err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
+	srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
 		Now: func() time.Time { return time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC) }})
 	return srv, store
 }

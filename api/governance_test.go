@@ -36,7 +36,7 @@ governance_level = "3"
 	}
 	// 22:30 UTC on 30 June is 1 July in Denmark: 1 July is today, not the
 	// future.
-	srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
+	srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
 		Now: func() time.Time { return time.Date(2024, 6, 30, 22, 30, 0, 0, time.UTC) }})
 
 	for date, want := range map[string]string{"2021-02-28": "", "2021-03-01": "sandbox", "2023-06-14": "sandbox", "2024-07-01": "1"} {

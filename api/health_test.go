@@ -36,7 +36,7 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 				line("F1", "sandbox", "met"), line("F2", "2", "planned"), line("F3", "2", "met")}}); err != nil {
 			t.Fatal(err)
 		}
-		srv := New(Options{Config: cfg, Figures: figures.New(store, cfg),
+		srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
 			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
 
 		w := apiGet(t, srv, "/api/v1/governance?date=2026-06-30")

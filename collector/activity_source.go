@@ -188,7 +188,7 @@ func NewActivitySource(cfg *config.Config, store *storage.Store, log *slog.Logge
 }
 
 // Name implements Source.
-func (a *ActivitySource) Name() string { return "activity" }
+func (a *ActivitySource) Name() string { return config.SourceActivity }
 
 // Interval implements Source: reading local files is cheap, and an
 // unchanged file is only read, not stored again.

@@ -128,6 +128,7 @@ func chaosPortfolio(t *testing.T, clock *fakeClock) (*fakeGitHub, *config.Config
 // repair what failed four times in a row; the data then equal a
 // fault-free collection's.
 func TestReliabilityFaultProxy(t *testing.T) {
+	soak.SkipShort(t)
 	drivers := soak.Pick([]string{"sqlite"}, storagetest.Drivers)
 	rounds := soak.Pick(1, 10)
 	share := soak.Pick(0.3, 0.1)

@@ -74,7 +74,7 @@ func NewGitHubSource(cfg *config.Config, store *storage.Store, metrics *GitHubMe
 }
 
 // Name implements Source.
-func (g *GitHubSource) Name() string { return "github" }
+func (g *GitHubSource) Name() string { return config.SourceGitHub }
 
 // Interval implements Source.
 func (g *GitHubSource) Interval() time.Duration { return g.cfg.GitHub.Interval.Duration }

@@ -60,6 +60,9 @@ func scaleCommits(i int) int {
 // poll of all 300 is conditional from end to end: every request answered
 // 304, no rate-limit budget spent.
 func TestCollectionCostAt300Repositories(t *testing.T) {
+	if testing.Short() {
+		t.Skip("300 repositories on both databases: make test runs it, not -short")
+	}
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		clock := newFakeClock()
 		f, repos := scaleFake(t, clock)

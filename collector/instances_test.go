@@ -241,6 +241,7 @@ func cleanRun(t *testing.T, driver string, f *fakeGitHub, clock *fakeClock, repo
 // GitHub charges for stay within the minimum plus 2 per kill, every killed
 // run ends up marked interrupted, and the data equal a clean run's.
 func TestReliabilityBackfillSIGKILL(t *testing.T) {
+	soak.SkipShort(t)
 	for _, d := range soak.Pick([]string{"sqlite"}, storagetest.Drivers) {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
@@ -380,6 +381,7 @@ func TestReliabilityBackfillSIGKILL(t *testing.T) {
 // again without storing anything twice; stopped cleanly, the last gives
 // the lease up.
 func TestReliabilityInstances(t *testing.T) {
+	soak.SkipShort(t)
 	for _, d := range soak.Pick([]string{"postgres"}, storagetest.Drivers) {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()

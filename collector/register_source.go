@@ -35,7 +35,7 @@ func NewRegisterSource(cfg *config.Config, store *storage.Store) *RegisterSource
 }
 
 // Name implements Source.
-func (s *RegisterSource) Name() string { return "register" }
+func (s *RegisterSource) Name() string { return config.SourceRegister }
 
 // Interval implements Source.
 func (s *RegisterSource) Interval() time.Duration { return s.cfg.Register.Interval.Duration }

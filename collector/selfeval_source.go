@@ -37,7 +37,7 @@ func NewSelfEvalSource(cfg *config.Config, store *storage.Store, gh *GitHubSourc
 }
 
 // Name implements Source.
-func (s *SelfEvalSource) Name() string { return "selfeval" }
+func (s *SelfEvalSource) Name() string { return config.SourceSelfEval }
 
 // Interval implements Source.
 func (s *SelfEvalSource) Interval() time.Duration { return s.cfg.GitHub.Interval.Duration }

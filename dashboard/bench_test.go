@@ -13,7 +13,7 @@ import (
 // cached figures.
 func BenchmarkOverviewPage(b *testing.B) {
 	store, cfg := figurestest.Example(b, "sqlite")
-	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return figurestest.ExampleClock }).Handler()
+	h := newServer(cfg, figures.New(store.ReadOnly(), cfg), func() time.Time { return figurestest.ExampleClock }).Handler()
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()

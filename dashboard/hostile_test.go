@@ -91,6 +91,7 @@ func (f *pageFixture) checkHostile(t *testing.T, target string, query url.Values
 // and endpoint each hostile payload (in make test a seeded sample of
 // them), then in make soak also random mixes of several at once.
 func TestReliabilityHostileParameters(t *testing.T) {
+	soak.SkipShort(t)
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		f := newPageFixture(t, store)
 		rng := rand.New(rand.NewPCG(soak.Seed(t), 31))

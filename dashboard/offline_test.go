@@ -39,7 +39,7 @@ func TestExampleOffline(t *testing.T) {
 	}
 	must(t, store.RepositoriesFailing(ctx, keys, storage.RepoUnreachable, run.Message))
 
-	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return figurestest.ExampleClock }).Handler()
+	h := newServer(cfg, figures.New(store.ReadOnly(), cfg), func() time.Time { return figurestest.ExampleClock }).Handler()
 
 	// What the data reach, from the API: the headline must show this.
 	var last figures.Contributors
@@ -118,7 +118,7 @@ func TestExampleOffline(t *testing.T) {
 
 	// Five days on, without a new reading of the register, its figures
 	// are as registered on 15 January.
-	later := newServer(cfg, figures.New(store, cfg), func() time.Time { return figurestest.ExampleClock.AddDate(0, 0, 5) }).Handler()
+	later := newServer(cfg, figures.New(store.ReadOnly(), cfg), func() time.Time { return figurestest.ExampleClock.AddDate(0, 0, 5) }).Handler()
 	for _, p := range []string{"/", "/products/os2forms", "/organizations/751"} {
 		if text := visibleText(get(t, later, p)); !strings.Contains(text, "Brug og medlemskab som registreret den 15. januar 2026: registret er ikke læst siden.") {
 			t.Errorf("%s five days later does not say the register is of 15 January", p)
@@ -133,7 +133,7 @@ func TestExampleOffline(t *testing.T) {
 
 	// Every page in words, with the data ending early: complete,
 	// incomplete and no data, failing repositories, dated levels.
-	checkSiteWords(t, site{"example", cfg, figures.New(store, cfg), figurestest.ExampleClock,
+	checkSiteWords(t, site{"example", cfg, figures.New(store.ReadOnly(), cfg), figurestest.ExampleClock,
 		[]string{"os2forms", "os2compliance", "os2mo"}, []string{"751", "101"}, []string{"2025"}})
 }
 

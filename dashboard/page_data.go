@@ -49,12 +49,12 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	for _, run := range runs {
 		note := ""
 		switch {
-		case failing[run.Source] != "":
-			note = v.Tf("failing.source", v.Stamp(failing[run.Source]), "/api/v1/collector")
+		case !failing[run.Source].IsZero():
+			note = v.Tf("failing.source", v.Time(failing[run.Source]), "/api/v1/collector")
 		case len(run.Errors) > 0:
 			note = v.Tf("failing.items", v.Int(len(run.Errors)), "/api/v1/collector")
 		}
-		d.Runs.Rows = append(d.Runs.Rows, []table.Cell{table.Text(v.Source(run.Source)), table.Text(v.Stamp(run.StartedAt)), table.Text(v.Stamp(run.EndedAt)),
+		d.Runs.Rows = append(d.Runs.Rows, []table.Cell{table.Text(v.Source(run.Source)), table.Text(v.Time(run.StartedAt)), table.Text(v.Time(run.EndedAt)),
 			table.Text(v.RunResult(run.Result)), table.Text(note)})
 	}
 	if len(d.Runs.Rows) == 0 {
@@ -66,8 +66,8 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 		return err
 	}
 	d.Register = v.T("data.register.none")
-	if st.LastChanged != "" {
-		d.Register = v.Tf("data.register.status", v.Stamp(st.LastChanged), v.Int(st.Adoptions), v.Int(st.Memberships))
+	if !st.LastChanged.IsZero() {
+		d.Register = v.Tf("data.register.status", v.Time(st.LastChanged), v.Int(st.Adoptions), v.Int(st.Memberships))
 	}
 
 	census, err := s.figures.LastCensus(ctx)
@@ -75,7 +75,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 		return err
 	}
 	if census.Name != "" {
-		d.Census = v.Tf("data.census", census.Name, v.Stamp(census.AcceptedAt))
+		d.Census = v.Tf("data.census", census.Name, v.Time(census.AcceptedAt))
 	}
 
 	imports, err := s.figures.RegisterImports(ctx, 5)
@@ -84,7 +84,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	d.Imports = table.Table{Caption: v.T("data.imports"), Head: []string{v.T("th.imported"), v.T("th.source"), v.T("th.added"), v.T("th.changed"), v.T("th.ended.rows")}}
 	for _, imp := range imports {
-		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Stamp(imp.ImportedAt)), table.Text(figures.SourceNames(imp.Source)),
+		d.Imports.Rows = append(d.Imports.Rows, []table.Cell{table.Text(v.Time(imp.ImportedAt)), table.Text(figures.RegisterFileNames(imp.Source)),
 			table.Int(v.Lang, imp.Added), table.Int(v.Lang, imp.Changed), table.Int(v.Lang, imp.Ended)})
 	}
 	if len(d.Imports.Rows) == 0 {
@@ -113,14 +113,14 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 			problem = v.Tf("data.quality.moved", strings.TrimPrefix(repo.MovedTo, repo.Forge+"/"))
 		case figures.RepoFailing(repo.Status):
 			problem = v.Failing(repo.Status, repo.FailingSince)
-		case repo.CheckedAt == "":
+		case repo.CheckedAt.IsZero():
 			problem = v.T("data.quality.imported")
 		default:
-			problem = v.Tf("data.quality.stale", v.Stamp(repo.CheckedAt))
+			problem = v.Tf("data.quality.stale", v.Time(repo.CheckedAt))
 		}
 		d.RepoProblems.Rows = append(d.RepoProblems.Rows, []table.Cell{
 			table.Link(repo.FullName(), "https://"+repo.Forge+"/"+repo.FullName()), table.Text(problem),
-			table.Date(v.Lang, repo.CoveredUntil), table.Text(v.Stamp(repo.CheckedAt)),
+			table.Date(v.Lang, repo.CoveredUntil), table.Text(v.Time(repo.CheckedAt)),
 		})
 	}
 	if len(d.RepoProblems.Rows) == 0 {

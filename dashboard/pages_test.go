@@ -481,7 +481,7 @@ func TestNotModifiedComputesNothing(t *testing.T) {
 	// only the calculator's copy has a bot pattern that does not compile.
 	broken := *f.cfg
 	broken.Contributors.Bots = []string{"("}
-	srv := newServer(f.cfg, figures.New(store, &broken), func() time.Time { return fixtureNow })
+	srv := newServer(f.cfg, figures.New(store.ReadOnly(), &broken), func() time.Time { return fixtureNow })
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req.Header.Set("If-None-Match", etag)
 	rec := httptest.NewRecorder()
@@ -560,7 +560,7 @@ func TestNotIllustrative(t *testing.T) {
 	f := newPageFixture(t, store)
 	cfg := *f.cfg
 	cfg.Portfolio.Illustrative = false
-	srv := newServer(&cfg, figures.New(store, &cfg), func() time.Time { return fixtureNow })
+	srv := newServer(&cfg, figures.New(store.ReadOnly(), &cfg), func() time.Time { return fixtureNow })
 	rec := httptest.NewRecorder()
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Illustrative data") {

@@ -55,7 +55,7 @@ func TestReportAndGoalsPages(t *testing.T) {
 
 func testReportAndGoalsPages(t *testing.T, driver string) {
 	store, cfg := figurestest.Example(t, driver)
-	srv := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow })
+	srv := newServer(cfg, figures.New(store.ReadOnly(), cfg), func() time.Time { return fixtureNow })
 	h := srv.Handler()
 	get := func(path string) (*http.Response, string) {
 		rec := httptest.NewRecorder()
@@ -112,7 +112,7 @@ func TestGETNeverWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow }).Handler()
+	h := newServer(cfg, figures.New(store.ReadOnly(), cfg), func() time.Time { return fixtureNow }).Handler()
 	paths := []string{"/", "/?date=2025-06-30", "/products/os2forms", "/organizations/751", "/data", "/goals",
 		"/report/2024", "/report/2025", "/report/2025?format=md", "/report/2025?format=csv", "/report/2025?format=json",
 		"/embed/adoption", "/embed/map", "/readyz", "/healthz", "/products", "/products?q=forms&sort=share", "/organizations",
@@ -163,7 +163,7 @@ func TestReportsWithoutData(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := storagetest.New(t, "sqlite")
-	h := newServer(cfg, figures.New(store, cfg), func() time.Time { return fixtureNow }).Handler()
+	h := newServer(cfg, figures.New(store.ReadOnly(), cfg), func() time.Time { return fixtureNow }).Handler()
 	for _, tt := range []struct {
 		path   string
 		status int

@@ -204,20 +204,20 @@ func (s *Server) loadFooter(ctx context.Context, v *view) error {
 	}
 	var f footer
 	if s.cfg.Register.Adoption != "" || s.cfg.Register.Members != "" {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.register"), registerSourceText(s.cfg), collected("register")})
+		f.Sources = append(f.Sources, footerSource{v.T("footer.register"), registerSourceText(s.cfg), collected(config.SourceRegister)})
 	}
 	if !s.cfg.GitHub.Disabled {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.github"), strings.TrimSuffix(s.cfg.GitHub.APIURL, "/"), collected("github")})
+		f.Sources = append(f.Sources, footerSource{v.T("footer.github"), strings.TrimSuffix(s.cfg.GitHub.APIURL, "/"), collected(config.SourceGitHub)})
 	}
 	if len(s.cfg.Activity) > 0 {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Tf("footer.activity.n", v.Int(len(s.cfg.Activity))), collected("activity")})
+		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Tf("footer.activity.n", v.Int(len(s.cfg.Activity))), collected(config.SourceActivity)})
 	}
 	v.footer = f
 	return nil
 }
 
-// registerSourceText names the register files as figures.SourceNames
+// registerSourceText names the register files as figures.RegisterFileNames
 // does.
 func registerSourceText(c *config.Config) string {
-	return figures.SourceNames(c.Register.Adoption + ", " + c.Register.Members)
+	return figures.RegisterFileNames(c.Register.Adoption + ", " + c.Register.Members)
 }

@@ -43,15 +43,14 @@ type registerData struct {
 	orgs        map[string]storage.Organization
 }
 
-// register loads the register as known at knownAt (a storage record
-// stamp; "" = now).
-func (c *Calculator) register(ctx context.Context, knownAt string) (*registerData, error) {
-	return cachedIn(ctx, c, "register|"+knownAt, depRegister, func() (*registerData, error) {
-		ad, err := c.store.Adoptions(ctx, knownAt)
+// register loads the register as it is known now.
+func (c *Calculator) register(ctx context.Context) (*registerData, error) {
+	return cachedIn(ctx, c, "register", depRegister, func() (*registerData, error) {
+		ad, err := c.store.Adoptions(ctx, "")
 		if err != nil {
 			return nil, err
 		}
-		ms, err := c.store.Memberships(ctx, knownAt)
+		ms, err := c.store.Memberships(ctx, "")
 		if err != nil {
 			return nil, err
 		}
@@ -128,20 +127,9 @@ func (s *snapshot) productFigures(d *registerData, productID string) (AdopterCou
 // Adoption computes every configured product's adoption on date, products
 // in configuration order.
 func (c *Calculator) Adoption(ctx context.Context, date civil.Date) (Adoption, error) {
-	return c.adoption(ctx, date, "")
-}
-
-// AdoptionKnownAt is Adoption as the register was known at knownAt (a
-// storage record stamp such as an import id), for reports that must
-// reproduce figures published earlier.
-func (c *Calculator) AdoptionKnownAt(ctx context.Context, date civil.Date, knownAt string) (Adoption, error) {
-	return c.adoption(ctx, date, knownAt)
-}
-
-func (c *Calculator) adoption(ctx context.Context, date civil.Date, knownAt string) (Adoption, error) {
 	day := date
-	a, err := cachedRegister(ctx, c, "adoption|"+day.String()+"|"+knownAt, func(reg civil.Date) (Adoption, error) {
-		d, err := c.register(ctx, knownAt)
+	a, err := cachedRegister(ctx, c, "adoption|"+day.String(), func(reg civil.Date) (Adoption, error) {
+		d, err := c.register(ctx)
 		if err != nil {
 			return Adoption{}, err
 		}
@@ -167,18 +155,9 @@ func (c *Calculator) adoption(ctx context.Context, date civil.Date, knownAt stri
 
 // Members computes the membership figures on date.
 func (c *Calculator) Members(ctx context.Context, date civil.Date) (Members, error) {
-	return c.members(ctx, date, "")
-}
-
-// MembersKnownAt is Members as the register was known at knownAt.
-func (c *Calculator) MembersKnownAt(ctx context.Context, date civil.Date, knownAt string) (Members, error) {
-	return c.members(ctx, date, knownAt)
-}
-
-func (c *Calculator) members(ctx context.Context, date civil.Date, knownAt string) (Members, error) {
 	day := date
-	m, err := cachedRegister(ctx, c, "members|"+day.String()+"|"+knownAt, func(reg civil.Date) (Members, error) {
-		d, err := c.register(ctx, knownAt)
+	m, err := cachedRegister(ctx, c, "members|"+day.String(), func(reg civil.Date) (Members, error) {
+		d, err := c.register(ctx)
 		if err != nil {
 			return Members{}, err
 		}
@@ -250,10 +229,6 @@ func cloneDistribution(d Distribution) Distribution { return maps.Clone(d) }
 // AdoptionSeries computes one product's adoption at each point from..to by
 // step (see Points).
 func (c *Calculator) AdoptionSeries(ctx context.Context, productID string, from, to civil.Date, step Step) (AdoptionSeries, error) {
-	return c.adoptionSeries(ctx, productID, from, to, step, "")
-}
-
-func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from, to civil.Date, step Step, knownAt string) (AdoptionSeries, error) {
 	p, ok := c.cfg.Product(productID)
 	if !ok {
 		return AdoptionSeries{}, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
@@ -262,9 +237,9 @@ func (c *Calculator) adoptionSeries(ctx context.Context, productID string, from,
 	if err != nil {
 		return AdoptionSeries{}, fmt.Errorf("figures: adoption series of %s: %w", productID, err)
 	}
-	key := fmt.Sprintf("adoption-series|%s|%s|%s|%s|%s", productID, from, to, step, knownAt)
+	key := fmt.Sprintf("adoption-series|%s|%s|%s|%s", productID, from, to, step)
 	series, err := cachedIn(ctx, c, key, depRegister, func() (AdoptionSeries, error) {
-		d, err := c.register(ctx, knownAt)
+		d, err := c.register(ctx)
 		if err != nil {
 			return AdoptionSeries{}, err
 		}
@@ -295,7 +270,7 @@ func (c *Calculator) AdoptionSeriesAll(ctx context.Context, from, to civil.Date,
 	}
 	key := fmt.Sprintf("adoption-series-all|%s|%s|%s", from, to, step)
 	all, err := cachedIn(ctx, c, key, depRegister, func() (map[string]AdoptionSeries, error) {
-		d, err := c.register(ctx, "")
+		d, err := c.register(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -330,17 +305,13 @@ func (c *Calculator) AdoptionSeriesAll(ctx context.Context, from, to civil.Date,
 // MembersSeries computes the membership figures at each point from..to by
 // step (see Points).
 func (c *Calculator) MembersSeries(ctx context.Context, from, to civil.Date, step Step) (MembersSeries, error) {
-	return c.membersSeries(ctx, from, to, step, "")
-}
-
-func (c *Calculator) membersSeries(ctx context.Context, from, to civil.Date, step Step, knownAt string) (MembersSeries, error) {
 	pts, err := Points(from, to, step)
 	if err != nil {
 		return MembersSeries{}, fmt.Errorf("figures: members series: %w", err)
 	}
-	key := fmt.Sprintf("members-series|%s|%s|%s|%s", from, to, step, knownAt)
+	key := fmt.Sprintf("members-series|%s|%s|%s", from, to, step)
 	series, err := cachedIn(ctx, c, key, depRegister, func() (MembersSeries, error) {
-		d, err := c.register(ctx, knownAt)
+		d, err := c.register(ctx)
 		if err != nil {
 			return MembersSeries{}, err
 		}
@@ -364,16 +335,12 @@ func (c *Calculator) membersSeries(ctx context.Context, from, to civil.Date, ste
 // planned record of the product current on date, by status (production,
 // pilot, planned) and then name.
 func (c *Calculator) ProductAdopters(ctx context.Context, productID string, date civil.Date) ([]Adopter, error) {
-	return c.productAdopters(ctx, productID, date, "")
-}
-
-func (c *Calculator) productAdopters(ctx context.Context, productID string, date civil.Date, knownAt string) ([]Adopter, error) {
 	if _, ok := c.cfg.Product(productID); !ok {
 		return nil, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
 	}
 	day := date
-	list, err := cachedIn(ctx, c, "product-adopters|"+productID+"|"+day.String()+"|"+knownAt, depRegister, func() ([]Adopter, error) {
-		d, err := c.register(ctx, knownAt)
+	list, err := cachedIn(ctx, c, "product-adopters|"+productID+"|"+day.String(), depRegister, func() ([]Adopter, error) {
+		d, err := c.register(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -408,12 +375,8 @@ func (c *Calculator) productAdopters(ctx context.Context, productID string, date
 // OrganizationDetail is an organisation's membership and products on
 // date. An unknown id gives an error wrapping storage.ErrNotFound.
 func (c *Calculator) OrganizationDetail(ctx context.Context, id string, date civil.Date) (OrganizationDetail, error) {
-	return c.organizationDetail(ctx, id, date, "")
-}
-
-func (c *Calculator) organizationDetail(ctx context.Context, id string, date civil.Date, knownAt string) (OrganizationDetail, error) {
 	day := date
-	d, err := c.register(ctx, knownAt)
+	d, err := c.register(ctx)
 	if err != nil {
 		return OrganizationDetail{}, fmt.Errorf("figures: organisation %s: %w", id, err)
 	}
@@ -490,13 +453,9 @@ func (c *Calculator) organizationDetail(ctx context.Context, id string, date civ
 // runs none, for the map of Denmark) and every other organisation that
 // runs at least one.
 func (c *Calculator) ProductCounts(ctx context.Context, date civil.Date) (map[string]int, error) {
-	return c.productCounts(ctx, date, "")
-}
-
-func (c *Calculator) productCounts(ctx context.Context, date civil.Date, knownAt string) (map[string]int, error) {
 	day := date
-	counts, err := cachedIn(ctx, c, "product-counts|"+day.String()+"|"+knownAt, depRegister, func() (map[string]int, error) {
-		d, err := c.register(ctx, knownAt)
+	counts, err := cachedIn(ctx, c, "product-counts|"+day.String(), depRegister, func() (map[string]int, error) {
+		d, err := c.register(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package figures
 import (
 	"context"
 	"math"
+	"time"
 
 	"os2pulse/storage"
 )
@@ -11,8 +12,8 @@ import (
 // census whose answer the secretariat accepted last, and when. Zero
 // before any answer was accepted.
 type LastCensus struct {
-	Name       string `json:"name"`
-	AcceptedAt string `json:"accepted_at"` // a stored stamp
+	Name       string    `json:"name"`
+	AcceptedAt time.Time `json:"accepted_at"`
 }
 
 // LastCensus finds the newest accepted census answer in the register's

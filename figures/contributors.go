@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"os2pulse/civil"
+	"os2pulse/contribindex"
 	"os2pulse/storage"
 )
 
@@ -48,8 +49,8 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 		return Contributors{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
 	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
-	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribIndex, s *contribSetup) (Contributors, error) {
-		return ix.contributors(s, date, windowDays), nil
+	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribindex.Index, s *contribSetup) (Contributors, error) {
+		return contributorsFromIndex(ix, s, date, windowDays), nil
 	}, func() (Contributors, error) {
 		return c.contributorsFromStore(ctx, date, windowDays)
 	})
@@ -58,7 +59,7 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 // contributorsFromStore is Contributors computed from storage, without
 // the index: while the index loads, and what it is tested against.
 func (c *Calculator) contributorsFromStore(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
-	data, err := c.loadContributorData(ctx, windowStart(date, windowDays), date)
+	data, err := c.loadContributorData(ctx, contribindex.WindowStart(date, windowDays), date)
 	if err != nil {
 		return Contributors{}, err
 	}
@@ -81,8 +82,8 @@ func (c *Calculator) ContributorSeries(ctx context.Context, productID string, fr
 		return ContributorSeries{}, err
 	}
 	key := fmt.Sprintf("contributor-series|%s|%s|%s|%s|%d", productID, from, to, step, windowDays)
-	return withIndex(ctx, c, key, []string{productID}, 0, func(ix *contribIndex, s *contribSetup) (ContributorSeries, error) {
-		return ix.series(s, productID, pts, step, windowDays), nil
+	return withIndex(ctx, c, key, []string{productID}, 0, func(ix *contribindex.Index, s *contribSetup) (ContributorSeries, error) {
+		return seriesFromIndex(ix, s, productID, pts, step, windowDays), nil
 	}, nil)
 }
 
@@ -98,14 +99,9 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 		return ProductActivity{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
 	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
-	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribIndex, s *contribSetup) (ProductActivity, error) {
+	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribindex.Index, s *contribSetup) (ProductActivity, error) {
 		return c.productActivityFromIndex(ctx, ix, s, productID, date, windowDays)
 	}, nil)
-}
-
-// windowStart is the first day of the window of windowDays ending on date.
-func windowStart(date civil.Date, windowDays int) civil.Date {
-	return date.AddDays(-(windowDays - 1))
 }
 
 // dayRow is a rollup row resolved to a person.
@@ -233,7 +229,7 @@ func (d *contributorData) tally(repos map[string]bool, date civil.Date, windowDa
 	t := tally{latest: map[string]latestAff{}, perPers: map[string]int{}}
 	day := date
 	members := memberSet(d.memberships, day)
-	for _, r := range d.inWindow(windowStart(date, windowDays), day) {
+	for _, r := range d.inWindow(contribindex.WindowStart(date, windowDays), day) {
 		if !repos[r.repo] {
 			continue
 		}
@@ -383,6 +379,19 @@ func (p *people) person(d storage.ContributorDay) (string, bool) {
 		}
 	}
 	return d.Identity, false
+}
+
+// who resolves a rollup row for the contribution index.
+func (p *people) who(d storage.ContributorDay) contribindex.Who {
+	person, bot := p.person(d)
+	if bot {
+		return contribindex.Who{Bot: true}
+	}
+	w := contribindex.Who{Person: person}
+	if r, ok := p.rule(d); ok {
+		w.Org, w.Supplier = r.org, r.supplier
+	}
+	return w
 }
 
 // affiliation applies the rules valid on the row's day: a login rule

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"os2pulse/civil"
+	"os2pulse/contribindex"
 	"os2pulse/storage"
 )
 
@@ -30,9 +31,16 @@ type contribSetup struct {
 	register int64
 }
 
-// scope is the point key of product id ("" for the portfolio).
-func (s *contribSetup) scope(id string) pointKey {
-	return pointKey{scope: id, keys: s.keysHash[id], register: s.register}
+// scope is what the index keeps the counts of product id under ("" for
+// the portfolio).
+func (s *contribSetup) scope(id string) contribindex.Scope {
+	return contribindex.Scope{Name: id, Keys: s.keysHash[id], Register: s.register}
+}
+
+// members says which organisations of ix are members on a date, by the
+// setup's memberships. Call with ix's read lock held.
+func (s *contribSetup) members(ix *contribindex.Index) func(civil.Date) contribindex.MemberOn {
+	return ix.Members(func(day civil.Date) map[string]bool { return memberSet(s.memberships, day) })
 }
 
 func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) (*contribSetup, error) {
@@ -81,83 +89,6 @@ func (c *Calculator) contributorSetup(ctx context.Context, vs storage.Versions) 
 	})
 }
 
-// index returns the contribution index brought up to date with the
-// activity domain's version in vs. While it is being loaded in the
-// background it waits for the load, or returns nil at once unless wait.
-func (c *Calculator) index(ctx context.Context, vs storage.Versions, wait bool) (*contribIndex, error) {
-	c.ixMu.Lock()
-	if c.ixLoading != nil && !wait {
-		c.ixMu.Unlock()
-		return nil, nil
-	}
-	for c.ixLoading != nil {
-		loading := c.ixLoading
-		c.ixMu.Unlock()
-		select {
-		case <-loading:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		c.ixMu.Lock()
-	}
-	defer c.ixMu.Unlock()
-	if c.ix == nil {
-		ix, err := c.loadIndex(ctx)
-		if err != nil {
-			return nil, err
-		}
-		c.ix = ix
-	}
-	ix := c.ix
-	if v := vs.Domains[storage.DomainActivity]; v != ix.activity {
-		// Only the rows written since the last read: few after a
-		// collection or an import of a few commits.
-		var rows []storage.ContributorDay
-		mark, err := c.store.EachContributorDaySince(ctx, ix.mark, func(d storage.ContributorDay) error {
-			rows = append(rows, d)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		ix.mu.Lock()
-		touched := map[int32]bool{}
-		for _, d := range rows {
-			touched[ix.add(d)] = true
-		}
-		if len(touched) > 0 {
-			ix.finish(touched)
-		}
-		ix.mark, ix.activity = mark, v
-		ix.mu.Unlock()
-	}
-	return ix, nil
-}
-
-// loadIndex reads the whole rollup into a new index.
-func (c *Calculator) loadIndex(ctx context.Context) (*contribIndex, error) {
-	ppl, err := c.people()
-	if err != nil {
-		return nil, err
-	}
-	vs, err := c.store.DomainVersions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ix := newContribIndex(ppl)
-	touched := map[int32]bool{}
-	mark, err := c.store.EachContributorDaySince(ctx, storage.RollupMark{}, func(d storage.ContributorDay) error {
-		touched[ix.add(d)] = true
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("figures: unable to load the contribution index: %w", err)
-	}
-	ix.finish(touched)
-	ix.mark, ix.activity = mark, vs.Domains[storage.DomainActivity]
-	return ix, nil
-}
-
 // LoadIndex loads the contribution index, which contributor figures are
 // computed from, unless it is loaded. Without it, the first contributor
 // figure asked for loads it.
@@ -172,48 +103,25 @@ func (c *Calculator) LoadIndex(ctx context.Context) error {
 // once (a large portfolio takes seconds to read) and every other page
 // answers meanwhile.
 func (c *Calculator) LoadIndexInBackground(ctx context.Context) (wait func() error) {
-	c.ixMu.Lock()
-	if c.ix != nil || c.ixLoading != nil {
-		c.ixMu.Unlock()
-		return func() error { return nil }
+	return c.ix.LoadInBackground(ctx, func(ix *contribindex.Index) { c.warm(ctx, ix) })
+}
+
+// resolver is how the contribution index resolves rollup rows: persons,
+// bots and affiliations by the configuration (people).
+func (c *Calculator) resolver() (contribindex.Resolver, error) {
+	ppl, err := c.people()
+	if err != nil {
+		return nil, err
 	}
-	loading := make(chan struct{})
-	c.ixLoading = loading
-	c.ixMu.Unlock()
-	var err error
-	go func() {
-		var ix *contribIndex
-		ix, err = c.loadIndex(ctx)
-		c.ixMu.Lock()
-		c.ixLoading = nil
-		if err == nil {
-			c.ix = ix
-		}
-		c.ixMu.Unlock()
-		close(loading)
-		if err == nil {
-			c.warm(ctx, ix)
-		}
-	}()
-	return func() error {
-		<-loading
-		return err
-	}
+	return ppl.who, nil
 }
 
 // warm computes the portfolio's active contributors at every month's end
 // of its history with the configured window: the points every monthly,
 // quarterly or yearly series of the portfolio shares, and its most costly
 // ones to compute (a series then computes its last point only).
-func (c *Calculator) warm(ctx context.Context, ix *contribIndex) {
-	ix.mu.RLock()
-	first := civil.Date(0)
-	for _, rp := range ix.repos {
-		if len(rp.entries) > 0 && (first.IsZero() || rp.entries[0].day < first) {
-			first = rp.entries[0].day
-		}
-	}
-	ix.mu.RUnlock()
+func (c *Calculator) warm(ctx context.Context, ix *contribindex.Index) {
+	first := ix.FirstDay()
 	today := civil.Today(time.Now())
 	if first.IsZero() || !first.Before(today) || c.cfg.Contributors.WindowDays < 1 {
 		return
@@ -230,13 +138,13 @@ func (c *Calculator) warm(ctx context.Context, ix *contribIndex) {
 // figure from storage: for a figure of one window, reading it costs less
 // than waiting for the load; a series waits.
 func withIndex[T any](ctx context.Context, c *Calculator, key string, ids []string, d deps,
-	fromIndex func(ix *contribIndex, s *contribSetup) (T, error), fromStore func() (T, error)) (T, error) {
+	fromIndex func(ix *contribindex.Index, s *contribSetup) (T, error), fromStore func() (T, error)) (T, error) {
 	var zero T
 	vs, err := c.store.DomainVersions(ctx)
 	if err != nil {
 		return zero, err
 	}
-	ix, err := c.index(ctx, vs, fromStore == nil)
+	ix, err := c.ix.Get(ctx, vs.Domains[storage.DomainActivity], fromStore == nil)
 	if err != nil {
 		return zero, err
 	}
@@ -250,19 +158,19 @@ func withIndex[T any](ctx context.Context, c *Calculator, key string, ids []stri
 	// What the figure is computed from besides the register: its
 	// repositories, their rows, their coverage.
 	extra := ""
-	ix.mu.RLock()
+	ix.RLock()
 	for _, id := range ids {
 		keys := setup.all
 		cov := setup.coverage.Portfolio
 		if id != "" {
 			keys, cov = setup.repoKeys[id], setup.coverage.Product(id)
 		}
-		extra += fmt.Sprintf("%s:%x:%d:%s;", id, setup.keysHash[id], ix.stamp(ix.repoIDsOf(keys)), cov)
+		extra += fmt.Sprintf("%s:%x:%d:%s;", id, setup.keysHash[id], ix.Stamp(ix.Repos(keys)), cov)
 	}
-	ix.mu.RUnlock()
+	ix.RUnlock()
 	return cachedOn(ctx, c, vs, key, d|depRegister, extra, func() (T, error) {
-		ix.mu.RLock()
-		defer ix.mu.RUnlock()
+		ix.RLock()
+		defer ix.RUnlock()
 		return fromIndex(ix, setup)
 	})
 }
@@ -272,27 +180,36 @@ func (c *Calculator) allProducts() []string {
 	return append(c.productIDs(), "")
 }
 
-func (ix *contribIndex) contributors(s *contribSetup, date civil.Date, windowDays int) Contributors {
+// affiliations is the split of a count of the index.
+func affiliations(pc contribindex.Count) Affiliations {
+	return Affiliations{Member: pc.Member, Supplier: pc.Supplier, Unknown: pc.Unknown}
+}
+
+// contributorsFromIndex is Contributors from the index. Call with ix's
+// read lock held.
+func contributorsFromIndex(ix *contribindex.Index, s *contribSetup, date civil.Date, windowDays int) Contributors {
 	out := Contributors{Date: date, WindowDays: windowDays, Products: []ProductContributors{}}
-	members := ix.members(s.memberships)
+	members := s.members(ix)
 	pts := []civil.Date{date}
 	for _, p := range s.products {
-		pc := ix.counts(s.scope(p.id), ix.repoIDsOf(s.repoKeys[p.id]), pts, windowDays, members)[0]
+		pc := ix.Counts(s.scope(p.id), ix.Repos(s.repoKeys[p.id]), pts, windowDays, members)[0]
 		covered := s.coverage.Product(p.id)
 		out.Products = append(out.Products, ProductContributors{
-			ID: p.id, Name: p.name, ActiveContributors: pc.active, ByAffiliation: pc.aff, Repositories: p.repos,
+			ID: p.id, Name: p.name, ActiveContributors: pc.Active, ByAffiliation: affiliations(pc), Repositories: p.repos,
 			Complete: Covers(covered, date), CoveredUntil: covered,
 		})
 	}
-	pc := ix.counts(s.scope(""), ix.repoIDsOf(s.all), pts, windowDays, members)[0]
-	out.PortfolioActiveContributors = pc.active
-	out.PortfolioByAffiliation = pc.aff
+	pc := ix.Counts(s.scope(""), ix.Repos(s.all), pts, windowDays, members)[0]
+	out.PortfolioActiveContributors = pc.Active
+	out.PortfolioByAffiliation = affiliations(pc)
 	out.PortfolioCoveredUntil = s.coverage.Portfolio
 	out.PortfolioComplete = Covers(s.coverage.Portfolio, date)
 	return out
 }
 
-func (ix *contribIndex) series(s *contribSetup, productID string, pts []civil.Date, step Step, windowDays int) ContributorSeries {
+// seriesFromIndex is ContributorSeries from the index. Call with ix's
+// read lock held.
+func seriesFromIndex(ix *contribindex.Index, s *contribSetup, productID string, pts []civil.Date, step Step, windowDays int) ContributorSeries {
 	out := ContributorSeries{Product: productID, WindowDays: windowDays, Step: step, Points: []ContributorPoint{}}
 	keys := s.all
 	out.CoveredUntil = s.coverage.Portfolio
@@ -300,8 +217,8 @@ func (ix *contribIndex) series(s *contribSetup, productID string, pts []civil.Da
 		keys = s.repoKeys[productID]
 		out.CoveredUntil = s.coverage.Product(productID)
 	}
-	for i, pc := range ix.counts(s.scope(productID), ix.repoIDsOf(keys), pts, windowDays, ix.members(s.memberships)) {
-		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: pc.active, ByAffiliation: pc.aff,
+	for i, pc := range ix.Counts(s.scope(productID), ix.Repos(keys), pts, windowDays, s.members(ix)) {
+		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: pc.Active, ByAffiliation: affiliations(pc),
 			Complete: Covers(out.CoveredUntil, pts[i])})
 	}
 	return out
@@ -310,8 +227,8 @@ func (ix *contribIndex) series(s *contribSetup, productID string, pts []civil.Da
 // productActivity is ProductActivity from the index, with what storage
 // adds: the repositories, their contributions of each kind in the window,
 // stars and releases.
-func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIndex, s *contribSetup, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
-	from := windowStart(date, windowDays)
+func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribindex.Index, s *contribSetup, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
+	from := contribindex.WindowStart(date, windowDays)
 	repos, err := c.store.Repositories(ctx, productID)
 	if err != nil {
 		return ProductActivity{}, err
@@ -332,36 +249,41 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribIn
 	if err != nil {
 		return ProductActivity{}, err
 	}
-	ids := ix.repoIDsOf(s.repoKeys[productID])
-	pc := ix.counts(s.scope(productID), ids, []civil.Date{date}, windowDays, ix.members(s.memberships))[0]
-	ws := ix.window(ids, from, date)
+	ids := ix.Repos(s.repoKeys[productID])
+	pc := ix.Counts(s.scope(productID), ids, []civil.Date{date}, windowDays, s.members(ix))[0]
+	ws := ix.Window(ids, from, date)
 	// Every repository of the product, linked or not, counts on the
 	// repository list (as Repositories returns them).
-	for _, r := range ix.repoIDsOf(keys) {
-		if _, ok := ws.persons[ix.repos[r].key]; !ok {
-			one := ix.window([]int32{r}, from, date)
-			ws.persons[ix.repos[r].key], ws.last[ix.repos[r].key] = one.persons[ix.repos[r].key], one.last[ix.repos[r].key]
+	for _, r := range ix.Repos(keys) {
+		if k := ix.Key(r); !hasKey(ws.Persons, k) {
+			one := ix.Window([]int32{r}, from, date)
+			ws.Persons[k], ws.Last[k] = one.Persons[k], one.Last[k]
 		}
 	}
 	covered := s.coverage.Product(productID)
 	out := ProductActivity{
 		Date: date, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-		ActiveContributors: pc.active, ByAffiliation: pc.aff,
-		Contributions: ws.total, Concentration: ws.concentration,
+		ActiveContributors: pc.Active, ByAffiliation: affiliations(pc),
+		Contributions: ws.Total, Concentration: concentrationOf(ws.PerPerson, ws.Total),
 		Repositories: []RepositoryActivity{},
 	}
 	for _, r := range repos {
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: ws.persons[r.Key], Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
-			LastActivity: ws.last[r.Key],
+			Contributors: ws.Persons[r.Key], Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			LastActivity: ws.Last[r.Key],
 		}
 		ra.addCounts(inWindow)
 		out.Repositories = append(out.Repositories, ra)
 	}
 	sortRepositoryActivity(out.Repositories)
 	return out, nil
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // sortRepositoryActivity orders a product's repositories by their

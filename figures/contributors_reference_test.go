@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"os2pulse/civil"
+	"os2pulse/contribindex"
 )
 
 // The contributor figures computed straight from storage, without the
@@ -17,7 +18,7 @@ func (c *Calculator) contributorSeriesFromStore(ctx context.Context, productID s
 		return out, nil
 	}
 	// One read of the rollup serves every point.
-	data, err := c.loadContributorData(ctx, windowStart(pts[0], windowDays), pts[len(pts)-1])
+	data, err := c.loadContributorData(ctx, contribindex.WindowStart(pts[0], windowDays), pts[len(pts)-1])
 	if err != nil {
 		return out, err
 	}
@@ -44,7 +45,7 @@ func (c *Calculator) contributorSeriesFromStore(ctx context.Context, productID s
 // productActivityFromStore is ProductActivity computed from storage,
 // without the index: what the index is tested against.
 func (c *Calculator) productActivityFromStore(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
-	from := windowStart(date, windowDays)
+	from := contribindex.WindowStart(date, windowDays)
 	fromDay, toDay := from, date
 	data, err := c.loadContributorData(ctx, from, date)
 	if err != nil {

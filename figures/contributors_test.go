@@ -201,7 +201,7 @@ func TestContributorsMatchIndependentCount(t *testing.T) {
 		cfg := testConfig(t, "")
 		setup(t, store, cfg)
 		loadHistories(t, store, rows)
-		calc := New(store, cfg)
+		calc := New(store.ReadOnly(), cfg)
 
 		compared := 0
 		for d := time.Date(2013, 3, 31, 0, 0, 0, 0, time.UTC); d.Year() <= 2026; d = time.Date(d.Year(), d.Month()+4, 0, 0, 0, 0, 0, time.UTC) {
@@ -362,7 +362,7 @@ from = "2025-06-10"
 				t.Fatal(err)
 			}
 			d := civil.MustParse(tt.date)
-			got, err := New(store, cfg).Contributors(ctx, d, tt.window)
+			got, err := New(store.ReadOnly(), cfg).Contributors(ctx, d, tt.window)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -447,7 +447,7 @@ func TestProductActivity(t *testing.T) {
 	}
 	// A bot pattern for the dependabot e-mail.
 	cfg.Contributors.Bots = append(cfg.Contributors.Bots, "^dependabot@")
-	got, err := New(store, cfg).ProductActivity(ctx, "os2forms", civil.New(2025, 6, 30), 90)
+	got, err := New(store.ReadOnly(), cfg).ProductActivity(ctx, "os2forms", civil.New(2025, 6, 30), 90)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +467,7 @@ func TestProductActivity(t *testing.T) {
 	if r1.Key != b || r1.Commits != 0 || r1.Contributors != 0 || !r1.Archived || r1.LastActivity.String() != "2024-01-01" {
 		t.Errorf("second repository = %+v", r1)
 	}
-	if _, err := New(store, cfg).ProductActivity(ctx, "nope", civil.Today(time.Now()), 90); err == nil {
+	if _, err := New(store.ReadOnly(), cfg).ProductActivity(ctx, "nope", civil.Today(time.Now()), 90); err == nil {
 		t.Error("unknown product: no error")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -117,7 +118,7 @@ func (c *Calculator) RegisterCoverage(ctx context.Context) (civil.Date, error) {
 		return 0, err
 	}
 	var out civil.Date
-	if t, ok := last["register"]; ok {
+	if t, ok := last[config.SourceRegister]; ok {
 		out = civil.Today(t)
 	}
 	imports, err := c.RegisterImports(ctx, 1)
@@ -125,7 +126,7 @@ func (c *Calculator) RegisterCoverage(ctx context.Context) (civil.Date, error) {
 		return 0, err
 	}
 	if len(imports) > 0 {
-		if t, err := storage.ParseStamp(imports[0].ImportedAt); err == nil && !t.IsZero() {
+		if t := imports[0].ImportedAt; !t.IsZero() {
 			out = max(out, civil.Today(t))
 		}
 	}

@@ -69,7 +69,7 @@ func TestContributorCoverage(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
 		cfg := coverageStore(t, store, "")
-		calc := figures.New(store, cfg)
+		calc := figures.New(store.ReadOnly(), cfg)
 		a, b := storage.RepoKey("github.com", "OS2Forms", "a"), storage.RepoKey("github.com", "OS2Forms", "b")
 		for _, k := range []string{"a", "b"} {
 			if err := store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "OS2Forms", Name: k}, []string{"forms"}); err != nil {
@@ -209,7 +209,7 @@ func TestContributorCoverage(t *testing.T) {
 func TestRegisterCoverage(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
-		calc := figures.New(store, coverageStore(t, store, ""))
+		calc := figures.New(store.ReadOnly(), coverageStore(t, store, ""))
 		// Imported at 23:30 UTC on 9 March: 10 March in Denmark.
 		store.SetClock(func() time.Time { return time.Date(2026, 3, 9, 23, 30, 0, 0, time.UTC) })
 		if _, err := store.ImportRegister(ctx, storage.Register{Source: "r.csv", SHA256: "x",
@@ -286,7 +286,7 @@ deadline = 2027-12-31
 		if err := store.RepositoryCollected(ctx, key, storage.RepoOK, civil.MustParse("2025-10-01")); err != nil {
 			t.Fatal(err)
 		}
-		goals, err := figures.New(store, cfg).Goals(ctx, civil.MustParse("2025-12-01"))
+		goals, err := figures.New(store.ReadOnly(), cfg).Goals(ctx, civil.MustParse("2025-12-01"))
 		if err != nil {
 			t.Fatal(err)
 		}

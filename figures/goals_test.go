@@ -75,7 +75,7 @@ deadline = 2026-12-31
 		if _, err := store.ImportRegister(ctx, storage.Register{Source: "r", SHA256: "r", Members: ms}); err != nil {
 			t.Fatal(err)
 		}
-		calc := New(store, cfg)
+		calc := New(store.ReadOnly(), cfg)
 		g := cfg.Goals[0]
 		date := day("2025-06-30")
 

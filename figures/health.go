@@ -11,6 +11,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/contribindex"
 	"os2pulse/storage"
 )
 
@@ -125,7 +126,7 @@ type healthData struct {
 	orgNames  map[string]string
 	// The contribution index and its setup, for concentration and
 	// diversity: brought up to date once for every product.
-	ix    *contribIndex
+	ix    *contribindex.Index
 	setup *contribSetup
 }
 
@@ -175,7 +176,7 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if err != nil {
 		return nil, err
 	}
-	if d.ix, err = c.index(ctx, vs, true); err != nil {
+	if d.ix, err = c.ix.Get(ctx, vs.Domains[storage.DomainActivity], true); err != nil {
 		return nil, err
 	}
 	if d.setup, err = c.contributorSetup(ctx, vs); err != nil {
@@ -279,12 +280,12 @@ func (d *healthData) fromIndex(productID string, date civil.Date) (Concentration
 	conc, out := Concentration{WindowDays: HealthYearDays}, Diversity{WindowDays: HealthYearDays}
 	ix, setup := d.ix, d.setup
 	from := date.AddDays(-(HealthYearDays - 1))
-	ix.mu.RLock()
-	ids := ix.repoIDsOf(setup.repoKeys[productID])
-	ws := ix.window(ids, from, date)
-	per := ix.organisations(ids, from, date)
-	ix.mu.RUnlock()
-	conc.Persons, conc.Contributions = ws.concentration, ws.total
+	ix.RLock()
+	ids := ix.Repos(setup.repoKeys[productID])
+	ws := ix.Window(ids, from, date)
+	per := ix.Organisations(ids, from, date)
+	ix.RUnlock()
+	conc.Persons, conc.Contributions = concentrationOf(ws.PerPerson, ws.Total), ws.Total
 	conc.CoveredUntil = setup.coverage.Product(productID)
 	conc.Complete = Covers(conc.CoveredUntil, date)
 	out.Unattributed = per[""]

@@ -106,7 +106,7 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	// Both repositories collected up to the date.
 	must(t, store.RaiseCoverage(ctx, a, healthDate))
 	must(t, store.RaiseCoverage(ctx, b, healthDate))
-	return New(store, cfg)
+	return New(store.ReadOnly(), cfg)
 }
 
 func TestHealthSignals(t *testing.T) {

@@ -36,7 +36,7 @@ type Organizations struct {
 // the register.
 func (c *Calculator) Organizations(ctx context.Context, date civil.Date) (Organizations, error) {
 	out, err := cachedRegister(ctx, c, "organizations|"+date.String(), func(reg civil.Date) (Organizations, error) {
-		d, err := c.register(ctx, "")
+		d, err := c.register(ctx)
 		if err != nil {
 			return Organizations{}, err
 		}

@@ -30,7 +30,7 @@ type ProductHeadline struct {
 // Headline computes the headline figures on date for the register as
 // stored now.
 func (c *Calculator) Headline(ctx context.Context, date civil.Date) (Headline, error) {
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return Headline{}, fmt.Errorf("figures: headline on %s: %w", date, err)
 	}
@@ -43,7 +43,7 @@ func (c *Calculator) Headline(ctx context.Context, date civil.Date) (Headline, e
 // stored ones where reg has them (not nil), and its organisations join
 // the stored ones.
 func (c *Calculator) CandidateHeadline(ctx context.Context, reg storage.Register, date civil.Date) (Headline, error) {
-	cur, err := c.register(ctx, "")
+	cur, err := c.register(ctx)
 	if err != nil {
 		return Headline{}, fmt.Errorf("figures: headline of %s on %s: %w", reg.Source, date, err)
 	}

@@ -37,7 +37,7 @@ type Prospect struct {
 // in production, by name, each with the focus products it lacks: one more
 // product makes it count among the members running three or more.
 func (c *Calculator) NearThreePlus(ctx context.Context, date civil.Date) ([]Prospect, error) {
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("figures: members near three products on %s: %w", date, err)
 	}
@@ -71,7 +71,7 @@ func (c *Calculator) ProductProspects(ctx context.Context, productID string, dat
 	if _, ok := c.cfg.Product(productID); !ok {
 		return nil, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
 	}
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("figures: prospects of %s on %s: %w", productID, date, err)
 	}

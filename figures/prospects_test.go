@@ -78,7 +78,7 @@ func prospectsSetup(t *testing.T, store *storage.Store) *Calculator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(store, cfg)
+	return New(store.ReadOnly(), cfg)
 }
 
 func TestProspects(t *testing.T) {

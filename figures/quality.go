@@ -17,17 +17,96 @@ import (
 // every figure, so presentation never reads storage.
 
 // Run is one collection run of one source.
-type Run = storage.Run
+type Run struct {
+	ID        string
+	Source    string
+	StartedAt time.Time
+	EndedAt   time.Time // zero while it runs
+	Result    string    // RunRunning, RunSuccess, …
+	Holder    string    // the instance that ran it
+	Requests  int
+	// RateLimitRemaining is the GitHub rate-limit budget left at its end.
+	RateLimitRemaining int
+	Message            string
+	Errors             []RunError
+}
 
 // RunError is a problem with one item that did not stop a run.
-type RunError = storage.RunError
+type RunError struct {
+	Item  string
+	Error string
+}
 
-// RegisterImport is one recorded import of the register.
-type RegisterImport = storage.RegisterImport
+// Stamp writes a time as the API carries it, and storage keeps it: UTC,
+// RFC 3339 with six fractional digits; "" for the zero time.
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return storage.Stamp(t)
+}
+
+// stampTime reads a stored stamp; one that cannot be read is the zero
+// time, shown as unknown.
+func stampTime(s string) time.Time {
+	t, err := storage.ParseStamp(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func runOf(r storage.Run) Run {
+	out := Run{ID: r.ID, Source: r.Source, StartedAt: stampTime(r.StartedAt), EndedAt: stampTime(r.EndedAt), Result: r.Result,
+		Holder: r.Holder, Requests: r.Requests, RateLimitRemaining: r.RateLimitRemaining, Message: r.Message}
+	if r.Errors != nil {
+		out.Errors = make([]RunError, len(r.Errors))
+		for i, e := range r.Errors {
+			out.Errors[i] = RunError{Item: e.Item, Error: e.Error}
+		}
+	}
+	return out
+}
+
+// RegisterImport is one recorded change of the register: an import of
+// files or a form's edit.
+type RegisterImport struct {
+	ID         string
+	Source     string // the files, ", "-separated (see RegisterFileNames)
+	ImportedAt time.Time
+	SHA256     string
+	// Added, Changed, Ended and Unchanged count the records.
+	Added, Changed, Ended, Unchanged int
+	Actor, Via, Action, Detail       string
+}
+
+func registerImportOf(r storage.RegisterImport) RegisterImport {
+	return RegisterImport{ID: r.ID, Source: r.Source, ImportedAt: stampTime(r.ImportedAt), SHA256: r.SHA256, Added: r.Added,
+		Changed: r.Changed, Ended: r.Ended, Unchanged: r.Unchanged, Actor: r.Actor, Via: r.Via, Action: r.Action, Detail: r.Detail}
+}
 
 // Repository is a source repository of a product, with the outcome of its
 // last poll.
-type Repository = storage.Repository
+type Repository struct {
+	Key                string
+	Forge, Owner, Name string
+	Status             string // RepoOK, RepoMoved, …
+	MovedTo            string // forge/owner/name, when moved
+	CheckedAt          time.Time
+	// CoveredUntil is how far its history is known to be complete (zero:
+	// not known); FailingSince when its polls began to fail (zero while
+	// they succeed).
+	CoveredUntil civil.Date
+	FailingSince time.Time
+}
+
+// FullName is owner/name.
+func (r Repository) FullName() string { return r.Owner + "/" + r.Name }
+
+func repositoryOf(r storage.Repository) Repository {
+	return Repository{Key: r.Key, Forge: r.Forge, Owner: r.Owner, Name: r.Name, Status: r.Status, MovedTo: r.MovedTo,
+		CheckedAt: stampTime(r.CheckedAt), CoveredUntil: r.CoveredUntil, FailingSince: stampTime(r.FailingSince)}
+}
 
 // Run results.
 const (
@@ -40,7 +119,10 @@ const (
 )
 
 // Lease says which instance holds the collector lease, and until when.
-type Lease = storage.Lease
+type Lease struct {
+	Holder                           string
+	AcquiredAt, RenewedAt, ExpiresAt time.Time
+}
 
 // Repository statuses.
 const (
@@ -77,20 +159,37 @@ const (
 const MunicipalitiesTotal = storage.MunicipalitiesTotal
 
 // Organization is a municipality, region, state body or other organisation.
-type Organization = storage.Organization
+type Organization struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"` // KindMunicipality, …
+	RegionCode string `json:"region_code,omitempty"`
+	Region     string `json:"region,omitempty"`
+}
 
 // Municipalities is the built-in list of the 98 municipalities with their
 // regions, ordered by kommunekode.
-func Municipalities() ([]Organization, error) { return storage.Municipalities() }
+func Municipalities() ([]Organization, error) {
+	ms, err := storage.Municipalities()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Organization, len(ms))
+	for i, m := range ms {
+		out[i] = Organization{ID: m.ID, Name: m.Name, Kind: m.Kind, RegionCode: m.RegionCode, Region: m.Region}
+	}
+	return out, nil
+}
 
 // LastRuns returns the newest run of each source.
 func (c *Calculator) LastRuns(ctx context.Context) ([]Run, error) {
 	return cachedIn(ctx, c, "last-runs", depRuns, func() ([]Run, error) {
 		runs, err := c.store.LastRuns(ctx)
-		if runs == nil {
-			runs = []Run{}
+		out := make([]Run, len(runs))
+		for i, r := range runs {
+			out[i] = runOf(r)
 		}
-		return runs, err
+		return out, err
 	})
 }
 
@@ -102,17 +201,23 @@ func (c *Calculator) CollectorLease(ctx context.Context, now time.Time) (Lease, 
 	if err != nil || !ok {
 		return Lease{}, false, err
 	}
-	if exp, err := storage.ParseStamp(l.ExpiresAt); err != nil || !exp.After(now) {
+	out := Lease{Holder: l.Holder, AcquiredAt: stampTime(l.AcquiredAt), RenewedAt: stampTime(l.RenewedAt), ExpiresAt: stampTime(l.ExpiresAt)}
+	if !out.ExpiresAt.After(now) {
 		return Lease{}, false, nil
 	}
-	return l, true, nil
+	return out, true, nil
 }
 
 // RegisterImports returns the newest imports of the register, at most
 // limit, newest first.
 func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]RegisterImport, error) {
 	all, err := cachedIn(ctx, c, "register-imports", depRegister, func() ([]RegisterImport, error) {
-		return c.store.RegisterImports(ctx)
+		imports, err := c.store.RegisterImports(ctx)
+		out := make([]RegisterImport, len(imports))
+		for i, r := range imports {
+			out[i] = registerImportOf(r)
+		}
+		return out, err
 	})
 	if err != nil {
 		return nil, err
@@ -137,7 +242,7 @@ func (c *Calculator) RepositoryProblems(ctx context.Context, today civil.Date) (
 		out := []Repository{}
 		for _, r := range repos {
 			if storage.RepoFailing(r.Status) || r.Status == RepoMoved || r.CoveredUntil.Before(today) {
-				out = append(out, r)
+				out = append(out, repositoryOf(r))
 			}
 		}
 		return out, nil
@@ -157,7 +262,7 @@ type OrphanRecord struct {
 // OrphanRecords lists the current register records that name an
 // unconfigured product, by product, organisation and since.
 func (c *Calculator) OrphanRecords(ctx context.Context) ([]OrphanRecord, error) {
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("figures: orphan records: %w", err)
 	}
@@ -175,7 +280,7 @@ func (c *Calculator) OrphanRecords(ctx context.Context) ([]OrphanRecord, error) 
 // IdleMembers lists the members on date that run no product in
 // production (the "0" of the distribution), by name.
 func (c *Calculator) IdleMembers(ctx context.Context, date civil.Date) ([]OrgRef, error) {
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("figures: idle members on %s: %w", date, err)
 	}
@@ -227,17 +332,22 @@ func (c *Calculator) ProductStatuses(ctx context.Context, productID string, date
 var ErrNotFound = storage.ErrNotFound
 
 // FailingSince maps each source whose newest runs all failed to when the
-// first of them started (a stored stamp).
-func (c *Calculator) FailingSince(ctx context.Context) (map[string]string, error) {
-	return cachedIn(ctx, c, "failing-since", depRuns, func() (map[string]string, error) {
-		return c.store.FailingSince(ctx)
+// first of them started.
+func (c *Calculator) FailingSince(ctx context.Context) (map[string]time.Time, error) {
+	return cachedIn(ctx, c, "failing-since", depRuns, func() (map[string]time.Time, error) {
+		since, err := c.store.FailingSince(ctx)
+		out := make(map[string]time.Time, len(since))
+		for src, s := range since {
+			out[src] = stampTime(s)
+		}
+		return out, err
 	})
 }
 
-// SourceNames shortens a list of register sources ("a, b", as imports
+// RegisterFileNames shortens a list of register files ("a, b", as imports
 // record them) for people: the base names of local files (server paths
 // are nobody's business) and whole URLs.
-func SourceNames(list string) string {
+func RegisterFileNames(list string) string {
 	var names []string
 	for _, src := range strings.Split(list, ", ") {
 		switch {
@@ -255,11 +365,11 @@ func SourceNames(list string) string {
 // RegisterStatus is what the public data page says about the register:
 // when it last changed and how many records it holds now.
 type RegisterStatus struct {
-	// LastChanged is the stored stamp of the newest change; "" before the
-	// first.
-	LastChanged string `json:"last_changed"`
-	Adoptions   int    `json:"adoption_records"`
-	Memberships int    `json:"membership_periods"`
+	// LastChanged is when the register last changed; zero before the
+	// first change.
+	LastChanged time.Time `json:"last_changed"`
+	Adoptions   int       `json:"adoption_records"`
+	Memberships int       `json:"membership_periods"`
 }
 
 // RegisterStatus says when the register last changed and how many
@@ -269,7 +379,7 @@ func (c *Calculator) RegisterStatus(ctx context.Context) (RegisterStatus, error)
 	if err != nil {
 		return RegisterStatus{}, err
 	}
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return RegisterStatus{}, fmt.Errorf("figures: register status: %w", err)
 	}

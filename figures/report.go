@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -127,15 +128,8 @@ func RequirementsMet(g ProductGovernance) (met, required int) {
 	return met, required
 }
 
-// Sources of data, as runs and reports name them.
-const (
-	SourceGitHub   = "github"
-	SourceActivity = "activity"
-	SourceRegister = "register"
-)
-
 // ReportSource is a data source and when it was last collected: Source is
-// one of the Source constants, Result a run result.
+// one of config's Source constants, Result a run result.
 type ReportSource struct {
 	Source    string `json:"source"`
 	Detail    string `json:"detail,omitempty"`
@@ -350,7 +344,7 @@ func (c *Calculator) reportHealth(ctx context.Context, date, prev civil.Date) ([
 // memberChanges returns the organisations that are members on to but were
 // not on from (joined) and the reverse (left).
 func (c *Calculator) memberChanges(ctx context.Context, from, to civil.Date) (joined, left []OrgRef, err error) {
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -391,13 +385,13 @@ func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) 
 	register := false
 	for _, run := range runs {
 		src := ReportSource{Source: run.Source, Collected: run.EndedAt, Result: run.Result}
-		if run.Source == SourceRegister && len(imports) > 0 {
-			src.Detail, register = SourceNames(imports[0].Source), true
+		if run.Source == config.SourceRegister && len(imports) > 0 {
+			src.Detail, register = RegisterFileNames(imports[0].Source), true
 		}
 		out = append(out, src)
 	}
 	if !register && len(imports) > 0 {
-		out = append(out, ReportSource{Source: SourceRegister, Detail: SourceNames(imports[0].Source), Collected: imports[0].ImportedAt, Result: RunSuccess})
+		out = append(out, ReportSource{Source: config.SourceRegister, Detail: RegisterFileNames(imports[0].Source), Collected: imports[0].ImportedAt, Result: RunSuccess})
 	}
 	return out, nil
 }
@@ -502,8 +496,8 @@ func (r Report) Figures() []ReportFigure {
 // ProduceReport computes the report of year and compares it with the
 // first copy kept of it, listing the figures that changed since and the
 // register changes behind them. It only reads: keeping a copy is
-// KeepReport's job, done by "os2pulse report -keep", an administrator or the
-// schedule at the turn of the year, never by someone viewing a page.
+// done by "os2pulse report -keep" or the schedule at the turn of the year
+// (with FiguresToKeep), never by someone viewing a page.
 func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time) (Report, error) {
 	r, err := c.Report(ctx, year, now)
 	if err != nil {
@@ -532,54 +526,23 @@ func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time)
 // for before the year has ended: its figures can still change.
 var ErrYearNotFinished = errors.New("the year has not ended yet")
 
-// KeepReport keeps a copy of a finished year's figures, so that later
-// corrections to the register can be listed against what was published.
-// A copy equal to the newest one is not kept again. It reports whether a
-// copy was written.
-func (c *Calculator) KeepReport(ctx context.Context, year int, now time.Time) (bool, error) {
+// FiguresToKeep returns a finished year's figures as a kept copy holds
+// them (JSON), for the command and the schedule that keep copies: later
+// corrections to the register are listed against what was published.
+// Figures only read; storing the copy is the caller's.
+func (c *Calculator) FiguresToKeep(ctx context.Context, year int, now time.Time) (string, error) {
 	r, err := c.Report(ctx, year, now)
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	if r.Preliminary {
-		return false, fmt.Errorf("figures: keeping report %d: %w", year, ErrYearNotFinished)
+		return "", fmt.Errorf("figures: keeping report %d: %w", year, ErrYearNotFinished)
 	}
 	b, err := json.Marshal(r.Figures())
 	if err != nil {
-		return false, err
+		return "", fmt.Errorf("figures: keeping report %d: %w", year, err)
 	}
-	latest, err := c.store.LatestReport(ctx, year)
-	switch {
-	case err == nil && latest.Figures == string(b):
-		return false, nil
-	case err != nil && !errors.Is(err, storage.ErrNotFound):
-		return false, err
-	}
-	if _, err := c.store.SaveReport(ctx, year, string(b)); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-// KeepLastYear keeps the first copy of the year that ended last (by the
-// date in Denmark at now), unless one is kept already. A server runs it
-// on a schedule, so the baseline that corrections are compared with is
-// the register as it stood at the turn of the year.
-func (c *Calculator) KeepLastYear(ctx context.Context, now time.Time) (bool, error) {
-	year := civil.Today(now).Year() - 1
-	_, err := c.store.FirstReport(ctx, year)
-	switch {
-	case err == nil:
-		return false, nil
-	case !errors.Is(err, storage.ErrNotFound):
-		return false, err
-	}
-	kept, err := c.KeepReport(ctx, year, now)
-	if errors.Is(err, ErrNoDataForYear) {
-		// Nothing recorded about last year: nothing to keep.
-		return false, nil
-	}
-	return kept, err
+	return string(b), nil
 }
 
 // corrections lists figures present in both whose value changed.
@@ -605,7 +568,7 @@ func (c *Calculator) registerChangesSince(ctx context.Context, since string, dat
 	if err != nil {
 		return nil, err
 	}
-	d, err := c.register(ctx, "")
+	d, err := c.register(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func TestReportStableAgainstLaterData(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
 		cfg := reportConfig(t)
-		calc := New(store, cfg)
+		calc := New(store.ReadOnly(), cfg)
 		importReg(t, store, "a", []storage.AdoptionRecord{
 			{OrganizationID: "101", ProductID: "os2forms", Status: storage.StatusProduction, Since: civil.MustParse("2023-05-01")},
 			{OrganizationID: "751", ProductID: "os2forms", Status: storage.StatusPilot, Since: civil.MustParse("2024-02-01")},

@@ -3,6 +3,7 @@ package locale
 import (
 	"math"
 	"strings"
+	"time"
 
 	"os2pulse/civil"
 )
@@ -23,7 +24,7 @@ func (l Lang) Governance(level string) string {
 	return l.Tf("governance.level", level)
 }
 
-// Source names a data source ("github", "activity", "register").
+// Source names a data source (config.SourceGitHub, …).
 func (l Lang) Source(name string) string {
 	if Has("source." + name) {
 		return l.T("source." + name)
@@ -36,13 +37,13 @@ func (l Lang) RunResult(result string) string { return l.T("run." + result) }
 
 // Failing says since when a repository's collection fails, by the status
 // of its last poll: "GitHub could not be reached since …", "repository not
-// found since …"; since is a stored stamp.
-func (l Lang) Failing(status, since string) string {
+// found since …".
+func (l Lang) Failing(status string, since time.Time) string {
 	key := "failing." + status
 	if !Has(key) {
 		key = "failing.error"
 	}
-	return l.Tf(key, l.Stamp(since))
+	return l.Tf(key, l.Time(since))
 }
 
 // CoveredUntil is the sentence an incomplete figure carries: "data only up

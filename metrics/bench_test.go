@@ -19,7 +19,7 @@ import (
 func BenchmarkScrapeCached(b *testing.B) {
 	store, cfg := figurestest.Example(b, "sqlite")
 	reg := prometheus.NewRegistry()
-	c := NewCollector(figures.New(store, cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
+	c := NewCollector(figures.New(store.ReadOnly(), cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
 	c.now = func() time.Time { return figurestest.ExampleClock }
 	reg.MustRegister(c)
 	b.ReportAllocs()
@@ -37,7 +37,7 @@ func BenchmarkScrapeAfterCollection(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		reg := prometheus.NewRegistry()
-		c := NewCollector(figures.New(store, cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
+		c := NewCollector(figures.New(store.ReadOnly(), cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
 		c.now = func() time.Time { return figurestest.ExampleClock }
 		reg.MustRegister(c)
 		if _, err := reg.Gather(); err != nil {

@@ -120,7 +120,7 @@ func TestMetricsDropRemovedProduct(t *testing.T) {
 			cfg.Products = append(cfg.Products, p)
 		}
 	}
-	c = NewCollector(figures.New(f.Store, &cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
+	c = NewCollector(figures.New(f.Store.ReadOnly(), &cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
 	c.now = func() time.Time { return figurestest.Now }
 	if _, ok := gathered(t, c)[`os2pulse_product_adoption_ratio{product="os2iot"}`]; ok {
 		t.Fatal("os2iot still has a series after its removal")

@@ -16,7 +16,7 @@ func BenchmarkAnnualReport(b *testing.B) {
 	store, cfg := figurestest.Example(b, "sqlite")
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, err := figures.New(store, cfg).ProduceReport(context.Background(), 2025, figurestest.ExampleClock)
+		rep, err := figures.New(store.ReadOnly(), cfg).ProduceReport(context.Background(), 2025, figurestest.ExampleClock)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func TestDatedLevelsInAPastYear(t *testing.T) {
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		calc := figures.New(store, cfg)
+		calc := figures.New(store.ReadOnly(), cfg)
 		rep, err := calc.ProduceReport(ctx, 2024, time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,7 @@ func TestHealthSection(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		rep, err := figures.New(store, cfg).ProduceReport(ctx, 2024, time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC))
+		rep, err := figures.New(store.ReadOnly(), cfg).ProduceReport(ctx, 2024, time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -133,7 +134,7 @@ func TestGolden(t *testing.T) {
 	for _, driver := range storagetest.Drivers {
 		t.Run(driver, func(t *testing.T) {
 			store, cfg := figurestest.Example(t, driver)
-			rep, err := figures.New(store, cfg).ProduceReport(context.Background(), 2025, figurestest.ExampleClock)
+			rep, err := figures.New(store.ReadOnly(), cfg).ProduceReport(context.Background(), 2025, figurestest.ExampleClock)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +170,7 @@ func TestListsRegisterCorrection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		calc := figures.New(store, cfg)
+		calc := figures.New(store.ReadOnly(), cfg)
 		clock := time.Date(2025, 1, 10, 8, 0, 0, 0, time.UTC)
 		store.SetClock(func() time.Time { return clock })
 		importReg := func(sha string, rows ...storage.AdoptionRecord) {
@@ -192,13 +193,15 @@ func TestListsRegisterCorrection(t *testing.T) {
 		if first.FirstProducedAt != "" || len(first.Corrections) != 0 {
 			t.Fatalf("before any copy: %q, %v", first.FirstProducedAt, first.Corrections)
 		}
-		if kept, err := calc.KeepReport(ctx, 2024, clock); err != nil || !kept {
-			t.Fatalf("KeepReport = %v, %v; want a copy kept", kept, err)
+		// Keep a copy as "os2pulse report -keep" does.
+		figs, err := calc.FiguresToKeep(ctx, 2024, clock)
+		if err != nil {
+			t.Fatal(err)
 		}
-		// Keeping it again without changes keeps nothing new and lists nothing.
-		if kept, err := calc.KeepReport(ctx, 2024, clock.Add(time.Hour)); err != nil || kept {
-			t.Fatalf("second KeepReport = %v, %v; want nothing kept", kept, err)
+		if _, err := store.SaveReport(ctx, 2024, figs); err != nil {
+			t.Fatal(err)
 		}
+		// Producing it again without changes lists nothing.
 		again, err := calc.ProduceReport(ctx, 2024, clock.Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)
@@ -250,8 +253,8 @@ func TestListsRegisterCorrection(t *testing.T) {
 			}
 		}
 		// A year that has not ended is never kept.
-		if _, err := calc.KeepReport(ctx, 2025, clock); err == nil {
-			t.Error("KeepReport of an unfinished year succeeded")
+		if _, err := calc.FiguresToKeep(ctx, 2025, clock); !errors.Is(err, figures.ErrYearNotFinished) {
+			t.Errorf("FiguresToKeep of an unfinished year: %v, want ErrYearNotFinished", err)
 		}
 	})
 }

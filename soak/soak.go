@@ -20,6 +20,16 @@ import (
 // Enabled reports whether the long versions run ("make soak").
 func Enabled() bool { return os.Getenv("OS2PULSE_SOAK") != "" }
 
+// SkipShort skips a reliability test in "make check" (go test -short):
+// each starts servers or processes and waits out faults, too slow for the
+// quick loop; "make test" runs it briefly and "make soak" at length.
+func SkipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() && !Enabled() {
+		t.Skip("a reliability test: make test and make soak run it, not -short")
+	}
+}
+
 // Pick returns short in "make test" and long in "make soak".
 func Pick[T any](short, long T) T {
 	if Enabled() {

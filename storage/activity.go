@@ -234,7 +234,7 @@ type ContributorDay struct {
 
 // ContributorDays returns the rollup rows with from <= day <= to, ordered
 // by day.
-func (s *Store) ContributorDays(ctx context.Context, from, to civil.Date) ([]ContributorDay, error) {
+func (s *Reader) ContributorDays(ctx context.Context, from, to civil.Date) ([]ContributorDay, error) {
 	var out []ContributorDay
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT repository_key, day, identity, login, email, name, contributions
 		FROM contributor_days WHERE day >= ? AND day <= ? ORDER BY day, repository_key, identity`), from, to)
@@ -254,7 +254,7 @@ type ActivityCount struct {
 
 // ActivityCounts counts contributions per repository and kind with
 // from <= day <= to, with the newest contribution time.
-func (s *Store) ActivityCounts(ctx context.Context, from, to civil.Date) ([]ActivityCount, error) {
+func (s *Reader) ActivityCounts(ctx context.Context, from, to civil.Date) ([]ActivityCount, error) {
 	var out []ActivityCount
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT repository_key, kind, COUNT(*) AS n, MAX(at) AS last
 		FROM contributions WHERE day >= ? AND day <= ? GROUP BY repository_key, kind ORDER BY repository_key, kind`), from, to)
@@ -266,7 +266,7 @@ func (s *Store) ActivityCounts(ctx context.Context, from, to civil.Date) ([]Acti
 
 // CountContributions returns how many contributions of a repository are
 // stored (all kinds when kind is "").
-func (s *Store) CountContributions(ctx context.Context, repoKey, kind string) (int, error) {
+func (s *Reader) CountContributions(ctx context.Context, repoKey, kind string) (int, error) {
 	var n int
 	q := `SELECT COUNT(*) FROM contributions WHERE repository_key = ?`
 	args := []any{repoKey}
@@ -335,7 +335,7 @@ func insertNew[T any](ctx context.Context, s *Store, what, insert string, rows [
 
 // LatestReleases returns each repository's newest release published on or
 // before day (UTC).
-func (s *Store) LatestReleases(ctx context.Context, day civil.Date) (map[string]Release, error) {
+func (s *Reader) LatestReleases(ctx context.Context, day civil.Date) (map[string]Release, error) {
 	var rows []struct {
 		RepositoryKey string `db:"repository_key"`
 		ExtID         string `db:"ext_id"`

@@ -183,7 +183,7 @@ type Change[R any] struct {
 
 // RegisterChanges compares reg with the current register, as
 // ImportRegister would, and says what importing it would change.
-func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff, error) {
+func (s *Reader) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff, error) {
 	var d RegisterDiff
 	if reg.Adoptions != nil {
 		cur, err := s.Adoptions(ctx, "")
@@ -211,7 +211,7 @@ func (s *Store) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff
 // is recorded and never deleted, so an equal version means an equal
 // register. A count, not the newest stamp: instances whose clocks differ
 // cannot make it go back.
-func (s *Store) RegisterVersion(ctx context.Context) (string, error) {
+func (s *Reader) RegisterVersion(ctx context.Context) (string, error) {
 	v, err := registerVersion(ctx, s.db)
 	if err != nil {
 		return "", fmt.Errorf("storage: unable to read the register version: %w", err)
@@ -362,7 +362,7 @@ func knownClause(knownAt string) (string, []any) {
 
 // Adoptions returns the adoption records as the register stood at knownAt
 // ("" = now), ordered by product, organisation and since.
-func (s *Store) Adoptions(ctx context.Context, knownAt string) ([]AdoptionRecord, error) {
+func (s *Reader) Adoptions(ctx context.Context, knownAt string) ([]AdoptionRecord, error) {
 	where, args := knownClause(knownAt)
 	var out []AdoptionRecord
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT organization_id, product_id, status, since, until, note,
@@ -375,7 +375,7 @@ func (s *Store) Adoptions(ctx context.Context, knownAt string) ([]AdoptionRecord
 
 // AdoptionHistory returns every version of every adoption record, current
 // and retracted, ordered by organisation, product, since and recorded_at.
-func (s *Store) AdoptionHistory(ctx context.Context) ([]AdoptionRecord, error) {
+func (s *Reader) AdoptionHistory(ctx context.Context) ([]AdoptionRecord, error) {
 	var out []AdoptionRecord
 	err := s.db.SelectContext(ctx, &out, `SELECT organization_id, product_id, status, since, until, note,
 		recorded_at, retracted_at FROM adoptions ORDER BY organization_id, product_id, since, recorded_at`)
@@ -387,7 +387,7 @@ func (s *Store) AdoptionHistory(ctx context.Context) ([]AdoptionRecord, error) {
 
 // Memberships returns the membership periods as the register stood at
 // knownAt ("" = now), ordered by organisation and since.
-func (s *Store) Memberships(ctx context.Context, knownAt string) ([]Membership, error) {
+func (s *Reader) Memberships(ctx context.Context, knownAt string) ([]Membership, error) {
 	where, args := knownClause(knownAt)
 	var out []Membership
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT organization_id, since, until, recorded_at, retracted_at
@@ -416,7 +416,7 @@ type RegisterImport struct {
 }
 
 // RegisterImports returns every change of the register, newest first.
-func (s *Store) RegisterImports(ctx context.Context) ([]RegisterImport, error) {
+func (s *Reader) RegisterImports(ctx context.Context) ([]RegisterImport, error) {
 	var out []RegisterImport
 	if err := s.db.SelectContext(ctx, &out, `SELECT id, source, imported_at, sha256, added, changed, ended,
 		unchanged, actor, via, action, detail FROM register_imports ORDER BY id DESC`); err != nil {

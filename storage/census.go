@@ -100,7 +100,7 @@ func (s *Store) CreateCensus(ctx context.Context, c Census, invitations []Census
 const censusColumns = `id, name, opens, closes, created_at, created_by, purged_at`
 
 // Censuses returns every census, the latest opening first.
-func (s *Store) Censuses(ctx context.Context) ([]Census, error) {
+func (s *Reader) Censuses(ctx context.Context) ([]Census, error) {
 	var out []Census
 	if err := s.db.SelectContext(ctx, &out, `SELECT `+censusColumns+` FROM censuses ORDER BY opens DESC, created_at DESC`); err != nil {
 		return nil, fmt.Errorf("storage: unable to list censuses: %w", err)
@@ -109,7 +109,7 @@ func (s *Store) Censuses(ctx context.Context) ([]Census, error) {
 }
 
 // Census returns one census, or an error wrapping ErrNotFound.
-func (s *Store) Census(ctx context.Context, id string) (Census, error) {
+func (s *Reader) Census(ctx context.Context, id string) (Census, error) {
 	var c Census
 	err := s.db.GetContext(ctx, &c, s.rebind(`SELECT `+censusColumns+` FROM censuses WHERE id = ?`), id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -122,7 +122,7 @@ func (s *Store) Census(ctx context.Context, id string) (Census, error) {
 }
 
 // CensusInvitations returns a census's invitations by organisation.
-func (s *Store) CensusInvitations(ctx context.Context, censusID string) ([]CensusInvitation, error) {
+func (s *Reader) CensusInvitations(ctx context.Context, censusID string) ([]CensusInvitation, error) {
 	var out []CensusInvitation
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT census_id, organization_id, token_hash, issued_at, revoked_at
 		FROM census_invitations WHERE census_id = ? ORDER BY organization_id`), censusID)
@@ -135,7 +135,7 @@ func (s *Store) CensusInvitations(ctx context.Context, censusID string) ([]Censu
 // CensusInvitationByToken returns the invitation whose token has the
 // hash, with its census, revoked or not, open or not: the caller decides
 // (and answers every case alike). An unknown hash is ErrNotFound.
-func (s *Store) CensusInvitationByToken(ctx context.Context, tokenHash string) (Census, CensusInvitation, error) {
+func (s *Reader) CensusInvitationByToken(ctx context.Context, tokenHash string) (Census, CensusInvitation, error) {
 	var row struct {
 		CensusInvitation
 		Census `db:"census"`
@@ -227,7 +227,7 @@ const answerColumns = `census_id, organization_id, answered_at, items, contact_n
 	review, reviewed_at, reviewed_by, review_note, import_id`
 
 // CensusAnswers returns a census's answers by organisation.
-func (s *Store) CensusAnswers(ctx context.Context, censusID string) ([]CensusAnswer, error) {
+func (s *Reader) CensusAnswers(ctx context.Context, censusID string) ([]CensusAnswer, error) {
 	var out []CensusAnswer
 	err := s.db.SelectContext(ctx, &out, s.rebind(`SELECT `+answerColumns+` FROM census_answers WHERE census_id = ? ORDER BY organization_id`), censusID)
 	if err != nil {
@@ -238,7 +238,7 @@ func (s *Store) CensusAnswers(ctx context.Context, censusID string) ([]CensusAns
 
 // CensusAnswer returns an organisation's answer, or an error wrapping
 // ErrNotFound.
-func (s *Store) CensusAnswer(ctx context.Context, censusID, org string) (CensusAnswer, error) {
+func (s *Reader) CensusAnswer(ctx context.Context, censusID, org string) (CensusAnswer, error) {
 	var a CensusAnswer
 	err := s.db.GetContext(ctx, &a, s.rebind(`SELECT `+answerColumns+` FROM census_answers WHERE census_id = ? AND organization_id = ?`), censusID, org)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -26,7 +26,7 @@ type RollupMark struct {
 // mark (and possibly a few read before: a reader must take a row as the
 // current state of its key, not add it), and returns the mark to read from
 // next time.
-func (s *Store) EachContributorDaySince(ctx context.Context, mark RollupMark, fn func(ContributorDay) error) (RollupMark, error) {
+func (s *Reader) EachContributorDaySince(ctx context.Context, mark RollupMark, fn func(ContributorDay) error) (RollupMark, error) {
 	var next RollupMark
 	var q string
 	var args []any
@@ -86,7 +86,7 @@ func eachContributorDay(rows *sqlx.Rows, fn func(ContributorDay) error) error {
 // repository and kind with from <= day <= to: ActivityCounts for a few
 // repositories, reading only their window in an index (Last is left
 // empty: it would read every row).
-func (s *Store) ActivityCountsOf(ctx context.Context, repoKeys []string, from, to civil.Date) ([]ActivityCount, error) {
+func (s *Reader) ActivityCountsOf(ctx context.Context, repoKeys []string, from, to civil.Date) ([]ActivityCount, error) {
 	if len(repoKeys) == 0 {
 		return nil, nil
 	}

@@ -79,7 +79,7 @@ func (s *Store) RepositoriesFailing(ctx context.Context, keys []string, status, 
 // FirstRecord returns the date of the earliest dated record, of the
 // register (the start of a membership or adoption) or of activity (a
 // contribution); zero when nothing is stored.
-func (s *Store) FirstRecord(ctx context.Context) (civil.Date, error) {
+func (s *Reader) FirstRecord(ctx context.Context) (civil.Date, error) {
 	var firsts []string
 	err := s.db.SelectContext(ctx, &firsts, `SELECT COALESCE(MIN(since), '') FROM memberships WHERE retracted_at = ''
 		UNION ALL SELECT COALESCE(MIN(since), '') FROM adoptions WHERE retracted_at = ''

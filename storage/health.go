@@ -85,7 +85,7 @@ func (s *Store) PutSelfEvaluation(ctx context.Context, e SelfEvaluation) (bool, 
 
 // SelfEvaluations returns every stored version of every product's
 // self-evaluation with its requirements, by product and filled date.
-func (s *Store) SelfEvaluations(ctx context.Context) ([]SelfEvaluation, error) {
+func (s *Reader) SelfEvaluations(ctx context.Context) ([]SelfEvaluation, error) {
 	var evs []SelfEvaluation
 	if err := s.db.SelectContext(ctx, &evs, `SELECT product_id, filled_date, source, filled_by, generated_at, sha256, recorded_at
 		FROM self_evaluations ORDER BY product_id, filled_date`); err != nil {
@@ -155,7 +155,7 @@ type Item struct {
 // Items returns the issues and pull requests opened before to (UTC) that
 // were opened from from on, or were still open at to: those a window
 // ending at to can be about.
-func (s *Store) Items(ctx context.Context, from, to time.Time) ([]Item, error) {
+func (s *Reader) Items(ctx context.Context, from, to time.Time) ([]Item, error) {
 	var rows []struct {
 		RepositoryKey string `db:"repository_key"`
 		Kind          string `db:"kind"`
@@ -188,7 +188,7 @@ func (s *Store) Items(ctx context.Context, from, to time.Time) ([]Item, error) {
 }
 
 // Responses returns the responses given from from until before to (UTC).
-func (s *Store) Responses(ctx context.Context, from, to time.Time) ([]Response, error) {
+func (s *Reader) Responses(ctx context.Context, from, to time.Time) ([]Response, error) {
 	var rows []struct {
 		Response
 		At string `db:"at"`
@@ -208,7 +208,7 @@ func (s *Store) Responses(ctx context.Context, from, to time.Time) ([]Response, 
 }
 
 // Releases returns the releases published from from until before to (UTC).
-func (s *Store) Releases(ctx context.Context, from, to time.Time) ([]Release, error) {
+func (s *Reader) Releases(ctx context.Context, from, to time.Time) ([]Release, error) {
 	var rows []struct {
 		Release
 		PublishedAt string `db:"published_at"`
@@ -267,7 +267,7 @@ func (s *Store) PutHygiene(ctx context.Context, h Hygiene, checkpoints ...SyncSt
 
 // LatestHygiene returns each repository's newest hygiene checked on or
 // before day.
-func (s *Store) LatestHygiene(ctx context.Context, day civil.Date) (map[string]Hygiene, error) {
+func (s *Reader) LatestHygiene(ctx context.Context, day civil.Date) (map[string]Hygiene, error) {
 	var rows []Hygiene
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT h.repository_key, h.day, h.license, h.readme <> 0 AS readme,
 		h.contributing <> 0 AS contributing, h.code_of_conduct <> 0 AS code_of_conduct, h.security <> 0 AS security,

@@ -74,7 +74,7 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 
 // CurrentLease returns the lease name as stored, expired or not; ok is
 // false when no instance holds it.
-func (s *Store) CurrentLease(ctx context.Context, name string) (l Lease, ok bool, err error) {
+func (s *Reader) CurrentLease(ctx context.Context, name string) (l Lease, ok bool, err error) {
 	err = s.db.GetContext(ctx, &l, s.rebind(`SELECT name, holder, acquired_at, renewed_at, expires_at FROM leases WHERE name = ?`), name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Lease{}, false, nil

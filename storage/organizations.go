@@ -86,7 +86,7 @@ func upsertOrganization(ctx context.Context, tx *sqlx.Tx, o Organization) error 
 var ErrNotFound = errors.New("not found")
 
 // Organization returns one organisation.
-func (s *Store) Organization(ctx context.Context, id string) (Organization, error) {
+func (s *Reader) Organization(ctx context.Context, id string) (Organization, error) {
 	var o Organization
 	err := s.db.GetContext(ctx, &o, s.rebind(`SELECT id, name, kind, region_code, region FROM organizations WHERE id = ?`), id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -100,7 +100,7 @@ func (s *Store) Organization(ctx context.Context, id string) (Organization, erro
 
 // Organizations returns every organisation, municipalities first, each
 // group ordered by id.
-func (s *Store) Organizations(ctx context.Context) ([]Organization, error) {
+func (s *Reader) Organizations(ctx context.Context) ([]Organization, error) {
 	var out []Organization
 	err := s.db.SelectContext(ctx, &out, `SELECT id, name, kind, region_code, region FROM organizations
 		ORDER BY CASE kind WHEN 'municipality' THEN 0 ELSE 1 END, id`)

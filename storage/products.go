@@ -43,7 +43,7 @@ func (s *Store) SyncProducts(ctx context.Context, products []Product) error {
 }
 
 // Products returns the active products ordered by id.
-func (s *Store) Products(ctx context.Context) ([]Product, error) {
+func (s *Reader) Products(ctx context.Context) ([]Product, error) {
 	var out []Product
 	err := s.db.SelectContext(ctx, &out, `SELECT id, name, governance_level, focus <> 0 AS focus, active <> 0 AS active
 		FROM products WHERE active <> 0 ORDER BY id`)

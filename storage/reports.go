@@ -25,7 +25,7 @@ func (s *Store) SaveReport(ctx context.Context, year int, figuresJSON string) (S
 }
 
 // FirstReport returns the first produced report of a year, or ErrNotFound.
-func (s *Store) FirstReport(ctx context.Context, year int) (StoredReport, error) {
+func (s *Reader) FirstReport(ctx context.Context, year int) (StoredReport, error) {
 	var rs []StoredReport
 	err := s.db.SelectContext(ctx, &rs, s.rebind(`SELECT year, produced_at, figures FROM reports WHERE year = ?
 		ORDER BY produced_at LIMIT 1`), year)
@@ -39,7 +39,7 @@ func (s *Store) FirstReport(ctx context.Context, year int) (StoredReport, error)
 }
 
 // LatestReport returns the newest produced report of a year, or ErrNotFound.
-func (s *Store) LatestReport(ctx context.Context, year int) (StoredReport, error) {
+func (s *Reader) LatestReport(ctx context.Context, year int) (StoredReport, error) {
 	var rs []StoredReport
 	err := s.db.SelectContext(ctx, &rs, s.rebind(`SELECT year, produced_at, figures FROM reports WHERE year = ?
 		ORDER BY produced_at DESC LIMIT 1`), year)

@@ -140,7 +140,7 @@ func (s *Store) SetRepositoryStatus(ctx context.Context, key, status, lastError,
 
 // Repositories returns the repositories of a product ("" for all), ordered
 // by key.
-func (s *Store) Repositories(ctx context.Context, productID string) ([]Repository, error) {
+func (s *Reader) Repositories(ctx context.Context, productID string) ([]Repository, error) {
 	q := `SELECT key, forge, owner, name, description, default_branch, archived <> 0 AS archived, fork <> 0 AS fork,
 		status, last_error, moved_to, checked_at, covered_until, failing_since FROM repositories`
 	var args []any
@@ -157,7 +157,7 @@ func (s *Store) Repositories(ctx context.Context, productID string) ([]Repositor
 }
 
 // ProductRepositories maps each product id to its repository keys.
-func (s *Store) ProductRepositories(ctx context.Context) (map[string][]string, error) {
+func (s *Reader) ProductRepositories(ctx context.Context) (map[string][]string, error) {
 	var rows []struct {
 		Product string `db:"product_id"`
 		Repo    string `db:"repository_key"`
@@ -197,7 +197,7 @@ func (s *Store) PutSnapshot(ctx context.Context, sn Snapshot) error {
 }
 
 // LatestSnapshots returns each repository's newest snapshot on or before day.
-func (s *Store) LatestSnapshots(ctx context.Context, day civil.Date) (map[string]Snapshot, error) {
+func (s *Reader) LatestSnapshots(ctx context.Context, day civil.Date) (map[string]Snapshot, error) {
 	var rows []Snapshot
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`
 		SELECT s.repository_key, s.day, s.stars, s.forks, s.watchers, s.open_issues FROM repository_snapshots s

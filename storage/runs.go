@@ -28,7 +28,7 @@ type SyncState struct {
 }
 
 // SyncState returns the state of a resource; a zero state if none is kept.
-func (s *Store) SyncState(ctx context.Context, resource string) (SyncState, error) {
+func (s *Reader) SyncState(ctx context.Context, resource string) (SyncState, error) {
 	var st SyncState
 	err := s.db.GetContext(ctx, &st, s.rebind(`SELECT resource, etag, last_modified, cursor, progress, updated_at FROM sync_state
 		WHERE resource = ?`), resource)
@@ -148,7 +148,7 @@ func (s *Store) FinishRun(ctx context.Context, r Run) error {
 
 // LastRuns returns the newest run of each source: one row per source,
 // even when two runs started in the same instant (the later id wins).
-func (s *Store) LastRuns(ctx context.Context) ([]Run, error) {
+func (s *Reader) LastRuns(ctx context.Context) ([]Run, error) {
 	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, holder, requests, rate_limit_remaining,
 		message, errors FROM (SELECT r.*, ROW_NUMBER() OVER (PARTITION BY source ORDER BY started_at DESC, id DESC) AS n
 		FROM collection_runs r) ranked WHERE n = 1 ORDER BY source`)
@@ -156,7 +156,7 @@ func (s *Store) LastRuns(ctx context.Context) ([]Run, error) {
 
 // LastSuccess returns the end time of each source's newest successful (or
 // partial) run.
-func (s *Store) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
+func (s *Reader) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
 	var rows []struct {
 		Source string `db:"source"`
 		Ended  string `db:"ended"`
@@ -176,12 +176,12 @@ func (s *Store) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
 }
 
 // Runs returns the newest runs, newest first, at most limit.
-func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+func (s *Reader) Runs(ctx context.Context, limit int) ([]Run, error) {
 	return s.selectRuns(ctx, `SELECT id, source, started_at, ended_at, result, holder, requests, rate_limit_remaining,
 		message, errors FROM collection_runs ORDER BY started_at DESC, id DESC LIMIT `+strconv.Itoa(limit))
 }
 
-func (s *Store) selectRuns(ctx context.Context, q string, args ...any) ([]Run, error) {
+func (s *Reader) selectRuns(ctx context.Context, q string, args ...any) ([]Run, error) {
 	var out []Run
 	if err := s.db.SelectContext(ctx, &out, s.rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("storage: unable to read collection runs: %w", err)
@@ -203,7 +203,7 @@ func randomHex(n int) string {
 // FailingSince returns, for each source whose newest runs failed, when the
 // first of those failed runs started: the runs since its last successful
 // (or partial) run, which are all failures.
-func (s *Store) FailingSince(ctx context.Context) (map[string]string, error) {
+func (s *Reader) FailingSince(ctx context.Context) (map[string]string, error) {
 	var rows []struct {
 		Source string `db:"source"`
 		Since  string `db:"since"`

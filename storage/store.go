@@ -45,11 +45,23 @@ var migrationFS embed.FS
 // never makes a page wait, and writes queue for the one connection instead
 // of failing. On PostgreSQL both are the same pool.
 type Store struct {
-	db     *sqlx.DB // reads
-	w      *sqlx.DB // writes, every one of them
-	driver string   // "sqlite" or "postgres"
-	now    func() time.Time
+	Reader
+	w   *sqlx.DB // writes, every one of them
+	now func() time.Time
 }
+
+// Reader is the read side of a Store: the read pool and every method that
+// only reads. It has no method that writes, so code handed a *Reader (the
+// figures, and through them every page and the API) cannot write, and a
+// write added there by mistake does not compile. On SQLite its
+// connections are opened query_only as well.
+type Reader struct {
+	db     *sqlx.DB // reads
+	driver string   // "sqlite" or "postgres"
+}
+
+// ReadOnly returns the read side of the store.
+func (s *Store) ReadOnly() *Reader { return &s.Reader }
 
 // busyTimeout is how long an SQLite writer waits for another (another
 // process on the same file) before giving up. Writes are short batches, so
@@ -76,7 +88,7 @@ func Open(ctx context.Context, driver, dsn string) (*Store, error) {
 		if err == nil {
 			db.SetMaxOpenConns(8)
 			db.SetConnMaxIdleTime(5 * time.Minute)
-			s = &Store{db: db, w: db}
+			s = &Store{Reader: Reader{db: db}, w: db}
 		}
 	default:
 		return nil, fmt.Errorf("storage: unknown driver %q (sqlite or postgres)", driver)
@@ -130,7 +142,7 @@ func openSQLite(dsn string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	if memory {
 		// An in-memory database lives in its one connection.
-		return &Store{db: w, w: w}, nil
+		return &Store{Reader: Reader{db: w}, w: w}, nil
 	}
 	// query_only makes a write that strays into the read pool fail at
 	// once instead of taking the lock behind the writer's back.
@@ -140,7 +152,7 @@ func openSQLite(dsn string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	return &Store{db: r, w: w}, nil
+	return &Store{Reader: Reader{db: r}, w: w}, nil
 }
 
 // Close closes the database.
@@ -153,24 +165,24 @@ func (s *Store) Close() error {
 }
 
 // Driver returns "sqlite" or "postgres".
-func (s *Store) Driver() string { return s.driver }
+func (s *Reader) Driver() string { return s.driver }
 
 // SetClock replaces the clock used for recorded_at stamps (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
 // Ping checks the connection.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Reader) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Ready reports whether the database answers and its schema is the one
 // this build knows, without writing anything: what /readyz asks.
-func (s *Store) Ready(ctx context.Context) error {
+func (s *Reader) Ready(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("storage: database unreachable: %w", err)
 	}
 	return s.CheckSchema(ctx)
 }
 
-func (s *Store) rebind(q string) string { return s.db.Rebind(q) }
+func (s *Reader) rebind(q string) string { return s.db.Rebind(q) }
 
 // nowStamp is the current time as stored (see Stamp).
 func (s *Store) nowStamp() string { return Stamp(s.now()) }
@@ -225,7 +237,7 @@ func bumpVersion(ctx context.Context, tx *sqlx.Tx, domains ...string) error {
 
 // DataVersion returns a number that changes whenever stored figures may have
 // changed.
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+func (s *Reader) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
 	err := s.db.GetContext(ctx, &v, `SELECT version FROM data_version WHERE id = 1`)
 	if err != nil {
@@ -243,7 +255,7 @@ type migration struct {
 // migrations returns the embedded migrations for this dialect, in order. A
 // file NNNN_name.sql serves both databases; NNNN_name-sqlite.sql or
 // NNNN_name-postgres.sql only that one.
-func (s *Store) migrations() ([]migration, error) {
+func (s *Reader) migrations() ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		return nil, err
@@ -271,7 +283,7 @@ func (s *Store) migrations() ([]migration, error) {
 }
 
 // LatestVersion is the newest schema version this build knows.
-func (s *Store) LatestVersion() (int, error) {
+func (s *Reader) LatestVersion() (int, error) {
 	ms, err := s.migrations()
 	if err != nil || len(ms) == 0 {
 		return 0, err
@@ -282,7 +294,7 @@ func (s *Store) LatestVersion() (int, error) {
 // SchemaVersion returns the version of the database's schema. It only
 // reads, so a read-only database role can ask; on a database never
 // migrated it fails.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+func (s *Reader) SchemaVersion(ctx context.Context) (int, error) {
 	var v sql.NullInt64
 	if err := s.db.GetContext(ctx, &v, `SELECT MAX(version) FROM schema_migrations`); err != nil {
 		return 0, fmt.Errorf("storage: unable to read the schema version (has os2pulse migrate run?): %w", err)
@@ -392,7 +404,7 @@ func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
 
 // CheckSchema returns an error unless the schema is exactly the latest this
 // build knows.
-func (s *Store) CheckSchema(ctx context.Context) error {
+func (s *Reader) CheckSchema(ctx context.Context) error {
 	cur, err := s.SchemaVersion(ctx)
 	if err != nil {
 		return err

@@ -32,7 +32,7 @@ type Versions struct {
 }
 
 // DomainVersions reads the data version and every domain's in one query.
-func (s *Store) DomainVersions(ctx context.Context) (Versions, error) {
+func (s *Reader) DomainVersions(ctx context.Context) (Versions, error) {
 	var rows []struct {
 		Domain  string `db:"domain"`
 		Version int64  `db:"version"`

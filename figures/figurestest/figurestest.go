@@ -143,17 +143,17 @@ func Portfolio(t testing.TB, store *storage.Store) *Fixture {
 	must(t, store.RaiseCoverage(ctx, storage.RepoKey("github.com", "OS2Forms", "gone"), civil.Of(Now)))
 
 	store.SetClock(func() time.Time { return Now })
-	run, err := store.StartRun(ctx, "github", "test")
+	run, err := store.StartRun(ctx, config.SourceGitHub, "test")
 	must(t, err)
 	run.Result = storage.RunPartial
 	run.Errors = []storage.RunError{{Item: "OS2Forms/gone", Error: "404 Not Found"}}
 	must(t, store.FinishRun(ctx, run))
-	run, err = store.StartRun(ctx, "register", "test")
+	run, err = store.StartRun(ctx, config.SourceRegister, "test")
 	must(t, err)
 	run.Result = storage.RunSuccess
 	must(t, store.FinishRun(ctx, run))
 
-	return &Fixture{Store: store, Config: cfg, Figures: figures.New(store, cfg)}
+	return &Fixture{Store: store, Config: cfg, Figures: figures.New(store.ReadOnly(), cfg)}
 }
 
 func must(t testing.TB, err error) {

@@ -1,4 +1,10 @@
-package figures
+// Package contribindex holds the contributor rollup in memory, resolved
+// to persons and affiliations once, so that a contributor figure costs
+// what it shows (its products, its dates) and not a read of history; with
+// it, the active contributors computed at each point, kept until a write
+// touches their window. figures asks it; it knows nothing of figures'
+// definitions beyond a window of days and the resolution it is given.
+package contribindex
 
 import (
 	"cmp"
@@ -9,10 +15,6 @@ import (
 	"os2pulse/storage"
 )
 
-// The contribution index: the contributor rollup in memory, resolved to
-// persons and affiliations once, so that a contributor figure costs what
-// it shows (its products, its dates) and not a read of history.
-//
 // Each repository keeps its rollup rows as entries sorted by day (then
 // identity), 20 bytes each: persons, identities and organisations are
 // interned integers. A figure gathers the entries of its repositories
@@ -48,12 +50,25 @@ const (
 	rankMember   = 3
 )
 
-// contribIndex is the contributor rollup in memory. mu guards everything;
-// readers hold it for the few milliseconds of a sweep, a write for the
-// merge of the rows it read.
-type contribIndex struct {
+// Who is what a rollup row says about its contributor, by the rules the
+// index is given: the person, or a bot (left out of every count); and the
+// organisation (by id) or the supplier (by name) the row counts for, both
+// "" when unknown.
+type Who struct {
+	Person        string
+	Bot           bool
+	Org, Supplier string
+}
+
+// Resolver resolves a rollup row to its contributor.
+type Resolver func(storage.ContributorDay) Who
+
+// Index is the contributor rollup in memory. mu guards everything;
+// readers hold it (RLock) for the few milliseconds of a sweep, a write for
+// the merge of the rows it read.
+type Index struct {
 	mu      sync.RWMutex
-	ppl     *people
+	resolve Resolver
 	repoIDs map[string]int32
 	repos   []ixRepo
 	idents  map[string]int32
@@ -97,8 +112,8 @@ type ixChange struct {
 // computed before older changes are computed again.
 const maxChanges = 64
 
-func newContribIndex(ppl *people) *contribIndex {
-	return &contribIndex{ppl: ppl, repoIDs: map[string]int32{}, idents: map[string]int32{}, persons: map[string]int32{},
+func newIndex(resolve Resolver) *Index {
+	return &Index{resolve: resolve, repoIDs: map[string]int32{}, idents: map[string]int32{}, persons: map[string]int32{},
 		orgIDs: map[string]int32{}, supplierIDs: map[string]int32{}, activity: -1}
 }
 
@@ -113,7 +128,7 @@ func intern(m map[string]int32, s string) int32 {
 
 // add resolves one rollup row and appends it to its repository, unsorted:
 // call finish after the last. It returns the repository's id.
-func (ix *contribIndex) add(d storage.ContributorDay) int32 {
+func (ix *Index) add(d storage.ContributorDay) int32 {
 	r, ok := ix.repoIDs[d.RepositoryKey]
 	if !ok {
 		r = int32(len(ix.repos))
@@ -121,22 +136,21 @@ func (ix *contribIndex) add(d storage.ContributorDay) int32 {
 		ix.repos = append(ix.repos, ixRepo{key: d.RepositoryKey})
 	}
 	e := ixEntry{day: d.Day, ident: intern(ix.idents, d.Identity), person: noPerson, n: int32(d.Contributions)}
-	if person, bot := ix.ppl.person(d); !bot {
-		e.person = intern(ix.persons, person)
-		if rule, ok := ix.ppl.rule(d); ok {
-			if rule.supplier != "" {
-				k := intern(ix.supplierIDs, rule.supplier)
-				if int(k) == len(ix.suppliers) {
-					ix.suppliers = append(ix.suppliers, rule.supplier)
-				}
-				e.aff = -1 - k
-			} else {
-				k := intern(ix.orgIDs, rule.org)
-				if int(k) == len(ix.orgs) {
-					ix.orgs = append(ix.orgs, rule.org)
-				}
-				e.aff = affOrg + k
+	if who := ix.resolve(d); !who.Bot {
+		e.person = intern(ix.persons, who.Person)
+		switch {
+		case who.Supplier != "":
+			k := intern(ix.supplierIDs, who.Supplier)
+			if int(k) == len(ix.suppliers) {
+				ix.suppliers = append(ix.suppliers, who.Supplier)
 			}
+			e.aff = -1 - k
+		case who.Org != "":
+			k := intern(ix.orgIDs, who.Org)
+			if int(k) == len(ix.orgs) {
+				ix.orgs = append(ix.orgs, who.Org)
+			}
+			e.aff = affOrg + k
 		}
 	}
 	ix.repos[r].entries = append(ix.repos[r].entries, e)
@@ -146,7 +160,7 @@ func (ix *contribIndex) add(d storage.ContributorDay) int32 {
 // finish sorts what was added to the repositories in touched into their
 // entries; an entry added with the key of one held replaces it: a row read
 // again holds its current count. The rows of one read have distinct keys.
-func (ix *contribIndex) finish(touched map[int32]bool) {
+func (ix *Index) finish(touched map[int32]bool) {
 	ix.gen++
 	for r := range touched {
 		rp := &ix.repos[r]
@@ -190,9 +204,16 @@ func compareEntries(a, b ixEntry) int {
 	return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.ident, b.ident))
 }
 
-// repoIDsOf returns the ids of the repositories among keys that have rows.
-// Call with mu held.
-func (ix *contribIndex) repoIDsOf(keys []string) []int32 {
+// RLock locks the index for reading: hold it over the queries of one
+// figure, so that they see one state.
+func (ix *Index) RLock() { ix.mu.RLock() }
+
+// RUnlock undoes RLock.
+func (ix *Index) RUnlock() { ix.mu.RUnlock() }
+
+// Repos returns the numbers of the repositories among keys that have
+// rows, what the queries take. Call with the read lock held.
+func (ix *Index) Repos(keys []string) []int32 {
 	out := make([]int32, 0, len(keys))
 	for _, k := range keys {
 		if r, ok := ix.repoIDs[k]; ok {
@@ -202,15 +223,32 @@ func (ix *contribIndex) repoIDsOf(keys []string) []int32 {
 	return out
 }
 
-// stamp is the generation of the last change to any of repos: a figure of
+// Key is the key of repository r.
+func (ix *Index) Key(r int32) string { return ix.repos[r].key }
+
+// Stamp is the generation of the last change to any of repos: a figure of
 // those repositories computed at the same stamp is still true. Call with
-// mu held.
-func (ix *contribIndex) stamp(repos []int32) int64 {
+// the read lock held.
+func (ix *Index) Stamp(repos []int32) int64 {
 	var s int64
 	for _, r := range repos {
 		s = max(s, ix.repos[r].changed)
 	}
 	return s
+}
+
+// FirstDay is the first day with a contribution in any repository; zero
+// for an empty index.
+func (ix *Index) FirstDay() civil.Date {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	first := civil.Date(0)
+	for _, rp := range ix.repos {
+		if len(rp.entries) > 0 && (first.IsZero() || rp.entries[0].day < first) {
+			first = rp.entries[0].day
+		}
+	}
+	return first
 }
 
 // entriesFrom is the position of the first entry of rp on or after day.
@@ -221,7 +259,7 @@ func entriesFrom(es []ixEntry, day civil.Date) int {
 
 // touched reports whether any of repos changed after gen on a day of
 // from..to (or whether that is no longer known). Call with mu held.
-func (ix *contribIndex) touched(repos []int32, gen int64, from, to civil.Date) bool {
+func (ix *Index) touched(repos []int32, gen int64, from, to civil.Date) bool {
 	for _, r := range repos {
 		rp := &ix.repos[r]
 		if rp.changed <= gen {
@@ -239,39 +277,44 @@ func (ix *contribIndex) touched(repos []int32, gen int64, from, to civil.Date) b
 	return false
 }
 
-// pointKey is one point of a contributor figure: a set of repositories
-// (scope: a product, or "" for the portfolio, with a hash of its
-// repositories), a window, a date, and the register's version the
-// memberships are of.
+// Scope is what the counts of a figure's points are kept under, besides
+// their window and date: a set of repositories (Name: a product, or "" for
+// the portfolio, and Keys, a hash of its repositories), and the register's
+// version the memberships are of.
+type Scope struct {
+	Name     string
+	Keys     uint64
+	Register int64
+}
+
+// pointKey is one point of a contributor figure.
 type pointKey struct {
-	scope    string
-	keys     uint64
-	window   int
-	day      civil.Date
-	register int64
+	Scope
+	window int
+	day    civil.Date
 }
 
 type pointVal struct {
-	pc  pointCount
+	pc  Count
 	gen int64
 }
 
 // maxPoints bounds the points kept; they are dropped whole when full.
 const maxPoints = 200_000
 
-// counts returns the active contributors of repos at points (ascending),
-// from the points kept when no change since touched their windows, and
-// one sweep over the others. Call with mu held (read).
-func (ix *contribIndex) counts(scope pointKey, repos []int32, points []civil.Date, windowDays int, members func(civil.Date) memberOn) []pointCount {
-	out := make([]pointCount, len(points))
+// Counts returns the active contributors of repos at points (ascending),
+// each in the window of windowDays ending on it, with their affiliations
+// by members: from the points kept when no change since touched their
+// windows, and one sweep over the others. Call with the read lock held.
+func (ix *Index) Counts(scope Scope, repos []int32, points []civil.Date, windowDays int, members func(civil.Date) MemberOn) []Count {
+	out := make([]Count, len(points))
 	var missing []civil.Date
 	var at []int
 	ix.pointsMu.Lock()
 	for i, p := range points {
-		k := scope
-		k.window, k.day = windowDays, p
+		k := pointKey{Scope: scope, window: windowDays, day: p}
 		v, ok := ix.points[k]
-		if ok && !ix.touched(repos, v.gen, windowStart(p, windowDays), p) {
+		if ok && !ix.touched(repos, v.gen, WindowStart(p, windowDays), p) {
 			out[i] = v.pc
 			continue
 		}
@@ -289,30 +332,38 @@ func (ix *contribIndex) counts(scope pointKey, repos []int32, points []civil.Dat
 	}
 	for j, pc := range got {
 		out[at[j]] = pc
-		k := scope
-		k.window, k.day = windowDays, missing[j]
+		k := pointKey{Scope: scope, window: windowDays, day: missing[j]}
 		ix.points[k] = pointVal{pc: pc, gen: ix.gen}
 	}
 	ix.pointsMu.Unlock()
 	return out
 }
 
-// pointCount is the active contributors at one point of a series.
-type pointCount struct {
-	active int
-	aff    Affiliations
+// Count is the active contributors at one point of a series: Active in
+// all, split by the affiliation of each person's latest contribution in
+// the window (the more specific on a day with two).
+type Count struct {
+	Active                    int
+	Member, Supplier, Unknown int
 }
 
-// memberOn tells, for one date, whether organisation k is a member.
-type memberOn func(k int32) bool
+// MemberOn tells, for one date, whether organisation k is a member.
+type MemberOn func(k int32) bool
 
-// members returns, per date, which interned organisations are members by
-// the memberships ms. Call with mu held.
-func (ix *contribIndex) members(ms []storage.Membership) func(civil.Date) memberOn {
-	return func(day civil.Date) memberOn {
-		set := memberSet(ms, day)
+// Members returns, per date, which organisations of the index are members,
+// by memberSet (the ids of the members on a date). Call with the read
+// lock held.
+func (ix *Index) Members(memberSet func(civil.Date) map[string]bool) func(civil.Date) MemberOn {
+	return func(day civil.Date) MemberOn {
+		set := memberSet(day)
 		return func(k int32) bool { return set[ix.orgs[k]] }
 	}
+}
+
+// WindowStart is the first day of the window of windowDays ending on
+// date: the definition every contributor figure counts by.
+func WindowStart(date civil.Date, windowDays int) civil.Date {
+	return date.AddDays(-(windowDays - 1))
 }
 
 // sweep counts the distinct persons of repos in the window of windowDays
@@ -320,8 +371,8 @@ func (ix *contribIndex) members(ms []storage.Membership) func(civil.Date) member
 // person's latest contribution in the window, in one pass over the
 // entries: each entry enters the window once and leaves it once. Call with
 // mu held.
-func (ix *contribIndex) sweep(repos []int32, points []civil.Date, windowDays int, members func(civil.Date) memberOn) []pointCount {
-	out := make([]pointCount, len(points))
+func (ix *Index) sweep(repos []int32, points []civil.Date, windowDays int, members func(civil.Date) MemberOn) []Count {
+	out := make([]Count, len(points))
 	if len(points) == 0 {
 		return out
 	}
@@ -331,11 +382,11 @@ func (ix *contribIndex) sweep(repos []int32, points []civil.Date, windowDays int
 	// the window.
 	in, outc := make([]int, len(repos)), make([]int, len(repos))
 	for i, r := range repos {
-		in[i] = entriesFrom(ix.repos[r].entries, windowStart(points[0], windowDays))
+		in[i] = entriesFrom(ix.repos[r].entries, WindowStart(points[0], windowDays))
 		outc[i] = in[i]
 	}
 	for pi, p := range points {
-		from := windowStart(p, windowDays)
+		from := WindowStart(p, windowDays)
 		for i, r := range repos {
 			es := ix.repos[r].entries
 			if outc[i] == in[i] && in[i] < len(es) && es[in[i]].day < from {
@@ -374,7 +425,7 @@ type sweepState struct {
 // sweepState returns a state for a sweep, all persons out of the window:
 // one of those kept (a sweep leaves them so) unless it is too small. Call
 // with mu held.
-func (ix *contribIndex) sweepState() *sweepState {
+func (ix *Index) sweepState() *sweepState {
 	st, _ := ix.states.Get().(*sweepState)
 	if st == nil || len(st.cnt) < len(ix.persons) {
 		return newSweepState(len(ix.persons))
@@ -434,7 +485,7 @@ func (st *sweepState) leave(e ixEntry) {
 	}
 }
 
-func rankOf(aff int32, member memberOn) int {
+func rankOf(aff int32, member MemberOn) int {
 	switch {
 	case aff < 0:
 		return rankSupplier
@@ -444,8 +495,8 @@ func rankOf(aff int32, member memberOn) int {
 	return rankUnknown
 }
 
-func (st *sweepState) count(member memberOn) pointCount {
-	out := pointCount{active: len(st.active)}
+func (st *sweepState) count(member MemberOn) Count {
+	out := Count{Active: len(st.active)}
 	for _, p := range st.active {
 		r := rankOf(st.aff[p], member)
 		for _, a := range st.more[p] {
@@ -453,36 +504,37 @@ func (st *sweepState) count(member memberOn) pointCount {
 		}
 		switch r {
 		case rankMember:
-			out.aff.Member++
+			out.Member++
 		case rankSupplier:
-			out.aff.Supplier++
+			out.Supplier++
 		default:
-			out.aff.Unknown++
+			out.Unknown++
 		}
 	}
 	return out
 }
 
-// windowStats is what the product page shows of one window besides the
+// WindowStats is what the product page shows of one window besides the
 // active contributors: contributions per person (bots left out), their
 // total, the distinct persons of each repository, and each repository's
 // last day with any contribution on or before the window's end.
-type windowStats struct {
-	total         int
-	concentration int
-	persons       map[string]int        // repository key → distinct persons in the window
-	last          map[string]civil.Date // repository key → last day with a contribution
+type WindowStats struct {
+	Total     int
+	PerPerson []int                 // each person's contributions, in no order
+	Persons   map[string]int        // repository key → distinct persons in the window
+	Last      map[string]civil.Date // repository key → last day with a contribution
 }
 
-// window computes windowStats for repos over from..to. Call with mu held.
-func (ix *contribIndex) window(repos []int32, from, to civil.Date) windowStats {
-	out := windowStats{persons: map[string]int{}, last: map[string]civil.Date{}}
+// Window computes WindowStats for repos over from..to. Call with the read
+// lock held.
+func (ix *Index) Window(repos []int32, from, to civil.Date) WindowStats {
+	out := WindowStats{Persons: map[string]int{}, Last: map[string]civil.Date{}}
 	perPers := map[int32]int{}
 	for _, r := range repos {
 		es := ix.repos[r].entries
 		hi := entriesFrom(es, to+1)
 		if hi > 0 {
-			out.last[ix.repos[r].key] = es[hi-1].day
+			out.Last[ix.repos[r].key] = es[hi-1].day
 		}
 		seen := map[int32]bool{}
 		for _, e := range es[entriesFrom(es, from):hi] {
@@ -491,23 +543,22 @@ func (ix *contribIndex) window(repos []int32, from, to civil.Date) windowStats {
 			}
 			seen[e.person] = true
 			perPers[e.person] += int(e.n)
-			out.total += int(e.n)
+			out.Total += int(e.n)
 		}
-		out.persons[ix.repos[r].key] = len(seen)
+		out.Persons[ix.repos[r].key] = len(seen)
 	}
-	ns := make([]int, 0, len(perPers))
+	out.PerPerson = make([]int, 0, len(perPers))
 	for _, n := range perPers {
-		ns = append(ns, n)
+		out.PerPerson = append(out.PerPerson, n)
 	}
-	out.concentration = concentrationOf(ns, out.total)
 	return out
 }
 
-// organisations sums the contributions of repos over from..to (bots left
+// Organisations sums the contributions of repos over from..to (bots left
 // out) by the organisation each is attributed to on its day: a member or
 // other organisation by its id, a supplier by its name; unattributed
-// contributions are under "". Call with mu held.
-func (ix *contribIndex) organisations(repos []int32, from, to civil.Date) map[string]int {
+// contributions are under "". Call with the read lock held.
+func (ix *Index) Organisations(repos []int32, from, to civil.Date) map[string]int {
 	out := map[string]int{}
 	for _, r := range repos {
 		es := ix.repos[r].entries
