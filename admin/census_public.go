@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,11 +198,12 @@ func (a *Admin) censusForm(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	lang, _ := locale.Choose(r)
-	d, current, err := a.censusPage(ctx, r, lang, link)
+	d, cur, err := a.censusPage(ctx, r, lang, link)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	current := a.orgRecords(cur, link.inv.OrganizationID)
 	an, err := a.store.CensusAnswer(ctx, link.census.ID, link.inv.OrganizationID)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
@@ -236,14 +238,13 @@ func (a *Admin) censusForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // censusPage fills what every state of the form shows, and returns the
-// organisation's current records.
-func (a *Admin) censusPage(ctx context.Context, r *http.Request, lang locale.Lang, link censusLink) (censusPageData, []storage.AdoptionRecord, error) {
+// register it shows.
+func (a *Admin) censusPage(ctx context.Context, r *http.Request, lang locale.Lang, link censusLink) (censusPageData, register.Contents, error) {
 	org := link.inv.OrganizationID
 	cur, err := register.ReadStored(ctx, a.store, "")
 	if err != nil {
-		return censusPageData{}, nil, err
+		return censusPageData{}, cur, err
 	}
-	mine := a.orgRecords(cur, org)
 	other := locale.EN
 	if lang == locale.EN {
 		other = locale.DA
@@ -258,7 +259,7 @@ func (a *Admin) censusPage(ctx context.Context, r *http.Request, lang locale.Lan
 	for _, s := range []string{storage.StatusProduction, storage.StatusPilot, storage.StatusPlanned, storage.StatusStopped} {
 		d.Statuses = append(d.Statuses, option{s, lang.T("status." + s)})
 	}
-	return d, mine, nil
+	return d, cur, nil
 }
 
 // recordRows are the organisation's records on the form, each with its
@@ -311,7 +312,7 @@ func (a *Admin) censusSave(w http.ResponseWriter, r *http.Request) {
 		a.renderCensus(w, r, http.StatusBadRequest, censusPageData{Invalid: true})
 		return
 	}
-	d, current, err := a.censusPage(ctx, r, lang, link)
+	d, cur, err := a.censusPage(ctx, r, lang, link)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -322,38 +323,7 @@ func (a *Admin) censusSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.NeedContact = err != nil
-	items, recs, owner := a.readAnswer(lang, r, link.inv.OrganizationID, &d, current)
-	f := r.PostForm
-	d.ContactName, d.ContactRole, d.ContactEmail, d.Note = strings.TrimSpace(f.Get("contact_name")), strings.TrimSpace(f.Get("contact_role")),
-		strings.TrimSpace(f.Get("contact_email")), strings.TrimSpace(f.Get("note"))
-	contactGiven := d.ContactName != "" || d.ContactRole != "" || d.ContactEmail != ""
-	needContact := d.NeedContact || contactGiven
-	if msg := checkText(lang, d.ContactName, maxText, needContact); msg != "" {
-		d.Errors["contact_name"] = msg
-	}
-	if msg := checkText(lang, d.ContactRole, maxText, false); msg != "" {
-		d.Errors["contact_role"] = msg
-	}
-	if msg := checkEmail(lang, d.ContactEmail, needContact); msg != "" {
-		d.Errors["contact_email"] = msg
-	}
-	if msg := checkNote(lang, d.Note); msg != "" {
-		d.Errors["note"] = msg
-	}
-	// The register's own rules over the whole answer: products, statuses,
-	// periods, and no two periods of a product sharing a day.
-	if len(d.Errors) == 0 && !d.hasRowErrors() {
-		cur, err := register.ReadStored(ctx, a.store, "")
-		if err != nil {
-			a.fail(w, r, err)
-			return
-		}
-		if _, probs := register.OrganizationAdoptions(a.cfg, cur, link.inv.OrganizationID, recs); len(probs) > 0 {
-			for _, p := range probs {
-				owner[p.Index](p.Field, lang.T("census.error.rule."+ruleKey(p.Field)))
-			}
-		}
-	}
+	items := a.checkAnswer(lang, r.PostForm, link.inv.OrganizationID, &d, cur)
 	if len(d.Errors) > 0 || d.hasRowErrors() {
 		d.summarise(lang)
 		d.Adds = padAdds(d.Adds)
@@ -381,6 +351,39 @@ func (a *Admin) censusSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, string(d.Action)+"&saved=1", http.StatusSeeOther)
 }
 
+// checkAnswer reads an answer from the form into d, as typed, with every
+// field's problems, and returns its items. Every field is checked by the
+// register's rules: each on its own first, then, when all are well, the
+// records the answer would leave, together (products, statuses, periods,
+// no two periods of a product sharing a day).
+func (a *Admin) checkAnswer(lang locale.Lang, f url.Values, org string, d *censusPageData, cur register.Contents) []censusItem {
+	items, recs, owner := a.readAnswer(lang, f, org, d, a.orgRecords(cur, org))
+	d.ContactName, d.ContactRole, d.ContactEmail, d.Note = strings.TrimSpace(f.Get("contact_name")), strings.TrimSpace(f.Get("contact_role")),
+		strings.TrimSpace(f.Get("contact_email")), strings.TrimSpace(f.Get("note"))
+	contactGiven := d.ContactName != "" || d.ContactRole != "" || d.ContactEmail != ""
+	needContact := d.NeedContact || contactGiven
+	if msg := checkText(lang, d.ContactName, maxText, needContact); msg != "" {
+		d.Errors["contact_name"] = msg
+	}
+	if msg := checkText(lang, d.ContactRole, maxText, false); msg != "" {
+		d.Errors["contact_role"] = msg
+	}
+	if msg := checkEmail(lang, d.ContactEmail, needContact); msg != "" {
+		d.Errors["contact_email"] = msg
+	}
+	if msg := checkNote(lang, d.Note); msg != "" {
+		d.Errors["note"] = msg
+	}
+	if len(d.Errors) == 0 && !d.hasRowErrors() {
+		if _, probs := register.OrganizationAdoptions(a.cfg, cur, org, recs); len(probs) > 0 {
+			for _, p := range probs {
+				owner[p.Index](p.Field, lang.T("census.error.rule."+ruleKey(p.Field)))
+			}
+		}
+	}
+	return items
+}
+
 // ruleKey names a register rule's problem by the field it is about.
 func ruleKey(field string) string {
 	switch field {
@@ -395,8 +398,7 @@ func ruleKey(field string) string {
 // answer's items, the organisation's records as the answer would leave
 // them, and for each record the function that reports a problem at its
 // row.
-func (a *Admin) readAnswer(lang locale.Lang, r *http.Request, org string, d *censusPageData, current []storage.AdoptionRecord) ([]censusItem, []storage.AdoptionRecord, []func(field, msg string)) {
-	f := r.PostForm
+func (a *Admin) readAnswer(lang locale.Lang, f url.Values, org string, d *censusPageData, current []storage.AdoptionRecord) ([]censusItem, []storage.AdoptionRecord, []func(field, msg string)) {
 	var items []censusItem
 	var recs []storage.AdoptionRecord
 	var owner []func(field, msg string)
