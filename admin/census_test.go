@@ -244,6 +244,17 @@ func TestCensusLinks(t *testing.T) {
 			t.Errorf("%s: %s, a page of its own:\n%s", name, r.Status, r.body)
 		}
 	}
+	// The secretariat's pages need a login, whatever the link.
+	for _, p := range []string{"/admin/census", "/admin/census/" + id, "/admin/census/" + id + "/unanswered.csv", "/admin/census/" + id + "/answer/101"} {
+		if r := get(t, pub, f.srv.URL+p, nil); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/admin/login" {
+			t.Errorf("GET %s without a login: %s", p, r.Status)
+		}
+	}
+	for _, p := range []string{"/admin/census", "/admin/census/" + id + "/revoke", "/admin/census/" + id + "/reissue", "/admin/census/" + id + "/purge", "/admin/census/" + id + "/answer/101"} {
+		if r := post(t, pub, f.srv.URL+p, url.Values{"org": {"101"}, "action": {"accept"}}, nil); r.StatusCode != http.StatusUnauthorized {
+			t.Errorf("POST %s without a login: %s", p, r.Status)
+		}
+	}
 	same("malformed", "/census/%3Cscript%3E")
 	same("no token", "/census/")
 
