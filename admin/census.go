@@ -272,6 +272,18 @@ func (a *Admin) openCensus(w http.ResponseWriter, r *http.Request) {
 	if msg := checkText(lang, f.Name, maxCensusName, true); msg != "" {
 		f.Errors["name"] = msg
 	}
+	// One name, one census: a form sent twice (a reload of the links
+	// page) must not open a second census with other links.
+	existing, err := a.store.Censuses(ctx)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for _, c := range existing {
+		if strings.EqualFold(c.Name, f.Name) {
+			f.Errors["name"] = lang.T("admin.census.error.exists")
+		}
+	}
 	opens, err := register.ParseDate("opens", f.Opens)
 	if err != nil {
 		f.Errors["opens"] = lang.T("census.error.date")

@@ -306,6 +306,12 @@ func TestCensusLinks(t *testing.T) {
 		t.Errorf("census page after purge:\n%s", r.body)
 	}
 
+	// The same form sent again (a reload of the links page) opens no
+	// second census.
+	if r := post(t, c, f.srv.URL+"/admin/census", url.Values{"name": {"census 2027"}, "opens": {"2027-02-01"}, "closes": {"2027-02-28"}, "org": {"101"}}, nil); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="c-name-error"`) {
+		t.Errorf("a second census of the same name: %s", r.Status)
+	}
+
 	// A census not open yet: its links wait.
 	opened := post(t, c, f.srv.URL+"/admin/census", url.Values{"name": {"Later"}, "opens": {"2027-02-01"}, "closes": {"2027-02-28"}, "org": {"101"}}, nil)
 	m = censusLinkRE.FindStringSubmatch(opened.body)

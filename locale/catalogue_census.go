@@ -93,6 +93,7 @@ var censusMsgs = map[string]msg{
 	"admin.census.notmember":        {"ikke medlem", "not a member"},
 	"admin.census.noorgs":           {"Registret har ingen medlemmer eller organisationer endnu.", "The register has no members or organisations yet."},
 	"admin.census.open.submit":      {"Åbn og lav links", "Open and make the links"},
+	"admin.census.error.exists":     {"Der findes allerede en optælling med det navn.", "There is a census by that name already."},
 	"admin.census.error.closes":     {"Lukkedatoen skal ligge efter åbningsdatoen.", "The closing date must be after the opening date."},
 	"admin.census.error.past":       {"Lukkedatoen er passeret.", "The closing date has passed."},
 	"admin.census.error.orgs":       {"Vælg mindst én organisation fra listen.", "Tick at least one organisation from the list."},
