@@ -167,7 +167,10 @@ scrape_configs:
 		// issues, pull requests or releases, and a median of nothing is
 		// no series, not 0.
 		"os2pulse_product_first_response_median_seconds": true, "os2pulse_product_first_response_p90_seconds": true,
-		"os2pulse_product_last_release_age_seconds": true, "os2pulse_product_open_items_median_age_seconds": true}
+		"os2pulse_product_last_release_age_seconds": true, "os2pulse_product_open_items_median_age_seconds": true,
+		// No repository of the example is found by the fake GitHub, so
+		// none has been checked: no hygiene series, not 0 checked.
+		"os2pulse_product_hygiene_repositories": true}
 
 	files, err := grafana.Dashboards()
 	if err != nil {

@@ -27,16 +27,16 @@ type Lease struct {
 
 // Run is one collection run as the API carries it, times as stamps.
 type Run struct {
-	ID                 string     `json:"id"`
-	Source             string     `json:"source"`
-	StartedAt          string     `json:"started_at"`
-	EndedAt            string     `json:"ended_at,omitempty"`
-	Result             string     `json:"result"`
-	Holder             string     `json:"holder,omitempty"`
-	Requests           int        `json:"requests"`
-	RateLimitRemaining int        `json:"rate_limit_remaining"`
-	Message            string     `json:"message,omitempty"`
-	Errors             []RunError `json:"errors"`
+	ID                 string             `json:"id"`
+	Source             string             `json:"source"`
+	StartedAt          string             `json:"started_at"`
+	EndedAt            string             `json:"ended_at,omitempty"`
+	Result             string             `json:"result"`
+	Holder             string             `json:"holder,omitempty"`
+	Requests           int                `json:"requests"`
+	RateLimitRemaining figures.Known[int] `json:"rate_limit_remaining"` // null: GitHub not asked
+	Message            string             `json:"message,omitempty"`
+	Errors             []RunError         `json:"errors"`
 }
 
 // RunError is a problem with one item that did not stop a run.
@@ -83,7 +83,12 @@ func (a *API) collectorRoutes() {
 		t := csvTable{name: "collector", header: []string{"source", "started_at", "ended_at", "result", "holder", "requests",
 			"rate_limit_remaining", "message", "item", "error"}}
 		for _, run := range st.Runs {
-			lead := []string{run.Source, run.StartedAt, run.EndedAt, run.Result, run.Holder, strconv.Itoa(run.Requests), strconv.Itoa(run.RateLimitRemaining), run.Message}
+			// Empty: GitHub reported no budget (a run that did not ask it).
+			budget := ""
+			if n, ok := run.RateLimitRemaining.Get(); ok {
+				budget = strconv.Itoa(n)
+			}
+			lead := []string{run.Source, run.StartedAt, run.EndedAt, run.Result, run.Holder, strconv.Itoa(run.Requests), budget, run.Message}
 			if len(run.Errors) == 0 {
 				t.rows = append(t.rows, append(lead, "", ""))
 				continue

@@ -53,16 +53,17 @@ func (a *API) contributorRoutes() {
 			repos += p.Repositories
 		}
 		t := csvTable{name: "contributors-" + day, header: []string{"date", "window_days", "scope", "product", "name",
-			"active_contributors", "member", "supplier", "unknown", "repositories", "complete", "covered_until"}}
+			"active_contributors", "member", "supplier", "unknown", "repositories", "complete", "covered_until",
+			"last_known_date", "last_known_active_contributors"}}
 		if ac.Product == "" {
 			t.rows = append(t.rows, append(affRow([]string{day, win, "portfolio", "", a.cfg.Portfolio.Name}, c.PortfolioActiveContributors, c.PortfolioByAffiliation, repos),
-				strconv.FormatBool(c.PortfolioComplete), c.PortfolioCoveredUntil.String()))
+				append([]string{strconv.FormatBool(c.PortfolioComplete), c.PortfolioCoveredUntil.String()}, lastKnown(c.PortfolioLastKnown)...)...))
 		} else {
 			t.name = "contributors-" + ac.Product + "-" + day
 		}
 		for _, p := range c.Products {
 			t.rows = append(t.rows, append(affRow([]string{day, win, "product", p.ID, p.Name}, p.ActiveContributors, p.ByAffiliation, p.Repositories),
-				strconv.FormatBool(p.Complete), p.CoveredUntil.String()))
+				append([]string{strconv.FormatBool(p.Complete), p.CoveredUntil.String()}, lastKnown(p.LastKnown)...)...))
 		}
 		return t
 	})
@@ -92,14 +93,39 @@ func (a *API) contributorRoutes() {
 		t := csvTable{name: name, header: []string{"date", "scope", "product", "window_days", "active_contributors", "member", "supplier", "unknown",
 			"complete", "covered_until"}}
 		for _, p := range s.Points {
-			t.rows = append(t.rows, []string{p.Date.String(), scope, s.Product, strconv.Itoa(s.WindowDays), strconv.Itoa(p.ActiveContributors),
-				strconv.Itoa(p.ByAffiliation.Member), strconv.Itoa(p.ByAffiliation.Supplier), strconv.Itoa(p.ByAffiliation.Unknown),
-				strconv.FormatBool(p.Complete), s.CoveredUntil.String()})
+			row := affRow([]string{p.Date.String(), scope, s.Product, strconv.Itoa(s.WindowDays)}, p.ActiveContributors, p.ByAffiliation, 0)
+			t.rows = append(t.rows, append(row[:len(row)-1], strconv.FormatBool(p.Complete), s.CoveredUntil.String()))
 		}
 		return t
 	})
 }
 
-func affRow(lead []string, active int, a figures.Affiliations, repos int) []string {
-	return append(lead, strconv.Itoa(active), strconv.Itoa(a.Member), strconv.Itoa(a.Supplier), strconv.Itoa(a.Unknown), strconv.Itoa(repos))
+// affRow is a contributor row: lead, the count and its split (empty
+// cells when not known), and repos.
+func affRow(lead []string, active figures.Known[int], a *figures.Affiliations, repos int) []string {
+	out := append(lead, knownInt(active))
+	if a == nil {
+		out = append(out, "", "", "")
+	} else {
+		out = append(out, strconv.Itoa(a.Member), strconv.Itoa(a.Supplier), strconv.Itoa(a.Unknown))
+	}
+	return append(out, strconv.Itoa(repos))
+}
+
+// knownInt writes a figure, or an empty cell when it is not known.
+func knownInt(k figures.Known[int]) string {
+	n, ok := k.Get()
+	if !ok {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// lastKnown is the date and count of a last known figure, or two empty
+// cells.
+func lastKnown(l *figures.LastContributors) []string {
+	if l == nil {
+		return []string{"", ""}
+	}
+	return []string{l.Date.String(), strconv.Itoa(l.ActiveContributors)}
 }

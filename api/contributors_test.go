@@ -105,29 +105,36 @@ func TestAPIContributors(t *testing.T) {
 		code      int
 		want      string // JSON or CSV body, or the error's parameter
 	}{
+		// Where the data do not reach the date the figures are null, with
+		// those of the last date they reach beside them.
 		{"defaults: today, the configured window", "/api/v1/contributors", 200,
-			`{"date":"2025-06-30","window_days":90,"portfolio_active_contributors":4,` +
-				`"portfolio_by_affiliation":{"member":1,"supplier":1,"unknown":2},"portfolio_complete":false,"portfolio_covered_until":"2025-06-20","products":[` +
+			`{"date":"2025-06-30","window_days":90,"portfolio_active_contributors":null,` +
+				`"portfolio_by_affiliation":null,"portfolio_complete":false,"portfolio_covered_until":"2025-06-20",` +
+				`"portfolio_last_known":{"date":"2025-06-20","active_contributors":3,"by_affiliation":{"member":1,"supplier":1,"unknown":1}},"products":[` +
 				`{"id":"os2forms","name":"OS2forms","active_contributors":3,"by_affiliation":{"member":1,"supplier":1,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
-				`{"id":"os2display","name":"OS2display","active_contributors":2,"by_affiliation":{"member":0,"supplier":0,"unknown":2},"repositories":1,"complete":false,"covered_until":"2025-06-20"}]}`},
+				`{"id":"os2display","name":"OS2display","active_contributors":null,"by_affiliation":null,"repositories":1,"complete":false,"covered_until":"2025-06-20",` +
+				`"last_known":{"date":"2025-06-20","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0}}}]}`},
 		{"a shorter window", "/api/v1/contributors?date=2025-06-30&window_days=30", 200,
-			`{"date":"2025-06-30","window_days":30,"portfolio_active_contributors":3,` +
-				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":2},"portfolio_complete":false,"portfolio_covered_until":"2025-06-20","products":[` +
+			`{"date":"2025-06-30","window_days":30,"portfolio_active_contributors":null,` +
+				`"portfolio_by_affiliation":null,"portfolio_complete":false,"portfolio_covered_until":"2025-06-20",` +
+				`"portfolio_last_known":{"date":"2025-06-20","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1}},"products":[` +
 				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
-				`{"id":"os2display","name":"OS2display","active_contributors":2,"by_affiliation":{"member":0,"supplier":0,"unknown":2},"repositories":1,"complete":false,"covered_until":"2025-06-20"}]}`},
+				`{"id":"os2display","name":"OS2display","active_contributors":null,"by_affiliation":null,"repositories":1,"complete":false,"covered_until":"2025-06-20",` +
+				`"last_known":{"date":"2025-06-20","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0}}}]}`},
 		{"on the last day the data reach, everything is complete", "/api/v1/contributors?date=2025-06-20&window_days=30", 200,
 			`{"date":"2025-06-20","window_days":30,"portfolio_active_contributors":2,` +
 				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":1},"portfolio_complete":true,"portfolio_covered_until":"2025-06-20","products":[` +
 				`{"id":"os2forms","name":"OS2forms","active_contributors":2,"by_affiliation":{"member":1,"supplier":0,"unknown":1},"repositories":1,"complete":true,"covered_until":"2025-06-30"},` +
 				`{"id":"os2display","name":"OS2display","active_contributors":0,"by_affiliation":{"member":0,"supplier":0,"unknown":0},"repositories":1,"complete":true,"covered_until":"2025-06-20"}]}`},
+		// Not known: empty cells, and the last known figure beside them.
 		{"CSV", "/api/v1/contributors.csv?window_days=30", 200,
-			bom + "date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until\n" +
-				"2025-06-30,30,portfolio,,OS2,3,1,0,2,2,false,2025-06-20\n" +
-				"2025-06-30,30,product,os2forms,OS2forms,2,1,0,1,1,true,2025-06-30\n" +
-				"2025-06-30,30,product,os2display,OS2display,2,0,0,2,1,false,2025-06-20\n"},
+			bom + "date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until,last_known_date,last_known_active_contributors\n" +
+				"2025-06-30,30,portfolio,,OS2,,,,,2,false,2025-06-20,2025-06-20,2\n" +
+				"2025-06-30,30,product,os2forms,OS2forms,2,1,0,1,1,true,2025-06-30,,\n" +
+				"2025-06-30,30,product,os2display,OS2display,,,,,1,false,2025-06-20,2025-06-20,0\n"},
 		{"CSV of one product: its page's chart", "/api/v1/contributors.csv?window_days=30&product=os2display", 200,
-			bom + "date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until\n" +
-				"2025-06-30,30,product,os2display,OS2display,2,0,0,2,1,false,2025-06-20\n"},
+			bom + "date,window_days,scope,product,name,active_contributors,member,supplier,unknown,repositories,complete,covered_until,last_known_date,last_known_active_contributors\n" +
+				"2025-06-30,30,product,os2display,OS2display,,,,,1,false,2025-06-20,2025-06-20,0\n"},
 		{"one product as JSON", "/api/v1/contributors?date=2025-06-20&window_days=30&product=os2forms", 200,
 			`{"date":"2025-06-20","window_days":30,"portfolio_active_contributors":2,` +
 				`"portfolio_by_affiliation":{"member":1,"supplier":0,"unknown":1},"portfolio_complete":true,"portfolio_covered_until":"2025-06-20","products":[` +
@@ -196,7 +203,7 @@ func TestAPIContributorSeries(t *testing.T) {
 			bom + "date,scope,product,window_days,active_contributors,member,supplier,unknown,complete,covered_until\n" +
 				"2025-04-30,portfolio,,90,0,0,0,0,true,2025-06-20\n" +
 				"2025-05-31,portfolio,,90,1,0,1,0,true,2025-06-20\n" +
-				"2025-06-30,portfolio,,90,4,1,1,2,false,2025-06-20\n"},
+				"2025-06-30,portfolio,,90,,,,,false,2025-06-20\n"},
 		{"to after today", "/api/v1/series/contributors?to=2025-07-31", 400, "to"},
 		{"unknown product", "/api/v1/series/contributors?product=nope", 400, "product"},
 		{"bad step", "/api/v1/series/contributors?step=week", 400, "step"},
@@ -220,7 +227,7 @@ func TestAPIContributorSeries(t *testing.T) {
 			t.Fatal(err)
 		}
 		if s.Step != figures.Month || s.WindowDays != 90 || len(s.Points) != 61 ||
-			s.Points[0].Date.String() != "2020-06-30" || s.Points[60].Date.String() != "2025-06-30" || s.Points[60].ActiveContributors != 4 {
+			s.Points[0].Date.String() != "2020-06-30" || s.Points[60].Date.String() != "2025-06-30" || s.Points[60].ActiveContributors.OK() || s.Points[59].ActiveContributors != figures.Know(1) {
 			t.Errorf("series = %s, %d days, %d points (%+v … %+v)", s.Step, s.WindowDays, len(s.Points), s.Points[0], s.Points[len(s.Points)-1])
 		}
 	})
@@ -270,13 +277,13 @@ func TestAPICollector(t *testing.T) {
 		t.Fatalf("status %d, cache %q", rec.Code, rec.Header().Get("Cache-Control"))
 	}
 	checkBody(t, rec, 200, `{"lease":{"holder":"host-b:1:abcdef","acquired_at":"`+lease.AcquiredAt+`","renewed_at":"`+lease.RenewedAt+`","expires_at":"`+lease.ExpiresAt+`"},"runs":[`+
-		`{"id":"`+act.ID+`","source":"activity","started_at":"2025-06-30T10:01:30.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"success","holder":"test","requests":0,"rate_limit_remaining":-1,"errors":[]},`+
+		`{"id":"`+act.ID+`","source":"activity","started_at":"2025-06-30T10:01:30.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"success","holder":"test","requests":0,"rate_limit_remaining":null,"errors":[]},`+
 		`{"id":"`+gh.ID+`","source":"github","started_at":"2025-06-30T10:00:00.000000Z","ended_at":"2025-06-30T10:01:30.000000Z","result":"partial","holder":"test","requests":30,"rate_limit_remaining":4970,"message":"2 item(s) failed","errors":[`+
 		`{"item":"github.com/os2iot/gone","error":"GitHub answered 404 Not Found"},{"item":"github.com/os2iot/blocked","error":"GitHub answered 451 Repository access blocked"}]}]}`)
 
 	rec = contribGet(t, srv, "/api/v1/collector.csv")
 	checkBody(t, rec, 200, bom+"source,started_at,ended_at,result,holder,requests,rate_limit_remaining,message,item,error\n"+
-		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,test,0,-1,,,\n"+
+		"activity,2025-06-30T10:01:30.000000Z,2025-06-30T10:01:30.000000Z,success,test,0,,,,\n"+
 		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/gone,GitHub answered 404 Not Found\n"+
 		"github,2025-06-30T10:00:00.000000Z,2025-06-30T10:01:30.000000Z,partial,test,30,4970,2 item(s) failed,github.com/os2iot/blocked,GitHub answered 451 Repository access blocked\n")
 

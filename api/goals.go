@@ -37,8 +37,8 @@ func (a *API) goalRoutes() {
 			"projection_by_deadline", "needed_per_month"}}
 		for _, s := range g.Goals {
 			row := []string{s.Date.String(), s.ID, s.TitleDA, s.TitleEN, s.Metric, s.Product, s.Scope,
-				s.BaselineDate.String(), figures.FormatFigure(s.Baseline), figures.FormatFigure(s.Value), figures.FormatFigure(s.Expected),
-				figures.FormatFigure(s.Target), s.Deadline.String(), optFigure(s.ValueOnDeadline), s.Status, strconv.FormatBool(s.Complete),
+				s.BaselineDate.String(), figures.FormatKnown(s.Baseline), figures.FormatKnown(s.Value), figures.FormatKnown(s.Expected),
+				figures.FormatFigure(s.Target), s.Deadline.String(), optKnown(s.ValueOnDeadline), s.Status, strconv.FormatBool(s.Complete),
 				s.CoveredUntil.String()}
 			if p := s.Projection; p != nil {
 				row = append(row, strconv.Itoa(p.Months), figures.FormatFigure(p.PerMonth), figures.FormatFigure(p.AtDeadline),
@@ -125,6 +125,15 @@ func (a *API) goalParam(r *http.Request) (config.Goal, error) {
 }
 
 // optFigure writes a value that may be absent.
+// optKnown writes a figure that may be absent or not known: an empty cell
+// either way.
+func optKnown(v *figures.Known[float64]) string {
+	if v == nil {
+		return ""
+	}
+	return figures.FormatKnown(*v)
+}
+
 func optFigure(v *float64) string {
 	if v == nil {
 		return ""

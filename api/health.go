@@ -54,23 +54,51 @@ func (a *API) healthRoutes() {
 			"releases", "days_since_last_release", "releases_window_days",
 			"backlog_open", "backlog_open_issues", "backlog_open_pull_requests", "backlog_median_age_days",
 			"hygiene_repositories", "licensed", "licenses", "readme", "contributing", "code_of_conduct", "security", "publiccode",
-			"complete", "covered_until"}}
+			"complete", "covered_until", "collected"}}
 		for _, p := range h.Products {
-			days := ""
-			if p.Releases.DaysSinceLast != nil {
-				days = strconv.Itoa(*p.Releases.DaysSinceLast)
+			// A signal that is not known leaves its cells empty.
+			row := []string{h.Date.String(), p.Product}
+			if c := p.Concentration; c != nil {
+				row = append(row, strconv.Itoa(c.Persons), strconv.Itoa(c.WindowDays), "true")
+			} else {
+				row = append(row, "", strconv.Itoa(figures.HealthYearDays), "false")
 			}
-			hy := p.Hygiene
-			t.rows = append(t.rows, []string{h.Date.String(), p.Product,
-				strconv.Itoa(p.Concentration.Persons), strconv.Itoa(p.Concentration.WindowDays), strconv.FormatBool(p.Concentration.Complete),
-				strconv.Itoa(p.Diversity.Organizations), p.Diversity.Largest, figures.FormatFigure(p.Diversity.LargestShare), strconv.Itoa(p.Diversity.WindowDays),
-				strconv.Itoa(p.FirstResponse.Opened), strconv.Itoa(p.FirstResponse.Responded), strconv.Itoa(p.FirstResponse.Waiting),
-				optFigure(p.FirstResponse.MedianSeconds), optFigure(p.FirstResponse.P90Seconds), strconv.Itoa(p.FirstResponse.WindowDays),
-				strconv.Itoa(p.Releases.Releases), days, strconv.Itoa(p.Releases.WindowDays),
-				strconv.Itoa(p.Backlog.Open), strconv.Itoa(p.Backlog.OpenIssues), strconv.Itoa(p.Backlog.OpenPulls), optFigure(p.Backlog.MedianAgeDays),
-				strconv.Itoa(hy.Repositories), strconv.Itoa(hy.Licensed), strings.Join(hy.Licenses, " "), strconv.Itoa(hy.Readme),
-				strconv.Itoa(hy.Contributing), strconv.Itoa(hy.CodeOfConduct), strconv.Itoa(hy.Security), strconv.Itoa(hy.PublicCode),
-				strconv.FormatBool(p.Complete), p.CoveredUntil.String()})
+			if d := p.Diversity; d != nil {
+				share := ""
+				if d.Organizations > 0 {
+					share = figures.FormatFigure(d.LargestShare)
+				}
+				row = append(row, strconv.Itoa(d.Organizations), d.Largest, share, strconv.Itoa(d.WindowDays))
+			} else {
+				row = append(row, "", "", "", strconv.Itoa(figures.HealthYearDays))
+			}
+			if f := p.FirstResponse; f != nil {
+				row = append(row, strconv.Itoa(f.Opened), strconv.Itoa(f.Responded), strconv.Itoa(f.Waiting),
+					optFigure(f.MedianSeconds), optFigure(f.P90Seconds), strconv.Itoa(f.WindowDays))
+			} else {
+				row = append(row, "", "", "", "", "", strconv.Itoa(figures.FirstResponseDays))
+			}
+			if r := p.Releases; r != nil {
+				days := ""
+				if r.DaysSinceLast != nil {
+					days = strconv.Itoa(*r.DaysSinceLast)
+				}
+				row = append(row, strconv.Itoa(r.Releases), days, strconv.Itoa(r.WindowDays))
+			} else {
+				row = append(row, "", "", strconv.Itoa(figures.HealthYearDays))
+			}
+			if b := p.Backlog; b != nil {
+				row = append(row, strconv.Itoa(b.Open), strconv.Itoa(b.OpenIssues), strconv.Itoa(b.OpenPulls), optFigure(b.MedianAgeDays))
+			} else {
+				row = append(row, "", "", "", "")
+			}
+			if hy := p.Hygiene; hy != nil {
+				row = append(row, strconv.Itoa(hy.Repositories), strconv.Itoa(hy.Licensed), strings.Join(hy.Licenses, " "), strconv.Itoa(hy.Readme),
+					strconv.Itoa(hy.Contributing), strconv.Itoa(hy.CodeOfConduct), strconv.Itoa(hy.Security), strconv.Itoa(hy.PublicCode))
+			} else {
+				row = append(row, "", "", "", "", "", "", "", "")
+			}
+			t.rows = append(t.rows, append(row, strconv.FormatBool(p.Complete), p.CoveredUntil.String(), strconv.FormatBool(p.Collected)))
 		}
 		return t
 	})

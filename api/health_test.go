@@ -36,7 +36,25 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 				line("F1", "sandbox", "met"), line("F2", "2", "planned"), line("F3", "2", "met")}}); err != nil {
 			t.Fatal(err)
 		}
+		// Before any repository is collected every signal is null and its
+		// CSV cells empty; then one is collected from GitHub up to the date.
 		srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
+			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
+		if w := apiGet(t, srv, "/api/v1/health.csv?date=2026-06-30"); !strings.Contains(w.Body.String(), "2026-06-30,os2display,,365,false,,,,365,,,,,,90,,,365,,,,,,,,,,,,,false,,false\n") {
+			t.Errorf("health CSV of a product never collected:\n%s", w.Body)
+		}
+		repo := storage.Repository{Forge: "github.com", Owner: "os2display", Name: "os2display"}
+		if err := store.UpsertRepository(ctx, repo, []string{"os2display"}); err != nil {
+			t.Fatal(err)
+		}
+		key := storage.RepoKey("github.com", "os2display", "os2display")
+		if err := store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: key, Day: civil.MustParse("2026-06-30")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.RepositoryCollected(ctx, key, storage.RepoOK, civil.MustParse("2026-06-30")); err != nil {
+			t.Fatal(err)
+		}
+		srv = New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),
 			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
 
 		w := apiGet(t, srv, "/api/v1/governance?date=2026-06-30")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"os2pulse/civil"
+	"os2pulse/figures"
 	"os2pulse/locale"
 )
 
@@ -186,11 +187,20 @@ type schemas struct {
 	names map[reflect.Type]string
 }
 
-var dateType = reflect.TypeOf(civil.Date(0))
+var (
+	dateType       = reflect.TypeOf(civil.Date(0))
+	knownIntType   = reflect.TypeOf(figures.Known[int]{})
+	knownFloatType = reflect.TypeOf(figures.Known[float64]{})
+)
 
 func (s *schemas) of(t reflect.Type) map[string]any {
-	if t == dateType {
+	switch t {
+	case dateType:
 		return dateSchema()
+	case knownIntType: // a figure that may not be known: null then
+		return map[string]any{"type": "integer", "nullable": true}
+	case knownFloatType:
+		return map[string]any{"type": "number", "nullable": true}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

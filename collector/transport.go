@@ -25,8 +25,10 @@ type GitHubMetrics struct {
 	// Requests counts HTTP requests to GitHub by status code ("error" when
 	// no answer came, e.g. a timeout).
 	Requests *prometheus.CounterVec
-	// RateLimitRemaining is the request budget GitHub last reported.
-	RateLimitRemaining prometheus.Gauge
+	// RateLimitRemaining is the request budget GitHub last reported. It is
+	// a vector without labels so that it has no sample until GitHub has
+	// reported one: a 0 before the first request would fire alerts.
+	RateLimitRemaining *prometheus.GaugeVec
 }
 
 // NewGitHubMetrics creates the instruments and registers them on reg (nil:
@@ -38,10 +40,10 @@ func NewGitHubMetrics(reg prometheus.Registerer) *GitHubMetrics {
 			Name: "os2pulse_github_requests_total",
 			Help: "HTTP requests made to the GitHub API by status code; 304 answers cost no rate-limit budget.",
 		}, []string{"code"}),
-		RateLimitRemaining: prometheus.NewGauge(prometheus.GaugeOpts{
+		RateLimitRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "os2pulse_github_rate_limit_remaining",
-			Help: "Requests left in the current GitHub rate-limit window, as GitHub last reported.",
-		}),
+			Help: "Requests left in the current GitHub rate-limit window, as GitHub last reported; absent until GitHub has been asked.",
+		}, nil),
 	}
 	if reg == nil {
 		return m
@@ -58,7 +60,7 @@ func NewGitHubMetrics(reg prometheus.Registerer) *GitHubMetrics {
 		if !errors.As(err, &are) {
 			panic(err)
 		}
-		m.RateLimitRemaining = are.ExistingCollector.(prometheus.Gauge)
+		m.RateLimitRemaining = are.ExistingCollector.(*prometheus.GaugeVec)
 	}
 	return m
 }
@@ -436,7 +438,7 @@ func (t *transport) count(rec *Recorder, resp *http.Response, remaining int) {
 	if t.metrics != nil {
 		t.metrics.Requests.WithLabelValues(code).Inc()
 		if remaining >= 0 {
-			t.metrics.RateLimitRemaining.Set(float64(remaining))
+			t.metrics.RateLimitRemaining.WithLabelValues().Set(float64(remaining))
 		}
 	}
 	if rec != nil {

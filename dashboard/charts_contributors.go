@@ -18,9 +18,16 @@ import (
 // byContributors orders products by active contributors, most first.
 func byContributors(ps []figures.ProductContributors) []figures.ProductContributors {
 	out := slices.Clone(ps)
+	// Products whose figure is not known come last.
+	count := func(p figures.ProductContributors) int {
+		if n, ok := p.ActiveContributors.Get(); ok {
+			return n
+		}
+		return -1
+	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ActiveContributors != out[j].ActiveContributors {
-			return out[i].ActiveContributors > out[j].ActiveContributors
+		if a, b := count(out[i]), count(out[j]); a != b {
+			return a > b
 		}
 		return out[i].Name < out[j].Name
 	})
@@ -46,37 +53,26 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	var note string
 	for _, p := range ps {
 		names = append(names, p.Name)
-		bar := func(n int) opts.BarData {
-			if !p.Complete {
+		// A figure that is not known has no bar, and "–" in the table.
+		a := p.ByAffiliation
+		bar := func(pick func(figures.Affiliations) int) opts.BarData {
+			if a == nil {
 				return opts.BarData{Value: noValue}
 			}
-			return opts.BarData{Value: n}
+			return opts.BarData{Value: pick(*a)}
 		}
-		member = append(member, bar(p.ByAffiliation.Member))
-		supplier = append(supplier, bar(p.ByAffiliation.Supplier))
-		unknown = append(unknown, bar(p.ByAffiliation.Unknown))
-		// A product without a collected repository has no figure at all.
-		cell := func(n int) table.Cell {
-			if p.Repositories == 0 {
-				return table.Num("–")
-			}
-			return v.countCell(n, p.Complete)
-		}
-		t.Rows = append(t.Rows, []table.Cell{
-			table.Link(p.Name, v.Link("/products/"+p.ID)), cell(p.ActiveContributors),
-			cell(p.ByAffiliation.Member), cell(p.ByAffiliation.Supplier),
-			cell(p.ByAffiliation.Unknown), table.Int(v.Lang, p.Repositories),
-		})
+		member = append(member, bar(func(a figures.Affiliations) int { return a.Member }))
+		supplier = append(supplier, bar(func(a figures.Affiliations) int { return a.Supplier }))
+		unknown = append(unknown, bar(func(a figures.Affiliations) int { return a.Unknown }))
+		row := append([]table.Cell{table.Link(p.Name, v.Link("/products/"+p.ID)), v.countCell(p.ActiveContributors)}, v.affiliationCells(a)...)
+		t.Rows = append(t.Rows, append(row, table.Int(v.Lang, p.Repositories)))
 		if !p.Complete {
 			t.Note = v.coverageNote(p.CoveredUntil)
 		}
 	}
 	pc := c.PortfolioComplete
-	t.Rows = append(t.Rows, []table.Cell{
-		table.Text(v.T("key.contributors")), v.countCell(c.PortfolioActiveContributors, pc),
-		v.countCell(c.PortfolioByAffiliation.Member, pc), v.countCell(c.PortfolioByAffiliation.Supplier, pc),
-		v.countCell(c.PortfolioByAffiliation.Unknown, pc), table.Text(""),
-	})
+	row := append([]table.Cell{table.Text(v.T("key.contributors")), v.countCell(c.PortfolioActiveContributors)}, v.affiliationCells(c.PortfolioByAffiliation)...)
+	t.Rows = append(t.Rows, append(row, table.Text("")))
 	switch {
 	case !pc:
 		note = v.coverageNote(c.PortfolioCoveredUntil)
@@ -98,8 +94,8 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 		AddSeries(v.T("aff.unknown"), unknown, stack).
 		XYReversal()
 	summary := v.T("adoption.summary.empty")
-	if len(ps) > 0 {
-		summary = v.Tf("contributors.summary", ps[0].Name, v.Int(ps[0].ActiveContributors))
+	if len(ps) > 0 && ps[0].ActiveContributors.OK() {
+		summary = v.Tf("contributors.summary", ps[0].Name, v.Known(ps[0].ActiveContributors))
 	}
 	return v.chart(chart{
 		ID: "contributors", Title: v.T("contributors.heading"),
@@ -126,16 +122,14 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	last := -1 // the last complete point
 	for i, p := range s.Points {
 		dates = append(dates, p.Date.String())
-		if p.Complete {
-			data = append(data, opts.LineData{Value: p.ActiveContributors})
+		if n, ok := p.ActiveContributors.Get(); ok {
+			data = append(data, opts.LineData{Value: n})
 			last = i
 		} else {
 			data = append(data, opts.LineData{Value: noValue})
 			t.Note = v.coverageNote(s.CoveredUntil)
 		}
-		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), v.countCell(p.ActiveContributors, p.Complete),
-			v.countCell(p.ByAffiliation.Member, p.Complete), v.countCell(p.ByAffiliation.Supplier, p.Complete),
-			v.countCell(p.ByAffiliation.Unknown, p.Complete)})
+		t.Rows = append(t.Rows, append([]table.Cell{table.Date(v.Lang, p.Date), v.countCell(p.ActiveContributors)}, v.affiliationCells(p.ByAffiliation)...))
 	}
 	note := ""
 	if t.Note != "" {
@@ -156,7 +150,7 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	summary := v.T("series.empty")
 	if last >= 0 {
 		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[last].Date),
-			v.Int(s.Points[0].ActiveContributors), v.Int(s.Points[last].ActiveContributors))
+			v.Known(s.Points[0].ActiveContributors), v.Known(s.Points[last].ActiveContributors))
 	}
 	if note != "" {
 		summary += " " + note
@@ -177,17 +171,26 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 // affiliationChart is a product's active contributors by affiliation.
 func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
-	values := []int{pa.ByAffiliation.Member, pa.ByAffiliation.Supplier, pa.ByAffiliation.Unknown}
+	cells := v.affiliationCells(pa.ByAffiliation)
 	data := make([]opts.BarData, 0, 3)
 	t := table.Table{
 		Caption: v.T("product.affiliation") + " – " + v.DateText(),
 		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
 	}
-	for i, l := range labels {
-		data = append(data, opts.BarData{Name: l, Value: values[i]})
-		t.Rows = append(t.Rows, []table.Cell{table.Text(l), v.countCell(values[i], pa.Complete)})
+	var values []int
+	if a := pa.ByAffiliation; a != nil {
+		values = []int{a.Member, a.Supplier, a.Unknown}
 	}
-	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), v.countCell(pa.ActiveContributors, pa.Complete)})
+	for i, l := range labels {
+		// Not known: no bar.
+		var value any = noValue
+		if values != nil {
+			value = values[i]
+		}
+		data = append(data, opts.BarData{Name: l, Value: value})
+		t.Rows = append(t.Rows, []table.Cell{table.Text(l), cells[i]})
+	}
+	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), v.countCell(pa.ActiveContributors)})
 	note := ""
 	if !pa.Complete {
 		note = v.coverageNote(pa.CoveredUntil)
@@ -205,10 +208,19 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 		ID: "affiliation", Title: v.T("product.affiliation"),
 		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
 		Note:       note,
-		Summary: v.Tf("product.affiliation.sum", v.Int(pa.ActiveContributors), v.Int(pa.ByAffiliation.Member),
-			v.Int(pa.ByAffiliation.Supplier), v.Int(pa.ByAffiliation.Unknown)),
-		Spec:  chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
-		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
+		Summary:    affiliationSummary(v, pa),
+		Spec:       chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Table:      t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
 		Embed: v.embedLink("product-affiliation", "product", pa.Product),
 	})
+}
+
+// affiliationSummary says a product's active contributors by affiliation
+// in words, or that they are not known.
+func affiliationSummary(v *view, pa figures.ProductActivity) string {
+	a := pa.ByAffiliation
+	if a == nil {
+		return v.T("product.affiliation.unknown")
+	}
+	return v.Tf("product.affiliation.sum", v.Known(pa.ActiveContributors), v.Int(a.Member), v.Int(a.Supplier), v.Int(a.Unknown))
 }

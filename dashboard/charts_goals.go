@@ -31,16 +31,17 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 		dates = append(dates, p.Date.String())
 		value := table.Text("")
 		switch {
-		case p.Value == nil:
-			values = append(values, opts.LineData{Value: noValue})
-		case p.Complete:
+		case p.Value != nil:
 			values = append(values, opts.LineData{Value: *p.Value})
 			value = table.Num(val(*p.Value))
-		default:
-			// The line stops where the data end, as for contributors.
+		case !p.Date.After(g.Date):
+			// Not known: the line stops where the data end, as for
+			// contributors.
 			values = append(values, opts.LineData{Value: noValue})
-			value = table.Num(v.Tf("coverage.cell", val(*p.Value)))
+			value = table.Num("–")
 			t.Note = v.coverageNote(g.CoveredUntil)
+		default:
+			values = append(values, opts.LineData{Value: noValue})
 		}
 		line = append(line, opts.LineData{Value: p.Expected})
 		projected := table.Text("")
@@ -74,7 +75,7 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 	if g.Share {
 		format = formatPercentage
 	}
-	summary := v.Tf("goals.summary", val(g.Value), val(g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
+	summary := v.Tf("goals.summary", report.GoalValue(v.Lang, g.Share, g.Judged()), val(g.Target), v.Lang.Date(g.Deadline), v.GoalStatus(g.Status))
 	if p, ok := report.GoalPace(g); ok {
 		summary += " " + strings.Join(v.PaceText(p), " ")
 	}

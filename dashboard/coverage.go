@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"os2pulse/civil"
+	"os2pulse/figures"
 	"os2pulse/table"
 )
 
@@ -16,12 +17,38 @@ func (v *view) incomplete(k keyFigure, covered civil.Date) keyFigure {
 	return k
 }
 
-// countCell is a count in a table, marked when it is incomplete.
-func (v *view) countCell(n int, complete bool) table.Cell {
-	if complete {
-		return table.Int(v.Lang, n)
+// countCell is a count in a table: "–" when it is not known.
+func (v *view) countCell(k figures.Known[int]) table.Cell {
+	return table.Num(v.Known(k))
+}
+
+// affiliationCells are a split by affiliation in a table (member,
+// supplier, other): "–" each when it is not known.
+func (v *view) affiliationCells(a *figures.Affiliations) []table.Cell {
+	if a == nil {
+		return []table.Cell{table.Num("–"), table.Num("–"), table.Num("–")}
 	}
-	return table.Num(v.Tf("coverage.cell", v.Int(n)))
+	return []table.Cell{table.Int(v.Lang, a.Member), table.Int(v.Lang, a.Supplier), table.Int(v.Lang, a.Unknown)}
+}
+
+// Known writes a count, or "–" when it is not known; templates call it
+// too.
+func (v *view) Known(k figures.Known[int]) string {
+	n, ok := k.Get()
+	if !ok {
+		return "–"
+	}
+	return v.Int(n)
+}
+
+// lastKnown is what an unknown contributor figure shows as its headline:
+// the value on the last date its data reach, with that date; ok is false
+// when there is none.
+func (v *view) lastKnown(l *figures.LastContributors) (value, detail string, ok bool) {
+	if l == nil {
+		return "", "", false
+	}
+	return v.Int(l.ActiveContributors), v.Tf("coverage.lastknown", v.Lang.Date(l.Date)), true
 }
 
 // coverageNote is the note of a table with incomplete figures in it.

@@ -98,54 +98,75 @@ func durationText(l locale.Lang, seconds float64) string {
 }
 
 // healthKeys are a product's health signals, each with its definition.
+// A signal that is not known shows "–" and why: its source was never
+// collected ("not collected"), or its data stop before the date.
 func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
-	c := h.Concentration
+	unknown := func(k keyFigure, source string) keyFigure {
+		k.Value = "–"
+		if h.NotCollected(source) {
+			k.Detail = v.T("health.notcollected")
+			return k
+		}
+		return v.incomplete(k, h.CoveredUntil)
+	}
+
 	conc := keyFigure{Label: v.T("health.concentration"), Definition: v.Def("contributor_concentration")["Short"]}
-	if c.Contributions == 0 {
+	switch c := h.Concentration; {
+	case c == nil:
+		conc = unknown(conc, config.SourceActivity)
+	case c.Contributions == 0:
 		conc.Value, conc.Detail = "–", v.Tf("health.concentration.none", v.Int(c.WindowDays))
-	} else {
+	default:
 		conc.Value, conc.Detail = v.Int(c.Persons), v.Tf("health.concentration.of", v.Int(c.Contributions), v.Int(c.WindowDays))
 	}
-	if !c.Complete {
-		conc = v.incomplete(conc, c.CoveredUntil)
+
+	div := keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}
+	if d := h.Diversity; d == nil {
+		div = unknown(div, config.SourceActivity)
+	} else {
+		div.Value, div.Detail = v.Int(d.Organizations), v.Tf("health.diversity.none", v.Int(d.WindowDays))
+		if d.Organizations > 0 {
+			div.Detail = v.Tf("health.diversity.largest", d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
+		}
 	}
 
-	d := h.Diversity
-	div := keyFigure{Label: v.T("health.diversity"), Value: v.Int(d.Organizations), Definition: v.Def("organizational_diversity")["Short"],
-		Detail: v.Tf("health.diversity.none", v.Int(d.WindowDays))}
-	if d.Organizations > 0 {
-		div.Detail = v.Tf("health.diversity.largest", d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
+	ttfr := keyFigure{Label: v.T("health.response"), Value: "–", Definition: v.Def("time_to_first_response")["Short"]}
+	if f := h.FirstResponse; f == nil {
+		ttfr = unknown(ttfr, config.SourceGitHub)
+	} else {
+		ttfr.Detail = v.Tf("health.response.none", v.Int(f.Opened), v.Int(f.WindowDays))
+		if f.MedianSeconds != nil {
+			ttfr.Value = durationText(v.Lang, *f.MedianSeconds)
+			ttfr.Detail = v.Tf("health.response.detail", durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
+		}
 	}
 
-	f := h.FirstResponse
-	ttfr := keyFigure{Label: v.T("health.response"), Value: "–", Definition: v.Def("time_to_first_response")["Short"],
-		Detail: v.Tf("health.response.none", v.Int(f.Opened), v.Int(f.WindowDays))}
-	if f.MedianSeconds != nil {
-		ttfr.Value = durationText(v.Lang, *f.MedianSeconds)
-		ttfr.Detail = v.Tf("health.response.detail", durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
+	rel := keyFigure{Label: v.T("health.releases"), Definition: v.Def("release_cadence")["Short"]}
+	if r := h.Releases; r == nil {
+		rel = unknown(rel, config.SourceGitHub)
+	} else {
+		rel.Value, rel.Detail = v.Int(r.Releases), v.Tf("health.releases.never", v.Int(r.WindowDays))
+		if r.DaysSinceLast != nil {
+			rel.Detail = v.Tf("health.releases.detail", v.Int(r.WindowDays), v.Int(*r.DaysSinceLast))
+		}
 	}
 
-	r := h.Releases
-	rel := keyFigure{Label: v.T("health.releases"), Value: v.Int(r.Releases), Definition: v.Def("release_cadence")["Short"],
-		Detail: v.Tf("health.releases.never", v.Int(r.WindowDays))}
-	if r.DaysSinceLast != nil {
-		rel.Detail = v.Tf("health.releases.detail", v.Int(r.WindowDays), v.Int(*r.DaysSinceLast))
+	bl := keyFigure{Label: v.T("health.backlog"), Definition: v.Def("backlog")["Short"]}
+	if b := h.Backlog; b == nil {
+		bl = unknown(bl, config.SourceGitHub)
+	} else {
+		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))
+		if b.MedianAgeDays != nil {
+			bl.Detail += "; " + v.Tf("health.backlog.age", v.Lang.Dec(*b.MedianAgeDays, 0))
+		}
 	}
 
-	b := h.Backlog
-	bl := keyFigure{Label: v.T("health.backlog"), Value: v.Int(b.Open), Definition: v.Def("backlog")["Short"],
-		Detail: v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))}
-	if b.MedianAgeDays != nil {
-		bl.Detail += "; " + v.Tf("health.backlog.age", v.Lang.Dec(*b.MedianAgeDays, 0))
-	}
-
-	if !h.Complete {
-		div, ttfr, rel, bl = v.incomplete(div, h.CoveredUntil), v.incomplete(ttfr, h.CoveredUntil), v.incomplete(rel, h.CoveredUntil), v.incomplete(bl, h.CoveredUntil)
-	}
-
-	y := h.Hygiene
 	hy := keyFigure{Label: v.T("health.hygiene"), Value: "–", Definition: v.Def("repository_hygiene")["Short"], Detail: v.T("health.hygiene.none")}
-	if y.Repositories > 0 {
+	if y := h.Hygiene; y == nil {
+		if h.NotCollected(config.SourceGitHub) {
+			hy.Detail = v.T("health.notcollected")
+		}
+	} else {
 		hy.Value = v.Tf("health.hygiene.value", v.Int(y.Licensed), v.Int(y.Repositories))
 		hy.Detail = v.Tf("health.hygiene.detail", v.Int(y.Readme), v.Int(y.Contributing), v.Int(y.CodeOfConduct), v.Int(y.Security), v.Int(y.PublicCode), v.Int(y.Repositories))
 		if len(y.Licenses) > 0 {

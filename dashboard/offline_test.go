@@ -44,7 +44,7 @@ func TestExampleOffline(t *testing.T) {
 	// What the data reach, from the API: the headline must show this.
 	var last figures.Contributors
 	must(t, json.Unmarshal([]byte(get(t, h, "/api/v1/contributors?date=2025-11-18")), &last))
-	if !last.PortfolioComplete || last.PortfolioActiveContributors == 0 {
+	if n, ok := last.PortfolioActiveContributors.Get(); !last.PortfolioComplete || !ok || n == 0 {
 		t.Fatalf("on 18 November 2025 the portfolio figure is %+v; want a complete, non-zero figure", last)
 	}
 	var today figures.Contributors
@@ -65,9 +65,10 @@ func TestExampleOffline(t *testing.T) {
 		value := strings.TrimSpace(strings.TrimPrefix(key, tt.label))
 		value, _, _ = strings.Cut(value, " ")
 		// The headline is the last complete date's figure, and says so.
-		if value != strconv.Itoa(last.PortfolioActiveContributors) ||
+		n, _ := last.PortfolioActiveContributors.Get()
+		if value != strconv.Itoa(n) ||
 			!strings.Contains(key, tt.lastDate) || !strings.Contains(key, tt.reach) || !strings.Contains(key, tt.yearBefore) {
-			t.Errorf("%s: headline %q; want %d on %s, %q, compared with a year before it", tt.path, key, last.PortfolioActiveContributors, tt.lastDate, tt.reach)
+			t.Errorf("%s: headline %q; want %d on %s, %q, compared with a year before it", tt.path, key, n, tt.lastDate, tt.reach)
 		}
 		// The series stops where the data end: no point after 18
 		// November 2025 has a value, so nothing drops to 0.
@@ -91,12 +92,19 @@ func TestExampleOffline(t *testing.T) {
 		}
 	}
 
-	// A product page marks its count and says what it was when the data
-	// last reached.
+	// A product page's headline is its count on the last date the data
+	// reach, with that date, never the partial count of today.
+	var forms figures.Contributors
+	must(t, json.Unmarshal([]byte(get(t, h, "/api/v1/contributors?date=2025-11-18&product=os2forms")), &forms))
+	n, ok := forms.Products[0].ActiveContributors.Get()
+	if !ok || n == 0 {
+		t.Fatalf("os2forms on 18 November 2025: %+v, want a known, non-zero count", forms.Products[0])
+	}
 	body := get(t, h, "/products/os2forms?lang=en")
 	key := keyFigureText(t, body, "Active contributors")
-	if !strings.Contains(key, "Incomplete: data only up to 18 November 2025") || !strings.Contains(key, "on 18 November 2025, the last date with complete data") {
-		t.Errorf("product key figure %q", key)
+	if !strings.HasPrefix(key, "Active contributors "+strconv.Itoa(n)+" ") || !strings.Contains(key, "Note: data only up to 18 November 2025") ||
+		!strings.Contains(key, "on 18 November 2025, the last date with complete data") {
+		t.Errorf("product key figure %q, want %d on 18 November 2025", key, n)
 	}
 	if !strings.Contains(visibleText(body), "The line stops at 31 October 2025: data only up to 18 November 2025.") {
 		t.Error("the product's series does not say where it stops")

@@ -13,8 +13,14 @@ import (
 
 // goalsData is the goals page's content.
 type goalsData struct {
-	Summary table.Table
-	Goals   []goalView
+	Summary  table.Table
+	Goals    []goalView
+	Statuses []statusDef
+}
+
+// statusDef is a goal status with what it means.
+type statusDef struct {
+	Class, Word, Definition string
 }
 
 // goalView is one goal with its chart and who could be next.
@@ -57,20 +63,19 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 		st := tr.Goal
 		val := func(f float64) string { return v.GoalValue(st.Share, f) }
-		value := table.Num(val(st.Value))
+		known := func(k figures.Known[float64]) string { return report.GoalValue(v.Lang, st.Share, k) }
 		if !st.Complete {
-			value = table.Num(v.Tf("coverage.cell", val(st.Value)))
 			d.Summary.Note = v.coverageNote(st.CoveredUntil)
 		}
 		onDeadline := table.Text("")
 		if st.ValueOnDeadline != nil {
-			onDeadline = table.Num(val(*st.ValueOnDeadline))
+			onDeadline = table.Num(known(*st.ValueOnDeadline))
 		}
 		d.Summary.Rows = append(d.Summary.Rows, []table.Cell{
 			table.Link(st.Title(string(v.Lang)), "#goal-"+st.ID),
-			table.Num(val(st.Baseline) + " (" + v.Lang.Date(st.BaselineDate) + ")"),
-			value,
-			table.Num(val(st.Expected)),
+			table.Num(known(st.Baseline) + " (" + v.Lang.Date(st.BaselineDate) + ")"),
+			table.Num(known(st.Value)),
+			table.Num(known(st.Expected)),
 			table.Num(val(st.Target)),
 			table.Date(v.Lang, st.Deadline),
 			onDeadline,
@@ -90,6 +95,10 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 		d.Goals = append(d.Goals, gv)
 	}
+	for _, st := range figures.GoalStatuses {
+		c := locale.GoalStatusClass(st)
+		d.Statuses = append(d.Statuses, statusDef{Class: c, Word: v.GoalStatus(st), Definition: v.T("goal.status.def." + c)})
+	}
 	return s.render(w, r, "goals", d)
 }
 
@@ -98,19 +107,27 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 // deadline and, once it has passed, the value on the deadline.
 func goalKeys(v *view, st figures.GoalStatus) []keyFigure {
 	val := func(f float64) string { return v.GoalValue(st.Share, f) }
-	valueKey := keyFigure{Label: v.T("th.value"), Value: val(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
-	if !st.Complete {
+	known := func(k figures.Known[float64]) string { return report.GoalValue(v.Lang, st.Share, k) }
+	valueKey := keyFigure{Label: v.T("th.value"), Value: known(st.Value), Detail: v.Tf("goals.value.detail", v.DateText(), val(st.Target))}
+	switch {
+	case st.LastKnown != nil:
+		// The last complete value, with its date, as the headline.
+		valueKey.Value = val(st.LastKnown.Value)
+		valueKey.Detail = v.Tf("coverage.lastknown", v.Lang.Date(st.LastKnown.Date)) + ", " + v.Tf("goals.of.target", val(st.Target))
+		valueKey.Mark, valueKey.Incomplete = v.T("coverage.note"), v.CoveredUntil(st.CoveredUntil)
+	case !st.Complete:
 		valueKey = v.incomplete(valueKey, st.CoveredUntil)
 	}
 	keys := []keyFigure{
 		valueKey,
-		{Label: v.T("th.baseline"), Value: val(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
-		{Label: v.T("goals.expected.key"), Value: val(st.Expected), Detail: v.T("goals.expected.detail")},
+		{Label: v.T("th.baseline"), Value: known(st.Baseline), Detail: v.Lang.Date(st.BaselineDate)},
+		{Label: v.T("goals.expected.key"), Value: known(st.Expected), Detail: v.T("goals.expected.detail")},
 		{Label: v.T("th.deadline"), Value: v.Lang.Date(st.Deadline)},
 	}
 	if st.ValueOnDeadline != nil {
-		keys = append(keys, keyFigure{Label: v.T("goals.deadline.value"), Value: val(*st.ValueOnDeadline),
-			Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))})
+		// The value the goal is judged by leads.
+		keys = append([]keyFigure{{Label: v.T("goals.deadline.value"), Value: known(*st.ValueOnDeadline),
+			Detail: v.Tf("goals.deadline.detail", v.Lang.Date(st.Deadline))}}, keys...)
 	}
 	return keys
 }

@@ -7,6 +7,7 @@ import (
 	"os2pulse/civil"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/report"
 )
 
 // keyFigure is one headline number with its context. An incomplete figure
@@ -188,7 +189,7 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []
 // shown only between two complete figures.
 func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
 	k := keyFigure{
-		Label: v.T("key.contributors"), Value: v.Int(c.PortfolioActiveContributors),
+		Label: v.T("key.contributors"), Value: v.Known(c.PortfolioActiveContributors),
 		Detail:     v.Tf("key.contributors.window", v.Int(c.WindowDays)),
 		Definition: v.Def("active_contributors")["Short"],
 	}
@@ -202,8 +203,10 @@ func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
 		// Complete, but not about the page's date: say why.
 		k.Mark, k.Incomplete = v.T("coverage.note"), v.CoveredUntil(c.PortfolioCoveredUntil)
 	}
-	if ago.PortfolioComplete {
-		k.Change = v.Tf("change.lastyear", v.ChangeInt(c.PortfolioActiveContributors-ago.PortfolioActiveContributors), v.Lang.Date(ago.Date))
+	now, ok1 := c.PortfolioActiveContributors.Get()
+	then, ok2 := ago.PortfolioActiveContributors.Get()
+	if ok1 && ok2 {
+		k.Change = v.Tf("change.lastyear", v.ChangeInt(now-then), v.Lang.Date(ago.Date))
 	}
 	return k
 }
@@ -215,12 +218,16 @@ func goalLines(v *view, goals []figures.GoalStatus) []goalLine {
 	var out []goalLine
 	for _, g := range goals {
 		val := func(f float64) string { return v.GoalValue(g.Share, f) }
-		value := val(g.Value)
-		if !g.Complete {
-			value = v.Tf("coverage.cell", value)
+		// After the deadline the goal is judged by, and shown with, its
+		// value on the deadline.
+		value, line := report.GoalValue(v.Lang, g.Share, g.Judged()), "goals.line"
+		if g.ValueOnDeadline != nil {
+			line = "goals.line.deadline"
+		} else if l := g.LastKnown; l != nil {
+			value = v.Tf("coverage.lastcell", val(l.Value), v.Lang.Date(l.Date))
 		}
 		l := goalLine{Title: g.Title(string(v.Lang)), Href: v.Link("/goals") + "#goal-" + g.ID, Status: v.GoalStatus(g.Status),
-			Class: locale.GoalStatusClass(g.Status), Value: v.Tf("goals.line", value, val(g.Target), v.Lang.Date(g.Deadline))}
+			Class: locale.GoalStatusClass(g.Status), Value: v.Tf(line, value, val(g.Target), v.Lang.Date(g.Deadline))}
 		if pace := goalPace(v, g); len(pace) > 0 {
 			l.Pace = pace[0]
 		}

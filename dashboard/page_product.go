@@ -75,14 +75,6 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	// An incomplete count also says what it was on the last day the data
-	// reach.
-	lastAct := act
-	if last := figures.LastComplete(act.CoveredUntil, v.Date); !act.Complete && !last.IsZero() {
-		if lastAct, err = s.figures.ProductActivity(ctx, id, last, win); err != nil {
-			return err
-		}
-	}
 	mapChart, err := productMapChart(v, p.ID, p.Name, statuses)
 	if err != nil {
 		return err
@@ -114,7 +106,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
 				Detail: v.Tf("product.pilots.detail", v.Int(pa.Pilots), v.Int(pa.Planned)),
 			},
-			activeKey(v, act, lastAct),
+			activeKey(v, act),
 			concentrationKey(v, act),
 		},
 		Series:            adoptionSeriesChart(v, series, fromDay),
@@ -147,34 +139,45 @@ func levelHistory(v *view, levels []config.LevelPeriod) string {
 	return v.Tf("governance.history", locale.List(parts))
 }
 
-// activeKey is the product's active contributors, marked when its data do
-// not reach the date, with the count on the last date they reach (last).
-func activeKey(v *view, act, last figures.ProductActivity) keyFigure {
+// activeKey is the product's active contributors. When its data do not
+// reach the date the headline is the count on the last date they reach,
+// with that date, else "–".
+func activeKey(v *view, act figures.ProductActivity) keyFigure {
 	k := keyFigure{
-		Label: v.T("product.active"), Value: v.Int(act.ActiveContributors),
+		Label: v.T("product.active"), Value: v.Known(act.ActiveContributors),
 		Detail:     v.Tf("key.contributors.window", v.Int(act.WindowDays)),
 		Definition: v.Def("active_contributors")["Short"],
 	}
 	if act.Complete {
 		return k
 	}
-	if last.Complete {
-		k.Detail += "; " + v.Tf("coverage.lastvalue", v.Int(last.ActiveContributors), v.Lang.Date(last.Date))
+	if value, date, ok := v.lastKnown(act.LastKnown); ok {
+		k.Value, k.Detail = value, k.Detail+", "+date
+		k.Mark, k.Incomplete = v.T("coverage.note"), v.CoveredUntil(act.CoveredUntil)
+		return k
+	}
+	if act.CoveredUntil.IsZero() {
+		k.Detail = v.T("health.notcollected")
+		return k
 	}
 	return v.incomplete(k, act.CoveredUntil)
 }
 
 // concentrationKey says how many persons make half of the contributions;
-// with no contributions in the window there is nothing to say.
+// with no contributions in the window, or when they are not known, there
+// is nothing to say.
 func concentrationKey(v *view, act figures.ProductActivity) keyFigure {
-	k := keyFigure{Label: v.T("product.concentration"), Definition: v.Def("concentration")["Short"]}
-	if act.Contributions == 0 {
-		k.Value, k.Detail = "–", v.T("product.concentration.none")
-	} else {
-		k.Value, k.Detail = v.Int(act.Concentration), v.Tf("product.concentration.of", v.Int(act.Contributions))
-	}
-	if !act.Complete {
+	k := keyFigure{Label: v.T("product.concentration"), Definition: v.Def("concentration")["Short"], Value: "–"}
+	n, known := act.Contributions.Get()
+	switch {
+	case !known && act.CoveredUntil.IsZero():
+		k.Detail = v.T("health.notcollected")
+	case !known:
 		return v.incomplete(k, act.CoveredUntil)
+	case n == 0:
+		k.Detail = v.T("product.concentration.none")
+	default:
+		k.Value, k.Detail = v.Known(act.Concentration), v.Tf("product.concentration.of", v.Int(n))
 	}
 	return k
 }
@@ -222,8 +225,8 @@ func repositoryTable(v *view, act figures.ProductActivity) table.Table {
 		}
 		t.Rows = append(t.Rows, []table.Cell{
 			table.Link(r.FullName, r.URL), table.Text(r.Description), table.Text(status),
-			table.Int(v.Lang, r.Commits), table.Int(v.Lang, r.PullRequests), table.Int(v.Lang, r.Issues), table.Int(v.Lang, r.Reviews),
-			table.Int(v.Lang, r.Contributors), table.Date(v.Lang, r.LastActivity), table.Int(v.Lang, r.Stars), table.Text(r.LatestTag),
+			table.Int(v.Lang, r.Commits), v.countCell(r.PullRequests), v.countCell(r.Issues), v.countCell(r.Reviews),
+			table.Int(v.Lang, r.Contributors), table.Date(v.Lang, r.LastActivity), v.countCell(r.Stars), table.Text(r.LatestTag),
 		})
 	}
 	if len(t.Rows) == 0 {

@@ -84,16 +84,22 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request, v *view) e
 			Adopters: v.Int(pa.Adopters.All), Share: v.Pct(pa.ShareOfMunicipalities),
 			Spark: adoptionSparkline(v, series),
 			sortBy: map[string]float64{"level": levelRank[pa.GovernanceLevel], "adopters": float64(pa.Adopters.All),
-				"share": pa.ShareOfMunicipalities, "contributors": float64(pc.ActiveContributors)},
+				"share": pa.ShareOfMunicipalities, "contributors": -1},
 		}
+		// Not known: the last complete count with its date, else "–";
+		// sorted after every known count.
+		n, known := pc.ActiveContributors.Get()
 		switch {
-		case pc.Repositories == 0:
-			row.Active, row.sortBy["contributors"] = "–", -1
-		case !pc.Complete:
-			row.Active, row.Incomplete = v.Tf("coverage.cell", v.Int(pc.ActiveContributors)), true
+		case known:
+			row.Active, row.sortBy["contributors"] = v.Int(n), float64(n)
+		case pc.LastKnown != nil:
+			row.Active, row.Incomplete = v.Tf("coverage.lastcell", v.Int(pc.LastKnown.ActiveContributors), v.Lang.Date(pc.LastKnown.Date)), true
 			d.Note = v.coverageNote(pc.CoveredUntil)
 		default:
-			row.Active = v.Int(pc.ActiveContributors)
+			row.Active = "–"
+			if pc.Repositories > 0 {
+				d.Note = v.coverageNote(pc.CoveredUntil)
+			}
 		}
 		for _, u := range p.RepoLinks() {
 			row.Links = append(row.Links, pageLink{strings.TrimPrefix(u, "https://"), u})

@@ -25,7 +25,7 @@ func init() {
 	}
 	templateSamples["goals"] = func(v *view) any {
 		g := figures.GoalStatus{ID: "g", TitleDA: xssName, TitleEN: xssName, Share: true, BaselineDate: civil.MustParse("2024-01-01"),
-			Date: civil.MustParse("2026-11-23"), Deadline: civil.MustParse("2027-12-31"), Baseline: 0.2, Value: 0.25, Expected: 0.26,
+			Date: civil.MustParse("2026-11-23"), Deadline: civil.MustParse("2027-12-31"), Baseline: figures.Know(0.2), Value: figures.Know(0.25), Expected: figures.Know(0.26), Complete: true,
 			Target: 0.35, Status: figures.GoalBehind, Projection: &figures.Projection{Months: 13, PerMonth: 0.004, Through: civil.MustParse("2026-11-23"),
 				AtThrough: 0.25, AtDeadline: 0.3, NeededPerMonth: 0.008}}
 		f := func(x float64) *float64 { return &x }
@@ -73,7 +73,7 @@ func testReportAndGoalsPages(t *testing.T, driver string) {
 		{"/report/2025?lang=en", 200, "text/html", []string{"OS2 annual report 2025", "Members by number of products"}},
 		{"/report/2026", 200, "text/html", []string{"Foreløbig"}},
 		{"/report/2025?format=md&lang=en", 200, "text/markdown", []string{"# OS2 annual report 2025", "| Members | 69 | 66 | +3 |"}},
-		{"/report/2025?format=csv", 200, "text/csv", []string{"year,date,previous_date,definition,subject,scope,value,previous,change,status,complete,covered_until", "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,,true,", "2025,2025-12-31,2024-12-31,active_contributors,portfolio,all,8,17,,,false,2025-11-18"}},
+		{"/report/2025?format=csv", 200, "text/csv", []string{"year,date,previous_date,definition,subject,scope,value,previous,change,status,complete,covered_until", "2025,2025-12-31,2024-12-31,members,portfolio,,69,66,3,,true,", "2025,2025-12-31,2024-12-31,active_contributors,portfolio,all,,17,,,false,2025-11-18"}},
 		{"/report/2025?format=json", 200, "application/json", []string{`"year": 2025`, `"definition": "three_plus"`}},
 		{"/report/1800", 400, "text/html", []string{"1800"}},
 		{"/report/2025?format=pdf", 400, "text/html", []string{"pdf"}},

@@ -35,7 +35,7 @@ var templateSamples = map[string]func(v *view) any{
 			Distribution:      distributionChart(v, m),
 			ThreePlus:         threePlusChart(v, figures.MembersSeries{Step: figures.Month, Points: []figures.MembersPoint{{Date: civil.MustParse("2026-10-31"), Members: 8, ThreePlus: 3, ThreePlusShare: 0.375}}}, "2023-11-23"),
 			Contributors:      contributorsChart(v, c),
-			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: civil.MustParse("2026-10-31"), ActiveContributors: 2}}}, "2023-11-23", "series"),
+			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{WindowDays: 90, Step: figures.Month, Points: []figures.ContributorPoint{{Date: civil.MustParse("2026-10-31"), ActiveContributors: figures.Know(2), ByAffiliation: &figures.Affiliations{Unknown: 2}, Complete: true}}}, "2023-11-23", "series"),
 			Governance:        governanceChart(v, figures.GovernanceSeries{Step: figures.Month, Points: []figures.GovernancePoint{{Date: civil.MustParse("2026-10-31"), Levels: map[string]int{"sandbox": 1, "1": 2, "2": 3, "3": 4}}}}, "2023-11-23"),
 			Map:               mapChart,
 		}
@@ -48,8 +48,8 @@ var templateSamples = map[string]func(v *view) any{
 			{Organization: "101", Name: "København", Kind: "municipality", Member: true, Status: "production", Since: civil.MustParse("2019-01-01")},
 			{Organization: "x", Name: xssName, Kind: "other", Status: "pilot", Since: civil.MustParse("2026-01-01")},
 		}
-		act := figures.ProductActivity{Date: civil.MustParse("2026-11-23"), Product: "os2forms", WindowDays: 90, ActiveContributors: 3,
-			ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Contributions: 5, Concentration: 1,
+		act := figures.ProductActivity{Date: civil.MustParse("2026-11-23"), Product: "os2forms", WindowDays: 90, ActiveContributors: figures.Know(3),
+			ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Contributions: figures.Know(5), Concentration: figures.Know(1), Complete: true,
 			Repositories: []figures.RepositoryActivity{{Key: "github.com/a/b", FullName: "a/b", URL: "https://github.com/a/b", Description: xssScript, Status: "ok", Commits: 3}}}
 		m, err := productMapChart(v, "os2forms", "OS2forms", map[string]figures.Adopter{"101": adopters[0]})
 		if err != nil {
@@ -129,8 +129,9 @@ func sampleMembers() figures.Members {
 }
 
 func sampleContributors() figures.Contributors {
-	return figures.Contributors{Date: civil.MustParse("2026-11-23"), WindowDays: 90, PortfolioActiveContributors: 3,
-		Products: []figures.ProductContributors{{ID: "os2forms", Name: "OS2forms", ActiveContributors: 3, ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2}}}
+	return figures.Contributors{Date: civil.MustParse("2026-11-23"), WindowDays: 90, PortfolioActiveContributors: figures.Know(3),
+		PortfolioByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, PortfolioComplete: true,
+		Products: []figures.ProductContributors{{ID: "os2forms", Name: "OS2forms", ActiveContributors: figures.Know(3), ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2, Complete: true}}}
 }
 
 // TestEveryTemplateRenders renders every page template, in both languages,
@@ -206,10 +207,11 @@ func sampleGovernance() figures.ProductGovernance {
 func sampleHealth() figures.ProductHealth {
 	m, p, age, days := 5*3600.0, 3*86400.0, 12.0, 30
 	return figures.ProductHealth{Product: "os2forms", Name: "OS2forms",
-		Concentration: figures.Concentration{WindowDays: 365, Persons: 2, Contributions: 40, Complete: true},
-		Diversity:     figures.Diversity{WindowDays: 365, Organizations: 3, Largest: "x", LargestName: xssName, LargestShare: 0.5, Attributed: 20},
-		FirstResponse: figures.FirstResponse{WindowDays: 90, Opened: 10, Responded: 8, Waiting: 2, MedianSeconds: &m, P90Seconds: &p},
-		Releases:      figures.ReleaseCadence{WindowDays: 365, Releases: 4, DaysSinceLast: &days},
-		Backlog:       figures.Backlog{Open: 7, OpenIssues: 5, OpenPulls: 2, MedianAgeDays: &age},
-		Hygiene:       figures.Hygiene{Repositories: 3, Licensed: 3, Licenses: []string{"MPL-2.0"}, Readme: 3, Security: 1}}
+		Complete: true, Collected: true,
+		Concentration: &figures.Concentration{WindowDays: 365, Persons: 2, Contributions: 40},
+		Diversity:     &figures.Diversity{WindowDays: 365, Organizations: 3, Largest: "x", LargestName: xssName, LargestShare: 0.5, Attributed: 20},
+		FirstResponse: &figures.FirstResponse{WindowDays: 90, Opened: 10, Responded: 8, Waiting: 2, MedianSeconds: &m, P90Seconds: &p},
+		Releases:      &figures.ReleaseCadence{WindowDays: 365, Releases: 4, DaysSinceLast: &days},
+		Backlog:       &figures.Backlog{Open: 7, OpenIssues: 5, OpenPulls: 2, MedianAgeDays: &age},
+		Hygiene:       &figures.Hygiene{Repositories: 3, Licensed: 3, Licenses: []string{"MPL-2.0"}, Readme: 3, Security: 1}}
 }

@@ -48,6 +48,53 @@ func (c *Calculator) Contributors(ctx context.Context, date civil.Date, windowDa
 	if windowDays < 1 {
 		return Contributors{}, fmt.Errorf("figures: window of %d days; it must be at least 1", windowDays)
 	}
+	out, err := c.contributorsOn(ctx, date, windowDays)
+	if err != nil {
+		return out, err
+	}
+	// Beside each figure its data do not reach: the figure on the last
+	// date they do (each such date computed once, and cached).
+	last := func(covered civil.Date) (Contributors, bool, error) {
+		if covered.IsZero() || !covered.Before(date) {
+			return Contributors{}, false, nil
+		}
+		l, err := c.contributorsOn(ctx, covered, windowDays)
+		return l, err == nil, err
+	}
+	if !out.PortfolioComplete {
+		l, ok, err := last(out.PortfolioCoveredUntil)
+		if err != nil {
+			return out, err
+		}
+		if n, known := l.PortfolioActiveContributors.Get(); ok && known {
+			out.PortfolioLastKnown = &LastContributors{Date: l.Date, ActiveContributors: n, ByAffiliation: *l.PortfolioByAffiliation}
+		}
+	}
+	products := make([]ProductContributors, len(out.Products))
+	copy(products, out.Products) // the cached value stays as computed
+	for i, p := range products {
+		if p.Complete {
+			continue
+		}
+		l, ok, err := last(p.CoveredUntil)
+		if err != nil {
+			return out, err
+		}
+		if !ok {
+			continue
+		}
+		for _, q := range l.Products {
+			if n, known := q.ActiveContributors.Get(); q.ID == p.ID && known {
+				products[i].LastKnown = &LastContributors{Date: l.Date, ActiveContributors: n, ByAffiliation: *q.ByAffiliation}
+			}
+		}
+	}
+	out.Products = products
+	return out, nil
+}
+
+// contributorsOn is Contributors without the last known figures.
+func (c *Calculator) contributorsOn(ctx context.Context, date civil.Date, windowDays int) (Contributors, error) {
 	key := fmt.Sprintf("contributors|%s|%d", date, windowDays)
 	return withIndex(ctx, c, key, c.allProducts(), 0, func(ix *contribindex.Index, s *contribSetup) (Contributors, error) {
 		return contributorsFromIndex(ix, s, date, windowDays), nil
@@ -98,6 +145,23 @@ func (c *Calculator) ProductActivity(ctx context.Context, productID string, date
 	if _, ok := c.cfg.Product(productID); !ok {
 		return ProductActivity{}, fmt.Errorf("figures: unknown product %q", productID)
 	}
+	out, err := c.productActivityOn(ctx, productID, date, windowDays)
+	if err != nil || out.Complete || out.CoveredUntil.IsZero() || !out.CoveredUntil.Before(date) {
+		return out, err
+	}
+	// Beside figures the data do not reach: those of the last date they do.
+	l, err := c.productActivityOn(ctx, productID, out.CoveredUntil, windowDays)
+	if err != nil {
+		return out, err
+	}
+	if n, ok := l.ActiveContributors.Get(); ok {
+		out.LastKnown = &LastContributors{Date: l.Date, ActiveContributors: n, ByAffiliation: *l.ByAffiliation}
+	}
+	return out, nil
+}
+
+// productActivityOn is ProductActivity without the last known figures.
+func (c *Calculator) productActivityOn(ctx context.Context, productID string, date civil.Date, windowDays int) (ProductActivity, error) {
 	key := fmt.Sprintf("product-activity|%s|%s|%d", productID, date, windowDays)
 	return withIndex(ctx, c, key, []string{productID}, depActivity|depRepositories, func(ix *contribindex.Index, s *contribSetup) (ProductActivity, error) {
 		return c.productActivityFromIndex(ctx, ix, s, productID, date, windowDays)
@@ -196,16 +260,17 @@ func (d *contributorData) contributors(date civil.Date, windowDays int) Contribu
 	for _, p := range d.products {
 		t := d.tally(d.productRepos[p.id], date, windowDays)
 		covered := d.coverage.Product(p.id)
+		ok := Covers(covered, date)
 		out.Products = append(out.Products, ProductContributors{
-			ID: p.id, Name: p.name, ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(), Repositories: p.repos,
-			Complete: Covers(covered, date), CoveredUntil: covered,
+			ID: p.id, Name: p.name, ActiveContributors: KnownIf(len(t.latest), ok), ByAffiliation: knownAffiliations(t.affiliations(), ok),
+			Repositories: p.repos, Complete: ok, CoveredUntil: covered,
 		})
 	}
 	t := d.tally(d.allRepos, date, windowDays)
-	out.PortfolioActiveContributors = len(t.latest)
-	out.PortfolioByAffiliation = t.affiliations()
-	out.PortfolioCoveredUntil = d.coverage.Portfolio
 	out.PortfolioComplete = Covers(d.coverage.Portfolio, date)
+	out.PortfolioActiveContributors = KnownIf(len(t.latest), out.PortfolioComplete)
+	out.PortfolioByAffiliation = knownAffiliations(t.affiliations(), out.PortfolioComplete)
+	out.PortfolioCoveredUntil = d.coverage.Portfolio
 	return out
 }
 
@@ -433,8 +498,10 @@ func (p *people) rule(d storage.ContributorDay) (affRule, bool) {
 }
 
 // addCounts sets the repository's counts of each kind from counts (of
-// any repositories).
-func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount) {
+// any repositories); those only GitHub gives are known when github says
+// it was asked about the repository.
+func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount, github bool) {
+	prs, issues, reviews := 0, 0, 0
 	for _, a := range counts {
 		if a.RepositoryKey != ra.Key {
 			continue
@@ -443,11 +510,23 @@ func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount) {
 		case storage.KindCommit:
 			ra.Commits = a.Count
 		case storage.KindPullRequest:
-			ra.PullRequests = a.Count
+			prs = a.Count
 		case storage.KindIssue:
-			ra.Issues = a.Count
+			issues = a.Count
 		case storage.KindReview:
-			ra.Reviews = a.Count
+			reviews = a.Count
 		}
 	}
+	ra.PullRequests, ra.Issues, ra.Reviews = KnownIf(prs, github), KnownIf(issues, github), KnownIf(reviews, github)
+}
+
+// activityTotal is a repository's known contributions in the window, for
+// ordering.
+func (ra RepositoryActivity) activityTotal() int {
+	n := ra.Commits
+	for _, k := range []Known[int]{ra.PullRequests, ra.Issues, ra.Reviews} {
+		v, _ := k.Get()
+		n += v
+	}
+	return n
 }

@@ -194,16 +194,17 @@ func contributorsFromIndex(ix *contribindex.Index, s *contribSetup, date civil.D
 	for _, p := range s.products {
 		pc := ix.Counts(s.scope(p.id), ix.Repos(s.repoKeys[p.id]), pts, windowDays, members)[0]
 		covered := s.coverage.Product(p.id)
+		ok := Covers(covered, date)
 		out.Products = append(out.Products, ProductContributors{
-			ID: p.id, Name: p.name, ActiveContributors: pc.Active, ByAffiliation: affiliations(pc), Repositories: p.repos,
-			Complete: Covers(covered, date), CoveredUntil: covered,
+			ID: p.id, Name: p.name, ActiveContributors: KnownIf(pc.Active, ok), ByAffiliation: knownAffiliations(affiliations(pc), ok), Repositories: p.repos,
+			Complete: ok, CoveredUntil: covered,
 		})
 	}
 	pc := ix.Counts(s.scope(""), ix.Repos(s.all), pts, windowDays, members)[0]
-	out.PortfolioActiveContributors = pc.Active
-	out.PortfolioByAffiliation = affiliations(pc)
-	out.PortfolioCoveredUntil = s.coverage.Portfolio
 	out.PortfolioComplete = Covers(s.coverage.Portfolio, date)
+	out.PortfolioActiveContributors = KnownIf(pc.Active, out.PortfolioComplete)
+	out.PortfolioByAffiliation = knownAffiliations(affiliations(pc), out.PortfolioComplete)
+	out.PortfolioCoveredUntil = s.coverage.Portfolio
 	return out
 }
 
@@ -218,8 +219,9 @@ func seriesFromIndex(ix *contribindex.Index, s *contribSetup, productID string, 
 		out.CoveredUntil = s.coverage.Product(productID)
 	}
 	for i, pc := range ix.Counts(s.scope(productID), ix.Repos(keys), pts, windowDays, s.members(ix)) {
-		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: pc.Active, ByAffiliation: affiliations(pc),
-			Complete: Covers(out.CoveredUntil, pts[i])})
+		ok := Covers(out.CoveredUntil, pts[i])
+		out.Points = append(out.Points, ContributorPoint{Date: pts[i], ActiveContributors: KnownIf(pc.Active, ok),
+			ByAffiliation: knownAffiliations(affiliations(pc), ok), Complete: ok})
 	}
 	return out
 }
@@ -249,6 +251,12 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribin
 	if err != nil {
 		return ProductActivity{}, err
 	}
+	// Read from GitHub at any time (a successful poll keeps a snapshot):
+	// its pull requests, issues and reviews are known.
+	ever, err := c.store.LatestSnapshots(ctx, civil.New(2100, 12, 31))
+	if err != nil {
+		return ProductActivity{}, err
+	}
 	ids := ix.Repos(s.repoKeys[productID])
 	pc := ix.Counts(s.scope(productID), ids, []civil.Date{date}, windowDays, s.members(ix))[0]
 	ws := ix.Window(ids, from, date)
@@ -261,20 +269,25 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribin
 		}
 	}
 	covered := s.coverage.Product(productID)
+	ok := Covers(covered, date)
 	out := ProductActivity{
-		Date: date, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-		ActiveContributors: pc.Active, ByAffiliation: affiliations(pc),
-		Contributions: ws.Total, Concentration: concentrationOf(ws.PerPerson, ws.Total),
+		Date: date, Product: productID, WindowDays: windowDays, Complete: ok, CoveredUntil: covered,
+		ActiveContributors: KnownIf(pc.Active, ok), ByAffiliation: knownAffiliations(affiliations(pc), ok),
+		Contributions: KnownIf(ws.Total, ok), Concentration: KnownIf(concentrationOf(ws.PerPerson, ws.Total), ok && ws.Total > 0),
 		Repositories: []RepositoryActivity{},
 	}
 	for _, r := range repos {
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: ws.Persons[r.Key], Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			Contributors: ws.Persons[r.Key], LatestTag: rels[r.Key].Tag,
 			LastActivity: ws.Last[r.Key],
 		}
-		ra.addCounts(inWindow)
+		if snap, ok := snaps[r.Key]; ok {
+			ra.Stars = Know(snap.Stars)
+		}
+		_, read := ever[r.Key]
+		ra.addCounts(inWindow, read)
 		out.Repositories = append(out.Repositories, ra)
 	}
 	sortRepositoryActivity(out.Repositories)
@@ -291,7 +304,7 @@ func hasKey[V any](m map[string]V, k string) bool {
 func sortRepositoryActivity(rs []RepositoryActivity) {
 	sort.SliceStable(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
-		na, nb := a.Commits+a.PullRequests+a.Issues+a.Reviews, b.Commits+b.PullRequests+b.Issues+b.Reviews
+		na, nb := a.activityTotal(), b.activityTotal()
 		if na != nb {
 			return na > nb
 		}

@@ -71,13 +71,19 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 	if err != nil {
 		return ProductActivity{}, err
 	}
+	// Read from GitHub at any time (a successful poll keeps a snapshot):
+	// its pull requests, issues and reviews are known.
+	read, err := c.store.LatestSnapshots(ctx, civil.New(2100, 12, 31))
+	if err != nil {
+		return ProductActivity{}, err
+	}
 
 	t := data.tally(data.productRepos[productID], date, windowDays)
 	covered := data.coverage.Product(productID)
 	out := ProductActivity{
 		Date: toDay, Product: productID, WindowDays: windowDays, Complete: Covers(covered, date), CoveredUntil: covered,
-		ActiveContributors: len(t.latest), ByAffiliation: t.affiliations(),
-		Contributions: t.total, Concentration: t.concentration(),
+		ActiveContributors: KnownIf(len(t.latest), Covers(covered, date)), ByAffiliation: knownAffiliations(t.affiliations(), Covers(covered, date)),
+		Contributions: KnownIf(t.total, Covers(covered, date)), Concentration: KnownIf(t.concentration(), Covers(covered, date) && t.total > 0),
 		Repositories: []RepositoryActivity{},
 	}
 	persons := map[string]map[string]bool{}
@@ -91,9 +97,13 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: len(persons[r.Key]), Stars: snaps[r.Key].Stars, LatestTag: rels[r.Key].Tag,
+			Contributors: len(persons[r.Key]), LatestTag: rels[r.Key].Tag,
 		}
-		ra.addCounts(inWindow)
+		if snap, ok := snaps[r.Key]; ok {
+			ra.Stars = Know(snap.Stars)
+		}
+		_, github := read[r.Key]
+		ra.addCounts(inWindow, github)
 		for _, a := range ever {
 			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
 				continue

@@ -135,6 +135,12 @@ func loadHistories(t testing.TB, store *storage.Store, rows []histRow) {
 	if n, err := store.AddContributions(ctx, cs); err != nil || n != len(rows) {
 		t.Fatalf("stored %d of %d: %v", n, len(rows), err)
 	}
+	// The histories are whole exports: they reach every date compared.
+	for _, h := range historyFiles {
+		if err := store.RaiseCoverage(ctx, storage.RepoKey("github.com", h.owner, h.name), civil.New(2026, 12, 31)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // independent counts active contributors straight from the history rows:
@@ -213,14 +219,14 @@ func TestContributorsMatchIndependentCount(t *testing.T) {
 				for i, h := range historyFiles {
 					n, aff := independent(rows, h.product, d, w)
 					p := got.Products[i]
-					if p.ID != h.product || p.ActiveContributors != n || p.ByAffiliation != aff {
-						t.Errorf("%s on %s, %d days: %d %+v, independent count %d %+v", h.product, d.Format(time.DateOnly), w, p.ActiveContributors, p.ByAffiliation, n, aff)
+					if p.ID != h.product || count(p.ActiveContributors) != n || affs(p.ByAffiliation) != aff {
+						t.Errorf("%s on %s, %d days: %v %+v, independent count %d %+v", h.product, d.Format(time.DateOnly), w, p.ActiveContributors, p.ByAffiliation, n, aff)
 					}
 					compared++
 				}
 				n, aff := independent(rows, "", d, w)
-				if got.PortfolioActiveContributors != n || got.PortfolioByAffiliation != aff {
-					t.Errorf("portfolio on %s, %d days: %d %+v, independent count %d %+v", d.Format(time.DateOnly), w, got.PortfolioActiveContributors, got.PortfolioByAffiliation, n, aff)
+				if count(got.PortfolioActiveContributors) != n || affs(got.PortfolioByAffiliation) != aff {
+					t.Errorf("portfolio on %s, %d days: %v %+v, independent count %d %+v", d.Format(time.DateOnly), w, got.PortfolioActiveContributors, got.PortfolioByAffiliation, n, aff)
 				}
 			}
 		}
@@ -240,12 +246,12 @@ func TestContributorsMatchIndependentCount(t *testing.T) {
 			"os2compliance": "0 {Member:0 Supplier:0 Unknown:0} 1",
 		}
 		for _, p := range got.Products {
-			if s := fmt.Sprintf("%d %+v %d", p.ActiveContributors, p.ByAffiliation, p.Repositories); s != want[p.ID] {
+			if s := fmt.Sprintf("%d %+v %d", count(p.ActiveContributors), affs(p.ByAffiliation), p.Repositories); s != want[p.ID] {
 				t.Errorf("2025-12-31 %s = %s, want %s", p.ID, s, want[p.ID])
 			}
 		}
-		if got.PortfolioActiveContributors != 8 || got.Date.String() != "2025-12-31" || got.WindowDays != 90 {
-			t.Errorf("2025-12-31 portfolio = %d (%s, %d days), want 8", got.PortfolioActiveContributors, got.Date, got.WindowDays)
+		if count(got.PortfolioActiveContributors) != 8 || got.Date.String() != "2025-12-31" || got.WindowDays != 90 {
+			t.Errorf("2025-12-31 portfolio = %v (%s, %d days), want 8", got.PortfolioActiveContributors, got.Date, got.WindowDays)
 		}
 
 		checkSeries(t, calc, rows)
@@ -362,11 +368,17 @@ from = "2025-06-10"
 				t.Fatal(err)
 			}
 			d := civil.MustParse(tt.date)
+			// The histories reach the date: the figures are known.
+			for _, k := range []string{a, storage.RepoKey("github.com", "o2", "b")} {
+				if err := store.RaiseCoverage(ctx, k, d); err != nil {
+					t.Fatal(err)
+				}
+			}
 			got, err := New(store.ReadOnly(), cfg).Contributors(ctx, d, tt.window)
 			if err != nil {
 				t.Fatal(err)
 			}
-			g := want{got.Products[0].ActiveContributors, got.Products[1].ActiveContributors, got.PortfolioActiveContributors, got.Products[0].ByAffiliation}
+			g := want{count(got.Products[0].ActiveContributors), count(got.Products[1].ActiveContributors), count(got.PortfolioActiveContributors), affs(got.Products[0].ByAffiliation)}
 			if g != tt.want {
 				t.Errorf("got p1 %d, p2 %d, portfolio %d, p1 %+v; want %+v", g.p1, g.p2, g.portfolio, g.p1Aff, tt.want)
 			}
@@ -393,8 +405,8 @@ func checkSeries(t *testing.T, calc *Calculator, rows []histRow) {
 		for _, p := range s.Points {
 			d := p.Date
 			n, aff := independent(rows, product, d.Time(), 90)
-			if p.ActiveContributors != n || p.ByAffiliation != aff {
-				t.Errorf("series %q on %s: %d %+v, independent %d %+v", product, p.Date, p.ActiveContributors, p.ByAffiliation, n, aff)
+			if count(p.ActiveContributors) != n || affs(p.ByAffiliation) != aff {
+				t.Errorf("series %q on %s: %v %+v, independent %d %+v", product, p.Date, p.ActiveContributors, p.ByAffiliation, n, aff)
 			}
 		}
 	}
@@ -415,7 +427,8 @@ func TestProductActivity(t *testing.T) {
 	setup(t, store, cfg)
 	a, b := storage.RepoKey("github.com", "OS2Forms", "os2forms"), storage.RepoKey("github.com", "OS2Forms", "quiet")
 	for _, r := range []storage.Repository{
-		{Forge: "github.com", Owner: "OS2Forms", Name: "os2forms", Description: "Forms"},
+		// os2forms was collected from GitHub; quiet only from a git log.
+		{Forge: "github.com", Owner: "OS2Forms", Name: "os2forms", Description: "Forms", CheckedAt: "2025-06-30T06:00:00Z"},
 		{Forge: "github.com", Owner: "OS2Forms", Name: "quiet", Archived: true},
 	} {
 		if err := store.UpsertRepository(ctx, r, []string{"os2forms"}); err != nil {
@@ -445,6 +458,11 @@ func TestProductActivity(t *testing.T) {
 	if _, err := store.AddReleases(ctx, []storage.Release{{RepositoryKey: a, ExtID: "1", Tag: "v1.2.0", PublishedAt: time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC)}}); err != nil {
 		t.Fatal(err)
 	}
+	for _, k := range []string{a, b} {
+		if err := store.RaiseCoverage(ctx, k, civil.New(2025, 6, 30)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A bot pattern for the dependabot e-mail.
 	cfg.Contributors.Bots = append(cfg.Contributors.Bots, "^dependabot@")
 	got, err := New(store.ReadOnly(), cfg).ProductActivity(ctx, "os2forms", civil.New(2025, 6, 30), 90)
@@ -452,19 +470,21 @@ func TestProductActivity(t *testing.T) {
 		t.Fatal(err)
 	}
 	// ann 4, bo 3, cy 3 of 10: ann and bo make at least half.
-	if got.ActiveContributors != 3 || got.Contributions != 10 || got.Concentration != 2 || got.ByAffiliation != (Affiliations{Member: 3}) {
-		t.Errorf("product = %d active, %d contributions, concentration %d, %+v; want 3, 10, 2, 3 members",
+	if count(got.ActiveContributors) != 3 || count(got.Contributions) != 10 || count(got.Concentration) != 2 || affs(got.ByAffiliation) != (Affiliations{Member: 3}) {
+		t.Errorf("product = %v active, %v contributions, concentration %v, %+v; want 3, 10, 2, 3 members",
 			got.ActiveContributors, got.Contributions, got.Concentration, got.ByAffiliation)
 	}
 	if len(got.Repositories) != 2 {
 		t.Fatalf("repositories = %+v", got.Repositories)
 	}
 	r0, r1 := got.Repositories[0], got.Repositories[1]
-	if r0.Key != a || r0.Commits != 7 || r0.PullRequests != 2 || r0.Reviews != 1 || r0.Issues != 5 || r0.Contributors != 3 ||
-		r0.Stars != 42 || r0.LatestTag != "v1.2.0" || r0.LastActivity.String() != "2025-06-05" || r0.URL != "https://github.com/OS2Forms/os2forms" || r0.FullName != "OS2Forms/os2forms" {
+	if r0.Key != a || r0.Commits != 7 || r0.PullRequests != Know(2) || r0.Reviews != Know(1) || r0.Issues != Know(5) || r0.Contributors != 3 ||
+		r0.Stars != Know(42) || r0.LatestTag != "v1.2.0" || r0.LastActivity.String() != "2025-06-05" || r0.URL != "https://github.com/OS2Forms/os2forms" || r0.FullName != "OS2Forms/os2forms" {
 		t.Errorf("first repository = %+v", r0)
 	}
-	if r1.Key != b || r1.Commits != 0 || r1.Contributors != 0 || !r1.Archived || r1.LastActivity.String() != "2024-01-01" {
+	// Never asked of GitHub: what only GitHub tells is not known.
+	if r1.Key != b || r1.Commits != 0 || r1.Contributors != 0 || !r1.Archived || r1.LastActivity.String() != "2024-01-01" ||
+		r1.PullRequests.OK() || r1.Issues.OK() || r1.Reviews.OK() || r1.Stars.OK() {
 		t.Errorf("second repository = %+v", r1)
 	}
 	if _, err := New(store.ReadOnly(), cfg).ProductActivity(ctx, "nope", civil.Today(time.Now()), 90); err == nil {

@@ -104,8 +104,8 @@ func TestContributorCoverage(t *testing.T) {
 
 		// Never collected: nothing is known, though contributions are
 		// stored.
-		if p := product(figure(d), "forms"); p.Complete || !p.CoveredUntil.IsZero() || p.ActiveContributors != 2 {
-			t.Errorf("never collected: %+v, want incomplete, coverage unknown, 2 counted", p)
+		if p := product(figure(d), "forms"); p.Complete || !p.CoveredUntil.IsZero() || p.ActiveContributors.OK() || p.ByAffiliation != nil || p.LastKnown != nil {
+			t.Errorf("never collected: %+v, want incomplete, coverage and count unknown, nothing last known", p)
 		}
 
 		// Complete: both repositories collected on D.
@@ -128,8 +128,9 @@ func TestContributorCoverage(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := figure(next)
-		if p := product(c, "forms"); p.Complete || p.CoveredUntil != d || p.ActiveContributors != 2 {
-			t.Errorf("one day short: %+v, want incomplete, covered until %s", p, d)
+		if p := product(c, "forms"); p.Complete || p.CoveredUntil != d || p.ActiveContributors.OK() ||
+			p.LastKnown == nil || p.LastKnown.Date != d || p.LastKnown.ActiveContributors != 2 {
+			t.Errorf("one day short: %+v (last known %+v), want incomplete, covered until %s, 2 then", p, p.LastKnown, d)
 		}
 		if p := product(figure(d), "forms"); !p.Complete {
 			t.Errorf("on the day the data reach: %+v, want complete", p)
@@ -144,8 +145,9 @@ func TestContributorCoverage(t *testing.T) {
 		if _, _, err := collector.ImportActivity(ctx, store, cfg, mo, "mo.tsv", openString(gitLog("cy", "2026-05-02", "2026-05-10")), 0); err != nil {
 			t.Fatal(err)
 		}
-		if p := product(figure(d), "mo"); p.Complete || p.CoveredUntil.String() != "2026-05-10" || p.ActiveContributors != 1 {
-			t.Errorf("import up to its last commit: %+v", p)
+		if p := product(figure(d), "mo"); p.Complete || p.CoveredUntil.String() != "2026-05-10" || p.ActiveContributors.OK() ||
+			p.LastKnown == nil || p.LastKnown.ActiveContributors != 1 || p.LastKnown.Date.String() != "2026-05-10" {
+			t.Errorf("import up to its last commit: %+v (last known %+v)", p, p.LastKnown)
 		}
 		if _, _, err := collector.ImportActivity(ctx, store, cfg, mo, "mo.tsv", openString(gitLog("cy", "2026-05-02", "2026-05-10")),
 			civil.MustParse("2026-05-25")); err != nil {
@@ -164,8 +166,10 @@ func TestContributorCoverage(t *testing.T) {
 		if p := product(c, "iot"); p.Complete || !p.CoveredUntil.IsZero() || p.Repositories != 0 {
 			t.Errorf("no repository: %+v", p)
 		}
-		if c.PortfolioComplete || c.PortfolioCoveredUntil.String() != "2026-05-25" || c.PortfolioActiveContributors != 3 {
-			t.Errorf("portfolio on %s: complete %v until %s, %d active", d, c.PortfolioComplete, c.PortfolioCoveredUntil, c.PortfolioActiveContributors)
+		if c.PortfolioComplete || c.PortfolioCoveredUntil.String() != "2026-05-25" || c.PortfolioActiveContributors.OK() ||
+			c.PortfolioLastKnown == nil || c.PortfolioLastKnown.Date.String() != "2026-05-25" {
+			t.Errorf("portfolio on %s: complete %v until %s, %v active, last known %+v", d, c.PortfolioComplete, c.PortfolioCoveredUntil,
+				c.PortfolioActiveContributors, c.PortfolioLastKnown)
 		}
 		if got := figures.LastComplete(c.PortfolioCoveredUntil, d); got.String() != "2026-05-25" {
 			t.Errorf("last complete date %s", got)
@@ -291,12 +295,17 @@ deadline = 2027-12-31
 			t.Fatal(err)
 		}
 		g := goals[0]
-		if g.Value != 3 || g.ValueOnDeadline == nil || *g.ValueOnDeadline != 2 || g.Status != figures.GoalMissed || !g.Complete {
+		if g.Value != figures.Know(3.0) || g.ValueOnDeadline == nil || *g.ValueOnDeadline != figures.Know(2.0) || g.Status != figures.GoalMissed || !g.Complete {
 			t.Errorf("members goal: value %v, on the deadline %v, %s, complete %v; want 3, 2, missed, complete", g.Value, g.ValueOnDeadline, g.Status, g.Complete)
 		}
 		g = goals[1]
 		if g.ValueOnDeadline != nil || g.Complete || g.CoveredUntil.String() != "2025-10-01" {
 			t.Errorf("contributor goal: on the deadline %v, complete %v until %s; want none, incomplete until 2025-10-01", g.ValueOnDeadline, g.Complete, g.CoveredUntil)
+		}
+		// Not known on the date, so no status either; the value on the
+		// last date the data reach stands beside it.
+		if g.Value.OK() || g.Status != figures.GoalUnknown || g.LastKnown == nil || g.LastKnown.Date.String() != "2025-10-01" {
+			t.Errorf("contributor goal: value %v, status %q, last known %+v; want null, unknown, on 2025-10-01", g.Value, g.Status, g.LastKnown)
 		}
 		// Its projection uses only the months the data reach: the
 		// baseline day and the month ends up to September.

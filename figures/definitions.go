@@ -159,12 +159,12 @@ var Definitions = []Definition{
 		ID:    "goal",
 		Title: config.Text{DA: "Mål og status", EN: "Goals and status"},
 		Short: config.Text{
-			DA: "Bestyrelsens mål: værdi, målværdi, frist og status (nået, på sporet, bagud, ikke nået).",
-			EN: "The board's goals: value, target, deadline and status (met, on track, behind, missed).",
+			DA: "Bestyrelsens mål: værdi, målværdi, frist og status (nået, på sporet, i fare, bagud, ikke nået).",
+			EN: "The board's goals: value, target, deadline and status (met, on track, at risk, behind, missed).",
 		},
 		Full: config.Text{
-			DA: "Et mål er nået, når dets værdi når målværdien. Før fristen er et mål på sporet, når værdien er på eller over den rette linje fra udgangsværdien på udgangsdatoen til målværdien på fristen, ellers bagud. Efter fristen bedømmes det på værdien på fristen: nået eller ikke nået. Mål gælder tal, der skal op.",
-			EN: "A goal is met when its value reaches the target. Before the deadline an unmet goal is on track when the value is at or above the straight line from the baseline value on the baseline date to the target on the deadline, else behind. After the deadline it is judged by its value on the deadline: met, or missed. Goals are for figures that should rise.",
+			DA: "Et mål er nået, når dets værdi når målværdien. Før fristen bedømmes et mål, der ikke er nået, på den rette linje fra udgangsværdien på udgangsdatoen til målværdien på fristen og på fremskrivningen sammen: på sporet, når værdien er på eller over linjen, og fremskrivningen når målværdien inden fristen; bagud, når ingen af delene gælder; i fare, når kun den ene gør. Uden fremskrivning (færre end tre måneder) afgør linjen. Efter fristen bedømmes målet på værdien på fristen: nået eller ikke nået. Status er ukendt, når data ikke når den dato, målet bedømmes på. Mål gælder tal, der skal op.",
+			EN: "A goal is met when its value reaches the target. Before the deadline an unmet goal is judged by the straight line from the baseline value on the baseline date to the target on the deadline and by its projection together: on track when the value is at or above the line and the projection reaches the target by the deadline; behind when neither holds; at risk when only one does. Without a projection (fewer than three months) the line decides. After the deadline it is judged by its value on the deadline: met, or missed. The status is unknown when the data do not reach the date the goal is judged on. Goals are for figures that should rise.",
 		},
 	},
 	{
@@ -300,12 +300,12 @@ var Definitions = []Definition{
 		ID:    "coverage",
 		Title: config.Text{DA: "Data til og med", EN: "Data up to"},
 		Short: config.Text{
-			DA: "Hvor langt data om bidrag vides at være fuldstændige; et tal om en senere dato er ufuldstændigt og markeres.",
-			EN: "How far the contribution data are known to be complete; a figure about a later date is incomplete and marked so.",
+			DA: "Hvor langt data om bidrag vides at være fuldstændige; et tal om en senere dato er ikke kendt og vises som –.",
+			EN: "How far the contribution data are known to be complete; a figure about a later date is not known and shown as –.",
 		},
 		Full: config.Text{
-			DA: "Et repositoriums historik er fuldstændig til og med datoen (dansk tid), hvor den seneste vellykkede indsamling fra GitHub begyndte, eller til og med den dato, en import af git-log siger, den dækker (ellers dens seneste commit) – den seneste af dem. Et produkts data når til den tidligste dato blandt dets repositorier, porteføljens til den tidligste blandt alle. Et tal om aktive bidragydere på en dato, som data ikke når, er ufuldstændigt: det tæller kun, hvad der er kendt, og vises med mærket \"ufuldstændigt\" og datoen, data når til, aldrig som et rigtigt tal. Et repositorium, hvis indsamling fejler, beholder sin gamle dato. Tal om brug og medlemskab vises \"som registreret\" på datoen for den seneste vellykkede læsning af registret, når de gælder en senere dato.",
-			EN: "A repository's history is complete up to the date (in Denmark) on which its last successful collection from GitHub began, or up to the date a git log import says it covers (else its last commit), whichever is later. A product's data reach the earliest of its repositories' dates, the portfolio's the earliest of all. An active-contributor figure about a date the data do not reach is incomplete: it counts only what is known and is shown with the mark \"incomplete\" and the date the data reach, never as a real value. A repository whose collection fails keeps its old date. Adoption and membership figures about a later date than the last successful reading of the register are shown \"as registered\" on that date.",
+			DA: "Et repositoriums historik er fuldstændig til og med datoen (dansk tid), hvor den seneste vellykkede indsamling fra GitHub begyndte, eller til og med den dato, en import af git-log siger, den dækker (ellers dens seneste commit) – den seneste af dem. Et produkts data når til den tidligste dato blandt dets repositorier, porteføljens til den tidligste blandt alle. Et tal om aktive bidragydere på en dato, som data ikke når, er ukendt: det vises som \"–\" (null i API'et, en tom celle i CSV, ingen måling i /metrics) med datoen, data når til, og tallet på den dato ved siden af – aldrig som et rigtigt tal. Et repositorium, hvis indsamling fejler, beholder sin gamle dato. Tal om brug og medlemskab vises \"som registreret\" på datoen for den seneste vellykkede læsning af registret, når de gælder en senere dato.",
+			EN: "A repository's history is complete up to the date (in Denmark) on which its last successful collection from GitHub began, or up to the date a git log import says it covers (else its last commit), whichever is later. A product's data reach the earliest of its repositories' dates, the portfolio's the earliest of all. An active-contributor figure about a date the data do not reach is not known: it is shown as \"–\" (null in the API, an empty cell in CSV, no sample in /metrics) with the date the data reach and the figure on that date beside it, never as a real value. A repository whose collection fails keeps its old date. Adoption and membership figures about a later date than the last successful reading of the register are shown \"as registered\" on that date.",
 		},
 	},
 }

@@ -8,23 +8,33 @@ import (
 	"os2pulse/config"
 )
 
-// Goal statuses.
+// Goal statuses: one word per goal, the same in pages, the API, the report
+// and /metrics (GoalStatuses lists them in order).
 const (
 	GoalMet      = "met"
 	GoalOnTrack  = "on track"
+	GoalAtRisk   = "at risk"
 	GoalBehind   = "behind"
 	GoalMissed   = "missed"
 	GoalUpcoming = "not started" // the date is before the baseline date
+	GoalUnknown  = "unknown"     // the data do not reach the date the goal is judged on
 )
+
+// GoalStatuses are every goal status, for documentation and /metrics.
+var GoalStatuses = []string{GoalMet, GoalOnTrack, GoalAtRisk, GoalBehind, GoalMissed, GoalUpcoming, GoalUnknown}
 
 // GoalStatus is a board goal evaluated on a date.
 //
 // A goal is met when its value reaches the target. Before the deadline an
-// unmet goal is on track when the value is at or above the straight line
-// from the baseline value (at the baseline date) to the target (at the
-// deadline), else behind. After the deadline it is judged by its value on
-// the deadline (ValueOnDeadline): met, or missed. Value is always the value
-// on Date. Goals are "higher is better".
+// unmet goal is judged by the straight line from the baseline value (at
+// the baseline date) to the target (at the deadline) and by its projection
+// together (JudgeGoal): on track when the value is at or above the line
+// and the projection reaches the target by the deadline, behind when
+// neither holds, at risk when only one does; without a projection (too few
+// months) by the line alone. After the deadline it is judged by its value
+// on the deadline (ValueOnDeadline): met, or missed. Its status is unknown
+// when the data do not reach the date it is judged on. Value is always the
+// value on Date. Goals are "higher is better".
 //
 // Complete is false for a contributor goal whose data does not reach Date
 // (or, after the deadline, the deadline); CoveredUntil is then how far it
@@ -40,16 +50,21 @@ type GoalStatus struct {
 	Date         civil.Date `json:"date"`
 	BaselineDate civil.Date `json:"baseline_date"`
 	Deadline     civil.Date `json:"deadline"`
-	Baseline     float64    `json:"baseline"`
-	Value        float64    `json:"value"`
+	// Baseline, Value and Expected are not known (null) when their data
+	// do not reach their dates (contributor goals only).
+	Baseline Known[float64] `json:"baseline"`
+	Value    Known[float64] `json:"value"`
 	// ValueOnDeadline is set once the deadline has passed: the value the
 	// goal is judged by.
-	ValueOnDeadline *float64   `json:"value_on_deadline,omitempty"`
-	Expected        float64    `json:"expected"` // the on-track line's value on the date
-	Target          float64    `json:"target"`
-	Status          string     `json:"status"`
-	Complete        bool       `json:"complete"`
-	CoveredUntil    civil.Date `json:"covered_until,omitzero"`
+	ValueOnDeadline *Known[float64] `json:"value_on_deadline,omitempty"`
+	Expected        Known[float64]  `json:"expected"` // the on-track line's value on the date
+	Target          float64         `json:"target"`
+	Status          string          `json:"status"`
+	Complete        bool            `json:"complete"`
+	CoveredUntil    civil.Date      `json:"covered_until,omitzero"`
+	// LastKnown is the value on the last date the data reach, when Value
+	// is not known and they reach some date.
+	LastKnown *GoalLastKnown `json:"last_known,omitempty"`
 	// Projection is where the goal is heading at the pace of its last
 	// twelve months (Project), from the months whose data are complete;
 	// nil before the baseline date, after the deadline, and with fewer
@@ -57,25 +72,44 @@ type GoalStatus struct {
 	Projection *Projection `json:"projection,omitempty"`
 }
 
+// GoalLastKnown is a goal's value on the last date its data reach.
+type GoalLastKnown struct {
+	Date  civil.Date `json:"date"`
+	Value float64    `json:"value"`
+}
+
 // Title returns the goal's title in lang.
 func (g GoalStatus) Title(lang string) string {
 	return config.Text{DA: g.TitleDA, EN: g.TitleEN}.In(lang)
 }
 
-// Progress is the value as a fraction of the target (1 = met).
-func (g GoalStatus) Progress() float64 {
-	if g.Target == 0 {
-		return 0
+// Judged is the value the goal's status is about: after the deadline the
+// value on the deadline, else the value on the date.
+func (g GoalStatus) Judged() Known[float64] {
+	if g.ValueOnDeadline != nil {
+		return *g.ValueOnDeadline
 	}
-	return g.Value / g.Target
+	return g.Value
 }
 
-// ExpectedProgress is the on-track line as a fraction of the target.
-func (g GoalStatus) ExpectedProgress() float64 {
-	if g.Target == 0 {
-		return 0
+// Progress is the judged value (Judged) as a fraction of the target (1 =
+// met), when it is known.
+func (g GoalStatus) Progress() (float64, bool) {
+	v, ok := g.Judged().Get()
+	if !ok || g.Target == 0 {
+		return 0, ok
 	}
-	return g.Expected / g.Target
+	return v / g.Target, true
+}
+
+// ExpectedProgress is the on-track line as a fraction of the target, when
+// it is known.
+func (g GoalStatus) ExpectedProgress() (float64, bool) {
+	e, ok := g.Expected.Get()
+	if !ok || g.Target == 0 {
+		return 0, ok
+	}
+	return e / g.Target, true
 }
 
 // EvaluateGoal applies the status rule to values already computed: the
@@ -103,6 +137,25 @@ func EvaluateGoal(target, baseline, value float64, baselineDate, deadline, date 
 	default:
 		return GoalBehind, expected
 	}
+}
+
+// JudgeGoal combines the status by the line (EvaluateGoal) with the
+// projection (nil: none) into the goal's one status: a goal at or above
+// the line whose projection also reaches the target by the deadline is on
+// track, one below the line whose projection does not is behind, and one
+// where the two disagree is at risk. Without a projection the line
+// decides; met, missed and not started stand as they are.
+func JudgeGoal(line string, p *Projection) string {
+	if p == nil || (line != GoalOnTrack && line != GoalBehind) {
+		return line
+	}
+	switch onLine := line == GoalOnTrack; {
+	case onLine && p.ByDeadline:
+		return GoalOnTrack
+	case !onLine && !p.ByDeadline:
+		return GoalBehind
+	}
+	return GoalAtRisk
 }
 
 // Goals evaluates every configured goal on date.
@@ -133,22 +186,38 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (
 		ID: g.ID, TitleDA: g.Title.DA, TitleEN: g.Title.EN,
 		Metric: g.Metric, Product: g.Product, Scope: g.Scope, Share: config.GoalMetrics[g.Metric],
 		Date: date, BaselineDate: g.BaselineDate, Deadline: g.Deadline,
-		Baseline: baseline.value, Value: value.value, Target: g.Target,
+		Baseline: baseline.known(), Value: value.known(), Target: g.Target,
 	}
 	judged := value
 	if date.After(dl) {
 		if judged, err = c.goalValue(ctx, g, dl); err != nil {
 			return GoalStatus{}, err
 		}
-		st.ValueOnDeadline = &judged.value
+		k := judged.known()
+		st.ValueOnDeadline = &k
 	}
 	st.Complete = judged.complete && value.complete
 	if !st.Complete {
 		st.CoveredUntil = value.coveredUntil
 	}
-	st.Status, st.Expected = EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
+	if last := value.coveredUntil; !value.complete && !last.IsZero() && !last.Before(base) && last.Before(date) {
+		lv, err := c.goalValue(ctx, g, last)
+		if err != nil {
+			return GoalStatus{}, err
+		}
+		if lv.complete {
+			st.LastKnown = &GoalLastKnown{Date: last, Value: lv.value}
+		}
+	}
+	line, expected := EvaluateGoal(g.Target, baseline.value, judged.value, base, dl, date)
+	st.Expected = KnownIf(expected, baseline.complete)
 	if st.Projection, err = c.goalProjection(ctx, g, date); err != nil {
 		return GoalStatus{}, err
+	}
+	st.Status = JudgeGoal(line, st.Projection)
+	if (!judged.complete || !baseline.complete) && st.Status != GoalUpcoming {
+		// A partly known value would judge by what is missing.
+		st.Status = GoalUnknown
 	}
 	return st, nil
 }
@@ -192,6 +261,9 @@ type goalFigure struct {
 	complete     bool
 	coveredUntil civil.Date
 }
+
+// known is the figure as a result: not known when incomplete.
+func (f goalFigure) known() Known[float64] { return KnownIf(f.value, f.complete) }
 
 func (c *Calculator) goalValue(ctx context.Context, g config.Goal, date civil.Date) (goalFigure, error) {
 	v, err := c.goalMetric(ctx, g, date)
@@ -252,12 +324,16 @@ func (c *Calculator) goalMetric(ctx context.Context, g config.Goal, date civil.D
 		if err != nil {
 			return 0, err
 		}
+		// Not known: 0 here, and goalValue marks it incomplete by the
+		// same coverage.
 		if g.Product == "" {
-			return float64(ac.PortfolioActiveContributors), nil
+			n, _ := ac.PortfolioActiveContributors.Get()
+			return float64(n), nil
 		}
 		for _, p := range ac.Products {
 			if p.ID == g.Product {
-				return float64(p.ActiveContributors), nil
+				n, _ := p.ActiveContributors.Get()
+				return float64(n), nil
 			}
 		}
 		return 0, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
@@ -342,8 +418,8 @@ type GoalTrack struct {
 }
 
 // GoalTrackPoint is one month of a goal's track. Value is nil after the
-// track's date (and, after the deadline, the deadline); Complete says
-// whether its data reach its date (false without a value). Projection is
+// track's date (and, after the deadline, the deadline) and where its data
+// do not reach its date (Complete false). Projection is
 // nil before the projected line begins.
 type GoalTrackPoint struct {
 	Date       civil.Date `json:"date"`
@@ -365,8 +441,12 @@ func (c *Calculator) GoalTrack(ctx context.Context, g config.Goal, date civil.Da
 	}
 	out := GoalTrack{Goal: st, Points: make([]GoalTrackPoint, 0, len(known))}
 	for _, p := range known {
-		v := p.Value
-		out.Points = append(out.Points, GoalTrackPoint{Date: p.Date, Value: &v, Complete: p.Complete, Expected: p.Expected})
+		tp := GoalTrackPoint{Date: p.Date, Complete: p.Complete, Expected: p.Expected}
+		if p.Complete {
+			v := p.Value
+			tp.Value = &v
+		}
+		out.Points = append(out.Points, tp)
 	}
 	// The months still to come, up to the deadline: the line only.
 	rest := g.BaselineDate
@@ -382,7 +462,8 @@ func (c *Calculator) GoalTrack(ctx context.Context, g config.Goal, date civil.Da
 			later = append([]civil.Date{rest}, later...)
 		}
 		for _, d := range later {
-			out.Points = append(out.Points, GoalTrackPoint{Date: d, Expected: expectedOn(g, st.Baseline, d)})
+			base, _ := st.Baseline.Get()
+			out.Points = append(out.Points, GoalTrackPoint{Date: d, Expected: expectedOn(g, base, d)})
 		}
 	}
 	if pr := st.Projection; pr != nil {

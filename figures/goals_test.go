@@ -44,6 +44,36 @@ func TestEvaluateGoal(t *testing.T) {
 	}
 }
 
+// TestJudgeGoal: the line and the projection give one status; where they
+// disagree the goal is at risk, and without a projection the line decides.
+func TestJudgeGoal(t *testing.T) {
+	reaches := &Projection{ByDeadline: true}
+	misses := &Projection{ByDeadline: false}
+	tests := []struct {
+		name string
+		line string
+		p    *Projection
+		want string
+	}{
+		{"above the line, projection reaches", GoalOnTrack, reaches, GoalOnTrack},
+		{"above the line, projection misses", GoalOnTrack, misses, GoalAtRisk},
+		{"below the line, projection reaches", GoalBehind, reaches, GoalAtRisk},
+		{"below the line, projection misses", GoalBehind, misses, GoalBehind},
+		{"above the line, no projection", GoalOnTrack, nil, GoalOnTrack},
+		{"below the line, no projection", GoalBehind, nil, GoalBehind},
+		{"met, projection misses", GoalMet, misses, GoalMet},
+		{"missed", GoalMissed, nil, GoalMissed},
+		{"not started", GoalUpcoming, reaches, GoalUpcoming},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := JudgeGoal(tt.line, tt.p); got != tt.want {
+				t.Fatalf("JudgeGoal(%q, %+v) = %q, want %q", tt.line, tt.p, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestGoalProjectionAndTrack: a members goal whose members join one a
 // month is projected from its monthly values, and its track runs from
 // the baseline to the deadline with values up to the date and the
@@ -89,6 +119,11 @@ deadline = 2026-12-31
 			{Date: day("2025-01-01"), Value: 1}, {Date: day("2025-01-31"), Value: 1}, {Date: day("2025-02-28"), Value: 2},
 			{Date: day("2025-03-31"), Value: 3}, {Date: day("2025-04-30"), Value: 4}, {Date: day("2025-05-31"), Value: 5},
 			{Date: day("2025-06-30"), Value: 6},
+		}
+		// Above the line (about 3.2 on 30 June) and projected to reach
+		// ten in time: on track by both.
+		if v, ok := st.Value.Get(); st.Status != GoalOnTrack || !ok || v != 6 {
+			t.Errorf("status %q, value %v; want on track, 6", st.Status, st.Value)
 		}
 		want, ok := Project(hand, 10, g.Deadline)
 		if !ok || st.Projection == nil || *st.Projection != want {

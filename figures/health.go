@@ -30,11 +30,9 @@ const (
 // Concentration is the fewest persons who made half of the contributions
 // in the window.
 type Concentration struct {
-	WindowDays    int        `json:"window_days"`
-	Persons       int        `json:"persons"`
-	Contributions int        `json:"contributions"`
-	Complete      bool       `json:"complete"`
-	CoveredUntil  civil.Date `json:"covered_until,omitzero"`
+	WindowDays    int `json:"window_days"`
+	Persons       int `json:"persons"`
+	Contributions int `json:"contributions"`
 }
 
 // Diversity is how many organisations (members and suppliers, by the
@@ -91,22 +89,37 @@ type Hygiene struct {
 	PublicCode    int      `json:"publiccode"`
 }
 
-// ProductHealth is one product's health signals on a date.
+// ProductHealth is one product's health signals on a date. A signal is
+// nil (null) when it is not known: those from contributions
+// (concentration, diversity) while the product's history does not reach
+// the date (Complete false; CoveredUntil how far it does, zero: never
+// collected), those only GitHub gives (first response, releases,
+// backlog) also while none of its repositories has been read from GitHub
+// (Collected false), hygiene until a repository of it was checked.
 type ProductHealth struct {
-	Product       string         `json:"product"`
-	Name          string         `json:"name"`
-	Concentration Concentration  `json:"contributor_concentration"`
-	Diversity     Diversity      `json:"organizational_diversity"`
-	FirstResponse FirstResponse  `json:"time_to_first_response"`
-	Releases      ReleaseCadence `json:"release_cadence"`
-	Backlog       Backlog        `json:"backlog"`
-	Hygiene       Hygiene        `json:"repository_hygiene"`
-	// Complete says whether the product's collected history reaches the
-	// date: when it does not, the signals from collected activity
-	// (diversity, first response, releases, backlog) may lack what
-	// happened after CoveredUntil and are shown as incomplete.
-	Complete     bool       `json:"complete"`
-	CoveredUntil civil.Date `json:"covered_until,omitzero"`
+	Product       string          `json:"product"`
+	Name          string          `json:"name"`
+	Concentration *Concentration  `json:"contributor_concentration"`
+	Diversity     *Diversity      `json:"organizational_diversity"`
+	FirstResponse *FirstResponse  `json:"time_to_first_response"`
+	Releases      *ReleaseCadence `json:"release_cadence"`
+	Backlog       *Backlog        `json:"backlog"`
+	Hygiene       *Hygiene        `json:"repository_hygiene"`
+	Collected     bool            `json:"collected"`
+	Complete      bool            `json:"complete"`
+	CoveredUntil  civil.Date      `json:"covered_until,omitzero"`
+}
+
+// NotCollected says whether a signal of h from the source named (config.SourceGitHub
+// for first response, releases, backlog and hygiene; config.SourceActivity for
+// concentration and diversity) is unknown because the source has never
+// been collected for the product, rather than because its data stop
+// before the date.
+func (h ProductHealth) NotCollected(source string) bool {
+	if source == config.SourceGitHub {
+		return !h.Collected
+	}
+	return h.CoveredUntil.IsZero()
 }
 
 // Health is every product's health signals on a date.
@@ -119,6 +132,7 @@ type Health struct {
 // from, read once.
 type healthData struct {
 	repos     map[string][]string
+	checked   map[string]bool // repositories read from GitHub
 	items     []storage.Item
 	responses map[string][]storage.Response // repository/number → by time
 	releases  []storage.Release
@@ -185,6 +199,18 @@ func (c *Calculator) loadHealth(ctx context.Context, date civil.Date) (*healthDa
 	if d.repos, err = c.store.ProductRepositories(ctx); err != nil {
 		return nil, err
 	}
+	// Read from GitHub: a successful poll keeps a snapshot of the
+	// repository (a failed one, or a git log import, does not). Any
+	// snapshot counts, later than the date too: GitHub gives the history
+	// of releases, issues and pull requests.
+	snaps, err := c.store.LatestSnapshots(ctx, civil.New(2100, 12, 31))
+	if err != nil {
+		return nil, err
+	}
+	d.checked = map[string]bool{}
+	for k := range snaps {
+		d.checked[k] = true
+	}
 	if d.items, err = c.store.Items(ctx, date.AddDays(-(FirstResponseDays - 1)).Time(), end); err != nil {
 		return nil, err
 	}
@@ -219,23 +245,32 @@ func (c *Calculator) productHealth(d *healthData, p config.Product, date civil.D
 		repos[k] = true
 	}
 	ph := ProductHealth{Product: p.ID, Name: p.Name}
-	// The contributor figures' own persons, aliases, bots and
-	// affiliations, from the contribution index.
-	conc, div := d.fromIndex(p.ID, date)
-	ph.Concentration, ph.Diversity = conc, div
-	ph.CoveredUntil, ph.Complete = conc.CoveredUntil, conc.Complete
+	for k := range repos {
+		ph.Collected = ph.Collected || d.checked[k]
+	}
+	ph.CoveredUntil = d.setup.coverage.Product(p.ID)
+	ph.Complete = Covers(ph.CoveredUntil, date)
 	bots, err := c.botPatterns()
 	if err != nil {
 		return ph, err
 	}
-	ph.Diversity.LargestName = ph.Diversity.Largest
-	if n := d.orgNames[ph.Diversity.Largest]; n != "" {
-		ph.Diversity.LargestName = n
+	if ph.Complete {
+		// The contributor figures' own persons, aliases, bots and
+		// affiliations, from the contribution index.
+		conc, div := d.fromIndex(p.ID, date)
+		div.LargestName = div.Largest
+		if n := d.orgNames[div.Largest]; n != "" {
+			div.LargestName = n
+		}
+		ph.Concentration, ph.Diversity = &conc, &div
 	}
-	ph.FirstResponse = firstResponse(d, repos, bots, date)
-	ph.Releases = releaseCadence(d.releases, repos, date)
-	ph.Backlog = backlog(d.items, repos, date)
-	ph.Hygiene = hygiene(d.hygiene, repos)
+	if ph.Complete && ph.Collected {
+		fr, rel, bl := firstResponse(d, repos, bots, date), releaseCadence(d.releases, repos, date), backlog(d.items, repos, date)
+		ph.FirstResponse, ph.Releases, ph.Backlog = &fr, &rel, &bl
+	}
+	if hy := hygiene(d.hygiene, repos); hy.Repositories > 0 {
+		ph.Hygiene = &hy
+	}
 	return ph, nil
 }
 
@@ -286,8 +321,6 @@ func (d *healthData) fromIndex(productID string, date civil.Date) (Concentration
 	per := ix.Organisations(ids, from, date)
 	ix.RUnlock()
 	conc.Persons, conc.Contributions = concentrationOf(ws.PerPerson, ws.Total), ws.Total
-	conc.CoveredUntil = setup.coverage.Product(productID)
-	conc.Complete = Covers(conc.CoveredUntil, date)
 	out.Unattributed = per[""]
 	delete(per, "")
 	for _, n := range per {

@@ -103,9 +103,12 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	must(t, err)
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: a, Day: healthDate.AddDays(-3), License: "MPL-2.0", Readme: true, Security: true}))
 	must(t, store.PutHygiene(ctx, storage.Hygiene{RepositoryKey: b, Day: healthDate.AddDays(1), License: "MIT", Readme: true}))
-	// Both repositories collected up to the date.
-	must(t, store.RaiseCoverage(ctx, a, healthDate))
-	must(t, store.RaiseCoverage(ctx, b, healthDate))
+	// Both repositories collected from GitHub up to the date (a poll
+	// keeps a snapshot).
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: a, Day: healthDate}))
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: b, Day: healthDate}))
+	must(t, store.RepositoryCollected(ctx, a, storage.RepoOK, healthDate))
+	must(t, store.RepositoryCollected(ctx, b, storage.RepoOK, healthDate))
 	return New(store.ReadOnly(), cfg)
 }
 
@@ -119,38 +122,43 @@ func TestHealthSignals(t *testing.T) {
 		}
 		m, p := 5*3600.0, 24*3600.0
 		wantTTFR := FirstResponse{WindowDays: 90, Opened: 4, Responded: 3, Waiting: 1, MedianSeconds: &m, P90Seconds: &p}
-		if !reflect.DeepEqual(ph.FirstResponse, wantTTFR) {
+		if ph.FirstResponse == nil || !reflect.DeepEqual(*ph.FirstResponse, wantTTFR) {
 			t.Errorf("time to first response = %+v (median %v, p90 %v), want median 5 h, p90 24 h over 1 h, 5 h, 24 h; 1 waiting",
 				ph.FirstResponse, deref(ph.FirstResponse.MedianSeconds), deref(ph.FirstResponse.P90Seconds))
 		}
 		thirty := 30
-		if want := (ReleaseCadence{WindowDays: 365, Releases: 2, DaysSinceLast: &thirty}); !reflect.DeepEqual(ph.Releases, want) {
+		if want := (ReleaseCadence{WindowDays: 365, Releases: 2, DaysSinceLast: &thirty}); ph.Releases == nil || !reflect.DeepEqual(*ph.Releases, want) {
 			t.Errorf("releases = %+v (days %v), want 2 in the window, 30 days since", ph.Releases, ph.Releases.DaysSinceLast)
 		}
 		five := 5.0
-		if want := (Backlog{Open: 5, OpenIssues: 4, OpenPulls: 1, MedianAgeDays: &five}); !reflect.DeepEqual(ph.Backlog, want) {
+		if want := (Backlog{Open: 5, OpenIssues: 4, OpenPulls: 1, MedianAgeDays: &five}); ph.Backlog == nil || !reflect.DeepEqual(*ph.Backlog, want) {
 			t.Errorf("backlog = %+v, want 5 open (#2, #3, #4, #5 closed after the date, #6), median age 5 days", ph.Backlog)
 		}
-		if want := (Hygiene{Repositories: 1, Licensed: 1, Licenses: []string{"MPL-2.0"}, Readme: 1, Security: 1}); !reflect.DeepEqual(ph.Hygiene, want) {
+		if want := (Hygiene{Repositories: 1, Licensed: 1, Licenses: []string{"MPL-2.0"}, Readme: 1, Security: 1}); ph.Hygiene == nil || !reflect.DeepEqual(*ph.Hygiene, want) {
 			t.Errorf("hygiene = %+v, want only the check before the date", ph.Hygiene)
 		}
-		if d := ph.Diversity; d.Organizations != 2 || d.Largest != "751" || d.LargestShare != 0.75 || d.Attributed != 4 {
+		if d := ph.Diversity; d == nil || d.Organizations != 2 || d.Largest != "751" || d.LargestShare != 0.75 || d.Attributed != 4 {
 			t.Errorf("diversity = %+v, want 2 organisations, 751 with 3 of 4", d)
 		}
 		act, err := c.ProductActivity(ctx, "os2display", healthDate, 365)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ph.Concentration.Persons != act.Concentration || ph.Concentration.WindowDays != 365 || ph.Concentration.Persons == 0 {
-			t.Errorf("concentration = %+v, want %d over 365 days", ph.Concentration, act.Concentration)
+		if c := ph.Concentration; c == nil || c.Persons != count(act.Concentration) || c.WindowDays != 365 || c.Persons == 0 {
+			t.Errorf("concentration = %+v, want %v over 365 days", ph.Concentration, act.Concentration)
 		}
 		// A product with nothing: no medians, nothing open.
 		other, err := c.ProductHealth(ctx, "other", healthDate)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if other.FirstResponse.MedianSeconds != nil || other.Releases.DaysSinceLast != nil || other.Backlog.MedianAgeDays != nil {
-			t.Errorf("empty product = %+v", other)
+		// Never collected: every signal is unknown, none is 0.
+		if other.Concentration != nil || other.Diversity != nil || other.FirstResponse != nil || other.Releases != nil ||
+			other.Backlog != nil || other.Hygiene != nil || other.Collected {
+			t.Errorf("empty product = %+v, want every signal unknown", other)
+		}
+		if !other.NotCollected(config.SourceGitHub) || !other.NotCollected(config.SourceActivity) || ph.NotCollected(config.SourceGitHub) || ph.NotCollected(config.SourceActivity) {
+			t.Error("NotCollected does not tell the empty product from the collected one")
 		}
 		// Its history reaches nowhere, so its zeros are incomplete; the
 		// product whose repositories were collected past the date is complete.
@@ -245,4 +253,32 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestHealthNotCollectedFromGitHub: a product whose history comes from a
+// git log import while GitHub could never be read has its contribution
+// signals, and none of those only GitHub gives: they are not collected,
+// not 0.
+func TestHealthNotCollectedFromGitHub(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		cfg, err := config.Parse("test.toml", []byte(healthConfig), nil)
+		must(t, err)
+		must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+		key := storage.RepoKey("github.com", "os2display", "a")
+		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "os2display", Name: "a"}, []string{"os2display"}))
+		_, err = store.AddContributions(ctx, []storage.Contribution{{RepositoryKey: key, Kind: storage.KindCommit, ExtID: "c1", Email: "x@aarhus.dk", At: at(10, 0)}})
+		must(t, err)
+		must(t, store.RaiseCoverage(ctx, key, healthDate))
+		// GitHub tried and failed: the repository is marked, no snapshot.
+		must(t, store.RepositoriesFailing(ctx, []string{key}, storage.RepoUnreachable, "no such host"))
+		h, err := New(store.ReadOnly(), cfg).ProductHealth(ctx, "os2display", healthDate)
+		must(t, err)
+		if !h.Complete || h.Collected || h.Concentration == nil || h.Concentration.Contributions != 1 || h.Diversity == nil {
+			t.Errorf("health %+v: want complete, not collected from GitHub, concentration of 1 contribution, diversity", h)
+		}
+		if h.FirstResponse != nil || h.Releases != nil || h.Backlog != nil || h.Hygiene != nil || !h.NotCollected(config.SourceGitHub) || h.NotCollected(config.SourceActivity) {
+			t.Errorf("health %+v: want no GitHub signal, not collected", h)
+		}
+	})
 }

@@ -25,8 +25,9 @@ type Run struct {
 	Result    string    // RunRunning, RunSuccess, …
 	Holder    string    // the instance that ran it
 	Requests  int
-	// RateLimitRemaining is the GitHub rate-limit budget left at its end.
-	RateLimitRemaining int
+	// RateLimitRemaining is the GitHub rate-limit budget left at its end;
+	// not known for a run that did not ask GitHub.
+	RateLimitRemaining Known[int]
 	Message            string
 	Errors             []RunError
 }
@@ -58,7 +59,7 @@ func stampTime(s string) time.Time {
 
 func runOf(r storage.Run) Run {
 	out := Run{ID: r.ID, Source: r.Source, StartedAt: stampTime(r.StartedAt), EndedAt: stampTime(r.EndedAt), Result: r.Result,
-		Holder: r.Holder, Requests: r.Requests, RateLimitRemaining: r.RateLimitRemaining, Message: r.Message}
+		Holder: r.Holder, Requests: r.Requests, RateLimitRemaining: KnownIf(r.RateLimitRemaining, r.RateLimitRemaining >= 0), Message: r.Message}
 	if r.Errors != nil {
 		out.Errors = make([]RunError, len(r.Errors))
 		for i, e := range r.Errors {

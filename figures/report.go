@@ -43,12 +43,22 @@ type Report struct {
 	Health                []ReportHealth        `json:"health"`
 	Sources               []ReportSource        `json:"sources"`
 
-	// FirstProducedAt is when this year's report was first produced, if it
-	// was before; Corrections and RegisterChanges say what has changed
-	// since.
+	// FirstProducedAt is when this year's report was first kept, if it
+	// was; Corrections and RegisterChanges say what has changed since.
+	// NotCompared are the figures left out of that comparison: not
+	// complete through the report's date when the copy was kept, or not
+	// now (CompleteFigures).
 	FirstProducedAt string           `json:"first_produced_at,omitempty"`
 	Corrections     []Correction     `json:"corrections"`
+	NotCompared     []FigureRef      `json:"not_compared"`
 	RegisterChanges []RegisterChange `json:"register_changes"`
+}
+
+// FigureRef names one figure of a report.
+type FigureRef struct {
+	Definition string `json:"definition"`
+	Subject    string `json:"subject"`
+	Scope      string `json:"scope,omitempty"`
 }
 
 // OrgRef names an organisation.
@@ -97,13 +107,13 @@ type ReportContributors struct {
 // ReportPortfolioActive is the portfolio's active contributors, both
 // years, each complete or not as in Contributors.
 type ReportPortfolioActive struct {
-	Current          int          `json:"current"`
-	Previous         int          `json:"previous"`
-	ByAffiliation    Affiliations `json:"by_affiliation"`
-	PrevAffiliations Affiliations `json:"previous_by_affiliation"`
-	Complete         bool         `json:"complete"`
-	PreviousComplete bool         `json:"previous_complete"`
-	CoveredUntil     civil.Date   `json:"covered_until,omitzero"`
+	Current          Known[int]    `json:"current"`
+	Previous         Known[int]    `json:"previous"`
+	ByAffiliation    *Affiliations `json:"by_affiliation"`
+	PrevAffiliations *Affiliations `json:"previous_by_affiliation"`
+	Complete         bool          `json:"complete"`
+	PreviousComplete bool          `json:"previous_complete"`
+	CoveredUntil     civil.Date    `json:"covered_until,omitzero"`
 }
 
 // ReportHealth is one product's self-evaluation in force and health
@@ -138,14 +148,24 @@ type ReportSource struct {
 }
 
 // Correction is a figure whose value differs from the one in the first
-// produced report of the year.
+// kept copy of the year's report, as shown (FormatFigure): a difference
+// below the fourth decimal is no correction. Unit says how to write Was
+// and Now.
 type Correction struct {
 	Definition string  `json:"definition"`
 	Subject    string  `json:"subject"`
 	Scope      string  `json:"scope,omitempty"`
+	Unit       string  `json:"unit"`
 	Was        float64 `json:"was"`
 	Now        float64 `json:"now"`
 }
+
+// Units of a report figure's value.
+const (
+	UnitCount   = "count"   // a number of things (a projection's pace may be fractional)
+	UnitShare   = "share"   // a fraction 0–1, written as a percentage
+	UnitSeconds = "seconds" // a duration
+)
 
 // RegisterChange is a change to the register, recorded after the report
 // was first produced, that concerns a date up to the report's date.
@@ -163,17 +183,20 @@ type RegisterChange struct {
 // ReportFigure is one figure of the report as a flat row, named by the id
 // of its definition, for CSV and JSON and for comparing reports. Complete
 // is false when the value or the previous one is about a date the data do
-// not reach (CoveredUntil): it counts only what is known.
+// not reach (CoveredUntil): that one is then not known (null).
 type ReportFigure struct {
-	Definition   string     `json:"definition"`
-	Subject      string     `json:"subject"`
-	Scope        string     `json:"scope,omitempty"`
-	Value        float64    `json:"value"`
-	Previous     float64    `json:"previous"`
-	HasPrevious  bool       `json:"has_previous"`
-	Status       string     `json:"status,omitempty"` // goals only
-	Complete     bool       `json:"complete"`
-	CoveredUntil civil.Date `json:"covered_until,omitzero"`
+	Definition   string         `json:"definition"`
+	Subject      string         `json:"subject"`
+	Scope        string         `json:"scope,omitempty"`
+	Value        Known[float64] `json:"value"`
+	Previous     Known[float64] `json:"previous"`
+	HasPrevious  bool           `json:"has_previous"`
+	Status       string         `json:"status,omitempty"` // goals only
+	Complete     bool           `json:"complete"`
+	CoveredUntil civil.Date     `json:"covered_until,omitzero"`
+	// Unit is how the value is written (UnitCount, UnitShare,
+	// UnitSeconds); it follows from the figure, so it is not stored.
+	Unit string `json:"-"`
 }
 
 // Key identifies a figure across reports.
@@ -240,7 +263,7 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 		Year: year, Date: date, PreviousDate: prev,
 		Portfolio: c.cfg.Portfolio.Name, Illustrative: c.cfg.Portfolio.Illustrative,
 		Preliminary: !civil.Today(now).After(date), ProducedAt: storage.Stamp(now), WindowDays: w,
-		Corrections: []Correction{}, RegisterChanges: []RegisterChange{},
+		Corrections: []Correction{}, NotCompared: []FigureRef{}, RegisterChanges: []RegisterChange{},
 	}
 
 	mem, err := c.Members(ctx, date)
@@ -400,19 +423,40 @@ func (c *Calculator) reportSources(ctx context.Context) ([]ReportSource, error) 
 // definition id.
 func (r Report) Figures() []ReportFigure {
 	var out []ReportFigure
-	add := func(def, subject, scope string, v, p float64) {
-		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true, Complete: true})
+	// addK adds a figure with its value and the previous year's, each
+	// known or not; it is complete only when both are known.
+	addK := func(def, subject, scope string, v, p Known[float64]) {
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Previous: p, HasPrevious: true,
+			Complete: v.OK() && p.OK(), Unit: UnitCount})
 	}
+	add := func(def, subject, scope string, v, p float64) { addK(def, subject, scope, Know(v), Know(p)) }
 	addNow := func(def, subject, scope string, v float64) {
-		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: v, Complete: true})
+		out = append(out, ReportFigure{Definition: def, Subject: subject, Scope: scope, Value: Know(v), Complete: true, Unit: UnitCount})
 	}
-	// contributor rows carry the completeness of both values.
-	addContrib := func(subject, scope string, v, p float64, complete bool, covered civil.Date) {
-		add("active_contributors", subject, scope, v, p)
-		if !complete {
-			out[len(out)-1].Complete, out[len(out)-1].CoveredUntil = false, covered
+	// unit sets the unit of the row added last; covered its coverage
+	// when it is incomplete.
+	unit := func(u string) { out[len(out)-1].Unit = u }
+	covered := func(d civil.Date) {
+		if f := &out[len(out)-1]; !f.Complete {
+			f.CoveredUntil = d
 		}
 	}
+	count := func(k Known[int]) Known[float64] {
+		n, ok := k.Get()
+		return KnownIf(float64(n), ok)
+	}
+	aff := func(a *Affiliations, pick func(Affiliations) int) Known[float64] {
+		if a == nil {
+			return Known[float64]{}
+		}
+		return Know(float64(pick(*a)))
+	}
+	member := func(a Affiliations) int { return a.Member }
+	supplier := func(a Affiliations) int { return a.Supplier }
+	other := func(a Affiliations) int { return a.Unknown }
+	// signal is a health signal's value, not known when the signal is not.
+	signal := func(known bool, v float64) Known[float64] { return KnownIf(v, known) }
+
 	add("members", "portfolio", "", float64(r.Members.Current), float64(r.Members.Previous))
 	addNow("members_change", "portfolio", "joined", float64(len(r.Members.Joined)))
 	addNow("members_change", "portfolio", "left", float64(len(r.Members.Left)))
@@ -425,7 +469,9 @@ func (r Report) Figures() []ReportFigure {
 		add("adopter", id, "members", float64(a.Current.Adopters.Members), float64(a.Previous.Adopters.Members))
 		add("adopter", id, "all", float64(a.Current.Adopters.All), float64(a.Previous.Adopters.All))
 		add("adoption_share_municipalities", id, "", a.Current.ShareOfMunicipalities, a.Previous.ShareOfMunicipalities)
+		unit(UnitShare)
 		add("adoption_share_members", id, "", a.Current.ShareOfMembers, a.Previous.ShareOfMembers)
+		unit(UnitShare)
 		add("pilots_planned", id, "pilot", float64(a.Current.Pilots), float64(a.Previous.Pilots))
 		add("pilots_planned", id, "planned", float64(a.Current.Planned), float64(a.Previous.Planned))
 	}
@@ -434,24 +480,31 @@ func (r Report) Figures() []ReportFigure {
 	}
 	add("three_plus", "portfolio", "count", float64(r.Distribution.Current.ThreePlus), float64(r.Distribution.Previous.ThreePlus))
 	add("three_plus", "portfolio", "share", r.Distribution.Current.ThreePlusShare, r.Distribution.Previous.ThreePlusShare)
+	unit(UnitShare)
 	addNow("non_member_adopters", "portfolio", "", float64(len(r.NonMemberAdopters)))
 	for _, n := range r.NonMemberAdopters {
 		addNow("non_member_adopters", n.Organization, "products", float64(len(n.Products)))
 	}
 	for _, ct := range r.Contributors {
 		id, cur, prev := ct.Current.ID, ct.Current, ct.Previous
-		ok, covered := cur.Complete && prev.Complete, cur.CoveredUntil
-		addContrib(id, "all", float64(cur.ActiveContributors), float64(prev.ActiveContributors), ok, covered)
-		addContrib(id, "member", float64(cur.ByAffiliation.Member), float64(prev.ByAffiliation.Member), ok, covered)
-		addContrib(id, "supplier", float64(cur.ByAffiliation.Supplier), float64(prev.ByAffiliation.Supplier), ok, covered)
-		addContrib(id, "unknown", float64(cur.ByAffiliation.Unknown), float64(prev.ByAffiliation.Unknown), ok, covered)
+		addK("active_contributors", id, "all", count(cur.ActiveContributors), count(prev.ActiveContributors))
+		covered(cur.CoveredUntil)
+		addK("active_contributors", id, "member", aff(cur.ByAffiliation, member), aff(prev.ByAffiliation, member))
+		covered(cur.CoveredUntil)
+		addK("active_contributors", id, "supplier", aff(cur.ByAffiliation, supplier), aff(prev.ByAffiliation, supplier))
+		covered(cur.CoveredUntil)
+		addK("active_contributors", id, "unknown", aff(cur.ByAffiliation, other), aff(prev.ByAffiliation, other))
+		covered(cur.CoveredUntil)
 	}
 	pc := r.PortfolioContributors
-	ok := pc.Complete && pc.PreviousComplete
-	addContrib("portfolio", "all", float64(pc.Current), float64(pc.Previous), ok, pc.CoveredUntil)
-	addContrib("portfolio", "member", float64(pc.ByAffiliation.Member), float64(pc.PrevAffiliations.Member), ok, pc.CoveredUntil)
-	addContrib("portfolio", "supplier", float64(pc.ByAffiliation.Supplier), float64(pc.PrevAffiliations.Supplier), ok, pc.CoveredUntil)
-	addContrib("portfolio", "unknown", float64(pc.ByAffiliation.Unknown), float64(pc.PrevAffiliations.Unknown), ok, pc.CoveredUntil)
+	addK("active_contributors", "portfolio", "all", count(pc.Current), count(pc.Previous))
+	covered(pc.CoveredUntil)
+	addK("active_contributors", "portfolio", "member", aff(pc.ByAffiliation, member), aff(pc.PrevAffiliations, member))
+	covered(pc.CoveredUntil)
+	addK("active_contributors", "portfolio", "supplier", aff(pc.ByAffiliation, supplier), aff(pc.PrevAffiliations, supplier))
+	covered(pc.CoveredUntil)
+	addK("active_contributors", "portfolio", "unknown", aff(pc.ByAffiliation, other), aff(pc.PrevAffiliations, other))
+	covered(pc.CoveredUntil)
 	for _, h := range r.Health {
 		id, cur, prev := h.Current.Product, h.Current, h.Previous
 		if h.Governance.Evaluation != nil {
@@ -460,34 +513,82 @@ func (r Report) Figures() []ReportFigure {
 			add("self_evaluation", id, "met", float64(met), float64(pmet))
 			add("self_evaluation", id, "required", float64(req), float64(preq))
 		}
-		add("contributor_concentration", id, "", float64(cur.Concentration.Persons), float64(prev.Concentration.Persons))
-		if !cur.Concentration.Complete || !prev.Concentration.Complete {
-			out[len(out)-1].Complete, out[len(out)-1].CoveredUntil = false, cur.Concentration.CoveredUntil
+		var cc, pcc Concentration
+		if cur.Concentration != nil {
+			cc = *cur.Concentration
 		}
-		add("organizational_diversity", id, "organizations", float64(cur.Diversity.Organizations), float64(prev.Diversity.Organizations))
-		add("organizational_diversity", id, "largest_share", cur.Diversity.LargestShare, prev.Diversity.LargestShare)
-		if m := cur.FirstResponse.MedianSeconds; m != nil {
-			out = append(out, ReportFigure{Definition: "time_to_first_response", Subject: id, Scope: "median_seconds", Value: *m, Complete: true})
-			if pm := prev.FirstResponse.MedianSeconds; pm != nil {
-				out[len(out)-1].Previous, out[len(out)-1].HasPrevious = *pm, true
+		if prev.Concentration != nil {
+			pcc = *prev.Concentration
+		}
+		addK("contributor_concentration", id, "", signal(cur.Concentration != nil, float64(cc.Persons)), signal(prev.Concentration != nil, float64(pcc.Persons)))
+		covered(cur.CoveredUntil)
+		var cd, pd Diversity
+		if cur.Diversity != nil {
+			cd = *cur.Diversity
+		}
+		if prev.Diversity != nil {
+			pd = *prev.Diversity
+		}
+		addK("organizational_diversity", id, "organizations", signal(cur.Diversity != nil, float64(cd.Organizations)), signal(prev.Diversity != nil, float64(pd.Organizations)))
+		covered(cur.CoveredUntil)
+		addK("organizational_diversity", id, "largest_share", signal(cur.Diversity != nil && cd.Organizations > 0, cd.LargestShare),
+			signal(prev.Diversity != nil && pd.Organizations > 0, pd.LargestShare))
+		unit(UnitShare)
+		covered(cur.CoveredUntil)
+		if fr := cur.FirstResponse; fr != nil && fr.MedianSeconds != nil {
+			f := ReportFigure{Definition: "time_to_first_response", Subject: id, Scope: "median_seconds", Value: Know(*fr.MedianSeconds), Complete: true, Unit: UnitSeconds}
+			if pf := prev.FirstResponse; pf != nil && pf.MedianSeconds != nil {
+				f.Previous, f.HasPrevious = Know(*pf.MedianSeconds), true
 			}
+			out = append(out, f)
 		}
-		add("release_cadence", id, "releases", float64(cur.Releases.Releases), float64(prev.Releases.Releases))
-		add("backlog", id, "open", float64(cur.Backlog.Open), float64(prev.Backlog.Open))
-		add("repository_hygiene", id, "licensed", float64(cur.Hygiene.Licensed), float64(prev.Hygiene.Licensed))
+		var cr, pr ReleaseCadence
+		if cur.Releases != nil {
+			cr = *cur.Releases
+		}
+		if prev.Releases != nil {
+			pr = *prev.Releases
+		}
+		addK("release_cadence", id, "releases", signal(cur.Releases != nil, float64(cr.Releases)), signal(prev.Releases != nil, float64(pr.Releases)))
+		covered(cur.CoveredUntil)
+		var cb, pb Backlog
+		if cur.Backlog != nil {
+			cb = *cur.Backlog
+		}
+		if prev.Backlog != nil {
+			pb = *prev.Backlog
+		}
+		addK("backlog", id, "open", signal(cur.Backlog != nil, float64(cb.Open)), signal(prev.Backlog != nil, float64(pb.Open)))
+		covered(cur.CoveredUntil)
+		var ch, ph Hygiene
+		if cur.Hygiene != nil {
+			ch = *cur.Hygiene
+		}
+		if prev.Hygiene != nil {
+			ph = *prev.Hygiene
+		}
+		addK("repository_hygiene", id, "licensed", signal(cur.Hygiene != nil, float64(ch.Licensed)), signal(prev.Hygiene != nil, float64(ph.Licensed)))
 	}
 	for _, g := range r.Goals {
-		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status,
-			Complete: g.Complete, CoveredUntil: g.CoveredUntil})
-		if g.ValueOnDeadline != nil {
-			addNow("goal", g.ID, "value_on_deadline", *g.ValueOnDeadline)
+		gu := UnitCount
+		if g.Share {
+			gu = UnitShare
 		}
-		addNow("goal", g.ID, "target", g.Target)
-		addNow("goal", g.ID, "baseline", g.Baseline)
+		addGoal := func(def, scope string, v Known[float64]) {
+			out = append(out, ReportFigure{Definition: def, Subject: g.ID, Scope: scope, Value: v, Complete: v.OK(), Unit: gu})
+			covered(g.CoveredUntil)
+		}
+		out = append(out, ReportFigure{Definition: "goal", Subject: g.ID, Scope: "value", Value: g.Value, Status: g.Status,
+			Complete: g.Complete, CoveredUntil: g.CoveredUntil, Unit: gu})
+		if g.ValueOnDeadline != nil {
+			addGoal("goal", "value_on_deadline", *g.ValueOnDeadline)
+		}
+		addGoal("goal", "target", Know(g.Target))
+		addGoal("goal", "baseline", g.Baseline)
 		if p := g.Projection; p != nil {
-			addNow("projection", g.ID, "at_deadline", p.AtDeadline)
-			addNow("projection", g.ID, "per_month", p.PerMonth)
-			addNow("projection", g.ID, "needed_per_month", p.NeededPerMonth)
+			addGoal("projection", "at_deadline", Know(p.AtDeadline))
+			addGoal("projection", "per_month", Know(p.PerMonth))
+			addGoal("projection", "needed_per_month", Know(p.NeededPerMonth))
 		}
 	}
 	return out
@@ -515,7 +616,7 @@ func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time)
 	if err := json.Unmarshal([]byte(first.Figures), &was); err != nil {
 		return r, fmt.Errorf("figures: reading the kept copy of report %d: %w", year, err)
 	}
-	r.Corrections = corrections(was, r.Figures())
+	r.Corrections, r.NotCompared = corrections(was, r.Figures())
 	if r.RegisterChanges, err = c.registerChangesSince(ctx, first.ProducedAt, r.Date); err != nil {
 		return r, err
 	}
@@ -526,10 +627,30 @@ func (c *Calculator) ProduceReport(ctx context.Context, year int, now time.Time)
 // for before the year has ended: its figures can still change.
 var ErrYearNotFinished = errors.New("the year has not ended yet")
 
+// CompleteFigures is the rule of what a kept copy of a report holds and
+// what corrections compare: the figures whose data reach the report's
+// date (31 December) for both years they show. The others (complete
+// false: a contributor figure or health signal whose repositories'
+// history does not reach that far) count only what was known, so a later
+// collection would "correct" them without anything having been wrong;
+// they are left out and marked instead. Any caller that keeps or
+// compares reports decides by it.
+func CompleteFigures(figs []ReportFigure) (complete, incomplete []ReportFigure) {
+	for _, f := range figs {
+		if f.Complete {
+			complete = append(complete, f)
+		} else {
+			incomplete = append(incomplete, f)
+		}
+	}
+	return complete, incomplete
+}
+
 // FiguresToKeep returns a finished year's figures as a kept copy holds
 // them (JSON), for the command and the schedule that keep copies: later
 // corrections to the register are listed against what was published.
-// Figures only read; storing the copy is the caller's.
+// The copy holds the values of the complete figures only
+// (CompleteFigures). Figures only read; storing the copy is the caller's.
 func (c *Calculator) FiguresToKeep(ctx context.Context, year int, now time.Time) (string, error) {
 	r, err := c.Report(ctx, year, now)
 	if err != nil {
@@ -538,27 +659,45 @@ func (c *Calculator) FiguresToKeep(ctx context.Context, year int, now time.Time)
 	if r.Preliminary {
 		return "", fmt.Errorf("figures: keeping report %d: %w", year, ErrYearNotFinished)
 	}
-	b, err := json.Marshal(r.Figures())
+	keep, incomplete := CompleteFigures(r.Figures())
+	// The incomplete ones are kept by name only, marked, so that a
+	// comparison can say they were left out.
+	for _, f := range incomplete {
+		keep = append(keep, ReportFigure{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, CoveredUntil: f.CoveredUntil})
+	}
+	b, err := json.Marshal(keep)
 	if err != nil {
 		return "", fmt.Errorf("figures: keeping report %d: %w", year, err)
 	}
 	return string(b), nil
 }
 
-// corrections lists figures present in both whose value changed.
-func corrections(was, now []ReportFigure) []Correction {
+// corrections lists the figures of now whose value, as written
+// (FormatFigure), differs from the kept copy was, and the figures not
+// compared because they are incomplete in either. A figure the copy does
+// not have (a non-member adopter found since) is neither: the register
+// changes list what brought it.
+func corrections(was, now []ReportFigure) ([]Correction, []FigureRef) {
 	old := map[string]ReportFigure{}
 	for _, f := range was {
 		old[f.Key()] = f
 	}
-	out := []Correction{}
+	out, left := []Correction{}, []FigureRef{}
 	for _, f := range now {
 		o, ok := old[f.Key()]
-		if ok && o.Value != f.Value {
-			out = append(out, Correction{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, Was: o.Value, Now: f.Value})
+		switch {
+		case !ok:
+		case !o.Complete || !f.Complete:
+			left = append(left, FigureRef{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope})
+		case !o.Value.OK() || !f.Value.OK():
+			left = append(left, FigureRef{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope})
+		case FormatKnown(o.Value) != FormatKnown(f.Value):
+			was, _ := o.Value.Get()
+			now, _ := f.Value.Get()
+			out = append(out, Correction{Definition: f.Definition, Subject: f.Subject, Scope: f.Scope, Unit: f.Unit, Was: was, Now: now})
 		}
 	}
-	return out
+	return out, left
 }
 
 // registerChangesSince lists adoption records recorded or retracted after
@@ -590,6 +729,16 @@ func (c *Calculator) registerChangesSince(ctx context.Context, since string, dat
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].RecordedAt < out[j].RecordedAt })
 	return out, nil
+}
+
+// FormatKnown is FormatFigure of a figure that may not be known: an empty
+// string (an empty CSV cell) when it is not.
+func FormatKnown(k Known[float64]) string {
+	v, ok := k.Get()
+	if !ok {
+		return ""
+	}
+	return FormatFigure(v)
 }
 
 // FormatFigure writes a figure value the way CSV and JSON carry it: whole

@@ -147,38 +147,59 @@ type Affiliations struct {
 	Unknown  int `json:"unknown"`
 }
 
-// ProductContributors is one product's active contributors on a date.
-// Complete says whether its coverage (CoveredUntil; zero: not known)
-// reaches the date; an incomplete value counts only what is known.
-type ProductContributors struct {
-	ID                 string       `json:"id"`
-	Name               string       `json:"name"`
+// knownAffiliations is a when its figure is known, else nil.
+func knownAffiliations(a Affiliations, known bool) *Affiliations {
+	if !known {
+		return nil
+	}
+	return &a
+}
+
+// LastContributors is an active contributor figure on the last date its
+// data reach, shown beside the figure of a date they do not reach.
+type LastContributors struct {
+	Date               civil.Date   `json:"date"`
 	ActiveContributors int          `json:"active_contributors"`
 	ByAffiliation      Affiliations `json:"by_affiliation"`
-	Repositories       int          `json:"repositories"`
-	Complete           bool         `json:"complete"`
-	CoveredUntil       civil.Date   `json:"covered_until,omitzero"`
+}
+
+// ProductContributors is one product's active contributors on a date.
+// Complete says whether its coverage (CoveredUntil; zero: not known)
+// reaches the date; when it does not, the figures are not known (null)
+// and LastKnown is what they were on the last date the data reach (nil:
+// none).
+type ProductContributors struct {
+	ID                 string            `json:"id"`
+	Name               string            `json:"name"`
+	ActiveContributors Known[int]        `json:"active_contributors"`
+	ByAffiliation      *Affiliations     `json:"by_affiliation"`
+	Repositories       int               `json:"repositories"`
+	Complete           bool              `json:"complete"`
+	CoveredUntil       civil.Date        `json:"covered_until,omitzero"`
+	LastKnown          *LastContributors `json:"last_known,omitempty"`
 }
 
 // Contributors is the active contributor figures on a date, with the
-// portfolio's completeness as for a product.
+// portfolio's completeness and last known figures as for a product.
 type Contributors struct {
 	Date                        civil.Date            `json:"date"`
 	WindowDays                  int                   `json:"window_days"`
-	PortfolioActiveContributors int                   `json:"portfolio_active_contributors"`
-	PortfolioByAffiliation      Affiliations          `json:"portfolio_by_affiliation"`
+	PortfolioActiveContributors Known[int]            `json:"portfolio_active_contributors"`
+	PortfolioByAffiliation      *Affiliations         `json:"portfolio_by_affiliation"`
 	PortfolioComplete           bool                  `json:"portfolio_complete"`
 	PortfolioCoveredUntil       civil.Date            `json:"portfolio_covered_until,omitzero"`
+	PortfolioLastKnown          *LastContributors     `json:"portfolio_last_known,omitempty"`
 	Products                    []ProductContributors `json:"products"`
 }
 
 // ContributorPoint is active contributors at one point of a series;
-// Complete says whether the series' coverage reaches the point.
+// Complete says whether the series' coverage reaches the point, and the
+// figures are not known (null) when it does not.
 type ContributorPoint struct {
-	Date               civil.Date   `json:"date"`
-	ActiveContributors int          `json:"active_contributors"`
-	ByAffiliation      Affiliations `json:"by_affiliation"`
-	Complete           bool         `json:"complete"`
+	Date               civil.Date    `json:"date"`
+	ActiveContributors Known[int]    `json:"active_contributors"`
+	ByAffiliation      *Affiliations `json:"by_affiliation"`
+	Complete           bool          `json:"complete"`
 }
 
 // ContributorSeries is active contributors over time, for one product or
@@ -192,6 +213,10 @@ type ContributorSeries struct {
 }
 
 // RepositoryActivity is one repository's contributions in the window.
+// Pull requests, issues and reviews come from GitHub only, and stars from
+// its daily snapshot: they are not known (null) for a repository GitHub
+// was never asked about (one known from a git log import) or without a
+// snapshot by the date.
 type RepositoryActivity struct {
 	Key          string     `json:"key"`
 	FullName     string     `json:"full_name"`
@@ -200,29 +225,30 @@ type RepositoryActivity struct {
 	Status       string     `json:"status"`
 	Archived     bool       `json:"archived"`
 	Commits      int        `json:"commits"`
-	PullRequests int        `json:"pull_requests"`
-	Issues       int        `json:"issues"`
-	Reviews      int        `json:"reviews"`
+	PullRequests Known[int] `json:"pull_requests"`
+	Issues       Known[int] `json:"issues"`
+	Reviews      Known[int] `json:"reviews"`
 	Contributors int        `json:"contributors"`
 	LastActivity civil.Date `json:"last_activity,omitzero"`
-	Stars        int        `json:"stars"`
+	Stars        Known[int] `json:"stars"`
 	LatestTag    string     `json:"latest_release,omitempty"`
 }
 
 // ProductActivity is the contributor detail of one product on a date, with
-// its completeness as in ProductContributors.
+// its completeness and last known figures as in ProductContributors.
 type ProductActivity struct {
-	Date               civil.Date   `json:"date"`
-	Product            string       `json:"product"`
-	WindowDays         int          `json:"window_days"`
-	Complete           bool         `json:"complete"`
-	CoveredUntil       civil.Date   `json:"covered_until,omitzero"`
-	ActiveContributors int          `json:"active_contributors"`
-	ByAffiliation      Affiliations `json:"by_affiliation"`
-	Contributions      int          `json:"contributions"`
+	Date               civil.Date        `json:"date"`
+	Product            string            `json:"product"`
+	WindowDays         int               `json:"window_days"`
+	Complete           bool              `json:"complete"`
+	CoveredUntil       civil.Date        `json:"covered_until,omitzero"`
+	ActiveContributors Known[int]        `json:"active_contributors"`
+	ByAffiliation      *Affiliations     `json:"by_affiliation"`
+	Contributions      Known[int]        `json:"contributions"`
+	LastKnown          *LastContributors `json:"last_known,omitempty"`
 	// Concentration is how many persons make half of the contributions in
 	// the window (a bus-factor style figure): 1 means one person does half
-	// the work.
-	Concentration int                  `json:"concentration"`
+	// the work. Not known without a contribution in the window.
+	Concentration Known[int]           `json:"concentration"`
 	Repositories  []RepositoryActivity `json:"repositories"`
 }

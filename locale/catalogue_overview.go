@@ -7,6 +7,7 @@ var overviewMsgs = map[string]msg{
 	"key.heading":              {"Nøgletal", "Key figures"},
 	"overview.goals":           {"Bestyrelsens mål", "The board's goals"},
 	"goals.line":               {"%s af %s inden %s.", "%s of %s by %s."},
+	"goals.line.deadline":      {"%s af %s på fristen %s.", "%s of %s on the deadline, %s."},
 	"key.members":              {"Medlemmer", "Members"},
 	"key.products":             {"Produkter i drift", "Products in production"},
 	"key.products.of":          {"af %s produkter i porteføljen", "of %s products in the portfolio"},

@@ -90,6 +90,7 @@ var productMsgs = map[string]msg{
 	"health.hygiene.detail":      {"README %s, CONTRIBUTING %s, adfærdskodeks %s, sikkerhedspolitik %s, publiccode.yml %s af %s", "README %s, CONTRIBUTING %s, code of conduct %s, security policy %s, publiccode.yml %s of %s"},
 	"health.hygiene.licenses":    {"licenser: %s", "licences: %s"},
 	"health.hygiene.none":        {"ikke tjekket endnu", "not checked yet"},
+	"health.notcollected":        {"ikke indsamlet", "not collected"},
 	"duration.minutes":           {"%s min.", "%s min"},
 	"duration.hours":             {"%s timer", "%s hours"},
 	"duration.days":              {"%s dage", "%s days"},

@@ -86,8 +86,9 @@ func TestEveryLabelTranslated(t *testing.T) {
 	for _, r := range []string{"running", "success", "partial", "failure"} {
 		used["run."+r] = "run results"
 	}
-	for _, s := range []string{"met", "on track", "behind", "missed", "not started"} {
+	for _, s := range []string{"met", "on track", "at risk", "behind", "missed", "not started", "unknown"} {
 		used["goal.status."+GoalStatusClass(s)] = "goal statuses"
+		used["goal.status.def."+GoalStatusClass(s)] = "goal status definitions"
 	}
 	for _, r := range []string{"two-products", "pilot", "planned", "not-running"} {
 		used["prospect."+r] = "prospect reasons"

@@ -55,20 +55,22 @@ func (l Lang) CoveredUntil(d civil.Date) string {
 	return l.Tf("coverage.until", l.Date(d))
 }
 
-// GoalStatus names a goal status ("met", "on track", "behind", "missed",
-// "not started").
+// GoalStatus names a goal status ("met", "on track", "at risk", "behind",
+// "missed", "not started", "unknown").
 func (l Lang) GoalStatus(status string) string {
 	return l.T("goal.status." + GoalStatusClass(status))
 }
 
 // GoalStatusClass is a goal status as a CSS class and catalogue key:
-// met, on-track, behind, missed or upcoming.
+// met, on-track, at-risk, behind, missed, unknown or upcoming.
 func GoalStatusClass(status string) string {
 	switch status {
-	case "met", "missed", "behind":
+	case "met", "missed", "behind", "unknown":
 		return status
 	case "on track":
 		return "on-track"
+	case "at risk":
+		return "at-risk"
 	}
 	return "upcoming"
 }

@@ -30,7 +30,7 @@ type metricsCollector struct {
 	productContributors, portfolioContributors *prometheus.Desc
 	window                                     *prometheus.Desc
 	productCoverage, portfolioCoverage         *prometheus.Desc
-	goalTarget, goalValue                      *prometheus.Desc
+	goalTarget, goalValue, goalStatus          *prometheus.Desc
 	lastSuccess                                *prometheus.Desc
 
 	requirements, evaluationFilled                    *prometheus.Desc
@@ -65,12 +65,13 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		// "_days"); dashboards divide by 86400.
 		window:      d("os2pulse_active_contributors_window_seconds", "Length of the active-contributor window (window_days × 86400)."),
 		goalTarget:  d("os2pulse_goal_target_ratio", "Where a goal should be today on the straight line from its baseline to its target at the deadline, as a fraction of the target (1 at the deadline).", "goal"),
-		goalValue:   d("os2pulse_goal_value_ratio", "A goal's current value as a fraction of its target (1 = met).", "goal"),
+		goalValue:   d("os2pulse_goal_value_ratio", "A goal's value as a fraction of its target (1 = met): today's, or after the deadline the value on the deadline; absent while its data do not reach that date.", "goal"),
+		goalStatus:  d("os2pulse_goal_status", "A goal's status today, as on the goals page: 1 for its status, 0 for the others (met, on track, at risk, behind, missed, not started, unknown).", "goal", "status"),
 		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
 
 		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
 		evaluationFilled: d("os2pulse_product_self_evaluation_filled_timestamp_seconds", "Start (00:00 UTC) of the day the product's self-evaluation in force today was filled, as a Unix timestamp.", "product"),
-		concentration:    d("os2pulse_product_contributor_concentration_persons", "Fewest persons who made half of the product's contributions in the 365 days ending today; absent while the product's data do not reach today.", "product"),
+		concentration:    d("os2pulse_product_contributor_concentration_persons", "Fewest persons who made half of the product's contributions in the 365 days ending today; absent while the product's data do not reach today, or without a contribution.", "product"),
 		organizations:    d("os2pulse_product_contributing_organizations", "Organisations (members and suppliers, by the affiliation rules) that contributed to the product in the 365 days ending today.", "product"),
 		largestOrg:       d("os2pulse_product_largest_organization_ratio", "Share of the product's attributed contributions in the 365 days ending today made by its largest organisation.", "product"),
 		firstResponse:    d("os2pulse_product_first_response_median_seconds", "Median time to first response by someone other than the author (bots excluded) over the product's issues and pull requests opened in the 90 days ending today; absent without a response.", "product"),
@@ -80,14 +81,14 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		lastReleaseAge:   d("os2pulse_product_last_release_age_seconds", "Time since the day of the product's last release (days × 86400); absent when it never released.", "product"),
 		openItems:        d("os2pulse_product_open_items", "Open issues and pull requests of the product today, by kind.", "product", "kind"),
 		openItemsAge:     d("os2pulse_product_open_items_median_age_seconds", "Median age of the product's open issues and pull requests (days × 86400); absent when none is open.", "product"),
-		hygiene:          d("os2pulse_product_hygiene_repositories", "The product's repositories with each file, by its last daily check (file checked: the repositories checked).", "product", "file"),
+		hygiene:          d("os2pulse_product_hygiene_repositories", "The product's repositories with each file, by its last daily check (file checked: the repositories checked); absent until one was checked.", "product", "file"),
 	}
 }
 
 func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{m.members, m.products, m.adopters, m.adoptionRatio, m.threePlus,
 		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
-		m.portfolioCoverage, m.goalTarget, m.goalValue, m.lastSuccess, m.requirements, m.evaluationFilled,
+		m.portfolioCoverage, m.goalTarget, m.goalValue, m.goalStatus, m.lastSuccess, m.requirements, m.evaluationFilled,
 		m.concentration, m.organizations, m.largestOrg, m.firstResponse, m.firstResponseP90, m.awaitingResponse, m.releases,
 		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene} {
 		ch <- d
@@ -132,15 +133,15 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 	if c, err := m.calc.Contributors(ctx, today, cfg.Contributors.WindowDays); err != nil {
 		fail(m.portfolioContributors, err)
 	} else {
-		if c.PortfolioComplete {
-			gauge(m.portfolioContributors, float64(c.PortfolioActiveContributors))
+		if n, ok := c.PortfolioActiveContributors.Get(); ok {
+			gauge(m.portfolioContributors, float64(n))
 		}
 		if !c.PortfolioCoveredUntil.IsZero() {
 			gauge(m.portfolioCoverage, float64(c.PortfolioCoveredUntil.Time().Unix()))
 		}
 		for _, p := range c.Products {
-			if p.Complete {
-				gauge(m.productContributors, float64(p.ActiveContributors), p.ID)
+			if n, ok := p.ActiveContributors.Get(); ok {
+				gauge(m.productContributors, float64(n), p.ID)
 			}
 			if !p.CoveredUntil.IsZero() {
 				gauge(m.productCoverage, float64(p.CoveredUntil.Time().Unix()), p.ID)
@@ -151,9 +152,18 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		fail(m.goalValue, err)
 	} else {
 		for _, g := range goals {
-			gauge(m.goalTarget, g.ExpectedProgress(), g.ID)
-			if g.Complete {
-				gauge(m.goalValue, g.Progress(), g.ID)
+			if e, ok := g.ExpectedProgress(); ok {
+				gauge(m.goalTarget, e, g.ID)
+			}
+			if v, ok := g.Progress(); ok {
+				gauge(m.goalValue, v, g.ID)
+			}
+			for _, st := range figures.GoalStatuses {
+				v := 0.0
+				if st == g.Status {
+					v = 1
+				}
+				gauge(m.goalStatus, v, g.ID, st)
 			}
 		}
 	}
@@ -191,31 +201,42 @@ func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, 
 		fail(m.concentration, err)
 		return
 	}
+	// A signal that is not known (its data do not reach today, or its
+	// source was never collected) has no series: absent, not 0.
 	for _, p := range h.Products {
-		if p.Concentration.Complete {
-			gauge(m.concentration, float64(p.Concentration.Persons), p.Product)
+		if c := p.Concentration; c != nil && c.Contributions > 0 {
+			gauge(m.concentration, float64(c.Persons), p.Product)
 		}
-		// Signals from collected activity are left out, not 0, while the
-		// product's history does not reach today.
-		if p.Complete {
-			gauge(m.organizations, float64(p.Diversity.Organizations), p.Product)
-			gauge(m.largestOrg, p.Diversity.LargestShare, p.Product)
-			if fr := p.FirstResponse; fr.MedianSeconds != nil {
+		if d := p.Diversity; d != nil {
+			gauge(m.organizations, float64(d.Organizations), p.Product)
+			if d.Organizations > 0 {
+				gauge(m.largestOrg, d.LargestShare, p.Product)
+			}
+		}
+		if fr := p.FirstResponse; fr != nil {
+			if fr.MedianSeconds != nil {
 				gauge(m.firstResponse, *fr.MedianSeconds, p.Product)
 				gauge(m.firstResponseP90, *fr.P90Seconds, p.Product)
 			}
-			gauge(m.awaitingResponse, float64(p.FirstResponse.Waiting), p.Product)
-			gauge(m.releases, float64(p.Releases.Releases), p.Product)
-			if d := p.Releases.DaysSinceLast; d != nil {
+			gauge(m.awaitingResponse, float64(fr.Waiting), p.Product)
+		}
+		if r := p.Releases; r != nil {
+			gauge(m.releases, float64(r.Releases), p.Product)
+			if d := r.DaysSinceLast; d != nil {
 				gauge(m.lastReleaseAge, float64(*d)*86400, p.Product)
 			}
-			gauge(m.openItems, float64(p.Backlog.OpenIssues), p.Product, "issue")
-			gauge(m.openItems, float64(p.Backlog.OpenPulls), p.Product, "pull_request")
-			if a := p.Backlog.MedianAgeDays; a != nil {
+		}
+		if b := p.Backlog; b != nil {
+			gauge(m.openItems, float64(b.OpenIssues), p.Product, "issue")
+			gauge(m.openItems, float64(b.OpenPulls), p.Product, "pull_request")
+			if a := b.MedianAgeDays; a != nil {
 				gauge(m.openItemsAge, *a*86400, p.Product)
 			}
 		}
 		hy := p.Hygiene
+		if hy == nil {
+			continue
+		}
 		for file, n := range map[string]int{"checked": hy.Repositories, "license": hy.Licensed, "readme": hy.Readme,
 			"contributing": hy.Contributing, "code_of_conduct": hy.CodeOfConduct, "security": hy.Security, "publiccode": hy.PublicCode} {
 			gauge(m.hygiene, float64(n), p.Product, file)

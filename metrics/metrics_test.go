@@ -94,6 +94,23 @@ os2pulse_products 13
 		if n := testutil.CollectAndCount(c, "os2pulse_goal_value_ratio", "os2pulse_goal_target_ratio"); n != 2*len(f.Config.Goals) {
 			t.Errorf("%d goal series, want %d", n, 2*len(f.Config.Goals))
 		}
+		// Each goal has one status series at 1, the status its page shows.
+		goals, err := f.Figures.Goals(context.Background(), civil.Today(figurestest.Now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range goals {
+			for _, st := range figures.GoalStatuses {
+				want := 0.0
+				if st == g.Status {
+					want = 1
+				}
+				series := fmt.Sprintf(`os2pulse_goal_status{goal=%q,status=%q}`, g.ID, st)
+				if v, ok := got[series]; !ok || v != want {
+					t.Errorf("%s = %v (present %v), want %v", series, v, ok, want)
+				}
+			}
+		}
 		problems, err := testutil.CollectAndLint(c)
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("lint: %v %v", problems, err)

@@ -49,17 +49,19 @@ func WriteCSV(w io.Writer, r figures.Report, sep rune) error {
 		"complete", "covered_until"}
 	var rows [][]string
 	for _, f := range r.Figures() {
+		// A value that is not known is an empty cell, and so is a change
+		// from or to one.
 		prev, change := "", ""
 		if f.HasPrevious {
-			prev = figures.FormatFigure(f.Previous)
-			// A change between a known and a partly known value would
-			// read as a real one.
-			if f.Complete {
-				change = figures.FormatFigure(f.Value - f.Previous)
+			prev = figures.FormatKnown(f.Previous)
+			v, ok1 := f.Value.Get()
+			p, ok2 := f.Previous.Get()
+			if ok1 && ok2 {
+				change = figures.FormatFigure(v - p)
 			}
 		}
 		rows = append(rows, []string{strconv.Itoa(r.Year), r.Date.String(), r.PreviousDate.String(), f.Definition, f.Subject, f.Scope,
-			figures.FormatFigure(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String()})
+			figures.FormatKnown(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String()})
 	}
 	return table.WriteCSV(w, sep, header, rows)
 }

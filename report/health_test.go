@@ -63,7 +63,7 @@ func TestHealthSection(t *testing.T) {
 		found := false
 		for _, f := range rep.Figures() {
 			if f.Definition == "self_evaluation" && f.Subject == "alfa" && f.Scope == "met" {
-				found = f.Value == 2 && f.Previous == 1 && f.HasPrevious
+				found = f.Value == figures.Know(2.0) && f.Previous == figures.Know(1.0) && f.HasPrevious
 			}
 		}
 		if !found {

@@ -20,3 +20,13 @@ func GoalPace(g figures.GoalStatus) (p locale.Pace, ok bool) {
 		Through: pr.Through, Date: g.Date,
 	}, true
 }
+
+// GoalValue writes a goal's value as locale's GoalValue does, or "–" when
+// it is not known. The report and the site's pages write it the same way.
+func GoalValue(l locale.Lang, share bool, k figures.Known[float64]) string {
+	v, ok := k.Get()
+	if !ok {
+		return "–"
+	}
+	return l.GoalValue(share, v)
+}

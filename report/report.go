@@ -177,14 +177,13 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 			if p, ok := GoalPace(g); ok {
 				gs.Text = append(gs.Text, g.Title(string(l))+": "+strings.Join(l.PaceText(p), " "))
 			}
-			value := table.Num(l.GoalValue(g.Share, g.Value))
+			value := table.Num(GoalValue(l, g.Share, g.Value))
 			if !g.Complete {
-				value = table.Num(l.Tf("coverage.cell", l.GoalValue(g.Share, g.Value)))
 				t.Note = l.T("coverage.mark") + ": " + l.CoveredUntil(g.CoveredUntil)
 			}
 			onDeadline := table.Text("")
 			if g.ValueOnDeadline != nil {
-				onDeadline = table.Num(l.GoalValue(g.Share, *g.ValueOnDeadline))
+				onDeadline = table.Num(GoalValue(l, g.Share, *g.ValueOnDeadline))
 			}
 			atDeadline, reaches := table.Text(""), table.Text("")
 			if p := g.Projection; p != nil && g.Status != figures.GoalMet {
@@ -194,7 +193,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 					reaches = table.Text(l.Month(p.Reaches))
 				}
 			}
-			t.Rows = append(t.Rows, []table.Cell{table.Text(g.Title(string(l))), table.Num(l.GoalValue(g.Share, g.Baseline) + " (" + l.Date(g.BaselineDate) + ")"),
+			t.Rows = append(t.Rows, []table.Cell{table.Text(g.Title(string(l))), table.Num(GoalValue(l, g.Share, g.Baseline) + " (" + l.Date(g.BaselineDate) + ")"),
 				value, table.Num(l.GoalValue(g.Share, g.Target)), table.Date(l, g.Deadline), onDeadline, table.Text(l.GoalStatus(g.Status)),
 				atDeadline, reaches})
 		}
@@ -226,7 +225,7 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 			t := table.Table{Caption: l.T("report.corrections"), Head: []string{l.T("th.definition"), l.T("th.subject"), l.T("th.scope"), l.T("th.was"), l.T("th.now")}}
 			for _, c := range r.Corrections {
 				t.Rows = append(t.Rows, []table.Cell{table.Text(definitionTitle(l, c.Definition)), table.Text(subjectWords(l, cfg, r, c.Definition, c.Subject)),
-					table.Text(scopeWords(l, c.Scope)), table.Num(figures.FormatFigure(c.Was)), table.Num(figures.FormatFigure(c.Now))})
+					table.Text(scopeWords(l, c.Scope)), table.Num(figureText(l, c.Unit, c.Was)), table.Num(figureText(l, c.Unit, c.Now))})
 			}
 			notes.Tables = append(notes.Tables, t)
 		}
@@ -238,6 +237,9 @@ func Build(l locale.Lang, cfg *config.Config, r figures.Report) Document {
 			}
 			notes.Tables = append(notes.Tables, t)
 		}
+	}
+	if r.FirstProducedAt != "" && len(r.NotCompared) > 0 {
+		notes.Text = append(notes.Text, l.Tf("report.notes.notcompared", l.Date(r.Date), notComparedWords(l, cfg, r)))
 	}
 	d.Sections = append(d.Sections, notes)
 

@@ -35,7 +35,7 @@ func sampleReport() figures.Report {
 	forms := figures.ProductAdoption{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3", Adopters: figures.AdopterCounts{Municipalities: 4, Members: 4, All: 5}, ShareOfMunicipalities: 4.0 / 98, ShareOfMembers: 0.5}
 	x := figures.ProductAdoption{ID: "x", Name: xssScript + xssFunc, GovernanceLevel: "1"}
 	mp := figures.MembersPoint{Date: d, Members: 8, ThreePlus: 3, ThreePlusShare: 0.375, Distribution: figures.Distribution{"0": 3, "1": 2, "2": 0, "3": 2, "4": 1, "5+": 0}}
-	pc := figures.ProductContributors{ID: "os2forms", Name: "OS2forms", ActiveContributors: 3, ByAffiliation: figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2}
+	pc := figures.ProductContributors{ID: "os2forms", Name: "OS2forms", ActiveContributors: figures.Know(3), ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Repositories: 2, Complete: true}
 	return figures.Report{
 		Year: 2025, Date: d, PreviousDate: civil.MustParse("2024-12-31"), Portfolio: "OS2", ProducedAt: "2026-01-15T10:00:00.000000Z", WindowDays: 90,
 		Members:           figures.ReportMembers{Current: 8, Previous: 7, Joined: []figures.OrgRef{{ID: "x", Name: xssName, Kind: "other"}}, Left: []figures.OrgRef{}},
@@ -44,7 +44,7 @@ func sampleReport() figures.Report {
 		Distribution:      figures.ReportDistribution{Current: mp, Previous: mp},
 		NonMemberAdopters: []figures.NonMemberAdopter{{Organization: "y", Name: xssScript, Kind: "other", Products: []string{"os2forms"}}},
 		Contributors:      []figures.ReportContributors{{Current: pc, Previous: pc}},
-		Goals: []figures.GoalStatus{{ID: "g", TitleDA: "Mål", TitleEN: "Goal", Target: 60, Value: 50, Baseline: 40,
+		Goals: []figures.GoalStatus{{ID: "g", TitleDA: "Mål", TitleEN: "Goal", Target: 60, Value: figures.Know(50.0), Baseline: figures.Know(40.0), Complete: true,
 			BaselineDate: civil.MustParse("2024-01-01"), Deadline: civil.MustParse("2026-12-31"), Status: figures.GoalBehind}},
 		Sources:         []figures.ReportSource{{Source: "register", Collected: "2026-01-15T09:00:00.000000Z", Result: "success"}},
 		FirstProducedAt: "2026-01-10T10:00:00.000000Z",
@@ -247,14 +247,73 @@ func TestListsRegisterCorrection(t *testing.T) {
 		if err := Write(&md, cfg, rep, "md", locale.EN); err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Changed figures", "| Adopter of a product | OS2forms | all | 1 | 2 |", "| Non-member adopters | The portfolio |  | 1 | 2 |", "Aarhus (751)"} {
+		for _, want := range []string{"Changed figures", "| Adopter of a product | OS2forms | all | 1 | 2 |", "| Non-member adopters | The portfolio |  | 1 | 2 |",
+			"| OS2forms |  | 1.0% | 2.0% |", "Aarhus (751)",
+			// Never collected: its contributor figures were not kept and are
+			// not compared, and the notes say so.
+			"Not compared, because the data did not reach 31 December 2024 when the copy was kept, or do not now: Active contributors (OS2forms, The portfolio)"} {
 			if !strings.Contains(md.String(), want) {
 				t.Errorf("markdown notes lack %q", want)
 			}
+		}
+		if strings.Contains(md.String(), "0.0102") {
+			t.Error("markdown notes write a share as a raw number")
 		}
 		// A year that has not ended is never kept.
 		if _, err := calc.FiguresToKeep(ctx, 2025, clock); !errors.Is(err, figures.ErrYearNotFinished) {
 			t.Errorf("FiguresToKeep of an unfinished year: %v, want ErrYearNotFinished", err)
 		}
 	})
+}
+
+// TestEveryFigureInWords: every figure a report holds has its definition
+// and scope in words, so a correction never shows an identifier such as
+// "largest_share".
+func TestEveryFigureInWords(t *testing.T) {
+	f := figurestest.Portfolio(t, storagetest.New(t, "sqlite"))
+	r, err := f.Figures.Report(context.Background(), 2026, figurestest.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := map[string]bool{}
+	for _, fig := range r.Figures() {
+		if _, ok := figures.LookupDefinition(fig.Definition); !ok {
+			t.Errorf("definition %q has no title", fig.Definition)
+		}
+		if fig.Scope != "" {
+			scopes[fig.Scope] = true
+		}
+	}
+	for s := range scopes {
+		if !locale.Has("report.scope." + s) {
+			t.Errorf("scope %q has no words (shown as %q)", s, scopeWords(locale.EN, s))
+		}
+	}
+	if len(scopes) < 20 {
+		t.Errorf("only %d scopes: %v", len(scopes), scopes)
+	}
+}
+
+// TestFigureText: a correction's values are written in their unit.
+func TestFigureText(t *testing.T) {
+	tests := []struct {
+		unit string
+		v    float64
+		da   string
+		en   string
+	}{
+		{figures.UnitShare, 0.5204, "52,0 %", "52.0%"},
+		{figures.UnitCount, 7, "7", "7"},
+		{figures.UnitCount, 1234, "1.234", "1,234"},
+		{figures.UnitCount, 0.285, "0,3", "0.3"},
+		{figures.UnitSeconds, 5400, "1,5 timer", "1.5 hours"},
+	}
+	for _, tt := range tests {
+		if got := figureText(locale.DA, tt.unit, tt.v); got != tt.da {
+			t.Errorf("figureText(da, %s, %v) = %q, want %q", tt.unit, tt.v, got, tt.da)
+		}
+		if got := figureText(locale.EN, tt.unit, tt.v); got != tt.en {
+			t.Errorf("figureText(en, %s, %v) = %q, want %q", tt.unit, tt.v, got, tt.en)
+		}
+	}
 }

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"os2pulse/civil"
 	"os2pulse/config"
@@ -61,17 +64,29 @@ func contributorsSection(l locale.Lang, r figures.Report, def string) Section {
 	py := strconv.Itoa(r.Year - 1)
 	ct := table.Table{Caption: l.Tf("report.contributors.caption", r.WindowDays), Head: []string{l.T("th.product"), l.T("th.active"), py, l.T("th.change"),
 		l.T("th.aff.member"), l.T("th.aff.supplier"), l.T("th.aff.unknown")}}
-	count := func(n int, complete bool) table.Cell {
-		if complete {
+	// A figure that is not known is "–", never 0 and never a change.
+	count := func(k figures.Known[int]) table.Cell {
+		if n, ok := k.Get(); ok {
 			return table.Int(l, n)
 		}
-		return table.Num(l.Tf("coverage.cell", l.Int(n)))
+		return table.Num("–")
 	}
-	change := func(a, b int, complete bool) table.Cell {
-		if !complete {
+	part := func(a *figures.Affiliations, pick func(figures.Affiliations) int) table.Cell {
+		if a == nil {
+			return table.Num("–")
+		}
+		return table.Int(l, pick(*a))
+	}
+	member := func(a figures.Affiliations) int { return a.Member }
+	supplier := func(a figures.Affiliations) int { return a.Supplier }
+	other := func(a figures.Affiliations) int { return a.Unknown }
+	change := func(a, b figures.Known[int]) table.Cell {
+		x, ok1 := a.Get()
+		y, ok2 := b.Get()
+		if !ok1 || !ok2 {
 			return table.Text("")
 		}
-		return table.Num(l.ChangeInt(a - b))
+		return table.Num(l.ChangeInt(x - y))
 	}
 	var notes []string
 	none := false // a product without a collected repository
@@ -89,15 +104,15 @@ func contributorsSection(l locale.Lang, r figures.Report, def string) Section {
 			none = true
 			continue
 		}
-		ct.Rows = append(ct.Rows, []table.Cell{table.Text(cur.Name), count(cur.ActiveContributors, cur.Complete), count(prev.ActiveContributors, prev.Complete),
-			change(cur.ActiveContributors, prev.ActiveContributors, cur.Complete && prev.Complete), count(cur.ByAffiliation.Member, cur.Complete),
-			count(cur.ByAffiliation.Supplier, cur.Complete), count(cur.ByAffiliation.Unknown, cur.Complete)})
+		ct.Rows = append(ct.Rows, []table.Cell{table.Text(cur.Name), count(cur.ActiveContributors), count(prev.ActiveContributors),
+			change(cur.ActiveContributors, prev.ActiveContributors), part(cur.ByAffiliation, member),
+			part(cur.ByAffiliation, supplier), part(cur.ByAffiliation, other)})
 		note(cur.Complete && prev.Complete, cur.CoveredUntil)
 	}
 	pc := r.PortfolioContributors
-	ct.Rows = append(ct.Rows, []table.Cell{table.Text(l.T("report.portfolio")), count(pc.Current, pc.Complete), count(pc.Previous, pc.PreviousComplete),
-		change(pc.Current, pc.Previous, pc.Complete && pc.PreviousComplete), count(pc.ByAffiliation.Member, pc.Complete),
-		count(pc.ByAffiliation.Supplier, pc.Complete), count(pc.ByAffiliation.Unknown, pc.Complete)})
+	ct.Rows = append(ct.Rows, []table.Cell{table.Text(l.T("report.portfolio")), count(pc.Current), count(pc.Previous),
+		change(pc.Current, pc.Previous), part(pc.ByAffiliation, member),
+		part(pc.ByAffiliation, supplier), part(pc.ByAffiliation, other)})
 	note(pc.Complete && pc.PreviousComplete, pc.CoveredUntil)
 	s := Section{ID: "contributors", Title: l.T("report.contributors"), Def: def, Tables: []table.Table{ct}}
 	if len(notes) > 0 {
@@ -157,6 +172,43 @@ func subjectWords(l locale.Lang, cfg *config.Config, r figures.Report, definitio
 	return subject
 }
 
+// figureText writes a figure's value in its unit (figures.Unit…): a
+// share as a percentage, a duration in hours, a count as a number (a
+// pace per month with one decimal).
+func figureText(l locale.Lang, unit string, v float64) string {
+	switch unit {
+	case figures.UnitShare:
+		return l.Pct(v)
+	case figures.UnitSeconds:
+		return l.Dec(v/3600, 1) + " " + l.T("report.health.hours")
+	}
+	if v != math.Trunc(v) {
+		return l.Dec(v, 1)
+	}
+	return l.Dec(v, 0)
+}
+
+// notComparedWords names the figures left out of the comparison with the
+// kept copy, by definition: "Active contributors (OS2display, OS2iot)".
+func notComparedWords(l locale.Lang, cfg *config.Config, r figures.Report) string {
+	var order []string
+	subjects := map[string][]string{}
+	for _, f := range r.NotCompared {
+		if _, ok := subjects[f.Definition]; !ok {
+			order = append(order, f.Definition)
+		}
+		w := subjectWords(l, cfg, r, f.Definition, f.Subject)
+		if !slices.Contains(subjects[f.Definition], w) {
+			subjects[f.Definition] = append(subjects[f.Definition], w)
+		}
+	}
+	parts := make([]string, 0, len(order))
+	for _, d := range order {
+		parts = append(parts, definitionTitle(l, d)+" ("+strings.Join(subjects[d], ", ")+")")
+	}
+	return strings.Join(parts, "; ")
+}
+
 // scopeWords names a figure's scope ("municipalities", "value_on_deadline").
 func scopeWords(l locale.Lang, scope string) string {
 	if scope != "" && locale.Has("report.scope."+scope) {
@@ -192,31 +244,71 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.Governance.ConfiguredLevel)), table.Text(level),
 				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req))), prevCell, change})
 		}
-		conc := withChange(cur.Concentration.Persons, prev.Concentration.Persons)
-		if !cur.Concentration.Complete || !prev.Concentration.Complete {
-			conc = table.Num(l.Tf("coverage.cell", l.Int(cur.Concentration.Persons)))
+		// A signal that is not known is "–" (never collected: "not
+		// collected"), and a change only between two known values.
+		unknown := func(source string) table.Cell {
+			if cur.NotCollected(source) {
+				return table.Num(l.T("health.notcollected"))
+			}
+			return table.Num("–")
 		}
-		resp := table.Num("–")
-		if m := cur.FirstResponse.MedianSeconds; m != nil {
-			resp = table.Num(l.Dec(*m/3600, 1) + " " + l.T("report.health.hours"))
-			if pm := prev.FirstResponse.MedianSeconds; pm != nil {
-				resp = table.Num(l.Dec(*m/3600, 1) + " " + l.T("report.health.hours") + " (" + l.Dec(*pm/3600, 1) + ")")
+		signal := func(known, prevKnown bool, v, p int, source string) table.Cell {
+			switch {
+			case !known:
+				return unknown(source)
+			case !prevKnown:
+				return table.Int(l, v)
+			}
+			return withChange(v, p)
+		}
+		var cc, pcc figures.Concentration
+		if cur.Concentration != nil {
+			cc = *cur.Concentration
+		}
+		if prev.Concentration != nil {
+			pcc = *prev.Concentration
+		}
+		conc := signal(cur.Concentration != nil, prev.Concentration != nil, cc.Persons, pcc.Persons, config.SourceActivity)
+		if cur.Concentration != nil && cc.Contributions == 0 {
+			conc = table.Num("–")
+		}
+		var cd, pd figures.Diversity
+		if cur.Diversity != nil {
+			cd = *cur.Diversity
+		}
+		if prev.Diversity != nil {
+			pd = *prev.Diversity
+		}
+		div := signal(cur.Diversity != nil, prev.Diversity != nil, cd.Organizations, pd.Organizations, config.SourceActivity)
+		resp := unknown(config.SourceGitHub)
+		if fr := cur.FirstResponse; fr != nil {
+			resp = table.Num("–")
+			if m := fr.MedianSeconds; m != nil {
+				resp = table.Num(l.Dec(*m/3600, 1) + " " + l.T("report.health.hours"))
+				if pf := prev.FirstResponse; pf != nil && pf.MedianSeconds != nil {
+					resp = table.Num(l.Dec(*m/3600, 1) + " " + l.T("report.health.hours") + " (" + l.Dec(*pf.MedianSeconds/3600, 1) + ")")
+				}
 			}
 		}
-		hy := table.Num("–")
-		if cur.Hygiene.Repositories > 0 {
-			hy = table.Num(l.Tf("governance.metcount", l.Int(cur.Hygiene.Licensed), l.Int(cur.Hygiene.Repositories)))
+		var cr, pr figures.ReleaseCadence
+		if cur.Releases != nil {
+			cr = *cur.Releases
 		}
-		div, rel, open := withChange(cur.Diversity.Organizations, prev.Diversity.Organizations),
-			withChange(cur.Releases.Releases, prev.Releases.Releases), withChange(cur.Backlog.Open, prev.Backlog.Open)
-		if !cur.Complete || !prev.Complete {
-			// Marked, and without a change that may only be missing data.
-			div = table.Num(l.Tf("coverage.cell", l.Int(cur.Diversity.Organizations)))
-			rel = table.Num(l.Tf("coverage.cell", l.Int(cur.Releases.Releases)))
-			open = table.Num(l.Tf("coverage.cell", l.Int(cur.Backlog.Open)))
-			if m := cur.FirstResponse.MedianSeconds; m != nil {
-				resp = table.Num(l.Tf("coverage.cell", l.Dec(*m/3600, 1)+" "+l.T("report.health.hours")))
-			}
+		if prev.Releases != nil {
+			pr = *prev.Releases
+		}
+		rel := signal(cur.Releases != nil, prev.Releases != nil, cr.Releases, pr.Releases, config.SourceGitHub)
+		var cb, pb figures.Backlog
+		if cur.Backlog != nil {
+			cb = *cur.Backlog
+		}
+		if prev.Backlog != nil {
+			pb = *prev.Backlog
+		}
+		open := signal(cur.Backlog != nil, prev.Backlog != nil, cb.Open, pb.Open, config.SourceGitHub)
+		hy := unknown(config.SourceGitHub)
+		if h := cur.Hygiene; h != nil {
+			hy = table.Num(l.Tf("governance.metcount", l.Int(h.Licensed), l.Int(h.Repositories)))
 		}
 		sig.Rows = append(sig.Rows, []table.Cell{table.Text(cur.Name), conc, div, resp, rel, open, hy})
 	}

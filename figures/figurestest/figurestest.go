@@ -138,7 +138,9 @@ func Portfolio(t testing.TB, store *storage.Store) *Fixture {
 		{RepositoryKey: forms, Kind: storage.KindCommit, ExtID: "d1", At: at("2025-10-01T10:00:00Z"), Login: "dave"},
 	})
 	must(t, err)
-	// Collected this morning; "gone" was last found earlier the same day.
+	// Collected this morning (a GitHub poll keeps a snapshot); "gone" was
+	// last found earlier the same day.
+	must(t, store.PutSnapshot(ctx, storage.Snapshot{RepositoryKey: forms, Day: civil.Of(Now), Stars: 12}))
 	must(t, store.RaiseCoverage(ctx, forms, civil.Of(Now)))
 	must(t, store.RaiseCoverage(ctx, storage.RepoKey("github.com", "OS2Forms", "gone"), civil.Of(Now)))
 
