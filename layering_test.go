@@ -21,11 +21,16 @@ var layers = map[string][]string{
 	// base is what every layer may use: dates, problems, the configuration
 	// (with the sources' names), and test helpers that know no layer.
 	"base": {"os2pulse/civil", "os2pulse/problems", "os2pulse/config", "os2pulse/config/configtest",
-		"os2pulse/golden", "os2pulse/soak"},
+		"os2pulse/golden", "os2pulse/soak",
+		// The formats: each reads and checks one kind of document and holds
+		// its model (the self-evaluation's states and summary, the
+		// publiccode.yml checker and writer). Sources read with them,
+		// figures sum up with them, presentation names their states.
+		"os2pulse/selfeval", "os2pulse/publiccode"},
 	// storage keeps every observation; storagetest gives tests a database.
 	"storage": {"os2pulse/storage", "os2pulse/storage/storagetest"},
 	// sources read the outside world and write storage.
-	"sources": {"os2pulse/collector", "os2pulse/register", "os2pulse/selfeval"},
+	"sources": {"os2pulse/collector", "os2pulse/register"},
 	// figures computes every figure, reading storage through its
 	// read-only side; contribindex is its contribution index.
 	"figures": {"os2pulse/figures", "os2pulse/contribindex"},

@@ -37,6 +37,7 @@ func commands() []command {
 		{"register", "register check|import|export: validate, import or export the adoption register", cmdRegister},
 		{"activity", "activity import: import commit activity from a git log export", cmdActivity},
 		{"report", "produce the annual report", cmdReport},
+		{"publiccode", "write the publiccode.yml proposed for a product, or check publiccode.yml files", cmdPublicCode},
 		{"admin", "admin passwd: hash a password for an [[admins]] entry", cmdAdmin},
 		{"version", "print the version", cmdVersion},
 	}

@@ -111,6 +111,7 @@ func (a *API) routes() {
 	a.contributorRoutes()
 	a.goalRoutes()
 	a.healthRoutes()
+	a.publicCodeRoutes()
 	a.collectorRoutes()
 	a.openAPIRoutes()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

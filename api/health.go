@@ -11,27 +11,28 @@ import (
 func (a *API) healthRoutes() {
 	// Per product: the configured level, the self-evaluation in force on
 	// the date (its filled date, author, the level whose requirements are
-	// all met) and per level the counts met, planned, not met and
-	// required; one CSV row per product and level.
-	figure(a, Endpoint{Path: "/api/v1/governance", Label: "export.governance", Params: []Param{paramDate}}, func(r *http.Request) (figures.Governance, error) {
+	// all met) and per level the counts met, planned, not met, unknown
+	// ("Ved ikke"), unanswered and required; one CSV row per product and
+	// level.
+	figure(a, Endpoint{Path: "/api/v1/governance", Label: "export.governance", Params: []Param{paramDate}}, func(r *http.Request) (figures.SelfEvaluations, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
-			return figures.Governance{}, err
+			return figures.SelfEvaluations{}, err
 		}
-		return a.calc.Governance(r.Context(), date)
-	}, func(g figures.Governance) csvTable {
+		return a.calc.SelfEvaluations(r.Context(), date)
+	}, func(g figures.SelfEvaluations) csvTable {
 		t := csvTable{name: "os2pulse-governance-" + g.Date.String(), header: []string{"date", "product", "configured_level",
-			"filled_date", "filled_by", "met_level", "level", "required", "met", "planned", "not_met", "recommendations", "recommendations_met"}}
+			"filled_date", "filled_by", "met_level", "level", "required", "met", "planned", "not_met", "unknown", "unanswered", "recommendations", "recommendations_met"}}
 		for _, p := range g.Products {
 			if p.Evaluation == nil {
-				t.rows = append(t.rows, []string{g.Date.String(), p.Product, p.ConfiguredLevel, "", "", "", "", "", "", "", "", "", ""})
+				t.rows = append(t.rows, []string{g.Date.String(), p.Product, p.ConfiguredLevel, "", "", "", "", "", "", "", "", "", "", "", ""})
 				continue
 			}
 			e := p.Evaluation
 			for _, l := range e.Levels {
 				t.rows = append(t.rows, []string{g.Date.String(), p.Product, p.ConfiguredLevel, e.Filled.String(), e.FilledBy, e.MetLevel,
 					l.Level, strconv.Itoa(l.Required), strconv.Itoa(l.Met), strconv.Itoa(l.Planned), strconv.Itoa(l.NotMet),
-					strconv.Itoa(l.Recommendations), strconv.Itoa(l.RecommendationsMet)})
+					strconv.Itoa(l.Unknown), strconv.Itoa(l.Unanswered), strconv.Itoa(l.Recommendations), strconv.Itoa(l.RecommendationsMet)})
 			}
 		}
 		return t

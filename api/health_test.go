@@ -33,7 +33,8 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 		}
 		if _, err := store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2display", Filled: civil.MustParse("2026-03-01"),
 			Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
-				line("F1", "sandbox", "met"), line("F2", "2", "planned"), line("F3", "2", "met")}}); err != nil {
+				line("F1", "sandbox", "met"), line("F2", "2", "planned"), line("F3", "2", "met"),
+				line("R4", "3", "unknown"), line("G11", "3", "unanswered"), line("G12", "3", "unanswered")}}); err != nil {
 			t.Fatal(err)
 		}
 		// Before any repository is collected every signal is null and its
@@ -58,11 +59,12 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 			Now: func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.UTC) }})
 
 		w := apiGet(t, srv, "/api/v1/governance?date=2026-06-30")
-		var g figures.Governance
+		var g figures.SelfEvaluations
 		if err := json.Unmarshal(w.Body.Bytes(), &g); err != nil || w.Code != http.StatusOK {
 			t.Fatalf("%d %s", w.Code, w.Body)
 		}
-		if e := g.Products[0].Evaluation; e == nil || e.Filled.String() != "2026-03-01" || e.Levels[2].Met != 1 || e.Levels[2].Planned != 1 || e.Levels[2].Required != 2 {
+		if e := g.Products[0].Evaluation; e == nil || e.Filled.String() != "2026-03-01" || e.Levels[2].Met != 1 || e.Levels[2].Planned != 1 || e.Levels[2].Required != 2 ||
+			e.Levels[3].Unknown != 1 || e.Levels[3].Unanswered != 2 || e.Levels[3].Required != 3 || e.Levels[3].Met != 0 {
 			t.Errorf("governance = %s", w.Body)
 		}
 		w = apiGet(t, srv, "/api/v1/governance?date=2026-02-28")
@@ -70,7 +72,7 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 			t.Errorf("before the evaluation: %s", w.Body)
 		}
 		w = apiGet(t, srv, "/api/v1/governance.csv?date=2026-06-30")
-		if !strings.Contains(w.Body.String(), "2026-06-30,os2display,2,2026-03-01,Styregruppen,1,2,2,1,1,0,0,0\n") {
+		if !strings.Contains(w.Body.String(), "2026-06-30,os2display,2,2026-03-01,Styregruppen,1,2,2,1,1,0,0,0,0,0\n") {
 			t.Errorf("governance CSV:\n%s", w.Body)
 		}
 

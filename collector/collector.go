@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -315,7 +316,10 @@ func (c *Collector) runSource(ctx context.Context, s Source) (storage.Run, error
 	c.log.Info("collection finished", "source", s.Name(), "result", run.Result,
 		"requests", run.Requests, "item_errors", len(run.Errors), "duration", time.Since(start).Round(time.Millisecond))
 	for _, e := range run.Errors {
-		c.log.Warn("collection item failed", "source", s.Name(), "item", e.Item, "error", e.Error)
+		// One entry per item: an error listing problems (a refused file)
+		// says how many and the first on its first line.
+		first, _, _ := strings.Cut(e.Error, "\n")
+		c.log.Warn("collection item failed", "source", s.Name(), "item", e.Item, "error", first)
 	}
 	return run, cerr
 }

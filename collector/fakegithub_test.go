@@ -3,6 +3,7 @@ package collector
 import (
 	"bufio"
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -414,6 +415,15 @@ func (f *fakeGitHub) record(r fakeRequest) {
 	}
 }
 
+// blobSHA is git's SHA of a file, as GitHub's contents API gives it: a
+// changed file changes its directory's listing.
+func blobSHA(b []byte) string {
+	h := sha1.New()
+	fmt.Fprintf(h, "blob %d\x00", len(b))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -598,7 +608,7 @@ func (f *fakeGitHub) repoRoute(r *http.Request, rp *fakeRepo, rest []string, q u
 	case len(rest) >= 1 && rest[0] == "contents":
 		p := strings.Join(rest[1:], "/")
 		if b, ok := rp.files[p]; ok {
-			return http.StatusOK, mustJSON(map[string]any{"type": "file", "encoding": "base64", "size": len(b),
+			return http.StatusOK, mustJSON(map[string]any{"type": "file", "encoding": "base64", "size": len(b), "sha": blobSHA(b),
 				"name": path.Base(p), "path": p, "content": base64.StdEncoding.EncodeToString(b)}), "", ""
 		}
 		var names []string
@@ -613,7 +623,8 @@ func (f *fakeGitHub) repoRoute(r *http.Request, rp *fakeRepo, rest []string, q u
 		sort.Strings(names)
 		var items []any
 		for _, fp := range names {
-			items = append(items, map[string]any{"type": "file", "name": path.Base(fp), "path": fp, "size": len(rp.files[fp])})
+			items = append(items, map[string]any{"type": "file", "name": path.Base(fp), "path": fp, "size": len(rp.files[fp]),
+				"sha": blobSHA(rp.files[fp])})
 		}
 		return http.StatusOK, mustJSON(items), "", ""
 	case len(rest) == 1 && rest[0] == "releases":

@@ -121,6 +121,10 @@ func numberFromURL(u string) int {
 type hygieneState struct {
 	Profile string `json:"profile,omitempty"` // community profile: README, CONTRIBUTING, code of conduct, licence
 	Root    string `json:"root,omitempty"`    // the root directory: SECURITY, publiccode.yml
+	// PublicCode is the git blob SHA of the publiccode.yml last stored:
+	// the root listing gives each file's SHA, so an unchanged file is not
+	// read again.
+	PublicCode string `json:"publiccode,omitempty"`
 }
 
 // hygiene checks what the repository offers newcomers and reusers. The
@@ -183,6 +187,7 @@ func (g *GitHubSource) hygiene(ctx context.Context, owner, name, key string, tod
 			return fmt.Errorf("collector: listing the root of %s/%s: %w", owner, name, apiErr(err))
 		default:
 			h.Security, h.PublicCode = false, false
+			var pc *github.RepositoryContent
 			for _, c := range list {
 				n := strings.ToLower(c.GetName())
 				switch {
@@ -190,7 +195,15 @@ func (g *GitHubSource) hygiene(ctx context.Context, owner, name, key string, tod
 					h.Security = true
 				case n == "publiccode.yml" || n == "publiccode.yaml":
 					h.PublicCode = true
+					if pc == nil || n == "publiccode.yml" {
+						pc = c
+					}
 				}
+			}
+			if pc == nil {
+				hs.PublicCode = ""
+			} else if err := g.publicCode(ctx, owner, name, key, pc, &hs); err != nil {
+				return err
 			}
 			changed = true
 		}
@@ -206,5 +219,40 @@ func (g *GitHubSource) hygiene(ctx context.Context, owner, name, key string, tod
 	if err != nil {
 		return err
 	}
+	return sink.commit(ctx, g.store)
+}
+
+// publicCode reads the repository's publiccode.yml when the root listing
+// shows a version not stored yet, and keeps it. The request is
+// conditional, and made only on the days the root is read, so an
+// unchanged file costs nothing and a changed one one request a day.
+func (g *GitHubSource) publicCode(ctx context.Context, owner, name, key string, c *github.RepositoryContent, hs *hygieneState) error {
+	if c.GetSHA() != "" && c.GetSHA() == hs.PublicCode {
+		return nil
+	}
+	sink := newValidators()
+	fc, _, _, err := g.client.Repositories.GetContents(withRequestOpts(ctx, requestOpts{sink: sink}), owner, name, c.GetPath(), nil)
+	switch {
+	case notModified(err):
+		hs.PublicCode = c.GetSHA()
+		return nil
+	case hasStatus(err, http.StatusNotFound):
+		return nil // gone since the listing: the next root check says so
+	case err != nil:
+		return fmt.Errorf("collector: reading %s/%s/%s: %w", owner, name, c.GetPath(), apiErr(err))
+	}
+	text, err := fc.GetContent()
+	if err != nil {
+		return fmt.Errorf("collector: reading %s/%s/%s: %w", owner, name, c.GetPath(), err)
+	}
+	sha := fc.GetSHA()
+	if sha == "" {
+		sha = c.GetSHA()
+	}
+	if _, err := g.store.PutPublicCode(ctx, storage.PublicCodeFile{RepositoryKey: key, BlobSHA: sha, Path: c.GetPath(), Content: text}); err != nil {
+		return err
+	}
+	hs.PublicCode = sha
+	// Stored: its ETag may be kept.
 	return sink.commit(ctx, g.store)
 }

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -56,6 +57,93 @@ func TestHygieneAtMostOnceADay(t *testing.T) {
 		n := count(reqs, "/repos/OS2display/display-client/community/*", 0) + count(reqs, "/repos/OS2display/display-client/contents/*", 0)
 		if n != 1 || count(reqs, "*", 304) != len(reqs) {
 			t.Errorf("next day: %d hygiene requests in %+v; want 1, all 304", n, reqs)
+		}
+	})
+}
+
+// TestPublicCodeEveryVersion: the root listing gives publiccode.yml's
+// SHA, so the file is read the first time and when it changed, with a
+// conditional request; an unchanged file costs nothing (304s only), and
+// every version is kept.
+func TestPublicCodeEveryVersion(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		ctx := context.Background()
+		clock := newFakeClock()
+		f := newFakeGitHub(t, clock)
+		f.addOwner("os2kitos", false)
+		v1 := []byte("publiccodeYmlVersion: \"0.4\"\nname: OS2kitos\n")
+		repo := f.addRepo("os2kitos", &fakeRepo{name: "kitos", commits: readHistory(t, "os2display__display-client.tsv")[:3],
+			files: map[string][]byte{"README.md": nil, "publiccode.yml": v1}})
+		cfg := testConfig(t, f.URL(), 1, "os2kitos=os2kitos/*")
+		syncProducts(t, store, cfg)
+		src := newTestSource(t, cfg, store, clock, nil, nil)
+		const file = "/repos/os2kitos/kitos/contents/publiccode.yml"
+		versions := func() []string {
+			t.Helper()
+			fs, err := store.PublicCodeFiles(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, f := range fs {
+				out = append(out, f.RepositoryKey+" "+f.Path+" "+f.Content)
+			}
+			return out
+		}
+		// rootDay polls day after day until the root is read again (the
+		// profile and the root take turns), and returns that poll's
+		// requests.
+		rootDay := func() []fakeRequest {
+			t.Helper()
+			for range 3 {
+				clock.sleep(ctx, 24*time.Hour)
+				poll(t, store, src, nil)
+				reqs := f.takeRequests()
+				if count(reqs, "/repos/os2kitos/kitos/contents/", 0) == 1 {
+					return reqs
+				}
+			}
+			t.Fatal("the root was not read in three days")
+			return nil
+		}
+
+		poll(t, store, src, nil)
+		reqs := f.takeRequests()
+		if count(reqs, "/repos/os2kitos/kitos/contents/", 200) != 1 || count(reqs, file, 200) != 1 {
+			t.Fatalf("first poll %+v: want the root and publiccode.yml read once", reqs)
+		}
+		want := []string{"github.com/os2kitos/kitos publiccode.yml " + string(v1)}
+		if got := versions(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("versions %q, want %q", got, want)
+		}
+
+		// Unchanged: the root answers 304 and the file is not asked for.
+		reqs = rootDay()
+		if count(reqs, file, 0) != 0 || count(reqs, "*", 304) != len(reqs) {
+			t.Errorf("unchanged publiccode.yml: %+v; want no request for it and all 304 (no budget)", reqs)
+		}
+
+		// Changed: one request for the file, a second version kept.
+		v2 := append(append([]byte(nil), v1...), "url: https://github.com/os2kitos/kitos\n"...)
+		f.update(func() { repo.files["publiccode.yml"] = v2 })
+		reqs = rootDay()
+		if count(reqs, file, 200) != 1 {
+			t.Errorf("changed publiccode.yml: %+v; want it read once", reqs)
+		}
+		want = append(want, "github.com/os2kitos/kitos publiccode.yml "+string(v2))
+		if got := versions(); !reflect.DeepEqual(got, want) {
+			t.Errorf("versions %q, want %q", got, want)
+		}
+
+		// Gone: the hygiene says so; the versions stand.
+		f.update(func() { delete(repo.files, "publiccode.yml") })
+		reqs = rootDay()
+		hs, err := store.LatestHygiene(ctx, civil.UTCDay(clock.now()))
+		if err != nil || hs[storage.RepoKey("github.com", "os2kitos", "kitos")].PublicCode || count(reqs, file, 0) != 0 {
+			t.Errorf("publiccode.yml gone: hygiene %+v (%v), requests %+v", hs, err, reqs)
+		}
+		if got := versions(); len(got) != 2 {
+			t.Errorf("versions after the file is gone: %q", got)
 		}
 	})
 }

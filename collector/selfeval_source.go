@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"path"
 	"sort"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"os2pulse/config"
+	"os2pulse/problems"
 	"os2pulse/selfeval"
 	"os2pulse/storage"
 )
@@ -24,16 +26,23 @@ import (
 // with the GitHub source's conditional requests, so that an unchanged file
 // costs no budget. Every version is kept by its filled date; a malformed
 // file is refused with every problem named by file and field, and the
-// versions stored before stand.
+// versions stored before stand. Each refused file is one item error of
+// the run: its count and first problem on the first line (which the log
+// shows), then at most ten problems.
 type SelfEvalSource struct {
 	cfg   *config.Config
 	store *storage.Store
 	gh    *GitHubSource // nil: GitHub is turned off
+	log   *slog.Logger
 }
 
-// NewSelfEvalSource returns the source; gh may be nil.
-func NewSelfEvalSource(cfg *config.Config, store *storage.Store, gh *GitHubSource) *SelfEvalSource {
-	return &SelfEvalSource{cfg: cfg, store: store, gh: gh}
+// NewSelfEvalSource returns the source; gh may be nil. Fields a file has
+// that the reader does not know are logged as a warning, once a file.
+func NewSelfEvalSource(cfg *config.Config, store *storage.Store, gh *GitHubSource, log *slog.Logger) *SelfEvalSource {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &SelfEvalSource{cfg: cfg, store: store, gh: gh, log: log}
 }
 
 // Name implements Source.
@@ -58,13 +67,16 @@ func (s *SelfEvalSource) Collect(ctx context.Context, rec *Recorder) error {
 				if spec.IsGitHub() {
 					err = s.github(ctx, rec, p.ID, spec)
 				} else {
-					err = s.local(ctx, p.ID, spec.File)
+					err = s.local(ctx, rec, p.ID, spec.File)
 				}
 			}
-			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
+			switch {
+			case err == nil:
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case errors.Is(err, errRefused):
+				failed++ // each file already recorded
+			default:
 				failed++
 				rec.ItemError(p.ID+": "+raw, err)
 			}
@@ -77,8 +89,26 @@ func (s *SelfEvalSource) Collect(ctx context.Context, rec *Recorder) error {
 	return nil
 }
 
+// errRefused says that a file was refused and recorded as an item error.
+var errRefused = errors.New("self-evaluation refused")
+
+// refusal records a refused file as one item error: "refused, N
+// problems, the first: …" on its first line, then the problems (at most
+// selfeval.MaxProblems and how many more).
+func refusal(name string, err error) error {
+	ps := problems.Of(err)
+	if len(ps) == 0 {
+		return fmt.Errorf("refused, the versions stored before stand: %w", err)
+	}
+	total := len(ps)
+	if pe := (*problems.Error)(nil); errors.As(err, &pe) && pe.Total > total {
+		total = pe.Total
+	}
+	return fmt.Errorf("refused, the versions stored before stand: %d problem(s), the first: %s\n%s", total, ps[0], strings.Join(ps, "\n"))
+}
+
 // local reads a file beside the configuration.
-func (s *SelfEvalSource) local(ctx context.Context, product, name string) error {
+func (s *SelfEvalSource) local(ctx context.Context, rec *Recorder, product, name string) error {
 	f, err := s.cfg.Open(name)
 	if err != nil {
 		return fmt.Errorf("collector: reading self-evaluation %s: %w", name, err)
@@ -88,30 +118,38 @@ func (s *SelfEvalSource) local(ctx context.Context, product, name string) error 
 	if err != nil {
 		return fmt.Errorf("collector: reading self-evaluation %s: %w", name, err)
 	}
-	refused, err := s.put(ctx, product, name, data)
+	refused, err := s.put(ctx, rec, product, name, data)
 	if err != nil {
 		return err
 	}
-	return refused
+	if refused != nil {
+		rec.ItemError(name, refused)
+		return errRefused
+	}
+	return nil
 }
 
 // put parses a file and stores it as a version of the product's
 // evaluation. refused says what is wrong with a malformed file; err is a
-// failure to store.
-func (s *SelfEvalSource) put(ctx context.Context, product, name string, data []byte) (refused, err error) {
+// failure to store. What a readable file had that was ignored is noted.
+func (s *SelfEvalSource) put(ctx context.Context, rec *Recorder, product, name string, data []byte) (refused, err error) {
 	e, err := selfeval.Parse(name, data)
 	if err != nil {
-		return fmt.Errorf("self-evaluation refused, the versions stored before stand: %w", err), nil
+		return refusal(name, err), nil
+	}
+	for _, w := range e.Warnings {
+		rec.Progress().Note("%s", w)
+		s.log.Warn("self-evaluation read with a warning", "file", name, "warning", w)
 	}
 	sum := sha256.Sum256(data)
-	rec := storage.SelfEvaluation{ProductID: product, Filled: e.Filled, Source: name, FilledBy: e.FilledBy,
+	row := storage.SelfEvaluation{ProductID: product, Filled: e.Filled, Source: name, FilledBy: e.FilledBy,
 		GeneratedAt: e.GeneratedAt, SHA256: hex.EncodeToString(sum[:])}
 	for _, r := range e.Requirements {
-		rec.Requirements = append(rec.Requirements, storage.SelfEvaluationRequirement{ID: r.ID, Category: r.Category,
+		row.Requirements = append(row.Requirements, storage.SelfEvaluationRequirement{ID: r.ID, Category: r.Category,
 			Level: r.Level, State: r.State, Recommendation: r.Recommendation, Text: r.Text, Guidelines: r.Guidelines,
 			Documentation: r.Documentation})
 	}
-	_, err = s.store.PutSelfEvaluation(ctx, rec)
+	_, err = s.store.PutSelfEvaluation(ctx, row)
 	return nil, err
 }
 
@@ -166,7 +204,7 @@ func (s *SelfEvalSource) github(ctx context.Context, rec *Recorder, product stri
 		}
 	}
 	next := remoteState{Files: files, Problems: map[string]string{}}
-	var problems []string
+	refused := 0
 	for _, f := range files {
 		name := spec.Owner + "/" + spec.Repo + ":" + f
 		fsink := newValidators()
@@ -175,11 +213,13 @@ func (s *SelfEvalSource) github(ctx context.Context, rec *Recorder, product stri
 		case notModified(err):
 			if p := state.Problems[f]; p != "" {
 				next.Problems[f] = p
-				problems = append(problems, p)
+				rec.ItemError(name, errors.New(p))
+				refused++
 			}
 			continue
 		case hasStatus(err, http.StatusNotFound):
-			problems = append(problems, name+": not found")
+			rec.ItemError(name, errors.New(name+": not found"))
+			refused++
 			continue
 		case err != nil:
 			return fmt.Errorf("collector: reading %s: %w", name, apiErr(err))
@@ -188,13 +228,14 @@ func (s *SelfEvalSource) github(ctx context.Context, rec *Recorder, product stri
 		if err != nil {
 			return fmt.Errorf("collector: reading %s: %w", name, err)
 		}
-		refused, err := s.put(ctx, product, name, []byte(text))
+		bad, err := s.put(ctx, rec, product, name, []byte(text))
 		if err != nil {
 			return err
 		}
-		if refused != nil {
-			next.Problems[f] = refused.Error()
-			problems = append(problems, refused.Error())
+		if bad != nil {
+			next.Problems[f] = bad.Error()
+			rec.ItemError(name, bad)
+			refused++
 		}
 		// The file is stored (or its problem kept): its ETag may be.
 		if err := fsink.commit(ctx, s.store); err != nil {
@@ -211,8 +252,8 @@ func (s *SelfEvalSource) github(ctx context.Context, rec *Recorder, product stri
 	if len(files) == 0 {
 		return fmt.Errorf("collector: no file in %s/%s matches %s", spec.Owner, spec.Repo, spec.Path)
 	}
-	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "; "))
+	if refused > 0 {
+		return errRefused
 	}
 	return nil
 }

@@ -1,12 +1,14 @@
 package collector
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -54,7 +56,7 @@ func TestSelfEvaluationsAreCollectedConditionally(t *testing.T) {
 		}
 		syncProducts(t, store, cfg)
 		gh := newTestSource(t, cfg, store, clock, nil, nil)
-		src := NewSelfEvalSource(cfg, store, gh)
+		src := NewSelfEvalSource(cfg, store, gh, nil)
 
 		versions := func() []string {
 			t.Helper()
@@ -117,7 +119,7 @@ func TestSelfEvaluationsAreCollectedConditionally(t *testing.T) {
 		}
 
 		// GitHub turned off: the local file is still read.
-		off := NewSelfEvalSource(cfg, store, nil)
+		off := NewSelfEvalSource(cfg, store, nil, nil)
 		c := New(store, nil, []Source{off}, nil, slog.New(slog.DiscardHandler), nil)
 		if _, err := c.RunOnce(ctx, off.Name()); err != nil {
 			t.Fatal(err)
@@ -133,14 +135,72 @@ func TestExampleSelfEvaluations(t *testing.T) {
 	}
 	store := storagetest.New(t, "sqlite")
 	syncProducts(t, store, cfg)
-	src := NewSelfEvalSource(cfg, store, nil)
+	src := NewSelfEvalSource(cfg, store, nil, nil)
 	run := poll(t, store, src, nil)
 	if run.Result != storage.RunSuccess {
 		t.Fatalf("%s %v", run.Result, run.Errors)
 	}
 	evs, err := store.SelfEvaluations(context.Background())
-	if err != nil || len(evs) != 2 || len(evs[1].Requirements) != 43 {
-		t.Fatalf("stored %+v (%v); want two versions of 43 lines", evs, err)
+	if err != nil || len(evs) != 4 {
+		t.Fatalf("stored %d versions (%v); want two of OS2display and two of OS2kitos", len(evs), err)
+	}
+	// OS2kitos' are in the exact form OS2's form writes: unanswered and
+	// "don't know" lines are stored as such.
+	states := map[string]int{}
+	for _, e := range evs {
+		if len(e.Requirements) != 43 {
+			t.Errorf("%s %s: %d lines, want 43", e.ProductID, e.Filled, len(e.Requirements))
+		}
+		if e.ProductID == "os2kitos" && e.Filled.String() == "2026-05-12" {
+			for _, r := range e.Requirements {
+				states[r.State]++
+			}
+		}
+	}
+	if want := map[string]int{"met": 27, "planned": 1, "not_met": 4, "unknown": 3, "unanswered": 8}; !reflect.DeepEqual(states, want) {
+		t.Errorf("OS2kitos 2026 states %v, want %v", states, want)
+	}
+}
+
+// A refused file is one item error: its count and first problem on the
+// first line (what the log shows), then at most ten problems.
+func TestRefusedSelfEvaluationIsOneItem(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := 1; i <= 14; i++ {
+		lines = append(lines, fmt.Sprintf(`{"id":"F%d","kategori":"formkrav","krav":"k","produktniveau":"niveau 9","efterlevet":null}`, i))
+	}
+	bad := `{"productName":"OS2kitos","filledBy":"x","filledDate":"2026-05-12","krav":[` + strings.Join(lines, ",") + `]}`
+	name := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(name, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("test.toml", []byte(fmt.Sprintf("[[products]]\nid = \"os2kitos\"\nname = \"OS2kitos\"\ngovernance_level = \"2\"\nself_evaluations = [%q]\n", name)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storagetest.New(t, "sqlite")
+	syncProducts(t, store, cfg)
+	var log bytes.Buffer
+	src := NewSelfEvalSource(cfg, store, nil, nil)
+	c := New(store, nil, []Source{src}, nil, slog.New(slog.NewTextHandler(&log, nil)), nil)
+	runs, err := c.RunOnce(context.Background(), src.Name())
+	if len(runs) != 1 {
+		t.Fatalf("%d runs (%v)", len(runs), err)
+	}
+	run := runs[0]
+	if run.Result != storage.RunFailure || len(run.Errors) != 1 {
+		t.Fatalf("run %+v; want a failure with one item error", run)
+	}
+	got := strings.Split(run.Errors[0].Error, "\n")
+	if run.Errors[0].Item != name || len(got) != 12 ||
+		got[0] != `refused, the versions stored before stand: 14 problem(s), the first: `+name+`: krav[0].produktniveau: "niveau 9" is not a level (sandkasse, 1, 2 or 3)` ||
+		got[11] != name+": and 4 more problems" {
+		t.Errorf("item %q, error:\n%s", run.Errors[0].Item, run.Errors[0].Error)
+	}
+	if n := strings.Count(log.String(), "collection item failed"); n != 1 || strings.Count(log.String(), "\n") > 4 ||
+		!strings.Contains(log.String(), "14 problem(s), the first: "+name+": krav[0].produktniveau") || strings.Contains(log.String(), "krav[1]") {
+		t.Errorf("log:\n%s", log.String())
 	}
 }
 
@@ -161,7 +221,7 @@ func TestSelfEvaluationOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	syncProducts(t, store, cfg)
-	src := NewSelfEvalSource(cfg, store, newTestSource(t, cfg, store, clock, nil, nil))
+	src := NewSelfEvalSource(cfg, store, newTestSource(t, cfg, store, clock, nil, nil), nil)
 	for i, want := range []int{200, 304} {
 		run := poll(t, store, src, nil)
 		reqs := f.takeRequests()
@@ -180,5 +240,40 @@ func TestSelfEvaluationOneFile(t *testing.T) {
 	}
 	if evs, _ := store.SelfEvaluations(context.Background()); len(evs) != 1 {
 		t.Errorf("%d versions, want the one stored before", len(evs))
+	}
+}
+
+// Fields OS2's form may add later are named once, as a warning in the
+// log and the progress; the file is stored.
+func TestSelfEvaluationUnknownFieldsWarnOnce(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := 1; i <= 5; i++ {
+		lines = append(lines, fmt.Sprintf(`{"id":"F%d","kategori":"formkrav","krav":"k","produktniveau":"sandkasse","efterlevet":"Ja","kommentar":"ny"}`, i))
+	}
+	doc := `{"productName":"OS2kitos","filledBy":"x","filledDate":"2026-05-12","generatedAt":"2026-05-12T13:42:10.031Z","formVersion":"3","krav":[` + strings.Join(lines, ",") + `]}`
+	name := filepath.Join(dir, "new.json")
+	if err := os.WriteFile(name, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("test.toml", []byte(fmt.Sprintf("[[products]]\nid = \"os2kitos\"\nname = \"OS2kitos\"\ngovernance_level = \"2\"\nself_evaluations = [%q]\n", name)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := storagetest.New(t, "sqlite")
+	syncProducts(t, store, cfg)
+	var log, progress bytes.Buffer
+	src := NewSelfEvalSource(cfg, store, nil, slog.New(slog.NewTextHandler(&log, nil)))
+	run := poll(t, store, src, &progress)
+	if run.Result != storage.RunSuccess {
+		t.Fatalf("%s %v", run.Result, run.Errors)
+	}
+	want := name + ": ignored the fields this version does not know: formVersion, krav[].kommentar"
+	if strings.Count(log.String(), "self-evaluation read with a warning") != 1 || !strings.Contains(log.String(), want) ||
+		strings.Count(progress.String(), want) != 1 {
+		t.Errorf("log:\n%s\nprogress:\n%s\nwant one warning %q", log.String(), progress.String(), want)
+	}
+	if evs, _ := store.SelfEvaluations(context.Background()); len(evs) != 1 || len(evs[0].Requirements) != 5 {
+		t.Errorf("stored %d evaluations", len(evs))
 	}
 }

@@ -32,7 +32,7 @@ func Sources(cfg *config.Config, store *storage.Store, reg prometheus.Registerer
 		if len(p.SelfEvaluations) > 0 {
 			// After GitHub, through its transport: the same budget, the
 			// same conditional requests.
-			out = append(out, NewSelfEvalSource(cfg, store, gh))
+			out = append(out, NewSelfEvalSource(cfg, store, gh, log))
 			break
 		}
 	}

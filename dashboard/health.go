@@ -7,6 +7,7 @@ import (
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/selfeval"
 	"os2pulse/table"
 )
 
@@ -23,7 +24,7 @@ type selfEvalView struct {
 // selfEvaluation shows the evaluation in force: the summary per level,
 // and per level a table grouped by category. Documentation is shown as
 // text, and as a link only when it is an http(s) address.
-func selfEvaluation(v *view, g figures.ProductGovernance) *selfEvalView {
+func selfEvaluation(v *view, g figures.ProductSelfEvaluation) *selfEvalView {
 	e := g.Evaluation
 	if e == nil {
 		return nil
@@ -41,7 +42,7 @@ func selfEvaluation(v *view, g figures.ProductGovernance) *selfEvalView {
 		if l.Required+l.Recommendations == 0 {
 			continue
 		}
-		line := v.Tf("selfeval.summary", v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned))
+		line := v.Tf("selfeval.summary", v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned)) + notKnown(v, l)
 		if l.Recommendations > 0 {
 			line += "; " + v.Tf("selfeval.summary.rec", v.Int(l.RecommendationsMet), v.Int(l.Recommendations))
 		}
@@ -62,6 +63,20 @@ func selfEvaluation(v *view, g figures.ProductGovernance) *selfEvalView {
 		sv.Tables = append(sv.Tables, t)
 	}
 	return sv
+}
+
+// notKnown says in words how many requirements of a level are answered
+// "don't know" or not at all (", 3 don't know, 14 not answered"); "" when
+// every one is answered. Neither counts as met or planned.
+func notKnown(v *view, l selfeval.LevelSummary) string {
+	s := ""
+	if l.Unknown > 0 {
+		s += ", " + v.Tf("selfeval.count.unknown", v.Int(l.Unknown))
+	}
+	if l.Unanswered > 0 {
+		s += ", " + v.Tf("selfeval.count.unanswered", v.Int(l.Unanswered))
+	}
+	return s
 }
 
 // selfEvalCategories are the categories in the order OS2's files list them.

@@ -15,8 +15,9 @@ import (
 
 // governancePageData is the governance page's content.
 type governancePageData struct {
-	Table table.Table // products × levels
-	Chart chart       // requirements met over time
+	Table      table.Table // products × levels
+	Chart      chart       // requirements met over time
+	PublicCode table.Table // products × publiccode.yml states
 }
 
 // governancePage shows every product's self-evaluation in force on the
@@ -24,29 +25,34 @@ type governancePageData struct {
 // the requirements met in every version kept.
 func (s *Server) governancePage(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx := r.Context()
-	g, err := s.figures.Governance(ctx, v.Date)
+	g, err := s.figures.SelfEvaluations(ctx, v.Date)
 	if err != nil {
 		return err
 	}
-	history := map[string][]figures.GovernancePointMet{}
+	history := map[string][]figures.SelfEvaluationPoint{}
 	for _, p := range g.Products {
 		if p.Evaluation == nil {
 			continue
 		}
-		if history[p.Product], err = s.figures.GovernanceHistory(ctx, p.Product, v.Date); err != nil {
+		if history[p.Product], err = s.figures.SelfEvaluationHistory(ctx, p.Product, v.Date); err != nil {
 			return err
 		}
 	}
+	pc, err := s.figures.PublicCode(ctx, v.Date)
+	if err != nil {
+		return err
+	}
 	return s.render(w, r, "governance", governancePageData{
-		Table: governanceTable(v, g),
-		Chart: requirementsChart(v, g, history),
+		Table:      governanceTable(v, g),
+		Chart:      requirementsChart(v, g, history),
+		PublicCode: publicCodeTable(v, pc),
 	})
 }
 
 // governanceTable has one row per product: its configured level, the
 // level its evaluation says is met, when it was filled, and per level the
 // requirements met of those required, with those planned.
-func governanceTable(v *view, g figures.Governance) table.Table {
+func governanceTable(v *view, g figures.SelfEvaluations) table.Table {
 	t := table.Table{
 		Caption: v.Tf("governance.table", v.DateText()),
 		Head:    []string{v.T("th.product"), v.T("th.selfeval.configured"), v.T("th.selfeval.met"), v.T("th.selfeval.filled")},
@@ -71,7 +77,7 @@ func governanceTable(v *view, g figures.Governance) table.Table {
 				row = append(row, table.Text("–"))
 				continue
 			}
-			row = append(row, table.Num(v.Tf("governance.cell", v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned))))
+			row = append(row, table.Num(v.Tf("governance.cell", v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned))+notKnown(v, l)))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -80,7 +86,7 @@ func governanceTable(v *view, g figures.Governance) table.Table {
 
 // requirementsChart draws, per product with an evaluation, the
 // requirements met in each version, held until the next one.
-func requirementsChart(v *view, g figures.Governance, history map[string][]figures.GovernancePointMet) chart {
+func requirementsChart(v *view, g figures.SelfEvaluations, history map[string][]figures.SelfEvaluationPoint) chart {
 	dateSet := map[civil.Date]bool{}
 	for _, pts := range history {
 		for _, p := range pts {

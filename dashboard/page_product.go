@@ -29,6 +29,8 @@ type productData struct {
 	SelfEval     *selfEvalView
 	HealthKeys   []keyFigure
 	SelfEvalNone string
+	// Its repositories' publiccode.yml files, and the proposed one.
+	PublicCode *publicCodeView
 }
 
 // productPage shows one product: who runs it (list and map), its adopters
@@ -79,11 +81,19 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
-	gov, err := s.figures.ProductGovernance(ctx, id, v.Date)
+	gov, err := s.figures.ProductSelfEvaluation(ctx, id, v.Date)
 	if err != nil {
 		return err
 	}
 	health, err := s.figures.ProductHealth(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	pc, err := s.figures.ProductPublicCode(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
+	proposal, err := s.figures.PublicCodeProposal(ctx, id, v.Date)
 	if err != nil {
 		return err
 	}
@@ -119,6 +129,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		SelfEval:          selfEvaluation(v, gov),
 		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
 		HealthKeys:        healthKeys(v, health),
+		PublicCode:        publicCodeSection(v, pc, proposal),
 	}
 	if !act.Complete {
 		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)

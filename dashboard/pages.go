@@ -29,6 +29,7 @@ func (s *Server) pageRoutes() {
 	s.page("GET /data", s.dataPage)
 	s.page("GET /goals", s.goalsPage)
 	s.page("GET /governance", s.governancePage)
+	s.mux.HandleFunc("GET /products/{id}/publiccode.yml", s.publicCodeFile)
 	s.page("GET /report", s.reportsPage)
 	s.pageWith("GET /report/{year}", s.reportPage, pageOptions{params: []string{"format", "sep"}})
 	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true, params: []string{"product", "goal"}})

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/selfeval"
 	"os2pulse/table"
 )
 
@@ -65,15 +67,18 @@ var templateSamples = map[string]func(v *view) any{
 			ContributorSeries: contributorSeriesChart(v, figures.ContributorSeries{Product: "os2forms", WindowDays: 90}, "2023-11-23", "series"),
 			Repositories:      repositoryTable(v, act),
 			ActivityNote:      "note",
-			SelfEval:          selfEvaluation(v, sampleGovernance()),
+			SelfEval:          selfEvaluation(v, sampleSelfEvaluation()),
 			HealthKeys:        healthKeys(v, sampleHealth()),
+			PublicCode:        publicCodeSection(v, samplePublicCode(), samplePublicCodeProposal()),
 		}
 	},
 	"governance": func(v *view) any {
-		g := figures.Governance{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductGovernance{sampleGovernance(),
+		g := figures.SelfEvaluations{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductSelfEvaluation{sampleSelfEvaluation(),
 			{Product: "x", Name: xssName, ConfiguredLevel: "sandbox"}}}
-		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.GovernancePointMet{
-			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}})}
+		return governancePageData{Table: governanceTable(v, g), Chart: requirementsChart(v, g, map[string][]figures.SelfEvaluationPoint{
+			"os2forms": {{Filled: civil.MustParse("2025-06-01"), Met: 1, Required: 2}, {Filled: civil.MustParse("2026-06-10"), Met: 2, Required: 2}}}),
+			PublicCode: publicCodeTable(v, figures.PublicCodes{Date: civil.MustParse("2026-11-23"), Products: []figures.ProductPublicCode{samplePublicCode(),
+				{Product: "x", Name: xssName}}})}
 	},
 	"organization": func(v *view) any {
 		d := figures.OrganizationDetail{ID: "x", Name: xssName, Kind: "other", Member: true,
@@ -190,17 +195,43 @@ func TestEveryTemplateRenders(t *testing.T) {
 	}
 }
 
-// sampleGovernance is an evaluation whose texts try to break out of the
+// samplePublicCode has a repository in every state; the problems quote
+// text from the file, which may try to break out of the page, and one
+// file has more problems than a page lists.
+func samplePublicCode() figures.ProductPublicCode {
+	many := []string{}
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("a/c/publiccode.yml:%d: name %s is empty", i+1, xssScript))
+	}
+	return figures.ProductPublicCode{Product: "os2forms", Name: "OS2forms", Valid: 1, Problems: 1, Missing: 1, Unknown: 1,
+		Repositories: []figures.RepositoryPublicCode{
+			{Repository: "a/b", State: figures.PublicCodeValid, Problems: []string{}, Read: civil.MustParse("2026-06-01"), Versions: 1},
+			{Repository: "a/c", State: figures.PublicCodeProblems, Problems: many, Read: civil.MustParse("2026-06-01"), Versions: 2},
+			{Repository: "a/d", State: figures.PublicCodeMissing, Problems: []string{}},
+			{Repository: xssName, State: figures.PublicCodeUnknown, Problems: []string{}},
+		}}
+}
+
+func samplePublicCodeProposal() figures.PublicCodeProposal {
+	return figures.PublicCodeProposal{Product: "os2forms", Repository: "a/c", Differences: []figures.PublicCodeDifference{
+		{Field: "file", File: "12", Known: "0"}, {Field: "usedBy", File: "4", Known: "31"},
+		{Field: "legal.license", File: xssScript, Known: "MPL-2.0"}, {Field: "softwareVersion", File: "1.0", Known: "v2.0"}}}
+}
+
+// sampleSelfEvaluation is an evaluation whose texts try to break out of the
 // page: a script in a requirement and a javascript: "link".
-func sampleGovernance() figures.ProductGovernance {
-	reqs := []figures.Requirement{
+func sampleSelfEvaluation() figures.ProductSelfEvaluation {
+	reqs := []selfeval.Requirement{
 		{ID: "R1", Category: "relevans", Level: "sandbox", State: "met", Text: xssScript, Documentation: "javascript:alert(1)"},
 		{ID: "F12", Category: "formkrav", Level: "2", State: "planned", Text: "Tests", Documentation: "https://example.org/F12"},
 		{ID: "F19", Category: "formkrav", Level: "2", State: "met", Recommendation: true, Text: "Container (anbefaling)"},
+		{ID: "R4", Category: "relevans", Level: "3", State: "unknown", Text: "Strategier"},
+		{ID: "G11", Category: "governance", Level: "3", State: "unanswered", Text: "Styregruppe"},
 	}
-	return figures.ProductGovernance{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
+	return figures.ProductSelfEvaluation{Product: "os2forms", Name: "OS2forms", ConfiguredLevel: "2", Versions: 2,
 		Evaluation: &figures.Evaluation{Filled: civil.MustParse("2026-06-10"), FilledBy: xssName, Source: "a/b:x.json", MetLevel: "sandbox",
-			Levels:       []figures.LevelCount{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1}, {Level: "3"}},
+			Levels: []selfeval.LevelSummary{{Level: "sandbox", Required: 1, Met: 1}, {Level: "1"}, {Level: "2", Required: 1, Planned: 1, Recommendations: 1, RecommendationsMet: 1},
+				{Level: "3", Required: 2, Unknown: 1, Unanswered: 1}},
 			Requirements: reqs}}
 }
 

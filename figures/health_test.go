@@ -8,6 +8,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/selfeval"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -185,7 +186,7 @@ func deref[T any](p *T) any {
 	return *p
 }
 
-func TestGovernanceOnADate(t *testing.T) {
+func TestSelfEvaluationsOnADate(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
 		c := healthFixture(t, store)
@@ -197,12 +198,13 @@ func TestGovernanceOnADate(t *testing.T) {
 				Source: "x.json", FilledBy: "Styregruppen", SHA256: date, Requirements: reqs})
 			must(t, err)
 		}
-		put("2025-01-01", line("F1", "sandbox", StateMet, false), line("F2", "1", StateNotMet, false))
-		put("2026-03-01", line("F1", "sandbox", StateMet, false), line("F2", "1", StateMet, false),
-			line("F3", "2", StateMet, false), line("F4", "2", StatePlanned, false), line("F5", "2", StateNotMet, true))
-		put("2026-09-01", line("F1", "sandbox", StateNotMet, false))
+		put("2025-01-01", line("F1", "sandbox", selfeval.Met, false), line("F2", "1", selfeval.NotMet, false))
+		put("2026-03-01", line("F1", "sandbox", selfeval.Met, false), line("F2", "1", selfeval.Met, false),
+			line("F3", "2", selfeval.Met, false), line("F4", "2", selfeval.Planned, false), line("F5", "2", selfeval.NotMet, true),
+			line("R4", "3", selfeval.Unknown, false), line("G11", "3", selfeval.Unanswered, false), line("G12", "3", selfeval.Unanswered, false))
+		put("2026-09-01", line("F1", "sandbox", selfeval.NotMet, false))
 
-		g, err := c.Governance(ctx, healthDate)
+		g, err := c.SelfEvaluations(ctx, healthDate)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,11 +212,11 @@ func TestGovernanceOnADate(t *testing.T) {
 		if pg.ConfiguredLevel != "2" || pg.Versions != 2 || pg.Evaluation == nil || pg.Evaluation.Filled.String() != "2026-03-01" {
 			t.Fatalf("governance = %+v, want level 2 and the evaluation of 2026-03-01, the second version", pg)
 		}
-		want := []LevelCount{
+		want := []selfeval.LevelSummary{
 			{Level: "sandbox", Required: 1, Met: 1},
 			{Level: "1", Required: 1, Met: 1},
 			{Level: "2", Required: 2, Met: 1, Planned: 1, Recommendations: 1}, // the recommendation not required
-			{Level: "3"},
+			{Level: "3", Required: 3, Unknown: 1, Unanswered: 2},              // neither met nor planned
 		}
 		if !reflect.DeepEqual(pg.Evaluation.Levels, want) || pg.Evaluation.MetLevel != "1" || pg.Evaluation.Requirements != nil {
 			t.Errorf("evaluation = %+v, want %+v, met level 1, no lines in the portfolio view", pg.Evaluation, want)
@@ -223,20 +225,20 @@ func TestGovernanceOnADate(t *testing.T) {
 			t.Errorf("other = %+v, want no evaluation", g.Products[1])
 		}
 		// Before the first version: none in force.
-		early, err := c.ProductGovernance(ctx, "os2display", civil.MustParse("2024-12-31"))
+		early, err := c.ProductSelfEvaluation(ctx, "os2display", civil.MustParse("2024-12-31"))
 		if err != nil || early.Evaluation != nil || early.ConfiguredLevel != "1" {
 			t.Errorf("before any version: %+v (%v)", early, err)
 		}
-		one, err := c.ProductGovernance(ctx, "os2display", healthDate)
-		if err != nil || len(one.Evaluation.Requirements) != 5 {
-			t.Errorf("product governance: %+v (%v), want its 5 lines", one, err)
+		one, err := c.ProductSelfEvaluation(ctx, "os2display", healthDate)
+		if err != nil || len(one.Evaluation.Requirements) != 8 {
+			t.Errorf("product governance: %+v (%v), want its 8 lines", one, err)
 		}
-		hist, err := c.GovernanceHistory(ctx, "os2display", healthDate)
+		hist, err := c.SelfEvaluationHistory(ctx, "os2display", healthDate)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantHist := []GovernancePointMet{{Filled: civil.MustParse("2025-01-01"), Met: 1, Required: 2, MetLevel: "sandbox"},
-			{Filled: civil.MustParse("2026-03-01"), Met: 3, Required: 4, MetLevel: "1"}}
+		wantHist := []SelfEvaluationPoint{{Filled: civil.MustParse("2025-01-01"), Met: 1, Required: 2, MetLevel: "sandbox"},
+			{Filled: civil.MustParse("2026-03-01"), Met: 3, Required: 7, MetLevel: "1"}}
 		if !reflect.DeepEqual(hist, wantHist) {
 			t.Errorf("history = %+v, want %+v", hist, wantHist)
 		}

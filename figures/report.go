@@ -119,15 +119,15 @@ type ReportPortfolioActive struct {
 // ReportHealth is one product's self-evaluation in force and health
 // signals at the end of the year and of the year before.
 type ReportHealth struct {
-	Current            ProductHealth     `json:"current"`
-	Previous           ProductHealth     `json:"previous"`
-	Governance         ProductGovernance `json:"governance"`
-	PreviousGovernance ProductGovernance `json:"previous_governance"`
+	Current                ProductHealth         `json:"current"`
+	Previous               ProductHealth         `json:"previous"`
+	SelfEvaluation         ProductSelfEvaluation `json:"governance"`
+	PreviousSelfEvaluation ProductSelfEvaluation `json:"previous_governance"`
 }
 
 // RequirementsMet sums the requirements an evaluation says are met, and
 // those it counts as required; zero without one.
-func RequirementsMet(g ProductGovernance) (met, required int) {
+func RequirementsMet(g ProductSelfEvaluation) (met, required int) {
 	if g.Evaluation == nil {
 		return 0, 0
 	}
@@ -349,17 +349,17 @@ func (c *Calculator) reportHealth(ctx context.Context, date, prev civil.Date) ([
 	if err != nil {
 		return nil, err
 	}
-	g, err := c.Governance(ctx, date)
+	g, err := c.SelfEvaluations(ctx, date)
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.Governance(ctx, prev)
+	pg, err := c.SelfEvaluations(ctx, prev)
 	if err != nil {
 		return nil, err
 	}
 	out := []ReportHealth{}
 	for i := range h.Products {
-		out = append(out, ReportHealth{Current: h.Products[i], Previous: ph.Products[i], Governance: g.Products[i], PreviousGovernance: pg.Products[i]})
+		out = append(out, ReportHealth{Current: h.Products[i], Previous: ph.Products[i], SelfEvaluation: g.Products[i], PreviousSelfEvaluation: pg.Products[i]})
 	}
 	return out, nil
 }
@@ -507,9 +507,9 @@ func (r Report) Figures() []ReportFigure {
 	covered(pc.CoveredUntil)
 	for _, h := range r.Health {
 		id, cur, prev := h.Current.Product, h.Current, h.Previous
-		if h.Governance.Evaluation != nil {
-			met, req := RequirementsMet(h.Governance)
-			pmet, preq := RequirementsMet(h.PreviousGovernance)
+		if h.SelfEvaluation.Evaluation != nil {
+			met, req := RequirementsMet(h.SelfEvaluation)
+			pmet, preq := RequirementsMet(h.PreviousSelfEvaluation)
 			add("self_evaluation", id, "met", float64(met), float64(pmet))
 			add("self_evaluation", id, "required", float64(req), float64(preq))
 		}

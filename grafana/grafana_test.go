@@ -45,6 +45,7 @@ var exportedMetrics = []string{
 	"os2pulse_product_open_items",
 	"os2pulse_product_open_items_median_age_seconds",
 	"os2pulse_product_hygiene_repositories",
+	"os2pulse_product_publiccode_repositories",
 	"os2pulse_collector_runs_total",
 	"os2pulse_collector_last_success_timestamp_seconds",
 	"os2pulse_collector_run_duration_seconds",
@@ -89,6 +90,7 @@ var businessMetrics = []string{
 	"os2pulse_product_open_items",
 	"os2pulse_product_open_items_median_age_seconds",
 	"os2pulse_product_hygiene_repositories",
+	"os2pulse_product_publiccode_repositories",
 }
 
 // operationsMetrics are the operational metrics the operations dashboard

@@ -16,6 +16,7 @@ var catalogue = merge(
 	headingsMsgs,
 	statusesMsgs,
 	productMsgs,
+	publicCodeMsgs,
 	organizationMsgs,
 	dataMsgs,
 	apiMsgs,

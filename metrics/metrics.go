@@ -13,6 +13,7 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/figures"
+	"os2pulse/selfeval"
 )
 
 // metricsCollector exposes the business figures at /metrics. They are
@@ -38,6 +39,7 @@ type metricsCollector struct {
 	firstResponse, firstResponseP90, awaitingResponse *prometheus.Desc
 	releases, lastReleaseAge                          *prometheus.Desc
 	openItems, openItemsAge, hygiene                  *prometheus.Desc
+	publicCode                                        *prometheus.Desc
 }
 
 // NewCollector returns the collector of os2pulse's business figures
@@ -69,7 +71,7 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		goalStatus:  d("os2pulse_goal_status", "A goal's status today, as on the goals page: 1 for its status, 0 for the others (met, on track, at risk, behind, missed, not started, unknown).", "goal", "status"),
 		lastSuccess: d("os2pulse_collector_last_success_timestamp_seconds", "End time of the source's last successful or partial collection run, as a Unix timestamp.", "source"),
 
-		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
+		requirements:     d("os2pulse_product_requirements", "Requirements of the governance level in the product's self-evaluation in force today, by state (met, planned, not_met, unknown for \"Ved ikke\", unanswered; their sum is the level's requirements; recommendations not counted); absent without an evaluation.", "product", "level", "state"),
 		evaluationFilled: d("os2pulse_product_self_evaluation_filled_timestamp_seconds", "Start (00:00 UTC) of the day the product's self-evaluation in force today was filled, as a Unix timestamp.", "product"),
 		concentration:    d("os2pulse_product_contributor_concentration_persons", "Fewest persons who made half of the product's contributions in the 365 days ending today; absent while the product's data do not reach today, or without a contribution.", "product"),
 		organizations:    d("os2pulse_product_contributing_organizations", "Organisations (members and suppliers, by the affiliation rules) that contributed to the product in the 365 days ending today.", "product"),
@@ -82,6 +84,7 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		openItems:        d("os2pulse_product_open_items", "Open issues and pull requests of the product today, by kind.", "product", "kind"),
 		openItemsAge:     d("os2pulse_product_open_items_median_age_seconds", "Median age of the product's open issues and pull requests (days × 86400); absent when none is open.", "product"),
 		hygiene:          d("os2pulse_product_hygiene_repositories", "The product's repositories with each file, by its last daily check (file checked: the repositories checked); absent until one was checked.", "product", "file"),
+		publicCode:       d("os2pulse_product_publiccode_repositories", "The product's repositories by the state of their publiccode.yml today: valid, problems (the check finds some), missing, unknown (the root not checked yet or the file not read yet).", "product", "state"),
 	}
 }
 
@@ -90,7 +93,7 @@ func (m *metricsCollector) Describe(ch chan<- *prometheus.Desc) {
 		m.threePlusRatio, m.productContributors, m.portfolioContributors, m.window, m.productCoverage,
 		m.portfolioCoverage, m.goalTarget, m.goalValue, m.goalStatus, m.lastSuccess, m.requirements, m.evaluationFilled,
 		m.concentration, m.organizations, m.largestOrg, m.firstResponse, m.firstResponseP90, m.awaitingResponse, m.releases,
-		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene} {
+		m.lastReleaseAge, m.openItems, m.openItemsAge, m.hygiene, m.publicCode} {
 		ch <- d
 	}
 }
@@ -175,12 +178,22 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	m.collectHealth(ctx, today, gauge, fail)
+	if pc, err := m.calc.PublicCode(ctx, today); err != nil {
+		fail(m.publicCode, err)
+	} else {
+		for _, p := range pc.Products {
+			for state, n := range map[string]int{figures.PublicCodeValid: p.Valid, figures.PublicCodeProblems: p.Problems,
+				figures.PublicCodeMissing: p.Missing, figures.PublicCodeUnknown: p.Unknown} {
+				gauge(m.publicCode, float64(n), p.Product, state)
+			}
+		}
+	}
 }
 
 // collectHealth exports the governance self-evaluations and the health
 // signals, each in base units (seconds, not days).
 func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, gauge func(*prometheus.Desc, float64, ...string), fail func(*prometheus.Desc, error)) {
-	if g, err := m.calc.Governance(ctx, today); err != nil {
+	if g, err := m.calc.SelfEvaluations(ctx, today); err != nil {
 		fail(m.requirements, err)
 	} else {
 		for _, p := range g.Products {
@@ -190,9 +203,11 @@ func (m *metricsCollector) collectHealth(ctx context.Context, today civil.Date, 
 			}
 			gauge(m.evaluationFilled, float64(e.Filled.Time().Unix()), p.Product)
 			for _, l := range e.Levels {
-				gauge(m.requirements, float64(l.Met), p.Product, l.Level, figures.StateMet)
-				gauge(m.requirements, float64(l.Planned), p.Product, l.Level, figures.StatePlanned)
-				gauge(m.requirements, float64(l.NotMet), p.Product, l.Level, figures.StateNotMet)
+				gauge(m.requirements, float64(l.Met), p.Product, l.Level, selfeval.Met)
+				gauge(m.requirements, float64(l.Planned), p.Product, l.Level, selfeval.Planned)
+				gauge(m.requirements, float64(l.NotMet), p.Product, l.Level, selfeval.NotMet)
+				gauge(m.requirements, float64(l.Unknown), p.Product, l.Level, selfeval.Unknown)
+				gauge(m.requirements, float64(l.Unanswered), p.Product, l.Level, selfeval.Unanswered)
 			}
 		}
 	}

@@ -206,21 +206,31 @@ func TestMetricsHealth(t *testing.T) {
 		}
 		if _, err := store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "os2forms", Filled: civil.MustParse("2026-06-01"),
 			Source: "x.json", FilledBy: "Styregruppen", SHA256: "1", Requirements: []storage.SelfEvaluationRequirement{
-				line("F1", "sandbox", "met", false), line("F2", "2", "planned", false), line("F3", "2", "not_met", false), line("F4", "2", "met", true)}}); err != nil {
+				line("F1", "sandbox", "met", false), line("F2", "2", "planned", false), line("F3", "2", "not_met", false), line("F4", "2", "met", true),
+				line("F5", "3", "unknown", false), line("G11", "3", "unanswered", false), line("G12", "3", "unanswered", false)}}); err != nil {
 			t.Fatal(err)
 		}
 		c := NewCollector(f.Figures, slog.New(slog.DiscardHandler)).(*metricsCollector)
 		c.now = func() time.Time { return figurestest.Now }
 		got := gathered(t, c)
 		for series, v := range map[string]float64{
-			`os2pulse_product_requirements{level="sandbox",product="os2forms",state="met"}`: 1,
-			`os2pulse_product_requirements{level="2",product="os2forms",state="met"}`:       0, // the recommendation is not counted
-			`os2pulse_product_requirements{level="2",product="os2forms",state="planned"}`:   1,
-			`os2pulse_product_requirements{level="2",product="os2forms",state="not_met"}`:   1,
-			`os2pulse_product_self_evaluation_filled_timestamp_seconds{product="os2forms"}`: float64(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()),
+			`os2pulse_product_requirements{level="sandbox",product="os2forms",state="met"}`:  1,
+			`os2pulse_product_requirements{level="2",product="os2forms",state="met"}`:        0, // the recommendation is not counted
+			`os2pulse_product_requirements{level="2",product="os2forms",state="planned"}`:    1,
+			`os2pulse_product_requirements{level="2",product="os2forms",state="not_met"}`:    1,
+			`os2pulse_product_requirements{level="3",product="os2forms",state="unknown"}`:    1,
+			`os2pulse_product_requirements{level="3",product="os2forms",state="unanswered"}`: 2,
+			`os2pulse_product_requirements{level="3",product="os2forms",state="met"}`:        0,
+			`os2pulse_product_self_evaluation_filled_timestamp_seconds{product="os2forms"}`:  float64(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Unix()),
 		} {
 			if g, ok := got[series]; !ok || g != v {
 				t.Errorf("%s = %v (present %v), want %v", series, g, ok, v)
+			}
+		}
+		// os2forms' two repositories: neither root checked by today.
+		for state, v := range map[string]float64{"valid": 0, "problems": 0, "missing": 0, "unknown": 2} {
+			if g, ok := got[`os2pulse_product_publiccode_repositories{product="os2forms",state="`+state+`"}`]; !ok || g != v {
+				t.Errorf("publiccode %s = %v (present %v), want %v", state, g, ok, v)
 			}
 		}
 		if _, ok := got[`os2pulse_product_requirements{level="2",product="os2display",state="met"}`]; ok {

@@ -15,6 +15,9 @@ import (
 // problems is used.
 type Error struct {
 	Problems []string
+	// Total counts every problem found, those left out of Problems
+	// included.
+	Total int
 }
 
 func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
@@ -102,7 +105,7 @@ func (l *List) Err() error {
 	if l.Len() == 0 {
 		return nil
 	}
-	return &Error{Problems: l.All()}
+	return &Error{Problems: l.All(), Total: l.Len()}
 }
 
 // Clip shortens a value quoted in a message to 80 bytes and makes it valid

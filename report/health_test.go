@@ -36,10 +36,11 @@ func TestHealthSection(t *testing.T) {
 		line := func(id, level, state string) storage.SelfEvaluationRequirement {
 			return storage.SelfEvaluationRequirement{ID: id, Category: "formkrav", Level: level, State: state, Text: "Krav"}
 		}
-		for date, states := range map[string][2]string{"2023-05-01": {"met", "not_met"}, "2024-06-01": {"met", "met"}} {
+		for date, states := range map[string][4]string{"2023-05-01": {"met", "not_met", "unanswered", "unanswered"}, "2024-06-01": {"met", "met", "unknown", "unanswered"}} {
 			if _, err := store.PutSelfEvaluation(ctx, storage.SelfEvaluation{ProductID: "alfa", Filled: civil.MustParse(date), Source: "x.json",
 				FilledBy: "Styregruppen", SHA256: date, Requirements: []storage.SelfEvaluationRequirement{
-					line("F1", "sandbox", states[0]), line("F2", "1", states[1]), line("F3", "2", "planned")}}); err != nil {
+					line("F1", "sandbox", states[0]), line("F2", "1", states[1]), line("F3", "2", "planned"),
+					line("F4", "3", states[2]), line("F5", "3", states[3])}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -53,7 +54,7 @@ func TestHealthSection(t *testing.T) {
 		}
 		for _, want := range []string{
 			"## Product health",
-			"| Alfa | Governance level 2 | Governance level 1 | 1 June 2024 | 2 of 3 | 1 of 3 | +1 |",
+			"| Alfa | Governance level 2 | Governance level 1 | 1 June 2024 | 2 of 5, 1 don't know, 1 not answered | 1 of 5 | +1 |",
 			"**Health signals at the end of 2024 (change since 2023)**",
 		} {
 			if !strings.Contains(md.String(), want) {

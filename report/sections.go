@@ -217,6 +217,25 @@ func scopeWords(l locale.Lang, scope string) string {
 	return scope
 }
 
+// notKnown says in words how many requirements of an evaluation are
+// answered "don't know" or not at all (", 3 don't know, 14 not
+// answered"); neither is counted as met or planned.
+func notKnown(l locale.Lang, e *figures.Evaluation) string {
+	unknown, unanswered := 0, 0
+	for _, lv := range e.Levels {
+		unknown += lv.Unknown
+		unanswered += lv.Unanswered
+	}
+	s := ""
+	if unknown > 0 {
+		s += ", " + l.Tf("selfeval.count.unknown", l.Int(unknown))
+	}
+	if unanswered > 0 {
+		s += ", " + l.Tf("selfeval.count.unanswered", l.Int(unanswered))
+	}
+	return s
+}
+
 // healthSection is every product's self-evaluation and health signals at
 // the end of the year, each with its change from the year before.
 func healthSection(l locale.Lang, r figures.Report) Section {
@@ -228,12 +247,12 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 	withChange := func(v, p int) table.Cell { return table.Num(l.Int(v) + " (" + l.ChangeInt(v-p) + ")") }
 	for _, h := range r.Health {
 		cur, prev := h.Current, h.Previous
-		if e := h.Governance.Evaluation; e != nil {
-			met, req := figures.RequirementsMet(h.Governance)
-			pmet, preq := figures.RequirementsMet(h.PreviousGovernance)
+		if e := h.SelfEvaluation.Evaluation; e != nil {
+			met, req := figures.RequirementsMet(h.SelfEvaluation)
+			pmet, preq := figures.RequirementsMet(h.PreviousSelfEvaluation)
 			prevCell := table.Num("–")
 			change := table.Text("")
-			if h.PreviousGovernance.Evaluation != nil {
+			if h.PreviousSelfEvaluation.Evaluation != nil {
 				prevCell = table.Num(l.Tf("governance.metcount", l.Int(pmet), l.Int(preq)))
 				change = table.Num(l.ChangeInt(met - pmet))
 			}
@@ -241,8 +260,8 @@ func healthSection(l locale.Lang, r figures.Report) Section {
 			if e.MetLevel != "" {
 				level = l.Governance(e.MetLevel)
 			}
-			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.Governance.ConfiguredLevel)), table.Text(level),
-				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req))), prevCell, change})
+			gov.Rows = append(gov.Rows, []table.Cell{table.Text(cur.Name), table.Text(l.Governance(h.SelfEvaluation.ConfiguredLevel)), table.Text(level),
+				table.Date(l, e.Filled), table.Num(l.Tf("governance.metcount", l.Int(met), l.Int(req)) + notKnown(l, e)), prevCell, change})
 		}
 		// A signal that is not known is "–" (never collected: "not
 		// collected"), and a change only between two known values.

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -25,12 +26,19 @@ var Levels = []string{"sandbox", "1", "2", "3"}
 // Categories of requirements, as the files name them.
 var Categories = []string{"relevans", "formkrav", "strategisk", "governance"}
 
-// States of a requirement.
+// States of a requirement, as stored and shown. A requirement the form
+// left unanswered, or answered "don't know", is neither met nor planned:
+// it is counted apart, so that what is not known is never shown as done.
 const (
-	Met     = "met"     // "Ja"
-	Planned = "planned" // "Planlagt"
-	NotMet  = "not_met" // "Nej"
+	Met        = "met"        // "Ja"
+	Planned    = "planned"    // "Planlagt"
+	NotMet     = "not_met"    // "Nej"
+	Unknown    = "unknown"    // "Ved ikke"
+	Unanswered = "unanswered" // null, empty or no "efterlevet" at all
 )
+
+// States lists every state in the order pages show them.
+var States = []string{Met, Planned, NotMet, Unknown, Unanswered}
 
 // Evaluation is one self-evaluation of one product.
 type Evaluation struct {
@@ -39,24 +47,27 @@ type Evaluation struct {
 	Filled       civil.Date    `json:"filled_date"`
 	GeneratedAt  string        `json:"generated_at,omitempty"`
 	Requirements []Requirement `json:"requirements"`
+	// Warnings name what was ignored, such as fields OS2's form added
+	// after this reader was written; they do not refuse the file.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Requirement is one line of the evaluation.
+// Requirement is one line of an evaluation.
 type Requirement struct {
-	ID       string `json:"id"`       // R1–R4, F1–F22, S1–S5, G1–G14
+	ID       string `json:"id"`       // R1–R4, F1–F7, F10–F22, S1–S5, G1–G14, and later ones of the same form
 	Category string `json:"category"` // one of Categories
-	Text     string `json:"text"`
 	// Level is the level from which the requirement applies.
-	Level         string `json:"level"`
-	Guidelines    string `json:"guidelines,omitempty"`
-	State         string `json:"state"` // Met, Planned or NotMet
-	Documentation string `json:"documentation,omitempty"`
+	Level string `json:"level"`
+	State string `json:"state"` // one of States
 	// Recommendation marks a line whose text says "(anbefaling)": advice,
 	// not a requirement; it never decides whether a level is met.
-	Recommendation bool `json:"recommendation"`
+	Recommendation bool   `json:"recommendation"`
+	Text           string `json:"text"`
+	Guidelines     string `json:"guidelines,omitempty"`
+	Documentation  string `json:"documentation,omitempty"`
 }
 
-// The file's own form.
+// The file's own form, as OS2's self-evaluation form writes it.
 type file struct {
 	ProductName *string  `json:"productName"`
 	FilledBy    *string  `json:"filledBy"`
@@ -76,21 +87,30 @@ type fileKr struct {
 }
 
 var (
-	idRe             = regexp.MustCompile(`^[RFSG][0-9]{1,2}$`)
+	// Known fields, to name the others once as a warning.
+	fileFields = []string{"productName", "filledBy", "filledDate", "generatedAt", "krav"}
+	kravFields = []string{"id", "kategori", "krav", "produktniveau", "retningslinjer", "efterlevet", "dokumentation"}
+
+	idRe             = regexp.MustCompile(`^[RFSG][0-9]{1,3}$`)
 	recommendationRe = regexp.MustCompile(`(?i)\(\s*anbefaling\s*\)`)
-	states           = map[string]string{"ja": Met, "nej": NotMet, "planlagt": Planned}
+	states           = map[string]string{"ja": Met, "nej": NotMet, "planlagt": Planned, "ved ikke": Unknown, "": Unanswered}
 	levelNames       = map[string]string{"sandkasse": "sandbox", "sandbox": "sandbox", "1": "1", "2": "2", "3": "3"}
 )
+
+// MaxProblems bounds the problems listed for a refused file: a wholly
+// wrong file (43 lines) still gives a readable answer.
+const MaxProblems = 10
 
 // maxSize bounds a file; real ones are about 15 kB.
 const maxSize = 1 << 20
 
 // Parse reads the self-evaluation called name (a path or OWNER/REPO:PATH,
-// for messages). Every problem is reported at once as "NAME: field: what
-// is wrong" (field as krav[3].efterlevet) in a *problems.Error, and
-// nothing is returned then.
+// for messages). The problems are reported at once as "NAME: field: what
+// is wrong" (field as krav[3].produktniveau), at most MaxProblems of them
+// and then how many more, in a *problems.Error, and nothing is returned
+// then.
 func Parse(name string, data []byte) (Evaluation, error) {
-	p := problems.NewList(name, 0)
+	p := problems.NewList(name, MaxProblems)
 	if len(data) > maxSize {
 		p.AddField("", "larger than %d kB; a self-evaluation is about 15 kB", maxSize>>10)
 		return Evaluation{}, p.Err()
@@ -159,10 +179,10 @@ func Parse(name string, data []byte) (Evaluation, error) {
 				p.AddField(at("produktniveau"), "%q is not a level (sandkasse, 1, 2 or 3)", problems.Clip(l))
 			}
 		}
-		if s := strings.ToLower(text(at("efterlevet"), k.Efterlevet, true)); s != "" {
-			if r.State = states[s]; r.State == "" {
-				p.AddField(at("efterlevet"), "%q is not Ja, Nej or Planlagt", problems.Clip(s))
-			}
+		// null, "" or no field at all: not answered yet.
+		st := strings.Join(strings.Fields(strings.ToLower(text(at("efterlevet"), k.Efterlevet, false))), " ")
+		if r.State = states[st]; r.State == "" {
+			p.AddField(at("efterlevet"), "%q is not Ja, Nej, Planlagt, Ved ikke or empty (not answered)", problems.Clip(st))
 		}
 		r.Recommendation = recommendationRe.MatchString(r.Text)
 		e.Requirements = append(e.Requirements, r)
@@ -170,7 +190,41 @@ func Parse(name string, data []byte) (Evaluation, error) {
 	if err := p.Err(); err != nil {
 		return Evaluation{}, err
 	}
+	if extra := unknownFields(data); len(extra) > 0 {
+		e.Warnings = append(e.Warnings, fmt.Sprintf("%s: ignored the fields this version does not know: %s", name, strings.Join(extra, ", ")))
+	}
 	return e, nil
+}
+
+// unknownFields names, once each, the fields beside the known ones: at
+// the top (version) and in the requirements (krav[].kommentar).
+func unknownFields(data []byte) []string {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for k := range top {
+		if !contains(fileFields, k) {
+			seen[problems.Clip(k)] = true
+		}
+	}
+	var krav []map[string]json.RawMessage
+	if json.Unmarshal(top["krav"], &krav) == nil {
+		for _, kr := range krav {
+			for k := range kr {
+				if !contains(kravFields, k) {
+					seen["krav[]."+problems.Clip(k)] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func jsonProblem(err error) string {
@@ -192,24 +246,34 @@ func contains(list []string, s string) bool {
 
 // LevelSummary counts the lines introduced at one level.
 type LevelSummary struct {
-	Level    string `json:"level"`
-	Required int    `json:"required"` // requirements (recommendations not counted)
-	Met      int    `json:"met"`
-	Planned  int    `json:"planned"`
-	NotMet   int    `json:"not_met"`
-	// Recommendations at the level and how many are followed.
+	Level string `json:"level"`
+	// Required counts the requirements introduced at the level;
+	// recommendations ("(anbefaling)") are not requirements.
+	Required int `json:"required"`
+	Met      int `json:"met"`
+	Planned  int `json:"planned"`
+	NotMet   int `json:"not_met"`
+	// Unknown were answered "Ved ikke", Unanswered not at all: neither
+	// is met, planned or not met.
+	Unknown    int `json:"unknown"`
+	Unanswered int `json:"unanswered"`
+	// Recommendations at the level, and how many are followed.
 	Recommendations    int `json:"recommendations"`
 	RecommendationsMet int `json:"recommendations_met"`
 }
 
-// Summary counts the requirements of each level, lowest first: "level 2:
-// 9 of 13 requirements met, 0 planned".
-func (e Evaluation) Summary() []LevelSummary {
+// Summarise counts the requirements of each level, lowest first ("level
+// 2: 9 of 13 requirements met, 1 planned, 2 not answered"), and returns
+// the highest level whose requirements, and those of every level below
+// it, are all met ("" when not even the sandbox's are). A level is met
+// only when every requirement of it says Ja: unknown and unanswered ones
+// keep it from being met.
+func Summarise(reqs []Requirement) ([]LevelSummary, string) {
 	out := make([]LevelSummary, len(Levels))
 	for i, l := range Levels {
 		out[i].Level = l
 	}
-	for _, r := range e.Requirements {
+	for _, r := range reqs {
 		i := levelIndex(r.Level)
 		if i < 0 {
 			continue
@@ -228,24 +292,22 @@ func (e Evaluation) Summary() []LevelSummary {
 			s.Met++
 		case Planned:
 			s.Planned++
+		case Unknown:
+			s.Unknown++
+		case Unanswered:
+			s.Unanswered++
 		default:
 			s.NotMet++
 		}
 	}
-	return out
-}
-
-// MetLevel is the highest level whose requirements, and those of every
-// level below it, are all met; "" when not even the sandbox's are.
-func (e Evaluation) MetLevel() string {
 	met := ""
-	for _, s := range e.Summary() {
+	for _, s := range out {
 		if s.Met != s.Required {
 			break
 		}
 		met = s.Level
 	}
-	return met
+	return out, met
 }
 
 func levelIndex(level string) int {

@@ -1,8 +1,11 @@
 package selfeval
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -112,11 +115,12 @@ func TestSummaryAndMetLevel(t *testing.T) {
 		{Level: "2", Required: 13, Met: 9, Planned: 1, NotMet: 3, Recommendations: 6, RecommendationsMet: 4},
 		{Level: "3", Required: 8, NotMet: 8},
 	}
-	if got := e.Summary(); !reflect.DeepEqual(got, want) {
-		t.Errorf("Summary =\n%+v\nwant\n%+v", got, want)
+	got, met := Summarise(e.Requirements)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Summarise =\n%+v\nwant\n%+v", got, want)
 	}
-	if got := e.MetLevel(); got != "1" {
-		t.Errorf("MetLevel = %q, want 1", got)
+	if met != "1" {
+		t.Errorf("met level = %q, want 1", met)
 	}
 	// A recommendation never decides the level; a planned requirement
 	// does not count as met.
@@ -129,6 +133,8 @@ func TestSummaryAndMetLevel(t *testing.T) {
 		{"sandbox only", [][5]string{{"R1", "relevans", "sandkasse", "Ja", "x"}, {"F6", "formkrav", "1", "Planlagt", "x"}}, "sandbox"},
 		{"recommendation not followed", [][5]string{{"R1", "relevans", "sandkasse", "Ja", "x"}, {"G7", "governance", "1", "Nej", "x (anbefaling)"}}, "3"},
 		{"gap below", [][5]string{{"R1", "relevans", "sandkasse", "Nej", "x"}, {"R4", "relevans", "3", "Ja", "x"}}, ""},
+		{"don't know is not met", [][5]string{{"R1", "relevans", "sandkasse", "Ja", "x"}, {"F6", "formkrav", "1", "Ved ikke", "x"}}, "sandbox"},
+		{"unanswered is not met", [][5]string{{"R1", "relevans", "sandkasse", "Ja", "x"}, {"F6", "formkrav", "1", "", "x"}}, "sandbox"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,8 +142,8 @@ func TestSummaryAndMetLevel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := e.MetLevel(); got != tt.want {
-				t.Errorf("MetLevel = %q, want %q", got, tt.want)
+			if _, got := Summarise(e.Requirements); got != tt.want {
+				t.Errorf("met level = %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -160,10 +166,9 @@ func TestParseProblems(t *testing.T) {
 			`e.json: krav[0].id: "X1" is not a requirement id such as R1, F12, S3 or G14`,
 			`e.json: krav[0].kategori: "andet" is not one of relevans, formkrav, strategisk, governance`,
 			`e.json: krav[0].produktniveau: "4" is not a level (sandkasse, 1, 2 or 3)`,
-			`e.json: krav[0].efterlevet: "måske" is not Ja, Nej or Planlagt`,
+			`e.json: krav[0].efterlevet: "måske" is not Ja, Nej, Planlagt, Ved ikke or empty (not answered)`,
 			`e.json: krav[1].krav: empty`,
 			`e.json: krav[2].id: R1 is already krav[1]`,
-			`e.json: krav[2].efterlevet: missing`,
 		}},
 		{"no list", `{"productName": "P", "filledBy": "x", "filledDate": "2026-01-01"}`, []string{"e.json: krav: missing: the list of requirements"}},
 		{"not utf-8", "{\"productName\": \"\xff\"}", []string{"e.json: not valid UTF-8"}},
@@ -200,8 +205,9 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted without product or date: %+v", e)
 		}
 		total := 0
-		for _, s := range e.Summary() {
-			if s.Met+s.Planned+s.NotMet != s.Required || s.RecommendationsMet > s.Recommendations {
+		levels, _ := Summarise(e.Requirements)
+		for _, s := range levels {
+			if s.Met+s.Planned+s.NotMet+s.Unknown+s.Unanswered != s.Required || s.RecommendationsMet > s.Recommendations {
 				t.Fatalf("summary does not add up: %+v", s)
 			}
 			total += s.Required + s.Recommendations
@@ -210,4 +216,213 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("summary counts %d of %d requirements", total, len(e.Requirements))
 		}
 	})
+}
+
+// The example portfolio's evaluations are in the exact form OS2's form
+// writes: one line, the real 43 ids, null for not answered, "Ved ikke"
+// for don't know, generatedAt with milliseconds.
+func TestExampleEvaluations(t *testing.T) {
+	for _, tc := range []struct {
+		file   string
+		filled string
+		want   []LevelSummary
+		met    string
+	}{
+		{"os2kitos-selvevaluering-20250915T081412Z.json", "2025-09-15", []LevelSummary{
+			{Level: "sandbox", Required: 6, Met: 5, Unknown: 1},
+			{Level: "1", Required: 10, Met: 8, NotMet: 1, Unanswered: 1},
+			{Level: "2", Required: 13, Met: 4, Planned: 1, Unknown: 1, Unanswered: 7, Recommendations: 6},
+			{Level: "3", Required: 8, Unanswered: 8},
+		}, ""},
+		{"os2kitos-selvevaluering-20260512T134210Z.json", "2026-05-12", []LevelSummary{
+			{Level: "sandbox", Required: 6, Met: 6},
+			{Level: "1", Required: 10, Met: 10},
+			{Level: "2", Required: 13, Met: 9, Planned: 1, NotMet: 1, Unknown: 1, Unanswered: 1, Recommendations: 6, RecommendationsMet: 2},
+			{Level: "3", Required: 8, NotMet: 2, Unknown: 1, Unanswered: 5},
+		}, "1"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("..", "config", "example", "selvevalueringer", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Count(bytes.TrimSpace(data), []byte("\n")) != 0 || !bytes.Contains(data, []byte(`"efterlevet":null`)) ||
+				!bytes.Contains(data, []byte(`"efterlevet":"Ved ikke"`)) {
+				t.Fatal("the example is not in the form's shape (one line, null and Ved ikke)")
+			}
+			e, err := Parse(tc.file, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(e.Requirements) != 43 || e.Filled.String() != tc.filled || e.Product != "OS2kitos" || len(e.Warnings) != 0 {
+				t.Fatalf("read %d requirements of %s filled %s, warnings %q", len(e.Requirements), e.Product, e.Filled, e.Warnings)
+			}
+			levels, met := Summarise(e.Requirements)
+			if !reflect.DeepEqual(levels, tc.want) || met != tc.met {
+				t.Errorf("Summarise =\n%+v %q\nwant\n%+v %q", levels, met, tc.want, tc.met)
+			}
+		})
+	}
+}
+
+// line is one requirement in the form's own JSON, efterlevet as given
+// (raw JSON: null, "Ja", or "" to leave the field out).
+func formFile(head string, lines ...string) []byte {
+	if head == "" {
+		head = `"productName":"OS2kitos","filledBy":"Styregruppen","filledDate":"2026-05-12","generatedAt":"2026-05-12T13:42:10.031Z"`
+	}
+	return []byte("{" + head + `,"krav":[` + strings.Join(lines, ",") + "]}")
+}
+
+func line(id, level, efterlevet string) string {
+	s := `{"id":"` + id + `","kategori":"formkrav","krav":"Krav ` + id + `","produktniveau":"` + level + `","retningslinjer":"","dokumentation":""`
+	if efterlevet != "" {
+		s += `,"efterlevet":` + efterlevet
+	}
+	return s + "}"
+}
+
+func TestStates(t *testing.T) {
+	for _, tc := range []struct {
+		efterlevet string
+		want       string
+	}{
+		{`"Ja"`, Met},
+		{`"Nej"`, NotMet},
+		{`"Planlagt"`, Planned},
+		{`"Ved ikke"`, Unknown},
+		{`"ved  IKKE"`, Unknown},
+		{`null`, Unanswered},
+		{`""`, Unanswered},
+		{``, Unanswered}, // no efterlevet at all
+	} {
+		t.Run(tc.efterlevet, func(t *testing.T) {
+			e, err := Parse("e.json", formFile("", line("F6", "1", tc.efterlevet)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.Requirements[0].State; got != tc.want {
+				t.Errorf("state = %q, want %q", got, tc.want)
+			}
+			levels, _ := Summarise(e.Requirements)
+			l := levels[1]
+			counts := map[string]int{Met: l.Met, NotMet: l.NotMet, Planned: l.Planned, Unknown: l.Unknown, Unanswered: l.Unanswered}
+			for _, s := range States {
+				want := 0
+				if s == tc.want {
+					want = 1
+				}
+				if counts[s] != want {
+					t.Errorf("level 1 counts %d %s, want %d", counts[s], s, want)
+				}
+			}
+		})
+	}
+}
+
+// realIDs is the id set of OS2's form: R1–R4, F1–F7, F10–F22, S1–S5,
+// G1–G14.
+func realIDs() []string {
+	var ids []string
+	add := func(p string, from, to int) {
+		for i := from; i <= to; i++ {
+			ids = append(ids, fmt.Sprintf("%s%d", p, i))
+		}
+	}
+	add("R", 1, 4)
+	add("F", 1, 7)
+	add("F", 10, 22)
+	add("S", 1, 5)
+	add("G", 1, 14)
+	return ids
+}
+
+func TestCountsAndIDs(t *testing.T) {
+	lines := func(ids []string) []string {
+		var out []string
+		for _, id := range ids {
+			out = append(out, line(id, "2", `null`))
+		}
+		return out
+	}
+	ids := realIDs()
+	if len(ids) != 43 {
+		t.Fatalf("%d ids", len(ids))
+	}
+	for _, tc := range []struct {
+		name string
+		ids  []string
+		want []string // problems
+	}{
+		{"the real 43", ids, nil},
+		{"one later id", append(append([]string(nil), ids...), "F23"), nil},
+		{"one fewer", ids[:42], nil},
+		{"F8 and F9 of the same form", append(append([]string(nil), ids...), "F8", "F9"), nil},
+		{"duplicate", append(append([]string(nil), ids...), "G3"), []string{"e.json: krav[43].id: G3 is already krav[31]"}},
+		{"another form", append(append([]string(nil), ids...), "K1"), []string{`e.json: krav[43].id: "K1" is not a requirement id such as R1, F12, S3 or G14`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := Parse("e.json", formFile("", lines(tc.ids)...))
+			if got := problems.Of(err); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("problems %q, want %q", got, tc.want)
+			}
+			if err == nil && len(e.Requirements) != len(tc.ids) {
+				t.Errorf("%d requirements, want %d", len(e.Requirements), len(tc.ids))
+			}
+		})
+	}
+}
+
+func TestHead(t *testing.T) {
+	ok := line("R1", "sandkasse", `"Ja"`)
+	for _, tc := range []struct {
+		name, head string
+		want       []string
+		warnings   []string
+	}{
+		{"milliseconds", `"productName":"P","filledBy":"x","filledDate":"2026-05-01","generatedAt":"2026-05-01T20:26:06.858Z"`, nil, nil},
+		{"no productName", `"filledBy":"x","filledDate":"2026-05-01"`, []string{"e.json: productName: missing"}, nil},
+		{"filledDate with time", `"productName":"P","filledBy":"x","filledDate":"2026-05-01T20:26:06Z"`,
+			[]string{`e.json: filledDate: "2026-05-01T20:26:06Z" is not a date (YYYY-MM-DD)`}, nil},
+		{"extra fields", `"productName":"P","filledBy":"x","filledDate":"2026-05-01","formVersion":"2","kommune":"Aarhus"`, nil,
+			[]string{"e.json: ignored the fields this version does not know: formVersion, kommune"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := Parse("e.json", formFile(tc.head, ok))
+			if got := problems.Of(err); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("problems %q, want %q", got, tc.want)
+			}
+			if !reflect.DeepEqual(e.Warnings, tc.warnings) {
+				t.Errorf("warnings %q, want %q", e.Warnings, tc.warnings)
+			}
+		})
+	}
+	// Extra fields in the requirements are named once, not once a line.
+	var lines []string
+	for _, id := range realIDs() {
+		lines = append(lines, strings.Replace(line(id, "1", `"Ja"`), `"id"`, `"kommentar":"","id"`, 1))
+	}
+	e, err := Parse("e.json", formFile("", lines...))
+	if err != nil || !reflect.DeepEqual(e.Warnings, []string{"e.json: ignored the fields this version does not know: krav[].kommentar"}) {
+		t.Errorf("warnings %q, error %v", e.Warnings, err)
+	}
+	// An unknown produktniveau refuses the file.
+	_, err = Parse("e.json", formFile("", line("R1", "4", `"Ja"`)))
+	if got := problems.Of(err); !reflect.DeepEqual(got, []string{`e.json: krav[0].produktniveau: "4" is not a level (sandkasse, 1, 2 or 3)`}) {
+		t.Errorf("unknown level: %q", got)
+	}
+}
+
+// A wholly wrong file lists ten problems and counts the rest.
+func TestAtMostTenProblems(t *testing.T) {
+	var lines []string
+	for _, id := range realIDs() {
+		lines = append(lines, line(id, "niveau", `"Ja"`))
+	}
+	_, err := Parse("e.json", formFile("", lines...))
+	got := problems.Of(err)
+	if len(got) != 11 || got[10] != "e.json: and 33 more problems" ||
+		got[0] != `e.json: krav[0].produktniveau: "niveau" is not a level (sandkasse, 1, 2 or 3)` {
+		t.Errorf("problems:\n%s", strings.Join(got, "\n"))
+	}
 }
