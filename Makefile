@@ -1,14 +1,17 @@
-# os2pulse: see README.md. Targets: build, run, check, test, lint, soak, bench, fuzz, assets, clean.
+# os2pulse: see README.md. Targets: build, run, check, test, lint, soak, bench, fuzz, assets, image, clean.
 
 GO          ?= go
-VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The release tag (vX.Y.Z, with -N-gCOMMIT after it); without tags, the
+# latest release in CHANGELOG.md and the commit.
+VERSION     ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null || \
+                 echo "$$(sed -n 's/^\#\# \[\([0-9][0-9.]*\)\].*/v\1/p' CHANGELOG.md | head -1)+$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$$(git diff --quiet HEAD 2>/dev/null; [ $$? = 1 ] && echo -dirty)")
 LDFLAGS     := -s -w -X main.version=$(VERSION)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 CONFIG      ?=
 FUZZTIME    ?= 30s
 BENCHFLAGS  ?= -sizes 1x,10x -drivers sqlite,postgres
 
-.PHONY: build run check test lint soak bench fuzz assets clean
+.PHONY: build run check test lint soak bench fuzz assets image clean
 
 ## build: compile bin/os2pulse (pure Go, no cgo needed)
 build:
@@ -67,6 +70,22 @@ assets:
 	npm ci --no-audit --no-fund
 	cp node_modules/echarts/dist/echarts.min.js assets/static/echarts.min.js
 	cp node_modules/echarts/LICENSE assets/static/echarts.LICENSE.txt
+
+## image: the container image (Containerfile) with podman or docker, tagged
+## $(IMAGE):VERSION and $(IMAGE):latest; nothing is pulled
+IMAGE         ?= os2pulse
+IMAGE_CONTEXT ?= bin/image
+CA_BUNDLE     ?= /etc/ssl/certs/ca-certificates.crt
+CONTAINER     ?= $(shell command -v podman 2>/dev/null || command -v docker 2>/dev/null)
+image:
+	@test -n "$(CONTAINER)" || { echo "make image needs podman or docker"; exit 1; }
+	rm -rf $(IMAGE_CONTEXT) && mkdir -p $(IMAGE_CONTEXT)/data
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(IMAGE_CONTEXT)/os2pulse .
+	cp deploy/image/passwd deploy/image/group $(CA_BUNDLE) $(IMAGE_CONTEXT)/
+	$(CONTAINER) build $(if $(findstring podman,$(CONTAINER)),--format docker --layers=false) -f Containerfile \
+	  --build-arg VERSION=$(VERSION) --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+	  --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
+	  -t $(IMAGE):$(subst +,-,$(VERSION)) -t $(IMAGE):latest $(IMAGE_CONTEXT)
 
 clean:
 	rm -rf bin

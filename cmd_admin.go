@@ -33,11 +33,19 @@ const (
 	maxPassword = 72
 )
 
+const adminLogoutAllHelp = `Ends every session on the admin pages: of the admin NAME, or of every admin
+without it. Whoever was logged in must log in again; use it when a password
+may be known to someone else or a computer was lost. (Changing an admin's
+password_hash in the configuration ends that admin's sessions too.)`
+
 func cmdAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "logout-all" {
+		return cmdAdminLogoutAll(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "passwd" {
-		fmt.Fprintln(stderr, "Usage: os2pulse admin passwd NAME")
+		fmt.Fprintln(stderr, "Usage: os2pulse admin passwd NAME | admin logout-all [-config FILE] [NAME]")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			fmt.Fprintf(stderr, "\n%s\n", adminPasswdHelp)
+			fmt.Fprintf(stderr, "\npasswd: %s\n\nlogout-all: %s\n", adminPasswdHelp, adminLogoutAllHelp)
 			return nil
 		}
 		return errUsage
@@ -53,6 +61,39 @@ func cmdAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fd := int(os.Stdin.Fd())
 	return adminPasswd(fs.Arg(0), os.Stdin, term.IsTerminal(fd), func() ([]byte, error) { return term.ReadPassword(fd) }, stdout, stderr)
+}
+
+// cmdAdminLogoutAll ends the sessions of one admin or of all.
+func cmdAdminLogoutAll(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("admin logout-all", "admin logout-all [-config FILE] [NAME]", adminLogoutAllHelp, stderr)
+	path := fs.String("config", "", "configuration `file`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return errUsage
+	}
+	cfg, err := loadConfig(*path, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, readWrite, stdout)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	name := strings.TrimSpace(fs.Arg(0))
+	n, err := store.DeleteAdminSessions(ctx, name)
+	if err != nil {
+		return err
+	}
+	who := "every admin"
+	if name != "" {
+		who = name
+	}
+	fmt.Fprintf(stdout, "ended %d sessions of %s\n", n, who)
+	return nil
 }
 
 // adminPasswd reads the password, from a terminal with readSecret (twice,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"os2pulse/config"
 	"os2pulse/figures"
@@ -26,8 +27,11 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("config check", "config check [-config FILE]",
 		`Reads and validates a configuration: unknown keys, invalid repository specs,
 products, goals and affiliations, and register and activity files that do not
-exist or cannot be read, are reported as FILE:LINE: problem. Exits 1 when
-there is any problem. The database is not touched, and register URLs are not
+exist or cannot be read, unknown forge hosts, GitLab token variables
+([[forges]] token_env) that are not set, and an admin token (in the variable
+server.admin_token_env names) shorter than 32 characters, are reported as
+FILE:LINE: problem. Exits 1 when there is any problem. The database is not
+touched, and register URLs are not
 fetched.`, stderr)
 	path := fs.String("config", "", "configuration `file` (default ./os2pulse.toml, else the built-in example)")
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -37,8 +41,19 @@ fetched.`, stderr)
 	if err != nil {
 		return err
 	}
-	if err := cfg.CheckFiles(); err != nil {
-		return err
+	var probs []string
+	for _, err := range []error{cfg.CheckFiles(), cfg.CheckTokens(os.LookupEnv)} {
+		if ps := problems.Of(err); ps != nil {
+			probs = append(probs, ps...)
+		} else if err != nil {
+			return err
+		}
+	}
+	if _, err := adminToken(cfg); err != nil {
+		probs = append(probs, err.Error())
+	}
+	if len(probs) > 0 {
+		return &problems.Error{Problems: probs}
 	}
 	fmt.Fprintf(stdout, "%s: ok (%d products, %d goals, storage %s)\n", cfg.File, len(cfg.Products), len(cfg.Goals), cfg.Storage.Driver)
 	return nil

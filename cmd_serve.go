@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -126,17 +127,22 @@ portfolio's figures need about a third of that).`, stderr)
 		}
 		return err
 	}
-	token := adminToken(cfg)
+	token, err := adminToken(cfg)
+	if err != nil {
+		return err
+	}
+	authFailures := metrics.NewAuthFailures(reg)
 	apiHandler := api.New(api.Options{
-		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token,
+		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token, AuthFailures: authFailures,
+		TokenLimits: admin.NewTokenLimits(store, nil),
 	})
 	// The admin pages exist only when someone can log in.
 	var adminHandler http.Handler
 	if admin.Enabled(cfg, token) {
-		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, Log: log})
+		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, AuthFailures: authFailures, Log: log})
 	}
 	srv := dashboard.New(dashboard.Options{
-		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready,
+		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready, Release: Version(),
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}),
 	})
 
@@ -243,14 +249,25 @@ func keepLastYear(ctx context.Context, store *storage.Store, calc *figures.Calcu
 	return kept, err
 }
 
+// minAdminToken is the shortest admin token accepted: a token is all a
+// script needs to change the register, so it must not be guessable (32
+// characters of "openssl rand -base64 32" are about 190 bits).
+const minAdminToken = 32
+
 // adminToken reads the admin bearer token from the environment variable
 // the configuration names, without the whitespace a secret file's last
-// line leaves.
-func adminToken(cfg *config.Config) string {
+// line leaves. A token shorter than minAdminToken is refused, saying how
+// to make one; the token itself is never printed.
+func adminToken(cfg *config.Config) (string, error) {
 	if cfg.Server.AdminTokenEnv == "" {
-		return ""
+		return "", nil
 	}
-	return strings.TrimSpace(os.Getenv(cfg.Server.AdminTokenEnv))
+	token := strings.TrimSpace(os.Getenv(cfg.Server.AdminTokenEnv))
+	if n := utf8.RuneCountInString(token); token != "" && n < minAdminToken {
+		return "", fmt.Errorf("%s: server.admin_token_env: the token in $%s has %d characters; at least %d are needed (make one with: openssl rand -base64 32)",
+			cfg.File, cfg.Server.AdminTokenEnv, n, minAdminToken)
+	}
+	return token, nil
 }
 
 func displayAddr(a net.Addr) string {
@@ -270,7 +287,7 @@ func displayAddr(a net.Addr) string {
 // sourceNames is the sources collect takes, each collected only when the
 // configuration has it, joined by sep.
 func sourceNames(sep string) string {
-	return strings.Join([]string{config.SourceGitHub, config.SourceRegister, config.SourceActivity, config.SourceSelfEval}, sep)
+	return strings.Join([]string{config.SourceGitHub, config.SourceGitLab("HOST"), config.SourceRegister, config.SourceActivity, config.SourceSelfEval}, sep)
 }
 
 // newCollector builds the collector of serve and collect: the configured

@@ -45,8 +45,9 @@ var layers = map[string][]string{
 	// fixtures is the hand-built portfolio of the presentation tests,
 	// collected through the real sources.
 	"fixtures": {"os2pulse/figures/figurestest"},
-	// tools measure the built binary from outside (bench).
-	"tools": {"os2pulse/bench"},
+	// tools measure the built binary from outside (bench) and list what
+	// it is made of (tools/thirdparty).
+	"tools": {"os2pulse/bench", "os2pulse/tools/thirdparty"},
 	// main wires every layer together.
 	"main": {"os2pulse"},
 }

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"os2pulse/problems"
@@ -38,7 +39,10 @@ func commands() []command {
 		{"activity", "activity import: import commit activity from a git log export", cmdActivity},
 		{"report", "produce the annual report", cmdReport},
 		{"publiccode", "write the publiccode.yml proposed for a product, or check publiccode.yml files", cmdPublicCode},
-		{"admin", "admin passwd: hash a password for an [[admins]] entry", cmdAdmin},
+		{"admin", "admin passwd: hash a password for an [[admins]] entry; admin logout-all: end admin sessions", cmdAdmin},
+		{"backup", "write a consistent copy of the SQLite database, also while serving", cmdBackup},
+		{"restore", "replace the SQLite database with a backup (refused while it is in use)", cmdRestore},
+		{"healthcheck", "ask a running server's /healthz (the container's health check)", cmdHealthcheck},
 		{"version", "print the version", cmdVersion},
 	}
 }
@@ -98,7 +102,7 @@ Usage: os2pulse COMMAND [flags] [arguments]
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Every command takes -config FILE. Without it ./os2pulse.toml is used when it
@@ -150,23 +154,30 @@ func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// Version returns the build's version: the -X value, else the module
-// version or VCS revision from the build info.
+// Version returns the build's version: the -X value (make build sets it
+// from git describe), else the release tag the Go toolchain found, else
+// the latest release in CHANGELOG.md with the commit it was built from,
+// so that a clone without tags still says what it is.
 func Version() string {
 	if version != "" {
 		return version
 	}
+	var rev string
+	dirty := false
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		if v := bi.Main.Version; v != "" && v != "(devel)" {
+		if v := bi.Main.Version; v != "" && v != "(devel)" && !strings.HasPrefix(v, "v0.0.0-") {
 			return v
 		}
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return s.Value[:12]
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value[:min(12, len(s.Value))]
+			case "vcs.modified":
+				dirty = s.Value == "true"
 			}
 		}
 	}
-	return "dev"
+	return changelogVersion(changelog, rev, dirty)
 }
 
 func newLogger(w io.Writer) *slog.Logger {

@@ -605,7 +605,7 @@ func TestReliabilitySlowloris(t *testing.T) {
 // the log, the metrics, the pages, the API or the stored runs.
 func TestReliabilityCanarySecrets(t *testing.T) {
 	soak.SkipShort(t)
-	const ghCanary, adminCanary = "ghp_CANARYgithub0123456789abcdefABCDEF", "CANARYadmin-9f8e7d6c5b4a"
+	const ghCanary, adminCanary = "ghp_CANARYgithub0123456789abcdefABCDEF", "CANARYadmin-9f8e7d6c5b4a3f2e1d0c9b8a7f6e"
 	t.Setenv("GITHUB_TOKEN", "  "+ghCanary+"\n")
 	t.Setenv("OS2PULSE_ADMIN_TOKEN", adminCanary+"\n")
 	var hits int

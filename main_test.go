@@ -38,7 +38,12 @@ func TestConfigCheck(t *testing.T) {
 		{"valid", "[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"A/b\"]\n", nil, ": ok (1 products, 0 goals, storage sqlite)\n"},
 		{"unknown key", "[server]\nlisten = \":1\"\nlsten = \":2\"\n", errProblems, `:3: unknown key "server.lsten"` + "\n"},
 		{"bad repo", "[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"A/b/c/d\"]\n", errProblems,
-			`:5: products[0].repos[0]: invalid repository "A/b/c/d": write owner/name, owner/* or forge/owner/name` + "\n"},
+			`:5: products[0].repos[0]: invalid repository "A/b/c/d": "A" is not a forge host name` + "\n"},
+		{"unknown GitLab host", "[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"git.example.org/a/b/c\"]\n", errProblems,
+			`:5: products[0].repos[0]: "git.example.org/a/b/c": unknown host "git.example.org": add a [[forges]] section with host = "git.example.org" and kind = "gitlab"` + "\n"},
+		{"GitLab token not set", "[[forges]]\nhost = \"git.example.org\"\ntoken_env = \"OS2PULSE_TEST_UNSET_GITLAB_TOKEN\"\n" +
+			"[[products]]\nid = \"a\"\nname = \"A\"\ngovernance_level = \"1\"\nrepos = [\"git.example.org/a/b/c\", \"git.example.org/d/*\"]\n", errProblems,
+			`:3: forges[0].token_env: the environment variable OS2PULSE_TEST_UNSET_GITLAB_TOKEN holding the token for git.example.org is not set` + "\n"},
 	}
 	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
 	writeFile(t, dir, "adoption.csv", "organization,product,status,since,until,note\n")

@@ -30,6 +30,7 @@ import (
 	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/locale"
+	"os2pulse/metrics"
 	"os2pulse/register"
 	"os2pulse/storage"
 )
@@ -38,15 +39,19 @@ import (
 type Store interface {
 	register.Stored
 	RegisterVersion(ctx context.Context) (string, error)
-	RegisterChanges(ctx context.Context, reg storage.Register) (storage.RegisterDiff, error)
+	RegisterChangesUpTo(ctx context.Context, reg storage.Register, limit int) (storage.RegisterDiff, error)
 	ImportRegister(ctx context.Context, reg storage.Register) (storage.ImportSummary, error)
 	RegisterImports(ctx context.Context) ([]storage.RegisterImport, error)
+	RecordedChanges(ctx context.Context) (map[string]storage.RegisterDiff, error)
 	PutAdminSession(ctx context.Context, s storage.AdminSession, life time.Duration) error
 	AdminSession(ctx context.Context, tokenHash string) (storage.AdminSession, error)
 	DeleteAdminSession(ctx context.Context, tokenHash string) error
-	PutAdminUpload(ctx context.Context, u storage.AdminUpload, life time.Duration) error
+	PutAdminUpload(ctx context.Context, u storage.AdminUpload, life time.Duration, keep int) error
 	AdminUpload(ctx context.Context, id string) (storage.AdminUpload, error)
 	DeleteAdminUpload(ctx context.Context, id string) error
+	LoginWait(ctx context.Context, name, address string) (time.Time, int, error)
+	LoginFailed(ctx context.Context, name, address string, wait func(failures int) time.Duration) (time.Time, error)
+	LoginSucceeded(ctx context.Context, name, address string) error
 	CensusStore
 }
 
@@ -58,8 +63,11 @@ type Options struct {
 	// Token is the admin bearer token; scripts send it instead of logging
 	// in. Empty: no token.
 	Token string
-	Log   *slog.Logger
-	Now   func() time.Time // the clock; time.Now when nil
+	// AuthFailures counts refused logins and tokens for /metrics; nil
+	// counts nothing.
+	AuthFailures *metrics.AuthFailures
+	Log          *slog.Logger
+	Now          func() time.Time // the clock; time.Now when nil
 }
 
 // Enabled reports whether the admin pages exist: only when someone can
@@ -68,26 +76,30 @@ func Enabled(cfg *config.Config, token string) bool { return len(cfg.Admins) > 0
 
 // Admin serves /admin/.
 type Admin struct {
-	cfg     *config.Config
-	store   Store
-	figures *figures.Calculator
-	token   string
-	log     *slog.Logger
-	now     func() time.Time
-	hashes  map[string][]byte // admin name → bcrypt hash
-	dummy   []byte            // compared when the name is unknown, for equal timing
-	limiter *limiter
-	census  *censusLimiter // the organisations' census pages
-	handler http.Handler
+	cfg          *config.Config
+	store        Store
+	figures      *figures.Calculator
+	token        string
+	log          *slog.Logger
+	now          func() time.Time
+	hashes       map[string][]byte // admin name → bcrypt hash
+	dummy        []byte            // compared when the name is unknown, for equal timing
+	parsing      *gate
+	tokens       *TokenLimits
+	authFailures *metrics.AuthFailures
+	census       *censusLimiter // the organisations' census pages
+	handler      http.Handler
 }
 
 // New builds the admin pages; mount the handler at "/admin/".
 func New(o Options) *Admin {
 	a := &Admin{cfg: o.Config, store: o.Store, figures: o.Figures, token: o.Token, log: o.Log, now: o.Now,
-		hashes: map[string][]byte{}, limiter: newLimiter(), census: &censusLimiter{}}
+		hashes: map[string][]byte{}, parsing: newGate(maxParsing), authFailures: o.AuthFailures,
+		census: &censusLimiter{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.tokens = NewTokenLimits(a.store, a.now)
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -211,6 +223,18 @@ func (a *Admin) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	a.log.Error("admin request failed", "path", r.URL.Path, "error", err)
 	a.errorPage(w, r, http.StatusInternalServerError, "admin.error.internal")
+}
+
+// maxLogText bounds a typed or uploaded text in a log line: the full
+// text is in the audit trail; the log needs enough to find it.
+const maxLogText = 200
+
+// logText is s cut to maxLogText bytes, as valid UTF-8.
+func logText(s string) string {
+	if len(s) > maxLogText {
+		s = s[:maxLogText] + "…"
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // randomID returns n random bytes, base64url-encoded.

@@ -5,10 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -16,6 +17,8 @@ import (
 	"os2pulse/api"
 	"os2pulse/config"
 	"os2pulse/locale"
+	"os2pulse/metrics"
+	"os2pulse/problems"
 	"os2pulse/storage"
 )
 
@@ -26,12 +29,30 @@ const (
 	sessionPath   = "/admin/"
 	sessionLength = 12 * time.Hour
 
-	// A name may fail this many logins, and one address this many, in
-	// loginWindow; then logins are refused until the window has passed.
-	maxFailsPerName = 5
-	maxFailsPerAddr = 20
-	loginWindow     = 15 * time.Minute
+	// freeFailures is how many failed logins of one name from one
+	// address (or bearer tokens from one address) go unslowed; then each
+	// next try waits twice as long as the one before, from a second up to
+	// maxLoginWait. Per name and address: a stranger guessing a name
+	// slows only their own address, never the admin's elsewhere.
+	freeFailures = 3
+	maxLoginWait = 15 * time.Minute
+
+	// tokenName is the name under which refused bearer tokens are
+	// counted (no admin name is empty).
+	tokenName = ""
 )
+
+// loginWait is the wait before the next try after failures in a row.
+func loginWait(failures int) time.Duration {
+	if failures <= freeFailures {
+		return 0
+	}
+	n := failures - freeFailures - 1
+	if n >= 10 {
+		return maxLoginWait
+	}
+	return min(time.Second<<n, maxLoginWait)
+}
 
 // identity is who makes a request: a named admin, or a script with the
 // token.
@@ -63,9 +84,15 @@ func identityFrom(ctx context.Context) (identity, bool) {
 
 // authed lets a request through with the admin token as its bearer token
 // or with a live session; a page asked for without either leads to the
-// login, anything else is refused.
+// login, anything else is refused. A wrong bearer token is counted and
+// logged, and slowed like a failed login.
 func (a *Admin) authed(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			if !a.checkBearer(w, r) {
+				return
+			}
+		}
 		id, ok, err := a.identify(r)
 		if err != nil {
 			a.fail(w, r, err)
@@ -83,6 +110,97 @@ func (a *Admin) authed(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// LimitStore is where failed logins and refused tokens are counted (a
+// *storage.Store).
+type LimitStore interface {
+	LoginWait(ctx context.Context, name, address string) (time.Time, int, error)
+	LoginFailed(ctx context.Context, name, address string, wait func(failures int) time.Duration) (time.Time, error)
+	LoginSucceeded(ctx context.Context, name, address string) error
+}
+
+// TokenLimits slows refused bearer tokens per address, counted in the
+// database: the admin pages and the API's admin endpoints (as its
+// api.TokenLimits) share one count per address.
+type TokenLimits struct {
+	store LimitStore
+	now   func() time.Time
+}
+
+// NewTokenLimits counts refused tokens in store; now is the clock
+// (time.Now when nil).
+func NewTokenLimits(store LimitStore, now func() time.Time) *TokenLimits {
+	if now == nil {
+		now = time.Now
+	}
+	return &TokenLimits{store: store, now: now}
+}
+
+// Wait says how long addr must wait before its next token is looked at,
+// and how many were refused in a row.
+func (l *TokenLimits) Wait(ctx context.Context, addr string) (time.Duration, int, error) {
+	until, failures, err := l.store.LoginWait(ctx, tokenName, addr)
+	if err != nil || until.IsZero() {
+		return 0, failures, err
+	}
+	return max(until.Sub(l.now()), time.Second), failures, nil
+}
+
+// Refused counts a refused token from addr.
+func (l *TokenLimits) Refused(ctx context.Context, addr string) error {
+	_, err := l.store.LoginFailed(ctx, tokenName, addr, loginWait)
+	return err
+}
+
+// Accepted forgets addr's refused tokens, if it had any.
+func (l *TokenLimits) Accepted(ctx context.Context, addr string, failures int) error {
+	if failures == 0 {
+		return nil
+	}
+	return l.store.LoginSucceeded(ctx, tokenName, addr)
+}
+
+// checkBearer counts a request's bearer token against the limits of its
+// address: while the address must wait it is answered 429 (false); a
+// wrong token is counted, logged and then treated as no token.
+func (a *Admin) checkBearer(w http.ResponseWriter, r *http.Request) bool {
+	ctx := r.Context()
+	addr := clientAddr(r)
+	wait, failures, err := a.tokens.Wait(ctx, addr)
+	if err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	if wait > 0 {
+		a.tooMany(w, r, a.now().Add(wait), "")
+		return false
+	}
+	if a.token != "" && api.BearerMatches(r, a.token) {
+		if err := a.tokens.Accepted(ctx, addr, failures); err != nil {
+			a.log.Warn("forgetting refused tokens failed", "error", err)
+		}
+		return true
+	}
+	if err := a.tokens.Refused(ctx, addr); err != nil {
+		a.fail(w, r, err)
+		return false
+	}
+	a.log.Warn("admin token refused", "path", r.URL.Path, "address", addr, "failures", failures+1)
+	a.authFailures.Add(metrics.ViaToken)
+	return true
+}
+
+// tooMany answers a login or token that must wait, saying how long.
+func (a *Admin) tooMany(w http.ResponseWriter, r *http.Request, until time.Time, name string) {
+	secs := int(math.Ceil(until.Sub(a.now()).Seconds()))
+	secs = max(secs, 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	if r.URL.Path == "/admin/login" {
+		a.render(w, r, http.StatusTooManyRequests, "login", loginData{Name: name, Error: "admin.login.wait", Wait: secs})
+		return
+	}
+	a.errorPage(w, r, http.StatusTooManyRequests, "admin.token.toomany", secs)
+}
+
 func (a *Admin) identify(r *http.Request) (identity, bool, error) {
 	if a.token != "" && api.BearerMatches(r, a.token) {
 		return identity{via: storage.ViaToken}, true, nil
@@ -98,11 +216,19 @@ func (a *Admin) identify(r *http.Request) (identity, bool, error) {
 	case err != nil:
 		return identity{}, false, err
 	}
-	// An admin removed from the configuration is logged out.
-	if _, ok := a.hashes[sess.Admin]; !ok {
+	// An admin removed from the configuration is logged out, and a
+	// session opened with an earlier password ends with it.
+	if hash, ok := a.hashes[sess.Admin]; !ok || sess.PasswordSig != passwordSig(hash) {
 		return identity{}, false, nil
 	}
 	return identity{name: sess.Admin, via: storage.ViaAdmin}, true, nil
+}
+
+// passwordSig is a short fingerprint of an admin's password hash, stored
+// with each session (a SHA-256 of the bcrypt hash, not of the password).
+func passwordSig(hash []byte) string {
+	sum := sha256.Sum256(hash)
+	return hex.EncodeToString(sum[:8])
 }
 
 // tokenHash is what is stored of a session token.
@@ -115,6 +241,7 @@ func tokenHash(token string) string {
 type loginData struct {
 	Name  string
 	Error string // a catalogue key
+	Wait  int    // seconds to wait, with admin.login.wait
 }
 
 func (a *Admin) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -138,10 +265,16 @@ func (a *Admin) login(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	password := r.PostForm.Get("password")
 	addr := clientAddr(r)
-	now := a.now()
-	if a.limiter.blocked(now, "name:"+strings.ToLower(name), "addr:"+addr) {
-		w.Header().Set("Retry-After", "900")
-		a.render(w, r, http.StatusTooManyRequests, "login", loginData{Name: name, Error: "admin.login.toomany"})
+	ctx := r.Context()
+	// The name counted and logged is clipped: it is whatever was typed.
+	key := strings.ToLower(problems.Clip(name))
+	until, failures, err := a.store.LoginWait(ctx, key, addr)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if !until.IsZero() {
+		a.tooMany(w, r, until, name)
 		return
 	}
 	hash, known := a.hashes[name]
@@ -149,13 +282,23 @@ func (a *Admin) login(w http.ResponseWriter, r *http.Request) {
 		hash = a.dummy
 	}
 	if err := bcrypt.CompareHashAndPassword(hash, []byte(password)); err != nil || !known {
-		a.limiter.fail(now, "name:"+strings.ToLower(name), "addr:"+addr)
-		a.log.Warn("admin login failed", "address", addr)
+		if _, err := a.store.LoginFailed(ctx, key, addr, loginWait); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		a.log.Warn("admin login failed", "name", key, "address", addr, "failures", failures+1)
+		a.authFailures.Add(metrics.ViaPassword)
 		a.render(w, r, http.StatusUnauthorized, "login", loginData{Name: name, Error: "admin.login.wrong"})
 		return
 	}
+	if failures > 0 {
+		if err := a.store.LoginSucceeded(ctx, key, addr); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	}
 	token := randomID(32)
-	err := a.store.PutAdminSession(r.Context(), storage.AdminSession{TokenHash: tokenHash(token), Admin: name}, sessionLength)
+	err = a.store.PutAdminSession(r.Context(), storage.AdminSession{TokenHash: tokenHash(token), Admin: name, PasswordSig: passwordSig(hash)}, sessionLength)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -210,66 +353,4 @@ func dummyHash(admins []config.Admin) []byte {
 		h, _ = bcrypt.GenerateFromPassword([]byte(randomID(24)), bcrypt.DefaultCost)
 	}
 	return h
-}
-
-// limiter counts failed logins per key (a name, an address) in a sliding
-// window.
-type limiter struct {
-	mu    sync.Mutex
-	fails map[string][]time.Time
-}
-
-func newLimiter() *limiter { return &limiter{fails: map[string][]time.Time{}} }
-
-func limitOf(key string) int {
-	if strings.HasPrefix(key, "addr:") {
-		return maxFailsPerAddr
-	}
-	return maxFailsPerName
-}
-
-// blocked reports whether any key has used up its failures.
-func (l *limiter) blocked(now time.Time, keys ...string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, k := range keys {
-		if len(l.recent(now, k)) >= limitOf(k) {
-			return true
-		}
-	}
-	return false
-}
-
-// fail counts a failed login against every key.
-func (l *limiter) fail(now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > 10000 {
-		// Forget keys whose failures have all passed, so guessing many
-		// names cannot grow the map without bound.
-		for k := range l.fails {
-			if len(l.recent(now, k)) == 0 {
-				delete(l.fails, k)
-			}
-		}
-	}
-	for _, k := range keys {
-		l.fails[k] = append(l.recent(now, k), now)
-	}
-}
-
-// recent returns key's failures within the window; call with mu held.
-func (l *limiter) recent(now time.Time, key string) []time.Time {
-	ts := l.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= loginWindow {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(l.fails, key)
-		return nil
-	}
-	l.fails[key] = ts
-	return ts
 }

@@ -210,7 +210,7 @@ func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[in
 		a.render(w, r, http.StatusUnprocessableEntity, "census_review", d)
 		return
 	}
-	diff, err := a.store.RegisterChanges(ctx, reg)
+	diff, err := a.store.RegisterChangesUpTo(ctx, reg, shownChanges)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -225,7 +225,7 @@ func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[in
 		a.fail(w, r, err)
 		return
 	}
-	d.Changes, _ = changeRows(lang, a.productName, names, diff)
+	d.Changes, _ = changeRows(lang, a.productName, names, diff, shownChanges)
 	d.Figures = figureRows(lang, before, after)
 	a.render(w, r, status, "census_review", d)
 }

@@ -3,6 +3,9 @@ package admin
 import (
 	"errors"
 	"net/http"
+	"strings"
+
+	"os2pulse/locale"
 
 	"os2pulse/problems"
 	"os2pulse/register"
@@ -16,7 +19,7 @@ func (a *Admin) editAdoption(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.edit(w, r, func(cur register.Contents) (storage.Register, error) {
+	a.edit(w, r, "adoption", fields, func(cur register.Contents) (storage.Register, error) {
 		if action == "end" {
 			return register.EndAdoption(a.cfg, cur, fields)
 		}
@@ -31,7 +34,7 @@ func (a *Admin) editMembership(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.edit(w, r, func(cur register.Contents) (storage.Register, error) {
+	a.edit(w, r, "membership", fields, func(cur register.Contents) (storage.Register, error) {
 		if action == "end" {
 			return register.EndMembership(cur, fields)
 		}
@@ -64,7 +67,11 @@ type editData struct {
 // which is imported like a file, so history and audit trail are the same.
 // A change made meanwhile by someone else refuses it rather than being
 // undone.
-func (a *Admin) edit(w http.ResponseWriter, r *http.Request, change func(register.Contents) (storage.Register, error)) {
+//
+// A change with problems shows the start page again with the form as
+// typed and every problem next to its field, in the page's language
+// (scripts asking for JSON get the problems as the register states them).
+func (a *Admin) edit(w http.ResponseWriter, r *http.Request, form string, fields map[string]string, change func(register.Contents) (storage.Register, error)) {
 	ctx := r.Context()
 	id, _ := identityFrom(ctx)
 	version, err := a.store.RegisterVersion(ctx)
@@ -79,7 +86,30 @@ func (a *Admin) edit(w http.ResponseWriter, r *http.Request, change func(registe
 	}
 	reg, err := change(cur)
 	if ps := problems.Of(err); ps != nil {
-		a.answer(w, r, http.StatusUnprocessableEntity, "edited", editData{Problems: ps})
+		if strings.Contains(r.Header.Get("Accept"), "application/json") {
+			a.answer(w, r, http.StatusUnprocessableEntity, "edited", editData{Problems: ps})
+			return
+		}
+		d, err := a.homeData(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		lang, _ := locale.Choose(r)
+		st := formState{Values: fields, Problems: map[string][]string{}}
+		for _, p := range ps {
+			field, text := splitFormProblem(p)
+			if _, known := fields[field]; !known {
+				field = ""
+			}
+			st.Problems[field] = append(st.Problems[field], problemText(lang, text))
+		}
+		if form == "adoption" {
+			d.Adoption = st
+		} else {
+			d.Membership = st
+		}
+		a.render(w, r, http.StatusUnprocessableEntity, "home", d)
 		return
 	} else if err != nil {
 		a.fail(w, r, err)
@@ -96,6 +126,6 @@ func (a *Admin) edit(w http.ResponseWriter, r *http.Request, change func(registe
 		a.fail(w, r, err)
 		return
 	}
-	a.log.Info("register edited", "by", id.key(), "change", reg.Audit.Detail)
+	a.log.Info("register edited", "by", id.key(), "change", logText(reg.Audit.Detail))
 	a.answer(w, r, http.StatusOK, "edited", editData{Done: &doneData{What: reg.Audit.Detail, Summary: sum}})
 }

@@ -14,7 +14,15 @@ import (
 // logRow is one change in the audit trail, as shown.
 type logRow struct {
 	ID, When, Who, What, Source, SHA, Detail, Summary string
+	// Changes are the rows the change added, changed and ended, by
+	// name (at most loggedChanges per table), Hidden those left out.
+	Changes []changeRow
+	Hidden  int
 }
+
+// loggedChanges bounds the rows the log lists per change and table; the
+// version's download has them all.
+const loggedChanges = 25
 
 // homeData is the start page's content.
 type homeData struct {
@@ -23,17 +31,35 @@ type homeData struct {
 	Products []option
 	Statuses []option
 	MaxMB    int
+	// The forms as typed and their problems, after a form that could
+	// not be saved; empty otherwise.
+	Adoption, Membership formState
 }
 
 type option struct{ Value, Label string }
 
+// formState is a form as it was sent: the typed values, kept, and the
+// problems by field ("" for the form as a whole), in the page's language.
+type formState struct {
+	Values   map[string]string
+	Problems map[string][]string
+}
+
 // home shows the register's state, the upload and the forms.
 func (a *Admin) home(w http.ResponseWriter, r *http.Request) {
-	lang, _ := locale.Choose(r)
-	st, err := a.figures.RegisterStatus(r.Context())
+	d, err := a.homeData(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
+	}
+	a.render(w, r, http.StatusOK, "home", d)
+}
+
+func (a *Admin) homeData(r *http.Request) (homeData, error) {
+	lang, _ := locale.Choose(r)
+	st, err := a.figures.RegisterStatus(r.Context())
+	if err != nil {
+		return homeData{}, err
 	}
 	d := homeData{Status: registerStatusText(lang, st), MaxMB: maxUpload >> 20}
 	var src []string
@@ -51,7 +77,7 @@ func (a *Admin) home(w http.ResponseWriter, r *http.Request) {
 	for _, s := range []string{storage.StatusProduction, storage.StatusPilot, storage.StatusPlanned, storage.StatusStopped} {
 		d.Statuses = append(d.Statuses, option{s, lang.T("status." + s)})
 	}
-	a.render(w, r, http.StatusOK, "home", d)
+	return d, nil
 }
 
 // registerStatusText says when the register last changed and what it
@@ -72,11 +98,29 @@ func (a *Admin) logPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	changes, err := a.store.RecordedChanges(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	known, err := a.store.Organizations(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	orgs := orgNames(known)
 	rows := []logRow{}
 	for _, imp := range imports {
+		cs, hidden := changeRows(lang, a.productName, orgs, changes[imp.ID], loggedChanges)
+		for i := range cs {
+			cs[i].Kind = lang.T("admin.log.change." + cs[i].kind)
+		}
 		rows = append(rows, logRow{
+			Changes: cs, Hidden: hidden,
 			ID: imp.ID, When: lang.Stamp(imp.ImportedAt), Who: whoText(lang, imp), What: lang.T("admin.action." + imp.Action),
-			Source: imp.Source, SHA: imp.SHA256, Detail: imp.Detail,
+			// Changes recorded before every field was checked may
+			// hold invalid UTF-8; a page must not.
+			Source: strings.ToValidUTF8(imp.Source, "\uFFFD"), SHA: imp.SHA256, Detail: strings.ToValidUTF8(imp.Detail, "\uFFFD"),
 			Summary: lang.Tf("admin.log.summary", lang.Int(imp.Added), lang.Int(imp.Changed), lang.Int(imp.Ended), lang.Int(imp.Unchanged)),
 		})
 	}

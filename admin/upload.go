@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"os2pulse/civil"
@@ -24,12 +26,99 @@ const (
 	maxUpload = 10 << 20
 	// formOverhead is what a multipart form adds around two files.
 	formOverhead = 64 << 10
-	// uploadLife is how long a preview can be confirmed.
-	uploadLife = time.Hour
+	// uploadLife is how long a preview can be confirmed, and
+	// uploadsKept how many an admin may have waiting: older ones are
+	// dropped, so unconfirmed previews cannot fill the database.
+	uploadLife  = 24 * time.Hour
+	uploadsKept = 3
 	// shownChanges bounds the rows a preview lists per table; the
 	// summary counts them all.
 	shownChanges = 500
+	// maxParsing bounds the uploads read at once: a workbook within the
+	// limits still costs tens of megabytes and seconds of a core, and the
+	// public pages share both.
+	maxParsing = 2
 )
+
+// gate lets uploads be read one at a time per admin and maxParsing at a
+// time overall; the others are told to wait rather than queued, so a
+// burst of uploads holds neither memory nor connections.
+type gate struct {
+	mu    sync.Mutex
+	slots chan struct{}
+	busy  map[string]bool
+}
+
+func newGate(n int) *gate { return &gate{slots: make(chan struct{}, n), busy: map[string]bool{}} }
+
+// enter takes a place for who; it answers the catalogue key of the
+// refusal when there is none, and release otherwise.
+func (g *gate) enter(who string) (release func(), refused string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.busy[who] {
+		return nil, "admin.upload.busy.own"
+	}
+	select {
+	case g.slots <- struct{}{}:
+	default:
+		return nil, "admin.upload.busy"
+	}
+	g.busy[who] = true
+	return func() {
+		g.mu.Lock()
+		delete(g.busy, who)
+		g.mu.Unlock()
+		<-g.slots
+	}, ""
+}
+
+// Upload modes: what happens to the current rows a file does not name.
+const (
+	modeReplace = "replace" // the file is the whole register: they end
+	modeAdd     = "add"     // the file adds and changes rows: they stay
+)
+
+// parse reads files as the register, in a place of the gate, in mode;
+// ok is false when it answered already (busy).
+func (a *Admin) parse(w http.ResponseWriter, r *http.Request, known []storage.Organization, files []register.File, mode string) (register.Parsed, bool, error) {
+	ctx := r.Context()
+	id, _ := identityFrom(ctx)
+	release, refused := a.parsing.enter(id.key())
+	if refused != "" {
+		w.Header().Set("Retry-After", "5")
+		a.errorPage(w, r, http.StatusServiceUnavailable, refused)
+		return register.Parsed{}, false, nil
+	}
+	defer release()
+	parsed, err := register.Parse(a.cfg, known, files...)
+	if err != nil || mode != modeAdd {
+		return parsed, true, err
+	}
+	cur, err := register.ReadStored(ctx, a.store, "")
+	if err != nil {
+		return parsed, true, err
+	}
+	parsed, err = register.KeepOthers(a.cfg, cur, parsed)
+	return parsed, true, err
+}
+
+// endsMany reports whether a change ends more than a tenth of the rows
+// of the tables it touches, so that it needs the number confirmed: a
+// file meant to add a row that would end the register is a mistake
+// easily made and hard to see in a summary.
+func endsMany(diff storage.RegisterDiff) bool {
+	s := diff.Summary
+	current := s.Unchanged + s.Changed - len(diff.Organizations) + s.Ended
+	return s.Ended > 0 && s.Ended*10 > current
+}
+
+// keptUpload is what is kept between preview and import: the files and
+// the mode.
+type keptUpload struct {
+	Mode  string         `json:"mode"`
+	Files []uploadedFile `json:"files"`
+}
 
 // uploadedFile is a file kept between preview and import.
 type uploadedFile struct {
@@ -84,25 +173,35 @@ func (a *Admin) upload(w http.ResponseWriter, r *http.Request) {
 		}
 		files = append(files, register.File{Name: path.Base(strings.ReplaceAll(fh.Filename, `\`, "/")), Data: data})
 	}
-	a.preview(w, r, files)
+	mode := modeReplace
+	if v := r.MultipartForm.Value["mode"]; len(v) > 0 && v[0] == modeAdd {
+		mode = modeAdd
+	}
+	a.preview(w, r, files, mode)
 }
 
 // previewData is the preview page's content.
 type previewData struct {
-	Files    string
-	Notes    []string
-	Problems []string
-	Upload   string // the id the import and cancel buttons send
-	Summary  storage.ImportSummary
-	Changes  []changeRow
-	Hidden   int // changes not listed
-	Figures  []figureRow
-	Date     string
+	Mode string // modeReplace or modeAdd
+	// ConfirmEnded, when not 0, is the number of rows the import ends,
+	// more than a tenth of the register's Rows: the import needs it
+	// confirmed.
+	ConfirmEnded, Rows int
+	Files              string
+	Notes              []string
+	Problems           []string
+	Upload             string // the id the import and cancel buttons send
+	Summary            storage.ImportSummary
+	Changes            []changeRow
+	Hidden             int // changes not listed
+	Figures            []figureRow
+	Date               string
 }
 
 // changeRow is one row the import would add, change or end.
 type changeRow struct {
 	Kind, Table, Organization, Record, Before string
+	kind                                      string // storage.ChangeAdded, …
 }
 
 // figureRow is one headline figure before and after the import.
@@ -111,7 +210,7 @@ type figureRow struct {
 	Changed              bool
 }
 
-func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register.File) {
+func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register.File, mode string) {
 	ctx := r.Context()
 	id, _ := identityFrom(ctx)
 	lang, _ := locale.Choose(r)
@@ -119,7 +218,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 	for _, f := range files {
 		names = append(names, f.Name)
 	}
-	d := previewData{Files: strings.Join(names, ", "), Date: lang.Date(a.today())}
+	d := previewData{Files: strings.Join(names, ", "), Date: lang.Date(a.today()), Mode: mode}
 	known, err := a.store.Organizations(ctx)
 	if err != nil {
 		a.fail(w, r, err)
@@ -133,7 +232,10 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		a.fail(w, r, err)
 		return
 	}
-	parsed, err := register.Parse(a.cfg, known, files...)
+	parsed, ok, err := a.parse(w, r, known, files, mode)
+	if !ok {
+		return
+	}
 	if ps := problems.Of(err); ps != nil {
 		d.Problems = ps
 		a.answer(w, r, http.StatusUnprocessableEntity, "preview", d)
@@ -143,7 +245,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		return
 	}
 	d.Notes = parsed.Notes
-	diff, err := a.store.RegisterChanges(ctx, parsed.Register)
+	diff, err := a.store.RegisterChangesUpTo(ctx, parsed.Register, shownChanges)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -158,9 +260,9 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		a.fail(w, r, err)
 		return
 	}
-	kept := make([]uploadedFile, len(files))
+	kept := keptUpload{Mode: mode, Files: make([]uploadedFile, len(files))}
 	for i, f := range files {
-		kept[i] = uploadedFile{f.Name, f.Data}
+		kept.Files[i] = uploadedFile{f.Name, f.Data}
 	}
 	blob, err := json.Marshal(kept)
 	if err != nil {
@@ -168,14 +270,19 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		return
 	}
 	d.Upload = randomID(18)
-	err = a.store.PutAdminUpload(ctx, storage.AdminUpload{ID: d.Upload, Admin: id.key(), BaseVersion: version, Files: string(blob)}, uploadLife)
+	err = a.store.PutAdminUpload(ctx, storage.AdminUpload{ID: d.Upload, Admin: id.key(), BaseVersion: version, Files: string(blob)}, uploadLife, uploadsKept)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	d.Summary = diff.Summary
+	if endsMany(diff) {
+		d.ConfirmEnded = diff.Summary.Ended
+		d.Rows = diff.Summary.Unchanged + diff.Summary.Changed - len(diff.Organizations) + diff.Summary.Ended
+	}
 	orgs := orgNames(known, parsed.Organizations)
-	d.Changes, d.Hidden = changeRows(lang, a.productName, orgs, diff)
+	d.Changes, _ = changeRows(lang, a.productName, orgs, diff, shownChanges)
+	d.Hidden = diff.Summary.Added + diff.Summary.Changed + diff.Summary.Ended - len(d.Changes)
 	d.Figures = figureRows(lang, before, after)
 	a.answer(w, r, http.StatusOK, "preview", d)
 }
@@ -189,26 +296,54 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var kept []uploadedFile
+	var kept keptUpload
 	if err := json.Unmarshal([]byte(u.Files), &kept); err != nil {
-		a.fail(w, r, fmt.Errorf("admin: reading upload %s: %w", u.ID, err))
-		return
+		// Kept before uploads had a mode: the files alone.
+		kept.Mode = modeReplace
+		if err2 := json.Unmarshal([]byte(u.Files), &kept.Files); err2 != nil {
+			a.fail(w, r, fmt.Errorf("admin: reading upload %s: %w", u.ID, err))
+			return
+		}
 	}
-	files := make([]register.File, len(kept))
-	for i, f := range kept {
+	files := make([]register.File, len(kept.Files))
+	for i, f := range kept.Files {
 		files[i] = register.File{Name: f.Name, Data: f.Data}
+	}
+	// A register changed since the preview is refused before anything
+	// else: what was confirmed was another change.
+	if v, err := a.store.RegisterVersion(ctx); err != nil {
+		a.fail(w, r, err)
+		return
+	} else if v != u.BaseVersion {
+		a.dropUpload(ctx, u.ID)
+		a.errorPage(w, r, http.StatusConflict, "admin.import.stale")
+		return
 	}
 	known, err := a.store.Organizations(ctx)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	parsed, err := register.Parse(a.cfg, known, files...)
+	parsed, ok, err := a.parse(w, r, known, files, kept.Mode)
+	if !ok {
+		return
+	}
 	if err != nil {
 		// Only a register changed since the preview can make the same
 		// bytes read differently; the version check says so below too.
 		a.dropUpload(ctx, u.ID)
 		a.errorPage(w, r, http.StatusConflict, "admin.import.stale")
+		return
+	}
+	diff, err := a.store.RegisterChangesUpTo(ctx, parsed.Register, 0)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	// The number confirmed must be the number the import ends: a
+	// confirmation of another preview does not count.
+	if endsMany(diff) && r.PostForm.Get("confirm_ended") != strconv.Itoa(diff.Summary.Ended) {
+		a.errorPage(w, r, http.StatusUnprocessableEntity, "admin.import.confirm", diff.Summary.Ended)
 		return
 	}
 	parsed.IfVersion = &u.BaseVersion
@@ -224,7 +359,7 @@ func (a *Admin) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.dropUpload(ctx, u.ID)
-	a.log.Info("register imported", "by", id.key(), "source", parsed.Source, "summary", register.Summary(sum))
+	a.log.Info("register imported", "by", id.key(), "source", logText(parsed.Source), "summary", register.Summary(sum))
 	a.answer(w, r, http.StatusOK, "done", doneData{Summary: sum, What: parsed.Source})
 }
 
@@ -303,14 +438,14 @@ func orgNames(lists ...[]storage.Organization) map[string]string {
 	return out
 }
 
-// changeRows describes a diff's rows for people, at most shownChanges
-// per table, and how many are left out.
-func changeRows(l locale.Lang, product func(string) string, orgs map[string]string, diff storage.RegisterDiff) ([]changeRow, int) {
+// changeRows describes a diff's rows for people, at most limit per
+// table, and how many are left out.
+func changeRows(l locale.Lang, product func(string) string, orgs map[string]string, diff storage.RegisterDiff, limit int) ([]changeRow, int) {
 	var out []changeRow
 	hidden := 0
 	org := func(id string) string { return locale.OrgLabel(id, orgs[id]) }
 	for i, c := range diff.Adoptions {
-		if i >= shownChanges {
+		if i >= limit {
 			hidden++
 			continue
 		}
@@ -319,14 +454,18 @@ func changeRows(l locale.Lang, product func(string) string, orgs map[string]stri
 			cur = c.Old
 		}
 		row := changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.adoption"), Organization: org(cur.OrganizationID),
-			Record: adoptionText(l, product, cur)}
+			Record: adoptionText(l, product, cur), kind: c.Kind}
 		if c.Kind == storage.ChangeChanged {
 			row.Before = adoptionText(l, product, old)
 		}
 		out = append(out, row)
 	}
+	for _, c := range diff.Organizations {
+		out = append(out, changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.members"), Organization: org(c.Old.ID),
+			Record: c.New.Name + ", " + l.T("admin.kind."+c.New.Kind), Before: c.Old.Name + ", " + l.T("admin.kind."+c.Old.Kind), kind: c.Kind})
+	}
 	for i, c := range diff.Memberships {
-		if i >= shownChanges {
+		if i >= limit {
 			hidden++
 			continue
 		}
@@ -335,7 +474,7 @@ func changeRows(l locale.Lang, product func(string) string, orgs map[string]stri
 			cur = c.Old
 		}
 		row := changeRow{Kind: l.T("admin.change." + c.Kind), Table: l.T("admin.table.members"), Organization: org(cur.OrganizationID),
-			Record: periodText(l, cur.Since, cur.Until)}
+			Record: periodText(l, cur.Since, cur.Until), kind: c.Kind}
 		if c.Kind == storage.ChangeChanged {
 			row.Before = periodText(l, c.Old.Since, c.Old.Until)
 		}

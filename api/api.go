@@ -10,14 +10,19 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"os2pulse/civil"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/metrics"
 	"os2pulse/precompressed"
 )
 
@@ -58,6 +63,11 @@ type Options struct {
 	// AdminToken is the bearer token POST /api/v1/collect asks for; empty
 	// turns the endpoint off.
 	AdminToken string
+	// AuthFailures counts refused tokens for /metrics; nil counts
+	// nothing.
+	AuthFailures *metrics.AuthFailures
+	// TokenLimits slows refused tokens per address; nil: not slowed.
+	TokenLimits TokenLimits
 	// CacheBytes is the memory computed answers may hold;
 	// DefaultCacheBytes when 0.
 	CacheBytes int
@@ -122,17 +132,68 @@ func (a *API) routes() {
 // today is the default date of every figure: the date in Denmark.
 func (a *API) today() civil.Date { return civil.Today(a.now()) }
 
+// TokenLimits slows refused bearer tokens per address, with the count
+// kept where every instance sees it (admin.TokenLimits, over the
+// database).
+type TokenLimits interface {
+	// Wait says how long addr must still wait before its next token is
+	// looked at (0: it need not), and how many were refused in a row.
+	Wait(ctx context.Context, addr string) (time.Duration, int, error)
+	// Refused counts a refused token from addr.
+	Refused(ctx context.Context, addr string) error
+	// Accepted forgets addr's refusals (failures is Wait's count).
+	Accepted(ctx context.Context, addr string, failures int) error
+}
+
 // adminOnly lets a request through only with the admin token as a bearer
-// token ("Authorization: Bearer …", the scheme in any case).
+// token ("Authorization: Bearer …", the scheme in any case). A wrong
+// token is logged with the address (never the token), counted, and
+// slowed per address.
 func (a *API) adminOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if a.opts.AdminToken == "" {
 			Error(w, http.StatusForbidden, "", "admin endpoints are off: set the environment variable named by server.admin_token_env")
 			return
 		}
+		addr, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			addr = r.RemoteAddr
+		}
+		limits := a.opts.TokenLimits
+		failures := 0
+		if limits != nil {
+			var wait time.Duration
+			wait, failures, err = limits.Wait(r.Context(), addr)
+			if err != nil {
+				a.log.Error("reading token limits failed", "error", err)
+				Error(w, http.StatusInternalServerError, "", "internal error")
+				return
+			}
+			if wait > 0 {
+				secs := max(int(math.Ceil(wait.Seconds())), 1)
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				Error(w, http.StatusTooManyRequests, "", fmt.Sprintf("too many wrong admin tokens from this address; try again in %d seconds", secs))
+				return
+			}
+		}
 		if !BearerMatches(r, a.opts.AdminToken) {
+			if r.Header.Get("Authorization") != "" {
+				// Who tried, never what: the header is a secret.
+				a.log.Warn("admin token refused", "path", r.URL.Path, "address", addr, "failures", failures+1)
+				a.opts.AuthFailures.Add(metrics.ViaToken)
+				if limits != nil {
+					if err := limits.Refused(r.Context(), addr); err != nil {
+						a.log.Error("counting a refused token failed", "error", err)
+					}
+				}
+			}
 			Error(w, http.StatusUnauthorized, "", "missing or wrong admin token")
 			return
+		}
+		if limits != nil && failures > 0 {
+			if err := limits.Accepted(r.Context(), addr, failures); err != nil {
+				a.log.Warn("forgetting refused tokens failed", "error", err)
+			}
 		}
 		h(w, r)
 	}

@@ -6,10 +6,19 @@ import (
 	"strings"
 )
 
-// collectionCommand runs the collector's test of goal 8: 300 repositories
-// in the fake GitHub, a backfill and an unchanged poll, with every request
-// counted. The test logs its counts as RESULT lines.
-const collectionCommand = "go test -count=1 -v -run '^TestCollectionCostAt300Repositories$' ./collector/"
+// The collector's tests of the collection cost, each a backfill and
+// unchanged polls with every request counted, logging their counts as
+// RESULT lines: goal 8 on 300 repositories in the fake GitHub, and 50
+// projects in nested groups in the fake GitLab.
+const (
+	collectionTest       = "TestCollectionCostAt300Repositories"
+	gitlabCollectionTest = "TestCollectionCostGitLab"
+)
+
+// collectionCommand is how to run one of them by hand.
+func collectionCommand(test string) string {
+	return "go test -count=1 -v -run '^" + test + "$' ./collector/"
+}
 
 // Collection is what the test reported.
 type Collection struct {
@@ -22,8 +31,8 @@ type Collection struct {
 type CollectionLine struct{ What, Value, Goal, Met string }
 
 // checkCollection runs the test in the module at root.
-func checkCollection(ctx context.Context, root string) *Collection {
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-v", "-run", "^TestCollectionCostAt300Repositories$", "./collector/")
+func checkCollection(ctx context.Context, root, test string) *Collection {
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-v", "-run", "^"+test+"$", "./collector/")
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	c := &Collection{Passed: err == nil}

@@ -162,8 +162,10 @@ func measureAll(ctx context.Context, o options, log io.Writer, partial func(*Res
 		}
 	}
 	if o.collection {
-		fmt.Fprintf(log, "== collection cost: %s\n", collectionCommand)
-		res.Collection = checkCollection(ctx, moduleRoot())
+		fmt.Fprintf(log, "== collection cost: %s\n", collectionCommand(collectionTest))
+		res.Collection = checkCollection(ctx, moduleRoot(), collectionTest)
+		fmt.Fprintf(log, "== collection cost on GitLab: %s\n", collectionCommand(gitlabCollectionTest))
+		res.CollectionGitLab = checkCollection(ctx, moduleRoot(), gitlabCollectionTest)
 	}
 	res.Took = time.Since(began)
 	return res, nil

@@ -22,6 +22,9 @@ type Results struct {
 	// Collection is goal 8, checked by the collector's request-counting
 	// tests; nil when not run (-collection=false).
 	Collection *Collection
+	// CollectionGitLab is the same for GitLab: 50 projects in the fake
+	// GitLab.
+	CollectionGitLab *Collection
 }
 
 // The goals of the performance work, as numbers.
@@ -106,13 +109,22 @@ func (r *Results) Markdown() string {
 	return b.String()
 }
 
-// collectionMarkdown is the section of goal 8.
+// collectionMarkdown is the section of goal 8, and the same counts for
+// GitLab.
 func (r *Results) collectionMarkdown() string {
+	return collectionSection("Collection cost (goal 8)",
+		"GitHub is not polled by the synthetic portfolios; the request counts come from the collector's tests against the fake GitHub, run by the driver: ",
+		collectionTest, r.Collection) +
+		collectionSection("Collection cost on GitLab",
+			"The same for a GitLab instance: 50 projects in nested groups in the collector's fake GitLab (listings of none to three pages, some projects empty), run by the driver: ",
+			gitlabCollectionTest, r.CollectionGitLab)
+}
+
+func collectionSection(title, intro, test string, c *Collection) string {
 	var b strings.Builder
-	b.WriteString("## Collection cost (goal 8)\n\n")
-	b.WriteString("GitHub is not polled by the synthetic portfolios; the request counts come from the collector's tests against the fake GitHub, run by the driver: ")
-	b.WriteString("`" + collectionCommand + "`.\n\n")
-	c := r.Collection
+	b.WriteString("## " + title + "\n\n")
+	b.WriteString(intro)
+	b.WriteString("`" + collectionCommand(test) + "`.\n\n")
 	if c == nil {
 		b.WriteString("Not run (-collection=false, or the run has not reached it).\n\n")
 		return b.String()

@@ -1,6 +1,14 @@
 // Package collector gathers observations from the portfolio's sources (the
-// GitHub API, the adoption register, git log exports) into storage, once
-// (RunOnce) or on a schedule (Run).
+// GitHub API, GitLab instances' API, the adoption register, git log
+// exports) into storage, once (RunOnce) or on a schedule (Run).
+//
+// Both forges are read through one HTTP transport (transport.go: ETags,
+// capped bodies, the token only to the API host, rate limits, retries).
+// GitHub through go-github on that transport; GitLab through a small
+// client of its own (gitlab_client.go), not gitlab.com/gitlab-org/api/
+// client-go, which wraps every http.Client in go-retryablehttp with
+// retries and 429 handling of its own that would sit above the
+// transport's (see GitLabSource).
 package collector
 
 import (

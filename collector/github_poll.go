@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/storage"
 )
 
@@ -101,6 +102,23 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	// collected, as asked.
 	if meta.Fork && !tg.explicit {
 		return g.store.RepositoryCollected(ctx, key, storage.RepoOK, covered)
+	}
+	// A mirror of a repository collected elsewhere (GitLab): its commits,
+	// pull requests and issues are counted there (see gitlab_mirrors.go).
+	if of, err := mirrorOf(ctx, g.cfg, g.store, config.RepoSpec{Forge: githubForge, Owner: tg.owner, Name: tg.name}); err != nil {
+		return err
+	} else if of != "" {
+		return g.store.RepositoryCollected(ctx, key, storage.RepoOK, covered)
+	}
+	if host, err := unscannedForge(ctx, g.cfg, g.store, tg.products); err != nil {
+		return err
+	} else if host != "" {
+		// It may be a mirror GitLab has yet to name: its history waits
+		// for the next poll, after GitLab's first.
+		if rec := recorderFrom(ctx); rec != nil {
+			rec.Progress().Note("%s: waiting for the first collection from %s, which may name it a mirror", tg.owner+"/"+tg.name, host)
+		}
+		return nil
 	}
 
 	status := storage.RepoOK

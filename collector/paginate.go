@@ -98,13 +98,21 @@ type progress struct {
 	Page   int    `json:"page"`             // pages stored
 	Since  string `json:"since,omitempty"`  // the listing's "since" parameter
 	Newest string `json:"newest,omitempty"` // the newest date seen so far
+	// Next is the address of the page after the last stored, where GitLab
+	// listings (keyset or offset) continue.
+	Next string `json:"next,omitempty"`
 }
 
 // resuming reports whether a listing was under way.
 func (l *listingState) resuming() bool { return l.resume.Page > 0 || l.resume.Since != "" }
 
 func (g *GitHubSource) listingState(ctx context.Context, res string) (*listingState, error) {
-	st, err := g.store.SyncState(ctx, res)
+	return loadListingState(ctx, g.store, res)
+}
+
+// loadListingState reads what is stored about the listing res.
+func loadListingState(ctx context.Context, store *storage.Store, res string) (*listingState, error) {
+	st, err := store.SyncState(ctx, res)
 	if err != nil {
 		return nil, err
 	}

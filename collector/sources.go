@@ -11,7 +11,9 @@ import (
 
 // Sources returns the sources a configuration asks for, in the order a
 // full collection runs them: the register first (so organisations exist),
-// then git log exports, then GitHub, then the self-evaluations.
+// then git log exports, then each GitLab instance (before GitHub, so that
+// the mirrors GitLab reports are known when GitHub is polled), then
+// GitHub, then the self-evaluations.
 func Sources(cfg *config.Config, store *storage.Store, reg prometheus.Registerer, log *slog.Logger) ([]Source, error) {
 	var out []Source
 	if cfg.Register.Adoption != "" {
@@ -19,6 +21,13 @@ func Sources(cfg *config.Config, store *storage.Store, reg prometheus.Registerer
 	}
 	if len(cfg.Activity) > 0 {
 		out = append(out, NewActivitySource(cfg, store, log))
+	}
+	for _, f := range cfg.GitLabForges() {
+		gl, err := NewGitLabSource(cfg, f, store, NewGitLabMetrics(reg, f.Host), log)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gl)
 	}
 	var gh *GitHubSource
 	if !cfg.GitHub.Disabled {

@@ -129,7 +129,8 @@ func (v *validators) commit(ctx context.Context, store *storage.Store) error {
 	return nil
 }
 
-// transport is the http.RoundTripper under the go-github client. It makes
+// transport is the http.RoundTripper under the go-github client and the
+// GitLab client (one per forge and token). It makes
 // every GET conditional with the validators kept in storage, keeps the
 // number of requests in flight for the token bounded, pauses when the
 // rate-limit budget runs low, waits out secondary limits, and retries
@@ -139,6 +140,8 @@ type transport struct {
 	store   *storage.Store
 	token   string
 	apiHost string
+	forge   string // in log lines: "github", "gitlab git.magenta.dk"
+	display string // in messages: "GitHub", "GitLab (git.magenta.dk)"
 	metrics *GitHubMetrics
 	log     *slog.Logger
 
@@ -173,7 +176,7 @@ func newTransport(base http.RoundTripper, store *storage.Store, token, apiHost s
 		concurrency = 1
 	}
 	return &transport{
-		base: base, store: store, token: token, apiHost: apiHost, metrics: metrics, log: log,
+		base: base, store: store, token: token, apiHost: apiHost, forge: "github", display: "GitHub", metrics: metrics, log: log,
 		now: time.Now, sleep: sleepCtx,
 		timeout: 60 * time.Second, maxAttempts: 4, maxWaits: 3,
 		backoffBase: time.Second, backoffCap: 30 * time.Second,
@@ -271,14 +274,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				// client does not hold every later request back either.
 				until := t.now().Add(wait)
 				if t.log != nil {
-					t.log.Warn("github: suspicious "+why+": not waiting", "url", req.URL.Redacted(), "asked", wait.Round(time.Second),
+					t.log.Warn(t.forge+": suspicious "+why+": not waiting", "url", req.URL.Redacted(), "asked", wait.Round(time.Second),
 						"until", until.UTC().Format(time.RFC3339), "cap", t.maxPause)
 				}
 				if rec != nil {
 					rec.Progress().Note("%s asked to wait until %s, longer than %s: suspicious, not waiting", req.URL.Path, until.UTC().Format(noteTime), t.maxPause)
 				}
-				return nil, &answerError{fmt.Sprintf("GitHub answered %s and asked to wait %s, until %s, longer than the %s cap: suspicious, not waited for",
-					resp.Status, wait.Round(time.Second), until.UTC().Format(noteTime), t.maxPause)}
+				return nil, &answerError{fmt.Sprintf("%s answered %s and asked to wait %s, until %s, longer than the %s cap: suspicious, not waited for",
+					t.display, resp.Status, wait.Round(time.Second), until.UTC().Format(noteTime), t.maxPause)}
 			}
 			waits++
 			t.pause(wait, why)
@@ -386,7 +389,7 @@ func (t *transport) acquire(ctx context.Context, rec *Recorder) error {
 		if announce {
 			msg := fmt.Sprintf("%s: waiting %s, until %s", why, until.Sub(now).Round(time.Second), until.UTC().Format(noteTime))
 			if t.log != nil {
-				t.log.Warn("github: "+why+", waiting", "for", until.Sub(now).Round(time.Second), "until", until.UTC().Format(time.RFC3339))
+				t.log.Warn(t.forge+": "+why+", waiting", "for", until.Sub(now).Round(time.Second), "until", until.UTC().Format(time.RFC3339))
 			}
 			if rec != nil {
 				rec.Progress().Note("%s", msg)
@@ -417,17 +420,27 @@ func (t *transport) release(resp *http.Response) int {
 	if resp == nil {
 		return -1
 	}
-	rem, err := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
+	rem, err := strconv.Atoi(rateHeader(resp.Header, "Remaining"))
 	if err != nil {
 		return -1
 	}
 	// Requests still in flight may already have been charged after this
 	// answer was written; count them as spent.
 	t.remaining = max(rem-t.inflight, 0)
-	if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+	if reset, err := strconv.ParseInt(rateHeader(resp.Header, "Reset"), 10, 64); err == nil {
 		t.reset = time.Unix(reset, 0)
 	}
 	return rem
+}
+
+// rateHeader reads a rate-limit header as GitHub names it
+// (X-RateLimit-Remaining) or as GitLab does (RateLimit-Remaining); both
+// give the reset as Unix seconds.
+func rateHeader(h http.Header, name string) string {
+	if v := h.Get("X-RateLimit-" + name); v != "" {
+		return v
+	}
+	return h.Get("RateLimit-" + name)
 }
 
 func (t *transport) count(rec *Recorder, resp *http.Response, remaining int) {
@@ -463,9 +476,9 @@ func (t *transport) rateLimited(resp *http.Response) (time.Duration, string) {
 			return max(at.Sub(t.now()), 0), "secondary rate limit"
 		}
 	}
-	if h.Get("X-RateLimit-Remaining") == "0" {
+	if rateHeader(h, "Remaining") == "0" {
 		wait := time.Minute
-		if reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+		if reset, err := strconv.ParseInt(rateHeader(h, "Reset"), 10, 64); err == nil {
 			wait = time.Unix(reset, 0).Add(time.Second).Sub(t.now())
 		}
 		return min(max(wait, 0), t.maxPause), "rate limit exhausted"
@@ -500,7 +513,7 @@ func (t *transport) backoff(ctx context.Context, rec *Recorder, n int, req *http
 	}
 	d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 	if t.log != nil {
-		t.log.Warn("github: retrying", "url", req.URL.Redacted(), "reason", why, "attempt", n+2, "after", d.Round(time.Millisecond))
+		t.log.Warn(t.forge+": retrying", "url", req.URL.Redacted(), "reason", why, "attempt", n+2, "after", d.Round(time.Millisecond))
 	}
 	if rec != nil {
 		rec.Progress().Note("retrying %s after %s (%s)", req.URL.Path, d.Round(time.Millisecond), why)

@@ -35,6 +35,8 @@ type Config struct {
 	Storage      Storage       `toml:"storage"`
 	Server       Server        `toml:"server"`
 	GitHub       GitHub        `toml:"github"`
+	Forges       []Forge       `toml:"forges"`
+	Mirrors      []Mirror      `toml:"mirrors"`
 	Register     Register      `toml:"register"`
 	Contributors Contributors  `toml:"contributors"`
 	Products     []Product     `toml:"products"`
@@ -99,6 +101,34 @@ type GitHub struct {
 	Concurrency int `toml:"concurrency"`
 	// Disabled turns off GitHub collection (e.g. an offline demo).
 	Disabled bool `toml:"disabled"`
+}
+
+// Forge kinds.
+const ForgeGitLab = "gitlab"
+
+// GitLabCom is the GitLab instance known without a [[forges]] section.
+const GitLabCom = "gitlab.com"
+
+// Forge is a forge besides GitHub whose API os2pulse collects from: a
+// GitLab instance (gitlab.com or self-managed).
+type Forge struct {
+	// Host is how repository specs name the forge ("git.magenta.dk").
+	Host string `toml:"host"`
+	Kind string `toml:"kind"`
+	// APIURL is the REST API v4 base (default https://HOST/api/v4/).
+	APIURL   string   `toml:"api_url"`
+	TokenEnv string   `toml:"token_env"`
+	Interval Duration `toml:"interval"`
+	// Concurrency bounds parallel requests for the token.
+	Concurrency int `toml:"concurrency"`
+}
+
+// Mirror says that Repo is a copy of MirrorOf (both FORGE/…/NAME): its
+// commits are counted once, under MirrorOf, and its pull requests and
+// issues are taken from MirrorOf, where the product is developed.
+type Mirror struct {
+	Repo     string `toml:"repo"`
+	MirrorOf string `toml:"mirror_of"`
 }
 
 // Register configures where the adoption register and members list come from.
@@ -400,6 +430,25 @@ func (c *Config) setDefaults() {
 	}
 	if c.GitHub.Concurrency == 0 {
 		c.GitHub.Concurrency = 4
+	}
+	for i := range c.Forges {
+		f := &c.Forges[i]
+		f.Host = strings.ToLower(f.Host)
+		if f.Kind == "" {
+			f.Kind = ForgeGitLab
+		}
+		if f.APIURL == "" && f.Host != "" {
+			f.APIURL = "https://" + f.Host + "/api/v4/"
+		}
+		if f.APIURL != "" && !strings.HasSuffix(f.APIURL, "/") {
+			f.APIURL += "/"
+		}
+		if f.Interval.Duration == 0 {
+			f.Interval.Duration = 6 * time.Hour
+		}
+		if f.Concurrency == 0 {
+			f.Concurrency = 2
+		}
 	}
 	if c.Register.Interval.Duration == 0 {
 		c.Register.Interval.Duration = time.Hour

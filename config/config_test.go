@@ -93,13 +93,57 @@ repos = [
   "not a repo",
 ]
 `, []string{`c.toml:8: products[0].repos[1]: invalid repository "not a repo": write owner/name, owner/* or forge/owner/name`}},
-		{"wildcard off GitHub", `
+		{"wildcard and groups on an unknown host", `
 [[products]]
 id = "a"
 name = "A"
 governance_level = "sandbox"
-repos = ["gitlab.com/magenta/*"]
-`, []string{`c.toml:6: products[0].repos[0]: invalid repository "gitlab.com/magenta/*": owner/* is only expanded on GitHub`}},
+repos = ["gitlab.com/magenta/*", "git.magenta.dk/rammearkitektur/*", "git.example.org/a/b/c", "git.example.org/a/b"]
+`, []string{
+			`c.toml:6: products[0].repos[1]: "git.magenta.dk/rammearkitektur/*": unknown host "git.magenta.dk": add a [[forges]] section with host = "git.magenta.dk" and kind = "gitlab"`,
+			`c.toml:6: products[0].repos[2]: "git.example.org/a/b/c": unknown host "git.example.org": add a [[forges]] section with host = "git.example.org" and kind = "gitlab"`,
+		}},
+		{"forges", `
+[[forges]]
+host = "git.magenta.dk"
+token_env = "MAGENTA TOKEN"
+[[forges]]
+host = "git.magenta.dk"
+kind = "gitea"
+api_url = "ftp://x"
+concurrency = 9
+interval = "10s"
+[[forges]]
+host = "github.com"
+`, []string{
+			`c.toml:4: forges[0].token_env: "MAGENTA TOKEN" is not the name of an environment variable`,
+			`c.toml:6: forges[1].host: "git.magenta.dk" appears twice`,
+			`c.toml:7: forges[1].kind: must be "gitlab", not "gitea"`,
+			`c.toml:8: forges[1].api_url: must be an http(s) URL such as "https://git.magenta.dk/api/v4/", not "ftp://x/"`,
+			`c.toml:9: forges[1].concurrency: must be between 1 and 8, not 9`,
+			`c.toml:10: forges[1].interval: must be at least 1m, not 10s`,
+			`c.toml:12: forges[2].host: github.com is configured in [github]`,
+		}},
+		{"mirrors", products + `
+[[mirrors]]
+repo = "OS2Forms/os2forms"
+mirror_of = "git.magenta.dk/os2/forms"
+[[mirrors]]
+repo = "other/thing"
+mirror_of = "OS2Forms/os2forms"
+[[mirrors]]
+repo = "OS2Forms/x"
+mirror_of = "github.com/OS2Forms/x"
+[[mirrors]]
+repo = "OS2Forms/*"
+mirror_of = "gitlab.com/a/*"
+`, []string{
+			`c.toml:10: mirrors[0].mirror_of: "git.magenta.dk/os2/forms": unknown host "git.magenta.dk": add a [[forges]] section with host = "git.magenta.dk" and kind = "gitlab"`,
+			`c.toml:12: mirrors[1].repo: "other/thing" is not a repository of any product`,
+			`c.toml:16: mirrors[2].mirror_of: a repository cannot be a mirror of itself`,
+			`c.toml:18: mirrors[3].repo: name one repository, not "OS2Forms/*"`,
+			`c.toml:19: mirrors[3].mirror_of: name one repository, not "gitlab.com/a/*"`,
+		}},
 		{"bad governance level and duplicate id", products + products + "\n[[products]]\nid = \"B\"\nname = \"\"\ngovernance_level = \"4\"\n", []string{
 			`c.toml:9: products[1].id: duplicate product id "os2forms"`,
 			`c.toml:15: products[2].id: "B" is not a valid product id (lower-case letters, digits, - and _)`,
@@ -205,9 +249,15 @@ func TestParseRepoSpec(t *testing.T) {
 		{"OS2Forms/os2forms", RepoSpec{"github.com", "OS2Forms", "os2forms"}, false},
 		{"os2display/*", RepoSpec{"github.com", "os2display", "*"}, false},
 		{"gitlab.com/magenta/os2mo", RepoSpec{"gitlab.com", "magenta", "os2mo"}, false},
+		{"git.magenta.dk/rammearkitektur/os2mo/os2mo", RepoSpec{"git.magenta.dk", "rammearkitektur/os2mo", "os2mo"}, false},
+		{"git.magenta.dk/rammearkitektur/*", RepoSpec{"git.magenta.dk", "rammearkitektur", "*"}, false},
+		{"git.magenta.dk/a/-b/c", RepoSpec{}, true},
+		{"git.magenta.dk/a/b.git/c", RepoSpec{}, true},
+		{"git.magenta.dk/a//c", RepoSpec{}, true},
 		{"GitHub.com/a/b.c-d_e", RepoSpec{"github.com", "a", "b.c-d_e"}, false},
 		{"a", RepoSpec{}, true},
 		{"a/b/c/d", RepoSpec{}, true},
+		{"github.com/a/b/c", RepoSpec{}, true},
 		{"-a/b", RepoSpec{}, true},
 		{"a/..", RepoSpec{}, true},
 		{"nodot/a/b", RepoSpec{}, true},
@@ -240,6 +290,69 @@ func TestProductsOf(t *testing.T) {
 		if got := strings.Join(c.ProductsOf(s), ","); got != tt.want {
 			t.Errorf("ProductsOf(%s) = %q, want %q", tt.spec, got, tt.want)
 		}
+	}
+}
+
+// A GitLab group's wildcard takes in its subgroups' projects; GitHub's
+// owner/* has no subgroups.
+func TestProductsOfNestedGroups(t *testing.T) {
+	doc := `
+[[forges]]
+host = "git.magenta.dk"
+token_env = "MAGENTA_TOKEN"
+[[products]]
+id = "os2mo"
+name = "OS2mo"
+governance_level = "3"
+repos = ["git.magenta.dk/rammearkitektur/*", "OS2mo/os2mo"]
+[[products]]
+id = "single"
+name = "Single"
+governance_level = "1"
+repos = ["git.magenta.dk/rammearkitektur/os2mo/os2mo", "gitlab.com/os2/thing"]
+[[mirrors]]
+repo = "OS2mo/os2mo"
+mirror_of = "git.magenta.dk/rammearkitektur/os2mo/os2mo"
+`
+	c, err := Parse("c.toml", []byte(doc), fstest.MapFS{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ spec, want string }{
+		{"git.magenta.dk/rammearkitektur/os2mo/os2mo", "os2mo,single"},
+		{"git.magenta.dk/Rammearkitektur/deep/er/x", "os2mo"},
+		{"git.magenta.dk/rammearkitekturx/x", ""},
+		{"github.com/OS2mo/os2mo", "os2mo"},
+		{"gitlab.com/os2/thing", "single"},
+	}
+	for _, tt := range tests {
+		s, err := ParseRepoSpec(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(c.ProductsOf(s), ","); got != tt.want {
+			t.Errorf("ProductsOf(%s) = %q, want %q", tt.spec, got, tt.want)
+		}
+	}
+	if got := c.MirrorOf(RepoSpec{"github.com", "os2mo", "OS2MO"}); got != "git.magenta.dk/rammearkitektur/os2mo/os2mo" {
+		t.Errorf("MirrorOf = %q", got)
+	}
+	var hosts []string
+	for _, f := range c.GitLabForges() {
+		hosts = append(hosts, f.Host+" "+f.APIURL+" "+f.Interval.String())
+	}
+	if got := strings.Join(hosts, ", "); got != "git.magenta.dk https://git.magenta.dk/api/v4/ 6h0m0s, gitlab.com https://gitlab.com/api/v4/ 6h0m0s" {
+		t.Errorf("GitLab forges = %s", got)
+	}
+	env := map[string]string{}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	err = c.CheckTokens(lookup)
+	if ps := problems.Of(err); len(ps) != 1 || ps[0] != `c.toml:4: forges[0].token_env: the environment variable MAGENTA_TOKEN holding the token for git.magenta.dk is not set` {
+		t.Errorf("CheckTokens = %v", err)
+	}
+	env["MAGENTA_TOKEN"] = "glpat-x"
+	if err := c.CheckTokens(lookup); err != nil {
+		t.Errorf("CheckTokens with the token set = %v", err)
 	}
 }
 
@@ -466,4 +579,26 @@ contact = "https://example.org/kontakt"
 	if c.Portfolio.DataLicense != "Egen licens" || c.Portfolio.DataLicenseURL != "" {
 		t.Errorf("licence %q at %q", c.Portfolio.DataLicense, c.Portfolio.DataLicenseURL)
 	}
+}
+
+// FuzzParseRepoSpec: a spec that parses writes back (String) as a spec
+// that parses to the same repository, and nothing panics.
+func FuzzParseRepoSpec(f *testing.F) {
+	for _, s := range []string{"OS2Forms/os2forms", "os2display/*", "gitlab.com/magenta/os2mo",
+		"git.magenta.dk/rammearkitektur/os2mo/os2mo", "git.magenta.dk/a/*", "a/b/c/d", "github.com/a/b/c", "x/../y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRepoSpec(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseRepoSpec(r.String())
+		if err != nil || again != r {
+			t.Errorf("%q parsed as %+v, which writes as %q and parses as %+v, %v", s, r, r.String(), again, err)
+		}
+		if !r.Covers(r) {
+			t.Errorf("%+v does not cover itself", r)
+		}
+	})
 }

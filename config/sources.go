@@ -9,3 +9,9 @@ const (
 	SourceActivity = "activity" // git log exports of repositories outside GitHub
 	SourceSelfEval = "selfeval" // the governance self-evaluations
 )
+
+// SourceGitLab is the source of one GitLab instance ("gitlab:git.magenta.dk"):
+// one per instance, so each runs, and is recorded, on its own.
+func SourceGitLab(host string) string { return sourceGitLabPrefix + host }
+
+const sourceGitLabPrefix = "gitlab:"

@@ -20,6 +20,9 @@ var (
 	ownerRe     = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`)
 	repoNameRe  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
 	forgeRe     = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
+	// A GitLab group or user path: letters, digits, _, - and ., not
+	// beginning with - or ending in . (GitLab's own rule).
+	groupPathRe = regexp.MustCompile(`^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,253}[A-Za-z0-9_-])?$`)
 	domainRe    = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+$`)
 	emailRe     = regexp.MustCompile(`^[^@\s<>"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$`)
 )
@@ -165,8 +168,14 @@ func (c *Config) Validate() error {
 			add(key+".governance_level", "must be one of sandbox, 1, 2, 3, not %q", p.GovernanceLevel)
 		}
 		for j, r := range p.Repos {
-			if _, err := ParseRepoSpec(r); err != nil {
+			spec, err := ParseRepoSpec(r)
+			switch {
+			case err != nil:
 				add(fmt.Sprintf("%s.repos[%d]", key, j), "%v", err)
+			case (spec.Nested() || spec.Name == "*") && !c.collected(spec.Forge):
+				// A plain forge/owner/name may be a git log export's
+				// repository; groups and wildcards need the forge's API.
+				add(fmt.Sprintf("%s.repos[%d]", key, j), "%q: unknown host %q: add a [[forges]] section with host = %q and kind = \"gitlab\"", r, spec.Forge, spec.Forge)
 			}
 		}
 		if strings.ContainsAny(p.Description.DA+p.Description.EN, "\r\n") {
@@ -182,6 +191,62 @@ func (c *Config) Validate() error {
 			if _, err := ParseSelfEvalSpec(s); err != nil {
 				add(fmt.Sprintf("%s.self_evaluations[%d]", key, j), "%v", err)
 			}
+		}
+	}
+
+	hosts := map[string]bool{}
+	for i, f := range c.Forges {
+		key := fmt.Sprintf("forges[%d]", i)
+		switch {
+		case !forgeRe.MatchString(f.Host):
+			add(key+".host", "%q is not a host name, e.g. \"git.magenta.dk\"", f.Host)
+		case f.Host == "github.com":
+			add(key+".host", "github.com is configured in [github]")
+		case hosts[f.Host]:
+			add(key+".host", "%q appears twice", f.Host)
+		}
+		hosts[f.Host] = true
+		if f.Kind != ForgeGitLab {
+			add(key+".kind", "must be \"gitlab\", not %q", f.Kind)
+		}
+		if !isWebAddress(f.APIURL) {
+			add(key+".api_url", "must be an http(s) URL such as \"https://%s/api/v4/\", not %q", f.Host, f.APIURL)
+		}
+		if f.Concurrency < 1 || f.Concurrency > 8 {
+			add(key+".concurrency", "must be between 1 and 8, not %d", f.Concurrency)
+		}
+		if f.Interval.Duration < time.Minute {
+			add(key+".interval", "must be at least 1m, not %s", f.Interval)
+		}
+		if strings.ContainsAny(f.TokenEnv, " =\t\r\n") {
+			add(key+".token_env", "%q is not the name of an environment variable", f.TokenEnv)
+		}
+	}
+	mirrored := map[string]bool{}
+	for i, m := range c.Mirrors {
+		key := fmt.Sprintf("mirrors[%d]", i)
+		repo, err := ParseRepoSpec(m.Repo)
+		switch {
+		case err != nil:
+			add(key+".repo", "%v", err)
+		case repo.Name == "*":
+			add(key+".repo", "name one repository, not %q", m.Repo)
+		case len(c.ProductsOf(repo)) == 0:
+			add(key+".repo", "%q is not a repository of any product", m.Repo)
+		case mirrored[strings.ToLower(repo.String())]:
+			add(key+".repo", "%q is listed as a mirror twice", m.Repo)
+		}
+		mirrored[strings.ToLower(repo.String())] = true
+		of, err := ParseRepoSpec(m.MirrorOf)
+		switch {
+		case err != nil:
+			add(key+".mirror_of", "%v", err)
+		case of.Name == "*":
+			add(key+".mirror_of", "name one repository, not %q", m.MirrorOf)
+		case !c.collected(of.Forge):
+			add(key+".mirror_of", "%q: unknown host %q: add a [[forges]] section with host = %q and kind = \"gitlab\"", m.MirrorOf, of.Forge, of.Forge)
+		case strings.EqualFold(repo.String(), of.String()):
+			add(key+".mirror_of", "a repository cannot be a mirror of itself")
 		}
 	}
 
@@ -286,31 +351,136 @@ func (r RepoSpec) String() string { return r.Forge + "/" + r.Owner + "/" + r.Nam
 // IsGitHub reports whether the repository is collected from the GitHub API.
 func (r RepoSpec) IsGitHub() bool { return r.Forge == "github.com" }
 
-// ParseRepoSpec parses "owner/name", "owner/*" or "forge/owner/name".
+// ParseRepoSpec parses "owner/name", "owner/*" or "forge/owner/name". On
+// a forge other than GitHub the owner may be a path of nested groups, as
+// GitLab's are ("git.magenta.dk/rammearkitektur/os2mo/os2mo"), and
+// "forge/group/*" is every project of the group, its subgroups' included.
+// Whether the forge is one os2pulse collects from is Validate's question.
 func ParseRepoSpec(s string) (RepoSpec, error) {
 	parts := strings.Split(s, "/")
 	var r RepoSpec
-	switch len(parts) {
-	case 2:
+	switch {
+	case len(parts) == 2:
 		r = RepoSpec{Forge: "github.com", Owner: parts[0], Name: parts[1]}
-	case 3:
-		r = RepoSpec{Forge: strings.ToLower(parts[0]), Owner: parts[1], Name: parts[2]}
+	case len(parts) >= 3:
+		r = RepoSpec{Forge: strings.ToLower(parts[0]), Owner: strings.Join(parts[1:len(parts)-1], "/"), Name: parts[len(parts)-1]}
 		if !forgeRe.MatchString(r.Forge) {
 			return r, fmt.Errorf("invalid repository %q: %q is not a forge host name", s, parts[0])
+		}
+		if r.IsGitHub() && len(parts) > 3 {
+			return r, fmt.Errorf("invalid repository %q: GitHub repositories are github.com/owner/name", s)
 		}
 	default:
 		return r, fmt.Errorf("invalid repository %q: write owner/name, owner/* or forge/owner/name", s)
 	}
-	if !ownerRe.MatchString(r.Owner) {
-		return r, fmt.Errorf("invalid repository %q: %q is not a valid owner", s, r.Owner)
+	if r.IsGitHub() {
+		if !ownerRe.MatchString(r.Owner) {
+			return r, fmt.Errorf("invalid repository %q: %q is not a valid owner", s, r.Owner)
+		}
+	} else {
+		for _, g := range strings.Split(r.Owner, "/") {
+			if !groupPathRe.MatchString(g) || strings.HasSuffix(g, ".git") || strings.HasSuffix(g, ".atom") {
+				return r, fmt.Errorf("invalid repository %q: %q is not a valid group or owner", s, g)
+			}
+		}
 	}
 	if r.Name != "*" && (!repoNameRe.MatchString(r.Name) || r.Name == "." || r.Name == "..") {
 		return r, fmt.Errorf("invalid repository %q: %q is not a valid repository name", s, r.Name)
 	}
-	if r.Name == "*" && !r.IsGitHub() {
-		return r, fmt.Errorf("invalid repository %q: owner/* is only expanded on GitHub", s)
-	}
 	return r, nil
+}
+
+// Nested reports whether the spec names its owner by a path of groups.
+func (r RepoSpec) Nested() bool { return strings.Contains(r.Owner, "/") }
+
+// Covers reports whether the spec (a repository, or a wildcard) takes in
+// the repository other names. Names compare case-insensitively, as both
+// forges' do; a GitLab group's wildcard takes in its subgroups.
+func (r RepoSpec) Covers(other RepoSpec) bool {
+	if r.Forge != other.Forge {
+		return false
+	}
+	if r.Name != "*" {
+		return strings.EqualFold(r.Owner, other.Owner) && strings.EqualFold(r.Name, other.Name)
+	}
+	if strings.EqualFold(r.Owner, other.Owner) {
+		return true
+	}
+	return !r.IsGitHub() && len(other.Owner) > len(r.Owner) && strings.EqualFold(other.Owner[:len(r.Owner)+1], r.Owner+"/")
+}
+
+// GitLabForges are the GitLab instances collected from: those configured
+// in [[forges]], and gitlab.com with its defaults when a repository there
+// is named without a section of its own.
+func (c *Config) GitLabForges() []Forge {
+	var out []Forge
+	for _, f := range c.Forges {
+		if f.Kind == ForgeGitLab {
+			out = append(out, f)
+		}
+	}
+	if _, ok := c.Forge(GitLabCom); !ok {
+		for _, p := range c.Products {
+			for _, s := range p.Repos {
+				if spec, err := ParseRepoSpec(s); err == nil && spec.Forge == GitLabCom {
+					return append(out, Forge{Host: GitLabCom, Kind: ForgeGitLab, APIURL: "https://gitlab.com/api/v4/",
+						Interval: Duration{6 * time.Hour}, Concurrency: 2})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Forge returns the [[forges]] section of host.
+func (c *Config) Forge(host string) (Forge, bool) {
+	for _, f := range c.Forges {
+		if strings.EqualFold(f.Host, host) {
+			return f, true
+		}
+	}
+	return Forge{}, false
+}
+
+// collected reports whether repositories on host are read from an API:
+// GitHub, gitlab.com and the configured forges.
+func (c *Config) collected(host string) bool {
+	_, ok := c.Forge(host)
+	return ok || host == "github.com" || host == GitLabCom
+}
+
+// MirrorOf returns what the repository (FORGE/…/NAME) is a mirror of, as
+// configured ("" when it is none).
+func (c *Config) MirrorOf(r RepoSpec) string {
+	for _, m := range c.Mirrors {
+		spec, err := ParseRepoSpec(m.Repo)
+		if err == nil && spec.Name != "*" && spec.Covers(r) {
+			return m.MirrorOf
+		}
+	}
+	return ""
+}
+
+// CheckTokens reports every forge whose token variable is named but not
+// set in the environment (lookup is os.LookupEnv), at the line of its key.
+// GitHub's is left out: without it GitHub still answers, slowly, and the
+// collector says so.
+func (c *Config) CheckTokens(lookup func(string) (string, bool)) error {
+	var probs []string
+	for i, f := range c.Forges {
+		if f.TokenEnv == "" {
+			continue
+		}
+		if v, ok := lookup(f.TokenEnv); !ok || strings.TrimSpace(v) == "" {
+			key := fmt.Sprintf("forges[%d].token_env", i)
+			probs = append(probs, fmt.Sprintf("%s:%d: %s: the environment variable %s holding the token for %s is not set",
+				c.File, c.line(key), key, f.TokenEnv, f.Host))
+		}
+	}
+	if len(probs) > 0 {
+		return &problems.Error{Problems: probs}
+	}
+	return nil
 }
 
 // SelfEvalSpec is where a product's self-evaluations are published: files
@@ -360,8 +530,8 @@ func ParseSelfEvalSpec(s string) (SelfEvalSpec, error) {
 }
 
 // ProductsOf returns the ids of the products whose repos include r, either
-// by name or through an owner/* wildcard. Names compare case-insensitively,
-// as GitHub's do.
+// by name or through a wildcard. Names compare case-insensitively, as
+// GitHub's and GitLab's do.
 func (c *Config) ProductsOf(r RepoSpec) []string {
 	var ids []string
 	for _, p := range c.Products {
@@ -370,8 +540,7 @@ func (c *Config) ProductsOf(r RepoSpec) []string {
 			if err != nil {
 				continue
 			}
-			if spec.Forge == r.Forge && strings.EqualFold(spec.Owner, r.Owner) &&
-				(spec.Name == "*" || strings.EqualFold(spec.Name, r.Name)) {
+			if spec.Covers(r) {
 				ids = append(ids, p.ID)
 				break
 			}

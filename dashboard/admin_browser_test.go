@@ -165,7 +165,16 @@ func TestAdminBrowser(t *testing.T) {
 	}
 	shot("preview")
 	before, _ := store.RegisterVersion(context.Background())
-	run("import", chromedp.Click(chromedp.CSS("#import")), chromedp.WaitVisible(chromedp.CSS("#done-summary")))
+	// It ends more than a tenth of the register: the import asks for the
+	// number to be confirmed, and the browser will not send it without.
+	if s := text("#preview-ends-many"); !strings.Contains(s, "Warning: the file ends") {
+		t.Errorf("no warning that the file ends most of the register: %q", s)
+	}
+	run("import unconfirmed", chromedp.Click(chromedp.CSS("#import")), chromedp.Sleep(500*time.Millisecond))
+	if v, _ := store.RegisterVersion(context.Background()); v != before {
+		t.Error("imported without the confirmation")
+	}
+	run("import", chromedp.Click(chromedp.CSS(`input[name="confirm_ended"]`)), chromedp.Click(chromedp.CSS("#import")), chromedp.WaitVisible(chromedp.CSS("#done-summary")))
 	if s := text("#done-summary"); !strings.HasPrefix(s, "register.xlsx: 2 added") {
 		t.Errorf("import says %q", s)
 	}

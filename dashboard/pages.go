@@ -138,6 +138,7 @@ func (s *Server) newView(r *http.Request) *view {
 		Illustrative: s.cfg.Portfolio.Illustrative,
 		Portfolio:    s.cfg.Portfolio.Name,
 		AssetVersion: assets.Version(),
+		Release:      s.release,
 		Origin:       origin(r),
 		cfg:          s.cfg,
 	}

@@ -10,6 +10,8 @@ package dashboard
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"time"
@@ -40,6 +42,7 @@ type Server struct {
 	mux        *http.ServeMux
 	pages      *precompressed.Cache
 	version    *versionReader
+	release    string
 	// onRender, when set, is called each time a page is rendered rather
 	// than served from the cache (tests count renders with it).
 	onRender func(key string)
@@ -63,6 +66,9 @@ type Options struct {
 	// PageCacheBytes is the memory rendered pages may hold;
 	// DefaultPageCacheBytes when 0.
 	PageCacheBytes int
+	// Release is os2pulse's version, shown in every page's footer; empty:
+	// none shown.
+	Release string
 }
 
 // New builds a server and its routes.
@@ -77,7 +83,14 @@ func New(o Options) *Server {
 		log:        o.Log,
 		now:        o.Now,
 		configHash: configHash(o.Config),
+		release:    o.Release,
 		mux:        http.NewServeMux(),
+	}
+	if o.Release != "" {
+		// The footer shows the release: pages of another release are
+		// other pages.
+		sum := sha256.Sum256([]byte(o.Release))
+		s.configHash += hex.EncodeToString(sum[:4])
 	}
 	budget := o.PageCacheBytes
 	if budget <= 0 {

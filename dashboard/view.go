@@ -28,6 +28,7 @@ type view struct {
 	Illustrative bool
 	Portfolio    string
 	AssetVersion string
+	Release      string // os2pulse's version, for the footer
 	Status       int
 	// Origin is the site's address as the visitor reached it
 	// ("https://pulse.os2.eu"), for the code that embeds a chart on

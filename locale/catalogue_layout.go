@@ -31,6 +31,7 @@ var layoutMsgs = map[string]msg{
 	"footer.collected":  {"senest indsamlet %s", "last collected %s"},
 	"footer.never":      {"endnu ikke indsamlet", "not collected yet"},
 	"footer.data":       {"Definitioner, datakvalitet og eksport", "Definitions, data quality and exports"},
+	"footer.software":   {"fri software under Mozilla Public License 2.0", "free software under the Mozilla Public License 2.0"},
 	"footer.privacy":    {"Ingen cookies, ingen sporing.", "No cookies, no tracking."},
 	"footer.api":        {"Åbent API", "Open API"},
 	"footer.license":    {"Tallene må genbruges under licensen", "The figures may be reused under the licence"},

@@ -51,9 +51,12 @@ func newAdoptionRules(products map[string]bool, orgs *orgNames) *adoptionRules {
 // table checks every row of t, recording problems in t, and returns the
 // accepted records in file order.
 func (a *adoptionRules) table(t *table) []storage.AdoptionRecord {
-	out := []storage.AdoptionRecord{}
-	for _, r := range t.rows {
-		rec, ok := a.record(r.fields, t.serials, t.date1904, func(col, format string, args ...any) {
+	out := make([]storage.AdoptionRecord, 0, len(t.rows))
+	for i, r := range t.rows {
+		// A row read is no longer needed: freed as the records grow, the
+		// two are not both whole in memory.
+		t.rows[i].values = nil
+		rec, ok := a.record(t.fields(r), t.serials, t.date1904, func(col, format string, args ...any) {
 			t.add(r.line, col, format, args...)
 		})
 		if !ok {

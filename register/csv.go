@@ -34,7 +34,7 @@ func decodeCSV(name string, data []byte) ([]byte, string) {
 // skipped. The table has no rows when the header makes the file
 // unreadable.
 func readCSV(data []byte, columns, required []string, p *problems.List) *table {
-	t := &table{p: p}
+	t := &table{p: p, columns: columns}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	sep := ','
@@ -89,11 +89,7 @@ func readCSV(data []byte, columns, required []string, p *problems.List) *table {
 			p.Add(line, "%d fields, the header has %d", len(rec), len(header))
 			continue
 		}
-		if bad := badText(rec); bad != "" {
-			p.Add(line, "%s", bad)
-			continue
-		}
-		t.rows = append(t.rows, row{line: line, fields: fieldsOf(rec, index)})
+		t.addRow(line, rec)
 	}
 	return t
 }

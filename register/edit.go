@@ -24,7 +24,8 @@ const formName = "form"
 func AddAdoption(cfg *config.Config, cur Contents, fields map[string]string) (storage.Register, error) {
 	rules, others := adoptionRulesFor(cfg, cur, nil)
 	p := problems.NewList(formName, 0)
-	rec, ok := rules.record(fields, false, false, formProblem(p))
+	f, bad := formInput(fields, AdoptionColumns, p)
+	rec, ok := rules.record(f, false, false, bad)
 	if ok {
 		if msg := rules.add(rec, 0, formRef); msg != "" {
 			p.AddAt("organization", "%s", msg)
@@ -41,17 +42,17 @@ func AddAdoption(cfg *config.Config, cur Contents, fields map[string]string) (st
 // came so in a file.
 func EndAdoption(cfg *config.Config, cur Contents, fields map[string]string) (storage.Register, error) {
 	p := problems.NewList(formName, 0)
-	bad := formProblem(p)
-	org, msg := newOrgNames(cur.Organizations).resolve(strings.TrimSpace(fields["organization"]))
+	f, bad := formInput(fields, []string{"organization", "product", "since", "until"}, p)
+	org, msg := newOrgNames(cur.Organizations).resolve(f["organization"])
 	if msg != "" {
 		bad("organization", "%s", msg)
 	}
-	product := strings.ToLower(strings.TrimSpace(fields["product"]))
-	since, err := parseDay("since", strings.TrimSpace(fields["since"]), false, false)
+	product := strings.ToLower(f["product"])
+	since, err := parseDay("since", f["since"], false, false)
 	if err != nil {
 		bad("since", "%v", err)
 	}
-	until := strings.TrimSpace(fields["until"])
+	until := f["until"]
 	if until == "" {
 		bad("until", "until is missing (%s)", dateForms)
 	}
@@ -143,12 +144,11 @@ func EndMembership(cur Contents, fields map[string]string) (storage.Register, er
 // member_since is required, and member_until with needUntil.
 func membershipForm(cur Contents, fields map[string]string, needUntil bool) (storage.Membership, *problems.List) {
 	p := problems.NewList(formName, 0)
-	bad := formProblem(p)
-	org, msg := newOrgNames(cur.Organizations).resolve(strings.TrimSpace(fields["organization"]))
+	f, bad := formInput(fields, []string{"organization", "member_since", "member_until"}, p)
+	org, msg := newOrgNames(cur.Organizations).resolve(f["organization"])
 	if msg != "" {
 		bad("organization", "%s", msg)
 	}
-	f := map[string]string{"member_since": strings.TrimSpace(fields["member_since"]), "member_until": strings.TrimSpace(fields["member_until"])}
 	if f["member_since"] == "" {
 		bad("member_since", "member_since is missing (%s)", dateForms)
 	}
@@ -184,8 +184,26 @@ func membershipEdit(cur Contents, skip *storage.Membership, m storage.Membership
 		Detail: TableMembers + ": " + csvLine(m.OrganizationID, m.Since.String(), m.Until.String())}}, nil
 }
 
-func formProblem(p *problems.List) func(col, format string, args ...any) {
-	return func(col, format string, args ...any) { p.AddAt(col, format, args...) }
+// formInput is what a form gives, read like a file's row: each field
+// trimmed and its text checked by checkText (a refused one is blank). bad
+// reports further problems, except for a field already refused, so each
+// field has one problem at most and all of them come at once.
+func formInput(fields map[string]string, columns []string, p *problems.List) (map[string]string, func(col, format string, args ...any)) {
+	f := make(map[string]string, len(columns))
+	refused := map[string]bool{}
+	for _, c := range columns {
+		v := strings.TrimSpace(fields[c])
+		if msg := checkText(c, v); msg != "" {
+			p.AddAt(c, "%s", msg)
+			refused[c], v = true, ""
+		}
+		f[c] = v
+	}
+	return f, func(col, format string, args ...any) {
+		if !refused[col] {
+			p.AddAt(col, format, args...)
+		}
+	}
 }
 
 // formRef names the register's records in a form's problems.

@@ -154,10 +154,12 @@ type Stored interface {
 	Adoptions(ctx context.Context, knownAt string) ([]storage.AdoptionRecord, error)
 	Memberships(ctx context.Context, knownAt string) ([]storage.Membership, error)
 	Organizations(ctx context.Context) ([]storage.Organization, error)
+	OrganizationsAt(ctx context.Context, knownAt string) ([]storage.Organization, error)
 }
 
 // ReadStored reads the register as it was known at knownAt (a stored
-// stamp such as an import's id; "" = now).
+// stamp such as an import's id; "" = now), organisations' names as they
+// were then included.
 func ReadStored(ctx context.Context, s Stored, knownAt string) (Contents, error) {
 	var c Contents
 	var err error
@@ -167,7 +169,7 @@ func ReadStored(ctx context.Context, s Stored, knownAt string) (Contents, error)
 	if c.Memberships, err = s.Memberships(ctx, knownAt); err != nil {
 		return c, err
 	}
-	if c.Organizations, err = s.Organizations(ctx); err != nil {
+	if c.Organizations, err = s.OrganizationsAt(ctx, knownAt); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -171,6 +171,25 @@ func TestEdits(t *testing.T) {
 			_, err := AddMembership(c, map[string]string{"organization": "Region Syd", "member_since": "2019-01-01"})
 			return err
 		}, []string{`form:organization: unknown organisation "Region Syd": not a kommunekode (101–860) and not defined in the members file`}},
+		// The probe's notes: what a file may not hold, a form may not
+		// either, and every problem comes at once.
+		{"hostile notes", func() error {
+			_, err := AddAdoption(cfg, c, map[string]string{"organization": "Vejle", "product": "os2forms", "status": "pilot", "since": "2026-11-01",
+				"note": "x\t=HYPERLINK(\"http://evil\")", "until": "2027\x00"})
+			return err
+		}, []string{"form:until: contains a NUL byte", "form:note: note contains a tab"}},
+		{"carriage return", func() error {
+			_, err := AddAdoption(cfg, c, map[string]string{"organization": "Vejle", "product": "os2forms", "status": "pilot", "since": "2026-11-01", "note": "a\r=1+1"})
+			return err
+		}, []string{"form:note: note contains the control character U+000D"}},
+		{"invalid UTF-8 and a long note", func() error {
+			_, err := AddAdoption(cfg, c, map[string]string{"organization": "Vejle\xff", "product": "os2forms", "status": "pilot", "since": "2026-11-01", "note": strings.Repeat("x", 40_000)})
+			return err
+		}, []string{"form:organization: not valid UTF-8 (save the file as UTF-8)", "form:note: note is 40000 characters long; at most 1000"}},
+		{"direction control", func() error {
+			_, err := EndMembership(c, map[string]string{"organization": "Aarhus\u202e", "member_since": "2021-01-01", "member_until": "2026-12-31"})
+			return err
+		}, []string{"form:organization: organization contains the text direction control U+202E"}},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {

@@ -113,7 +113,7 @@ func parseMembers(t *table) MembersList {
 	defined := map[string]def{}
 	periods := membershipRules{}
 	for _, r := range t.rows {
-		f := r.fields
+		f := t.fields(r)
 		bad := func(col, format string, args ...any) { t.add(r.line, col, format, args...) }
 		raw := f["organization"]
 		if raw == "" {

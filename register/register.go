@@ -249,8 +249,9 @@ func readWorkbook(f File, haveAdoption, haveMembers bool) ([2]*table, error) {
 func namedOrganizations(t *table) []storage.Organization {
 	var out []storage.Organization
 	for _, r := range t.rows {
-		if id := strings.ToLower(r.fields["organization"]); id != "" {
-			out = append(out, storage.Organization{ID: id, Name: r.fields["name"], Kind: storage.KindOther})
+		f := t.fields(r)
+		if id := strings.ToLower(f["organization"]); id != "" {
+			out = append(out, storage.Organization{ID: id, Name: f["name"], Kind: storage.KindOther})
 		}
 	}
 	return out

@@ -22,6 +22,9 @@ type AdminSession struct {
 	Admin     string `db:"admin"`
 	CreatedAt string `db:"created_at"`
 	ExpiresAt string `db:"expires_at"`
+	// PasswordSig identifies the password the session was opened with:
+	// a session of an earlier password is no longer valid.
+	PasswordSig string `db:"password_sig"`
 }
 
 // PutAdminSession stores a session that lasts life from now (the store's
@@ -30,8 +33,8 @@ type AdminSession struct {
 func (s *Store) PutAdminSession(ctx context.Context, sess AdminSession, life time.Duration) error {
 	now := s.now()
 	sess.CreatedAt, sess.ExpiresAt = Stamp(now), Stamp(now.Add(life))
-	err := s.putExpiring(ctx, "admin_sessions", `INSERT INTO admin_sessions (token_hash, admin, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		sess.TokenHash, sess.Admin, sess.CreatedAt, sess.ExpiresAt)
+	err := s.putExpiring(ctx, "admin_sessions", `INSERT INTO admin_sessions (token_hash, admin, created_at, expires_at, password_sig) VALUES (?, ?, ?, ?, ?)`,
+		sess.TokenHash, sess.Admin, sess.CreatedAt, sess.ExpiresAt, sess.PasswordSig)
 	if err != nil {
 		return fmt.Errorf("storage: unable to store an admin session: %w", err)
 	}
@@ -40,14 +43,24 @@ func (s *Store) PutAdminSession(ctx context.Context, sess AdminSession, life tim
 
 // putExpiring inserts a row into table (admin_sessions or admin_uploads)
 // and drops the table's expired rows, in one transaction: what expired is
-// cleared by the next write, so nothing but writes ever deletes.
+// cleared by the next write, so nothing but writes ever deletes. then,
+// when not nil, runs in the same transaction.
 func (s *Store) putExpiring(ctx context.Context, table, insert string, args ...any) error {
+	return s.putExpiringThen(ctx, table, nil, insert, args...)
+}
+
+func (s *Store) putExpiringThen(ctx context.Context, table string, then func(tx *sqlx.Tx) error, insert string, args ...any) error {
 	return s.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE expires_at <= ?`), s.nowStamp()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(insert), args...)
-		return err
+		if _, err := tx.ExecContext(ctx, tx.Rebind(insert), args...); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx)
+		}
+		return nil
 	})
 }
 
@@ -55,7 +68,7 @@ func (s *Store) putExpiring(ctx context.Context, table, insert string, args ...a
 // error wrapping ErrNotFound.
 func (s *Store) AdminSession(ctx context.Context, tokenHash string) (AdminSession, error) {
 	var sess AdminSession
-	err := s.db.GetContext(ctx, &sess, s.rebind(`SELECT token_hash, admin, created_at, expires_at FROM admin_sessions
+	err := s.db.GetContext(ctx, &sess, s.rebind(`SELECT token_hash, admin, created_at, expires_at, password_sig FROM admin_sessions
 		WHERE token_hash = ? AND expires_at > ?`), tokenHash, s.nowStamp())
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, fmt.Errorf("storage: admin session: %w", ErrNotFound)
@@ -86,11 +99,28 @@ type AdminUpload struct {
 }
 
 // PutAdminUpload stores an upload that lasts life from now (as
-// PutAdminSession) and drops expired ones.
-func (s *Store) PutAdminUpload(ctx context.Context, u AdminUpload, life time.Duration) error {
+// PutAdminSession), drops expired ones, and keeps only the admin's keep
+// newest, so that previews nobody confirms cannot fill the database.
+func (s *Store) PutAdminUpload(ctx context.Context, u AdminUpload, life time.Duration, keep int) error {
 	now := s.now()
 	u.CreatedAt, u.ExpiresAt = Stamp(now), Stamp(now.Add(life))
-	err := s.putExpiring(ctx, "admin_uploads", `INSERT INTO admin_uploads (id, admin, created_at, expires_at, base_version, files)
+	dropOlder := func(tx *sqlx.Tx) error {
+		var ids []string
+		err := tx.SelectContext(ctx, &ids, tx.Rebind(`SELECT id FROM admin_uploads WHERE admin = ? ORDER BY created_at DESC, id`), u.Admin)
+		if err != nil || len(ids) <= keep {
+			return err
+		}
+		for _, id := range ids[keep:] {
+			if id == u.ID {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM admin_uploads WHERE id = ?`), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err := s.putExpiringThen(ctx, "admin_uploads", dropOlder, `INSERT INTO admin_uploads (id, admin, created_at, expires_at, base_version, files)
 		VALUES (?, ?, ?, ?, ?, ?)`, u.ID, u.Admin, u.CreatedAt, u.ExpiresAt, u.BaseVersion, u.Files)
 	if err != nil {
 		return fmt.Errorf("storage: unable to store an upload: %w", err)

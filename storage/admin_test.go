@@ -135,7 +135,7 @@ func TestAdminSessionsAndUploads(t *testing.T) {
 			t.Errorf("unknown session: %v", err)
 		}
 		up := storage.AdminUpload{ID: "u1", Admin: "admin:anna", CreatedAt: storage.Stamp(now), ExpiresAt: storage.Stamp(now.Add(time.Hour)), BaseVersion: "3", Files: `[]`}
-		if err := s.PutAdminUpload(ctx, storage.AdminUpload{ID: "u1", Admin: "admin:anna", BaseVersion: "3", Files: `[]`}, time.Hour); err != nil {
+		if err := s.PutAdminUpload(ctx, storage.AdminUpload{ID: "u1", Admin: "admin:anna", BaseVersion: "3", Files: `[]`}, time.Hour, 3); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := s.AdminUpload(ctx, "u1"); err != nil || got != up {

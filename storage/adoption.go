@@ -138,8 +138,14 @@ func importRegister(ctx context.Context, tx *sqlx.Tx, reg Register, stamp string
 		}
 	}
 	for _, o := range reg.Organizations {
-		if err := upsertOrganization(ctx, tx, o); err != nil {
+		// A renamed organisation is a changed row of the members
+		// list; a new one comes with its own rows.
+		_, changed, err := upsertOrganization(ctx, tx, o, stamp)
+		if err != nil {
 			return sum, fmt.Errorf("organisation %s: %w", o.ID, err)
+		}
+		if changed {
+			sum.Changed++
 		}
 	}
 	if reg.Adoptions != nil {
@@ -165,6 +171,9 @@ type RegisterDiff struct {
 	Summary     ImportSummary
 	Adoptions   []Change[AdoptionRecord]
 	Memberships []Change[Membership]
+	// Organizations are the organisations whose name, kind or region
+	// the members list changes (ChangeChanged only).
+	Organizations []Change[Organization]
 }
 
 // Change kinds.
@@ -184,13 +193,37 @@ type Change[R any] struct {
 // RegisterChanges compares reg with the current register, as
 // ImportRegister would, and says what importing it would change.
 func (s *Reader) RegisterChanges(ctx context.Context, reg Register) (RegisterDiff, error) {
+	return s.RegisterChangesUpTo(ctx, reg, -1)
+}
+
+// RegisterChangesUpTo is RegisterChanges listing at most limit changes
+// per table (-1: all); the summary counts them all. A preview shows a few
+// hundred rows, and a 100,000-row file's full list would double what its
+// preview holds in memory.
+func (s *Reader) RegisterChangesUpTo(ctx context.Context, reg Register, limit int) (RegisterDiff, error) {
 	var d RegisterDiff
+	if len(reg.Organizations) > 0 {
+		cur, err := s.Organizations(ctx)
+		if err != nil {
+			return d, err
+		}
+		byID := make(map[string]Organization, len(cur))
+		for _, o := range cur {
+			byID[o.ID] = o
+		}
+		for _, o := range reg.Organizations {
+			if old, ok := byID[o.ID]; ok && old != o {
+				d.Organizations = append(d.Organizations, Change[Organization]{Kind: ChangeChanged, Old: old, New: o})
+				d.Summary.Changed++
+			}
+		}
+	}
 	if reg.Adoptions != nil {
 		cur, err := s.Adoptions(ctx, "")
 		if err != nil {
 			return d, err
 		}
-		if d.Adoptions, err = diffHistory(adoptionHistory, cur, reg.Adoptions, &d.Summary); err != nil {
+		if d.Adoptions, err = diffHistory(adoptionHistory, cur, reg.Adoptions, &d.Summary, limit); err != nil {
 			return d, fmt.Errorf("storage: unable to compare register %s: %w", reg.Source, err)
 		}
 	}
@@ -199,7 +232,7 @@ func (s *Reader) RegisterChanges(ctx context.Context, reg Register) (RegisterDif
 		if err != nil {
 			return d, err
 		}
-		if d.Memberships, err = diffHistory(membershipHistory, cur, reg.Members, &d.Summary); err != nil {
+		if d.Memberships, err = diffHistory(membershipHistory, cur, reg.Members, &d.Summary, limit); err != nil {
 			return d, fmt.Errorf("storage: unable to compare register %s: %w", reg.Source, err)
 		}
 	}
@@ -248,7 +281,7 @@ type history[K comparable, R any] struct {
 // diffHistory compares the current rows with the new ones by key: the one
 // comparison behind both an import and its preview. Ended rows come last,
 // in the order of cur.
-func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *ImportSummary) ([]Change[R], error) {
+func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *ImportSummary, limit int) ([]Change[R], error) {
 	current := make(map[K]R, len(cur))
 	for _, r := range cur {
 		current[h.key(r)] = r
@@ -266,20 +299,28 @@ func diffHistory[K comparable, R any](h history[K, R], cur, rows []R, sum *Impor
 		case ok && h.same(old, r):
 			sum.Unchanged++
 		case ok:
-			out = append(out, Change[R]{Kind: ChangeChanged, Old: old, New: r})
+			out = appendUpTo(out, limit, Change[R]{Kind: ChangeChanged, Old: old, New: r})
 			sum.Changed++
 		default:
-			out = append(out, Change[R]{Kind: ChangeAdded, New: r})
+			out = appendUpTo(out, limit, Change[R]{Kind: ChangeAdded, New: r})
 			sum.Added++
 		}
 	}
 	for _, r := range cur {
 		if !seen[h.key(r)] {
-			out = append(out, Change[R]{Kind: ChangeEnded, Old: r})
+			out = appendUpTo(out, limit, Change[R]{Kind: ChangeEnded, Old: r})
 			sum.Ended++
 		}
 	}
 	return out, nil
+}
+
+// appendUpTo appends c unless out has limit changes (-1: no limit).
+func appendUpTo[R any](out []Change[R], limit int, c Change[R]) []Change[R] {
+	if limit >= 0 && len(out) >= limit {
+		return out
+	}
+	return append(out, c)
 }
 
 func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h history[K, R], rows []R, stamp string, sum *ImportSummary) error {
@@ -287,7 +328,7 @@ func importHistory[K comparable, R any](ctx context.Context, tx *sqlx.Tx, h hist
 	if err := tx.SelectContext(ctx, &cur, h.current); err != nil {
 		return fmt.Errorf("reading current %s rows: %w", h.what, err)
 	}
-	changes, err := diffHistory(h, cur, rows, sum)
+	changes, err := diffHistory(h, cur, rows, sum, -1)
 	if err != nil {
 		return err
 	}
@@ -383,6 +424,102 @@ func (s *Reader) AdoptionHistory(ctx context.Context) ([]AdoptionRecord, error) 
 		return nil, fmt.Errorf("storage: unable to read adoption history: %w", err)
 	}
 	return out, nil
+}
+
+// RecordedChanges returns what every recorded change of the register did,
+// row by row, by its id (RegisterImport.ID): read back from the history,
+// where a change's rows carry its stamp (recorded_at of what it added,
+// retracted_at of what it ended or replaced). The summaries are left
+// zero; the counts are in RegisterImports.
+func (s *Reader) RecordedChanges(ctx context.Context) (map[string]RegisterDiff, error) {
+	out := map[string]RegisterDiff{}
+	adoptions, err := s.AdoptionHistory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var members []Membership
+	if err := s.db.SelectContext(ctx, &members, `SELECT organization_id, since, until, recorded_at, retracted_at
+		FROM memberships ORDER BY organization_id, since, recorded_at`); err != nil {
+		return nil, fmt.Errorf("storage: unable to read membership history: %w", err)
+	}
+	var orgs []struct {
+		Organization
+		RecordedAt  string `db:"recorded_at"`
+		RetractedAt string `db:"retracted_at"`
+	}
+	if err := s.db.SelectContext(ctx, &orgs, `SELECT id, name, kind, region_code, region, recorded_at, retracted_at
+		FROM organization_history ORDER BY id, recorded_at`); err != nil {
+		return nil, fmt.Errorf("storage: unable to read organisation history: %w", err)
+	}
+	ad := recordedChanges(adoptions, adoptionHistory.key, func(r AdoptionRecord) (string, string) { return r.RecordedAt, r.RetractedAt })
+	for stamp, cs := range ad {
+		d := out[stamp]
+		d.Adoptions = cs
+		out[stamp] = d
+	}
+	ms := recordedChanges(members, membershipHistory.key, func(r Membership) (string, string) { return r.RecordedAt, r.RetractedAt })
+	for stamp, cs := range ms {
+		d := out[stamp]
+		d.Memberships = cs
+		out[stamp] = d
+	}
+	type versioned = struct {
+		Organization
+		RecordedAt  string `db:"recorded_at"`
+		RetractedAt string `db:"retracted_at"`
+	}
+	orgChanges := recordedChanges(orgs, func(o versioned) string { return o.ID }, func(o versioned) (string, string) { return o.RecordedAt, o.RetractedAt })
+	for stamp, cs := range orgChanges {
+		d := out[stamp]
+		for _, c := range cs {
+			// Only renames: a new organisation comes with its rows.
+			if c.Kind == ChangeChanged {
+				d.Organizations = append(d.Organizations, Change[Organization]{Kind: c.Kind, Old: c.Old.Organization, New: c.New.Organization})
+			}
+		}
+		out[stamp] = d
+	}
+	return out, nil
+}
+
+// recordedChanges groups a history table's rows into the changes of each
+// stamp: a row recorded at a stamp is added there, or changed when a row
+// of its key was retracted at the same stamp; a row retracted at a stamp
+// with no successor recorded then is ended there.
+func recordedChanges[K comparable, R any](rows []R, key func(R) K, stamps func(R) (recorded, retracted string)) map[string][]Change[R] {
+	type at struct {
+		key   K
+		stamp string
+	}
+	recorded := map[at]R{}
+	for _, r := range rows {
+		rec, _ := stamps(r)
+		if rec != "" {
+			recorded[at{key(r), rec}] = r
+		}
+	}
+	retracted := map[at]bool{}
+	out := map[string][]Change[R]{}
+	for _, r := range rows {
+		_, ret := stamps(r)
+		if ret == "" {
+			continue
+		}
+		k := at{key(r), ret}
+		retracted[k] = true
+		if n, ok := recorded[k]; ok {
+			out[ret] = append(out[ret], Change[R]{Kind: ChangeChanged, Old: r, New: n})
+		} else {
+			out[ret] = append(out[ret], Change[R]{Kind: ChangeEnded, Old: r})
+		}
+	}
+	for _, r := range rows {
+		rec, _ := stamps(r)
+		if rec != "" && !retracted[at{key(r), rec}] {
+			out[rec] = append(out[rec], Change[R]{Kind: ChangeAdded, New: r})
+		}
+	}
+	return out
 }
 
 // Memberships returns the membership periods as the register stood at
