@@ -12,14 +12,16 @@ import (
 	"os2pulse/collector"
 	"os2pulse/register"
 	"os2pulse/storage"
+	"os2pulse/table"
 )
 
 const registerFormatHelp = `The register is an Excel workbook (.xlsx) or CSV files. A workbook has the
 sheets adoption and members (or ibrugtagning and medlemmer), or either one
 alone; a CSV file given first is the adoption register, one given second the
 members list. Adoption has the columns organization, product, status, since,
-until and note; members organization, name, kind, member_since and
-member_until. The columns come in any order; a header row names them.
+until and note (and organization_name, which an export writes for the reader
+and an import leaves aside); members organization, name, kind, member_since
+and member_until. The columns come in any order; a header row names them.
 
 CSV is UTF-8 (a file that is not, such as Danish Excel's "CSV
 (semikolonsepareret)", is read as Windows-1252, and the summary says so),
@@ -60,10 +62,14 @@ records stay as they are.
 const registerExportHelp = `Writes the register as it was known at the end of a day (today by default):
 every adoption record and membership period, current and ended, in the layout
 "register import" reads, so importing the export changes nothing. The format is
-an Excel workbook with the sheets adoption and members, or CSV with one table
-(-table). A text beginning with =, +, -, @ or ' gets a leading ' so that no
-spreadsheet runs it as a formula; an import removes it again. Without -o the
-file goes to standard output. Only reads the database.`
+an Excel workbook with the sheets adoption and members, dates as date cells, or
+CSV with one table (-table), UTF-8 with a byte-order mark so that Excel reads
+æ, ø and å, separated by commas or, for Danish Excel, semicolons (-sep
+semicolon). The adoption table has each organisation's name beside its code
+(organization_name), which an import leaves aside. A text beginning with =, +,
+-, @ or ' gets a leading ' so that no spreadsheet runs it as a formula; an
+import removes it again. Without -o the file goes to standard output. Only
+reads the database.`
 
 func cmdRegister(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	synopsis := "register check|import|export [flags] [FILE [FILE]]"
@@ -155,10 +161,11 @@ func printNotes(w io.Writer, notes []string) {
 }
 
 func cmdRegisterExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("register export", "register export [-config FILE] [-format xlsx|csv] [-table adoption|members] [-date YYYY-MM-DD] [-o FILE]", registerExportHelp, stderr)
+	fs := newFlags("register export", "register export [-config FILE] [-format xlsx|csv] [-table adoption|members] [-sep comma|semicolon] [-date YYYY-MM-DD] [-o FILE]", registerExportHelp, stderr)
 	path := fs.String("config", "", "configuration `file`")
 	format := fs.String("format", register.FormatXLSX, "`format`: xlsx (both tables) or csv (one table)")
 	tableName := fs.String("table", register.TableAdoption, "the `table` a CSV export holds: adoption or members")
+	sepName := fs.String("sep", "comma", "the CSV `separator`: comma, or semicolon for Danish Excel")
 	date := fs.String("date", "", "the register as known at the end of this `day` (YYYY-MM-DD); default today")
 	out := fs.String("o", "", "output `file`; standard output when empty")
 	if err := parseFlags(fs, args); err != nil {
@@ -167,6 +174,11 @@ func cmdRegisterExport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if fs.NArg() != 0 || (*format != register.FormatXLSX && *format != register.FormatCSV) ||
 		(*tableName != register.TableAdoption && *tableName != register.TableMembers) {
 		fs.Usage()
+		return errUsage
+	}
+	sep, err := table.ParseSeparator(*sepName)
+	if err != nil || *sepName == "" {
+		fmt.Fprintf(stderr, "os2pulse: -sep %q: not comma or semicolon\n", *sepName)
 		return errUsage
 	}
 	knownAt := ""
@@ -195,7 +207,7 @@ func cmdRegisterExport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if *format == register.FormatXLSX {
 		err = register.WriteXLSX(&buf, c)
 	} else {
-		err = register.WriteCSV(&buf, c, *tableName)
+		err = register.WriteCSV(&buf, c, *tableName, sep)
 	}
 	if err != nil {
 		return err

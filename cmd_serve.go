@@ -133,7 +133,7 @@ portfolio's figures need about a third of that).`, stderr)
 	}
 	authFailures := metrics.NewAuthFailures(reg)
 	apiHandler := api.New(api.Options{
-		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token, AuthFailures: authFailures,
+		Config: cfg, Figures: calc, Log: log, Collect: collect, AdminToken: token, AuthFailures: authFailures, Sources: col.Sources(),
 		TokenLimits: admin.NewTokenLimits(store, nil),
 	})
 	// The admin pages exist only when someone can log in.

@@ -31,6 +31,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"init", "write a starting configuration (the example portfolio with its data files)", cmdInit},
 		{"serve", "migrate the database, collect on a schedule and serve the dashboard, API and /metrics", cmdServe},
 		{"collect", "run one collection and exit", cmdCollect},
 		{"migrate", "bring the database schema up to date", cmdMigrate},

@@ -127,7 +127,11 @@ func New(o Options) *Admin {
 	// Every state-changing request must come from these pages: a form
 	// posted from another site is refused (the session cookie, being
 	// SameSite=Strict, would not even go with it).
-	a.handler = http.NewCrossOriginProtection().Handler(mux)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.errorPage(w, r, http.StatusForbidden, "admin.error.crossorigin")
+	}))
+	a.handler = cop.Handler(mux)
 	return a
 }
 

@@ -231,6 +231,17 @@ func TestRefused(t *testing.T) {
 	if r := post(t, f.client(t), f.srv.URL+"/admin/login", url.Values{"name": {"anna"}, "password": {testPassword}}, cross); r.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site login: %s", r.Status)
 	}
+	// The refusal is a page in the visitor's language, saying why.
+	for lang, want := range map[string]string{"da": "kom fra en anden side", "en": "came from another site"} {
+		h := http.Header{"Accept-Language": {lang}}
+		for k, v := range cross {
+			h[k] = v
+		}
+		r := post(t, c, f.srv.URL+"/admin/adoption", form, h)
+		if r.StatusCode != http.StatusForbidden || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || !strings.Contains(r.body, want) || !strings.Contains(r.body, `lang="`+lang+`"`) {
+			t.Errorf("cross-site form in %s: %s %s\n%.400s", lang, r.Status, r.Header.Get("Content-Type"), r.body)
+		}
+	}
 	if v, _ := f.store.RegisterVersion(context.Background()); v != "0" {
 		t.Errorf("the register changed: version %q", v)
 	}
@@ -400,7 +411,7 @@ func TestAuditLog(t *testing.T) {
 	}
 	// Version 2 (anna's upload) as it stood: two records, none ended.
 	dl := get(t, c, f.srv.URL+"/admin/log/"+imps[2].ID+"/adoption.csv", nil)
-	wantCSV := "organization,product,status,since,until,note\n751,os2faktor,pilot,2024-01-01,,\n101,os2forms,production,2020-01-01,,\n"
+	wantCSV := "\uFEFForganization,organization_name,product,status,since,until,note\n751,Aarhus,os2faktor,pilot,2024-01-01,,\n101,København,os2forms,production,2020-01-01,,\n"
 	if dl.StatusCode != http.StatusOK || dl.body != wantCSV || !strings.Contains(dl.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("download of version 2: %s %q\n%q", dl.Status, dl.Header.Get("Content-Disposition"), dl.body)
 	}

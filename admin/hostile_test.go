@@ -295,7 +295,7 @@ func TestVersionsKeepNames(t *testing.T) {
 				t.Fatalf("import: %s", r.Status)
 			}
 		}
-		importFile(members("KL"), "Importing m.xlsx adds 1 rows")
+		importFile(members("KL"), "Importing m.xlsx adds 1 row,")
 		importFile(members("Kommunernes Landsforening"), "<td>Kommunernes Landsforening, other</td><td>KL, other</td>")
 		imps, _ := f.store.RegisterImports(ctx)
 		if imps[0].Changed != 1 || imps[0].Unchanged != 1 {

@@ -172,7 +172,7 @@ func (a *Admin) download(w http.ResponseWriter, r *http.Request) {
 		err = register.WriteXLSX(&buf, c)
 	case "adoption.csv", "members.csv":
 		ctype = "text/csv; charset=utf-8"
-		err = register.WriteCSV(&buf, c, strings.TrimSuffix(file, ".csv"))
+		err = register.WriteCSV(&buf, c, strings.TrimSuffix(file, ".csv"), ',')
 	default:
 		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
 		return

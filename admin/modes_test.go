@@ -69,7 +69,7 @@ func TestUploadModes(t *testing.T) {
 		}
 		prev = uploadIn(modeAdd)
 		m = uploadID.FindStringSubmatch(prev.body)
-		if prev.StatusCode != http.StatusOK || m == nil || !strings.Contains(prev.body, "bliver 1 rækker tilføjet, 0 ændret og 0 afsluttet") ||
+		if prev.StatusCode != http.StatusOK || m == nil || !strings.Contains(prev.body, "bliver 1 række tilføjet, 0 ændret og 0 afsluttet") ||
 			strings.Contains(prev.body, "confirm_ended") || !strings.Contains(prev.body, `id="preview-mode"`) {
 			t.Fatalf("preview in mode add: %s\n%s", prev.Status, prev.body)
 		}

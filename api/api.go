@@ -63,6 +63,9 @@ type Options struct {
 	// AdminToken is the bearer token POST /api/v1/collect asks for; empty
 	// turns the endpoint off.
 	AdminToken string
+	// Sources are the names of the sources Collect knows, which the
+	// OpenAPI document lists as collect's allowed values; nil: any name.
+	Sources []string
 	// AuthFailures counts refused tokens for /metrics; nil counts
 	// nothing.
 	AuthFailures *metrics.AuthFailures
@@ -85,6 +88,7 @@ type API struct {
 	now       func() time.Time
 	opts      Options
 	mux       *http.ServeMux
+	methods   map[string][]string // the methods each path answers, for 405's Allow
 	endpoints []Endpoint
 	license   string               // the Link header naming the data licence
 	answers   *precompressed.Cache // answers by data version and parameters
@@ -92,7 +96,7 @@ type API struct {
 
 // New builds the API and its routes.
 func New(o Options) *API {
-	a := &API{cfg: o.Config, calc: o.Figures, log: o.Log, now: o.Now, opts: o, mux: http.NewServeMux(),
+	a := &API{cfg: o.Config, calc: o.Figures, log: o.Log, now: o.Now, opts: o, mux: http.NewServeMux(), methods: map[string][]string{},
 		license: LicenseLink(o.Config.Portfolio.DataLicense, o.Config.Portfolio.DataLicenseURL)}
 	if a.now == nil {
 		a.now = time.Now
@@ -125,8 +129,25 @@ func (a *API) routes() {
 	a.collectorRoutes()
 	a.openAPIRoutes()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if methods, ok := a.methods[r.URL.Path]; ok {
+			allow := strings.Join(methods, ", ")
+			w.Header().Set("Allow", allow)
+			Error(w, http.StatusMethodNotAllowed, "", r.Method+" is not allowed here; use "+allow)
+			return
+		}
 		Error(w, http.StatusNotFound, "", "no such endpoint: "+r.URL.Path)
 	})
+}
+
+// handle registers h for method and path, and notes the method for the
+// Allow header of a 405 to any other: the catch-all 404 would otherwise
+// answer a wrong method on a path that exists.
+func (a *API) handle(method, path string, h http.HandlerFunc) {
+	a.mux.HandleFunc(method+" "+path, h)
+	a.methods[path] = append(a.methods[path], method)
+	if method == http.MethodGet {
+		a.methods[path] = append(a.methods[path], http.MethodHead)
+	}
 }
 
 // today is the default date of every figure: the date in Denmark.

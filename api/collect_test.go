@@ -42,6 +42,7 @@ func TestCollectTrigger(t *testing.T) {
 		{"wrong token", "", "Bearer nope", 401, "missing or wrong admin token"},
 		{"other scheme", "", "Basic s3cret", 401, "missing or wrong admin token"},
 		{"unknown source", "?source=nope", "Bearer s3cret", 400, `"parameter":"source"`},
+		{"empty source", "?source=", "Bearer s3cret", 400, `"parameter":"source"`},
 		{"busy", "?source=github", "bearer s3cret", 409, `"run":"github-20261201T100000.000000Z-abcdef"`},
 		{"another instance collects", "?source=activity", "Bearer s3cret", 409, `"holder":"host-b:1:abcdef"`},
 		{"started", "?source=register", "BEARER  s3cret ", 202, `"status": "started"`},

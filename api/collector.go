@@ -99,7 +99,7 @@ func (a *API) collectorRoutes() {
 		}
 		return t
 	})
-	a.mux.HandleFunc("POST "+CollectPath, a.adminOnly(a.collect))
+	a.handle(http.MethodPost, CollectPath, a.adminOnly(a.collect))
 }
 
 // CollectPath is where an administrator starts a collection.
@@ -111,6 +111,10 @@ const CollectPath = "/api/v1/collect"
 func (a *API) collect(w http.ResponseWriter, r *http.Request) {
 	if a.opts.Collect == nil {
 		Error(w, http.StatusServiceUnavailable, "", "this server does not collect")
+		return
+	}
+	if err := given(r, []Param{{Name: "source"}}); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	source := r.URL.Query().Get("source")

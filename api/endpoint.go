@@ -27,13 +27,16 @@ type Endpoint struct {
 type Param struct {
 	Name     string
 	Required bool
+	// Key is the catalogue key of its explanation when it is not
+	// "api.param." + Name (a parameter that is optional elsewhere).
+	Key string
 	// Example says whether the documentation's example request gives
 	// it; required parameters are always given.
 	Example bool
 }
 
 // The parameters the endpoints read. Each is explained in the catalogue
-// under "api.param." + its name.
+// under TextKey: "api.param." + its name unless it has a Key.
 var (
 	paramDate           = Param{Name: "date", Example: true}
 	paramFrom           = Param{Name: "from", Example: true}
@@ -41,13 +44,21 @@ var (
 	paramStep           = Param{Name: "step", Example: true}
 	paramWindow         = Param{Name: "window_days", Example: true}
 	paramProduct        = Param{Name: "product"}
-	paramProductNeeded  = Param{Name: "product", Required: true}
+	paramProductNeeded  = Param{Name: "product", Required: true, Key: "api.param.product.need"}
 	paramGoalNeeded     = Param{Name: "goal", Required: true}
 	paramSep            = Param{Name: "sep"} // CSV only
 	seriesParams        = []Param{paramFrom, paramTo, paramStep}
 	csvOnlyParams       = []Param{paramSep}
 	exampleSeriesMonths = 36 // how far back an example series starts
 )
+
+// TextKey is the catalogue key of the parameter's explanation.
+func (p Param) TextKey() string {
+	if p.Key != "" {
+		return p.Key
+	}
+	return "api.param." + p.Name
+}
 
 // Endpoints lists every GET endpoint in the order the pages list them;
 // each also answers at Path + ".csv".

@@ -101,8 +101,39 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 		}
 		ans.Write(w, r)
 	}
-	a.mux.HandleFunc("GET "+e.Path, func(w http.ResponseWriter, r *http.Request) { serve(w, r, false) })
-	a.mux.HandleFunc("GET "+e.Path+".csv", func(w http.ResponseWriter, r *http.Request) { serve(w, r, true) })
+	csvParams := append(append([]Param(nil), e.Params...), csvOnlyParams...)
+	a.handle(http.MethodGet, e.Path, func(w http.ResponseWriter, r *http.Request) {
+		if err := given(r, e.Params); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		serve(w, r, false)
+	})
+	a.handle(http.MethodGet, e.Path+".csv", func(w http.ResponseWriter, r *http.Request) {
+		if err := given(r, csvParams); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		serve(w, r, true)
+	})
+}
+
+// given checks that each parameter the request gives is given once and
+// with a value: "date=" is a mistake (a form or a script that lost its
+// value), not a request for the default, which is had by leaving the
+// parameter out.
+func given(r *http.Request, params []Param) error {
+	q := r.URL.Query()
+	for _, p := range params {
+		switch vs, ok := q[p.Name]; {
+		case !ok:
+		case len(vs) > 1:
+			return &ParamError{Param: p.Name, Msg: fmt.Sprintf("given %d times; give it once", len(vs))}
+		case vs[0] == "":
+			return &ParamError{Param: p.Name, Msg: "empty; give a value or leave the parameter out"}
+		}
+	}
+	return nil
 }
 
 // answerKey names an answer: the data version, the day (the default of

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
 	"strings"
@@ -20,7 +21,7 @@ const OpenAPIPath = "/api/v1/openapi.json"
 // page says the same in both languages.
 
 func (a *API) openAPIRoutes() {
-	a.mux.HandleFunc("GET "+OpenAPIPath, func(w http.ResponseWriter, r *http.Request) {
+	a.handle(http.MethodGet, OpenAPIPath, func(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, r, http.StatusOK, a.OpenAPI())
 	})
 }
@@ -28,6 +29,7 @@ func (a *API) openAPIRoutes() {
 // OpenAPI returns the API's OpenAPI 3.0 document.
 func (a *API) OpenAPI() map[string]any {
 	en := locale.EN
+	today := a.today()
 	s := &schemas{defs: map[string]any{}, names: map[reflect.Type]string{}}
 	s.defs["Error"] = object(map[string]any{
 		"error":     map[string]any{"type": "string", "description": "what is wrong"},
@@ -36,15 +38,15 @@ func (a *API) OpenAPI() map[string]any {
 	paths := map[string]any{}
 	for _, e := range a.endpoints {
 		id := strings.ReplaceAll(strings.TrimPrefix(e.Path, "/api/v1/"), "/", "_")
-		paths[e.Path] = map[string]any{"get": a.operation(id, en.T(e.Label), e.Params,
+		paths[e.Path] = map[string]any{"get": a.operation(id, en.T(e.Label), e.Params, today,
 			map[string]any{"application/json": map[string]any{"schema": s.of(e.answer)}})}
-		csv := a.operation(id+"_csv", en.T(e.Label)+" (CSV)", append(append([]Param(nil), e.Params...), csvOnlyParams...),
+		csv := a.operation(id+"_csv", en.T(e.Label)+" (CSV)", append(append([]Param(nil), e.Params...), csvOnlyParams...), today,
 			map[string]any{"text/csv": map[string]any{"schema": map[string]any{"type": "string",
 				"description": en.Tf("api.csv.columns", strings.Join(e.Columns, ", "))}}})
 		csv["responses"].(map[string]any)["200"].(map[string]any)["headers"].(map[string]any)["Content-Disposition"] = header("attachment; filename=…")
 		paths[e.Path+".csv"] = map[string]any{"get": csv}
 	}
-	paths[OpenAPIPath] = map[string]any{"get": a.operation("openapi", en.T("api.openapi"), nil,
+	paths[OpenAPIPath] = map[string]any{"get": a.operation("openapi", en.T("api.openapi"), nil, today,
 		map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}})}
 	paths[CollectPath] = map[string]any{"post": a.collectOperation()}
 
@@ -60,7 +62,13 @@ func (a *API) OpenAPI() map[string]any {
 			"description": en.Tf("api.openapi.description", a.cfg.Portfolio.Name, a.cfg.Portfolio.DataLicense),
 			"license":     license,
 		},
-		"paths": paths,
+		// Paths begin with /api/v1, so the server is the document's own
+		// origin, wherever the site is served.
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		// The figures are public: no operation asks for credentials but
+		// the one that says so itself (collect).
+		"security": []any{},
 		"components": map[string]any{
 			"schemas":         s.defs,
 			"securitySchemes": map[string]any{"admin": map[string]any{"type": "http", "scheme": "bearer"}},
@@ -70,14 +78,14 @@ func (a *API) OpenAPI() map[string]any {
 
 // operation is a GET operation with the answers every figure gives:
 // 200 with content, 304 to a matching If-None-Match, 400 for a parameter
-// that cannot be used, 500.
-func (a *API) operation(id, summary string, params []Param, content map[string]any) map[string]any {
+// that cannot be used, 500, and 503 while too many figures are computed.
+func (a *API) operation(id, summary string, params []Param, today civil.Date, content map[string]any) map[string]any {
 	en := locale.EN
 	ps := []any{}
 	for _, p := range params {
 		ps = append(ps, map[string]any{
 			"name": p.Name, "in": "query", "required": p.Required,
-			"description": en.T("api.param." + p.Name), "schema": a.paramSchema(p.Name),
+			"description": en.T(p.TextKey()), "schema": a.paramSchema(p.Name, today),
 		})
 	}
 	return map[string]any{
@@ -92,6 +100,7 @@ func (a *API) operation(id, summary string, params []Param, content map[string]a
 			"304": map[string]any{"description": en.T("api.304")},
 			"400": errorAnswer(en.T("api.400")),
 			"500": errorAnswer(en.T("api.500")),
+			"503": errorAnswer(en.T("api.503")),
 		},
 	}
 }
@@ -107,7 +116,7 @@ func (a *API) collectOperation() map[string]any {
 		"summary":     en.T("api.collect"),
 		"security":    []any{map[string]any{"admin": []any{}}},
 		"parameters": []any{map[string]any{"name": "source", "in": "query", "required": false,
-			"description": en.T("api.param.source"), "schema": map[string]any{"type": "string"}}},
+			"description": en.T("api.param.source"), "schema": a.sourceSchema()}},
 		"responses": map[string]any{
 			"202": map[string]any{"description": en.T("api.collect.202"), "content": map[string]any{"application/json": map[string]any{"schema": started}}},
 			"400": errorAnswer(en.T("api.400")),
@@ -120,12 +129,14 @@ func (a *API) collectOperation() map[string]any {
 	}
 }
 
-// paramSchema is the schema of a parameter's values: dates, numbers
-// within their bounds, and the ids this portfolio has.
-func (a *API) paramSchema(name string) map[string]any {
+// paramSchema is the schema of a parameter's values: dates from 1990 to
+// today, numbers within their bounds, and the ids this portfolio has.
+// That from is not after to is said in from's description: a schema
+// cannot compare two parameters.
+func (a *API) paramSchema(name string, today civil.Date) map[string]any {
 	switch name {
 	case "date", "from", "to":
-		return dateSchema()
+		return map[string]any{"type": "string", "format": "date", "pattern": datesThrough(today)}
 	case "step":
 		return enum("month", "quarter", "year")
 	case "window_days":
@@ -146,6 +157,15 @@ func (a *API) paramSchema(name string) map[string]any {
 		return enum(ids...)
 	}
 	return map[string]any{"type": "string"}
+}
+
+// sourceSchema is the schema of collect's source: "all" or a source the
+// collector has, when the server says which it has.
+func (a *API) sourceSchema() map[string]any {
+	if len(a.opts.Sources) == 0 {
+		return map[string]any{"type": "string", "minLength": 1}
+	}
+	return enum(append([]string{"all"}, a.opts.Sources...)...)
 }
 
 func enum(values ...string) map[string]any {
@@ -273,14 +293,31 @@ func (s *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		if name == "" {
 			name = f.Name
 		}
-		schema := s.of(f.Type)
+		var schema map[string]any
 		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
 		if f.Type.Kind() == reflect.Pointer && !optional {
-			schema = map[string]any{"allOf": []any{schema}, "nullable": true}
+			schema = s.nullable(f.Type.Elem())
+		} else {
+			schema = s.of(f.Type)
 		}
 		props[name] = schema
 		if !optional {
 			*required = append(*required, name)
 		}
 	}
+}
+
+// nullable is the schema of t that also allows null. OpenAPI 3.0 lets
+// "nullable" stand only beside a "type" and not widen a $ref, so a
+// struct is written out in place rather than referred to.
+func (s *schemas) nullable(t reflect.Type) map[string]any {
+	var schema map[string]any
+	if t.Kind() == reflect.Struct && t != dateType {
+		schema = s.object(t)
+	} else {
+		schema = s.of(t)
+	}
+	out := maps.Clone(schema)
+	out["nullable"] = true
+	return out
 }

@@ -166,8 +166,11 @@ func TestOpenAPIAgainstEveryEndpoint(t *testing.T) {
 				}
 			}
 		}
-		// Answers other than 200 are documented too.
-		validate(t, a, doc, "/api/v1/adoption", url.Values{"date": {"2099-01-01"}})
+		// Answers other than 200 are documented too, and a date the
+		// server refuses the document refuses as well.
+		if rec, reqErr := exchange(t, a, doc, http.MethodGet, "/api/v1/adoption", url.Values{"date": {"2099-01-01"}}); reqErr == nil || rec.Code != http.StatusBadRequest {
+			t.Errorf("date=2099-01-01: the document refuses it: %v; the server: %d", reqErr != nil, rec.Code)
+		}
 		rec := httptest.NewRecorder()
 		a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/adoption", nil))
 		etag := rec.Header().Get("ETag")

@@ -334,7 +334,22 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: reading %s: %w", path, err)
 	}
-	return Parse(path, b, os.DirFS(filepath.Dir(path)))
+	c, err := Parse(path, b, os.DirFS(filepath.Dir(path)))
+	if err == nil && c.Storage.Driver == "sqlite" {
+		c.Storage.DSN = besideConfig(filepath.Dir(path), c.Storage.DSN)
+	}
+	return c, err
+}
+
+// besideConfig resolves a relative SQLite file path against the
+// configuration's directory, as every other path in it is, so that a
+// configuration works from any working directory. A "file:" URI and an
+// in-memory database are taken as they are.
+func besideConfig(dir, dsn string) string {
+	if strings.HasPrefix(dsn, "file:") || strings.Contains(dsn, ":memory:") || filepath.IsAbs(dsn) {
+		return dsn
+	}
+	return filepath.Join(dir, dsn)
 }
 
 // Example returns the built-in example portfolio, whose register and

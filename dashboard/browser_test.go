@@ -220,6 +220,8 @@ func TestBrowser(t *testing.T) {
 	t.Run("click-through", b.testClickThrough)
 	t.Run("download", b.testDownload)
 	t.Run("report", b.testReport)
+	t.Run("layout", b.testLayout)
+	t.Run("lazy-charts", b.testLazyCharts)
 	t.Run("axe", func(t *testing.T) { b.testAxe(t, axeSource(t)) })
 }
 
@@ -233,6 +235,19 @@ func (b *testBrowser) open(t *testing.T, path string, width int64) {
 	}
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(b.base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 		t.Fatalf("%s: %v", path, err)
+	}
+	// Charts are drawn as they come into view: scroll past each, as a
+	// reader would, and back to the top.
+	_, err = chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(async function () {
+		for (const el of document.querySelectorAll('[data-chart]')) {
+			el.scrollIntoView();
+			await new Promise(function (r) { setTimeout(r, 60); });
+		}
+		window.scrollTo(0, 0);
+		return true;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: scrolling: %v", path, err)
 	}
 	_, err = chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelectorAll('[data-chart]').length === document.querySelectorAll('[data-chart][data-rendered="true"] canvas').length`,
 		chromedp.WithPollingTimeout(20*time.Second)))
@@ -604,6 +619,7 @@ func (b *testBrowser) testReport(t *testing.T) {
 		t.Errorf("printing: %v, %d bytes", err, len(pdf))
 	}
 	os.WriteFile(filepath.Join(b.shots, "browser-report.pdf"), pdf, 0o644)
+	b.checkPrintLayout(t)
 	b.problems.check(t, "report")
 	// Reloaded, the page is revalidated: the browser keeps its stored
 	// copy on a 304, whose policy must still allow the copy's own print
@@ -616,6 +632,60 @@ func (b *testBrowser) testReport(t *testing.T) {
 		t.Error("after a reload, the print style is refused")
 	}
 	b.problems.check(t, "report reloaded")
+}
+
+// checkPrintLayout lays the report out as printed on A4 (182 mm between
+// the margins, about 688 CSS pixels) in both languages: no table is
+// wider than the page, numeric headers are aligned with their numbers,
+// and the rules that keep headings and captions with their tables apply.
+func (b *testBrowser) checkPrintLayout(t *testing.T) {
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print",
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}}); err != nil {
+		t.Fatal(err)
+	}
+	defer chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "",
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+	for _, lang := range []string{"da", "en"} {
+		b.open(t, "/report/2025?lang="+lang, 688)
+		type layout struct {
+			Tables, Clipped, Misaligned int
+			Keep, Wrap, Caption         string
+			Where                       []string
+		}
+		l := eval[layout](t, b, `(function () {
+			var out = {Tables: 0, Clipped: 0, Misaligned: 0, Where: []};
+			var page = document.querySelector('article.report').getBoundingClientRect().right;
+			document.querySelectorAll('article.report .table-wrap').forEach(function (w) {
+				out.Tables++;
+				var table = w.querySelector('table');
+				if (w.scrollWidth > w.clientWidth + 1 || table.getBoundingClientRect().right > page + 1) {
+					out.Clipped++;
+					out.Where.push(table.caption.textContent + ': ' + table.scrollWidth + ' px in ' + w.clientWidth);
+				}
+				var heads = table.tHead.rows[0].cells;
+				Array.from(table.tBodies[0].rows).forEach(function (r) {
+					Array.from(r.cells).forEach(function (c, i) {
+						if (c.classList.contains('num') && getComputedStyle(heads[i]).textAlign !== 'right') {
+							out.Misaligned++;
+							out.Where.push(table.caption.textContent + ': header ' + heads[i].textContent);
+						}
+					});
+				});
+			});
+			var keep = getComputedStyle(document.querySelector('article.report .keep'));
+			var wrap = getComputedStyle(document.querySelector('article.report .table-wrap'));
+			out.Keep = keep.breakInside + ' ' + keep.breakAfter;
+			out.Wrap = wrap.breakInside + ' ' + wrap.overflowX;
+			out.Caption = getComputedStyle(document.querySelector('article.report caption')).breakAfter;
+			return out;
+		})()`)
+		if l.Tables < 5 || l.Clipped != 0 || l.Misaligned != 0 {
+			t.Errorf("%s: %d tables, %d wider than the page, %d numeric columns with a header not aligned: %v", lang, l.Tables, l.Clipped, l.Misaligned, l.Where)
+		}
+		if l.Keep != "avoid avoid" || l.Wrap != "avoid visible" || l.Caption != "avoid" {
+			t.Errorf("%s: printed, a heading block breaks %q, a table %q, a caption %q", lang, l.Keep, l.Wrap, l.Caption)
+		}
+	}
 }
 
 // axePages are the pages axe checks: every kind of page the site has.

@@ -7,22 +7,17 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"os2pulse/assets"
 	"os2pulse/figures"
 	"os2pulse/locale"
 	"os2pulse/table"
 )
 
-// Charts are built with go-echarts' option types, but never rendered by
-// go-echarts: its page rendering neither escapes data inside <script> nor
-// keeps "__f__" strings from becoming JavaScript. Instead each option is
-// marshalled with encoding/json into a <script type="application/json">
-// block that static/charts.js JSON.parses, so data only ever becomes data.
-// No option here sets a formatter (go-echarts' FuncStr): charts.js adds
-// its own, which build tooltips from DOM text nodes.
+// Charts are built as typed ECharts options (echarts.go), marshalled with
+// encoding/json into a <script type="application/json"> block that
+// static/charts.js JSON.parses, so data only ever becomes data. No option
+// here sets a formatter or any other function: charts.js adds its own,
+// which build tooltips from DOM text nodes.
 //
 // Each function returns the chart together with its data table, built from
 // the same values, so the table always shows the chart's numbers.
@@ -44,10 +39,10 @@ const (
 
 // chartSpec is what charts.js receives for one chart.
 type chartSpec struct {
-	Option map[string]any `json:"option"` // the ECharts option
-	Format string         `json:"format"` // formatInteger or formatPercentage
-	Lang   locale.Lang    `json:"lang"`   // for number formatting
-	Map    bool           `json:"map,omitempty"`
+	Option echartsOption `json:"option"` // the ECharts option
+	Format string        `json:"format"` // formatInteger or formatPercentage
+	Lang   locale.Lang   `json:"lang"`   // for number formatting
+	Map    bool          `json:"map,omitempty"`
 	// Links are the pages a click on a bar, a category label or a map
 	// area opens, by the name ECharts gives it (a product's name, a
 	// kommunekode).
@@ -143,76 +138,6 @@ func (c chart) SpecJSON() (json.RawMessage, error) {
 	return json.RawMessage(b), nil
 }
 
-// echartsChart is what go-echarts' chart types have in common.
-type echartsChart interface {
-	Validate()
-	JSON() map[string]interface{}
-}
-
-// optionOf turns a go-echarts chart into a plain option map: marshalled
-// and read back, so that a few ECharts options go-echarts has no field for
-// (map nameProperty, visual map pieces with labels) can be added, and so
-// that what charts.js receives is exactly the map's JSON.
-func optionOf(c echartsChart) map[string]any {
-	c.Validate()
-	b, err := json.Marshal(c.JSON())
-	if err != nil {
-		// go-echarts' option types are plain data; failing to marshal
-		// them is a programming error.
-		panic(fmt.Sprintf("dashboard: marshalling chart option: %v", err))
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		panic(fmt.Sprintf("dashboard: reading chart option: %v", err))
-	}
-	// Empty components only make the JSON longer.
-	for _, k := range []string{"title", "toolbox"} {
-		if o, ok := m[k].(map[string]any); ok && len(o) == 0 {
-			delete(m, k)
-		}
-	}
-	return m
-}
-
-// series returns the i-th series of an option.
-func series(opt map[string]any, i int) map[string]any {
-	return opt["series"].([]any)[i].(map[string]any)
-}
-
-// Common options of the bar and line charts.
-func axisTooltip() charts.GlobalOpts {
-	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}})
-}
-
-// grid leaves room around the plot for the first and last category
-// labels, which ECharts centres on their points.
-func grid() charts.GlobalOpts {
-	return charts.WithGridOpts(opts.Grid{Left: "24", Right: "32", Top: "16", Bottom: "8", ContainLabel: opts.Bool(true)})
-}
-
-func legend(show bool) charts.GlobalOpts {
-	if !show {
-		return charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)})
-	}
-	return charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"})
-}
-
-// gridWithLegend leaves room for a legend under the plot.
-func gridWithLegend() charts.GlobalOpts {
-	return charts.WithGridOpts(opts.Grid{Left: "24", Right: "32", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)})
-}
-
-// truncateCategories keeps long product names from pushing a horizontal
-// bar chart's plot off the canvas (the table has the whole name), and
-// lets a click on a name open its page (chartSpec.Links).
-func truncateCategories(opt map[string]any) map[string]any {
-	for _, a := range opt["yAxis"].([]any) {
-		a.(map[string]any)["axisLabel"] = map[string]any{"width": 180, "overflow": "truncate"}
-		a.(map[string]any)["triggerEvent"] = true
-	}
-	return opt
-}
-
 // productLinks are the product pages a chart's bars and names open.
 func productLinks[P any](v *view, ps []P, id, name func(P) string) map[string]string {
 	links := make(map[string]string, len(ps))
@@ -240,7 +165,7 @@ func byShare(ps []figures.ProductAdoption) []figures.ProductAdoption {
 func adoptionChart(v *view, a figures.Adoption) chart {
 	ps := byShare(a.Products)
 	names := make([]string, 0, len(ps))
-	data := make([]opts.BarData, 0, len(ps))
+	data := make([]point, 0, len(ps))
 	t := table.Table{
 		Caption: v.T("adoption.heading") + " – " + v.DateText(),
 		Head: []string{v.T("th.product"), v.T("th.adopters.munis"), v.T("th.share.munis"), v.T("th.adopters.mem"),
@@ -248,7 +173,7 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 	}
 	for _, p := range ps {
 		names = append(names, p.Name)
-		data = append(data, opts.BarData{Name: p.Name, Value: p.ShareOfMunicipalities})
+		data = append(data, point{Name: p.Name, Value: num(p.ShareOfMunicipalities)})
 		t.Rows = append(t.Rows, []table.Cell{
 			table.Link(p.Name, v.Link("/products/"+p.ID)),
 			table.Int(v.Lang, p.Adopters.Municipalities), table.Pct(v.Lang, p.ShareOfMunicipalities),
@@ -256,14 +181,11 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 			table.Int(v.Lang, p.Adopters.All), table.Int(v.Lang, p.Pilots), table.Int(v.Lang, p.Planned),
 		})
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: 0}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-	)
-	bar.SetXAxis(names).AddSeries(v.T("series.share"), data).XYReversal()
+	bar := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis: valueAxis(fromZero, 0), YAxis: productAxis(names),
+		Series: []seriesOpt{{Name: v.T("series.share"), Type: "bar", Data: data}},
+	}
 
 	summary := v.T("adoption.summary.empty")
 	if len(ps) > 0 {
@@ -271,7 +193,7 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 	}
 	return v.chart(chart{
 		ID: "adoption", Title: v.T("adoption.heading"), Definition: v.Def("adoption_share_municipalities")["Short"],
-		Summary: summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatPercentage, Lang: v.Lang,
+		Summary: summary, Spec: chartSpec{Option: bar, Format: formatPercentage, Lang: v.Lang,
 			Links: productLinks(v, ps, func(p figures.ProductAdoption) string { return p.ID }, func(p figures.ProductAdoption) string { return p.Name })},
 		Table: t, CSV: v.DataLink("/api/v1/adoption.csv"), Embed: v.embedLink("adoption"), Tall: len(ps) > 8,
 	})
@@ -279,29 +201,27 @@ func adoptionChart(v *view, a figures.Adoption) chart {
 
 // distributionChart is members by how many products they run.
 func distributionChart(v *view, m figures.Members) chart {
-	data := make([]opts.BarData, 0, len(figures.DistributionKeys))
+	data := make([]point, 0, len(figures.DistributionKeys))
 	t := table.Table{
 		Caption: v.T("distribution.heading") + " – " + v.DateText(),
 		Head:    []string{v.T("distribution.products"), v.T("th.members")},
 	}
 	for _, k := range figures.DistributionKeys {
 		n := m.Distribution[k]
-		data = append(data, opts.BarData{Name: k, Value: n})
+		data = append(data, point{Name: k, Value: num(n)})
 		t.Rows = append(t.Rows, []table.Cell{table.Text(k), table.Int(v.Lang, n)})
 	}
 	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.threeplus")), table.Int(v.Lang, m.ThreePlus)})
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: v.T("distribution.products"), NameLocation: "middle", NameGap: 28}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
-	)
-	bar.SetXAxis(figures.DistributionKeys).AddSeries(v.T("th.members"), data)
+	bar := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis:  []axisOpt{{Type: "category", Data: figures.DistributionKeys, Name: v.T("distribution.products"), NameLocation: "middle", NameGap: 28}},
+		YAxis:  valueAxis(nil, 1),
+		Series: []seriesOpt{{Name: v.T("th.members"), Type: "bar", Data: data}},
+	}
 	return v.chart(chart{
 		ID: "distribution", Title: v.T("distribution.heading"), Definition: v.Def("distribution")["Short"],
 		Summary: v.Tf("distribution.summary", v.Int(m.Members), v.Int(m.ThreePlus)),
-		Spec:    chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Spec:    chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang},
 		Table:   t, CSV: v.DataLink("/api/v1/members.csv"), Embed: v.embedLink("members"),
 	})
 }
@@ -315,24 +235,21 @@ func seriesLink(v *view, p string, from string, kv ...string) string {
 // over time.
 func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
 	dates := make([]string, 0, len(s.Points))
-	data := make([]opts.LineData, 0, len(s.Points))
+	data := make([]point, 0, len(s.Points))
 	t := table.Table{
 		Caption: v.T("threeplus.heading"),
 		Head:    []string{v.T("th.date"), v.T("th.members"), v.T("th.threeplus"), v.T("th.threeplus.sh")},
 	}
 	for _, p := range s.Points {
 		dates = append(dates, p.Date.String())
-		data = append(data, opts.LineData{Value: p.ThreePlusShare})
+		data = append(data, point{Value: num(p.ThreePlusShare)})
 		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.Members), table.Int(v.Lang, p.ThreePlus), table.Pct(v.Lang, p.ThreePlusShare)})
 	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
-	)
-	line.SetXAxis(dates).AddSeries(v.T("series.threeplus"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	line := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis: categoryAxis(dates), YAxis: valueAxis(fromZero, 0),
+		Series: []seriesOpt{{Name: v.T("series.threeplus"), Type: "line", Data: data, ShowSymbol: noSymbol}},
+	}
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
 		summary = v.Tf("threeplus.summary", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
@@ -340,7 +257,7 @@ func threePlusChart(v *view, s figures.MembersSeries, from string) chart {
 	}
 	return v.chart(chart{
 		ID: "threeplus", Title: v.T("threeplus.heading"), Definition: v.Def("three_plus")["Short"],
-		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatPercentage, Lang: v.Lang},
+		Summary: summary, Spec: chartSpec{Option: line, Format: formatPercentage, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/members.csv", from), Embed: v.embedLink("threeplus"),
 	})
 }
@@ -367,54 +284,44 @@ var countClasses = []struct {
 const colorNone = "#f0f0f0"
 
 // mapPieces are the legend of a map's classes.
-func mapPieces(v *view) []map[string]any {
-	var pieces []map[string]any
+func mapPieces(v *view) []piece {
+	var pieces []piece
 	for _, c := range countClasses {
-		p := map[string]any{"label": v.T(c.label), "color": c.color}
+		p := piece{Label: v.T(c.label), Color: c.color}
 		switch {
 		case c.max == c.min:
-			p["value"] = c.min
+			p.Value = ptr(c.min)
 		case c.max == 0:
-			p["gte"] = c.min
+			p.Gte = ptr(c.min)
 		default:
-			p["gte"], p["lte"] = c.min, c.max
+			p.Gte, p.Lte = ptr(c.min), ptr(c.max)
 		}
 		pieces = append(pieces, p)
 	}
 	return pieces
 }
 
-// mapOption sets what go-echarts has no fields for: the map's features are
-// matched on their kommunekode, the map keeps Denmark's proportions (at 56°
-// N a degree of longitude is cos 56° ≈ 0.56 of a degree of latitude), and
-// hovering shows the tooltip rather than the raw code as a label.
-func mapOption(m *charts.Map, titles map[string]string, texts map[string]string, pieces []map[string]any, legendTitle string) map[string]any {
-	opt := optionOf(m)
-	s := series(opt, 0)
-	s["nameProperty"] = "code"
-	s["aspectScale"] = 0.56
-	s["roam"] = false
-	s["emphasis"] = map[string]any{"label": map[string]any{"show": false}, "itemStyle": map[string]any{"areaColor": "#fdb863"}}
-	s["select"] = map[string]any{"disabled": true}
-	s["itemStyle"] = map[string]any{"borderColor": "#555555", "borderWidth": 0.5}
-	s["showLegendSymbol"] = false
-	for _, d := range s["data"].([]any) {
-		item := d.(map[string]any)
-		code, _ := item["name"].(string)
-		item["title"] = titles[code]
-		if t, ok := texts[code]; ok {
-			item["text"] = t
-		}
+// mapOption is a map of Denmark's municipalities: its features are
+// matched on their kommunekode, it keeps Denmark's proportions (at 56° N
+// a degree of longitude is cos 56° ≈ 0.56 of a degree of latitude),
+// hovering shows the tooltip rather than the raw code as a label, and the
+// areas are coloured by the classes of pieces, with the legend's title
+// just above its entries (a line of about 20 px each).
+func mapOption(name string, data []point, pieces []piece, legendTitle string) echartsOption {
+	dark := textStyle{Color: "#1a1a1a"}
+	return echartsOption{
+		Tooltip: itemTooltip(), Legend: legend(false),
+		Title: &titleOpt{Text: legendTitle, Left: 0, Bottom: len(pieces)*22 + 8,
+			TextStyle: textStyle{Color: "#1a1a1a", FontSize: 13, FontWeight: "bold"}},
+		VisualMap: []visualMap{{Type: "piecewise", Pieces: pieces, Left: 0, Bottom: 0, Orient: "vertical",
+			ItemGap: 6, ItemHeight: 14, TextStyle: dark}},
+		Series: []seriesOpt{{
+			Name: name, Type: "map", Data: data, Map: "denmark", NameProperty: "code", AspectScale: 0.56, Roam: ptr(false),
+			Emphasis:  &emphasis{Label: labelOpt{Show: false}, ItemStyle: itemStyle{AreaColor: "#fdb863"}},
+			Select:    &selectOpt{Disabled: true},
+			ItemStyle: &itemStyle{BorderColor: "#555555", BorderWidth: 0.5}, ShowLegendSymbol: ptr(false),
+		}},
 	}
-	opt["visualMap"] = []any{map[string]any{
-		"type": "piecewise", "pieces": pieces, "left": 0, "bottom": 0, "orient": "vertical",
-		"itemGap": 6, "itemHeight": 14, "textStyle": map[string]any{"color": "#1a1a1a"},
-	}}
-	// The legend's title, just above its entries (a line of about 20 px
-	// each).
-	opt["title"] = map[string]any{"text": legendTitle, "left": 0, "bottom": len(pieces)*22 + 8,
-		"textStyle": map[string]any{"fontSize": 13, "fontWeight": "bold", "color": "#1a1a1a"}}
-	return opt
 }
 
 // municipalityLinks are the pages a click on a map's areas opens.
@@ -433,8 +340,7 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 	if err != nil {
 		return chart{}, err
 	}
-	data := make([]opts.MapData, 0, len(ms))
-	titles := map[string]string{}
+	data := make([]point, 0, len(ms))
 	t := table.Table{
 		Caption: v.T("map.heading") + " – " + v.DateText(),
 		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.products")},
@@ -445,18 +351,13 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 		if n > 0 {
 			running++
 		}
-		data = append(data, opts.MapData{Name: m.ID, Value: n})
-		titles[m.ID] = m.Name
+		data = append(data, point{Name: m.ID, Value: num(n), Title: m.Name})
 		t.Rows = append(t.Rows, []table.Cell{table.Link(m.Name, v.Link("/organizations/"+m.ID)), table.Text(m.Region), table.Int(v.Lang, n)})
 	}
-	mc := charts.NewMap()
-	mc.RegisterMapType("denmark")
-	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
-	mc.AddSeries(v.T("th.products"), data)
 	return v.chart(chart{
 		ID: "map", Title: v.T("map.heading"), Definition: v.Def("product_counts")["Short"],
 		Summary: v.Tf("map.summary", v.Int(running)),
-		Spec: chartSpec{Option: mapOption(mc, titles, nil, mapPieces(v), v.T("th.products")), Format: formatInteger, Lang: v.Lang, Map: true,
+		Spec: chartSpec{Option: mapOption(v.T("th.products"), data, mapPieces(v), v.T("th.products")), Format: formatInteger, Lang: v.Lang, Map: true,
 			Links: municipalityLinks(v, ms)},
 		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv"), Embed: v.embedLink("map"), Attribution: mapAttributionText(v), Tall: true,
 	}), nil
@@ -482,8 +383,7 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 	if err != nil {
 		return chart{}, err
 	}
-	data := make([]opts.MapData, 0, len(ms))
-	titles, texts := map[string]string{}, map[string]string{}
+	data := make([]point, 0, len(ms))
 	t := table.Table{
 		Caption: v.Tf("product.map", name) + " – " + v.DateText(),
 		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.status"), v.T("th.since")},
@@ -498,28 +398,22 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 			t.Rows = append(t.Rows, []table.Cell{table.Link(m.Name, v.Link("/organizations/"+m.ID)), table.Text(m.Region),
 				table.Text(v.T("status." + status)), table.Date(v.Lang, a.Since)})
 		}
-		data = append(data, opts.MapData{Name: m.ID, Value: mapValue[status]})
-		titles[m.ID] = m.Name
-		texts[m.ID] = v.T("status." + status)
+		data = append(data, point{Name: m.ID, Value: num(mapValue[status]), Title: m.Name, Text: v.T("status." + status)})
 	}
 	t.Note = v.Tf("product.map.summary", v.Int(counts[figures.StatusProduction]), name, v.Int(counts[figures.StatusPilot]), v.Int(counts[figures.StatusPlanned]))
-	mc := charts.NewMap()
-	mc.RegisterMapType("denmark")
-	mc.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}), legend(false))
-	mc.AddSeries(v.T("th.status"), data)
 	// From "in production" to "not in use": dark blue, mid blue, dark
 	// orange, light grey. Production and pilot, and planned and none, are
 	// 3:1 apart or more; pilot and planned differ in hue, blue and orange,
 	// which every common colour vision tells apart.
-	pieces := []map[string]any{
-		{"value": 3, "label": v.T("status.production"), "color": colorNavy},
-		{"value": 2, "label": v.T("status.pilot"), "color": "#4f8fc9"},
-		{"value": 1, "label": v.T("status.planned"), "color": "#b35806"},
-		{"value": 0, "label": v.T("status.none"), "color": colorNone},
+	pieces := []piece{
+		{Value: ptr(3), Label: v.T("status.production"), Color: colorNavy},
+		{Value: ptr(2), Label: v.T("status.pilot"), Color: "#4f8fc9"},
+		{Value: ptr(1), Label: v.T("status.planned"), Color: "#b35806"},
+		{Value: ptr(0), Label: v.T("status.none"), Color: colorNone},
 	}
 	return v.chart(chart{
 		ID: "product-map", Title: v.Tf("product.map", name), Definition: v.Def("adopter")["Short"],
-		Summary: t.Note, Spec: chartSpec{Option: mapOption(mc, titles, texts, pieces, v.T("th.status")), Format: formatInteger, Lang: v.Lang, Map: true,
+		Summary: t.Note, Spec: chartSpec{Option: mapOption(v.T("th.status"), data, pieces, v.T("th.status")), Format: formatInteger, Lang: v.Lang, Map: true,
 			Links: municipalityLinks(v, ms)},
 		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv", "product", product), Embed: v.embedLink("product-map", "product", product),
 		Attribution: mapAttributionText(v), Tall: true,
@@ -529,7 +423,7 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 // adoptionSeriesChart is a product's adopters over time by scope.
 func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	dates := make([]string, 0, len(s.Points))
-	var munis, members, all []opts.LineData
+	var munis, members, all []int
 	t := table.Table{
 		Caption: v.T("product.series") + ": " + s.Name,
 		Head: []string{v.T("th.date"), v.T("th.adopters.munis"), v.T("th.share.munis"), v.T("th.adopters.mem"),
@@ -537,9 +431,9 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	}
 	for _, p := range s.Points {
 		dates = append(dates, p.Date.String())
-		munis = append(munis, opts.LineData{Value: p.Adopters.Municipalities})
-		members = append(members, opts.LineData{Value: p.Adopters.Members})
-		all = append(all, opts.LineData{Value: p.Adopters.All})
+		munis = append(munis, p.Adopters.Municipalities)
+		members = append(members, p.Adopters.Members)
+		all = append(all, p.Adopters.All)
 		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), table.Int(v.Lang, p.Adopters.Municipalities), table.Pct(v.Lang, p.ShareOfMunicipalities),
 			table.Int(v.Lang, p.Adopters.Members), table.Pct(v.Lang, p.ShareOfMembers), table.Int(v.Lang, p.Adopters.All),
 			table.Int(v.Lang, p.Pilots), table.Int(v.Lang, p.Planned)})
@@ -549,21 +443,18 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	// all organisations is a wide mid-green band at the bottom (3:1 on
 	// white), members a dashed orange line over it, municipalities a thin
 	// dark blue line on top (4:1 on the band), so each shows.
-	style := func(width float32, dash string) charts.SeriesOpts {
-		return charts.WithLineStyleOpts(opts.LineStyle{Width: width, Type: dash})
+	styled := func(name string, ns []int, width float64, dash string) seriesOpt {
+		return seriesOpt{Name: name, Type: "line", Data: values(ns), ShowSymbol: noSymbol, LineStyle: &lineStyle{Width: width, Type: dash}}
 	}
-	noSymbol := charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{"#5aa55e", colorOrange, colorNavy}),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
-	)
-	line.SetXAxis(dates).
-		AddSeries(v.T("series.all"), all, noSymbol, style(9, "solid")).
-		AddSeries(v.T("series.members"), members, noSymbol, style(3, "dashed")).
-		AddSeries(v.T("series.municipalities"), munis, noSymbol, style(1.5, "solid"))
+	line := echartsOption{
+		Color: []string{"#5aa55e", colorOrange, colorNavy}, Tooltip: axisTooltip(), Legend: legend(true), Grid: gridWithLegend(),
+		XAxis: categoryAxis(dates), YAxis: valueAxis(fromZero, 1),
+		Series: []seriesOpt{
+			styled(v.T("series.all"), all, 9, "solid"),
+			styled(v.T("series.members"), members, 3, "dashed"),
+			styled(v.T("series.municipalities"), munis, 1.5, "solid"),
+		},
+	}
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
 		summary = v.Tf("product.series.summary", s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
@@ -571,7 +462,7 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	}
 	return v.chart(chart{
 		ID: "adoption-series", Title: v.T("product.series"), Definition: v.Def("adopter")["Short"],
-		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Summary: summary, Spec: chartSpec{Option: line, Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/adoption.csv", from, "product", s.Product),
 		Embed: v.embedLink("product-adoption", "product", s.Product),
 	})
@@ -588,27 +479,22 @@ func governanceChart(v *view, s figures.GovernanceSeries, from string) chart {
 	for _, l := range figures.GovernanceLevels {
 		t.Head = append(t.Head, v.Governance(l))
 	}
-	byLevel := make([][]opts.BarData, len(figures.GovernanceLevels))
+	byLevel := make([][]int, len(figures.GovernanceLevels))
 	for _, p := range s.Points {
 		dates = append(dates, p.Date.String())
 		row := []table.Cell{table.Date(v.Lang, p.Date)}
 		for i, l := range figures.GovernanceLevels {
-			byLevel[i] = append(byLevel[i], opts.BarData{Value: p.Levels[l]})
+			byLevel[i] = append(byLevel[i], p.Levels[l])
 			row = append(row, table.Int(v.Lang, p.Levels[l]))
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "levels"})
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors(levelColors)),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
-	)
-	bar.SetXAxis(dates)
+	bar := echartsOption{
+		Color: levelColors, Tooltip: axisTooltip(), Legend: legend(true), Grid: gridWithLegend(),
+		XAxis: categoryAxis(dates), YAxis: valueAxis(nil, 1),
+	}
 	for i, l := range figures.GovernanceLevels {
-		bar.AddSeries(v.Governance(l), byLevel[i], stack)
+		bar.Series = append(bar.Series, seriesOpt{Name: v.Governance(l), Type: "bar", Data: values(byLevel[i]), Stack: "levels"})
 	}
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
@@ -620,7 +506,7 @@ func governanceChart(v *view, s figures.GovernanceSeries, from string) chart {
 	}
 	return v.chart(chart{
 		ID: "governance", Title: v.T("governance.heading"), Definition: v.Def("governance_level")["Short"],
-		Summary: summary, Spec: chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Summary: summary, Spec: chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/governance.csv", from), Embed: v.embedLink("governance"),
 	})
 }

@@ -5,9 +5,6 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"os2pulse/figures"
 	"os2pulse/table"
 )
@@ -34,9 +31,6 @@ func byContributors(ps []figures.ProductContributors) []figures.ProductContribut
 	return out
 }
 
-// noValue is a point ECharts leaves empty: no bar, a gap in a line.
-const noValue = "-"
-
 // contributorsChart is active contributors per product, stacked by
 // affiliation, on c's date (which the overview sets to the last date with
 // complete data). A product whose data do not reach the date has no bar;
@@ -44,7 +38,7 @@ const noValue = "-"
 func contributorsChart(v *view, c figures.Contributors) chart {
 	ps := byContributors(c.Products)
 	names := make([]string, 0, len(ps))
-	var member, supplier, unknown []opts.BarData
+	member, supplier, unknown := make([]point, 0, len(ps)), make([]point, 0, len(ps)), make([]point, 0, len(ps))
 	t := table.Table{
 		Caption: v.T("contributors.heading") + " – " + v.Lang.Date(c.Date),
 		Head: []string{v.T("th.product"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
@@ -55,11 +49,11 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 		names = append(names, p.Name)
 		// A figure that is not known has no bar, and "–" in the table.
 		a := p.ByAffiliation
-		bar := func(pick func(figures.Affiliations) int) opts.BarData {
+		bar := func(pick func(figures.Affiliations) int) point {
 			if a == nil {
-				return opts.BarData{Value: noValue}
+				return point{Value: noValue}
 			}
-			return opts.BarData{Value: pick(*a)}
+			return point{Value: num(pick(*a))}
 		}
 		member = append(member, bar(func(a figures.Affiliations) int { return a.Member }))
 		supplier = append(supplier, bar(func(a figures.Affiliations) int { return a.Supplier }))
@@ -80,28 +74,24 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 	case c.Date != v.Date:
 		note = v.Tf("coverage.chart.lastdate", v.Lang.Date(c.Date))
 	}
-	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "total"})
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue, colorOrange, colorGrey}),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", MinInterval: 1}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-	)
-	bar.SetXAxis(names).
-		AddSeries(v.T("aff.member"), member, stack).
-		AddSeries(v.T("aff.supplier"), supplier, stack).
-		AddSeries(v.T("aff.unknown"), unknown, stack).
-		XYReversal()
+	bar := echartsOption{
+		Color: []string{colorBlue, colorOrange, colorGrey}, Tooltip: axisTooltip(), Legend: legend(true), Grid: gridWithLegend(),
+		XAxis: valueAxis(nil, 1), YAxis: productAxis(names),
+		Series: []seriesOpt{
+			{Name: v.T("aff.member"), Type: "bar", Data: member, Stack: "total"},
+			{Name: v.T("aff.supplier"), Type: "bar", Data: supplier, Stack: "total"},
+			{Name: v.T("aff.unknown"), Type: "bar", Data: unknown, Stack: "total"},
+		},
+	}
 	summary := v.T("adoption.summary.empty")
 	if len(ps) > 0 && ps[0].ActiveContributors.OK() {
 		summary = v.Tf("contributors.summary", ps[0].Name, v.Known(ps[0].ActiveContributors))
 	}
 	return v.chart(chart{
 		ID: "contributors", Title: v.T("contributors.heading"),
-		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(c.WindowDays)),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", c.WindowDays, v.Int(c.WindowDays)),
 		Note:       note,
-		Summary:    summary, Spec: chartSpec{Option: truncateCategories(optionOf(bar)), Format: formatInteger, Lang: v.Lang,
+		Summary:    summary, Spec: chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang,
 			Links: productLinks(v, ps, func(p figures.ProductContributors) string { return p.ID }, func(p figures.ProductContributors) string { return p.Name })},
 		Table: t, CSV: v.DataLink("/api/v1/contributors.csv", "date", c.Date.String(), "window_days", strconv.Itoa(c.WindowDays)),
 		Embed: v.embedLink("contributors"), Tall: len(ps) > 8,
@@ -113,7 +103,7 @@ func contributorsChart(v *view, c figures.Contributors) chart {
 // later points are gaps, and marked in the table.
 func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title string) chart {
 	dates := make([]string, 0, len(s.Points))
-	data := make([]opts.LineData, 0, len(s.Points))
+	data := make([]point, 0, len(s.Points))
 	t := table.Table{
 		Caption: title,
 		Head: []string{v.T("th.date"), v.T("th.active"), v.T("th.aff.member"), v.T("th.aff.supplier"),
@@ -123,10 +113,10 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 	for i, p := range s.Points {
 		dates = append(dates, p.Date.String())
 		if n, ok := p.ActiveContributors.Get(); ok {
-			data = append(data, opts.LineData{Value: n})
+			data = append(data, point{Value: num(n)})
 			last = i
 		} else {
-			data = append(data, opts.LineData{Value: noValue})
+			data = append(data, point{Value: noValue})
 			t.Note = v.coverageNote(s.CoveredUntil)
 		}
 		t.Rows = append(t.Rows, append([]table.Cell{table.Date(v.Lang, p.Date), v.countCell(p.ActiveContributors)}, v.affiliationCells(p.ByAffiliation)...))
@@ -139,14 +129,11 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 			note = t.Note
 		}
 	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
-	)
-	line.SetXAxis(dates).AddSeries(v.T("series.active"), data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	line := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis: categoryAxis(dates), YAxis: valueAxis(fromZero, 1),
+		Series: []seriesOpt{{Name: v.T("series.active"), Type: "line", Data: data, ShowSymbol: noSymbol}},
+	}
 	summary := v.T("series.empty")
 	if last >= 0 {
 		summary = v.Tf("contributors.series.sum", v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[last].Date),
@@ -162,8 +149,8 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 		id, embed = "product-contributor-series", v.embedLink("product-contributors", "product", s.Product)
 	}
 	return v.chart(chart{
-		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(s.WindowDays)),
-		Note: note, Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		ID: id, Title: title, Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", s.WindowDays, v.Int(s.WindowDays)),
+		Note: note, Summary: summary, Spec: chartSpec{Option: line, Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: seriesLink(v, "/api/v1/series/contributors.csv", from, kv...), Embed: embed,
 	})
 }
@@ -172,7 +159,7 @@ func contributorSeriesChart(v *view, s figures.ContributorSeries, from, title st
 func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	labels := []string{v.T("aff.member"), v.T("aff.supplier"), v.T("aff.unknown")}
 	cells := v.affiliationCells(pa.ByAffiliation)
-	data := make([]opts.BarData, 0, 3)
+	data := make([]point, 0, 3)
 	t := table.Table{
 		Caption: v.T("product.affiliation") + " – " + v.DateText(),
 		Head:    []string{v.T("th.affiliation"), v.T("th.persons")},
@@ -183,11 +170,11 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 	}
 	for i, l := range labels {
 		// Not known: no bar.
-		var value any = noValue
+		value := noValue
 		if values != nil {
-			value = values[i]
+			value = num(values[i])
 		}
-		data = append(data, opts.BarData{Name: l, Value: value})
+		data = append(data, point{Name: l, Value: value})
 		t.Rows = append(t.Rows, []table.Cell{table.Text(l), cells[i]})
 	}
 	t.Rows = append(t.Rows, []table.Cell{table.Text(v.T("th.active")), v.countCell(pa.ActiveContributors)})
@@ -196,20 +183,17 @@ func affiliationChart(v *view, pa figures.ProductActivity) chart {
 		note = v.coverageNote(pa.CoveredUntil)
 		t.Note = note
 	}
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue}),
-		axisTooltip(), legend(false), grid(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1}),
-	)
-	bar.SetXAxis(labels).AddSeries(v.T("th.persons"), data)
+	bar := echartsOption{
+		Color: []string{colorBlue}, Tooltip: axisTooltip(), Legend: legend(false), Grid: grid(),
+		XAxis: categoryAxis(labels), YAxis: valueAxis(nil, 1),
+		Series: []seriesOpt{{Name: v.T("th.persons"), Type: "bar", Data: data}},
+	}
 	return v.chart(chart{
 		ID: "affiliation", Title: v.T("product.affiliation"),
-		Definition: v.Def("active_contributors")["Short"] + " " + v.Tf("window.sentence", v.Int(pa.WindowDays)),
+		Definition: v.Def("active_contributors")["Short"] + " " + v.Nf("window.sentence", pa.WindowDays, v.Int(pa.WindowDays)),
 		Note:       note,
 		Summary:    affiliationSummary(v, pa),
-		Spec:       chartSpec{Option: optionOf(bar), Format: formatInteger, Lang: v.Lang},
+		Spec:       chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang},
 		Table:      t, CSV: v.DataLink("/api/v1/contributors.csv", "product", pa.Product, "window_days", strconv.Itoa(pa.WindowDays)),
 		Embed: v.embedLink("product-affiliation", "product", pa.Product),
 	})

@@ -3,9 +3,6 @@ package dashboard
 import (
 	"strings"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"os2pulse/figures"
 	"os2pulse/report"
 	"os2pulse/table"
@@ -22,7 +19,7 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 	val := func(f float64) string { return v.GoalValue(g.Share, f) }
 	n := len(tr.Points)
 	dates := make([]string, 0, n)
-	var values, line, projection, target []opts.LineData
+	var values, line, projection, target []point
 	t := table.Table{
 		Caption: g.Title(string(v.Lang)),
 		Head:    []string{v.T("th.date"), v.T("th.value"), v.T("th.expected"), v.T("goals.series.projection")},
@@ -32,45 +29,42 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 		value := table.Text("")
 		switch {
 		case p.Value != nil:
-			values = append(values, opts.LineData{Value: *p.Value})
+			values = append(values, point{Value: num(*p.Value)})
 			value = table.Num(val(*p.Value))
 		case !p.Date.After(g.Date):
 			// Not known: the line stops where the data end, as for
 			// contributors.
-			values = append(values, opts.LineData{Value: noValue})
+			values = append(values, point{Value: noValue})
 			value = table.Num("–")
 			t.Note = v.coverageNote(g.CoveredUntil)
 		default:
-			values = append(values, opts.LineData{Value: noValue})
+			values = append(values, point{Value: noValue})
 		}
-		line = append(line, opts.LineData{Value: p.Expected})
+		line = append(line, point{Value: num(p.Expected)})
 		projected := table.Text("")
 		if p.Projection != nil {
-			projection = append(projection, opts.LineData{Value: *p.Projection})
+			projection = append(projection, point{Value: num(*p.Projection)})
 			projected = table.Num(val(max(*p.Projection, 0)))
 		} else {
-			projection = append(projection, opts.LineData{Value: noValue})
+			projection = append(projection, point{Value: noValue})
 		}
 		if i == n-1 {
-			target = append(target, opts.LineData{Value: g.Target})
+			target = append(target, point{Value: num(g.Target)})
 		} else {
-			target = append(target, opts.LineData{Value: noValue})
+			target = append(target, point{Value: noValue})
 		}
 		t.Rows = append(t.Rows, []table.Cell{table.Date(v.Lang, p.Date), value, table.Num(val(p.Expected)), projected})
 	}
-	noSymbol := charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)})
-	c := charts.NewLine()
-	c.SetGlobalOptions(
-		charts.WithColorsOpts(opts.Colors{colorBlue, colorGrey, colorOrange, colorGreen}),
-		axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0}),
-	)
-	c.SetXAxis(dates).
-		AddSeries(v.T("goals.series.value"), values, noSymbol, charts.WithLineStyleOpts(opts.LineStyle{Width: 3})).
-		AddSeries(v.T("goals.series.line"), line, noSymbol, charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed"})).
-		AddSeries(v.T("goals.series.projection"), projection, noSymbol, charts.WithLineStyleOpts(opts.LineStyle{Type: "dotted", Width: 2})).
-		AddSeries(v.T("goals.series.target"), target, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 14}))
+	c := echartsOption{
+		Color: []string{colorBlue, colorGrey, colorOrange, colorGreen}, Tooltip: axisTooltip(), Legend: legend(true), Grid: gridWithLegend(),
+		XAxis: categoryAxis(dates), YAxis: valueAxis(fromZero, 0),
+		Series: []seriesOpt{
+			{Name: v.T("goals.series.value"), Type: "line", Data: values, ShowSymbol: noSymbol, LineStyle: &lineStyle{Width: 3}},
+			{Name: v.T("goals.series.line"), Type: "line", Data: line, ShowSymbol: noSymbol, LineStyle: &lineStyle{Type: "dashed"}},
+			{Name: v.T("goals.series.projection"), Type: "line", Data: projection, ShowSymbol: noSymbol, LineStyle: &lineStyle{Type: "dotted", Width: 2}},
+			{Name: v.T("goals.series.target"), Type: "line", Data: target, ShowSymbol: ptr(true), Symbol: "diamond", SymbolSize: 14},
+		},
+	}
 	format := formatInteger
 	if g.Share {
 		format = formatPercentage
@@ -81,7 +75,7 @@ func goalChart(v *view, tr figures.GoalTrack) chart {
 	}
 	return v.chart(chart{
 		ID: "goal-chart-" + g.ID, Title: v.T("goals.chart"), Level: 3, LabelledBy: "goal-" + g.ID + "-h", Definition: v.Def("projection")["Short"], Summary: summary,
-		Spec:  chartSpec{Option: optionOf(c), Format: format, Lang: v.Lang},
+		Spec:  chartSpec{Option: c, Format: format, Lang: v.Lang},
 		Table: t, CSV: v.DataLink("/api/v1/series/goal.csv", "goal", g.ID), Embed: v.embedLink("goal", "goal", g.ID),
 	})
 }

@@ -33,7 +33,7 @@ func selfEvaluation(v *view, g figures.ProductSelfEvaluation) *selfEvalView {
 		Filled:   v.Tf("selfeval.filled", v.Lang.Date(e.Filled), e.FilledBy),
 		Levels:   v.Tf("selfeval.levels", levelText(v, g.ConfiguredLevel), levelText(v, e.MetLevel)),
 		Source:   e.Source,
-		Versions: v.Tf("selfeval.versions", v.Int(g.Versions)),
+		Versions: v.Nf("selfeval.versions", g.Versions, v.Int(g.Versions)),
 	}
 	if g.Versions == 1 {
 		sv.Versions = v.T("selfeval.version.one")

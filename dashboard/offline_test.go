@@ -82,7 +82,7 @@ func TestExampleOffline(t *testing.T) {
 				}
 				lastValue = v
 			case string:
-				if v != noValue || d <= "2025-11-18" {
+				if v != "-" || d <= "2025-11-18" {
 					t.Errorf("%s: point %s is %q", tt.path, d, v)
 				}
 			}

@@ -45,7 +45,7 @@ func (s *Server) apiPage(w http.ResponseWriter, r *http.Request, v *view) error 
 	params := func(ps []api.Param) []apiParam {
 		var out []apiParam
 		for _, p := range ps {
-			out = append(out, apiParam{Name: p.Name, Text: v.T("api.param." + p.Name), Required: p.Required})
+			out = append(out, apiParam{Name: p.Name, Text: v.T(p.TextKey()), Required: p.Required})
 		}
 		return out
 	}

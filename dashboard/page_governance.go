@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"sort"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
-
 	"os2pulse/civil"
 	"os2pulse/figures"
 	"os2pulse/locale"
@@ -103,35 +100,33 @@ func requirementsChart(v *view, g figures.SelfEvaluations, history map[string][]
 	for i, d := range dates {
 		labels[i] = d.String()
 	}
-	line := charts.NewLine()
-	line.SetGlobalOptions(axisTooltip(), legend(true), gridWithLegend(),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: 0, MinInterval: 1}),
-	)
-	line.SetXAxis(labels)
+	line := echartsOption{
+		Tooltip: axisTooltip(), Legend: legend(true), Grid: gridWithLegend(),
+		XAxis: categoryAxis(labels), YAxis: valueAxis(fromZero, 1), Series: []seriesOpt{},
+	}
 	var last []string
 	for _, p := range g.Products {
 		pts := history[p.Product]
 		if len(pts) == 0 {
 			continue
 		}
-		data := make([]opts.LineData, len(dates))
+		data := make([]point, len(dates))
 		j := -1
 		for i, d := range dates {
 			for j+1 < len(pts) && !pts[j+1].Filled.After(d) {
 				j++
 			}
 			if j < 0 {
-				data[i] = opts.LineData{Value: nil}
+				data[i] = point{Value: noValue}
 				continue
 			}
-			data[i] = opts.LineData{Value: pts[j].Met}
+			data[i] = point{Value: num(pts[j].Met)}
 		}
 		for _, pt := range pts {
 			t.Rows = append(t.Rows, []table.Cell{table.Text(p.Name), table.Date(v.Lang, pt.Filled),
 				table.Num(v.Tf("governance.metcount", v.Int(pt.Met), v.Int(pt.Required)))})
 		}
-		line.AddSeries(p.Name, data, charts.WithLineChartOpts(opts.LineChart{Step: "end", ConnectNulls: opts.Bool(false)}))
+		line.Series = append(line.Series, seriesOpt{Name: p.Name, Type: "line", Data: data, Step: "end", ConnectNulls: ptr(false)})
 		n := pts[len(pts)-1]
 		last = append(last, p.Name+": "+v.Tf("governance.metcount", v.Int(n.Met), v.Int(n.Required)))
 	}
@@ -141,7 +136,7 @@ func requirementsChart(v *view, g figures.SelfEvaluations, history map[string][]
 	}
 	return v.chart(chart{
 		ID: "requirements-met", Title: v.T("governance.chart"), Definition: v.Def("self_evaluation")["Short"],
-		Summary: summary, Spec: chartSpec{Option: optionOf(line), Format: formatInteger, Lang: v.Lang},
+		Summary: summary, Spec: chartSpec{Option: line, Format: formatInteger, Lang: v.Lang},
 		Table: t, CSV: v.DataLink("/api/v1/governance.csv"),
 	})
 }

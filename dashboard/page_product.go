@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"net/url"
 
 	"os2pulse/config"
 	"os2pulse/figures"
@@ -40,7 +41,14 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	id := r.PathValue("id")
 	p, ok := s.cfg.Product(id)
 	if !ok {
-		return notFound(v.Tf("error.product", id))
+		if p, ok := productByFold(s.cfg, id); ok {
+			return &redirect{to: "/products/" + url.PathEscape(p.ID), query: r.URL.RawQuery}
+		}
+		err := &pageError{Status: http.StatusNotFound, Msg: v.Tf("error.product", id)}
+		if p, ok := nearestProduct(s.cfg, id); ok {
+			err.SuggestPath, err.SuggestName = "/products/"+url.PathEscape(p.ID), p.Name
+		}
+		return err
 	}
 	ctx := r.Context()
 	win := s.cfg.Contributors.WindowDays

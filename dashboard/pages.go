@@ -164,19 +164,28 @@ func origin(r *http.Request) string {
 type pageError struct {
 	Status int
 	Msg    string
+	// SuggestPath and SuggestName are a page the visitor may have meant.
+	SuggestPath, SuggestName string
 }
+
+// redirect is a page's answer that it lives at another address (to, with
+// the request's query): a 301, never cached as the page.
+type redirect struct{ to, query string }
+
+func (e *redirect) Error() string { return "moved to " + e.to }
 
 func (e *pageError) Error() string { return http.StatusText(e.Status) + ": " + e.Msg }
 
 // notFound is the error of an unknown product, organisation, chart or path.
-func notFound(msg string) error { return &pageError{http.StatusNotFound, msg} }
+func notFound(msg string) error { return &pageError{Status: http.StatusNotFound, Msg: msg} }
 
 // badRequest is the error of a parameter that cannot be used.
-func badRequest(msg string) error { return &pageError{http.StatusBadRequest, msg} }
+func badRequest(msg string) error { return &pageError{Status: http.StatusBadRequest, Msg: msg} }
 
 // errorData is the error page's content.
 type errorData struct {
-	Title, Text, Detail string
+	Title, Text, Detail      string
+	SuggestPath, SuggestName string
 }
 
 // errorPage renders the error page for err: its own status for a
@@ -185,10 +194,19 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v *view, err 
 	w.Header().Del("ETag")
 	d := errorData{}
 	var pe *pageError
+	var moved *redirect
 	switch {
+	case errors.As(err, &moved):
+		to := moved.to
+		if moved.query != "" {
+			to += "?" + moved.query
+		}
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+		return
 	case errors.As(err, &pe):
 		v.Status = pe.Status
 		d.Detail = pe.Msg
+		d.SuggestPath, d.SuggestName = pe.SuggestPath, pe.SuggestName
 	case errors.Is(err, context.Canceled):
 		// The visitor left; nobody is there to read a page.
 		return

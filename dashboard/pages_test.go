@@ -106,8 +106,8 @@ func TestPages(t *testing.T) {
 				`href="/api/v1/series/members.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23"`,
 				`href="/api/v1/municipalities.csv?date=2026-11-23"`,
 				html.EscapeString(assets.MapAttributionDA), "Eksempeldata",
-				`<script src="/static/echarts.min.js?v=` + assets.Version() + `" defer></script>`,
-				`<script src="/static/map-register.js?v=`, `<script src="/static/charts.js?v=`,
+				`<script src="/static/charts.js?v=` + assets.Version() + `" data-echarts="/static/echarts.min.js?v=` + assets.Version() + `" defer></script>`,
+				`<script src="/static/map-register.js?v=`,
 				`<a href="/report">Årsrapport</a>`, `<a href="/goals">Mål</a>`, `id="governance-spec"`,
 				`href="/api/v1/series/governance.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23"`,
 				`max="2026-11-23"`,
@@ -555,6 +555,26 @@ func TestUnknownAPIPathIsJSON(t *testing.T) {
 	}
 }
 
+// TestWrongMethodThroughTheServer: the site's routes hand every method
+// of an API path to the API, so the 405's Allow is the path's own, and a
+// page answers a wrong method with the page's.
+func TestWrongMethodThroughTheServer(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	for _, c := range []struct{ method, path, allow string }{
+		{http.MethodPost, "/api/v1/adoption", "GET, HEAD"},
+		{http.MethodPut, "/api/v1/adoption.csv", "GET, HEAD"},
+		{http.MethodDelete, "/api/v1/openapi.json", "GET, HEAD"},
+		{http.MethodGet, api.CollectPath, "POST"},
+		{http.MethodPost, "/products", "GET, HEAD"},
+	} {
+		rec := httptest.NewRecorder()
+		f.handler.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d, Allow %q; want 405, Allow %q", c.method, c.path, rec.Code, rec.Header().Get("Allow"), c.allow)
+		}
+	}
+}
+
 func TestNotIllustrative(t *testing.T) {
 	store := storagetest.New(t, "sqlite")
 	f := newPageFixture(t, store)
@@ -565,5 +585,56 @@ func TestNotIllustrative(t *testing.T) {
 	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Illustrative data") {
 		t.Errorf("%d; banner shown without illustrative data", rec.Code)
+	}
+}
+
+// TestProductAddressAsTyped: a product's id in another case is the
+// product, at its one address; an address nearly a product's suggests
+// it; one far from all suggests nothing.
+func TestProductAddressAsTyped(t *testing.T) {
+	f := newPageFixture(t, storagetest.New(t, "sqlite"))
+	for _, c := range []struct {
+		path, location string
+	}{
+		{"/products/OS2forms", "/products/os2forms"},
+		{"/products/OS2FORMS?lang=en&date=2025-06-30", "/products/os2forms?lang=en&date=2025-06-30"},
+	} {
+		res, _ := f.get(t, c.path)
+		if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != c.location {
+			t.Errorf("%s: %d to %q; want 301 to %q", c.path, res.StatusCode, res.Header.Get("Location"), c.location)
+		}
+	}
+	for _, c := range []struct {
+		path, want string
+	}{
+		{"/products/os2form", `Mente du <a href="/products/os2forms">OS2forms</a>?`},
+		{"/products/os2form?lang=en", `Did you mean <a href="/products/os2forms?lang=en">OS2forms</a>?`},
+		{"/products/Os2Formss", `<a href="/products/os2forms">OS2forms</a>?`},
+		{"/products/bogus", ""},
+	} {
+		res, body := f.get(t, c.path)
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", c.path, res.StatusCode)
+		}
+		if c.want == "" && (strings.Contains(body, "Mente du") || strings.Contains(body, "Did you mean")) {
+			t.Errorf("%s suggests something", c.path)
+		}
+		if c.want != "" && !strings.Contains(body, c.want) {
+			t.Errorf("%s: no %q in\n%s", c.path, c.want, body)
+		}
+	}
+}
+
+func TestNearestProduct(t *testing.T) {
+	cfg := &config.Config{Products: []config.Product{{ID: "os2forms", Name: "OS2forms"}, {ID: "os2faktor", Name: "OS2faktor"},
+		{ID: "os2borgerpc", Name: "OS2borgerPC"}, {ID: "os2display", Name: "OS2display"}}}
+	for typed, want := range map[string]string{
+		"os2form": "os2forms", "OS2Forms": "os2forms", "os2faktr": "os2faktor", "borgerpc": "os2borgerpc",
+		"os2displ": "os2display", "xyz": "", "os2": "", "os2fo": "os2forms", "kitos": "",
+	} {
+		p, ok := nearestProduct(cfg, typed)
+		if ok != (want != "") || p.ID != want {
+			t.Errorf("nearestProduct(%q) = %q, %v; want %q", typed, p.ID, ok, want)
+		}
 	}
 }

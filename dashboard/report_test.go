@@ -80,7 +80,7 @@ func testReportAndGoalsPages(t *testing.T, driver string) {
 		{"/goals", 200, "text/html", []string{"Bestyrelsens mål", "35 % af medlemmerne bruger tre eller flere produkter", "status-",
 			// The members goal's deadline has passed: it is judged by its
 			// value then, shown beside today's.
-			"<th scope=\"col\">Værdi på fristen</th>", "målet bedømmes på værdien den 30. juni 2026", "pr. 23. november 2026, af 60"}},
+			"<th scope=\"col\" class=\"num\">Værdi på fristen</th>", "målet bedømmes på værdien den 30. juni 2026", "pr. 23. november 2026, af 60"}},
 		{"/goals?date=2026-11-24", 400, "text/html", []string{"Der findes ingen tal om fremtiden."}},
 		{"/api/v1/goals?date=2026-11-24", 400, "application/json", []string{`"parameter":"date"`}},
 		{"/api/v1/goals", 200, "application/json", []string{`"value_on_deadline": `}},

@@ -119,8 +119,12 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /metrics", s.metrics)
 	}
 	if s.api != nil {
-		s.mux.Handle("GET /api/", s.api)
-		s.mux.Handle("POST /api/", s.api)
+		// Every common method, not just those the API has: it answers a
+		// wrong one with 405 and the methods of the path asked. (A
+		// pattern without a method would conflict with "GET /".)
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+			s.mux.Handle(m+" /api/", s.api)
+		}
 	}
 	if s.admin != nil {
 		s.mux.Handle("GET /admin/", s.admin)

@@ -112,8 +112,11 @@ func (v *view) DataLink(p string, kv ...string) string {
 func (v *view) OtherLang() locale.Lang { return v.Lang.Other() }
 
 // LangSwitch links the current page in the other language.
-func (v *view) LangSwitch() string {
-	q := url.Values{"lang": {string(v.OtherLang())}}
+func (v *view) LangSwitch() string { return v.LangLink(v.OtherLang()) }
+
+// LangLink links the current page in language l.
+func (v *view) LangLink(l locale.Lang) string {
+	q := url.Values{"lang": {string(l)}}
 	if v.DateSet {
 		q.Set("date", v.DateISO())
 	}
@@ -137,7 +140,7 @@ type navItem struct {
 
 // Nav is the main menu: the overview, the catalogue of products (and
 // each product's page), the organisations (and each one's page), goals,
-// the annual reports and the data.
+// governance, the annual reports and the data.
 func (v *view) Nav() []navItem {
 	under := func(p string) bool { return v.Path == p || strings.HasPrefix(v.Path, p+"/") }
 	return []navItem{
@@ -145,6 +148,7 @@ func (v *view) Nav() []navItem {
 		{v.Link("/products"), v.T("nav.products"), under("/products")},
 		{v.Link("/organizations"), v.T("nav.organizations"), under("/organizations")},
 		{v.Link("/goals"), v.T("nav.goals"), under("/goals")},
+		{v.Link("/governance"), v.T("nav.governance"), under("/governance")},
 		{v.Link("/report"), v.T("nav.report"), under("/report")},
 		{v.Link("/data"), v.T("nav.data"), under("/data")},
 	}
@@ -211,7 +215,7 @@ func (s *Server) loadFooter(ctx context.Context, v *view) error {
 		f.Sources = append(f.Sources, footerSource{v.T("footer.github"), strings.TrimSuffix(s.cfg.GitHub.APIURL, "/"), collected(config.SourceGitHub)})
 	}
 	if len(s.cfg.Activity) > 0 {
-		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Tf("footer.activity.n", v.Int(len(s.cfg.Activity))), collected(config.SourceActivity)})
+		f.Sources = append(f.Sources, footerSource{v.T("footer.activity"), v.Nf("footer.activity.n", len(s.cfg.Activity), v.Int(len(s.cfg.Activity))), collected(config.SourceActivity)})
 	}
 	v.footer = f
 	return nil

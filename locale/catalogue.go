@@ -23,6 +23,7 @@ var catalogue = merge(
 	goalsMsgs,
 	reportMsgs,
 	errorsMsgs,
+	pluralMsgs,
 	adminMsgs,
 	censusMsgs,
 )

@@ -4,11 +4,13 @@ package locale
 var layoutMsgs = map[string]msg{
 	"site.name":          {"os2pulse", "os2pulse"},
 	"site.tagline":       {"Levende tal for OS2-porteføljen", "Live figures on the OS2 portfolio"},
+	"site.description":   {"levende tal for OS2-porteføljen: hvem der bruger produkterne, hvem der bidrager, og hvordan det går med målene.", "live figures on the OS2 portfolio: who uses the products, who contributes and how the goals are going."},
 	"skip":               {"Gå til indholdet", "Skip to content"},
 	"nav.label":          {"Hovedmenu", "Main menu"},
 	"nav.overview":       {"Overblik", "Overview"},
 	"nav.data":           {"Data", "Data"},
 	"nav.goals":          {"Mål", "Goals"},
+	"nav.governance":     {"Governance", "Governance"},
 	"nav.report":         {"Årsrapport", "Annual report"},
 	"nav.products":       {"Produkter", "Products"},
 	"nav.organizations":  {"Kommuner og organisationer", "Municipalities and organisations"},

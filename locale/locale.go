@@ -56,6 +56,16 @@ func (l Lang) Tf(key string, args ...any) string {
 	return fmt.Sprintf(l.T(key), args...)
 }
 
+// Nf is Tf for a text about n of something: "1 række", "2 rækker". A
+// key has its singular as key + ".one" where the two differ; both
+// languages use it for exactly 1 (Danish says "0 rækker", "1,5 timer").
+func (l Lang) Nf(key string, n int, args ...any) string {
+	if n == 1 && Has(key+".one") {
+		key += ".one"
+	}
+	return l.Tf(key, args...)
+}
+
 // Has reports whether key is in the catalogue.
 func Has(key string) bool {
 	_, ok := catalogue[key]

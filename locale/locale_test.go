@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,11 +24,42 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 }
 
+// TestPlurals: every singular has its label, with the same arguments,
+// and Nf picks it for exactly 1.
+func TestPlurals(t *testing.T) {
+	for key, m := range pluralMsgs {
+		base, ok := catalogue[strings.TrimSuffix(key, ".one")]
+		if !strings.HasSuffix(key, ".one") || !ok {
+			t.Errorf("%s is not the singular of a label", key)
+			continue
+		}
+		verbs := regexp.MustCompile(`%[a-z]`)
+		if !slices.Equal(verbs.FindAllString(m.da, -1), verbs.FindAllString(base.da, -1)) || !slices.Equal(verbs.FindAllString(m.en, -1), verbs.FindAllString(base.en, -1)) {
+			t.Errorf("%s takes other arguments than its label: %q / %q", key, m.da, base.da)
+		}
+	}
+	for _, c := range []struct {
+		lang Lang
+		n    int
+		want string
+	}{
+		{DA, 0, "og 0 rækker mere"}, {DA, 1, "og 1 række mere"}, {DA, 2, "og 2 rækker mere"},
+		{EN, 1, "and 1 more row"}, {EN, 12, "and 12 more rows"},
+	} {
+		if got := c.lang.Nf("admin.preview.hidden", c.n, c.lang.Int(c.n)); got != c.want {
+			t.Errorf("%s Nf(%d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+	if got := DA.Nf("api.param.date", 1); got != DA.T("api.param.date") {
+		t.Errorf("a label without a singular: %q", got)
+	}
+}
+
 // Literal keys in the templates ({{.T "key"}}, {{$l.Tf "key" …}}) and in
 // Go code (v.T("key"), l.Tf("key", …)).
 var (
-	templateKey = regexp.MustCompile(`\.Tf? "([^"]+)"`)
-	goKey       = regexp.MustCompile(`\.Tf?\("([^"]+)"`)
+	templateKey = regexp.MustCompile(`\.(?:Tf?|Nf) "([^"]+)"`)
+	goKey       = regexp.MustCompile(`\.(?:Tf?|Nf)\("([^"]+)"`)
 )
 
 // presentation are the folders whose code and templates show labels.
@@ -93,7 +125,7 @@ func TestEveryLabelTranslated(t *testing.T) {
 	for _, r := range []string{"two-products", "pilot", "planned", "not-running"} {
 		used["prospect."+r] = "prospect reasons"
 	}
-	for _, k := range []string{"date", "from", "to", "step", "window_days", "product", "goal", "sep", "source"} {
+	for _, k := range []string{"date", "from", "to", "step", "window_days", "product", "product.need", "goal", "sep", "source"} {
 		used["api.param."+k] = "API parameters"
 	}
 	for key, where := range used {

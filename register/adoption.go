@@ -25,7 +25,7 @@ func ParseAdoption(name string, r io.Reader, products, orgs map[string]bool) ([]
 		known = append(known, storage.Organization{ID: id, Kind: storage.KindOther})
 	}
 	text, _ := decodeCSV(name, data)
-	t := readCSV(text, AdoptionColumns, adoptionRequired, problems.NewList(name, 0))
+	t := readCSV(text, adoptionRead, adoptionRequired, problems.NewList(name, 0))
 	recs := newAdoptionRules(products, newOrgNames(known)).table(t)
 	if err := t.p.Err(); err != nil {
 		return nil, err

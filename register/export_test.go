@@ -47,14 +47,20 @@ func exportContents(t *testing.T) Contents {
 func TestExportImportRoundTrip(t *testing.T) {
 	cfg := registerTestConfig(t, t.TempDir(), "")
 	c := exportContents(t)
-	var wb, adoption, members bytes.Buffer
+	var wb, adoption, members, adoptionSemi, membersSemi bytes.Buffer
 	if err := WriteXLSX(&wb, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCSV(&adoption, c, TableAdoption); err != nil {
+	if err := WriteCSV(&adoption, c, TableAdoption, ','); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteCSV(&members, c, TableMembers); err != nil {
+	if err := WriteCSV(&members, c, TableMembers, ','); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&adoptionSemi, c, TableAdoption, ';'); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&membersSemi, c, TableMembers, ';'); err != nil {
 		t.Fatal(err)
 	}
 	wantOrgs := []storage.Organization{
@@ -62,8 +68,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		{ID: "kl", Name: "=KL", Kind: storage.KindOther},
 	}
 	for name, files := range map[string][]File{
-		"xlsx": {{Name: "register.xlsx", Data: wb.Bytes()}},
-		"csv":  {{Name: "adoption.csv", Data: adoption.Bytes()}, {Name: "members.csv", Data: members.Bytes()}},
+		"xlsx":                {{Name: "register.xlsx", Data: wb.Bytes()}},
+		"csv":                 {{Name: "adoption.csv", Data: adoption.Bytes()}, {Name: "members.csv", Data: members.Bytes()}},
+		"csv with semicolons": {{Name: "adoption.csv", Data: adoptionSemi.Bytes()}, {Name: "members.csv", Data: membersSemi.Bytes()}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := Parse(cfg, nil, files...)
@@ -197,5 +204,70 @@ func TestEdits(t *testing.T) {
 				t.Errorf("problems\n%q\nwant\n%q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestExportForSpreadsheets: the CSV starts with a byte-order mark and
+// has the separator asked for; the workbook's dates are date cells shown
+// YYYY-MM-DD, its other cells text, and organisations are named beside
+// their codes.
+func TestExportForSpreadsheets(t *testing.T) {
+	c := exportContents(t)
+	for _, tt := range []struct {
+		sep  rune
+		want string
+	}{
+		{',', "\uFEFForganization,organization_name,product,status,since,until,note\n101,København,os2forms,pilot,2019-01-01,2020-01-01,'=1+1\n"},
+		{';', "\uFEFForganization;organization_name;product;status;since;until;note\n101;København;os2forms;pilot;2019-01-01;2020-01-01;'=1+1\n"},
+	} {
+		var b bytes.Buffer
+		if err := WriteCSV(&b, c, TableAdoption, tt.sep); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(b.String(), tt.want) {
+			t.Errorf("sep %q:\n%.200q\nwant it to begin\n%q", tt.sep, b.String(), tt.want)
+		}
+		if strings.Contains(b.String(), "kl,=KL") || !strings.Contains(b.String(), "'=KL") {
+			t.Errorf("sep %q: the name =KL is not guarded:\n%s", tt.sep, b.String())
+		}
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, c, TableAdoption, '\t'); err == nil {
+		t.Error("a tab separator was accepted")
+	}
+
+	var wb bytes.Buffer
+	if err := WriteXLSX(&wb, c); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(wb.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, tt := range []struct {
+		sheet, cell, value string
+		typ                excelize.CellType
+	}{
+		{TableAdoption, "A2", "101", excelize.CellTypeInlineString},
+		{TableAdoption, "B2", "København", excelize.CellTypeInlineString},
+		{TableAdoption, "E2", "2019-01-01", excelize.CellTypeUnset}, // a number, shown as a date
+		{TableAdoption, "F2", "2020-01-01", excelize.CellTypeUnset},
+		{TableAdoption, "F3", "", excelize.CellTypeUnset},
+		{TableAdoption, "B5", "'=KL", excelize.CellTypeInlineString},
+		{TableMembers, "D2", "2015-01-01", excelize.CellTypeUnset},
+	} {
+		v, err := f.GetCellValue(tt.sheet, tt.cell)
+		typ, _ := f.GetCellType(tt.sheet, tt.cell)
+		if typ == excelize.CellTypeSharedString {
+			typ = excelize.CellTypeInlineString // text either way
+		}
+		if err != nil || v != tt.value || typ != tt.typ {
+			t.Errorf("%s!%s: %q (type %v), %v; want %q (type %v)", tt.sheet, tt.cell, v, typ, err, tt.value, tt.typ)
+		}
+	}
+	raw, _ := f.GetCellValue(TableAdoption, "E2", excelize.Options{RawCellValue: true})
+	if raw != "43466" { // 2019-01-01 as a spreadsheet date
+		t.Errorf("adoption!E2 holds %q, want the date number 43466", raw)
 	}
 }

@@ -19,6 +19,10 @@ import (
 	"os2pulse/storage"
 )
 
+// ColumnOrganizationName is the organisation's name in an export's
+// adoption table: for people, ignored by an import.
+const ColumnOrganizationName = "organization_name"
+
 // The columns of the two register files. Columns may come in any order;
 // any other column is an error, so a misspelt column is never silently
 // ignored.
@@ -26,6 +30,10 @@ var (
 	AdoptionColumns = []string{"organization", "product", "status", "since", "until", "note"}
 	MembersColumns  = []string{"organization", "name", "kind", "member_since", "member_until"}
 
+	// adoptionRead are the columns an adoption table may have: the
+	// export writes each organisation's name beside its code, for the
+	// reader, and an import leaves the name aside (the code says who).
+	adoptionRead     = append(AdoptionColumns[:len(AdoptionColumns):len(AdoptionColumns)], ColumnOrganizationName)
 	adoptionRequired = []string{"organization", "product", "status", "since"}
 	membersRequired  = []string{"organization", "kind", "member_since"}
 )
@@ -151,7 +159,7 @@ func Parse(cfg *config.Config, known []storage.Organization, files ...File) (Par
 				out.Notes = append(out.Notes, note)
 			}
 			if i == 0 {
-				adoption = readCSV(text, AdoptionColumns, adoptionRequired, problems.NewList(f.Name, 0))
+				adoption = readCSV(text, adoptionRead, adoptionRequired, problems.NewList(f.Name, 0))
 			} else if members == nil {
 				members = readCSV(text, MembersColumns, membersRequired, problems.NewList(f.Name, 0))
 			} else {
@@ -232,7 +240,7 @@ func readWorkbook(f File, haveAdoption, haveMembers bool) ([2]*table, error) {
 		return fail("the members list is given twice (sheet %s and an earlier file)", ms)
 	}
 	if as != "" {
-		if out[0], err = wb.readSheet(as, AdoptionColumns, adoptionRequired, problems.NewList(f.Name, 0)); err != nil {
+		if out[0], err = wb.readSheet(as, adoptionRead, adoptionRequired, problems.NewList(f.Name, 0)); err != nil {
 			return out, err
 		}
 	}

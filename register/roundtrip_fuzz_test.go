@@ -61,10 +61,10 @@ func FuzzFormRoundTrip(f *testing.F) {
 		c := Contents{Adoptions: reg.Adoptions, Memberships: cur.Memberships, Organizations: cur.Organizations}
 		csvFiles := func(c Contents) ([]File, []byte) {
 			var a, m bytes.Buffer
-			if err := WriteCSV(&a, c, TableAdoption); err != nil {
+			if err := WriteCSV(&a, c, TableAdoption, ','); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteCSV(&m, c, TableMembers); err != nil {
+			if err := WriteCSV(&m, c, TableMembers, ','); err != nil {
 				t.Fatal(err)
 			}
 			return []File{{Name: "adoption.csv", Data: a.Bytes()}, {Name: "members.csv", Data: m.Bytes()}}, append(a.Bytes(), m.Bytes()...)

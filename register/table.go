@@ -87,7 +87,7 @@ func (t *table) add(line int, col, format string, args ...any) {
 // gives the place of the header's i-th cell (-1: the header as a whole).
 // It returns nil when the table cannot be read.
 func readHeader(header, columns, required []string, p *problems.List, at func(i int) string) map[string]int {
-	want := strings.Join(columns, ",")
+	want := joinColumns(columns)
 	known := map[string]bool{}
 	for _, c := range columns {
 		known[c] = true

@@ -562,4 +562,14 @@ func (wb *workbook) readSheet(sheet string, columns, required []string, p *probl
 	return t, nil
 }
 
-func joinColumns(columns []string) string { return strings.Join(columns, ",") }
+// joinColumns lists the columns a file is asked for: the informative
+// name an export adds is accepted but not asked for.
+func joinColumns(columns []string) string {
+	var asked []string
+	for _, c := range columns {
+		if c != ColumnOrganizationName {
+			asked = append(asked, c)
+		}
+	}
+	return strings.Join(asked, ",")
+}

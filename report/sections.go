@@ -62,7 +62,7 @@ func governanceSection(l locale.Lang, r figures.Report, def string) Section {
 // data do not reach its date is marked, with how far they reach.
 func contributorsSection(l locale.Lang, r figures.Report, def string) Section {
 	py := strconv.Itoa(r.Year - 1)
-	ct := table.Table{Caption: l.Tf("report.contributors.caption", r.WindowDays), Head: []string{l.T("th.product"), l.T("th.active"), py, l.T("th.change"),
+	ct := table.Table{Caption: l.Nf("report.contributors.caption", r.WindowDays, r.WindowDays), Head: []string{l.T("th.product"), l.T("th.active"), py, l.T("th.change"),
 		l.T("th.aff.member"), l.T("th.aff.supplier"), l.T("th.aff.unknown")}}
 	// A figure that is not known is "–", never 0 and never a change.
 	count := func(k figures.Known[int]) table.Cell {

@@ -56,6 +56,26 @@ func Templates(t *template.Template) (*template.Template, error) {
 	return t.ParseFS(files, "table.html")
 }
 
+// HeadCell is a column's header; Num says the column holds numbers, so
+// that its header is aligned with them.
+type HeadCell struct {
+	Text string
+	Num  bool
+}
+
+// HeadCells are the header with each column's alignment: a column is
+// numeric when any of its cells is.
+func (t Table) HeadCells() []HeadCell {
+	out := make([]HeadCell, len(t.Head))
+	for i, h := range t.Head {
+		out[i].Text = h
+		for _, row := range t.Rows {
+			out[i].Num = out[i].Num || i < len(row) && row[i].Num
+		}
+	}
+	return out
+}
+
 // Markdown writes t as a Markdown table under its caption in bold, numbers
 // aligned right as in HTML. Every text is escaped, so text from the
 // register stays text when pasted into a document.
@@ -65,12 +85,8 @@ func Markdown(b *strings.Builder, t Table) {
 		b.WriteString(" " + MarkdownText(h) + " |")
 	}
 	b.WriteString("\n|")
-	for i := range t.Head {
-		num := false
-		for _, row := range t.Rows {
-			num = num || i < len(row) && row[i].Num
-		}
-		if num {
+	for _, h := range t.HeadCells() {
+		if h.Num {
 			b.WriteString(" ---: |")
 		} else {
 			b.WriteString(" --- |")

@@ -21,6 +21,29 @@
 
   var charts = [];
 
+  // ECharts itself is loaded when the first chart is to be drawn, not
+  // with the page: a page whose charts are further down starts without
+  // it. The layout names it on this script's tag (data-echarts).
+  var echartsSrc = (document.currentScript && document.currentScript.getAttribute('data-echarts')) || '';
+  var echartsLoading = null;
+
+  function withECharts(fn) {
+    if (window.echarts) {
+      fn();
+      return;
+    }
+    if (!echartsLoading) {
+      echartsLoading = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = echartsSrc;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error('GET ' + echartsSrc + ' failed')); };
+        document.head.appendChild(s);
+      });
+    }
+    echartsLoading.then(fn, function (err) { console.error('os2pulse: ECharts is not loaded:', err); });
+  }
+
   function numberFormat(lang, format) {
     var locale = lang === 'en' ? 'en-GB' : 'da-DK';
     var nf = format === 'percent'
@@ -127,8 +150,13 @@
         }
       });
     });
-    if (narrow && opt.legend) {
-      eachAxis(opt.legend, function (l) { l.type = 'scroll'; });
+    // A legend wraps onto as many lines as it needs, never into pages
+    // to scroll through; on a narrow chart the plot leaves room for them.
+    if (narrow && opt.legend && opt.legend.show && Array.isArray(opt.series) && Array.isArray(opt.grid)) {
+      var text = 0;
+      opt.series.forEach(function (s) { text += String(s.name || '').length * 7 + 40; });
+      var lines = Math.max(1, Math.ceil(text / Math.max(width - 24, 100)));
+      opt.grid.forEach(function (g) { g.bottom = String(16 + 22 * lines); });
     }
     if (window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches) {
       opt.animation = false;
@@ -207,8 +235,53 @@
     }
   }
 
+  function start(el, spec) {
+    withECharts(function () {
+      if (!spec.map || window.os2pulseMapReady) {
+        draw(el, spec);
+        return;
+      }
+      document.addEventListener('os2pulse:map-ready', function () { draw(el, spec); }, { once: true });
+      if (window.os2pulseLoadMap) {
+        window.os2pulseLoadMap();
+      }
+    });
+  }
+
+  // Charts are drawn when they come near the screen: a page of seven
+  // charts costs a phone the one it shows, not all seven at once.
+  var waiting = [];
+  var observer = null;
+
+  function startAll() {
+    waiting.forEach(function (w) {
+      if (observer) {
+        observer.unobserve(w.el);
+      }
+      start(w.el, w.spec);
+    });
+    waiting = [];
+  }
+
   function init() {
     var els = document.querySelectorAll('[data-chart]');
+    if ('IntersectionObserver' in window) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting) {
+            return;
+          }
+          observer.unobserve(e.target);
+          waiting = waiting.filter(function (w) {
+            if (w.el === e.target) {
+              start(w.el, w.spec);
+              return false;
+            }
+            return true;
+          });
+        });
+      }, { rootMargin: '200px 0px' });
+    }
     Array.prototype.forEach.call(els, function (el) {
       var block = document.getElementById(el.getAttribute('data-chart'));
       if (!block) {
@@ -222,11 +295,12 @@
         console.error('os2pulse: unreadable chart data for', el.id, e);
         return;
       }
-      if (!spec.map || window.os2pulseMapReady) {
-        draw(el, spec);
+      if (!observer) {
+        start(el, spec);
         return;
       }
-      document.addEventListener('os2pulse:map-ready', function () { draw(el, spec); }, { once: true });
+      waiting.push({ el: el, spec: spec });
+      observer.observe(el);
     });
   }
 
@@ -234,6 +308,8 @@
   // a canvas chart alone does not show the numbers.
   var opened = [];
   window.addEventListener('beforeprint', function () {
+    // Printed, every chart shows, also those never scrolled to.
+    startAll();
     Array.prototype.forEach.call(document.querySelectorAll('details.data:not([open])'), function (d) {
       d.open = true;
       opened.push(d);
@@ -252,10 +328,6 @@
     pending = setTimeout(function () { charts.forEach(function (c) { c.resize(); }); }, 100);
   });
 
-  if (!window.echarts) {
-    console.error('os2pulse: ECharts is not loaded');
-    return;
-  }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', init);
   } else {

@@ -1,6 +1,8 @@
-// Registers the Denmark municipality map with ECharts as "denmark", then
-// dispatches the document event "os2pulse:map-ready" (or "os2pulse:map-error"
-// with the error as detail). Chart code that may run later can check
+// window.os2pulseLoadMap() fetches the Denmark municipality map and
+// registers it with ECharts as "denmark", then dispatches the document
+// event "os2pulse:map-ready" (or "os2pulse:map-error" with the error as
+// detail). The map is large: charts.js asks for it only when a map comes
+// into view, and once. Chart code that may run later can check
 // window.os2pulseMapReady first.
 //
 // Load it as an external script after echarts.min.js, e.g.
@@ -19,20 +21,31 @@
   }
   var url = '/static/geo/dk_municipalities.json' + (version ? '?v=' + encodeURIComponent(version) : '');
 
-  fetch(url, { credentials: 'same-origin' })
-    .then(function (res) {
-      if (!res.ok) {
-        throw new Error('GET ' + url + ': HTTP ' + res.status);
-      }
-      return res.json();
-    })
-    .then(function (geojson) {
-      window.echarts.registerMap('denmark', geojson);
-      window.os2pulseMapReady = true;
-      document.dispatchEvent(new CustomEvent('os2pulse:map-ready'));
-    })
-    .catch(function (err) {
-      console.error('os2pulse: Denmark map not loaded:', err);
-      document.dispatchEvent(new CustomEvent('os2pulse:map-error', { detail: err }));
-    });
+  var asked = false;
+  window.os2pulseLoadMap = function () {
+    if (asked) {
+      return;
+    }
+    asked = true;
+    load();
+  };
+
+  function load() {
+    fetch(url, { credentials: 'same-origin' })
+      .then(function (res) {
+        if (!res.ok) {
+          throw new Error('GET ' + url + ': HTTP ' + res.status);
+        }
+        return res.json();
+      })
+      .then(function (geojson) {
+        window.echarts.registerMap('denmark', geojson);
+        window.os2pulseMapReady = true;
+        document.dispatchEvent(new CustomEvent('os2pulse:map-ready'));
+      })
+      .catch(function (err) {
+        console.error('os2pulse: Denmark map not loaded:', err);
+        document.dispatchEvent(new CustomEvent('os2pulse:map-error', { detail: err }));
+      });
+  }
 })();
