@@ -52,6 +52,7 @@ type Store interface {
 	LoginWait(ctx context.Context, name, address string) (time.Time, int, error)
 	LoginFailed(ctx context.Context, name, address string, wait func(failures int) time.Duration) (time.Time, error)
 	LoginSucceeded(ctx context.Context, name, address string) error
+	CensusStore
 }
 
 // Options are what the admin pages are built from.
@@ -86,13 +87,15 @@ type Admin struct {
 	parsing      *gate
 	tokens       *TokenLimits
 	authFailures *metrics.AuthFailures
+	census       *censusLimiter // the organisations' census pages
 	handler      http.Handler
 }
 
 // New builds the admin pages; mount the handler at "/admin/".
 func New(o Options) *Admin {
 	a := &Admin{cfg: o.Config, store: o.Store, figures: o.Figures, token: o.Token, log: o.Log, now: o.Now,
-		hashes: map[string][]byte{}, parsing: newGate(maxParsing), authFailures: o.AuthFailures}
+		hashes: map[string][]byte{}, parsing: newGate(maxParsing), authFailures: o.AuthFailures,
+		census: &censusLimiter{}}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -117,6 +120,7 @@ func New(o Options) *Admin {
 	mux.Handle("GET /admin/log", a.authed(a.logPage))
 	mux.Handle("GET /admin/log/{id}/{file}", a.authed(a.download))
 	mux.Handle("GET /admin/export/{file}", a.authed(a.download))
+	a.censusRoutes(mux)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
 		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
 	})

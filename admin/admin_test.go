@@ -40,7 +40,7 @@ type fixture struct {
 	now   time.Time
 }
 
-func newFixture(t *testing.T, driver string) *fixture {
+func newFixture(t testing.TB, driver string) *fixture {
 	t.Helper()
 	hash, err := bcrypt.GenerateFromPassword([]byte(testPassword), bcrypt.MinCost)
 	if err != nil {
@@ -65,13 +65,13 @@ func (f *fixture) tick() { f.now = f.now.Add(time.Minute) }
 
 // client returns a browser-like client: cookies kept, redirects not
 // followed, so tests see each answer.
-func (f *fixture) client(t *testing.T) *http.Client {
+func (f *fixture) client(t testing.TB) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func (f *fixture) login(t *testing.T, c *http.Client) {
+func (f *fixture) login(t testing.TB, c *http.Client) {
 	t.Helper()
 	resp := post(t, c, f.srv.URL+"/admin/login", url.Values{"name": {"anna"}, "password": {testPassword}}, nil)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
@@ -84,7 +84,7 @@ type answer struct {
 	body string
 }
 
-func do(t *testing.T, c *http.Client, req *http.Request) answer {
+func do(t testing.TB, c *http.Client, req *http.Request) answer {
 	t.Helper()
 	resp, err := c.Do(req)
 	if err != nil {
@@ -95,7 +95,7 @@ func do(t *testing.T, c *http.Client, req *http.Request) answer {
 	return answer{resp, string(b)}
 }
 
-func post(t *testing.T, c *http.Client, u string, form url.Values, header http.Header) answer {
+func post(t testing.TB, c *http.Client, u string, form url.Values, header http.Header) answer {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -105,7 +105,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values, header http.H
 	return do(t, c, req)
 }
 
-func get(t *testing.T, c *http.Client, u string, header http.Header) answer {
+func get(t testing.TB, c *http.Client, u string, header http.Header) answer {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, u, nil)
 	for k, v := range header {

@@ -14,6 +14,7 @@ import (
 type dataPageData struct {
 	Definitions  []definitionText
 	Register     string // when the register last changed and what it holds
+	Census       string // the last census behind the register; "" before one
 	Runs         table.Table
 	Imports      table.Table
 	Exports      table.Table
@@ -67,6 +68,14 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	d.Register = v.T("data.register.none")
 	if !st.LastChanged.IsZero() {
 		d.Register = v.Tf("data.register.status", v.Time(st.LastChanged), v.Int(st.Adoptions), v.Int(st.Memberships))
+	}
+
+	census, err := s.figures.LastCensus(ctx)
+	if err != nil {
+		return err
+	}
+	if census.Name != "" {
+		d.Census = v.Tf("data.census", census.Name, v.Time(census.AcceptedAt))
 	}
 
 	imports, err := s.figures.RegisterImports(ctx, 5)

@@ -54,8 +54,9 @@ type Options struct {
 	Figures *figures.Calculator
 	API     *api.API     // served at /api/; nil: no API
 	Metrics http.Handler // served at /metrics; nil: no metrics
-	// Admin serves the admin pages at /admin/; nil: /admin/ does not
-	// exist (404), as when no admin and no token are configured.
+	// Admin serves the admin pages at /admin/ and the census pages at
+	// /census/; nil: neither exists (404), as when no admin and no token
+	// are configured.
 	Admin http.Handler
 	// Ready reports whether the server can answer (the database reachable,
 	// its schema current), for /readyz; nil: always ready.
@@ -129,6 +130,10 @@ func (s *Server) routes() {
 		s.mux.Handle("GET /admin/", s.admin)
 		s.mux.Handle("POST /admin/", s.admin)
 		s.mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+		// The organisations' census pages come with the admin pages,
+		// which open the census.
+		s.mux.Handle("GET /census/", s.admin)
+		s.mux.Handle("POST /census/", s.admin)
 	}
 	s.mux.Handle("GET /static/", assets.Handler())
 	// The maps' data moved to the API; old links keep working.

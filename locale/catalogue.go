@@ -26,6 +26,7 @@ var catalogue = merge(
 	evidenceMsgs,
 	pluralMsgs,
 	adminMsgs,
+	censusMsgs,
 )
 
 // merge joins the topic maps into one catalogue. A key in two maps would

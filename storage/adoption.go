@@ -72,6 +72,7 @@ const (
 const (
 	ActionImport = "import" // a whole file
 	ActionEdit   = "edit"   // one record from a form
+	ActionCensus = "census" // an organisation's census answer, accepted (storage/census.go)
 )
 
 // Audit is the audit trail's account of one change.
@@ -103,57 +104,65 @@ type ImportSummary struct {
 func (s *Store) ImportRegister(ctx context.Context, reg Register) (ImportSummary, error) {
 	var sum ImportSummary
 	stamp := s.nowStamp()
-	sum.ID = stamp
-	action := reg.Audit.Action
-	if action == "" {
-		action = ActionImport
-	}
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
-		// Bumping first takes the row lock every register change needs,
-		// so a version check below cannot race another change.
-		if err := bumpVersion(ctx, tx, DomainRegister); err != nil {
-			return err
-		}
-		if reg.IfVersion != nil {
-			v, err := registerVersion(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if v != *reg.IfVersion {
-				return ErrRegisterChanged
-			}
-		}
-		for _, o := range reg.Organizations {
-			// A renamed organisation is a changed row of the members
-			// list; a new one comes with its own rows.
-			_, changed, err := upsertOrganization(ctx, tx, o, stamp)
-			if err != nil {
-				return fmt.Errorf("organisation %s: %w", o.ID, err)
-			}
-			if changed {
-				sum.Changed++
-			}
-		}
-		if reg.Adoptions != nil {
-			if err := importHistory(ctx, tx, adoptionHistory, reg.Adoptions, stamp, &sum); err != nil {
-				return err
-			}
-		}
-		if reg.Members != nil {
-			if err := importHistory(ctx, tx, membershipHistory, reg.Members, stamp, &sum); err != nil {
-				return err
-			}
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO register_imports (id, source, imported_at, sha256, added, changed, ended,
-			unchanged, actor, via, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			stamp, reg.Source, stamp, reg.SHA256, sum.Added, sum.Changed, sum.Ended,
-			sum.Unchanged, reg.Audit.Actor, reg.Audit.Via, action, reg.Audit.Detail)
+		var err error
+		sum, err = importRegister(ctx, tx, reg, stamp)
 		return err
 	})
 	if err != nil {
 		return ImportSummary{}, fmt.Errorf("storage: unable to import register %s: %w", reg.Source, err)
 	}
 	return sum, nil
+}
+
+// importRegister is ImportRegister inside the caller's transaction, with
+// stamp as the change's id and time.
+func importRegister(ctx context.Context, tx *sqlx.Tx, reg Register, stamp string) (ImportSummary, error) {
+	sum := ImportSummary{ID: stamp}
+	action := reg.Audit.Action
+	if action == "" {
+		action = ActionImport
+	}
+	// Bumping first takes the row lock every register change needs,
+	// so a version check below cannot race another change.
+	if err := bumpVersion(ctx, tx, DomainRegister); err != nil {
+		return sum, err
+	}
+	if reg.IfVersion != nil {
+		v, err := registerVersion(ctx, tx)
+		if err != nil {
+			return sum, err
+		}
+		if v != *reg.IfVersion {
+			return sum, ErrRegisterChanged
+		}
+	}
+	for _, o := range reg.Organizations {
+		// A renamed organisation is a changed row of the members
+		// list; a new one comes with its own rows.
+		_, changed, err := upsertOrganization(ctx, tx, o, stamp)
+		if err != nil {
+			return sum, fmt.Errorf("organisation %s: %w", o.ID, err)
+		}
+		if changed {
+			sum.Changed++
+		}
+	}
+	if reg.Adoptions != nil {
+		if err := importHistory(ctx, tx, adoptionHistory, reg.Adoptions, stamp, &sum); err != nil {
+			return sum, err
+		}
+	}
+	if reg.Members != nil {
+		if err := importHistory(ctx, tx, membershipHistory, reg.Members, stamp, &sum); err != nil {
+			return sum, err
+		}
+	}
+	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO register_imports (id, source, imported_at, sha256, added, changed, ended,
+		unchanged, actor, via, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		stamp, reg.Source, stamp, reg.SHA256, sum.Added, sum.Changed, sum.Ended,
+		sum.Unchanged, reg.Audit.Actor, reg.Audit.Via, action, reg.Audit.Detail)
+	return sum, err
 }
 
 // RegisterDiff is what importing a register would change, row by row:
