@@ -100,6 +100,9 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	evidence, err := s.figures.ProductEvidence(ctx, id, v.Date)
+	if err != nil {
+		return err
+	}
 	pc, err := s.figures.ProductPublicCode(ctx, id, v.Date)
 	if err != nil {
 		return err
