@@ -21,7 +21,7 @@ var layers = map[string][]string{
 	// base is what every layer may use: dates, problems, the configuration
 	// (with the sources' names), and test helpers that know no layer.
 	"base": {"os2pulse/civil", "os2pulse/problems", "os2pulse/config", "os2pulse/config/configtest",
-		"os2pulse/golden", "os2pulse/soak",
+		"os2pulse/golden", "os2pulse/soak", "os2pulse/spelling",
 		// The formats: each reads and checks one kind of document and holds
 		// its model (the self-evaluation's states and summary, the
 		// publiccode.yml checker and writer). Sources read with them,

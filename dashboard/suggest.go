@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"os2pulse/config"
+	"os2pulse/spelling"
 )
 
 // A product's address is its id, but people type names: "/products/OS2forms"
@@ -28,7 +29,7 @@ func nearestProduct(cfg *config.Config, typed string) (config.Product, bool) {
 	best, bestDist := config.Product{}, -1
 	for _, p := range cfg.Products {
 		for _, cand := range []string{strings.ToLower(p.ID), strings.ToLower(p.Name)} {
-			d := editDistance(q, cand)
+			d := spelling.Distance(q, cand)
 			close := d <= max(1, len([]rune(q))/4) || len([]rune(q)) >= 4 && strings.Contains(cand, q)
 			if close && (bestDist < 0 || d < bestDist) {
 				best, bestDist = p, d
@@ -36,26 +37,4 @@ func nearestProduct(cfg *config.Config, typed string) (config.Product, bool) {
 		}
 	}
 	return best, bestDist >= 0
-}
-
-// editDistance is the Levenshtein distance between a and b, in letters.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

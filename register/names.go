@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"os2pulse/problems"
+	"os2pulse/spelling"
 	"os2pulse/storage"
 )
 
@@ -197,7 +198,7 @@ func (n *orgNames) suggest(norm string) []string {
 	var cands []near
 	limit := max(2, len([]rune(norm))/4)
 	for _, o := range n.all {
-		if d := editDistance(norm, o.norm); d <= limit && !seen[o.name] {
+		if d := spelling.Distance(norm, o.norm); d <= limit && !seen[o.name] {
 			seen[o.name] = true
 			cands = append(cands, near{o.name, d})
 		}
@@ -210,28 +211,6 @@ func (n *orgNames) suggest(norm string) []string {
 		out = append(out, c.name)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // orList writes "a", "a or b", "a, b or c".
