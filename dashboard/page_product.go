@@ -251,8 +251,8 @@ func repositoryTable(v *view, act figures.ProductActivity) table.Table {
 		}
 		t.Rows = append(t.Rows, []table.Cell{
 			table.Link(r.FullName, r.URL), table.Text(r.Description), table.Text(status),
-			table.Int(v.Lang, r.Commits), v.countCell(r.PullRequests), v.countCell(r.Issues), v.countCell(r.Reviews),
-			table.Int(v.Lang, r.Contributors), table.Date(v.Lang, r.LastActivity), v.countCell(r.Stars), table.Text(r.LatestTag),
+			v.countCell(r.Commits), v.countCell(r.PullRequests), v.countCell(r.Issues), v.countCell(r.Reviews),
+			v.countCell(r.Contributors), table.Date(v.Lang, r.LastActivity), v.countCell(r.Stars), table.Text(r.LatestTag),
 		})
 	}
 	if len(t.Rows) == 0 {

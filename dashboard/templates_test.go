@@ -52,7 +52,7 @@ var templateSamples = map[string]func(v *view) any{
 		}
 		act := figures.ProductActivity{Date: civil.MustParse("2026-11-23"), Product: "os2forms", WindowDays: 90, ActiveContributors: figures.Know(3),
 			ByAffiliation: &figures.Affiliations{Member: 1, Supplier: 1, Unknown: 1}, Contributions: figures.Know(5), Concentration: figures.Know(1), Complete: true,
-			Repositories: []figures.RepositoryActivity{{Key: "github.com/a/b", FullName: "a/b", URL: "https://github.com/a/b", Description: xssScript, Status: "ok", Commits: 3}}}
+			Repositories: []figures.RepositoryActivity{{Key: "github.com/a/b", FullName: "a/b", URL: "https://github.com/a/b", Description: xssScript, Status: "ok", Commits: figures.Know(3)}}}
 		m, err := productMapChart(v, "os2forms", "OS2forms", map[string]figures.Adopter{"101": adopters[0]})
 		if err != nil {
 			panic(err)

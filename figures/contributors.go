@@ -498,17 +498,18 @@ func (p *people) rule(d storage.ContributorDay) (affRule, bool) {
 }
 
 // addCounts sets the repository's counts of each kind from counts (of
-// any repositories); those only GitHub gives are known when github says
-// it was asked about the repository.
-func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount, github bool) {
-	prs, issues, reviews := 0, 0, 0
+// any repositories); commits are known when complete says the history
+// reaches the date, and those only GitHub gives when github says it was
+// asked about the repository.
+func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount, complete, github bool) {
+	commits, prs, issues, reviews := 0, 0, 0, 0
 	for _, a := range counts {
 		if a.RepositoryKey != ra.Key {
 			continue
 		}
 		switch a.Kind {
 		case storage.KindCommit:
-			ra.Commits = a.Count
+			commits = a.Count
 		case storage.KindPullRequest:
 			prs = a.Count
 		case storage.KindIssue:
@@ -517,14 +518,15 @@ func (ra *RepositoryActivity) addCounts(counts []storage.ActivityCount, github b
 			reviews = a.Count
 		}
 	}
+	ra.Commits = KnownIf(commits, complete)
 	ra.PullRequests, ra.Issues, ra.Reviews = KnownIf(prs, github), KnownIf(issues, github), KnownIf(reviews, github)
 }
 
 // activityTotal is a repository's known contributions in the window, for
 // ordering.
 func (ra RepositoryActivity) activityTotal() int {
-	n := ra.Commits
-	for _, k := range []Known[int]{ra.PullRequests, ra.Issues, ra.Reviews} {
+	n := 0
+	for _, k := range []Known[int]{ra.Commits, ra.PullRequests, ra.Issues, ra.Reviews} {
 		v, _ := k.Get()
 		n += v
 	}

@@ -280,14 +280,14 @@ func (c *Calculator) productActivityFromIndex(ctx context.Context, ix *contribin
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: ws.Persons[r.Key], LatestTag: rels[r.Key].Tag,
+			Contributors: KnownIf(ws.Persons[r.Key], ok), LatestTag: rels[r.Key].Tag,
 			LastActivity: ws.Last[r.Key],
 		}
 		if snap, ok := snaps[r.Key]; ok {
 			ra.Stars = Know(snap.Stars)
 		}
 		_, read := ever[r.Key]
-		ra.addCounts(inWindow, read)
+		ra.addCounts(inWindow, ok, read)
 		out.Repositories = append(out.Repositories, ra)
 	}
 	sortRepositoryActivity(out.Repositories)

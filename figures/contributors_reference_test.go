@@ -97,13 +97,13 @@ func (c *Calculator) productActivityFromStore(ctx context.Context, productID str
 		ra := RepositoryActivity{
 			Key: r.Key, FullName: r.FullName(), URL: "https://" + r.Forge + "/" + r.Owner + "/" + r.Name,
 			Description: r.Description, Status: r.Status, Archived: r.Archived,
-			Contributors: len(persons[r.Key]), LatestTag: rels[r.Key].Tag,
+			Contributors: KnownIf(len(persons[r.Key]), Covers(covered, date)), LatestTag: rels[r.Key].Tag,
 		}
 		if snap, ok := snaps[r.Key]; ok {
 			ra.Stars = Know(snap.Stars)
 		}
 		_, github := read[r.Key]
-		ra.addCounts(inWindow, github)
+		ra.addCounts(inWindow, Covers(covered, date), github)
 		for _, a := range ever {
 			if a.RepositoryKey != r.Key || len(a.Last) < 10 {
 				continue

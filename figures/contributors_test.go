@@ -478,14 +478,28 @@ func TestProductActivity(t *testing.T) {
 		t.Fatalf("repositories = %+v", got.Repositories)
 	}
 	r0, r1 := got.Repositories[0], got.Repositories[1]
-	if r0.Key != a || r0.Commits != 7 || r0.PullRequests != Know(2) || r0.Reviews != Know(1) || r0.Issues != Know(5) || r0.Contributors != 3 ||
+	if r0.Key != a || r0.Commits != Know(7) || r0.PullRequests != Know(2) || r0.Reviews != Know(1) || r0.Issues != Know(5) || r0.Contributors != Know(3) ||
 		r0.Stars != Know(42) || r0.LatestTag != "v1.2.0" || r0.LastActivity.String() != "2025-06-05" || r0.URL != "https://github.com/OS2Forms/os2forms" || r0.FullName != "OS2Forms/os2forms" {
 		t.Errorf("first repository = %+v", r0)
 	}
 	// Never asked of GitHub: what only GitHub tells is not known.
-	if r1.Key != b || r1.Commits != 0 || r1.Contributors != 0 || !r1.Archived || r1.LastActivity.String() != "2024-01-01" ||
+	if r1.Key != b || r1.Commits != Know(0) || r1.Contributors != Know(0) || !r1.Archived || r1.LastActivity.String() != "2024-01-01" ||
 		r1.PullRequests.OK() || r1.Issues.OK() || r1.Reviews.OK() || r1.Stars.OK() {
 		t.Errorf("second repository = %+v", r1)
+	}
+	// A month past the collected history (30 June): each repository's
+	// commits and contributors are not known, rather than 0.
+	late, err := New(store.ReadOnly(), cfg).ProductActivity(ctx, "os2forms", civil.New(2025, 7, 31), 90)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(late.Repositories) != 2 {
+		t.Fatalf("repositories on 31 July = %+v", late.Repositories)
+	}
+	for _, r := range late.Repositories {
+		if r.Commits.OK() || r.Contributors.OK() {
+			t.Errorf("%s on 31 July, past the history: commits %v, contributors %v; want both unknown", r.Key, r.Commits, r.Contributors)
+		}
 	}
 	if _, err := New(store.ReadOnly(), cfg).ProductActivity(ctx, "nope", civil.Today(time.Now()), 90); err == nil {
 		t.Error("unknown product: no error")

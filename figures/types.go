@@ -213,6 +213,9 @@ type ContributorSeries struct {
 }
 
 // RepositoryActivity is one repository's contributions in the window.
+// Commits and contributors are known only when the product's collected
+// history reaches the date (as its active contributors are), so a
+// repository whose history stops earlier shows "–", not 0.
 // Pull requests, issues and reviews come from GitHub only, and stars from
 // its daily snapshot: they are not known (null) for a repository GitHub
 // was never asked about (one known from a git log import) or without a
@@ -224,11 +227,11 @@ type RepositoryActivity struct {
 	Description  string     `json:"description"`
 	Status       string     `json:"status"`
 	Archived     bool       `json:"archived"`
-	Commits      int        `json:"commits"`
+	Commits      Known[int] `json:"commits"`
 	PullRequests Known[int] `json:"pull_requests"`
 	Issues       Known[int] `json:"issues"`
 	Reviews      Known[int] `json:"reviews"`
-	Contributors int        `json:"contributors"`
+	Contributors Known[int] `json:"contributors"`
 	LastActivity civil.Date `json:"last_activity,omitzero"`
 	Stars        Known[int] `json:"stars"`
 	LatestTag    string     `json:"latest_release,omitempty"`
