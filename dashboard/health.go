@@ -130,7 +130,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	case c == nil:
 		conc = unknown(conc, config.SourceActivity)
 	case c.Contributions == 0:
-		conc.Value, conc.Detail = "–", v.Tf("health.concentration.none", v.Int(c.WindowDays))
+		conc.Value, conc.Detail = "–", v.Nf("health.concentration.none", c.WindowDays, v.Int(c.WindowDays))
 	default:
 		conc.Value, conc.Detail = v.Int(c.Persons), v.Tf("health.concentration.of", v.Int(c.Contributions), v.Int(c.WindowDays))
 	}
@@ -160,7 +160,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	if r := h.Releases; r == nil {
 		rel = unknown(rel, config.SourceGitHub)
 	} else {
-		rel.Value, rel.Detail = v.Int(r.Releases), v.Tf("health.releases.never", v.Int(r.WindowDays))
+		rel.Value, rel.Detail = v.Int(r.Releases), v.Nf("health.releases.never", r.WindowDays, v.Int(r.WindowDays))
 		if r.DaysSinceLast != nil {
 			rel.Detail = v.Tf("health.releases.detail", v.Int(r.WindowDays), v.Int(*r.DaysSinceLast))
 		}

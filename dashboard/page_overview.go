@@ -158,7 +158,7 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []
 		},
 		{
 			Label: v.T("key.products"), Value: v.Int(inProduction(a)),
-			Detail:     v.Tf("key.products.of", v.Int(len(a.Products))),
+			Detail:     v.Nf("key.products.of", len(a.Products), v.Int(len(a.Products))),
 			Change:     since(v.ChangeInt(inProduction(a) - inProduction(aAgo))),
 			Definition: v.Def("adopter")["Short"],
 		},
@@ -190,7 +190,7 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []
 func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
 	k := keyFigure{
 		Label: v.T("key.contributors"), Value: v.Known(c.PortfolioActiveContributors),
-		Detail:     v.Tf("key.contributors.window", v.Int(c.WindowDays)),
+		Detail:     v.Nf("key.contributors.window", c.WindowDays, v.Int(c.WindowDays)),
 		Definition: v.Def("active_contributors")["Short"],
 	}
 	if c.Date != v.Date {

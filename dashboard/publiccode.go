@@ -37,7 +37,7 @@ func publicCodeState(v *view, r figures.RepositoryPublicCode) string {
 		if len(r.Problems) == 1 {
 			return v.T("publiccode.problem.one")
 		}
-		return v.Tf("publiccode.problems", v.Int(len(r.Problems)))
+		return v.Nf("publiccode.problems", len(r.Problems), v.Int(len(r.Problems)))
 	}
 	return v.T("publiccode.state." + r.State)
 }

@@ -256,3 +256,85 @@ func TestPaceText(t *testing.T) {
 		t.Errorf("Danish: %s", got)
 	}
 }
+
+// count marks where a count label's count goes among its arguments.
+type count struct{}
+
+// TestCountLabels walks the count labels with a singular and checks the
+// texts for 1 and 2 in both languages, with the arguments the pages give.
+func TestCountLabels(t *testing.T) {
+	tested := map[string]bool{}
+	for _, c := range []struct {
+		key                string
+		plain              bool  // the count is a %d, not a formatted %s
+		args               []any // after the count, or around count{}
+		da1, en1, da2, en2 string
+	}{
+		{"report.contributors.caption", true, nil,
+			"Aktive bidragydere i den 1 dag, der slutter den 31. december", "Active contributors in the 1 day ending on 31 December",
+			"Aktive bidragydere i de 2 dage, der slutter den 31. december", "Active contributors in the 2 days ending on 31 December"},
+		{"admin.preview.summary", false, []any{"ibrug.csv", count{}, "0", "0", "5"},
+			"Indlæses ibrug.csv, bliver 1 række tilføjet, 0 ændret og 0 afsluttet (de bevares i historikken); 5 er uændrede. Intet er gemt endnu.",
+			"Importing ibrug.csv adds 1 row, changes 0 and ends 0 (they stay in the history); 5 are unchanged. Nothing has been stored yet.",
+			"Indlæses ibrug.csv, bliver 2 rækker tilføjet, 0 ændret og 0 afsluttet (de bevares i historikken); 5 er uændrede. Intet er gemt endnu.",
+			"Importing ibrug.csv adds 2 rows, changes 0 and ends 0 (they stay in the history); 5 are unchanged. Nothing has been stored yet."},
+		{"footer.activity.n", false, nil, "1 repositorium", "1 repository", "2 repositorier", "2 repositories"},
+		{"window.sentence", false, nil, "Vinduet er 1 dag.", "The window is 1 day.", "Vinduet er 2 dage.", "The window is 2 days."},
+		{"selfeval.versions", false, nil, "1 version gemt.", "1 version kept.", "2 versioner gemt.", "2 versions kept."},
+		{"admin.preview.hidden", false, nil, "og 1 række mere", "and 1 more row", "og 2 rækker mere", "and 2 more rows"},
+		{"key.products.of", false, nil, "af 1 produkt i porteføljen", "of 1 product in the portfolio", "af 2 produkter i porteføljen", "of 2 products in the portfolio"},
+		{"map.summary", false, nil,
+			"Danmarkskort over de 98 kommuner farvet efter antal produkter i drift; 1 kommune har mindst ét.",
+			"Map of Denmark's 98 municipalities coloured by the number of products in production; 1 municipality runs at least one.",
+			"Danmarkskort over de 98 kommuner farvet efter antal produkter i drift; 2 kommuner har mindst ét.",
+			"Map of Denmark's 98 municipalities coloured by the number of products in production; 2 municipalities run at least one."},
+		{"product.map.summary", false, []any{"OS2mo", "0", "3"},
+			"Danmarkskort: 1 kommune har OS2mo i drift, 0 som pilot og 3 planlagt.",
+			"Map of Denmark: 1 municipality runs OS2mo in production, 0 as a pilot and 3 planned.",
+			"Danmarkskort: 2 kommuner har OS2mo i drift, 0 som pilot og 3 planlagt.",
+			"Map of Denmark: 2 municipalities run OS2mo in production, 0 as a pilot and 3 planned."},
+		{"key.contributors.window", false, nil, "personer med bidrag den seneste 1 dag", "persons contributing in the last 1 day", "personer med bidrag de seneste 2 dage", "persons contributing in the last 2 days"},
+		{"product.concentration.of", false, nil, "personer står for halvdelen af 1 bidrag", "persons make half of the 1 contribution", "personer står for halvdelen af 2 bidrag", "persons make half of the 2 contributions"},
+		{"product.repos.window", false, []any{"31. december 2025"},
+			"Aktivitet i den 1 dag til og med 31. december 2025, bots medregnet.", "Activity in the 1 day up to and including 31. december 2025, bots included.",
+			"Aktivitet i de 2 dage til og med 31. december 2025, bots medregnet.", "Activity in the 2 days up to and including 31. december 2025, bots included."},
+		{"health.concentration.none", false, nil, "ingen bidrag den seneste 1 dag", "no contributions in the last 1 day", "ingen bidrag de seneste 2 dage", "no contributions in the last 2 days"},
+		{"health.releases.never", false, nil, "den seneste 1 dag; ingen udgivelser endnu", "in the last 1 day; no releases yet", "de seneste 2 dage; ingen udgivelser endnu", "in the last 2 days; no releases yet"},
+		{"publiccode.problems", false, nil, "1 problem", "1 problem", "2 problemer", "2 problems"},
+		{"report.distribution.subject", false, nil, "Medlemmer med 1 produkt", "Members with 1 product", "Medlemmer med 2 produkter", "Members with 2 products"},
+		{"admin.preview.confirm", false, nil, "Ja, afslut 1 række", "Yes, end 1 row", "Ja, afslut 2 rækker", "Yes, end 2 rows"},
+		{"admin.census.review.confirmed", false, nil, "1 registrering er bekræftet uændret.", "1 record is confirmed unchanged.", "2 registreringer er bekræftet uændret.", "2 records are confirmed unchanged."},
+	} {
+		tested[c.key] = true
+		for _, w := range []struct {
+			lang Lang
+			n    int
+			want string
+		}{{DA, 1, c.da1}, {EN, 1, c.en1}, {DA, 2, c.da2}, {EN, 2, c.en2}} {
+			var n any = w.lang.Int(w.n)
+			if c.plain {
+				n = w.n
+			}
+			args := []any{n}
+			if slices.Contains(c.args, any(count{})) {
+				args = nil
+			}
+			for _, a := range c.args {
+				if a == (count{}) {
+					a = n
+				}
+				args = append(args, a)
+			}
+			if got := w.lang.Nf(c.key, w.n, args...); got != w.want {
+				t.Errorf("%s %s n=%d:\n got %q\nwant %q", c.key, w.lang, w.n, got, w.want)
+			}
+		}
+	}
+	// Every singular in the catalogue is in the table above.
+	for key := range pluralMsgs {
+		base := strings.TrimSuffix(key, ".one")
+		if !tested[base] {
+			t.Errorf("%s has a singular the count-label test does not read", base)
+		}
+	}
+}
