@@ -457,7 +457,7 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	}
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
-		summary = v.Tf("product.series.summary", s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
+		summary = v.Nf("product.series.summary", s.Points[n-1].Adopters.Municipalities, s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
 			v.Int(s.Points[n-1].Adopters.Municipalities))
 	}
 	return v.chart(chart{

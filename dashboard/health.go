@@ -172,7 +172,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	} else {
 		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))
 		if b.MedianAgeDays != nil {
-			bl.Detail += "; " + v.Tf("health.backlog.age", v.Lang.Dec(*b.MedianAgeDays, 0))
+			bl.Detail += "; " + v.Nf("health.backlog.age", int(math.Round(*b.MedianAgeDays)), v.Lang.Dec(*b.MedianAgeDays, 0))
 		}
 	}
 

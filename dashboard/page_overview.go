@@ -164,7 +164,7 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []
 		},
 		{
 			Label: v.T("key.threeplus"), Value: v.Pct(m.ThreePlusShare),
-			Detail:     v.Tf("key.threeplus.of", v.Int(m.ThreePlus), v.Int(m.Members)),
+			Detail:     v.Nf("key.threeplus.of", m.Members, v.Int(m.ThreePlus), v.Int(m.Members)),
 			Change:     since(v.ChangePoints(m.ThreePlusShare - mAgo.ThreePlusShare)),
 			Definition: v.Def("three_plus")["Short"],
 		},

@@ -44,7 +44,7 @@ func publicCodeState(v *view, r figures.RepositoryPublicCode) string {
 
 func publicCodeSection(v *view, p figures.ProductPublicCode, pr figures.PublicCodeProposal) *publicCodeView {
 	pv := &publicCodeView{
-		Summary: v.Tf("publiccode.summary", v.Int(len(p.Repositories)), v.Int(p.Valid), v.Int(p.Problems), v.Int(p.Missing), v.Int(p.Unknown)),
+		Summary: v.Nf("publiccode.summary", len(p.Repositories), v.Int(len(p.Repositories)), v.Int(p.Valid), v.Int(p.Problems), v.Int(p.Missing), v.Int(p.Unknown)),
 		Table: table.Table{Caption: v.Tf("publiccode.table", v.DateText()),
 			Head: []string{v.T("th.repo"), v.T("th.publiccode.state"), v.T("th.publiccode.read")}},
 		Proposal: v.Link("/products/" + p.Product + "/publiccode.yml"),

@@ -22,4 +22,10 @@ var pluralMsgs = map[string]msg{
 	"report.distribution.subject.one":   {"Medlemmer med %s produkt", "Members with %s product"},
 	"admin.preview.confirm.one":         {"Ja, afslut %s række", "Yes, end %s row"},
 	"admin.census.review.confirmed.one": {"%s registrering er bekræftet uændret.", "%s record is confirmed unchanged."},
+	"product.series.summary.one":        {"Kurver: kommuner, medlemmer og alle organisationer med %s i drift fra %s til %s; nu %s kommune.", "Line chart: municipalities, members and all organisations running %s in production from %s to %s; now %s municipality."},
+	"publiccode.summary.one":            {"%s repositorium: %s gyldige, %s med problemer, %s mangler, %s ukendte.", "%s repository: %s valid, %s with problems, %s missing, %s unknown."},
+	"product.affiliation.sum.one":       {"Søjlediagram: %s aktiv bidragyder, heraf %s fra medlemmer, %s fra leverandører og %s andre eller ukendte.", "Bar chart: %s active contributor, %s from members, %s from suppliers and %s other or unknown."},
+	"key.threeplus.of.one":              {"%s af %s medlem", "%s of %s member"},
+	"health.backlog.age.one":            {"medianalder %s dag", "median age %s day"},
+	"admin.login.wait.one":              {"For mange forkerte forsøg med dette navn herfra. Prøv igen om %d sekund.", "Too many failed attempts with this name from here. Try again in %d second."},
 }
