@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"strconv"
 
 	"os2pulse/api"
 	"os2pulse/figures"
@@ -83,7 +84,8 @@ func publicCodeDifference(v *view, repo string, d figures.PublicCodeDifference) 
 		}
 		return v.Tf("publiccode.diff.problems", repo, d.File)
 	case "usedBy":
-		return v.Tf("publiccode.diff.usedby", d.File, d.Known)
+		n, _ := strconv.Atoi(d.File)
+		return v.Nf("publiccode.diff.usedby", n, d.File, d.Known)
 	case "legal.license":
 		return v.Tf("publiccode.diff.license", d.File, d.Known)
 	default:
