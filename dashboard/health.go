@@ -132,7 +132,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	case c.Contributions == 0:
 		conc.Value, conc.Detail = "–", v.Nf("health.concentration.none", c.WindowDays, v.Int(c.WindowDays))
 	default:
-		conc.Value, conc.Detail = v.Int(c.Persons), v.Tf("health.concentration.of", v.Int(c.Contributions), v.Int(c.WindowDays))
+		conc.Value, conc.Detail = v.Int(c.Persons), v.Nf("health.concentration.of", c.Contributions, v.Int(c.Contributions), v.Int(c.WindowDays))
 	}
 
 	div := keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}
@@ -162,7 +162,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	} else {
 		rel.Value, rel.Detail = v.Int(r.Releases), v.Nf("health.releases.never", r.WindowDays, v.Int(r.WindowDays))
 		if r.DaysSinceLast != nil {
-			rel.Detail = v.Tf("health.releases.detail", v.Int(r.WindowDays), v.Int(*r.DaysSinceLast))
+			rel.Detail = v.Nf("health.releases.detail", r.WindowDays, v.Int(r.WindowDays), v.Nf("health.releases.ago", *r.DaysSinceLast, v.Int(*r.DaysSinceLast)))
 		}
 	}
 

@@ -33,4 +33,7 @@ var pluralMsgs = map[string]msg{
 	"publiccode.diff.usedby.one":              {"usedBy nævner %s organisation; tilslutningsregistret har %s i drift.", "usedBy lists %s organisation; the register has %s in production."},
 	"evidence.find.run_by.all.one":            {"i drift hos %s organisation ifølge registret", "run in production by %s organisation, by the register"},
 	"evidence.find.pull_refs_unknown.all.one": {"%s flettet pull request blev læst, før dens beskrivelse blev det", "%s merged pull request was read before its description was"},
+	"health.releases.detail.one":              {"den seneste %s dag; den seneste %s", "in the last %s day; the last %s"},
+	"health.releases.ago.one":                 {"for %s dag siden", "%s day ago"},
+	"health.concentration.of.one":             {"personer står for halvdelen af %s bidrag de seneste %s dage", "persons make half of the %s contribution in the last %s days"},
 }
