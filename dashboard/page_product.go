@@ -118,7 +118,8 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		Keys: []keyFigure{
 			{
 				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
-				Detail:     v.Tf("product.adopters.detail", v.Int(pa.Adopters.Municipalities), v.Int(pa.Adopters.Members), v.Int(pa.Adopters.All)),
+				Detail: v.Tf("product.adopters.detail", v.Nf("count.municipalities", pa.Adopters.Municipalities, v.Int(pa.Adopters.Municipalities)),
+					v.Nf("count.members", pa.Adopters.Members, v.Int(pa.Adopters.Members)), v.Int(pa.Adopters.All)),
 				Definition: v.Def("adopter")["Short"],
 			},
 			{
@@ -128,7 +129,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 			},
 			{
 				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
-				Detail: v.Tf("product.pilots.detail", v.Int(pa.Pilots), v.Int(pa.Planned)),
+				Detail: v.Tf("product.pilots.detail", v.Nf("count.pilots", pa.Pilots, v.Int(pa.Pilots)), v.Nf("count.planned", pa.Planned, v.Int(pa.Planned))),
 			},
 			activeKey(v, act),
 			concentrationKey(v, act),

@@ -36,4 +36,8 @@ var pluralMsgs = map[string]msg{
 	"health.releases.detail.one":              {"den seneste %s dag; den seneste %s", "in the last %s day; the last %s"},
 	"health.releases.ago.one":                 {"for %s dag siden", "%s day ago"},
 	"health.concentration.of.one":             {"personer står for halvdelen af %s bidrag de seneste %s dage", "persons make half of the %s contribution in the last %s days"},
+	"count.municipalities.one":                {"%s kommune", "%s municipality"},
+	"count.members.one":                       {"%s medlem", "%s member"},
+	"count.pilots.one":                        {"%s pilot", "%s pilot"},
+	"count.planned.one":                       {"%s planlagt", "%s planned"},
 }

@@ -3,10 +3,14 @@ package locale
 // productMsgs are the labels of the product pages.
 var productMsgs = map[string]msg{
 	"product.adopters":           {"Organisationer i drift", "Organisations in production"},
-	"product.adopters.detail":    {"%s kommuner, %s medlemmer, %s i alt", "%s municipalities, %s members, %s in all"},
+	"product.adopters.detail":    {"%s, %s, %s i alt", "%s, %s, %s in all"},
+	"count.municipalities":       {"%s kommuner", "%s municipalities"},
+	"count.members":              {"%s medlemmer", "%s members"},
 	"product.share":              {"Andel af de 98 kommuner", "Share of the 98 municipalities"},
 	"product.pilots":             {"Piloter og planlagte", "Pilots and planned"},
-	"product.pilots.detail":      {"%s piloter, %s planlagte (tælles ikke med)", "%s pilots, %s planned (not counted)"},
+	"product.pilots.detail":      {"%s, %s (tælles ikke med)", "%s, %s (not counted)"},
+	"count.pilots":               {"%s piloter", "%s pilots"},
+	"count.planned":              {"%s planlagte", "%s planned"},
 	"product.active":             {"Aktive bidragydere", "Active contributors"},
 	"product.concentration":      {"Koncentration", "Concentration"},
 	"product.concentration.of":   {"personer står for halvdelen af %s bidrag", "persons make half of the %s contributions"},
