@@ -149,10 +149,10 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	if f := h.FirstResponse; f == nil {
 		ttfr = unknown(ttfr, config.SourceGitHub)
 	} else {
-		ttfr.Detail = v.Tf("health.response.none", v.Int(f.Opened), v.Int(f.WindowDays))
+		ttfr.Detail = v.Nf("health.response.none", f.Opened, v.Int(f.Opened), v.Int(f.WindowDays))
 		if f.MedianSeconds != nil {
 			ttfr.Value = durationText(v.Lang, *f.MedianSeconds)
-			ttfr.Detail = v.Tf("health.response.detail", durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
+			ttfr.Detail = v.Nf("health.response.detail", f.Opened, durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
 		}
 	}
 
@@ -170,7 +170,7 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	if b := h.Backlog; b == nil {
 		bl = unknown(bl, config.SourceGitHub)
 	} else {
-		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))
+		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Nf("count.issues", b.OpenIssues, v.Int(b.OpenIssues)), v.Nf("count.pulls", b.OpenPulls, v.Int(b.OpenPulls)))
 		if b.MedianAgeDays != nil {
 			bl.Detail += "; " + v.Nf("health.backlog.age", int(math.Round(*b.MedianAgeDays)), v.Lang.Dec(*b.MedianAgeDays, 0))
 		}

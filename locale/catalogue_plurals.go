@@ -40,4 +40,8 @@ var pluralMsgs = map[string]msg{
 	"count.members.one":                       {"%s medlem", "%s member"},
 	"count.pilots.one":                        {"%s pilot", "%s pilot"},
 	"count.planned.one":                       {"%s planlagt", "%s planned"},
+	"count.issues.one":                        {"%s sag", "%s issue"},
+	"count.pulls.one":                         {"%s pull request", "%s pull request"},
+	"health.response.detail.one":              {"90. percentil %s; %s af %s sag eller pull request fra de seneste %s dage har fået svar, %s venter", "90th percentile %s; %s of %s issue or pull request from the last %s days answered, %s waiting"},
+	"health.response.none.one":                {"intet svar endnu på den %s sag eller pull request fra de seneste %s dage", "no response yet to the %s issue or pull request of the last %s days"},
 }
