@@ -45,4 +45,5 @@ var pluralMsgs = map[string]msg{
 	"health.response.detail.one":              {"90. percentil %s; %s af %s sag eller pull request fra de seneste %s dage har fået svar, %s venter", "90th percentile %s; %s of %s issue or pull request from the last %s days answered, %s waiting"},
 	"health.response.none.one":                {"intet svar endnu på den %s sag eller pull request fra de seneste %s dage", "no response yet to the %s issue or pull request of the last %s days"},
 	"admin.census.progress.one":               {"%s af %s organisation har svaret; %s godkendt, %s afvist, %s venter på gennemgang.", "%s of %s organisation has answered; %s accepted, %s rejected, %s waiting for review."},
+	"catalogue.count.one":                     {"Viser %s af %s produkt", "Showing %s of %s product"},
 }

@@ -339,6 +339,7 @@ func TestCountLabels(t *testing.T) {
 			"1 of 1 organisation has answered; 1 accepted, 0 rejected, 0 waiting for review.",
 			"1 af 2 organisationer har svaret; 1 godkendt, 0 afvist, 0 venter på gennemgang.",
 			"1 of 2 organisations have answered; 1 accepted, 0 rejected, 0 waiting for review."},
+		{"catalogue.count", false, []any{"1", count{}}, "Viser 1 af 1 produkt", "Showing 1 of 1 product", "Viser 1 af 2 produkter", "Showing 1 of 2 products"},
 		{"footer.activity.n", false, nil, "1 repositorium", "1 repository", "2 repositorier", "2 repositories"},
 		{"window.sentence", false, nil, "Vinduet er 1 dag.", "The window is 1 day.", "Vinduet er 2 dage.", "The window is 2 days."},
 		{"selfeval.versions", false, nil, "1 version gemt.", "1 version kept.", "2 versioner gemt.", "2 versions kept."},
