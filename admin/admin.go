@@ -214,10 +214,16 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, page 
 	w.Write(buf.Bytes())
 }
 
-// errorPage answers with a message from the catalogue.
+// errorPage answers with a message from the catalogue. A message whose
+// first argument is a number of something ("Prøv igen om %d sekunder")
+// takes its singular for 1.
 func (a *Admin) errorPage(w http.ResponseWriter, r *http.Request, status int, key string, args ...any) {
 	lang, _ := locale.Choose(r)
-	a.answer(w, r, status, "error", struct{ Error string }{lang.Tf(key, args...)})
+	n := 0
+	if len(args) > 0 {
+		n, _ = args[0].(int)
+	}
+	a.answer(w, r, status, "error", struct{ Error string }{lang.Nf(key, n, args...)})
 }
 
 // fail answers an unexpected error: details only in the log.

@@ -110,7 +110,7 @@ func progressOf(invs []storage.CensusInvitation, answers []storage.CensusAnswer)
 // progressText says how far a census is: "41 of 74 organisations have
 // answered; …".
 func progressText(l locale.Lang, p censusProgress) string {
-	return l.Tf("admin.census.progress", l.Int(p.Answered), l.Int(p.Asked), l.Int(p.Accepted), l.Int(p.Rejected), l.Int(p.Waiting))
+	return l.Nf("admin.census.progress", p.Asked, l.Int(p.Answered), l.Int(p.Asked), l.Int(p.Accepted), l.Int(p.Rejected), l.Int(p.Waiting))
 }
 
 // censusListData is the census start page's content.

@@ -356,7 +356,7 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 	}
 	return v.chart(chart{
 		ID: "map", Title: v.T("map.heading"), Definition: v.Def("product_counts")["Short"],
-		Summary: v.Tf("map.summary", v.Int(running)),
+		Summary: v.Nf("map.summary", running, v.Int(running)),
 		Spec: chartSpec{Option: mapOption(v.T("th.products"), data, mapPieces(v), v.T("th.products")), Format: formatInteger, Lang: v.Lang, Map: true,
 			Links: municipalityLinks(v, ms)},
 		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv"), Embed: v.embedLink("map"), Attribution: mapAttributionText(v), Tall: true,
@@ -400,7 +400,7 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 		}
 		data = append(data, point{Name: m.ID, Value: num(mapValue[status]), Title: m.Name, Text: v.T("status." + status)})
 	}
-	t.Note = v.Tf("product.map.summary", v.Int(counts[figures.StatusProduction]), name, v.Int(counts[figures.StatusPilot]), v.Int(counts[figures.StatusPlanned]))
+	t.Note = v.Nf("product.map.summary", counts[figures.StatusProduction], v.Int(counts[figures.StatusProduction]), name, v.Int(counts[figures.StatusPilot]), v.Int(counts[figures.StatusPlanned]))
 	// From "in production" to "not in use": dark blue, mid blue, dark
 	// orange, light grey. Production and pilot, and planned and none, are
 	// 3:1 apart or more; pilot and planned differ in hue, blue and orange,
@@ -457,7 +457,7 @@ func adoptionSeriesChart(v *view, s figures.AdoptionSeries, from string) chart {
 	}
 	summary := v.T("series.empty")
 	if n := len(s.Points); n > 0 {
-		summary = v.Tf("product.series.summary", s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
+		summary = v.Nf("product.series.summary", s.Points[n-1].Adopters.Municipalities, s.Name, v.Lang.Date(s.Points[0].Date), v.Lang.Date(s.Points[n-1].Date),
 			v.Int(s.Points[n-1].Adopters.Municipalities))
 	}
 	return v.chart(chart{

@@ -206,5 +206,6 @@ func affiliationSummary(v *view, pa figures.ProductActivity) string {
 	if a == nil {
 		return v.T("product.affiliation.unknown")
 	}
-	return v.Tf("product.affiliation.sum", v.Known(pa.ActiveContributors), v.Int(a.Member), v.Int(a.Supplier), v.Int(a.Unknown))
+	n, _ := pa.ActiveContributors.Get()
+	return v.Nf("product.affiliation.sum", n, v.Known(pa.ActiveContributors), v.Int(a.Member), v.Int(a.Supplier), v.Int(a.Unknown))
 }

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"strconv"
 	"strings"
 
 	"os2pulse/civil"
@@ -152,7 +153,8 @@ func findingText(v *view, f figures.Finding) string {
 	if f.Repository == "" {
 		key += ".all"
 		if strings.Contains(v.T(key), "%s") {
-			return v.Tf(key, value)
+			n, _ := strconv.Atoi(f.Value) // a count where the message has one
+			return v.Nf(key, n, value)
 		}
 		return v.T(key)
 	}

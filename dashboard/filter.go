@@ -122,7 +122,8 @@ func options(chosen string, opts ...option) []option {
 }
 
 // countText is the line that says how many rows a filter shows, with the
-// template tables.js fills in as it filters.
+// template tables.js fills in as it filters. The noun agrees with the
+// total, which filtering does not change: "Viser 1 af 1 produkt".
 type countText struct {
 	Shown    int
 	Text     string // "Shows 3 of 13 products"
@@ -130,7 +131,7 @@ type countText struct {
 }
 
 func (v *view) countText(key string, shown, total int) countText {
-	return countText{Shown: shown, Text: v.Tf(key, v.Int(shown), v.Int(total)), Template: v.Tf(key, "{shown}", "{total}")}
+	return countText{Shown: shown, Text: v.Nf(key, total, v.Int(shown), v.Int(total)), Template: v.Nf(key, total, "{shown}", "{total}")}
 }
 
 // filterForm is the form above a filterable table and the line that

@@ -130,9 +130,9 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	case c == nil:
 		conc = unknown(conc, config.SourceActivity)
 	case c.Contributions == 0:
-		conc.Value, conc.Detail = "–", v.Tf("health.concentration.none", v.Int(c.WindowDays))
+		conc.Value, conc.Detail = "–", v.Nf("health.concentration.none", c.WindowDays, v.Int(c.WindowDays))
 	default:
-		conc.Value, conc.Detail = v.Int(c.Persons), v.Tf("health.concentration.of", v.Int(c.Contributions), v.Int(c.WindowDays))
+		conc.Value, conc.Detail = v.Int(c.Persons), v.Nf("health.concentration.of", c.Contributions, v.Int(c.Contributions), v.Int(c.WindowDays))
 	}
 
 	div := keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}
@@ -149,10 +149,10 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	if f := h.FirstResponse; f == nil {
 		ttfr = unknown(ttfr, config.SourceGitHub)
 	} else {
-		ttfr.Detail = v.Tf("health.response.none", v.Int(f.Opened), v.Int(f.WindowDays))
+		ttfr.Detail = v.Nf("health.response.none", f.Opened, v.Int(f.Opened), v.Int(f.WindowDays))
 		if f.MedianSeconds != nil {
 			ttfr.Value = durationText(v.Lang, *f.MedianSeconds)
-			ttfr.Detail = v.Tf("health.response.detail", durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
+			ttfr.Detail = v.Nf("health.response.detail", f.Opened, durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
 		}
 	}
 
@@ -160,9 +160,9 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	if r := h.Releases; r == nil {
 		rel = unknown(rel, config.SourceGitHub)
 	} else {
-		rel.Value, rel.Detail = v.Int(r.Releases), v.Tf("health.releases.never", v.Int(r.WindowDays))
+		rel.Value, rel.Detail = v.Int(r.Releases), v.Nf("health.releases.never", r.WindowDays, v.Int(r.WindowDays))
 		if r.DaysSinceLast != nil {
-			rel.Detail = v.Tf("health.releases.detail", v.Int(r.WindowDays), v.Int(*r.DaysSinceLast))
+			rel.Detail = v.Nf("health.releases.detail", r.WindowDays, v.Int(r.WindowDays), v.Nf("health.releases.ago", *r.DaysSinceLast, v.Int(*r.DaysSinceLast)))
 		}
 	}
 
@@ -170,9 +170,9 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 	if b := h.Backlog; b == nil {
 		bl = unknown(bl, config.SourceGitHub)
 	} else {
-		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Int(b.OpenIssues), v.Int(b.OpenPulls))
+		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Nf("count.issues", b.OpenIssues, v.Int(b.OpenIssues)), v.Nf("count.pulls", b.OpenPulls, v.Int(b.OpenPulls)))
 		if b.MedianAgeDays != nil {
-			bl.Detail += "; " + v.Tf("health.backlog.age", v.Lang.Dec(*b.MedianAgeDays, 0))
+			bl.Detail += "; " + v.Nf("health.backlog.age", int(math.Round(*b.MedianAgeDays)), v.Lang.Dec(*b.MedianAgeDays, 0))
 		}
 	}
 

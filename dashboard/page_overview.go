@@ -158,13 +158,13 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []
 		},
 		{
 			Label: v.T("key.products"), Value: v.Int(inProduction(a)),
-			Detail:     v.Tf("key.products.of", v.Int(len(a.Products))),
+			Detail:     v.Nf("key.products.of", len(a.Products), v.Int(len(a.Products))),
 			Change:     since(v.ChangeInt(inProduction(a) - inProduction(aAgo))),
 			Definition: v.Def("adopter")["Short"],
 		},
 		{
 			Label: v.T("key.threeplus"), Value: v.Pct(m.ThreePlusShare),
-			Detail:     v.Tf("key.threeplus.of", v.Int(m.ThreePlus), v.Int(m.Members)),
+			Detail:     v.Nf("key.threeplus.of", m.Members, v.Int(m.ThreePlus), v.Int(m.Members)),
 			Change:     since(v.ChangePoints(m.ThreePlusShare - mAgo.ThreePlusShare)),
 			Definition: v.Def("three_plus")["Short"],
 		},
@@ -190,7 +190,7 @@ func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []
 func contributorKey(v *view, c, ago figures.Contributors) keyFigure {
 	k := keyFigure{
 		Label: v.T("key.contributors"), Value: v.Known(c.PortfolioActiveContributors),
-		Detail:     v.Tf("key.contributors.window", v.Int(c.WindowDays)),
+		Detail:     v.Nf("key.contributors.window", c.WindowDays, v.Int(c.WindowDays)),
 		Definition: v.Def("active_contributors")["Short"],
 	}
 	if c.Date != v.Date {

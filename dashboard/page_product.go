@@ -118,7 +118,8 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		Keys: []keyFigure{
 			{
 				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
-				Detail:     v.Tf("product.adopters.detail", v.Int(pa.Adopters.Municipalities), v.Int(pa.Adopters.Members), v.Int(pa.Adopters.All)),
+				Detail: v.Tf("product.adopters.detail", v.Nf("count.municipalities", pa.Adopters.Municipalities, v.Int(pa.Adopters.Municipalities)),
+					v.Nf("count.members", pa.Adopters.Members, v.Int(pa.Adopters.Members)), v.Int(pa.Adopters.All)),
 				Definition: v.Def("adopter")["Short"],
 			},
 			{
@@ -128,7 +129,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 			},
 			{
 				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
-				Detail: v.Tf("product.pilots.detail", v.Int(pa.Pilots), v.Int(pa.Planned)),
+				Detail: v.Tf("product.pilots.detail", v.Nf("count.pilots", pa.Pilots, v.Int(pa.Pilots)), v.Nf("count.planned", pa.Planned, v.Int(pa.Planned))),
 			},
 			activeKey(v, act),
 			concentrationKey(v, act),
@@ -139,7 +140,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		Affiliation:       affiliationChart(v, act),
 		ContributorSeries: contributorSeriesChart(v, cs, fromDay, v.T("contributors.series.prod")),
 		Repositories:      repositoryTable(v, act),
-		ActivityNote:      v.Tf("product.repos.window", v.Int(act.WindowDays), v.DateText()),
+		ActivityNote:      v.Nf("product.repos.window", act.WindowDays, v.Int(act.WindowDays), v.DateText()),
 		SelfEval:          selfEvaluation(v, gov),
 		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
 		HealthKeys:        healthKeys(v, health),
@@ -171,7 +172,7 @@ func levelHistory(v *view, levels []config.LevelPeriod) string {
 func activeKey(v *view, act figures.ProductActivity) keyFigure {
 	k := keyFigure{
 		Label: v.T("product.active"), Value: v.Known(act.ActiveContributors),
-		Detail:     v.Tf("key.contributors.window", v.Int(act.WindowDays)),
+		Detail:     v.Nf("key.contributors.window", act.WindowDays, v.Int(act.WindowDays)),
 		Definition: v.Def("active_contributors")["Short"],
 	}
 	if act.Complete {
@@ -203,7 +204,7 @@ func concentrationKey(v *view, act figures.ProductActivity) keyFigure {
 	case n == 0:
 		k.Detail = v.T("product.concentration.none")
 	default:
-		k.Value, k.Detail = v.Known(act.Concentration), v.Tf("product.concentration.of", v.Int(n))
+		k.Value, k.Detail = v.Known(act.Concentration), v.Nf("product.concentration.of", n, v.Int(n))
 	}
 	return k
 }

@@ -138,7 +138,7 @@ func TestPages(t *testing.T) {
 				`<td>findes ikke</td>`,
 			}},
 			{"product pilots", "/products/os2borgerpc?lang=en", nil, 200, "en", []string{
-				"<h1>OS2borgerPC</h1>", "1 pilots, 0 planned (not counted)",
+				"<h1>OS2borgerPC</h1>", "1 pilot, 0 planned (not counted)",
 				`<caption>Pilot: OS2borgerPC</caption>`, `<a href="/organizations/461?lang=en">Odense</a>`,
 				`<a href="/organizations/250?lang=en">Frederikssund</a>`,
 			}},

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"strconv"
 
 	"os2pulse/api"
 	"os2pulse/figures"
@@ -37,14 +38,14 @@ func publicCodeState(v *view, r figures.RepositoryPublicCode) string {
 		if len(r.Problems) == 1 {
 			return v.T("publiccode.problem.one")
 		}
-		return v.Tf("publiccode.problems", v.Int(len(r.Problems)))
+		return v.Nf("publiccode.problems", len(r.Problems), v.Int(len(r.Problems)))
 	}
 	return v.T("publiccode.state." + r.State)
 }
 
 func publicCodeSection(v *view, p figures.ProductPublicCode, pr figures.PublicCodeProposal) *publicCodeView {
 	pv := &publicCodeView{
-		Summary: v.Tf("publiccode.summary", v.Int(len(p.Repositories)), v.Int(p.Valid), v.Int(p.Problems), v.Int(p.Missing), v.Int(p.Unknown)),
+		Summary: v.Nf("publiccode.summary", len(p.Repositories), v.Int(len(p.Repositories)), v.Int(p.Valid), v.Int(p.Problems), v.Int(p.Missing), v.Int(p.Unknown)),
 		Table: table.Table{Caption: v.Tf("publiccode.table", v.DateText()),
 			Head: []string{v.T("th.repo"), v.T("th.publiccode.state"), v.T("th.publiccode.read")}},
 		Proposal: v.Link("/products/" + p.Product + "/publiccode.yml"),
@@ -83,7 +84,8 @@ func publicCodeDifference(v *view, repo string, d figures.PublicCodeDifference) 
 		}
 		return v.Tf("publiccode.diff.problems", repo, d.File)
 	case "usedBy":
-		return v.Tf("publiccode.diff.usedby", d.File, d.Known)
+		n, _ := strconv.Atoi(d.File)
+		return v.Nf("publiccode.diff.usedby", n, d.File, d.Known)
 	case "legal.license":
 		return v.Tf("publiccode.diff.license", d.File, d.Known)
 	default:

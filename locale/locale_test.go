@@ -256,3 +256,147 @@ func TestPaceText(t *testing.T) {
 		t.Errorf("Danish: %s", got)
 	}
 }
+
+// count marks where a count label's count goes among its arguments.
+type count struct{}
+
+// TestCountLabels walks the count labels with a singular and checks the
+// texts for 1 and 2 in both languages, with the arguments the pages give.
+func TestCountLabels(t *testing.T) {
+	tested := map[string]bool{}
+	for _, c := range []struct {
+		key                string
+		plain              bool  // the count is a %d, not a formatted %s
+		args               []any // after the count, or around count{}
+		da1, en1, da2, en2 string
+	}{
+		{"report.contributors.caption", true, nil,
+			"Aktive bidragydere i den 1 dag, der slutter den 31. december", "Active contributors in the 1 day ending on 31 December",
+			"Aktive bidragydere i de 2 dage, der slutter den 31. december", "Active contributors in the 2 days ending on 31 December"},
+		{"admin.preview.summary", false, []any{"ibrug.csv", count{}, "0", "0", "5"},
+			"Indlæses ibrug.csv, bliver 1 række tilføjet, 0 ændret og 0 afsluttet (de bevares i historikken); 5 er uændrede. Intet er gemt endnu.",
+			"Importing ibrug.csv adds 1 row, changes 0 and ends 0 (they stay in the history); 5 are unchanged. Nothing has been stored yet.",
+			"Indlæses ibrug.csv, bliver 2 rækker tilføjet, 0 ændret og 0 afsluttet (de bevares i historikken); 5 er uændrede. Intet er gemt endnu.",
+			"Importing ibrug.csv adds 2 rows, changes 0 and ends 0 (they stay in the history); 5 are unchanged. Nothing has been stored yet."},
+		{"product.series.summary", false, []any{"OS2mo", "1. januar 2024", "31. december 2025", count{}},
+			"Kurver: kommuner, medlemmer og alle organisationer med OS2mo i drift fra 1. januar 2024 til 31. december 2025; nu 1 kommune.",
+			"Line chart: municipalities, members and all organisations running OS2mo in production from 1. januar 2024 to 31. december 2025; now 1 municipality.",
+			"Kurver: kommuner, medlemmer og alle organisationer med OS2mo i drift fra 1. januar 2024 til 31. december 2025; nu 2 kommuner.",
+			"Line chart: municipalities, members and all organisations running OS2mo in production from 1. januar 2024 to 31. december 2025; now 2 municipalities."},
+		{"publiccode.summary", false, []any{"0", "1", "0", "0"},
+			"1 repositorium: 0 gyldige, 1 med problemer, 0 mangler, 0 ukendte.", "1 repository: 0 valid, 1 with problems, 0 missing, 0 unknown.",
+			"2 repositorier: 0 gyldige, 1 med problemer, 0 mangler, 0 ukendte.", "2 repositories: 0 valid, 1 with problems, 0 missing, 0 unknown."},
+		{"product.affiliation.sum", false, []any{"1", "0", "0"},
+			"Søjlediagram: 1 aktiv bidragyder, heraf 1 fra medlemmer, 0 fra leverandører og 0 andre eller ukendte.",
+			"Bar chart: 1 active contributor, 1 from members, 0 from suppliers and 0 other or unknown.",
+			"Søjlediagram: 2 aktive bidragydere, heraf 1 fra medlemmer, 0 fra leverandører og 0 andre eller ukendte.",
+			"Bar chart: 2 active contributors, 1 from members, 0 from suppliers and 0 other or unknown."},
+		{"key.threeplus.of", false, []any{"1", count{}}, "1 af 1 medlem", "1 of 1 member", "1 af 2 medlemmer", "1 of 2 members"},
+		{"health.backlog.age", false, nil, "medianalder 1 dag", "median age 1 day", "medianalder 2 dage", "median age 2 days"},
+		{"admin.login.wait", true, nil,
+			"For mange forkerte forsøg med dette navn herfra. Prøv igen om 1 sekund.", "Too many failed attempts with this name from here. Try again in 1 second.",
+			"For mange forkerte forsøg med dette navn herfra. Prøv igen om 2 sekunder.", "Too many failed attempts with this name from here. Try again in 2 seconds."},
+		{"admin.token.toomany", true, nil,
+			"For mange forkerte tokens herfra. Prøv igen om 1 sekund.", "Too many wrong tokens from here. Try again in 1 second.",
+			"For mange forkerte tokens herfra. Prøv igen om 2 sekunder.", "Too many wrong tokens from here. Try again in 2 seconds."},
+		{"admin.import.confirm", true, nil,
+			"Filen afslutter 1 række, mere end en tiendedel af registret. Bekræft antallet i forhåndsvisningen for at indlæse den.",
+			"The file ends 1 row, more than a tenth of the register. Confirm the number in the preview to import it.",
+			"Filen afslutter 2 rækker, mere end en tiendedel af registret. Bekræft antallet i forhåndsvisningen for at indlæse den.",
+			"The file ends 2 rows, more than a tenth of the register. Confirm the number in the preview to import it."},
+		{"publiccode.diff.usedby", false, []any{"3"},
+			"usedBy nævner 1 organisation; tilslutningsregistret har 3 i drift.", "usedBy lists 1 organisation; the register has 3 in production.",
+			"usedBy nævner 2 organisationer; tilslutningsregistret har 3 i drift.", "usedBy lists 2 organisations; the register has 3 in production."},
+		{"evidence.find.run_by.all", false, nil,
+			"i drift hos 1 organisation ifølge registret", "run in production by 1 organisation, by the register",
+			"i drift hos 2 organisationer ifølge registret", "run in production by 2 organisations, by the register"},
+		{"evidence.find.pull_refs_unknown.all", false, nil,
+			"1 flettet pull request blev læst, før dens beskrivelse blev det", "1 merged pull request was read before its description was",
+			"2 flettede pull requests blev læst, før deres beskrivelse blev det", "2 merged pull requests were read before their descriptions were"},
+		{"health.releases.detail", false, []any{"for 3 dage siden"},
+			"den seneste 1 dag; den seneste for 3 dage siden", "in the last 1 day; the last for 3 dage siden",
+			"de seneste 2 dage; den seneste for 3 dage siden", "in the last 2 days; the last for 3 dage siden"},
+		{"health.releases.ago", false, nil, "for 1 dag siden", "1 day ago", "for 2 dage siden", "2 days ago"},
+		{"health.concentration.of", false, []any{"90"},
+			"personer står for halvdelen af 1 bidrag de seneste 90 dage", "persons make half of the 1 contribution in the last 90 days",
+			"personer står for halvdelen af 2 bidrag de seneste 90 dage", "persons make half of the 2 contributions in the last 90 days"},
+		{"count.municipalities", false, nil, "1 kommune", "1 municipality", "2 kommuner", "2 municipalities"},
+		{"count.members", false, nil, "1 medlem", "1 member", "2 medlemmer", "2 members"},
+		{"count.pilots", false, nil, "1 pilot", "1 pilot", "2 piloter", "2 pilots"},
+		{"count.planned", false, nil, "1 planlagt", "1 planned", "2 planlagte", "2 planned"},
+		{"count.issues", false, nil, "1 sag", "1 issue", "2 sager", "2 issues"},
+		{"count.pulls", false, nil, "1 pull request", "1 pull request", "2 pull requests", "2 pull requests"},
+		{"health.response.detail", false, []any{"3 timer", "1", count{}, "90", "0"},
+			"90. percentil 3 timer; 1 af 1 sag eller pull request fra de seneste 90 dage har fået svar, 0 venter",
+			"90th percentile 3 timer; 1 of 1 issue or pull request from the last 90 days answered, 0 waiting",
+			"90. percentil 3 timer; 1 af 2 sager og pull requests fra de seneste 90 dage har fået svar, 0 venter",
+			"90th percentile 3 timer; 1 of 2 issues and pull requests from the last 90 days answered, 0 waiting"},
+		{"health.response.none", false, []any{"90"},
+			"intet svar endnu på den 1 sag eller pull request fra de seneste 90 dage", "no response yet to the 1 issue or pull request of the last 90 days",
+			"intet svar endnu på de 2 sager og pull requests fra de seneste 90 dage", "no response yet to the 2 issues and pull requests of the last 90 days"},
+		{"admin.census.progress", false, []any{"1", count{}, "1", "0", "0"},
+			"1 af 1 organisation har svaret; 1 godkendt, 0 afvist, 0 venter på gennemgang.",
+			"1 of 1 organisation has answered; 1 accepted, 0 rejected, 0 waiting for review.",
+			"1 af 2 organisationer har svaret; 1 godkendt, 0 afvist, 0 venter på gennemgang.",
+			"1 of 2 organisations have answered; 1 accepted, 0 rejected, 0 waiting for review."},
+		{"catalogue.count", false, []any{"1", count{}}, "Viser 1 af 1 produkt", "Showing 1 of 1 product", "Viser 1 af 2 produkter", "Showing 1 of 2 products"},
+		{"footer.activity.n", false, nil, "1 repositorium", "1 repository", "2 repositorier", "2 repositories"},
+		{"window.sentence", false, nil, "Vinduet er 1 dag.", "The window is 1 day.", "Vinduet er 2 dage.", "The window is 2 days."},
+		{"selfeval.versions", false, nil, "1 version gemt.", "1 version kept.", "2 versioner gemt.", "2 versions kept."},
+		{"admin.preview.hidden", false, nil, "og 1 række mere", "and 1 more row", "og 2 rækker mere", "and 2 more rows"},
+		{"key.products.of", false, nil, "af 1 produkt i porteføljen", "of 1 product in the portfolio", "af 2 produkter i porteføljen", "of 2 products in the portfolio"},
+		{"map.summary", false, nil,
+			"Danmarkskort over de 98 kommuner farvet efter antal produkter i drift; 1 kommune har mindst ét.",
+			"Map of Denmark's 98 municipalities coloured by the number of products in production; 1 municipality runs at least one.",
+			"Danmarkskort over de 98 kommuner farvet efter antal produkter i drift; 2 kommuner har mindst ét.",
+			"Map of Denmark's 98 municipalities coloured by the number of products in production; 2 municipalities run at least one."},
+		{"product.map.summary", false, []any{"OS2mo", "0", "3"},
+			"Danmarkskort: 1 kommune har OS2mo i drift, 0 som pilot og 3 planlagt.",
+			"Map of Denmark: 1 municipality runs OS2mo in production, 0 as a pilot and 3 planned.",
+			"Danmarkskort: 2 kommuner har OS2mo i drift, 0 som pilot og 3 planlagt.",
+			"Map of Denmark: 2 municipalities run OS2mo in production, 0 as a pilot and 3 planned."},
+		{"key.contributors.window", false, nil, "personer med bidrag den seneste 1 dag", "persons contributing in the last 1 day", "personer med bidrag de seneste 2 dage", "persons contributing in the last 2 days"},
+		{"product.concentration.of", false, nil, "personer står for halvdelen af 1 bidrag", "persons make half of the 1 contribution", "personer står for halvdelen af 2 bidrag", "persons make half of the 2 contributions"},
+		{"product.repos.window", false, []any{"31. december 2025"},
+			"Aktivitet i den 1 dag til og med 31. december 2025, bots medregnet.", "Activity in the 1 day up to and including 31. december 2025, bots included.",
+			"Aktivitet i de 2 dage til og med 31. december 2025, bots medregnet.", "Activity in the 2 days up to and including 31. december 2025, bots included."},
+		{"health.concentration.none", false, nil, "ingen bidrag den seneste 1 dag", "no contributions in the last 1 day", "ingen bidrag de seneste 2 dage", "no contributions in the last 2 days"},
+		{"health.releases.never", false, nil, "den seneste 1 dag; ingen udgivelser endnu", "in the last 1 day; no releases yet", "de seneste 2 dage; ingen udgivelser endnu", "in the last 2 days; no releases yet"},
+		{"publiccode.problems", false, nil, "1 problem", "1 problem", "2 problemer", "2 problems"},
+		{"report.distribution.subject", false, nil, "Medlemmer med 1 produkt", "Members with 1 product", "Medlemmer med 2 produkter", "Members with 2 products"},
+		{"admin.preview.confirm", false, nil, "Ja, afslut 1 række", "Yes, end 1 row", "Ja, afslut 2 rækker", "Yes, end 2 rows"},
+		{"admin.census.review.confirmed", false, nil, "1 registrering er bekræftet uændret.", "1 record is confirmed unchanged.", "2 registreringer er bekræftet uændret.", "2 records are confirmed unchanged."},
+	} {
+		tested[c.key] = true
+		for _, w := range []struct {
+			lang Lang
+			n    int
+			want string
+		}{{DA, 1, c.da1}, {EN, 1, c.en1}, {DA, 2, c.da2}, {EN, 2, c.en2}} {
+			var n any = w.lang.Int(w.n)
+			if c.plain {
+				n = w.n
+			}
+			args := []any{n}
+			if slices.Contains(c.args, any(count{})) {
+				args = nil
+			}
+			for _, a := range c.args {
+				if a == (count{}) {
+					a = n
+				}
+				args = append(args, a)
+			}
+			if got := w.lang.Nf(c.key, w.n, args...); got != w.want {
+				t.Errorf("%s %s n=%d:\n got %q\nwant %q", c.key, w.lang, w.n, got, w.want)
+			}
+		}
+	}
+	// Every singular in the catalogue is in the table above.
+	for key := range pluralMsgs {
+		base := strings.TrimSuffix(key, ".one")
+		if !tested[base] {
+			t.Errorf("%s has a singular the count-label test does not read", base)
+		}
+	}
+}

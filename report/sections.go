@@ -152,7 +152,8 @@ func subjectWords(l locale.Lang, cfg *config.Config, r figures.Report, definitio
 	case "governance_level":
 		return l.Governance(subject)
 	case "product_counts":
-		return l.Tf("report.distribution.subject", subject)
+		n, _ := strconv.Atoi(subject) // "5+" is not 1
+		return l.Nf("report.distribution.subject", n, subject)
 	case "goal", "projection":
 		for _, g := range r.Goals {
 			if g.ID == subject {
