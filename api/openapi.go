@@ -295,9 +295,12 @@ func (s *schemas) fields(t reflect.Type, props map[string]any, required *[]strin
 		}
 		var schema map[string]any
 		optional := strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
-		if f.Type.Kind() == reflect.Pointer && !optional {
+		switch {
+		case f.Type.Kind() == reflect.Pointer && !optional:
 			schema = s.nullable(f.Type.Elem())
-		} else {
+		case f.Tag.Get("openapi") == "nullable": // the type's MarshalJSON writes null
+			schema = s.nullable(f.Type)
+		default:
 			schema = s.of(f.Type)
 		}
 		props[name] = schema

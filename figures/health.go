@@ -2,6 +2,7 @@ package figures
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -43,7 +44,7 @@ type Diversity struct {
 	Organizations int     `json:"organizations"`
 	Largest       string  `json:"largest,omitempty"` // an organisation's id or a supplier's name
 	LargestName   string  `json:"largest_name,omitempty"`
-	LargestShare  float64 `json:"largest_share"`
+	LargestShare  float64 `json:"largest_share" openapi:"nullable"` // null in JSON without an organisation
 	Attributed    int     `json:"attributed_contributions"`
 	Unattributed  int     `json:"unattributed_contributions"`
 }
@@ -468,4 +469,24 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// MarshalJSON writes largest_share as null when no organisation
+// contributed in the window: the share is then unknown, not 0. The
+// fields keep their order.
+func (d Diversity) MarshalJSON() ([]byte, error) {
+	var share *float64
+	if d.Organizations > 0 {
+		s := d.LargestShare
+		share = &s
+	}
+	return json.Marshal(struct {
+		WindowDays    int      `json:"window_days"`
+		Organizations int      `json:"organizations"`
+		Largest       string   `json:"largest,omitempty"`
+		LargestName   string   `json:"largest_name,omitempty"`
+		LargestShare  *float64 `json:"largest_share"`
+		Attributed    int      `json:"attributed_contributions"`
+		Unattributed  int      `json:"unattributed_contributions"`
+	}{d.WindowDays, d.Organizations, d.Largest, d.LargestName, share, d.Attributed, d.Unattributed})
 }
