@@ -90,11 +90,20 @@ portfolio's figures need about a third of that).`, stderr)
 	calc := figures.New(store.ReadOnly(), cfg)
 	reg.MustRegister(metrics.NewCollector(calc, log))
 
+	// A token too short to guard the admin endpoints stops the server before
+	// anything starts.
+	token, err := adminToken(cfg)
+	if err != nil {
+		return err
+	}
+
 	// Background work lives as long as the server: shutdown cancels it
-	// and waits for it to record how it ended.
+	// and waits for it to record how it ended, and so does every other way
+	// out, so that nothing it logs outlives the command.
+	var bg sync.WaitGroup
+	defer bg.Wait()
 	bgCtx, stopBG := context.WithCancel(ctx)
 	defer stopBG()
-	var bg sync.WaitGroup
 	// Contributor figures come from an index of every contribution in
 	// memory, which takes seconds to read on a large portfolio: it loads
 	// in the background, so the server is ready at once; meanwhile the
@@ -125,10 +134,6 @@ portfolio's figures need about a third of that).`, stderr)
 		case errors.As(err, &held):
 			return &api.BusyError{Source: source, Holder: held.Holder}
 		}
-		return err
-	}
-	token, err := adminToken(cfg)
-	if err != nil {
 		return err
 	}
 	authFailures := metrics.NewAuthFailures(reg)
