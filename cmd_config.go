@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"os2pulse/config"
-	"os2pulse/figures"
 	"os2pulse/problems"
 	"os2pulse/storage"
 )
@@ -108,7 +107,7 @@ func openStore(ctx context.Context, cfg *config.Config, mode openMode, log io.Wr
 	for _, m := range applied {
 		fmt.Fprintf(log, "applied migration %s\n", m)
 	}
-	if err := s.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+	if err := s.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func newFixture(t testing.TB, driver string) *fixture {
 	f := &fixture{store: store, now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
 	store.SetClock(clock)
-	if err := store.SyncProducts(context.Background(), figures.StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(context.Background(), storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	f.admin = New(Options{Config: cfg, Store: store, Figures: figures.New(store.ReadOnly(), cfg), Token: testToken, Now: clock})

@@ -10,6 +10,7 @@ import (
 
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
 
@@ -31,7 +32,7 @@ governance_level = "3"
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SyncProducts(context.Background(), figures.StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(context.Background(), storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	// 22:30 UTC on 30 June is 1 July in Denmark: 1 July is today, not the

@@ -25,7 +25,7 @@ func TestAPIGovernanceAndHealth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+		if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
 		line := func(id, level, state string) storage.SelfEvaluationRequirement {

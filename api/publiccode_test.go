@@ -33,7 +33,7 @@ description = { da = "Infoskærme til biblioteker, skoler og rådhuse", en = "Di
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+		if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range []string{"display-client", "display-admin"} {

@@ -15,7 +15,6 @@ import (
 
 	"os2pulse/civil"
 	"os2pulse/config"
-	"os2pulse/figures"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -338,7 +337,7 @@ func globMatch(pattern, s string) bool {
 
 func syncProducts(t testing.TB, store *storage.Store, cfg *config.Config) {
 	t.Helper()
-	if err := store.SyncProducts(context.Background(), figures.StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(context.Background(), storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -112,7 +112,7 @@ func adoptionSetup(t *testing.T, store *storage.Store, reg storage.Register) *Ca
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := append([]storage.Product{{ID: "os2mo", Name: "OS2mo", GovernanceLevel: "3"}}, StoreProducts(cfg)...)
+	ps := append([]storage.Product{{ID: "os2mo", Name: "OS2mo", GovernanceLevel: "3"}}, storage.ConfiguredProducts(cfg)...)
 	if err := store.SyncProducts(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
@@ -486,7 +486,7 @@ func TestExampleRegisterFigures(t *testing.T) {
 	}
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
-		if err := store.SyncProducts(ctx, StoreProducts(cfg)); err != nil {
+		if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.ImportRegister(ctx, reg.Register); err != nil {

@@ -80,7 +80,7 @@ func testConfig(t testing.TB, extra string) *config.Config {
 func setup(t testing.TB, store *storage.Store, cfg *config.Config) {
 	t.Helper()
 	ctx := context.Background()
-	if err := store.SyncProducts(ctx, StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "test", Members: []storage.Membership{

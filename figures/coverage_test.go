@@ -45,7 +45,7 @@ func coverageStore(t *testing.T, store *storage.Store, extra string) *config.Con
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SyncProducts(context.Background(), figures.StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(context.Background(), storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	return cfg

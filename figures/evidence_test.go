@@ -40,7 +40,7 @@ func evidenceFixture(t *testing.T, store *storage.Store) *Calculator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+	must(t, store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)))
 	api, client := storage.RepoKey("github.com", "os2display", "display-api"), storage.RepoKey("github.com", "os2display", "display-client")
 	thing := storage.RepoKey("github.com", "someone", "thing")
 	for _, r := range []struct {

@@ -68,16 +68,6 @@ func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, err
 	})
 }
 
-// StoreProducts is the configured products as storage keeps them
-// (Store.SyncProducts).
-func StoreProducts(cfg *config.Config) []storage.Product {
-	var ps []storage.Product
-	for _, p := range cfg.Products {
-		ps = append(ps, storage.Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.LatestLevel(), Focus: p.Focus})
-	}
-	return ps
-}
-
 // DataVersion is a number that changes whenever stored data may have
 // changed: what pages key their ETags on.
 func (c *Calculator) DataVersion(ctx context.Context) (int64, error) {

@@ -53,7 +53,7 @@ func healthFixture(t *testing.T, store *storage.Store) *Calculator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+	must(t, store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)))
 	a, b := storage.RepoKey("github.com", "os2display", "a"), storage.RepoKey("github.com", "os2display", "b")
 	for _, k := range []string{a, b} {
 		name := k[len("github.com/os2display/"):]
@@ -266,7 +266,7 @@ func TestHealthNotCollectedFromGitHub(t *testing.T) {
 		ctx := context.Background()
 		cfg, err := config.Parse("test.toml", []byte(healthConfig), nil)
 		must(t, err)
-		must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+		must(t, store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)))
 		key := storage.RepoKey("github.com", "os2display", "a")
 		must(t, store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "os2display", Name: "a"}, []string{"os2display"}))
 		_, err = store.AddContributions(ctx, []storage.Contribution{{RepositoryKey: key, Kind: storage.KindCommit, ExtID: "c1", Email: "x@aarhus.dk", At: at(10, 0)}})

@@ -77,7 +77,7 @@ until = "2021-04-15"
 func (rp *randomPortfolio) setup(t testing.TB, store *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
-	if err := store.SyncProducts(ctx, StoreProducts(rp.cfg)); err != nil {
+	if err := store.SyncProducts(ctx, storage.ConfiguredProducts(rp.cfg)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := store.ImportRegister(ctx, storage.Register{Source: "test", SHA256: "test", Members: []storage.Membership{

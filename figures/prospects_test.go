@@ -55,7 +55,7 @@ func prospectsSetup(t *testing.T, store *storage.Store) *Calculator {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SyncProducts(ctx, StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	a := func(org, product, status string) storage.AdoptionRecord {

@@ -69,7 +69,7 @@ func publicCodeFixture(t *testing.T, store *storage.Store) (*Calculator, *config
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(t, store.SyncProducts(ctx, StoreProducts(cfg)))
+	must(t, store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)))
 	_, err = store.ImportRegister(ctx, reg.Register)
 	must(t, err)
 	for _, name := range []string{"kitos", "kitos-frontend", "kitos-docs"} {

@@ -40,7 +40,7 @@ repos = ["alfa-org/bravo"]
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+		if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
 		// A report needs a register.

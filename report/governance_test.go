@@ -51,7 +51,7 @@ func TestDatedLevelsInAPastYear(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+		if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := store.ImportRegister(ctx, storage.Register{Source: "r.csv", SHA256: "r", Adoptions: []storage.AdoptionRecord{

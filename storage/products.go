@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"os2pulse/config"
 )
 
 // Product is a product as stored.
@@ -58,4 +60,14 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// ConfiguredProducts is the configured products as storage keeps them, for
+// SyncProducts.
+func ConfiguredProducts(cfg *config.Config) []Product {
+	var ps []Product
+	for _, p := range cfg.Products {
+		ps = append(ps, Product{ID: p.ID, Name: p.Name, GovernanceLevel: p.LatestLevel(), Focus: p.Focus})
+	}
+	return ps
 }

@@ -8,7 +8,6 @@ import (
 
 	"os2pulse/collector"
 	"os2pulse/config"
-	"os2pulse/figures"
 	"os2pulse/storage"
 	"os2pulse/storage/storagetest"
 )
@@ -29,7 +28,7 @@ func Example(t testing.TB, driver string) (*storage.Store, *config.Config) {
 	store := storagetest.New(t, driver)
 	store.SetClock(func() time.Time { return ExampleClock })
 	ctx := context.Background()
-	if err := store.SyncProducts(ctx, figures.StoreProducts(cfg)); err != nil {
+	if err := store.SyncProducts(ctx, storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)

@@ -62,7 +62,7 @@ func Portfolio(t testing.TB, store *storage.Store) *Fixture {
 			cfg.Products[i].Name = "Skade" + XSSScript + XSSFunc
 		}
 	}
-	products := figures.StoreProducts(cfg)
+	products := storage.ConfiguredProducts(cfg)
 	// "os2gone" exists while the register is imported, then leaves the
 	// configuration: its register row references nothing.
 	must(t, store.SyncProducts(ctx, append(products, storage.Product{ID: "os2gone", Name: "OS2gone", GovernanceLevel: "1"})))
