@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"os2pulse/soak"
 	"os2pulse/storage"
