@@ -6,6 +6,7 @@ package figures
 // runs the computations not cached in a bounded pool.
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -173,15 +174,20 @@ const maxWaitingPerWorker = 64
 // pool bounds the figure computations running at once, so that requests
 // for figures nobody asked for before (a date or a window of their own)
 // cannot take every processor from the pages that are cached: the rest
-// wait in a queue for at most its deadline.
+// wait in a queue for at most its deadline. A page computes several
+// figures one after another; the queue serves the request that came
+// first before later ones, so that a page of many figures is not sent
+// to the back for each, and few pages are half computed at a time.
 type pool struct {
-	slots    chan struct{}
 	workers  int
 	maxWait  time.Duration
 	maxQueue int
 
 	mu      sync.Mutex
-	waiting int
+	busy    int // slots held
+	queue   waiters
+	waiting int // len(queue)
+	seq     uint64
 	// took is the moving average of how long a slot is held, from which
 	// the wait of the next in the queue is estimated.
 	took time.Duration
@@ -190,6 +196,9 @@ type pool struct {
 	// second one (with every slot so held, none would ever be freed), so
 	// slots are counted per context.
 	held map[context.Context]*holding
+	// arrived is when each request (context) first asked for a slot,
+	// kept until the request ends.
+	arrived map[context.Context]time.Time
 }
 
 // holding is a context's slot: how many computations share it and since
@@ -199,6 +208,41 @@ type holding struct {
 	since time.Time
 }
 
+// waiter is a computation in the queue; ready is closed when it is given
+// a slot (index is then -1).
+type waiter struct {
+	arrived time.Time
+	seq     uint64
+	ready   chan struct{}
+	index   int
+}
+
+// waiters is a heap: the request that arrived first, then the
+// computation that asked first.
+type waiters []*waiter
+
+func (q waiters) Len() int { return len(q) }
+func (q waiters) Less(i, j int) bool {
+	if !q[i].arrived.Equal(q[j].arrived) {
+		return q[i].arrived.Before(q[j].arrived)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q waiters) Swap(i, j int) { q[i], q[j] = q[j], q[i]; q[i].index = i; q[j].index = j }
+func (q *waiters) Push(x any)   { w := x.(*waiter); w.index = len(*q); *q = append(*q, w) }
+func (q *waiters) Pop() any {
+	old := *q
+	w := old[len(old)-1]
+	old[len(old)-1] = nil
+	*q = old[:len(old)-1]
+	w.index = -1
+	return w
+}
+
+// maxArrivals bounds the requests whose arrival is kept; beyond it, a
+// request queues by the arrival of its computation.
+const maxArrivals = 10_000
+
 func newPool(workers int, deadline time.Duration) *pool {
 	if workers <= 0 {
 		workers = max(2, runtime.GOMAXPROCS(0)/2)
@@ -206,8 +250,8 @@ func newPool(workers int, deadline time.Duration) *pool {
 	if deadline <= 0 {
 		deadline = queueDeadline
 	}
-	return &pool{slots: make(chan struct{}, workers), workers: workers, maxWait: deadline,
-		maxQueue: maxWaitingPerWorker * workers, held: map[context.Context]*holding{}}
+	return &pool{workers: workers, maxWait: deadline, maxQueue: maxWaitingPerWorker * workers,
+		held: map[context.Context]*holding{}, arrived: map[context.Context]time.Time{}}
 }
 
 // expectedWait is how long one more computation in the queue can expect
@@ -217,6 +261,24 @@ func (p *pool) expectedWait() time.Duration {
 	return p.took * time.Duration(p.waiting+1) / time.Duration(p.workers)
 }
 
+// arrival is when the request of ctx first asked for a slot. p.mu is
+// held.
+func (p *pool) arrival(ctx context.Context, now time.Time) time.Time {
+	if t, ok := p.arrived[ctx]; ok {
+		return t
+	}
+	// A context that never ends (a command's) is not kept.
+	if ctx.Done() != nil && len(p.arrived) < maxArrivals {
+		p.arrived[ctx] = now
+		context.AfterFunc(ctx, func() {
+			p.mu.Lock()
+			delete(p.arrived, ctx)
+			p.mu.Unlock()
+		})
+	}
+	return now
+}
+
 // acquire waits for a slot for a computation under ctx, and returns its
 // release; ErrBusy when the expected wait is past the deadline or the
 // wait runs out, ctx's error when the caller left.
@@ -224,30 +286,35 @@ func (p *pool) acquire(ctx context.Context) (func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	release := func() { p.release(ctx) }
+	now := time.Now()
 	p.mu.Lock()
 	if h := p.held[ctx]; h != nil {
 		h.n++
 		p.mu.Unlock()
-		return func() { p.release(ctx) }, nil
+		return release, nil
 	}
-	select {
-	case p.slots <- struct{}{}:
-		p.held[ctx] = &holding{n: 1, since: time.Now()}
+	arrived := p.arrival(ctx, now)
+	if p.busy < p.workers && p.waiting == 0 {
+		p.busy++
+		p.held[ctx] = &holding{n: 1, since: now}
 		p.mu.Unlock()
-		return func() { p.release(ctx) }, nil
-	default:
+		return release, nil
 	}
 	if p.waiting >= p.maxQueue || p.expectedWait() > p.maxWait {
 		p.mu.Unlock()
 		return nil, ErrBusy
 	}
+	p.seq++
+	w := &waiter{arrived: arrived, seq: p.seq, ready: make(chan struct{})}
+	heap.Push(&p.queue, w)
 	p.waiting++
 	p.mu.Unlock()
 	t := time.NewTimer(p.maxWait)
 	defer t.Stop()
 	var err error
 	select {
-	case p.slots <- struct{}{}:
+	case <-w.ready:
 	case <-ctx.Done():
 		err = ctx.Err()
 	case <-t.C:
@@ -255,12 +322,29 @@ func (p *pool) acquire(ctx context.Context) (func(), error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.waiting--
 	if err != nil {
+		if w.index >= 0 {
+			heap.Remove(&p.queue, w.index)
+			p.waiting--
+			return nil, err
+		}
+		// Given a slot as it gave up: the next has it.
+		p.handOff()
 		return nil, err
 	}
 	p.held[ctx] = &holding{n: 1, since: time.Now()}
-	return func() { p.release(ctx) }, nil
+	return release, nil
+}
+
+// handOff gives a slot freed to the first in the queue. p.mu is held.
+func (p *pool) handOff() {
+	if len(p.queue) == 0 {
+		p.busy--
+		return
+	}
+	w := heap.Pop(&p.queue).(*waiter)
+	p.waiting--
+	close(w.ready)
 }
 
 // holds reports whether a computation under ctx holds a slot.
@@ -280,7 +364,7 @@ func (p *pool) release(ctx context.Context) {
 		// A quarter of the newest: quick to follow a change of load,
 		// not thrown by one slow figure.
 		p.took += (time.Since(h.since) - p.took) / 4
-		<-p.slots
+		p.handOff()
 	}
 }
 

@@ -154,10 +154,10 @@ func TestPoolBoundsComputations(t *testing.T) {
 	}
 
 	// However short computations are, the queue holds maxQueue.
+	releaseA, _ = p.acquire(a)
 	p.mu.Lock()
 	p.took, p.waiting = 0, p.maxQueue
 	p.mu.Unlock()
-	releaseA, _ = p.acquire(a)
 	if _, err := p.acquire(b); !errors.Is(err, ErrBusy) {
 		t.Fatalf("beyond the queue's bound: %v, want ErrBusy", err)
 	}
@@ -255,5 +255,58 @@ func TestSharedComputationOutlivesTheRequestThatBeganIt(t *testing.T) {
 	}
 	if err := <-second; err != nil {
 		t.Errorf("the request still waiting: %v, want the figure", err)
+	}
+}
+
+// TestQueueServesEarlierRequestsFirst: a slot freed goes to the waiting
+// computation of the request that first asked for a slot, though a later
+// request's computation waited longer: a page of many figures is not sent
+// to the back of the queue for each.
+func TestQueueServesEarlierRequestsFirst(t *testing.T) {
+	p := newPool(1, time.Minute)
+	holder, cancelHolder := context.WithCancel(context.Background())
+	defer cancelHolder()
+	early, cancelEarly := context.WithCancel(context.Background())
+	defer cancelEarly()
+	late, cancelLate := context.WithCancel(context.Background())
+	defer cancelLate()
+
+	// The early request computes its first figure.
+	release, err := p.acquire(early)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+	releaseHolder, err := p.acquire(holder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := make(chan string, 2)
+	wait := func(name string, ctx context.Context, n int) {
+		go func() {
+			release, err := p.acquire(ctx)
+			if err != nil {
+				t.Error(err)
+				order <- name
+				return
+			}
+			order <- name
+			release()
+		}()
+		for {
+			p.mu.Lock()
+			w := p.waiting
+			p.mu.Unlock()
+			if w == n {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	wait("late", late, 1)   // the late request's first figure
+	wait("early", early, 2) // the early request's second
+	releaseHolder()
+	if first, second := <-order, <-order; first != "early" || second != "late" {
+		t.Errorf("slots went to %s, then %s; want early, then late", first, second)
 	}
 }
