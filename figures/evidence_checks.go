@@ -71,6 +71,7 @@ type evidenceData struct {
 	publicCode map[string]string                      // owner/name → its publiccode.yml's state (PublicCodeStates)
 	running    map[string][]Adopter                   // product → organisations running it in production
 	registered bool                                   // the register has been imported
+	forks      map[string]storage.ForkListing         // repository → its newest listing of forks on or before date
 }
 
 // check is one requirement's check over one product's data.
@@ -84,7 +85,7 @@ var checks = map[string]check{
 	"F5":  checkPurpose,
 	"F6":  checkOwners,
 	"F11": checkPullRefs,
-	"F12": notCollected("forks and how far they are ahead"),
+	"F12": checkForks,
 	"F19": checkContainer,
 }
 

@@ -105,12 +105,43 @@ func (s *Store) PutForkComparison(ctx context.Context, key string, f ListedFork,
 // before day, what the newest such listing showed, with the comparisons
 // made by day. Figures and the collector read it alike.
 func (s *Reader) ForkListings(ctx context.Context, day civil.Date) (map[string]ForkListing, error) {
+	return s.forkListings(ctx, day, "")
+}
+
+// ForkListing is ForkListings of one repository; Day is zero when its
+// forks were never listed by day.
+func (s *Reader) ForkListing(ctx context.Context, key string, day civil.Date) (ForkListing, error) {
+	all, err := s.forkListings(ctx, day, key)
+	return all[key], err
+}
+
+// LastForkComparison returns the newest comparison of any version of a
+// fork with the repository's default branch: what a comparison GitHub
+// answers 304 to still says.
+func (s *Reader) LastForkComparison(ctx context.Context, key, fork string) (ahead, behind int, ok bool, err error) {
+	var rows []struct {
+		AheadBy  int `db:"ahead_by"`
+		BehindBy int `db:"behind_by"`
+	}
+	err = s.db.SelectContext(ctx, &rows, s.rebind(`SELECT ahead_by, behind_by FROM forks
+		WHERE repository_key = ? AND fork = ? AND compared_on <> '' ORDER BY compared_on DESC, pushed_at DESC LIMIT 1`), key, fork)
+	if err != nil || len(rows) == 0 {
+		if err != nil {
+			err = fmt.Errorf("storage: unable to read the last comparison of %s with %s: %w", fork, key, err)
+		}
+		return 0, 0, false, err
+	}
+	return rows[0].AheadBy, rows[0].BehindBy, true, nil
+}
+
+// forkListings reads the listings of one repository, or of all ("").
+func (s *Reader) forkListings(ctx context.Context, day civil.Date, key string) (map[string]ForkListing, error) {
 	var days []struct {
 		Key string     `db:"repository_key"`
 		Day civil.Date `db:"day"`
 	}
 	if err := s.db.SelectContext(ctx, &days, s.rebind(`SELECT repository_key, MAX(day) AS day FROM fork_listings
-		WHERE day <= ? GROUP BY repository_key`), day); err != nil {
+		WHERE day <= ? AND (CAST(? AS TEXT) = '' OR repository_key = ?) GROUP BY repository_key`), day, key, key); err != nil {
 		return nil, fmt.Errorf("storage: unable to read the listings of forks: %w", err)
 	}
 	out := make(map[string]ForkListing, len(days))
@@ -127,9 +158,10 @@ func (s *Reader) ForkListings(ctx context.Context, day civil.Date) (map[string]F
 		BehindBy   int    `db:"behind_by"`
 	}
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT f.repository_key, f.fork, f.pushed_at, f.branch, f.compared_on, f.ahead_by, f.behind_by
-		FROM forks f JOIN (SELECT repository_key, MAX(day) AS day FROM fork_listings WHERE day <= ? GROUP BY repository_key) l
+		FROM forks f JOIN (SELECT repository_key, MAX(day) AS day FROM fork_listings
+		  WHERE day <= ? AND (CAST(? AS TEXT) = '' OR repository_key = ?) GROUP BY repository_key) l
 		  ON l.repository_key = f.repository_key AND f.first_listed <= l.day AND f.last_listed >= l.day
-		ORDER BY f.repository_key, f.pushed_at DESC, f.fork`), day)
+		ORDER BY f.repository_key, f.pushed_at DESC, f.fork`), day, key, key)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read forks: %w", err)
 	}
