@@ -28,7 +28,6 @@ type Finding struct {
 const (
 	FindNoRepositories   = "no_repositories"    // the product has no collected repository
 	FindNotConfigured    = "not_configured"     // [governance] organizations is empty
-	FindNotCollected     = "not_collected"      // the source of the check is not collected
 	FindNotChecked       = "not_checked"        // the repository's files were never checked
 	FindCheckTooOld      = "check_too_old"      // its last check is older than HygieneMaxAgeDays
 	FindLicense          = "license"            // an OSI-approved SPDX licence
@@ -128,12 +127,6 @@ func noRepositories() (string, []Finding) {
 
 func notConfigured() (string, []Finding) {
 	return VerdictCannotTell, []Finding{{Code: FindNotConfigured, Detail: "[governance] organizations names no organisation"}}
-}
-
-func notCollected(what string) check {
-	return func(*evidenceData, string) (string, []Finding) {
-		return VerdictCannotTell, []Finding{{Code: FindNotCollected, Value: what, Detail: what + " are not collected"}}
-	}
 }
 
 // checkLicenses (F2): every repository has an OSI-approved SPDX licence.
