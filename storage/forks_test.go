@@ -38,7 +38,6 @@ func TestForkListingsAsOfADate(t *testing.T) {
 			t.Fatal(err)
 		}
 		type want struct {
-			day      string
 			forks    []string // fork@ahead, ahead -1 when not compared
 			listedOn string
 		}
