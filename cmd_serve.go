@@ -151,7 +151,7 @@ portfolio's figures need about a third of that).`, stderr)
 	}
 	srv := dashboard.New(dashboard.Options{
 		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Release: Version(),
-		Ready: func(ctx context.Context) error { return serveReady(ctx, store, calc, started) },
+		Ready:   func(ctx context.Context) error { return serveReady(ctx, store, calc, started) },
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}),
 	})
 
