@@ -30,13 +30,15 @@ type identifier interface {
 }
 
 // snapshotSaving is the state of the snapshot's writes: one at a time,
-// the last one's mark, and how many rows the index took since.
+// whether the file holds this index (restored from it or written), and
+// how many rows the index took since. A file older than the index is
+// never wrong, only slower to start from: its mark reads the rows since.
 type snapshotSaving struct {
-	mu    sync.Mutex
-	busy  bool
-	done  chan struct{} // closed when the write in the background ends
-	mark  storage.RollupMark
-	since int
+	mu      sync.Mutex
+	busy    bool
+	done    chan struct{} // closed when the write in the background ends
+	written bool
+	since   int
 }
 
 // wait waits for the write in the background, if one is under way.
@@ -91,7 +93,7 @@ func (k *Keeper) restore(ctx context.Context) *Index {
 		return nil
 	}
 	start := time.Now()
-	ix, head, err := k.readSnapshot(ctx, idr)
+	ix, _, err := k.readSnapshot(ctx, idr)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			s.Log.Info("no contribution index snapshot yet; reading the whole rollup", "path", s.Path)
@@ -104,7 +106,7 @@ func (k *Keeper) restore(ctx context.Context) *Index {
 	if err == nil {
 		var n int
 		n, err = k.follow(ctx, ix, vs.Domains[storage.DomainActivity])
-		k.noteSaved(head.Mark, n)
+		k.noteSaved(n)
 	}
 	if err != nil {
 		s.Log.Warn("contribution index snapshot not used; reading the whole rollup", "path", s.Path, "reason", err)
@@ -149,10 +151,10 @@ func (k *Keeper) readSnapshot(ctx context.Context, idr identifier) (*Index, snap
 	return ix, head, nil
 }
 
-// noteSaved records that the snapshot covers mark, with n rows read since.
-func (k *Keeper) noteSaved(mark storage.RollupMark, n int) {
+// noteSaved records that the file holds the index but for n rows.
+func (k *Keeper) noteSaved(n int) {
 	k.saving.mu.Lock()
-	k.saving.mark, k.saving.since = mark, n
+	k.saving.written, k.saving.since = true, n
 	k.saving.mu.Unlock()
 }
 
@@ -219,8 +221,8 @@ func (k *Keeper) SaveSnapshot(ctx context.Context) error {
 	return k.save(ctx, ix)
 }
 
-// save writes the snapshot of ix unless the last covers its mark; it ends
-// a write marked busy.
+// save writes the snapshot of ix unless the file holds it already (no
+// rows taken since); it ends a write marked busy.
 func (k *Keeper) save(ctx context.Context, ix *Index) error {
 	defer func() {
 		k.saving.mu.Lock()
@@ -240,7 +242,7 @@ func (k *Keeper) save(ctx context.Context, ix *Index) error {
 	ix.mu.RLock()
 	head := snapshotHead{Identity: id, Resolution: k.snap.Resolution, Activity: ix.activity, Mark: ix.mark}
 	k.saving.mu.Lock()
-	same := k.saving.mark == head.Mark && head.Mark != (storage.RollupMark{})
+	same := k.saving.written && k.saving.since == 0
 	k.saving.mu.Unlock()
 	var b []byte
 	if !same {
@@ -253,7 +255,7 @@ func (k *Keeper) save(ctx context.Context, ix *Index) error {
 	if err := writeFileAtomic(k.snap.Path, b); err != nil {
 		return fmt.Errorf("contribindex: unable to write the contribution index snapshot: %w", err)
 	}
-	k.noteSaved(head.Mark, 0)
+	k.noteSaved(0)
 	k.snap.Log.Info("contribution index snapshot written", "path", k.snap.Path, "bytes", len(b), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
