@@ -56,6 +56,9 @@ type Set struct {
 	PeakRSS        int64
 	ColdMetrics    time.Duration // the first scrape after start
 	MetricsOnline  bool
+	// Starts are fresh starts without and with the index's snapshot
+	// (start.go).
+	Starts []StartRun
 
 	// Load is goal 6 (about 10×): uncached pages under load.
 	Load *Load
@@ -343,6 +346,12 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	s.StaticRPS = srv.load(s.StaticAsset, 64, 3*time.Second)
 	s.PeakRSS = rss(srv.cmd.Process.Pid, "VmHWM")
 	s.phase(log, "requests per second", &mark)
+
+	srv.stop()
+	if s.Starts, err = measureStarts(ctx, bin, cfg, dbDir, snapshotFile(p, driver, dsn), p, log); err != nil {
+		return nil, err
+	}
+	s.phase(log, "fresh starts", &mark)
 	return s, nil
 }
 

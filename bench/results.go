@@ -262,6 +262,7 @@ func (r *Results) rows(by map[string]*Set) []row {
 		out = append(out, row{what: "warm " + name + ": median", values: each(func(s *Set) string { return ms(median(s.Warm[name])) })})
 	}
 	out = append(out, row{what: "first /metrics scrape after start", values: each(func(s *Set) string { return ms(s.ColdMetrics) })})
+	out = append(out, startRows(by, atGoal, goalSize, verdict)...)
 
 	// Writes.
 	aw := func(s *Set) float64 { return float64(s.AfterWrite) / float64(max(s.WarmOverview, time.Microsecond)) }
