@@ -31,7 +31,6 @@ type Set struct {
 
 	IngestSeconds float64 // os2pulse collecting the git log exports
 	RawSeconds    float64 // a plain batched INSERT of the same rows
-	CheckSeconds  float64 // the ingest's first read, checking the files
 	Start         time.Duration
 
 	Cold map[string][]time.Duration // per figure, each sample on a date not asked before
@@ -177,9 +176,6 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 		return nil, err
 	}
 	s.phase(log, "raw batched insert", &mark)
-	if s.CheckSeconds, err = checkSeconds(p); err != nil {
-		return nil, err
-	}
 
 	srv, err := startServer(ctx, bin, cfg, filepath.Join(dbDir, "serve.log"))
 	if err != nil {

@@ -231,9 +231,6 @@ func (r *Results) rows(by map[string]*Set) []row {
 		rw.met = verdict(q >= goalIngestVsRaw, fmt.Sprintf("%.2f at %s (%.1f× short)", q, goalSize, goalIngestVsRaw/q))
 	}
 	out = append(out, rw)
-	out = append(out, row{what: "ingest: share spent checking the files (first read)", values: each(func(s *Set) string {
-		return fmt.Sprintf("%.0f%%", 100*s.CheckSeconds/s.IngestSeconds)
-	})})
 
 	// Start.
 	rw = row{what: "start to /readyz 200", values: each(func(s *Set) string { return ms(s.Start) }), goal: "≤ 1 s at 10×"}
