@@ -20,9 +20,8 @@ import (
 	"strings"
 	"time"
 
-	"os2pulse/register"
+	"os2pulse/figures"
 	"os2pulse/soak"
-	"os2pulse/storage"
 )
 
 // Upload is one upload's measurement.
@@ -42,6 +41,10 @@ const (
 	uploadToken   = "bench-upload-token-0123456789abcdef"
 )
 
+// adoptionColumns is the register's header row, as the upload form expects
+// it (register.AdoptionColumns; the bench sees the binary from outside).
+var adoptionColumns = []string{"organization", "product", "status", "since", "until", "note"}
+
 // uploadFile is an upload the measurement sends.
 type uploadFile struct {
 	kind, name string
@@ -52,7 +55,7 @@ type uploadFile struct {
 // uploadFiles are the uploads measured; valid rows name the portfolio's
 // products.
 func uploadFiles(products []string) ([]uploadFile, error) {
-	ms, err := storage.Municipalities()
+	ms, err := figures.Municipalities()
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +64,7 @@ func uploadFiles(products []string) ([]uploadFile, error) {
 	// product a two-day period after the last.
 	valid := func(i int) []string {
 		if i == 0 {
-			return register.AdoptionColumns
+			return adoptionColumns
 		}
 		i--
 		pair := i % (len(ms) * len(products))
@@ -78,7 +81,7 @@ func uploadFiles(products []string) ([]uploadFile, error) {
 	}
 	alike := func(i int) []string {
 		if i == 0 {
-			return register.AdoptionColumns
+			return adoptionColumns
 		}
 		return []string{"101", products[0], "production", "2020-01-01", "", "en note"}
 	}
@@ -88,7 +91,7 @@ func uploadFiles(products []string) ([]uploadFile, error) {
 		{"workbook: 3,000 rows with a value in column ZZZ", "far.xlsx", false, workbook(soak.FarColumn(3000))},
 		{"workbook: real rows unpacking to 249 MB", "alike.xlsx", false, workbook(soak.AlikeRows(1_000_000, alike))},
 		{"CSV: 10 MB of separators on one line", "separators.csv", false, func() ([]byte, error) {
-			return []byte(strings.Join(register.AdoptionColumns, ";") + "\n" + strings.Repeat(";", 10<<20-100) + "\n"), nil
+			return []byte(strings.Join(adoptionColumns, ";") + "\n" + strings.Repeat(";", 10<<20-100) + "\n"), nil
 		}},
 		{"CSV: valid register of 100,000 rows", "register.csv", true, func() ([]byte, error) {
 			var b strings.Builder
