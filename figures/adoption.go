@@ -38,7 +38,12 @@ const (
 // registerData is the register as known at one time, the input of every
 // figure in this file.
 type registerData struct {
-	adoptions   []storage.AdoptionRecord
+	adoptions []storage.AdoptionRecord
+	// configured is adoptions of the configured products only: products
+	// dropped from the configuration are no longer part of the portfolio
+	// and count nowhere. A snapshot on each of a series' dates reads
+	// them; looking each product up there was half its cost.
+	configured  []storage.AdoptionRecord
 	memberships []storage.Membership
 	orgs        map[string]storage.Organization
 }
@@ -67,12 +72,23 @@ func (c *Calculator) registerOn(ctx context.Context, vs storage.Versions) (*regi
 		if err != nil {
 			return nil, err
 		}
-		d := &registerData{adoptions: ad, memberships: ms, orgs: make(map[string]storage.Organization, len(orgs))}
+		byID := make(map[string]storage.Organization, len(orgs))
 		for _, o := range orgs {
-			d.orgs[o.ID] = o
+			byID[o.ID] = o
 		}
-		return d, nil
+		return c.newRegisterData(ad, ms, byID), nil
 	})
+}
+
+// newRegisterData is the register of these records.
+func (c *Calculator) newRegisterData(ad []storage.AdoptionRecord, ms []storage.Membership, orgs map[string]storage.Organization) *registerData {
+	d := &registerData{adoptions: ad, memberships: ms, orgs: orgs}
+	for _, r := range ad {
+		if _, ok := c.cfg.Product(r.ProductID); ok {
+			d.configured = append(d.configured, r)
+		}
+	}
+	return d
 }
 
 // snapshot is the register on one day: who is a member and who runs,
@@ -89,13 +105,8 @@ type snapshot struct {
 
 func (c *Calculator) snapshot(d *registerData, day civil.Date) *snapshot {
 	s := &snapshot{day: day, members: memberSet(d.memberships, day), byStatus: map[string]map[string]map[string]bool{}, productCount: map[string]int{}}
-	for _, r := range d.adoptions {
+	for _, r := range d.configured {
 		if !day.Within(r.Since, r.Until) {
-			continue
-		}
-		// Products dropped from the configuration are no longer part of
-		// the portfolio and count nowhere.
-		if _, ok := c.cfg.Product(r.ProductID); !ok {
 			continue
 		}
 		byProduct := s.byStatus[r.Status]
