@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	drivers := fs.String("drivers", "sqlite,postgres", "databases to measure, comma-separated")
 	work := fs.String("work", filepath.Join(os.TempDir(), "os2pulse-bench"), "`directory` for generated portfolios and databases (kept between runs)")
 	out := fs.String("out", "bench/results.md", "where to write the results (Markdown)")
-	runs := fs.Int("runs", 5, "samples of each cold and warm measurement (with fewer than 100, p99 is the slowest)")
+	runs := fs.Int("runs", 100, "samples of each cold and warm measurement (p99 is the nearest rank: with 100 the second slowest, with fewer the slowest)")
 	seed := fs.Uint64("seed", 1, "seed of the generated portfolios")
 	notes := fs.String("notes", "bench/notes.md", "`file` of closing notes (why a goal is missed, what would close it), appended to the results when it exists")
 	collection := fs.Bool("collection", true, "run the collector's request-counting test of goal 8 (go test ./collector/)")

@@ -207,17 +207,9 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	if d, _, err := srv.get("/metrics"); err == nil {
 		s.ColdMetrics, s.MetricsOnline = d, true
 	}
-	// Each sample of each figure on a date of its own, so that no figure
-	// finds what another computed for its date in a cache.
-	for i := range runs {
-		for j, fr := range figureRequests {
-			date := lastDay.AddDate(0, 0, -(1 + i + j*runs)).Format(time.DateOnly)
-			d, _, err := srv.get(fr.path(p, date))
-			if err != nil {
-				return nil, err
-			}
-			s.Cold[fr.name] = append(s.Cold[fr.name], d)
-		}
+	// Each sample of each figure on a date of its own (cold.go).
+	if s.Cold, err = coldSamples(srv, p, runs, log); err != nil {
+		return nil, err
 	}
 	for _, fr := range figureRequests {
 		path := fr.path(p, "2025-12-31")

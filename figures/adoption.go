@@ -38,14 +38,28 @@ const (
 // registerData is the register as known at one time, the input of every
 // figure in this file.
 type registerData struct {
-	adoptions   []storage.AdoptionRecord
+	adoptions []storage.AdoptionRecord
+	// configured is adoptions of the configured products only: products
+	// dropped from the configuration are no longer part of the portfolio
+	// and count nowhere. A snapshot on each of a series' dates reads
+	// them; looking each product up there was half its cost.
+	configured  []storage.AdoptionRecord
 	memberships []storage.Membership
 	orgs        map[string]storage.Organization
 }
 
 // register loads the register as it is known now.
 func (c *Calculator) register(ctx context.Context) (*registerData, error) {
-	return cachedIn(ctx, c, "register", depRegister, func() (*registerData, error) {
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.registerOn(ctx, vs)
+}
+
+// registerOn is register with the data versions already read.
+func (c *Calculator) registerOn(ctx context.Context, vs storage.Versions) (*registerData, error) {
+	return cachedOn(ctx, c, vs, "register", depRegister, "", func() (*registerData, error) {
 		ad, err := c.store.Adoptions(ctx, "")
 		if err != nil {
 			return nil, err
@@ -58,12 +72,23 @@ func (c *Calculator) register(ctx context.Context) (*registerData, error) {
 		if err != nil {
 			return nil, err
 		}
-		d := &registerData{adoptions: ad, memberships: ms, orgs: make(map[string]storage.Organization, len(orgs))}
+		byID := make(map[string]storage.Organization, len(orgs))
 		for _, o := range orgs {
-			d.orgs[o.ID] = o
+			byID[o.ID] = o
 		}
-		return d, nil
+		return c.newRegisterData(ad, ms, byID), nil
 	})
+}
+
+// newRegisterData is the register of these records.
+func (c *Calculator) newRegisterData(ad []storage.AdoptionRecord, ms []storage.Membership, orgs map[string]storage.Organization) *registerData {
+	d := &registerData{adoptions: ad, memberships: ms, orgs: orgs}
+	for _, r := range ad {
+		if _, ok := c.cfg.Product(r.ProductID); ok {
+			d.configured = append(d.configured, r)
+		}
+	}
+	return d
 }
 
 // snapshot is the register on one day: who is a member and who runs,
@@ -80,13 +105,8 @@ type snapshot struct {
 
 func (c *Calculator) snapshot(d *registerData, day civil.Date) *snapshot {
 	s := &snapshot{day: day, members: memberSet(d.memberships, day), byStatus: map[string]map[string]map[string]bool{}, productCount: map[string]int{}}
-	for _, r := range d.adoptions {
+	for _, r := range d.configured {
 		if !day.Within(r.Since, r.Until) {
-			continue
-		}
-		// Products dropped from the configuration are no longer part of
-		// the portfolio and count nowhere.
-		if _, ok := c.cfg.Product(r.ProductID); !ok {
 			continue
 		}
 		byProduct := s.byStatus[r.Status]
@@ -128,8 +148,24 @@ func (s *snapshot) productFigures(d *registerData, productID string) (AdopterCou
 // in configuration order.
 func (c *Calculator) Adoption(ctx context.Context, date civil.Date) (Adoption, error) {
 	day := date
-	a, err := cachedRegister(ctx, c, "adoption|"+day.String(), func(reg civil.Date) (Adoption, error) {
-		d, err := c.register(ctx)
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return Adoption{}, fmt.Errorf("figures: adoption on %s: %w", day, err)
+	}
+	a, err := c.adoptionOn(ctx, vs, day)
+	if err != nil {
+		return Adoption{}, err
+	}
+	// Callers may sort the products; the cached value must not change.
+	a.Products = slices.Clone(a.Products)
+	return a, nil
+}
+
+// adoptionOn is Adoption with the data versions already read, as cached:
+// do not change it.
+func (c *Calculator) adoptionOn(ctx context.Context, vs storage.Versions, day civil.Date) (Adoption, error) {
+	a, err := cachedRegisterOn(ctx, c, vs, "adoption|"+day.String(), func(reg civil.Date) (Adoption, error) {
+		d, err := c.registerOn(ctx, vs)
 		if err != nil {
 			return Adoption{}, err
 		}
@@ -148,16 +184,30 @@ func (c *Calculator) Adoption(ctx context.Context, date civil.Date) (Adoption, e
 	if err != nil {
 		return Adoption{}, fmt.Errorf("figures: adoption on %s: %w", day, err)
 	}
-	// Callers may sort the products; the cached value must not change.
-	a.Products = slices.Clone(a.Products)
 	return a, nil
 }
 
 // Members computes the membership figures on date.
 func (c *Calculator) Members(ctx context.Context, date civil.Date) (Members, error) {
 	day := date
-	m, err := cachedRegister(ctx, c, "members|"+day.String(), func(reg civil.Date) (Members, error) {
-		d, err := c.register(ctx)
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return Members{}, fmt.Errorf("figures: members on %s: %w", day, err)
+	}
+	m, err := c.membersOn(ctx, vs, day)
+	if err != nil {
+		return Members{}, err
+	}
+	m.Distribution = cloneDistribution(m.Distribution)
+	m.NonMemberAdopters = slices.Clone(m.NonMemberAdopters)
+	return m, nil
+}
+
+// membersOn is Members with the data versions already read, as cached:
+// do not change it.
+func (c *Calculator) membersOn(ctx context.Context, vs storage.Versions, day civil.Date) (Members, error) {
+	m, err := cachedRegisterOn(ctx, c, vs, "members|"+day.String(), func(reg civil.Date) (Members, error) {
+		d, err := c.registerOn(ctx, vs)
 		if err != nil {
 			return Members{}, err
 		}
@@ -171,8 +221,6 @@ func (c *Calculator) Members(ctx context.Context, date civil.Date) (Members, err
 	if err != nil {
 		return Members{}, fmt.Errorf("figures: members on %s: %w", day, err)
 	}
-	m.Distribution = cloneDistribution(m.Distribution)
-	m.NonMemberAdopters = slices.Clone(m.NonMemberAdopters)
 	return m, nil
 }
 

@@ -113,7 +113,17 @@ func (c *Calculator) productIDs() []string {
 // unchanged, whichever is later. Adoption and membership figures about a
 // later date are as registered on that date. Zero: never imported.
 func (c *Calculator) RegisterCoverage(ctx context.Context) (civil.Date, error) {
-	last, err := c.LastSuccess(ctx)
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return c.registerCoverageOn(ctx, vs)
+}
+
+// registerCoverageOn is RegisterCoverage with the data versions already
+// read: figures that need both read them once.
+func (c *Calculator) registerCoverageOn(ctx context.Context, vs storage.Versions) (civil.Date, error) {
+	last, err := c.lastSuccessOn(ctx, vs)
 	if err != nil {
 		return 0, err
 	}
@@ -121,7 +131,7 @@ func (c *Calculator) RegisterCoverage(ctx context.Context) (civil.Date, error) {
 	if t, ok := last[config.SourceRegister]; ok {
 		out = civil.Today(t)
 	}
-	imports, err := c.RegisterImports(ctx, 1)
+	imports, err := c.registerImportsOn(ctx, vs)
 	if err != nil {
 		return 0, err
 	}

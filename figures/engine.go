@@ -76,13 +76,20 @@ func cachedIn[T any](ctx context.Context, c *Calculator, key string, d deps, fn 
 // same day, so the runs of other sources (an activity import, a GitHub
 // poll) do not throw it away. fn gets the coverage.
 func cachedRegister[T any](ctx context.Context, c *Calculator, key string, fn func(coverage civil.Date) (T, error)) (T, error) {
-	var zero T
-	reg, err := c.RegisterCoverage(ctx)
-	if err != nil {
-		return zero, err
-	}
 	vs, err := c.store.DomainVersions(ctx)
 	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return cachedRegisterOn(ctx, c, vs, key, fn)
+}
+
+// cachedRegisterOn is cachedRegister with the data versions already read:
+// a figure asked on many dates (a goal's series) reads them once.
+func cachedRegisterOn[T any](ctx context.Context, c *Calculator, vs storage.Versions, key string, fn func(coverage civil.Date) (T, error)) (T, error) {
+	reg, err := c.registerCoverageOn(ctx, vs)
+	if err != nil {
+		var zero T
 		return zero, err
 	}
 	return cachedOn(ctx, c, vs, key, depRegister, reg.String(), func() (T, error) { return fn(reg) })

@@ -63,7 +63,16 @@ func Ratio(n, d int) float64 {
 // LastSuccess returns when each source last finished a successful or
 // partial run.
 func (c *Calculator) LastSuccess(ctx context.Context) (map[string]time.Time, error) {
-	return cachedIn(ctx, c, "last-success", depRuns, func() (map[string]time.Time, error) {
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.lastSuccessOn(ctx, vs)
+}
+
+// lastSuccessOn is LastSuccess with the data versions already read.
+func (c *Calculator) lastSuccessOn(ctx context.Context, vs storage.Versions) (map[string]time.Time, error) {
+	return cachedOn(ctx, c, vs, "last-success", depRuns, "", func() (map[string]time.Time, error) {
 		return c.store.LastSuccess(ctx)
 	})
 }

@@ -1,11 +1,15 @@
 package figures
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"os2pulse/civil"
 	"os2pulse/config"
+	"os2pulse/contribindex"
+	"os2pulse/storage"
 )
 
 // Goal statuses: one word per goal, the same in pages, the API, the report
@@ -174,14 +178,16 @@ func (c *Calculator) Goals(ctx context.Context, date civil.Date) ([]GoalStatus, 
 // Goal evaluates one goal on date.
 func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (GoalStatus, error) {
 	base, dl := g.BaselineDate, g.Deadline
-	baseline, err := c.goalValue(ctx, g, base)
+	// The baseline, the date and, after it, the deadline in one reading.
+	dates := []civil.Date{base, date}
+	if date.After(dl) {
+		dates = append(dates, dl)
+	}
+	fs, err := c.goalFigures(ctx, g, dates)
 	if err != nil {
 		return GoalStatus{}, err
 	}
-	value, err := c.goalValue(ctx, g, date)
-	if err != nil {
-		return GoalStatus{}, err
-	}
+	baseline, value := fs[0], fs[1]
 	st := GoalStatus{
 		ID: g.ID, TitleDA: g.Title.DA, TitleEN: g.Title.EN,
 		Metric: g.Metric, Product: g.Product, Scope: g.Scope, Share: config.GoalMetrics[g.Metric],
@@ -190,9 +196,7 @@ func (c *Calculator) Goal(ctx context.Context, g config.Goal, date civil.Date) (
 	}
 	judged := value
 	if date.After(dl) {
-		if judged, err = c.goalValue(ctx, g, dl); err != nil {
-			return GoalStatus{}, err
-		}
+		judged = fs[2]
 		k := judged.known()
 		st.ValueOnDeadline = &k
 	}
@@ -266,30 +270,46 @@ type goalFigure struct {
 func (f goalFigure) known() Known[float64] { return KnownIf(f.value, f.complete) }
 
 func (c *Calculator) goalValue(ctx context.Context, g config.Goal, date civil.Date) (goalFigure, error) {
-	v, err := c.goalMetric(ctx, g, date)
-	if err != nil || !isContributorMetric(g.Metric) {
-		return goalFigure{value: v, complete: true}, err
-	}
-	cov, err := c.ContributorCoverage(ctx)
+	fs, err := c.goalFigures(ctx, g, []civil.Date{date})
 	if err != nil {
 		return goalFigure{}, err
 	}
-	until := cov.Portfolio
-	if g.Product != "" {
-		until = cov.Product(g.Product)
+	return fs[0], nil
+}
+
+// goalFigures computes a goal's metric on each of dates (in any order),
+// reading the data versions and coverage once: a goal's status, series and
+// projection ask for tens of dates, which one at a time cost a few queries
+// each.
+func (c *Calculator) goalFigures(ctx context.Context, g config.Goal, dates []civil.Date) ([]goalFigure, error) {
+	if isContributorMetric(g.Metric) {
+		return c.goalContributors(ctx, g, dates)
 	}
-	return goalFigure{value: v, complete: Covers(until, date), coveredUntil: until}, nil
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]goalFigure, len(dates))
+	for i, date := range dates {
+		v, err := c.registerGoalMetric(ctx, vs, g, date)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = goalFigure{value: v, complete: true}
+	}
+	return out, nil
 }
 
 func isContributorMetric(m string) bool {
 	return m == "active_contributors" || m == "portfolio_active_contributors"
 }
 
-// goalMetric computes the value of a goal's metric on date.
-func (c *Calculator) goalMetric(ctx context.Context, g config.Goal, date civil.Date) (float64, error) {
+// registerGoalMetric computes the value of a goal's register metric on
+// date, from the figures Members and Adoption cache.
+func (c *Calculator) registerGoalMetric(ctx context.Context, vs storage.Versions, g config.Goal, date civil.Date) (float64, error) {
 	switch g.Metric {
 	case "members", "members_three_plus_share":
-		m, err := c.Members(ctx, date)
+		m, err := c.membersOn(ctx, vs, date)
 		if err != nil {
 			return 0, err
 		}
@@ -298,7 +318,7 @@ func (c *Calculator) goalMetric(ctx context.Context, g config.Goal, date civil.D
 		}
 		return m.ThreePlusShare, nil
 	case "product_adoption_share", "product_adopters":
-		a, err := c.Adoption(ctx, date)
+		a, err := c.adoptionOn(ctx, vs, date)
 		if err != nil {
 			return 0, err
 		}
@@ -319,26 +339,79 @@ func (c *Calculator) goalMetric(ctx context.Context, g config.Goal, date civil.D
 			}
 		}
 		return 0, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
-	case "active_contributors", "portfolio_active_contributors":
-		ac, err := c.Contributors(ctx, date, c.cfg.Contributors.WindowDays)
-		if err != nil {
-			return 0, err
-		}
-		// Not known: 0 here, and goalValue marks it incomplete by the
-		// same coverage.
-		if g.Product == "" {
-			n, _ := ac.PortfolioActiveContributors.Get()
-			return float64(n), nil
-		}
-		for _, p := range ac.Products {
-			if p.ID == g.Product {
-				n, _ := p.ActiveContributors.Get()
-				return float64(n), nil
-			}
-		}
-		return 0, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
 	}
 	return 0, fmt.Errorf("goal %s: unknown metric %q", g.ID, g.Metric)
+}
+
+// goalContributors computes a contributor goal's active contributors on
+// each of dates: from the contribution index in one sweep over the dates
+// (as ContributorSeries), or while it loads from storage date by date (as
+// Contributors). A value whose data do not reach its date is 0 and
+// incomplete.
+func (c *Calculator) goalContributors(ctx context.Context, g config.Goal, dates []civil.Date) ([]goalFigure, error) {
+	win := c.cfg.Contributors.WindowDays
+	if win < 1 {
+		return nil, fmt.Errorf("figures: window of %d days; it must be at least 1", win)
+	}
+	if g.Product != "" {
+		if _, ok := c.cfg.Product(g.Product); !ok {
+			return nil, fmt.Errorf("goal %s: product %q is not configured", g.ID, g.Product)
+		}
+	}
+	cov, err := c.ContributorCoverage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	until := cov.Portfolio
+	if g.Product != "" {
+		until = cov.Product(g.Product)
+	}
+	// The index sweeps ascending dates, each once.
+	pts := slices.Clone(dates)
+	slices.SortFunc(pts, func(a, b civil.Date) int { return cmp.Compare(a, b) })
+	pts = slices.Compact(pts)
+	key := fmt.Sprintf("goal-contributors|%s|%d|%v", g.Product, win, pts)
+	counts, err := withIndex(ctx, c, key, []string{g.Product}, 0, func(ix *contribindex.Index, s *contribSetup) ([]int, error) {
+		keys := s.all
+		if g.Product != "" {
+			keys = s.repoKeys[g.Product]
+		}
+		out := make([]int, len(pts))
+		for i, pc := range ix.Counts(s.scope(g.Product), ix.Repos(keys), pts, win, s.members(ix)) {
+			out[i] = pc.Active
+		}
+		return out, nil
+	}, func() ([]int, error) {
+		out := make([]int, len(pts))
+		for i, d := range pts {
+			ac, err := c.contributorsOn(ctx, d, win)
+			if err != nil {
+				return nil, err
+			}
+			n, _ := ac.PortfolioActiveContributors.Get()
+			for _, p := range ac.Products {
+				if p.ID == g.Product {
+					n, _ = p.ActiveContributors.Get()
+				}
+			}
+			out[i] = n
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]goalFigure, len(dates))
+	for i, d := range dates {
+		j, _ := slices.BinarySearch(pts, d)
+		f := goalFigure{complete: Covers(until, d), coveredUntil: until}
+		if f.complete {
+			// Not known: 0, as Contributors' unknown counts.
+			f.value = float64(counts[j])
+		}
+		out[i] = f
+	}
+	return out, nil
 }
 
 // GoalPoint is a goal's actual value and on-track line at one date;
@@ -386,16 +459,14 @@ func (c *Calculator) goalPoints(ctx context.Context, g config.Goal, from, to civ
 
 // goalValues is a goal's value and on-track line at each of dates.
 func (c *Calculator) goalValues(ctx context.Context, g config.Goal, dates []civil.Date) ([]GoalPoint, error) {
-	baseline, err := c.GoalValue(ctx, g, g.BaselineDate)
+	fs, err := c.goalFigures(ctx, g, append([]civil.Date{g.BaselineDate}, dates...))
 	if err != nil {
 		return nil, err
 	}
+	baseline := fs[0].value
 	out := make([]GoalPoint, 0, len(dates))
-	for _, p := range dates {
-		v, err := c.goalValue(ctx, g, p)
-		if err != nil {
-			return nil, err
-		}
+	for i, p := range dates {
+		v := fs[i+1]
 		out = append(out, GoalPoint{Date: p, Value: v.value, Expected: expectedOn(g, baseline, p), Complete: v.complete})
 	}
 	return out, nil

@@ -47,20 +47,21 @@ func (c *Calculator) CandidateHeadline(ctx context.Context, reg storage.Register
 	if err != nil {
 		return Headline{}, fmt.Errorf("figures: headline of %s on %s: %w", reg.Source, date, err)
 	}
-	d := &registerData{adoptions: cur.adoptions, memberships: cur.memberships, orgs: make(map[string]storage.Organization, len(cur.orgs)+len(reg.Organizations))}
+	ad, ms := cur.adoptions, cur.memberships
 	if reg.Adoptions != nil {
-		d.adoptions = reg.Adoptions
+		ad = reg.Adoptions
 	}
 	if reg.Members != nil {
-		d.memberships = reg.Members
+		ms = reg.Members
 	}
+	orgs := make(map[string]storage.Organization, len(cur.orgs)+len(reg.Organizations))
 	for id, o := range cur.orgs {
-		d.orgs[id] = o
+		orgs[id] = o
 	}
 	for _, o := range reg.Organizations {
-		d.orgs[o.ID] = o
+		orgs[o.ID] = o
 	}
-	return c.headline(d, date), nil
+	return c.headline(c.newRegisterData(ad, ms, orgs), date), nil
 }
 
 func (c *Calculator) headline(d *registerData, date civil.Date) Headline {

@@ -212,14 +212,11 @@ func (c *Calculator) CollectorLease(ctx context.Context, now time.Time) (Lease, 
 // RegisterImports returns the newest imports of the register, at most
 // limit, newest first.
 func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]RegisterImport, error) {
-	all, err := cachedIn(ctx, c, "register-imports", depRegister, func() ([]RegisterImport, error) {
-		imports, err := c.store.RegisterImports(ctx)
-		out := make([]RegisterImport, len(imports))
-		for i, r := range imports {
-			out[i] = registerImportOf(r)
-		}
-		return out, err
-	})
+	vs, err := c.store.DomainVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := c.registerImportsOn(ctx, vs)
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +224,19 @@ func (c *Calculator) RegisterImports(ctx context.Context, limit int) ([]Register
 		all = all[:limit]
 	}
 	return append([]RegisterImport(nil), all...), nil
+}
+
+// registerImportsOn is every register import, newest first, with the data
+// versions already read. The result is cached: do not change it.
+func (c *Calculator) registerImportsOn(ctx context.Context, vs storage.Versions) ([]RegisterImport, error) {
+	return cachedOn(ctx, c, vs, "register-imports", depRegister, "", func() ([]RegisterImport, error) {
+		imports, err := c.store.RegisterImports(ctx)
+		out := make([]RegisterImport, len(imports))
+		for i, r := range imports {
+			out[i] = registerImportOf(r)
+		}
+		return out, err
+	})
 }
 
 // RepositoryProblems lists the repositories whose data do not reach

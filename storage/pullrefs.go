@@ -64,11 +64,15 @@ func (s *Reader) MergedPullRequests(ctx context.Context, from, to time.Time) ([]
 		Known         bool   `db:"known"`
 		RefsIssue     bool   `db:"refs_issue"`
 	}
+	// The kind twice: SQLite reads a partial index only when the query
+	// names its condition (migration 0009's, over issues and pull
+	// requests), else every commit too.
 	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT c.repository_key, c.ext_id, c.merged_at,
 		r.repository_key IS NOT NULL AS known, COALESCE(r.refs_issue, 0) <> 0 AS refs_issue
 		FROM contributions c LEFT JOIN pull_request_refs r
 		  ON r.repository_key = c.repository_key AND CAST(r.number AS TEXT) = c.ext_id
-		WHERE c.kind = 'pull_request' AND c.merged_at <> '' AND c.merged_at >= ? AND c.merged_at < ?
+		WHERE c.kind = 'pull_request' AND c.kind IN ('issue', 'pull_request')
+		  AND c.merged_at <> '' AND c.merged_at >= ? AND c.merged_at < ?
 		ORDER BY c.repository_key, c.merged_at`), Stamp(from), Stamp(to))
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read merged pull requests: %w", err)
