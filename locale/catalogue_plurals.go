@@ -12,6 +12,7 @@ var pluralMsgs = map[string]msg{
 	"admin.preview.summary.one":               {"Indlæses %s, bliver %s række tilføjet, %s ændret og %s afsluttet (de bevares i historikken); %s er uændrede. Intet er gemt endnu.", "Importing %s adds %s row, changes %s and ends %s (they stay in the history); %s are unchanged. Nothing has been stored yet."},
 	"key.products.of.one":                     {"af %s produkt i porteføljen", "of %s product in the portfolio"},
 	"map.summary.one":                         {"Danmarkskort over de 98 kommuner farvet efter antal produkter i drift; %s kommune har mindst ét.", "Map of Denmark's 98 municipalities coloured by the number of products in production; %s municipality runs at least one."},
+	"map.products.one":                        {"%s produkt i drift", "%s product in production"},
 	"product.map.summary.one":                 {"Danmarkskort: %s kommune har %s i drift, %s som pilot og %s planlagt.", "Map of Denmark: %s municipality runs %s in production, %s as a pilot and %s planned."},
 	"key.contributors.window.one":             {"personer med bidrag den seneste %s dag", "persons contributing in the last %s day"},
 	"product.concentration.of.one":            {"personer står for halvdelen af %s bidrag", "persons make half of the %s contribution"},
