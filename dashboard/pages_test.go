@@ -171,10 +171,10 @@ func TestPages(t *testing.T) {
 				`The figures may be reused under the licence: <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>`,
 				`<a href="/products?lang=en">Products</a>`, `<a href="/organizations?lang=en">Municipalities and organisations</a>`, `<a href="/api?lang=en">Open API</a>`,
 				// The three classes of the map and its legend's title.
-				`"pieces":[{"color":"#f0f0f0","label":"none","value":0},{"color":"#4f8fc9","gte":1,"label":"1–2","lte":2},{"color":"#08306b","gte":3,"label":"3 or more"}]`,
-				`"title":{"bottom":74,"left":0,"text":"Products in production"`,
+				`<p class="legend-title">Products in production</p>`, `fill="#f0f0f0" stroke="#555555"/></svg> none</li>`,
+				`fill="#4f8fc9" stroke="#555555"/></svg> 1–2</li>`, `fill="#08306b" stroke="#555555"/></svg> 3 or more</li>`,
 				// A click on a bar or a product's name opens its page.
-				`"OS2forms":"/products/os2forms?lang=en"`, `"triggerEvent":true`, `"links":{"101":"/organizations/101?lang=en"`,
+				`"OS2forms":"/products/os2forms?lang=en"`, `"triggerEvent":true`, `data-href="/organizations/101?lang=en"`,
 				// The distribution has its own caption, not the three-or-more one.
 				`<h2 id="distribution-h">Members by number of products in production</h2>
   <p class="def">The members on the date by how many distinct products each runs in production`,
@@ -244,7 +244,7 @@ func TestPages(t *testing.T) {
 			}},
 			{"embed map", "/embed/map", nil, 200, "da", []string{`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 500 `,
 				`role="img" aria-label="Danmarkskort over de 98 kommuner farvet efter antal produkter i drift;`, `data-href="/organizations/101"><title>København: 4 produkter i drift</title>`,
-				`<p class="legend-title">Produkter</p>`, html.EscapeString(assets.MapAttributionDA)}},
+				`<p class="legend-title">Produkter i drift</p>`, html.EscapeString(assets.MapAttributionDA)}},
 			{"embed members", "/embed/members", nil, 200, "da", []string{`id="distribution-spec"`}},
 			{"unknown product", "/products/nope", nil, 404, "da", []string{"<h1>Siden findes ikke</h1>", "Produktet &#34;nope&#34; findes ikke i porteføljen."}},
 			{"unknown product xss", "/products/%3Cimg%20src=x%20onerror=alert(1)%3E?lang=en", nil, 404, "en", []string{"There is no product &#34;" + xssNameEscaped + "&#34; in the portfolio."}},
