@@ -223,7 +223,7 @@ func distributionChart(v *view, m figures.Members) chart {
 	}
 	return v.chart(chart{
 		ID: "distribution", Title: v.T("distribution.heading"), Definition: v.Def("distribution")["Short"],
-		Summary: v.Tf("distribution.summary", v.Int(m.Members), v.Int(m.ThreePlus)),
+		Summary: v.Nf("distribution.summary", m.Members, v.Int(m.Members), v.Int(m.ThreePlus)),
 		Spec:    chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang},
 		Table:   t, CSV: v.DataLink("/api/v1/members.csv"), Embed: v.embedLink("members"),
 	})

@@ -42,7 +42,7 @@ func selfEvaluation(v *view, g figures.ProductSelfEvaluation) *selfEvalView {
 		if l.Required+l.Recommendations == 0 {
 			continue
 		}
-		line := v.Tf("selfeval.summary", v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned)) + notKnown(v, l)
+		line := v.Nf("selfeval.summary", l.Required, v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned)) + notKnown(v, l)
 		if l.Recommendations > 0 {
 			line += "; " + v.Tf("selfeval.summary.rec", v.Int(l.RecommendationsMet), v.Int(l.Recommendations))
 		}
@@ -106,10 +106,20 @@ func durationText(l locale.Lang, seconds float64) string {
 	case seconds < 3600:
 		return l.Tf("duration.minutes", l.Int(int(math.Round(seconds/60))))
 	case seconds < 48*3600:
-		return l.Tf("duration.hours", l.Dec(seconds/3600, 1))
+		return decimalCount(l, "duration.hours", seconds/3600)
 	default:
-		return l.Tf("duration.days", l.Dec(seconds/86400, 1))
+		return decimalCount(l, "duration.days", seconds/86400)
 	}
+}
+
+// decimalCount writes x with one decimal and the plural noun of key,
+// or "1" and its singular when x rounds to exactly one ("1 time", not
+// "1,0 timer").
+func decimalCount(l locale.Lang, key string, x float64) string {
+	if math.Round(x*10) == 10 {
+		return l.Nf(key, 1, l.Int(1))
+	}
+	return l.Tf(key, l.Dec(x, 1))
 }
 
 // healthKeys are a product's health signals, each with its definition.
@@ -131,9 +141,9 @@ func healthKeys(v *view, h figures.ProductHealth, last *figures.ProductHealth) [
 	div := healthSignal(v, keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}, h, last,
 		config.SourceActivity, func(h figures.ProductHealth) *figures.Diversity { return h.Diversity },
 		func(d *figures.Diversity, k *keyFigure) {
-			k.Value, k.Detail = v.Int(d.Organizations), v.Tf("health.diversity.none", v.Int(d.WindowDays))
+			k.Value, k.Detail = v.Int(d.Organizations), v.Nf("health.diversity.none", d.WindowDays, v.Int(d.WindowDays))
 			if d.Organizations > 0 {
-				k.Detail = v.Tf("health.diversity.largest", d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
+				k.Detail = v.Nf("health.diversity.largest", d.WindowDays, d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
 			}
 		})
 

@@ -36,6 +36,8 @@ func TestDurationText(t *testing.T) {
 	}{
 		{90, "2 min.", "2 min"},
 		{5 * 3600, "5,0 timer", "5.0 hours"},
+		{3600 + 120, "1 time", "1 hour"},
+		{3600 + 240, "1,1 timer", "1.1 hours"},
 		{3 * 86400, "3,0 dage", "3.0 days"},
 	} {
 		if got := durationText(locale.DA, tt.secs); got != tt.da {
