@@ -105,10 +105,13 @@ portfolio's figures need about a third of that).`, stderr)
 	bgCtx, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	// Contributor figures come from an index of every contribution in
-	// memory, which takes seconds to read on a large portfolio: it loads
-	// in the background, so the server is ready at once; meanwhile the
-	// contributors on one date come from storage (/metrics), and series
-	// wait for the load.
+	// memory, which takes seconds to read whole on a large portfolio: it
+	// is kept on disk between starts (restored in a fraction of a second,
+	// then the rows written since are read), and loads in the background;
+	// meanwhile the contributors on one date come from storage
+	// (/metrics), and series wait for the load.
+	started := time.Now()
+	calc.KeepIndexSnapshot(cfg.Storage.IndexSnapshotFile(), log)
 	bg.Add(1)
 	loaded := calc.LoadIndexInBackground(bgCtx)
 	go func() {
@@ -147,7 +150,8 @@ portfolio's figures need about a third of that).`, stderr)
 		adminHandler = admin.New(admin.Options{Config: cfg, Store: store, Figures: calc, Token: token, AuthFailures: authFailures, Log: log})
 	}
 	srv := dashboard.New(dashboard.Options{
-		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Ready: store.Ready, Release: Version(),
+		Config: cfg, Figures: calc, API: apiHandler, Admin: adminHandler, Log: log, Release: Version(),
+		Ready:   func(ctx context.Context) error { return serveReady(ctx, store, calc, started) },
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}),
 	})
 
@@ -185,7 +189,34 @@ portfolio's figures need about a third of that).`, stderr)
 	stopBG()
 	bg.Wait()
 	col.Wait()
+	// The next start reads the index from here, not from all history.
+	saveCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := calc.SaveIndexSnapshot(saveCtx); err != nil {
+		log.Warn("contribution index snapshot not written at shutdown", "err", err)
+	}
 	return serveErr
+}
+
+// indexReadyWait bounds how long after start /readyz waits for the
+// contribution index to be restored from its snapshot.
+const indexReadyWait = 3 * time.Second
+
+// serveReady is /readyz: the database answers with a current schema and,
+// unless it takes longer than indexReadyWait, the contribution index is
+// restored from its snapshot (a fraction of a second), so that the first
+// requests sent once ready do not compute contributor figures from
+// storage. Without a snapshot to use, the full load goes on in the
+// background and the server is ready at once, as before.
+func serveReady(ctx context.Context, store *storage.Store, calc *figures.Calculator, started time.Time) error {
+	select {
+	case <-calc.IndexStarted():
+	default:
+		if time.Since(started) < indexReadyWait {
+			return errors.New("the contribution index is being restored from its snapshot")
+		}
+	}
+	return store.Ready(ctx)
 }
 
 // newHTTPServer returns the server for h. Its time limits keep a client

@@ -80,6 +80,25 @@ const (
 type Storage struct {
 	Driver string `toml:"driver"` // "sqlite" or "postgres"
 	DSN    string `toml:"dsn"`
+	// IndexSnapshot is the file serve keeps the contribution index in
+	// between starts: "" is beside the SQLite file (its name + ".index"),
+	// or ./data/contribution.index for PostgreSQL; "off" keeps none.
+	IndexSnapshot string `toml:"index_snapshot"`
+}
+
+// IndexSnapshotFile is the contribution index snapshot's path, "" for
+// none (also for an in-memory SQLite database).
+func (s Storage) IndexSnapshotFile() string {
+	switch {
+	case s.IndexSnapshot == "off":
+		return ""
+	case s.IndexSnapshot != "":
+		return s.IndexSnapshot
+	case s.Driver != "sqlite" || strings.Contains(s.DSN, ":memory:") || strings.Contains(s.DSN, "mode=memory"):
+		return ""
+	}
+	p, _, _ := strings.Cut(strings.TrimPrefix(s.DSN, "file:"), "?")
+	return p + ".index"
 }
 
 // Server configures the HTTP server.
@@ -356,6 +375,9 @@ func Load(path string) (*Config, error) {
 	if err == nil && c.Storage.Driver == "sqlite" {
 		c.Storage.DSN = besideConfig(filepath.Dir(path), c.Storage.DSN)
 	}
+	if err == nil && c.Storage.IndexSnapshot != "" && c.Storage.IndexSnapshot != "off" {
+		c.Storage.IndexSnapshot = besideConfig(filepath.Dir(path), c.Storage.IndexSnapshot)
+	}
 	return c, err
 }
 
@@ -445,6 +467,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Storage.DSN == "" && c.Storage.Driver == "sqlite" {
 		c.Storage.DSN = "./data/os2pulse.db"
+	}
+	if c.Storage.IndexSnapshot == "" && c.Storage.Driver == "postgres" {
+		c.Storage.IndexSnapshot = "./data/contribution.index"
 	}
 	if c.Server.Listen == "" {
 		c.Server.Listen = ":8080"

@@ -117,3 +117,37 @@ func BenchmarkIndexUpdate(b *testing.B) {
 		ix.finish(touched)
 	}
 }
+
+// BenchmarkSnapshot is writing and reading the snapshot of an index of
+// 3,000,000 rows (the 10× portfolio's size), the file left out: what a
+// start costs besides reading the file and the rows written since.
+func BenchmarkSnapshot(b *testing.B) {
+	ix := newIndex(byDomain)
+	touched := map[int32]bool{}
+	// Storage has one row per repository, day and identity.
+	seen := map[string]bool{}
+	for _, d := range benchRows(3000, 50_000, 3_000_000) {
+		k := fmt.Sprint(d.RepositoryKey, d.Day, d.Identity)
+		if !seen[k] {
+			seen[k] = true
+			touched[ix.add(d)] = true
+		}
+	}
+	ix.finish(touched)
+	head := snapshotHead{Identity: "sqlite:1/2:2024", Resolution: "rules", Activity: 9}
+	file := encodeSnapshot(ix, head)
+	b.Run("write", func(b *testing.B) {
+		b.SetBytes(int64(len(file)))
+		for b.Loop() {
+			encodeSnapshot(ix, head)
+		}
+	})
+	b.Run("read", func(b *testing.B) {
+		b.SetBytes(int64(len(file)))
+		for b.Loop() {
+			if _, _, err := decodeSnapshot(file, byDomain); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

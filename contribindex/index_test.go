@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"os2pulse/civil"
 	"os2pulse/storage"
@@ -22,52 +21,26 @@ import (
 func TestFollowMatchesLoad(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
 		ctx := context.Background()
-		repos := []string{"repo0", "repo1", "repo2"}
-		for _, name := range repos {
-			if err := store.UpsertRepository(ctx, storage.Repository{Forge: "github.com", Owner: "Org", Name: name}, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
+		addRepos(t, store)
 		resolver := func() (Resolver, error) { return byDomain, nil }
 		follows := NewKeeper(store.ReadOnly(), resolver)
 		r := rand.New(rand.NewPCG(3, 4))
-		start := civil.MustParse("2021-01-01")
 		n := 0
 		for batch := range 4 {
-			var cs []storage.Contribution
-			for range 100 + 100*batch {
-				n++
-				p := r.IntN(30)
-				day := start.AddDays(r.IntN(400))
-				if batch > 0 && r.IntN(3) == 0 {
-					// A day written before: its rows get a new count.
-					day = start.AddDays(r.IntN(20))
-				}
-				email := fmt.Sprintf("p%d@%s", p, []string{"aarhus.dk", "bellcom.dk", "example.org"}[p%3])
-				cs = append(cs, storage.Contribution{RepositoryKey: storage.RepoKey("github.com", "Org", repos[r.IntN(len(repos))]),
-					Kind: storage.KindCommit, ExtID: fmt.Sprint(n), At: day.Time().Add(time.Duration(r.IntN(86400)) * time.Second),
-					Email: email, Name: fmt.Sprint("Person ", p)})
-			}
-			if _, err := store.AddContributions(ctx, cs); err != nil {
-				t.Fatal(err)
-			}
-			vs, err := store.DomainVersions(ctx)
+			activity := writeRandom(t, store, r, 100+100*batch, &n)
+			got, err := follows.Get(ctx, activity, true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := follows.Get(ctx, vs.Domains[storage.DomainActivity], true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := NewKeeper(store.ReadOnly(), resolver).Get(ctx, vs.Domains[storage.DomainActivity], true)
+			want, err := NewKeeper(store.ReadOnly(), resolver).Get(ctx, activity, true)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if err := sameIndex(got, want); err != nil {
 				t.Fatalf("after write %d: the index brought up to date differs from one read at once: %v", batch, err)
 			}
-			if len(got.repos) != len(repos) {
-				t.Fatalf("after write %d: %d repositories in the index, want %d", batch, len(got.repos), len(repos))
+			if len(got.repos) != 4 {
+				t.Fatalf("after write %d: %d repositories in the index, want 4", batch, len(got.repos))
 			}
 		}
 	})

@@ -29,12 +29,19 @@ type Keeper struct {
 	mu      sync.Mutex
 	ix      *Index
 	loading chan struct{}
+
+	// snap is where the index is kept between starts (KeepSnapshot);
+	// started is closed once a start has restored the index from it or
+	// found none to use.
+	snap    Snapshot
+	started chan struct{}
+	saving  snapshotSaving
 }
 
 // NewKeeper returns a keeper of the index of rollup, with its rows
 // resolved by what resolver returns (asked once, when the index is read).
 func NewKeeper(rollup Rollup, resolver func() (Resolver, error)) *Keeper {
-	return &Keeper{rollup: rollup, resolve: resolver}
+	return &Keeper{rollup: rollup, resolve: resolver, started: make(chan struct{})}
 }
 
 // Get returns the index brought up to date with the activity domain's
@@ -66,28 +73,39 @@ func (k *Keeper) Get(ctx context.Context, activity int64, wait bool) (*Index, er
 	}
 	ix := k.ix
 	if activity != ix.activity {
-		// Only the rows written since the last read: few after a
-		// collection or an import of a few commits.
-		var rows []storage.ContributorDay
-		mark, err := k.rollup.EachContributorDaySince(ctx, ix.mark, func(d storage.ContributorDay) error {
-			rows = append(rows, d)
-			return nil
-		})
+		n, err := k.follow(ctx, ix, activity)
 		if err != nil {
-			return nil, fmt.Errorf("contribindex: unable to bring the contribution index up to date: %w", err)
+			return nil, err
 		}
-		ix.mu.Lock()
-		touched := map[int32]bool{}
-		for _, d := range rows {
-			touched[ix.add(d)] = true
-		}
-		if len(touched) > 0 {
-			ix.finish(touched)
-		}
-		ix.mark, ix.activity = mark, activity
-		ix.mu.Unlock()
+		k.saveIfMoved(ix, n)
 	}
 	return ix, nil
+}
+
+// follow reads the rows written since ix's mark into ix, which is then of
+// the activity domain's version activity, and returns how many it read.
+func (k *Keeper) follow(ctx context.Context, ix *Index, activity int64) (int, error) {
+	// Only the rows written since the last read: few after a collection
+	// or an import of a few commits.
+	var rows []storage.ContributorDay
+	mark, err := k.rollup.EachContributorDaySince(ctx, ix.mark, func(d storage.ContributorDay) error {
+		rows = append(rows, d)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("contribindex: unable to bring the contribution index up to date: %w", err)
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	touched := map[int32]bool{}
+	for _, d := range rows {
+		touched[ix.add(d)] = true
+	}
+	if len(touched) > 0 {
+		ix.finish(touched)
+	}
+	ix.mark, ix.activity = mark, activity
+	return len(rows), nil
 }
 
 // load reads the whole rollup into a new index.
@@ -116,8 +134,11 @@ func (k *Keeper) load(ctx context.Context) (*Index, error) {
 
 // LoadInBackground starts loading the index, unless it is loaded or
 // being loaded, and returns a function that waits for the load to end.
-// Until then Get without wait returns nil. loaded, if not nil, runs in
-// the background after a load that succeeded.
+// Until then Get without wait returns nil. With a snapshot kept
+// (KeepSnapshot) the load restores it and reads the rows written since;
+// when there is none to use, it reads the whole rollup and then writes
+// one. loaded, if not nil, runs in the background after a load that
+// succeeded.
 func (k *Keeper) LoadInBackground(ctx context.Context, loaded func(*Index)) (wait func() error) {
 	k.mu.Lock()
 	if k.ix != nil || k.loading != nil {
@@ -129,14 +150,23 @@ func (k *Keeper) LoadInBackground(ctx context.Context, loaded func(*Index)) (wai
 	k.mu.Unlock()
 	var err error
 	go func() {
-		var ix *Index
-		ix, err = k.load(ctx)
+		ix := k.restore(ctx)
+		k.markStarted()
+		restored := ix != nil
+		if !restored {
+			ix, err = k.load(ctx)
+		}
 		k.mu.Lock()
 		k.loading = nil
 		if err == nil {
 			k.ix = ix
 		}
 		k.mu.Unlock()
+		if err == nil && !restored {
+			// Started before the load is said to end, so that whoever
+			// waits for both (SaveSnapshot) finds it.
+			k.saveInBackground(ix)
+		}
 		close(loading)
 		if err == nil && loaded != nil {
 			loaded(ix)

@@ -2,8 +2,11 @@ package figures
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"sort"
 	"time"
 
@@ -105,6 +108,30 @@ func (c *Calculator) LoadIndex(ctx context.Context) error {
 func (c *Calculator) LoadIndexInBackground(ctx context.Context) (wait func() error) {
 	return c.ix.LoadInBackground(ctx, func(ix *contribindex.Index) { c.warm(ctx, ix) })
 }
+
+// resolutionRules is the version of how people resolves rollup rows
+// (people.who): raise it when that changes, so that a contribution index
+// snapshot resolved the old way is read again.
+const resolutionRules = 1
+
+// KeepIndexSnapshot keeps the contribution index in the file at path
+// between starts (see contribindex.Keeper.KeepSnapshot); "" keeps none.
+// Call it before LoadIndexInBackground.
+func (c *Calculator) KeepIndexSnapshot(path string, log *slog.Logger) {
+	// What the index's rows were resolved by: the rules and the
+	// configuration they read.
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%#v\x00%#v\x00%#v", resolutionRules, c.cfg.Contributors.Aliases, c.cfg.Contributors.Bots, c.cfg.Affiliations)
+	c.ix.KeepSnapshot(contribindex.Snapshot{Path: path, Resolution: hex.EncodeToString(h.Sum(nil)), Log: log})
+}
+
+// IndexStarted is closed once the contribution index is restored from its
+// snapshot at start, or known to need a full load (which goes on).
+func (c *Calculator) IndexStarted() <-chan struct{} { return c.ix.Started() }
+
+// SaveIndexSnapshot writes the contribution index's snapshot if it moved
+// on since the last: at shutdown.
+func (c *Calculator) SaveIndexSnapshot(ctx context.Context) error { return c.ix.SaveSnapshot(ctx) }
 
 // resolver is how the contribution index resolves rollup rows: persons,
 // bots and affiliations by the configuration (people).

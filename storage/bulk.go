@@ -25,8 +25,9 @@ type bulk interface {
 // The tables whose first column is a repository key that must be stored.
 // SQLite checks each row with the foreign key; on PostgreSQL, where a
 // foreign key costs a query per row, a batch is checked with one (see
-// migration 0008).
-var repositoryRows = map[string]bool{"contributions": true, "contributor_days": true}
+// migration 0008). contributor_days is not checked again: its rows are
+// made from the contributions the same transaction stored.
+var repositoryRows = map[string]bool{"contributions": true}
 
 // scanner is one returned row.
 type scanner interface{ Scan(dest ...any) error }

@@ -43,8 +43,10 @@ func (s *Reader) EachContributorDaySince(ctx context.Context, mark RollupMark, f
 		}
 	} else {
 		// seq is the data version of the transaction that updated a row,
-		// plus one; rowid tells new rows. Left to itself, SQLite reads the
-		// updated rows by rowid, that is every row.
+		// plus one; rowid tells new rows, whose seq stays 0. Left to
+		// itself, SQLite reads the updated rows by rowid, that is every
+		// row; "seq > 0" lets it use the index, which holds only updated
+		// rows (migration 0014).
 		err := s.db.QueryRowxContext(ctx, `SELECT (SELECT version FROM data_version WHERE id = 1),
 			(SELECT COALESCE(MAX(rowid), 0) FROM contributor_days)`).Scan(&next.Seq, &next.Row)
 		if err != nil {
@@ -52,7 +54,7 @@ func (s *Reader) EachContributorDaySince(ctx context.Context, mark RollupMark, f
 		}
 		q = `SELECT repository_key, day, identity, login, email, name, contributions FROM contributor_days WHERE rowid > ?
 			UNION ALL SELECT repository_key, day, identity, login, email, name, contributions
-			FROM contributor_days INDEXED BY contributor_days_seq WHERE seq > ? AND rowid <= ?`
+			FROM contributor_days INDEXED BY contributor_days_seq WHERE seq > 0 AND seq > ? AND rowid <= ?`
 		args = []any{mark.Row, mark.Seq, mark.Row}
 		if mark == (RollupMark{}) {
 			q, args = `SELECT repository_key, day, identity, login, email, name, contributions FROM contributor_days`, nil

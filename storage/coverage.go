@@ -81,9 +81,11 @@ func (s *Store) RepositoriesFailing(ctx context.Context, keys []string, status, 
 // contribution); zero when nothing is stored.
 func (s *Reader) FirstRecord(ctx context.Context) (civil.Date, error) {
 	var firsts []string
+	// The rollup's first day per repository, from the start of its primary
+	// key: the rollup has no index by day (migration 0014).
 	err := s.db.SelectContext(ctx, &firsts, `SELECT COALESCE(MIN(since), '') FROM memberships WHERE retracted_at = ''
 		UNION ALL SELECT COALESCE(MIN(since), '') FROM adoptions WHERE retracted_at = ''
-		UNION ALL SELECT COALESCE(MIN(day), '') FROM contributor_days`)
+		UNION ALL SELECT COALESCE(MIN((SELECT MIN(c.day) FROM contributor_days c WHERE c.repository_key = r.key)), '') FROM repositories r`)
 	if err != nil {
 		return 0, fmt.Errorf("storage: unable to read the first record: %w", err)
 	}

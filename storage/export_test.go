@@ -1,6 +1,10 @@
 package storage
 
-import "context"
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
 
 // ExecForTest runs a statement with ? placeholders; tests use it to set up
 // states the API does not produce.
@@ -22,4 +26,15 @@ func (s *Store) HoldWriteForTest(ctx context.Context) (commit func() error, err 
 		return nil, err
 	}
 	return tx.Commit, nil
+}
+
+// MigrateToForTest applies the pending migrations up to version v: a
+// database as an older release left it.
+func (s *Store) MigrateToForTest(ctx context.Context, v int) ([]string, error) {
+	return s.migrate(ctx, v)
+}
+
+// QueryRowForTest runs a query with ? placeholders that returns one row.
+func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sqlx.Row {
+	return s.w.QueryRowxContext(ctx, s.rebind(q), args...)
 }

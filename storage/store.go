@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -314,6 +315,12 @@ var ErrSchemaTooNew = errors.New("storage: database schema is newer than this os
 // at a time (see lockMigrations), and each migration checks inside its
 // transaction that no one applied it meanwhile.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	return s.migrate(ctx, math.MaxInt)
+}
+
+// migrate is Migrate up to version upTo; tests use it to put a database
+// where an older release left it.
+func (s *Store) migrate(ctx context.Context, upTo int) ([]string, error) {
 	unlock, err := s.lockMigrations(ctx)
 	if err != nil {
 		return nil, err
@@ -339,6 +346,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	for _, m := range ms {
 		if m.version <= cur {
 			continue
+		}
+		if m.version > upTo {
+			break
 		}
 		done := false
 		err := s.tx(ctx, func(tx *sqlx.Tx) error {
