@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -80,24 +82,42 @@ func (a *API) adoptionRoutes() {
 		return t
 	})
 
-	// One product's adoption at the last day of each step; one CSV row
-	// per point.
-	figure(a, Endpoint{Path: "/api/v1/series/adoption", Label: "export.s.adoption", Params: []Param{paramProductNeeded, paramFrom, paramTo, paramStep}}, func(r *http.Request) (figures.AdoptionSeries, error) {
-		product, err := a.productParam(r, true)
+	// One product's adoption at the last day of each step, or, without
+	// a product, every product's; one CSV row per product and point.
+	figure(a, Endpoint{Path: "/api/v1/series/adoption", Label: "export.s.adoption", Params: []Param{paramProduct, paramFrom, paramTo, paramStep}}, func(r *http.Request) (adoptionSeriesAnswer, error) {
+		product, err := a.productParam(r, false)
 		if err != nil {
-			return figures.AdoptionSeries{}, err
+			return adoptionSeriesAnswer{}, err
 		}
 		from, to, step, err := a.seriesParams(r)
 		if err != nil {
-			return figures.AdoptionSeries{}, err
+			return adoptionSeriesAnswer{}, err
 		}
-		return a.calc.AdoptionSeries(r.Context(), product, from, to, step)
-	}, func(s figures.AdoptionSeries) csvTable {
-		t := csvTable{name: "adoption-series-" + s.Product, header: []string{"date", "product", "adopters_municipalities",
+		if product != "" {
+			s, err := a.calc.AdoptionSeries(r.Context(), product, from, to, step)
+			return adoptionSeriesAnswer{series: []figures.AdoptionSeries{s}, one: true, step: step}, err
+		}
+		all, err := a.calc.AdoptionSeriesAll(r.Context(), from, to, step)
+		if err != nil {
+			return adoptionSeriesAnswer{}, err
+		}
+		out := adoptionSeriesAnswer{step: step, series: make([]figures.AdoptionSeries, 0, len(all))}
+		for _, p := range a.cfg.Products { // in the configuration's order
+			out.series = append(out.series, all[p.ID])
+		}
+		return out, nil
+	}, func(ans adoptionSeriesAnswer) csvTable {
+		name := "adoption-series"
+		if ans.one {
+			name += "-" + ans.series[0].Product
+		}
+		t := csvTable{name: name, header: []string{"date", "product", "adopters_municipalities",
 			"adopters_members", "adopters_all", "share_of_municipalities", "share_of_members", "pilots", "planned"}}
-		for _, p := range s.Points {
-			t.rows = append(t.rows, []string{p.Date.String(), s.Product, strconv.Itoa(p.Adopters.Municipalities), strconv.Itoa(p.Adopters.Members),
-				strconv.Itoa(p.Adopters.All), ratio(p.ShareOfMunicipalities), ratio(p.ShareOfMembers), strconv.Itoa(p.Pilots), strconv.Itoa(p.Planned)})
+		for _, s := range ans.series {
+			for _, p := range s.Points {
+				t.rows = append(t.rows, []string{p.Date.String(), s.Product, strconv.Itoa(p.Adopters.Municipalities), strconv.Itoa(p.Adopters.Members),
+					strconv.Itoa(p.Adopters.All), ratio(p.ShareOfMunicipalities), ratio(p.ShareOfMembers), strconv.Itoa(p.Pilots), strconv.Itoa(p.Planned)})
+			}
 		}
 		return t
 	})
@@ -176,4 +196,34 @@ func (a *API) adoptionRoutes() {
 		}
 		return t
 	})
+}
+
+// adoptionSeriesAnswer is /series/adoption's answer: one product's
+// series as it always was, or, asked for no product, every product's
+// series under "products".
+type adoptionSeriesAnswer struct {
+	series []figures.AdoptionSeries
+	one    bool // a product was asked for
+	step   figures.Step
+}
+
+// adoptionSeriesAll is the answer for every product.
+type adoptionSeriesAll struct {
+	Step     figures.Step             `json:"step"`
+	Products []figures.AdoptionSeries `json:"products"`
+}
+
+func (a adoptionSeriesAnswer) MarshalJSON() ([]byte, error) {
+	if a.one {
+		return json.Marshal(a.series[0])
+	}
+	return json.Marshal(adoptionSeriesAll{Step: a.step, Products: a.series})
+}
+
+// openAPISchema is one of the two shapes.
+func (adoptionSeriesAnswer) openAPISchema(s *schemas) map[string]any {
+	return map[string]any{"oneOf": []any{
+		s.of(reflect.TypeOf(figures.AdoptionSeries{})),
+		s.of(reflect.TypeOf(adoptionSeriesAll{})),
+	}}
 }

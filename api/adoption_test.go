@@ -176,6 +176,26 @@ func TestAPISeries(t *testing.T) {
 			t.Errorf("adoption series CSV:\n%s\nwant\n%s", w.Body, wantCSV)
 		}
 
+		// Without a product: every product's series, the one asked for
+		// alone among them.
+		w = apiGet(t, srv, "/api/v1/series/adoption?from=2021-11-15&to=2022-02-10")
+		var all struct {
+			Step     figures.Step
+			Products []figures.AdoptionSeries
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &all); err != nil {
+			t.Fatal(w.Code, err)
+		}
+		if w.Code != http.StatusOK || all.Step != figures.Month || len(all.Products) != 2 ||
+			all.Products[0].Product != "os2forms" || all.Products[1].Product != "os2faktor" || !reflect.DeepEqual(all.Products[0], s) {
+			t.Errorf("every product's series: %d %+v", w.Code, all)
+		}
+		w = apiGet(t, srv, "/api/v1/series/adoption.csv?from=2021-11-15&to=2021-12-31")
+		if got := w.Body.String(); !strings.HasPrefix(got, bom+"date,product,") ||
+			!strings.Contains(got, "\n2021-12-31,os2forms,1,1,1,0.0102,1.0000,0,0\n2021-11-30,os2faktor,") || strings.Count(got, "\n") != 5 {
+			t.Errorf("every product's series CSV:\n%s", got)
+		}
+
 		w = apiGet(t, srv, "/api/v1/series/members.csv?from=2020-01-01&to=2022-06-30&step=year")
 		wantCSV = bom + "date,members,three_plus,three_plus_share,products_0,products_1,products_2,products_3,products_4,products_5+\n" +
 			"2020-12-31,1,0,0.0000,0,1,0,0,0,0\n" +
@@ -205,7 +225,7 @@ func TestAPIAdoptionBadParameters(t *testing.T) {
 		{"/api/v1/adoption?date=2024-13-01", "date", `"2024-13-01" is not a date (YYYY-MM-DD)`},
 		{"/api/v1/adoption.csv?date=1800-01-01", "date", "1800-01-01 is outside 1990–2100"},
 		{"/api/v1/members?date=today", "date", `"today" is not a date (YYYY-MM-DD)`},
-		{"/api/v1/series/adoption", "product", "missing; one of os2forms, os2faktor"},
+		{"/api/v1/series/adoption?product=", "product", "empty; give a value or leave the parameter out"},
 		{"/api/v1/series/adoption.csv?product=os2mo", "product", `unknown product "os2mo"; one of os2forms, os2faktor`},
 		{"/api/v1/series/adoption?product=os2forms&step=week", "step", `"week" is not a step (month, quarter or year)`},
 		{"/api/v1/series/adoption?product=os2forms&from=2024-01-01&to=2023-01-01", "from", "from 2024-01-01 is after to 2023-01-01"},

@@ -213,7 +213,18 @@ var (
 	knownFloatType = reflect.TypeOf(figures.Known[float64]{})
 )
 
+// ownSchema is an answer whose JSON is not its fields (it has a
+// MarshalJSON) and which says its schema itself.
+type ownSchema interface {
+	openAPISchema(s *schemas) map[string]any
+}
+
+var ownSchemaType = reflect.TypeFor[ownSchema]()
+
 func (s *schemas) of(t reflect.Type) map[string]any {
+	if t.Implements(ownSchemaType) {
+		return reflect.Zero(t).Interface().(ownSchema).openAPISchema(s)
+	}
 	switch t {
 	case dateType:
 		return dateSchema()

@@ -336,3 +336,41 @@ func buildPolygon(rings [][]int, arcs [][]geoPoint) (geoPolygon, error) {
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+// MunicipalityOutline is one municipality's outline: its polygons, each
+// an exterior ring and its holes, in longitude/latitude.
+type MunicipalityOutline struct {
+	Code     string // 3-digit kommunekode, as in the register
+	Polygons [][][][2]float64
+}
+
+// MunicipalityOutlines returns the outlines the served GeoJSON holds, in
+// order of kommunekode, for maps drawn on the server.
+func MunicipalityOutlines() ([]MunicipalityOutline, error) {
+	return municipalityOutlinesOnce()
+}
+
+var municipalityOutlinesOnce = sync.OnceValues(func() ([]MunicipalityOutline, error) {
+	b, err := municipalityGeoJSON()
+	if err != nil {
+		return nil, err
+	}
+	var fc struct {
+		Features []struct {
+			Properties struct {
+				Code string `json:"code"`
+			} `json:"properties"`
+			Geometry struct {
+				Coordinates [][][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		return nil, fmt.Errorf("municipality outlines: %w", err)
+	}
+	out := make([]MunicipalityOutline, 0, len(fc.Features))
+	for _, f := range fc.Features {
+		out = append(out, MunicipalityOutline{Code: f.Properties.Code, Polygons: f.Geometry.Coordinates})
+	}
+	return out, nil
+})

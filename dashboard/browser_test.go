@@ -226,7 +226,7 @@ func TestBrowser(t *testing.T) {
 }
 
 // open loads path at the given width and waits until every chart is
-// drawn (maps once their GeoJSON is in).
+// drawn.
 func (b *testBrowser) open(t *testing.T, path string, width int64) {
 	t.Helper()
 	_, err := chromedp.Call(b.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: 1000, DeviceScaleFactor: 1})
@@ -306,19 +306,20 @@ func (b *testBrowser) testCharts(t *testing.T) {
 	pages := []struct {
 		name   string
 		path   string
-		charts int
+		charts int // drawn by ECharts
+		maps   int // drawn on the server as SVG
 		// tooltip hovers the adoption chart's category with the script
 		// payload in its name and expects the tooltip to read it as text.
 		tooltip bool
 	}{
-		{"overview", "/?lang=da", 7, true},
-		{"overview-en", "/?lang=en", 7, false},
-		{"product", "/products/os2forms", 4, false},
-		{"goals", "/goals?lang=en", 4, false},
-		{"organization-xss", "/organizations/xss", 0, false},
-		{"data", "/data", 0, false},
-		{"embed-map", "/embed/map", 1, false},
-		{"embed-goal", "/embed/goal?goal=os2forms-spread", 1, false},
+		{"overview", "/?lang=da", 6, 1, true},
+		{"overview-en", "/?lang=en", 6, 1, false},
+		{"product", "/products/os2forms", 3, 1, false},
+		{"goals", "/goals?lang=en", 4, 0, false},
+		{"organization-xss", "/organizations/xss", 0, 0, false},
+		{"data", "/data", 0, 0, false},
+		{"embed-map", "/embed/map", 0, 1, false},
+		{"embed-goal", "/embed/goal?goal=os2forms-spread", 1, 0, false},
 	}
 	for _, p := range pages {
 		b.open(t, p.path, 1366)
@@ -327,9 +328,15 @@ func (b *testBrowser) testCharts(t *testing.T) {
 			document.querySelectorAll('[data-chart][data-rendered="true"]').length,
 			document.querySelectorAll('[data-chart] canvas').length,
 			document.querySelectorAll('main img, main script:not([type="application/json"])').length,
-			document.querySelectorAll('[data-download]:not([hidden])').length]`)
-		if counts[0] != p.charts || counts[1] != p.charts || counts[2] < p.charts || counts[4] != p.charts {
-			t.Errorf("%s: %d chart containers, %d rendered, %d canvases, %d image buttons; want %d", p.name, counts[0], counts[1], counts[2], counts[4], p.charts)
+			document.querySelectorAll('[data-download]:not([hidden])').length,
+			Array.from(document.querySelectorAll('[data-svg-chart] svg')).filter(function (s) { return s.querySelectorAll('path[data-href] > title').length === 98; }).length,
+			typeof window.echarts === 'undefined' ? 0 : 1]`)
+		if counts[0] != p.charts || counts[1] != p.charts || counts[2] < p.charts || counts[4] != p.charts+p.maps || counts[5] != p.maps {
+			t.Errorf("%s: %d chart containers, %d rendered, %d canvases, %d maps of 98 municipalities, %d image buttons; want %d charts and %d maps",
+				p.name, counts[0], counts[1], counts[2], counts[5], counts[4], p.charts, p.maps)
+		}
+		if p.charts == 0 && counts[6] != 0 {
+			t.Errorf("%s: ECharts loaded on a page without an ECharts chart", p.name)
 		}
 		if counts[3] != 0 {
 			t.Errorf("%s: %d img or script elements in <main>; a payload became markup", p.name, counts[3])
@@ -548,13 +555,11 @@ func (b *testBrowser) testClickThrough(t *testing.T) {
 		return [r.left + p[0] - 30, r.top + p[1]];
 	})()`
 	area := `(function () {
-		var el = document.getElementById('map-chart');
+		// Bornholm (400), in its box apart from every other municipality.
+		var el = document.querySelector('#map-chart path[data-href^="/organizations/400"]');
 		el.scrollIntoView({block: 'center'});
-		var chart = echarts.getInstanceByDom(el);
-		// Bornholm (400), far from every other municipality.
-		var p = chart.convertToPixel({seriesIndex: 0}, [14.92, 55.12]);
 		var r = el.getBoundingClientRect();
-		return [r.left + p[0], r.top + p[1]];
+		return [r.left + r.width / 2, r.top + r.height / 2];
 	})()`
 	for _, c := range []struct{ what, script, want string }{
 		{"a bar", bar, "/products/os2forms"},

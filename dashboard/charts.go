@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"html/template"
 	"slices"
 	"sort"
 
@@ -65,6 +66,10 @@ type chart struct {
 	Embed       string // the chart alone, for other sites (embedLink)
 	Attribution string // source credit shown under maps
 	Tall        bool
+	// SVG is a chart drawn on the server (the maps), shown instead of
+	// Spec, with its Legend beside it.
+	SVG    template.HTML
+	Legend mapLegend
 
 	v *view
 }
@@ -112,13 +117,11 @@ func (c chart) EmbedCode() string {
 }
 
 // chart registers a chart with the page, which then loads the chart
-// scripts (and the map, for maps).
+// script (it draws ECharts charts, and opens a map's municipalities and
+// saves a map as a picture).
 func (v *view) chart(c chart) chart {
 	c.v = v
 	v.HasCharts = true
-	if c.Spec.Map {
-		v.HasMap = true
-	}
 	return c
 }
 
@@ -220,7 +223,7 @@ func distributionChart(v *view, m figures.Members) chart {
 	}
 	return v.chart(chart{
 		ID: "distribution", Title: v.T("distribution.heading"), Definition: v.Def("distribution")["Short"],
-		Summary: v.Tf("distribution.summary", v.Int(m.Members), v.Int(m.ThreePlus)),
+		Summary: v.Nf("distribution.summary", m.Members, v.Int(m.Members), v.Int(m.ThreePlus)),
 		Spec:    chartSpec{Option: bar, Format: formatInteger, Lang: v.Lang},
 		Table:   t, CSV: v.DataLink("/api/v1/members.csv"), Embed: v.embedLink("members"),
 	})
@@ -301,38 +304,6 @@ func mapPieces(v *view) []piece {
 	return pieces
 }
 
-// mapOption is a map of Denmark's municipalities: its features are
-// matched on their kommunekode, it keeps Denmark's proportions (at 56° N
-// a degree of longitude is cos 56° ≈ 0.56 of a degree of latitude),
-// hovering shows the tooltip rather than the raw code as a label, and the
-// areas are coloured by the classes of pieces, with the legend's title
-// just above its entries (a line of about 20 px each).
-func mapOption(name string, data []point, pieces []piece, legendTitle string) echartsOption {
-	dark := textStyle{Color: "#1a1a1a"}
-	return echartsOption{
-		Tooltip: itemTooltip(), Legend: legend(false),
-		Title: &titleOpt{Text: legendTitle, Left: 0, Bottom: len(pieces)*22 + 8,
-			TextStyle: textStyle{Color: "#1a1a1a", FontSize: 13, FontWeight: "bold"}},
-		VisualMap: []visualMap{{Type: "piecewise", Pieces: pieces, Left: 0, Bottom: 0, Orient: "vertical",
-			ItemGap: 6, ItemHeight: 14, TextStyle: dark}},
-		Series: []seriesOpt{{
-			Name: name, Type: "map", Data: data, Map: "denmark", NameProperty: "code", AspectScale: 0.56, Roam: ptr(false),
-			Emphasis:  &emphasis{Label: labelOpt{Show: false}, ItemStyle: itemStyle{AreaColor: "#fdb863"}},
-			Select:    &selectOpt{Disabled: true},
-			ItemStyle: &itemStyle{BorderColor: "#555555", BorderWidth: 0.5}, ShowLegendSymbol: ptr(false),
-		}},
-	}
-}
-
-// municipalityLinks are the pages a click on a map's areas opens.
-func municipalityLinks(v *view, ms []figures.Organization) map[string]string {
-	links := make(map[string]string, len(ms))
-	for _, m := range ms {
-		links[m.ID] = v.Link("/organizations/" + m.ID)
-	}
-	return links
-}
-
 // countMapChart colours the 98 municipalities by how many products each
 // runs in production.
 func countMapChart(v *view, counts map[string]int) (chart, error) {
@@ -340,7 +311,8 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 	if err != nil {
 		return chart{}, err
 	}
-	data := make([]point, 0, len(ms))
+	pieces := mapPieces(v)
+	areas := make(map[string]mapArea, len(ms))
 	t := table.Table{
 		Caption: v.T("map.heading") + " – " + v.DateText(),
 		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.products")},
@@ -351,14 +323,17 @@ func countMapChart(v *view, counts map[string]int) (chart, error) {
 		if n > 0 {
 			running++
 		}
-		data = append(data, point{Name: m.ID, Value: num(n), Title: m.Name})
+		areas[m.ID] = mapArea{Color: pieceColor(pieces, n), Title: m.Name + ": " + v.Nf("map.products", n, v.Int(n)), Link: v.Link("/organizations/" + m.ID)}
 		t.Rows = append(t.Rows, []table.Cell{table.Link(m.Name, v.Link("/organizations/"+m.ID)), table.Text(m.Region), table.Int(v.Lang, n)})
+	}
+	summary := v.Nf("map.summary", running, v.Int(running))
+	svg, err := mapSVG(summary, areas)
+	if err != nil {
+		return chart{}, err
 	}
 	return v.chart(chart{
 		ID: "map", Title: v.T("map.heading"), Definition: v.Def("product_counts")["Short"],
-		Summary: v.Nf("map.summary", running, v.Int(running)),
-		Spec: chartSpec{Option: mapOption(v.T("th.products"), data, mapPieces(v), v.T("th.products")), Format: formatInteger, Lang: v.Lang, Map: true,
-			Links: municipalityLinks(v, ms)},
+		Summary: summary, SVG: svg, Legend: legendOf(v.T("th.products"), pieces),
 		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv"), Embed: v.embedLink("map"), Attribution: mapAttributionText(v), Tall: true,
 	}), nil
 }
@@ -383,12 +358,13 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 	if err != nil {
 		return chart{}, err
 	}
-	data := make([]point, 0, len(ms))
+	areas := make(map[string]mapArea, len(ms))
 	t := table.Table{
 		Caption: v.Tf("product.map", name) + " – " + v.DateText(),
 		Head:    []string{v.T("th.municipality"), v.T("map.region"), v.T("th.status"), v.T("th.since")},
 	}
 	counts := map[string]int{}
+	statusOf := make(map[string]string, len(ms))
 	for _, m := range ms {
 		a, ok := statuses[m.ID]
 		status := "none"
@@ -398,7 +374,7 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 			t.Rows = append(t.Rows, []table.Cell{table.Link(m.Name, v.Link("/organizations/"+m.ID)), table.Text(m.Region),
 				table.Text(v.T("status." + status)), table.Date(v.Lang, a.Since)})
 		}
-		data = append(data, point{Name: m.ID, Value: num(mapValue[status]), Title: m.Name, Text: v.T("status." + status)})
+		statusOf[m.ID] = status
 	}
 	t.Note = v.Nf("product.map.summary", counts[figures.StatusProduction], v.Int(counts[figures.StatusProduction]), name, v.Int(counts[figures.StatusPilot]), v.Int(counts[figures.StatusPlanned]))
 	// From "in production" to "not in use": dark blue, mid blue, dark
@@ -411,10 +387,17 @@ func productMapChart(v *view, product, name string, statuses map[string]figures.
 		{Value: ptr(1), Label: v.T("status.planned"), Color: "#b35806"},
 		{Value: ptr(0), Label: v.T("status.none"), Color: colorNone},
 	}
+	for _, m := range ms {
+		status := statusOf[m.ID]
+		areas[m.ID] = mapArea{Color: pieceColor(pieces, mapValue[status]), Title: m.Name + ": " + v.T("status."+status), Link: v.Link("/organizations/" + m.ID)}
+	}
+	svg, err := mapSVG(t.Note, areas)
+	if err != nil {
+		return chart{}, err
+	}
 	return v.chart(chart{
 		ID: "product-map", Title: v.Tf("product.map", name), Definition: v.Def("adopter")["Short"],
-		Summary: t.Note, Spec: chartSpec{Option: mapOption(v.T("th.status"), data, pieces, v.T("th.status")), Format: formatInteger, Lang: v.Lang, Map: true,
-			Links: municipalityLinks(v, ms)},
+		Summary: t.Note, SVG: svg, Legend: legendOf(v.T("th.status"), pieces),
 		Table: t, CSV: v.DataLink("/api/v1/municipalities.csv", "product", product), Embed: v.embedLink("product-map", "product", product),
 		Attribution: mapAttributionText(v), Tall: true,
 	}), nil

@@ -195,9 +195,6 @@ func axisTooltip() tooltipOpt {
 	return tooltipOpt{Show: true, Trigger: "axis", AxisPointer: &axisPointer{Type: "shadow"}}
 }
 
-// itemTooltip shows the area pointed at (maps).
-func itemTooltip() tooltipOpt { return tooltipOpt{Show: true, Trigger: "item"} }
-
 // grid leaves room around the plot for the first and last category
 // labels, which ECharts centres on their points.
 func grid() []gridOpt {

@@ -42,7 +42,7 @@ func selfEvaluation(v *view, g figures.ProductSelfEvaluation) *selfEvalView {
 		if l.Required+l.Recommendations == 0 {
 			continue
 		}
-		line := v.Tf("selfeval.summary", v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned)) + notKnown(v, l)
+		line := v.Nf("selfeval.summary", l.Required, v.Governance(l.Level), v.Int(l.Met), v.Int(l.Required), v.Int(l.Planned)) + notKnown(v, l)
 		if l.Recommendations > 0 {
 			line += "; " + v.Tf("selfeval.summary.rec", v.Int(l.RecommendationsMet), v.Int(l.Recommendations))
 		}
@@ -106,75 +106,74 @@ func durationText(l locale.Lang, seconds float64) string {
 	case seconds < 3600:
 		return l.Tf("duration.minutes", l.Int(int(math.Round(seconds/60))))
 	case seconds < 48*3600:
-		return l.Tf("duration.hours", l.Dec(seconds/3600, 1))
+		return decimalCount(l, "duration.hours", seconds/3600)
 	default:
-		return l.Tf("duration.days", l.Dec(seconds/86400, 1))
+		return decimalCount(l, "duration.days", seconds/86400)
 	}
 }
 
+// decimalCount writes x with one decimal and the plural noun of key,
+// or "1" and its singular when x rounds to exactly one ("1 time", not
+// "1,0 timer").
+func decimalCount(l locale.Lang, key string, x float64) string {
+	if math.Round(x*10) == 10 {
+		return l.Nf(key, 1, l.Int(1))
+	}
+	return l.Tf(key, l.Dec(x, 1))
+}
+
 // healthKeys are a product's health signals, each with its definition.
-// A signal that is not known shows "–" and why: its source was never
-// collected ("not collected"), or its data stop before the date.
-func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
-	unknown := func(k keyFigure, source string) keyFigure {
-		k.Value = "–"
-		if h.NotCollected(source) {
-			k.Detail = v.T("health.notcollected")
-			return k
-		}
-		return v.incomplete(k, h.CoveredUntil)
-	}
+// A signal that is not known says why: its source was never collected
+// ("not collected"), or its data stop before the date; then it shows its
+// value on the last date they reach (last, the signals on that date; nil
+// when they reach none), with that date, or "–".
+func healthKeys(v *view, h figures.ProductHealth, last *figures.ProductHealth) []keyFigure {
+	conc := healthSignal(v, keyFigure{Label: v.T("health.concentration"), Definition: v.Def("contributor_concentration")["Short"]}, h, last,
+		config.SourceActivity, func(h figures.ProductHealth) *figures.Concentration { return h.Concentration },
+		func(c *figures.Concentration, k *keyFigure) {
+			if c.Contributions == 0 {
+				k.Value, k.Detail = "–", v.Nf("health.concentration.none", c.WindowDays, v.Int(c.WindowDays))
+				return
+			}
+			k.Value, k.Detail = v.Int(c.Persons), v.Nf("health.concentration.of", c.Contributions, v.Int(c.Contributions), v.Int(c.WindowDays))
+		})
 
-	conc := keyFigure{Label: v.T("health.concentration"), Definition: v.Def("contributor_concentration")["Short"]}
-	switch c := h.Concentration; {
-	case c == nil:
-		conc = unknown(conc, config.SourceActivity)
-	case c.Contributions == 0:
-		conc.Value, conc.Detail = "–", v.Nf("health.concentration.none", c.WindowDays, v.Int(c.WindowDays))
-	default:
-		conc.Value, conc.Detail = v.Int(c.Persons), v.Nf("health.concentration.of", c.Contributions, v.Int(c.Contributions), v.Int(c.WindowDays))
-	}
+	div := healthSignal(v, keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}, h, last,
+		config.SourceActivity, func(h figures.ProductHealth) *figures.Diversity { return h.Diversity },
+		func(d *figures.Diversity, k *keyFigure) {
+			k.Value, k.Detail = v.Int(d.Organizations), v.Nf("health.diversity.none", d.WindowDays, v.Int(d.WindowDays))
+			if d.Organizations > 0 {
+				k.Detail = v.Nf("health.diversity.largest", d.WindowDays, d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
+			}
+		})
 
-	div := keyFigure{Label: v.T("health.diversity"), Definition: v.Def("organizational_diversity")["Short"]}
-	if d := h.Diversity; d == nil {
-		div = unknown(div, config.SourceActivity)
-	} else {
-		div.Value, div.Detail = v.Int(d.Organizations), v.Tf("health.diversity.none", v.Int(d.WindowDays))
-		if d.Organizations > 0 {
-			div.Detail = v.Tf("health.diversity.largest", d.LargestName, v.Pct(d.LargestShare), v.Int(d.WindowDays))
-		}
-	}
+	ttfr := healthSignal(v, keyFigure{Label: v.T("health.response"), Definition: v.Def("time_to_first_response")["Short"]}, h, last,
+		config.SourceGitHub, func(h figures.ProductHealth) *figures.FirstResponse { return h.FirstResponse },
+		func(f *figures.FirstResponse, k *keyFigure) {
+			k.Value, k.Detail = "–", v.Nf("health.response.none", f.Opened, v.Int(f.Opened), v.Int(f.WindowDays))
+			if f.MedianSeconds != nil {
+				k.Value = durationText(v.Lang, *f.MedianSeconds)
+				k.Detail = v.Nf("health.response.detail", f.Opened, durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
+			}
+		})
 
-	ttfr := keyFigure{Label: v.T("health.response"), Value: "–", Definition: v.Def("time_to_first_response")["Short"]}
-	if f := h.FirstResponse; f == nil {
-		ttfr = unknown(ttfr, config.SourceGitHub)
-	} else {
-		ttfr.Detail = v.Nf("health.response.none", f.Opened, v.Int(f.Opened), v.Int(f.WindowDays))
-		if f.MedianSeconds != nil {
-			ttfr.Value = durationText(v.Lang, *f.MedianSeconds)
-			ttfr.Detail = v.Nf("health.response.detail", f.Opened, durationText(v.Lang, *f.P90Seconds), v.Int(f.Responded), v.Int(f.Opened), v.Int(f.WindowDays), v.Int(f.Waiting))
-		}
-	}
+	rel := healthSignal(v, keyFigure{Label: v.T("health.releases"), Definition: v.Def("release_cadence")["Short"]}, h, last,
+		config.SourceGitHub, func(h figures.ProductHealth) *figures.ReleaseCadence { return h.Releases },
+		func(r *figures.ReleaseCadence, k *keyFigure) {
+			k.Value, k.Detail = v.Int(r.Releases), v.Nf("health.releases.never", r.WindowDays, v.Int(r.WindowDays))
+			if r.DaysSinceLast != nil {
+				k.Detail = v.Nf("health.releases.detail", r.WindowDays, v.Int(r.WindowDays), v.Nf("health.releases.ago", *r.DaysSinceLast, v.Int(*r.DaysSinceLast)))
+			}
+		})
 
-	rel := keyFigure{Label: v.T("health.releases"), Definition: v.Def("release_cadence")["Short"]}
-	if r := h.Releases; r == nil {
-		rel = unknown(rel, config.SourceGitHub)
-	} else {
-		rel.Value, rel.Detail = v.Int(r.Releases), v.Nf("health.releases.never", r.WindowDays, v.Int(r.WindowDays))
-		if r.DaysSinceLast != nil {
-			rel.Detail = v.Nf("health.releases.detail", r.WindowDays, v.Int(r.WindowDays), v.Nf("health.releases.ago", *r.DaysSinceLast, v.Int(*r.DaysSinceLast)))
-		}
-	}
-
-	bl := keyFigure{Label: v.T("health.backlog"), Definition: v.Def("backlog")["Short"]}
-	if b := h.Backlog; b == nil {
-		bl = unknown(bl, config.SourceGitHub)
-	} else {
-		bl.Value, bl.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Nf("count.issues", b.OpenIssues, v.Int(b.OpenIssues)), v.Nf("count.pulls", b.OpenPulls, v.Int(b.OpenPulls)))
-		if b.MedianAgeDays != nil {
-			bl.Detail += "; " + v.Nf("health.backlog.age", int(math.Round(*b.MedianAgeDays)), v.Lang.Dec(*b.MedianAgeDays, 0))
-		}
-	}
+	bl := healthSignal(v, keyFigure{Label: v.T("health.backlog"), Definition: v.Def("backlog")["Short"]}, h, last,
+		config.SourceGitHub, func(h figures.ProductHealth) *figures.Backlog { return h.Backlog },
+		func(b *figures.Backlog, k *keyFigure) {
+			k.Value, k.Detail = v.Int(b.Open), v.Tf("health.backlog.detail", v.Nf("count.issues", b.OpenIssues, v.Int(b.OpenIssues)), v.Nf("count.pulls", b.OpenPulls, v.Int(b.OpenPulls)))
+			if b.MedianAgeDays != nil {
+				k.Detail += "; " + v.Nf("health.backlog.age", int(math.Round(*b.MedianAgeDays)), v.Lang.Dec(*b.MedianAgeDays, 0))
+			}
+		})
 
 	hy := keyFigure{Label: v.T("health.hygiene"), Value: "–", Definition: v.Def("repository_hygiene")["Short"], Detail: v.T("health.hygiene.none")}
 	if y := h.Hygiene; y == nil {
@@ -189,4 +188,30 @@ func healthKeys(v *view, h figures.ProductHealth) []keyFigure {
 		}
 	}
 	return []keyFigure{conc, div, ttfr, rel, bl, hy}
+}
+
+// healthSignal is one signal's key figure: shown by show when pick finds
+// it in h; else "not collected" when its source never was, its value on
+// the last date the data reach (in last) with that date, or "–" with how
+// far the data reach.
+func healthSignal[T any](v *view, k keyFigure, h figures.ProductHealth, last *figures.ProductHealth, source string,
+	pick func(figures.ProductHealth) *T, show func(*T, *keyFigure)) keyFigure {
+	if s := pick(h); s != nil {
+		show(s, &k)
+		return k
+	}
+	k.Value = "–"
+	if h.NotCollected(source) {
+		k.Detail = v.T("health.notcollected")
+		return k
+	}
+	if last != nil {
+		if s := pick(*last); s != nil {
+			show(s, &k)
+			k.Detail += ", " + v.Tf("coverage.lastknown", v.Lang.Date(h.CoveredUntil))
+			k.Mark, k.Incomplete = v.T("coverage.note"), v.CoveredUntil(h.CoveredUntil)
+			return k
+		}
+	}
+	return v.incomplete(k, h.CoveredUntil)
 }

@@ -25,20 +25,8 @@ import (
 // which is that page's purpose.
 var lighthousePages = slices.DeleteFunc(slices.Clone(axePages), func(p string) bool { return p == "/nothing" })
 
-// performanceShortfalls are the pages that do not reach the goal of 90
-// yet, each held to the score it reaches, so that it gets no worse: the
-// map embed starts ECharts, reads the map and draws Denmark's 98
-// municipalities all at once, and measures 79–87 (total blocking time
-// 600–800 ms) on a development machine.
-var performanceShortfalls = map[string]float64{"/embed/map": 0.75}
-
-// performanceGoal is the mobile performance score page must reach.
-func performanceGoal(page string) float64 {
-	if short, ok := performanceShortfalls[page]; ok {
-		return short
-	}
-	return 0.9
-}
+// performanceGoal is the mobile performance score every page must reach.
+const performanceGoal = 0.9
 
 // lighthouseResult is one line of testdata/lighthouse.mjs.
 type lighthouseResult struct {
@@ -91,8 +79,7 @@ func runLighthouse(t *testing.T, chromium string, urls []string) []lighthouseRes
 
 // TestLighthouse runs Lighthouse 12 (pinned in package.json) with its
 // mobile settings on every kind of page: performance at least 90, and
-// accessibility, best practices and SEO 100 (performanceShortfalls are
-// the exceptions to the 90, each named). A page below its goal is measured
+// accessibility, best practices and SEO 100, every page alike. A page below its goal is measured
 // twice more and judged by its best run: other work on the machine only
 // ever slows a run down, so the best is the nearest to what the page
 // itself costs. Where Lighthouse itself says the machine is too
@@ -127,7 +114,7 @@ func TestLighthouse(t *testing.T) {
 	results := runLighthouse(t, chromium, urls)
 	var again []string
 	for _, r := range results {
-		if r.Scores["performance"] < performanceGoal(strings.TrimPrefix(r.URL, ts.URL)) {
+		if r.Scores["performance"] < performanceGoal {
 			again = append(again, r.URL, r.URL)
 		}
 	}
@@ -153,10 +140,7 @@ func TestLighthouse(t *testing.T) {
 		best := slices.Max(scores)
 		t.Logf("%s: performance %.0f (runs %v), accessibility %.0f, best practices %.0f, SEO %.0f; %v", page, 100*best, scores,
 			100*r.Scores["accessibility"], 100*r.Scores["best-practices"], 100*r.Scores["seo"], r.Metrics)
-		goal := performanceGoal(page)
-		if goal < 0.9 {
-			t.Logf("%s: held to %.0f, short of the goal of 90", page, 100*goal)
-		}
+		goal := performanceGoal
 		switch {
 		case best >= goal:
 		case fastest[r.URL] < slowHost && os.Getenv("CI") == "":

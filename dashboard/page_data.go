@@ -67,7 +67,7 @@ func (s *Server) dataPage(w http.ResponseWriter, r *http.Request, v *view) error
 	}
 	d.Register = v.T("data.register.none")
 	if !st.LastChanged.IsZero() {
-		d.Register = v.Tf("data.register.status", v.Time(st.LastChanged), v.Int(st.Adoptions), v.Int(st.Memberships))
+		d.Register = v.Nf("data.register.status", st.Adoptions, v.Time(st.LastChanged), v.Int(st.Adoptions), v.Int(st.Memberships))
 	}
 
 	census, err := s.figures.LastCensus(ctx)

@@ -99,6 +99,16 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	// Signals whose data stop before the date show their value on the
+	// last date the data reach.
+	var lastHealth *figures.ProductHealth
+	if !health.Complete && !health.CoveredUntil.IsZero() {
+		h, err := s.figures.ProductHealth(ctx, id, health.CoveredUntil)
+		if err != nil {
+			return err
+		}
+		lastHealth = &h
+	}
 	evidence, err := s.figures.ProductEvidence(ctx, id, v.Date)
 	if err != nil {
 		return err
@@ -143,7 +153,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		ActivityNote:      v.Nf("product.repos.window", act.WindowDays, v.Int(act.WindowDays), v.DateText()),
 		SelfEval:          selfEvaluation(v, gov),
 		SelfEvalNone:      v.Tf("selfeval.none", levelText(v, gov.ConfiguredLevel)),
-		HealthKeys:        healthKeys(v, health),
+		HealthKeys:        healthKeys(v, health, lastHealth),
 		Evidence:          evidenceOf(v, evidence),
 		PublicCode:        publicCodeSection(v, pc, proposal),
 	}

@@ -228,7 +228,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, v *view, err 
 		d.Title, d.Text = v.T("error.500.title"), v.T("error.500.text")
 	}
 	v.Data = d
-	v.HasCharts, v.HasMap = false, false
+	v.HasCharts = false
 	if werr := s.write(w, r, v, "error"); werr != nil {
 		// Even the error page failed (e.g. the database is gone): a plain
 		// answer is better than none.

@@ -101,13 +101,12 @@ func TestPages(t *testing.T) {
 				`<span class="key-value">37,5 %</span>`, "3 af 8 medlemmer", "−5,4 procentpoint siden 23. november 2025",
 				`<span class="key-value">4,1 %</span>`, "OS2forms: 4 af 98 kommuner", "−1,0 procentpoint siden 23. november 2025",
 				`<span class="key-value">3</span>`, "personer med bidrag de seneste 90 dage", "&#43;2 siden 23. november 2025",
-				`id="adoption-spec"`, `id="map-spec"`, `id="distribution-spec"`, `id="threeplus-spec"`, `id="contributors-spec"`, `id="contributor-series-spec"`,
+				`id="adoption-spec"`, `<div class="mapsvg-drawing" id="map-chart" data-svg-chart><svg `, `<title>København: 4 produkter i drift</title>`, `id="distribution-spec"`, `id="threeplus-spec"`, `id="contributors-spec"`, `id="contributor-series-spec"`,
 				`href="/api/v1/adoption.csv?date=2026-11-23"`, `href="/api/v1/members.csv?date=2026-11-23"`,
 				`href="/api/v1/series/members.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23"`,
 				`href="/api/v1/municipalities.csv?date=2026-11-23"`,
 				html.EscapeString(assets.MapAttributionDA), "Eksempeldata",
 				`<script src="/static/charts.js?v=` + assets.Version() + `" data-echarts="/static/echarts.min.js?v=` + assets.Version() + `" defer></script>`,
-				`<script src="/static/map-register.js?v=`,
 				`<a href="/report">Årsrapport</a>`, `<a href="/goals">Mål</a>`, `id="governance-spec"`,
 				`href="/api/v1/series/governance.csv?from=2023-11-23&amp;step=month&amp;to=2026-11-23"`,
 				`max="2026-11-23"`,
@@ -133,7 +132,7 @@ func TestPages(t *testing.T) {
 				xssScriptEscaped + " __f__alert(1)__f__ " + xssNameEscaped,
 				`<a href="https://github.com/OS2Forms/os2forms">OS2Forms/os2forms</a>`,
 				`<td class="num">6</td><td class="num">1</td>`, // commits (bots included), pull requests
-				`id="adoption-series-spec"`, `id="product-map-spec"`, `id="affiliation-spec"`, `id="product-contributor-series-spec"`,
+				`id="adoption-series-spec"`, `<div class="mapsvg-drawing" id="product-map-chart" data-svg-chart>`, `id="affiliation-spec"`, `id="product-contributor-series-spec"`,
 				`href="/api/v1/series/adoption.csv?from=2023-11-23&amp;product=os2forms&amp;step=month&amp;to=2026-11-23"`,
 				`<td>findes ikke</td>`,
 			}},
@@ -172,10 +171,10 @@ func TestPages(t *testing.T) {
 				`The figures may be reused under the licence: <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>`,
 				`<a href="/products?lang=en">Products</a>`, `<a href="/organizations?lang=en">Municipalities and organisations</a>`, `<a href="/api?lang=en">Open API</a>`,
 				// The three classes of the map and its legend's title.
-				`"pieces":[{"color":"#f0f0f0","label":"none","value":0},{"color":"#4f8fc9","gte":1,"label":"1–2","lte":2},{"color":"#08306b","gte":3,"label":"3 or more"}]`,
-				`"title":{"bottom":74,"left":0,"text":"Products in production"`,
+				`<p class="legend-title">Products in production</p>`, `fill="#f0f0f0" stroke="#555555"/></svg> none</li>`,
+				`fill="#4f8fc9" stroke="#555555"/></svg> 1–2</li>`, `fill="#08306b" stroke="#555555"/></svg> 3 or more</li>`,
 				// A click on a bar or a product's name opens its page.
-				`"OS2forms":"/products/os2forms?lang=en"`, `"triggerEvent":true`, `"links":{"101":"/organizations/101?lang=en"`,
+				`"OS2forms":"/products/os2forms?lang=en"`, `"triggerEvent":true`, `data-href="/organizations/101?lang=en"`,
 				// The distribution has its own caption, not the three-or-more one.
 				`<h2 id="distribution-h">Members by number of products in production</h2>
   <p class="def">The members on the date by how many distinct products each runs in production`,
@@ -234,7 +233,7 @@ func TestPages(t *testing.T) {
 				`<a href="/goals?lang=en#goal-os2borgerpc-spread" target="_blank" rel="noopener">`,
 			}},
 			{"embed of a product's map", "/embed/product-map?product=os2borgerpc", nil, 200, "da", []string{`<h1 id="product-map-h">Kommuner med OS2borgerPC</h1>`,
-				`"title":{"bottom":96,"left":0,"text":"Status"`}},
+				`<p class="legend-title">Status</p>`, `<title>Aarhus: ikke i brug</title>`}},
 			{"embed without its product", "/embed/product-map", nil, 404, "da", []string{"Produktet &#34;&#34; findes ikke i porteføljen."}},
 			{"embed of an unknown goal", "/embed/goal?goal=nope&lang=en", nil, 404, "en", []string{"There is no goal &#34;nope&#34; in the configuration."}},
 			{"reports", "/report", nil, 200, "da", []string{"<h1>Årsrapporter</h1>", `<a href="/report/2026">OS2 årsrapport 2026</a> (foreløbig: året er ikke slut)`,
@@ -243,7 +242,9 @@ func TestPages(t *testing.T) {
 			{"embed adoption", "/embed/adoption?lang=en", nil, 200, "en", []string{
 				`<body class="embed">`, `id="adoption-spec"`, "Illustrative data", "See the full overview on os2pulse",
 			}},
-			{"embed map", "/embed/map", nil, 200, "da", []string{`id="map-spec"`, html.EscapeString(assets.MapAttributionDA), "map-register.js"}},
+			{"embed map", "/embed/map", nil, 200, "da", []string{`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 500 `,
+				`role="img" aria-label="Danmarkskort over de 98 kommuner farvet efter antal produkter i drift;`, `data-href="/organizations/101"><title>København: 4 produkter i drift</title>`,
+				`<p class="legend-title">Produkter i drift</p>`, html.EscapeString(assets.MapAttributionDA)}},
 			{"embed members", "/embed/members", nil, 200, "da", []string{`id="distribution-spec"`}},
 			{"unknown product", "/products/nope", nil, 404, "da", []string{"<h1>Siden findes ikke</h1>", "Produktet &#34;nope&#34; findes ikke i porteføljen."}},
 			{"unknown product xss", "/products/%3Cimg%20src=x%20onerror=alert(1)%3E?lang=en", nil, 404, "en", []string{"There is no product &#34;" + xssNameEscaped + "&#34; in the portfolio."}},

@@ -79,10 +79,8 @@ func publicCodeDifference(v *view, repo string, d figures.PublicCodeDifference) 
 		if d.File == figures.PublicCodeMissing || d.File == figures.PublicCodeUnknown {
 			return v.Tf("publiccode.diff.file."+d.File, repo)
 		}
-		if d.File == "1" {
-			return v.Tf("publiccode.diff.problem.one", repo)
-		}
-		return v.Tf("publiccode.diff.problems", repo, d.File)
+		n, _ := strconv.Atoi(d.File)
+		return v.Nf("publiccode.diff.problems", n, repo, d.File)
 	case "usedBy":
 		n, _ := strconv.Atoi(d.File)
 		return v.Nf("publiccode.diff.usedby", n, d.File, d.Known)

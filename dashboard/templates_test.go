@@ -68,7 +68,7 @@ var templateSamples = map[string]func(v *view) any{
 			Repositories:      repositoryTable(v, act),
 			ActivityNote:      "note",
 			SelfEval:          selfEvaluation(v, sampleSelfEvaluation()),
-			HealthKeys:        healthKeys(v, sampleHealth()),
+			HealthKeys:        healthKeys(v, sampleHealth(), nil),
 			Evidence:          evidenceOf(v, sampleEvidence().Products[0]),
 			PublicCode:        publicCodeSection(v, samplePublicCode(), samplePublicCodeProposal()),
 		}

@@ -35,11 +35,10 @@ type view struct {
 	// another site.
 	Origin string
 
-	// HasCharts and HasMap decide which scripts the layout loads; chart
-	// constructors set them. HasTables loads the script that sorts and
+	// HasCharts decides whether the layout loads the chart script;
+	// chart constructors set it. HasTables loads the script that sorts and
 	// filters tables, HasPrint the print button's.
 	HasCharts bool
-	HasMap    bool
 	HasTables bool
 	HasPrint  bool
 

@@ -115,6 +115,10 @@ type ReportPortfolioActive struct {
 	Complete         bool          `json:"complete"`
 	PreviousComplete bool          `json:"previous_complete"`
 	CoveredUntil     civil.Date    `json:"covered_until,omitzero"`
+	// LastKnown and PreviousLastKnown are the figures on the last date
+	// the data reach, when Current or Previous is not known (nil: none).
+	LastKnown         *LastContributors `json:"last_known,omitempty"`
+	PreviousLastKnown *LastContributors `json:"previous_last_known,omitempty"`
 }
 
 // ReportHealth is one product's self-evaluation in force and health
@@ -195,9 +199,18 @@ type ReportFigure struct {
 	Status       string         `json:"status,omitempty"` // goals only
 	Complete     bool           `json:"complete"`
 	CoveredUntil civil.Date     `json:"covered_until,omitzero"`
+	// LastKnown is an unknown Value's value on the last date its data
+	// reach, where there is one (active contributors).
+	LastKnown *LastFigure `json:"last_known,omitempty"`
 	// Unit is how the value is written (UnitCount, UnitShare,
 	// UnitSeconds); it follows from the figure, so it is not stored.
 	Unit string `json:"-"`
+}
+
+// LastFigure is a figure's value on the last date its data reach.
+type LastFigure struct {
+	Value float64    `json:"value"`
+	Date  civil.Date `json:"date"`
 }
 
 // Key identifies a figure across reports.
@@ -322,6 +335,7 @@ func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Repor
 		Current: ac.PortfolioActiveContributors, Previous: pac.PortfolioActiveContributors,
 		ByAffiliation: ac.PortfolioByAffiliation, PrevAffiliations: pac.PortfolioByAffiliation,
 		Complete: ac.PortfolioComplete, PreviousComplete: pac.PortfolioComplete, CoveredUntil: ac.PortfolioCoveredUntil,
+		LastKnown: ac.PortfolioLastKnown, PreviousLastKnown: pac.PortfolioLastKnown,
 	}
 
 	if r.Goals, err = c.Goals(ctx, date); err != nil {
@@ -489,26 +503,45 @@ func (r Report) Figures() []ReportFigure {
 	for _, n := range r.NonMemberAdopters {
 		addNow("non_member_adopters", n.Organization, "products", float64(len(n.Products)))
 	}
+	// last gives the row added last, when its value is not known, the
+	// value on the last date its data reach.
+	last := func(l *LastContributors, pick func(Affiliations) int) {
+		if f := &out[len(out)-1]; !f.Value.OK() && l != nil {
+			v := l.ActiveContributors
+			if pick != nil {
+				v = pick(l.ByAffiliation)
+			}
+			f.LastKnown = &LastFigure{Value: float64(v), Date: l.Date}
+		}
+	}
 	for _, ct := range r.Contributors {
 		id, cur, prev := ct.Current.ID, ct.Current, ct.Previous
 		addK("active_contributors", id, "all", count(cur.ActiveContributors), count(prev.ActiveContributors))
 		covered(cur.CoveredUntil)
+		last(cur.LastKnown, nil)
 		addK("active_contributors", id, "member", aff(cur.ByAffiliation, member), aff(prev.ByAffiliation, member))
 		covered(cur.CoveredUntil)
+		last(cur.LastKnown, member)
 		addK("active_contributors", id, "supplier", aff(cur.ByAffiliation, supplier), aff(prev.ByAffiliation, supplier))
 		covered(cur.CoveredUntil)
+		last(cur.LastKnown, supplier)
 		addK("active_contributors", id, "unknown", aff(cur.ByAffiliation, other), aff(prev.ByAffiliation, other))
 		covered(cur.CoveredUntil)
+		last(cur.LastKnown, other)
 	}
 	pc := r.PortfolioContributors
 	addK("active_contributors", "portfolio", "all", count(pc.Current), count(pc.Previous))
 	covered(pc.CoveredUntil)
+	last(pc.LastKnown, nil)
 	addK("active_contributors", "portfolio", "member", aff(pc.ByAffiliation, member), aff(pc.PrevAffiliations, member))
 	covered(pc.CoveredUntil)
+	last(pc.LastKnown, member)
 	addK("active_contributors", "portfolio", "supplier", aff(pc.ByAffiliation, supplier), aff(pc.PrevAffiliations, supplier))
 	covered(pc.CoveredUntil)
+	last(pc.LastKnown, supplier)
 	addK("active_contributors", "portfolio", "unknown", aff(pc.ByAffiliation, other), aff(pc.PrevAffiliations, other))
 	covered(pc.CoveredUntil)
+	last(pc.LastKnown, other)
 	for _, h := range r.Health {
 		id, cur, prev := h.Current.Product, h.Current, h.Previous
 		if h.SelfEvaluation.Evaluation != nil {

@@ -22,7 +22,7 @@ var dataMsgs = map[string]msg{
 	"data.orphan.product":   {"produktet %q findes ikke i konfigurationen", "product %q is not in the configuration"},
 	"export.adoption":       {"Udbredelse pr. produkt på en dato", "Adoption per product on a date"},
 	"export.members":        {"Medlemmer og fordeling på antal produkter", "Members and their distribution by number of products"},
-	"export.s.adoption":     {"Et produkts udbredelse over tid", "One product's adoption over time"},
+	"export.s.adoption":     {"Et produkts eller alle produkters udbredelse over tid", "One product's or every product's adoption over time"},
 	"export.s.members":      {"Medlemmer og tre-eller-flere over tid", "Members and three-or-more over time"},
 	"export.s.governance":   {"Produkter efter governance-niveau over tid", "Products by governance level over time"},
 	"export.contributors":   {"Aktive bidragydere pr. produkt", "Active contributors per product"},

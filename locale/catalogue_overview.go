@@ -35,6 +35,7 @@ var overviewMsgs = map[string]msg{
 	"map.heading":              {"Kommuner efter antal OS2-produkter i drift", "Municipalities by number of OS2 products in production"},
 	"map.summary":              {"Danmarkskort over de 98 kommuner farvet efter antal produkter i drift; %s kommuner har mindst ét.", "Map of Denmark's 98 municipalities coloured by the number of products in production; %s municipalities run at least one."},
 	"map.region":               {"Region", "Region"},
+	"map.products":             {"%s produkter i drift", "%s products in production"},
 	"map.class.none":           {"ingen", "none"},
 	"map.class.few":            {"1–2", "1–2"},
 	"map.class.many":           {"3 eller flere", "3 or more"},

@@ -13,7 +13,6 @@ var publicCodeMsgs = map[string]msg{
 	"publiccode.diff.file.unknown": {"Det vides endnu ikke, om %s har en publiccode.yml.", "Whether %s has a publiccode.yml is not known yet."},
 	"publiccode.diff.heading":      {"Forskelle fra det, os2pulse ved", "Differences from what os2pulse knows"},
 	"publiccode.diff.license":      {"Licensen er forskellig: filen siger %q, GitHub oplyser %q.", "The licence differs: the file says %q, GitHub reports %q."},
-	"publiccode.diff.problem.one":  {"%s: filen har 1 problem.", "%s: the file has 1 problem."},
 	"publiccode.diff.problems":     {"%s: filen har %s problemer.", "%s: the file has %s problems."},
 	"publiccode.diff.usedby":       {"usedBy nævner %s organisationer; tilslutningsregistret har %s i drift.", "usedBy lists %s organisations; the register has %s in production."},
 	"publiccode.diff.version":      {"softwareVersion er %q; den seneste udgivelse er %q.", "softwareVersion is %q; the latest release is %q."},

@@ -46,7 +46,7 @@ func (d Document) WriteMarkdown(w io.Writer) error {
 // for spreadsheets.
 func WriteCSV(w io.Writer, r figures.Report, sep rune) error {
 	header := []string{"year", "date", "previous_date", "definition", "subject", "scope", "value", "previous", "change", "status",
-		"complete", "covered_until"}
+		"complete", "covered_until", "last_known", "last_known_date"}
 	var rows [][]string
 	for _, f := range r.Figures() {
 		// A value that is not known is an empty cell, and so is a change
@@ -60,8 +60,13 @@ func WriteCSV(w io.Writer, r figures.Report, sep rune) error {
 				change = figures.FormatFigure(v - p)
 			}
 		}
+		// An unknown value's last known one, with its date, beside it.
+		lastValue, lastDate := "", ""
+		if f.LastKnown != nil {
+			lastValue, lastDate = figures.FormatFigure(f.LastKnown.Value), f.LastKnown.Date.String()
+		}
 		rows = append(rows, []string{strconv.Itoa(r.Year), r.Date.String(), r.PreviousDate.String(), f.Definition, f.Subject, f.Scope,
-			figures.FormatKnown(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String()})
+			figures.FormatKnown(f.Value), prev, change, f.Status, strconv.FormatBool(f.Complete), f.CoveredUntil.String(), lastValue, lastDate})
 	}
 	return table.WriteCSV(w, sep, header, rows)
 }

@@ -30,7 +30,7 @@ func evidenceSection(l locale.Lang, r figures.Report) Section {
 		}
 	}
 	s := Section{ID: "evidence", Title: l.T("report.evidence"),
-		Text: []string{l.Tf("report.evidence.text", l.Int(len(r.Evidence)), l.Int(products))}}
+		Text: []string{l.Nf("report.evidence.text", len(r.Evidence), l.Int(len(r.Evidence)), l.Int(products))}}
 	if len(t.Rows) > 0 {
 		s.Tables = []table.Table{t}
 	}

@@ -94,7 +94,7 @@ func TestWriteEscapes(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if strings.Join(rows[0], ",") != "year,date,previous_date,definition,subject,scope,value,previous,change,status,complete,covered_until" || len(rows) < 20 {
+					if strings.Join(rows[0], ",") != "year,date,previous_date,definition,subject,scope,value,previous,change,status,complete,covered_until,last_known,last_known_date" || len(rows) < 20 {
 						t.Fatalf("csv header %v, %d rows", rows[0], len(rows))
 					}
 				case "json":

@@ -64,16 +64,28 @@ func contributorsSection(l locale.Lang, r figures.Report, def string) Section {
 	py := strconv.Itoa(r.Year - 1)
 	ct := table.Table{Caption: l.Nf("report.contributors.caption", r.WindowDays, r.WindowDays), Head: []string{l.T("th.product"), l.T("th.active"), py, l.T("th.change"),
 		l.T("th.aff.member"), l.T("th.aff.supplier"), l.T("th.aff.unknown")}}
-	// A figure that is not known is "–", never 0 and never a change.
-	count := func(k figures.Known[int]) table.Cell {
+	// A figure that is not known is its value on the last date the data
+	// reach, with that date, as the product page's headline gives it, or
+	// "–" where they never reached one; never 0 and never a change.
+	lastCell := func(last *figures.LastContributors, pick func(figures.Affiliations) int) table.Cell {
+		if last == nil {
+			return table.Num("–")
+		}
+		n := last.ActiveContributors
+		if pick != nil {
+			n = pick(last.ByAffiliation)
+		}
+		return table.Num(l.Tf("coverage.lastcell", l.Int(n), l.Date(last.Date)))
+	}
+	count := func(k figures.Known[int], last *figures.LastContributors) table.Cell {
 		if n, ok := k.Get(); ok {
 			return table.Int(l, n)
 		}
-		return table.Num("–")
+		return lastCell(last, nil)
 	}
-	part := func(a *figures.Affiliations, pick func(figures.Affiliations) int) table.Cell {
+	part := func(a *figures.Affiliations, last *figures.LastContributors, pick func(figures.Affiliations) int) table.Cell {
 		if a == nil {
-			return table.Num("–")
+			return lastCell(last, pick)
 		}
 		return table.Int(l, pick(*a))
 	}
@@ -104,15 +116,15 @@ func contributorsSection(l locale.Lang, r figures.Report, def string) Section {
 			none = true
 			continue
 		}
-		ct.Rows = append(ct.Rows, []table.Cell{table.Text(cur.Name), count(cur.ActiveContributors), count(prev.ActiveContributors),
-			change(cur.ActiveContributors, prev.ActiveContributors), part(cur.ByAffiliation, member),
-			part(cur.ByAffiliation, supplier), part(cur.ByAffiliation, other)})
+		ct.Rows = append(ct.Rows, []table.Cell{table.Text(cur.Name), count(cur.ActiveContributors, cur.LastKnown), count(prev.ActiveContributors, prev.LastKnown),
+			change(cur.ActiveContributors, prev.ActiveContributors), part(cur.ByAffiliation, cur.LastKnown, member),
+			part(cur.ByAffiliation, cur.LastKnown, supplier), part(cur.ByAffiliation, cur.LastKnown, other)})
 		note(cur.Complete && prev.Complete, cur.CoveredUntil)
 	}
 	pc := r.PortfolioContributors
-	ct.Rows = append(ct.Rows, []table.Cell{table.Text(l.T("report.portfolio")), count(pc.Current), count(pc.Previous),
-		change(pc.Current, pc.Previous), part(pc.ByAffiliation, member),
-		part(pc.ByAffiliation, supplier), part(pc.ByAffiliation, other)})
+	ct.Rows = append(ct.Rows, []table.Cell{table.Text(l.T("report.portfolio")), count(pc.Current, pc.LastKnown), count(pc.Previous, pc.PreviousLastKnown),
+		change(pc.Current, pc.Previous), part(pc.ByAffiliation, pc.LastKnown, member),
+		part(pc.ByAffiliation, pc.LastKnown, supplier), part(pc.ByAffiliation, pc.LastKnown, other)})
 	note(pc.Complete && pc.PreviousComplete, pc.CoveredUntil)
 	s := Section{ID: "contributors", Title: l.T("report.contributors"), Def: def, Tables: []table.Table{ct}}
 	if len(notes) > 0 {

@@ -2,7 +2,8 @@
 //   <div data-chart="ID"> container and a
 //   <script type="application/json" id="ID"> block
 // holding {"option": <ECharts option>, "format": "integer"|"percent",
-// "lang": "da"|"en", "map": true?, "links": {name: path}?}. The block is
+// "lang": "da"|"en", "links": {name: path}?}. Maps come drawn as SVG
+// (<div data-svg-chart>), each municipality's page in its data-href. The block is
 // only ever JSON.parsed, so data stays data, and this file is the page's
 // only chart code: it runs under Content-Security-Policy script-src 'self'
 // without eval or inline script.
@@ -192,7 +193,7 @@
   // download saves the chart as a PNG: ECharts' own export of the
   // canvas, with the title above and the source below, drawn on a canvas
   // of our own.
-  function download(chart, button) {
+  function download(imageURL, button) {
     var ratio = 2;
     var img = new Image();
     img.onload = function () {
@@ -217,7 +218,32 @@
       a.click();
       a.remove();
     };
-    img.src = chart.getDataURL({ type: 'png', pixelRatio: ratio, backgroundColor: '#ffffff' });
+    img.src = imageURL(ratio);
+  }
+
+  // A map drawn on the server as SVG: a click on a municipality opens its
+  // page, and the picture is the SVG itself, drawn at twice its size.
+  function svgChart(el) {
+    el.addEventListener('click', function (e) {
+      var area = e.target.closest && e.target.closest('[data-href]');
+      if (area) {
+        window.location.href = area.getAttribute('data-href');
+      }
+    });
+    var svg = el.querySelector('svg');
+    var button = document.querySelector('[data-download="' + el.id + '"]');
+    if (!svg || !button) {
+      return;
+    }
+    button.addEventListener('click', function () {
+      download(function (ratio) {
+        var copy = svg.cloneNode(true);
+        copy.setAttribute('width', String(ratio * Number(svg.getAttribute('width'))));
+        copy.setAttribute('height', String(ratio * Number(svg.getAttribute('height'))));
+        return 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(copy));
+      }, button);
+    });
+    button.hidden = false;
   }
 
   function draw(el, spec) {
@@ -230,22 +256,17 @@
     el.setAttribute('data-rendered', 'true');
     var button = document.querySelector('[data-download="' + el.id + '"]');
     if (button) {
-      button.addEventListener('click', function () { download(chart, button); });
+      button.addEventListener('click', function () {
+        download(function (ratio) {
+          return chart.getDataURL({ type: 'png', pixelRatio: ratio, backgroundColor: '#ffffff' });
+        }, button);
+      });
       button.hidden = false;
     }
   }
 
   function start(el, spec) {
-    withECharts(function () {
-      if (!spec.map || window.os2pulseMapReady) {
-        draw(el, spec);
-        return;
-      }
-      document.addEventListener('os2pulse:map-ready', function () { draw(el, spec); }, { once: true });
-      if (window.os2pulseLoadMap) {
-        window.os2pulseLoadMap();
-      }
-    });
+    withECharts(function () { draw(el, spec); });
   }
 
   // Charts are drawn when they come near the screen: a page of seven
@@ -264,6 +285,7 @@
   }
 
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-svg-chart]'), svgChart);
     var els = document.querySelectorAll('[data-chart]');
     if ('IntersectionObserver' in window) {
       observer = new IntersectionObserver(function (entries) {
