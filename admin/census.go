@@ -405,18 +405,28 @@ func reviewKey(review string) string {
 	return review
 }
 
+// pathCensus reads the census the path names; an unknown one is answered
+// with 404.
+func (a *Admin) pathCensus(w http.ResponseWriter, r *http.Request) (storage.Census, bool) {
+	c, err := a.store.Census(r.Context(), r.PathValue("id"))
+	if errors.Is(err, storage.ErrNotFound) {
+		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
+		return c, false
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
 // loadCensus reads the census the path names with its invitations,
 // answers and the organisations' names; an unknown census is answered
 // with 404.
 func (a *Admin) loadCensus(w http.ResponseWriter, r *http.Request) (storage.Census, []storage.CensusInvitation, []storage.CensusAnswer, map[string]string, bool) {
 	ctx := r.Context()
-	c, err := a.store.Census(ctx, r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return c, nil, nil, nil, false
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	c, ok := a.pathCensus(w, r)
+	if !ok {
 		return c, nil, nil, nil, false
 	}
 	invs, err := a.store.CensusInvitations(ctx, c.ID)
@@ -493,13 +503,8 @@ func (a *Admin) invitationForm(w http.ResponseWriter, r *http.Request) (storage.
 		a.errorPage(w, r, http.StatusBadRequest, "admin.error.form")
 		return storage.Census{}, "", false
 	}
-	c, err := a.store.Census(r.Context(), r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return c, "", false
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	c, ok := a.pathCensus(w, r)
+	if !ok {
 		return c, "", false
 	}
 	if st := censusState(c, a.today()); st == "closed" || st == "purged" {
@@ -561,13 +566,8 @@ func (a *Admin) reissueLink(w http.ResponseWriter, r *http.Request) {
 func (a *Admin) purgeCensus(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, _ := identityFrom(ctx)
-	c, err := a.store.Census(ctx, r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	c, ok := a.pathCensus(w, r)
+	if !ok {
 		return
 	}
 	if censusState(c, a.today()) != "closed" {
