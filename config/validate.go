@@ -150,6 +150,18 @@ func (c *Config) validatePeople(add addFunc) {
 	}
 }
 
+// checkID checks the id of a kind of thing ("product", "goal") at key:
+// its form, and that seen does not hold it yet; seen then does.
+func checkID(add addFunc, key, kind string, re *regexp.Regexp, id string, seen map[string]bool) {
+	switch {
+	case !re.MatchString(id):
+		add(key, "%q is not a valid %s id (lower-case letters, digits, - and _)", id, kind)
+	case seen[id]:
+		add(key, "duplicate %s id %q", kind, id)
+	}
+	seen[id] = true
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {

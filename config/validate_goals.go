@@ -20,13 +20,7 @@ func (c *Config) validateGoals(add addFunc, products map[string]bool) {
 	for i, g := range c.Goals {
 		key := fmt.Sprintf("goals[%d]", i)
 		name := fmt.Sprintf("goal %q", g.ID)
-		switch {
-		case !goalIDRe.MatchString(g.ID):
-			add(key+".id", "%q is not a valid goal id (lower-case letters, digits, - and _)", g.ID)
-		case goals[g.ID]:
-			add(key+".id", "duplicate goal id %q", g.ID)
-		}
-		goals[g.ID] = true
+		checkID(add, key+".id", "goal", goalIDRe, g.ID, goals)
 		if g.Title.DA == "" || g.Title.EN == "" {
 			add(key+".title", "%s needs a title in Danish and English: title = { da = \"…\", en = \"…\" }", name)
 		}

@@ -13,13 +13,7 @@ func (c *Config) validateProducts(add addFunc) map[string]bool {
 	products := map[string]bool{}
 	for i, p := range c.Products {
 		key := fmt.Sprintf("products[%d]", i)
-		switch {
-		case !productIDRe.MatchString(p.ID):
-			add(key+".id", "%q is not a valid product id (lower-case letters, digits, - and _)", p.ID)
-		case products[p.ID]:
-			add(key+".id", "duplicate product id %q", p.ID)
-		}
-		products[p.ID] = true
+		checkID(add, key+".id", "product", productIDRe, p.ID, products)
 		if strings.TrimSpace(p.Name) == "" {
 			add(key+".name", "must not be empty")
 		}
