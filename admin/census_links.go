@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"html/template"
@@ -55,9 +56,10 @@ func siteURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// invitationForm reads the organisation a link action is about and
-// checks the census may still take answers.
-func (a *Admin) invitationForm(w http.ResponseWriter, r *http.Request) (storage.Census, string, bool) {
+// changeInvitation reads the organisation a link action is about, checks
+// the census may still take answers and makes the change to its
+// invitation; an organisation without one is answered with 404.
+func (a *Admin) changeInvitation(w http.ResponseWriter, r *http.Request, change func(ctx context.Context, censusID, org string) error) (storage.Census, string, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
 		a.errorPage(w, r, http.StatusBadRequest, "admin.error.form")
@@ -71,23 +73,24 @@ func (a *Admin) invitationForm(w http.ResponseWriter, r *http.Request) (storage.
 		a.errorPage(w, r, http.StatusConflict, "admin.census.error.closed")
 		return c, "", false
 	}
-	return c, r.PostForm.Get("org"), true
+	org := r.PostForm.Get("org")
+	err := change(r.Context(), c.ID, org)
+	if errors.Is(err, storage.ErrNotFound) {
+		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
+		return c, org, false
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return c, org, false
+	}
+	return c, org, true
 }
 
 // revokeLink stops one organisation's link.
 func (a *Admin) revokeLink(w http.ResponseWriter, r *http.Request) {
 	id, _ := identityFrom(r.Context())
-	c, org, ok := a.invitationForm(w, r)
+	c, org, ok := a.changeInvitation(w, r, a.store.RevokeCensusToken)
 	if !ok {
-		return
-	}
-	err := a.store.RevokeCensusToken(r.Context(), c.ID, org)
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
 		return
 	}
 	a.log.Info("census link revoked", "by", id.key(), "census", c.ID, "organisation", org)
@@ -99,18 +102,11 @@ func (a *Admin) revokeLink(w http.ResponseWriter, r *http.Request) {
 func (a *Admin) reissueLink(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, _ := identityFrom(ctx)
-	c, org, ok := a.invitationForm(w, r)
-	if !ok {
-		return
-	}
 	token, hash := newCensusToken()
-	err := a.store.ReissueCensusToken(ctx, c.ID, org, hash)
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	c, org, ok := a.changeInvitation(w, r, func(ctx context.Context, censusID, org string) error {
+		return a.store.ReissueCensusToken(ctx, censusID, org, hash)
+	})
+	if !ok {
 		return
 	}
 	orgs, err := a.store.Organizations(ctx)
