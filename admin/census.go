@@ -121,15 +121,21 @@ func reviewKey(review string) string {
 // with 404.
 func (a *Admin) pathCensus(w http.ResponseWriter, r *http.Request) (storage.Census, bool) {
 	c, err := a.store.Census(r.Context(), r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) {
+	return c, !a.answeredError(w, r, err)
+}
+
+// answeredError reports whether err was answered: what is not there with
+// 404, any other error with 500.
+func (a *Admin) answeredError(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, storage.ErrNotFound):
 		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return c, false
-	}
-	if err != nil {
+	default:
 		a.fail(w, r, err)
-		return c, false
 	}
-	return c, true
+	return true
 }
 
 // loadCensus reads the census the path names with its invitations,

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -75,15 +74,7 @@ func (a *Admin) changeInvitation(w http.ResponseWriter, r *http.Request, change 
 	}
 	org := r.PostForm.Get("org")
 	err := change(r.Context(), c.ID, org)
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return c, org, false
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return c, org, false
-	}
-	return c, org, true
+	return c, org, !a.answeredError(w, r, err)
 }
 
 // revokeLink stops one organisation's link.

@@ -134,15 +134,7 @@ func (a *Admin) pathAnswer(w http.ResponseWriter, r *http.Request) (storage.Cens
 		return c, storage.CensusAnswer{}, false
 	}
 	an, err := a.store.CensusAnswer(r.Context(), c.ID, r.PathValue("org"))
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return c, an, false
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return c, an, false
-	}
-	return c, an, true
+	return c, an, !a.answeredError(w, r, err)
 }
 
 // reviewed is an answer held against the register as it stands: the
