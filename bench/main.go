@@ -51,6 +51,10 @@ type options struct {
 	binary  string // a built os2pulse; empty: build one
 	// collection: run the collector's request-counting test (goal 8).
 	collection bool
+	// reuse: measure the database a previous run ingested.
+	reuse bool
+	// uploads: measure the uploads' memory (goal 5).
+	uploads bool
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the generated portfolios")
 	notes := fs.String("notes", "bench/notes.md", "`file` of closing notes (why a goal is missed, what would close it), appended to the results when it exists")
 	collection := fs.Bool("collection", true, "run the collector's request-counting test of goal 8 (go test ./collector/)")
+	uploads := fs.Bool("uploads", true, "measure the peak memory of uploads (goal 5) on the tiny portfolio")
+	binary := fs.String("binary", "", "a built os2pulse `file` to measure (empty: build one from this tree)")
+	reuse := fs.Bool("reuse", false, "reuse a database a previous run ingested in -work (skips migration, ingest and the raw insert, whose figures are then 0)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: go run ./bench [flags]\n\nMeasures os2pulse on synthetic portfolios and writes the results as Markdown.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -71,7 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := options{sizes: split(*sizes), drivers: split(*drivers), work: *work, out: *out, runs: *runs, seed: *seed, collection: *collection}
+	o := options{sizes: split(*sizes), drivers: split(*drivers), work: *work, out: *out, runs: *runs, seed: *seed, collection: *collection,
+		binary: *binary, reuse: *reuse, uploads: *uploads}
 	for _, s := range o.sizes {
 		if _, ok := Sizes[s]; !ok {
 			return fmt.Errorf("-sizes: unknown size %q (tiny, 1x, 10x)", s)
@@ -150,7 +158,7 @@ func measureAll(ctx context.Context, o options, log io.Writer, partial func(*Res
 		}
 		for _, driver := range o.drivers {
 			fmt.Fprintf(log, "== %s on %s\n", name, driver)
-			m, err := measure(ctx, bin, p, driver, o.runs, log)
+			m, err := measure(ctx, bin, p, driver, o.runs, o.reuse, log)
 			if err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", name, driver, err)
 			}
@@ -159,6 +167,16 @@ func measureAll(ctx context.Context, o options, log io.Writer, partial func(*Res
 			if err := partial(res); err != nil {
 				return nil, err
 			}
+		}
+	}
+	if o.uploads {
+		fmt.Fprintf(log, "== uploads\n")
+		var err error
+		if res.Uploads, err = measureUploads(ctx, bin, o.work, o.seed, log); err != nil {
+			return nil, fmt.Errorf("uploads: %w", err)
+		}
+		if err := partial(res); err != nil {
+			return nil, err
 		}
 	}
 	if o.collection {

@@ -57,6 +57,9 @@ type Set struct {
 	ColdMetrics    time.Duration // the first scrape after start
 	MetricsOnline  bool
 
+	// Load is goal 6 (about 10×): uncached pages under load.
+	Load *Load
+
 	// Phases is how long each part of the measurement took, in order.
 	Phases []Phase
 }
@@ -129,7 +132,9 @@ func reportYear(iso string) int {
 	return lastYear - int(lastDay.Sub(d).Hours()/24)%9
 }
 
-func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, log io.Writer) (*Set, error) {
+// measure measures portfolio p on driver; reuse measures the SQLite
+// database a previous run ingested, when there is one.
+func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, reuse bool, log io.Writer) (*Set, error) {
 	s := &Set{Size: p.Size.Name, Driver: driver, Cold: map[string][]time.Duration{}, Warm: map[string][]time.Duration{},
 		AfterWritePage: map[string]time.Duration{}}
 	mark := time.Now()
@@ -137,9 +142,13 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 		s.Commits += h.Commits
 	}
 	dbDir := filepath.Join(p.Dir, driver)
-	os.RemoveAll(dbDir)
-	if err := os.MkdirAll(dbDir, 0o755); err != nil {
-		return nil, err
+	ingested := filepath.Join(dbDir, "ingested")
+	if _, err := os.Stat(ingested); err != nil || !reuse || driver != "sqlite" {
+		reuse = false
+		os.RemoveAll(dbDir)
+		if err := os.MkdirAll(dbDir, 0o755); err != nil {
+			return nil, err
+		}
 	}
 	dsn, cleanup, err := database(ctx, driver, dbDir, p.Size.Name)
 	if err != nil {
@@ -158,24 +167,29 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 		}
 		return nil
 	}
-	if err := os2pulse("migrate", "-config", cfg); err != nil {
-		return nil, err
+	if !reuse {
+		if err := os2pulse("migrate", "-config", cfg); err != nil {
+			return nil, err
+		}
+		if err := os2pulse("collect", "-config", cfg, "-source", "register"); err != nil {
+			return nil, err
+		}
+		s.phase(log, "migrate and register", &mark)
+		fmt.Fprintf(log, "ingesting %d commits\n", s.Commits)
+		t0 := time.Now()
+		if err := os2pulse("collect", "-config", cfg, "-source", "activity"); err != nil {
+			return nil, err
+		}
+		s.IngestSeconds = time.Since(t0).Seconds()
+		s.phase(log, "ingest", &mark)
+		if s.RawSeconds, err = rawInsert(ctx, driver, dsn, p); err != nil {
+			return nil, err
+		}
+		s.phase(log, "raw batched insert", &mark)
+		if err := os.WriteFile(ingested, nil, 0o644); err != nil {
+			return nil, err
+		}
 	}
-	if err := os2pulse("collect", "-config", cfg, "-source", "register"); err != nil {
-		return nil, err
-	}
-	s.phase(log, "migrate and register", &mark)
-	fmt.Fprintf(log, "ingesting %d commits\n", s.Commits)
-	t0 := time.Now()
-	if err := os2pulse("collect", "-config", cfg, "-source", "activity"); err != nil {
-		return nil, err
-	}
-	s.IngestSeconds = time.Since(t0).Seconds()
-	s.phase(log, "ingest", &mark)
-	if s.RawSeconds, err = rawInsert(ctx, driver, dsn, p); err != nil {
-		return nil, err
-	}
-	s.phase(log, "raw batched insert", &mark)
 
 	srv, err := startServer(ctx, bin, cfg, filepath.Join(dbDir, "serve.log"))
 	if err != nil {
@@ -311,6 +325,11 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 	s.RSSAfter = rss(srv.cmd.Process.Pid, "VmRSS")
 	s.ConcurrentBusy = int(busy.Load())
 	s.phase(log, "16 at once", &mark)
+
+	if s.Load, err = measureLoad(ctx, srv, p, log); err != nil {
+		return nil, err
+	}
+	s.phase(log, "uncached pages under load", &mark)
 
 	// Requests per second of a page and of a static file of about its
 	// size, from the same process.

@@ -25,6 +25,8 @@ type Results struct {
 	// CollectionGitLab is the same for GitLab: 50 projects in the fake
 	// GitLab.
 	CollectionGitLab *Collection
+	// Uploads is goal 5; nil when not run (-uploads=false).
+	Uploads []Upload
 }
 
 // The goals of the performance work, as numbers.
@@ -101,6 +103,8 @@ func (r *Results) Markdown() string {
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString(r.loadMarkdown())
+	b.WriteString(r.uploadMarkdown())
 	b.WriteString(r.collectionMarkdown())
 	b.WriteString(r.timingMarkdown(sizes, drivers))
 	if n := strings.TrimSpace(r.Notes); n != "" {
@@ -201,12 +205,6 @@ func (r *Results) rows(by map[string]*Set) []row {
 		}
 		q := f(big) / f(base)
 		return fmt.Sprintf("%.2f", q), q
-	}
-	verdict := func(ok bool, by string) string {
-		if ok {
-			return "yes"
-		}
-		return "no, " + by
 	}
 	// At the largest size measured when 10× is absent (a quick run).
 	atGoal := big

@@ -27,7 +27,8 @@ type server struct {
 	ready  time.Duration
 }
 
-func startServer(ctx context.Context, bin, cfg, logFile string) (*server, error) {
+// startServer starts serve on cfg, with env added to its environment.
+func startServer(ctx context.Context, bin, cfg, logFile string, env ...string) (*server, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -40,6 +41,7 @@ func startServer(ctx context.Context, bin, cfg, logFile string) (*server, error)
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "-no-collect", "-config", cfg, "-listen", addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Env = append(os.Environ(), env...)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err

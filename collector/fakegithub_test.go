@@ -160,6 +160,7 @@ type fakeRepo struct {
 	files            map[string][]byte // path → content, for the contents API
 	empty            bool              // 409 on commits
 	status           int               // answer the repository and its listings with this status
+	forkList         []*fakeFork       // its forks (fakegithub_forks_test.go), the newest first
 }
 
 type fakeOwner struct {
@@ -535,6 +536,8 @@ func (f *fakeGitHub) repoRoute(r *http.Request, rp *fakeRepo, rest []string, q u
 				"sha": blobSHA(rp.files[fp])})
 		}
 		return http.StatusOK, mustJSON(items), "", ""
+	case len(rest) >= 1 && (rest[0] == "forks" || rest[0] == "compare"):
+		return f.forkRoute(r, rp, rest)
 	case len(rest) == 1 && rest[0] == "releases":
 		rels := append([]fakeRelease(nil), rp.releases...)
 		sort.Slice(rels, func(i, j int) bool { return rels[i].published.After(rels[j].published) })

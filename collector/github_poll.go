@@ -147,6 +147,9 @@ func (g *GitHubSource) collectRepo(ctx context.Context, tg target, known map[str
 	if err == nil && !empty {
 		err = g.hygiene(ctx, tg.owner, tg.name, key, today)
 	}
+	if err == nil && !empty {
+		err = g.forks(ctx, tg.owner, tg.name, key, meta.DefaultBranch, today)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -192,6 +192,7 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 			"/repos/*/pulls/comments":               5,
 			"/repos/*/community/profile":            5,
 			"/repos/*/contents/":                    5, // the root, for SECURITY and publiccode.yml
+			"/repos/*/forks":                        5, // for the governance evidence (F12)
 			"/repos/OS2Forms/os2forms/issues":       2, // 40 issues + 105 pull requests
 			"/repos/OS2Forms/drupal-fork/commits":   0, // a fork found through owner/*: metadata only
 			"/repos/OS2Forms/os2forms_legacy/pulls": 1,
@@ -204,12 +205,13 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 		// 4 listings + 6 repositories + 70 commit pages + 6 pull pages +
 		// 105 review lists + 6 issue pages + 5 release lists, and for
 		// the health signals 5 × (2 comment listings + community profile
-		// + root directory, 404 in these empty fakes).
-		if len(reqs) != 222 || count(reqs, "*", 200) != 217 || count(reqs, "*", 404) != 5 {
-			t.Errorf("backfill made %d requests (%d answered 200), want 222, 217 200 and 5 404", len(reqs), count(reqs, "*", 200))
+		// + root directory, 404 in these empty fakes), and for the
+		// governance evidence 5 listings of forks (none).
+		if len(reqs) != 227 || count(reqs, "*", 200) != 222 || count(reqs, "*", 404) != 5 {
+			t.Errorf("backfill made %d requests (%d answered 200), want 227, 222 200 and 5 404", len(reqs), count(reqs, "*", 200))
 		}
-		if run.Requests != 222 || run.RateLimitRemaining != 5000-222 {
-			t.Errorf("run recorded %d requests, remaining %d; want 222, %d", run.Requests, run.RateLimitRemaining, 5000-222)
+		if run.Requests != 227 || run.RateLimitRemaining != 5000-227 {
+			t.Errorf("run recorded %d requests, remaining %d; want 227, %d", run.Requests, run.RateLimitRemaining, 5000-227)
 		}
 		checkStored(t, store, repos)
 		checkActiveContributors(t, store, repos)
@@ -223,12 +225,12 @@ func TestBackfillThenConditionalPolls(t *testing.T) {
 			}
 		}
 		// 4 listings + 6 repositories + 6 lists × 5 non-fork
-		// repositories; hygiene was checked today.
+		// repositories; hygiene and forks were checked today.
 		if len(reqs) != 40 {
 			t.Errorf("second poll made %d requests, want 40", len(reqs))
 		}
-		if run.Result != storage.RunSuccess || run.RateLimitRemaining != 5000-222 {
-			t.Errorf("second poll: %s, rate limit remaining %d; want success and no budget spent (%d)", run.Result, run.RateLimitRemaining, 5000-222)
+		if run.Result != storage.RunSuccess || run.RateLimitRemaining != 5000-227 {
+			t.Errorf("second poll: %s, rate limit remaining %d; want success and no budget spent (%d)", run.Result, run.RateLimitRemaining, 5000-227)
 		}
 
 		// Three new commits, a new pull request with a review, an issue

@@ -242,12 +242,12 @@ func TestPrimaryRateLimit(t *testing.T) {
 		if run.Result != storage.RunSuccess {
 			t.Fatalf("run %s %v", run.Result, run.Errors)
 		}
-		if count(reqs, "*", 403) != 1 || count(reqs, "*", 200) != 10 || len(reqs) != 11 {
-			t.Errorf("requests %+v: want one 403, then the 10 of a first poll", reqs)
+		if count(reqs, "*", 403) != 1 || count(reqs, "*", 200) != 11 || len(reqs) != 12 {
+			t.Errorf("requests %+v: want one 403, then the 11 of a first poll", reqs)
 		}
 		exactSleeps(10*time.Minute+time.Second)(t, clock.sleeps())
-		if run.RateLimitRemaining != 50 {
-			t.Errorf("remaining = %d, want 50", run.RateLimitRemaining)
+		if run.RateLimitRemaining != 49 {
+			t.Errorf("remaining = %d, want 49", run.RateLimitRemaining)
 		}
 		if !strings.Contains(progress.String(), "rate limit exhausted: waiting 10m1s") {
 			t.Errorf("progress does not say it waits:\n%s", progress)
@@ -265,14 +265,14 @@ func TestPrimaryRateLimit(t *testing.T) {
 		if run.Result != storage.RunSuccess {
 			t.Fatalf("run %s %v", run.Result, run.Errors)
 		}
-		if count(reqs, "*", 200) != 10 || len(reqs) != 10 {
-			t.Errorf("requests %+v: want the 10 of a first poll, none refused", reqs)
+		if count(reqs, "*", 200) != 11 || len(reqs) != 11 {
+			t.Errorf("requests %+v: want the 11 of a first poll, none refused", reqs)
 		}
 		// With one slot the reserve is 1: after seven requests (8→1 left)
-		// it waits for the reset, then spends three of the new budget.
+		// it waits for the reset, then spends four of the new budget.
 		exactSleeps(30*time.Minute+time.Second)(t, clock.sleeps())
-		if run.RateLimitRemaining != 5 {
-			t.Errorf("remaining = %d, want 5", run.RateLimitRemaining)
+		if run.RateLimitRemaining != 4 {
+			t.Errorf("remaining = %d, want 4", run.RateLimitRemaining)
 		}
 		if !strings.Contains(progress.String(), "rate limit low (1 requests left): waiting 30m1s") {
 			t.Errorf("progress does not say it waits:\n%s", progress)
@@ -314,17 +314,17 @@ func TestTokenAndMetrics(t *testing.T) {
 			if said != (token == "") {
 				t.Errorf("log %q: said no-token = %v", log, said)
 			}
-			// A first poll: 6 requests, 2 comment listings and 2 for
-			// hygiene; the second: the 8 listings again, all 304, and
-			// hygiene not again the same day.
-			if got := testutil.ToFloat64(m.Requests.WithLabelValues("200")); got != 10 {
-				t.Errorf("requests{code=200} = %v, want 10", got)
+			// A first poll: 6 requests, 2 comment listings, 2 for
+			// hygiene and 1 for forks; the second: the 8 listings again,
+			// all 304, and hygiene and forks not again the same day.
+			if got := testutil.ToFloat64(m.Requests.WithLabelValues("200")); got != 11 {
+				t.Errorf("requests{code=200} = %v, want 11", got)
 			}
 			if got := testutil.ToFloat64(m.Requests.WithLabelValues("304")); got != 8 {
 				t.Errorf("requests{code=304} = %v, want 8", got)
 			}
-			if got := testutil.ToFloat64(m.RateLimitRemaining.WithLabelValues()); got != 4990 {
-				t.Errorf("rate limit remaining = %v, want 4990", got)
+			if got := testutil.ToFloat64(m.RateLimitRemaining.WithLabelValues()); got != 4989 {
+				t.Errorf("rate limit remaining = %v, want 4989", got)
 			}
 		})
 	}

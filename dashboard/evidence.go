@@ -50,6 +50,7 @@ var negative = map[string]bool{
 	figures.FindNoLicense: true, figures.FindLicenseNotOSI: true, figures.FindNoSecurityPolicy: true,
 	figures.FindNoReadme: true, figures.FindOwnerNotListed: true, figures.FindNoCommits: true,
 	figures.FindAllArchived: true, figures.FindRunBy: true, figures.FindArchived: true,
+	figures.FindForkAhead: true,
 }
 
 func evidenceOf(v *view, pe figures.ProductEvidence) *evidenceView {
@@ -88,6 +89,11 @@ func evidenceOf(v *view, pe figures.ProductEvidence) *evidenceView {
 		ev.ChangesNote = v.T("evidence.changes.first")
 	}
 	for _, c := range pe.Changes {
+		if pe.EvaluatedBefore.IsZero() {
+			// No answers then to compare with, as the note says.
+			ev.Changes = append(ev.Changes, v.Tf("evidence.change.data", c.ID, verdictText(v, c.VerdictBefore), verdictText(v, c.Verdict)))
+			continue
+		}
 		ev.Changes = append(ev.Changes, v.Tf("evidence.change", c.ID, answerText(v, c.AnswerBefore), answerText(v, c.Answer),
 			verdictText(v, c.VerdictBefore), verdictText(v, c.Verdict)))
 	}
@@ -169,10 +175,18 @@ func findingText(v *view, f figures.Finding) string {
 func evidenceTable(v *view, ev figures.Evidence) table.Table {
 	t := table.Table{Caption: v.Tf("evidence.table", v.DateText()),
 		Head: []string{v.T("th.product"), v.T("evidence.verdict.found"), v.T("evidence.verdict.not_found"),
-			v.T("evidence.verdict.cannot_tell"), v.T("th.evidence.disagreements")}}
+			v.T("evidence.verdict.cannot_tell"), v.T("th.evidence.disagreements"), v.T("th.evidence.needs"),
+			v.Tf("th.evidence.changes", v.Lang.Date(ev.Date.AddDate(0, -6, 0)))}}
 	for _, p := range ev.Products {
+		// What the next level needs, as the product page lists it; none
+		// above the highest level.
+		needs := table.Text("–")
+		if p.NextLevel != "" {
+			needs = table.Int(v.Lang, len(p.NextLevelNeeds))
+		}
 		t.Rows = append(t.Rows, []table.Cell{table.Link(p.Name, v.Link("/products/"+p.Product)+"#evidence-h"),
-			table.Int(v.Lang, p.Found), table.Int(v.Lang, p.NotFound), table.Int(v.Lang, p.CannotTell), table.Int(v.Lang, p.Disagreements)})
+			table.Int(v.Lang, p.Found), table.Int(v.Lang, p.NotFound), table.Int(v.Lang, p.CannotTell), table.Int(v.Lang, p.Disagreements),
+			needs, table.Int(v.Lang, len(p.Changes))})
 	}
 	return t
 }

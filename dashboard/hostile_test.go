@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"os2pulse/soak"
 	"os2pulse/storage"
@@ -134,7 +135,7 @@ func TestReliabilityHostileParameters(t *testing.T) {
 // Retry-After, never 500, and the rest are served.
 func TestTooManyComputationsIs503(t *testing.T) {
 	f := newPageFixture(t, storagetest.New(t, "sqlite"))
-	f.calc.LimitComputations(1, 1)
+	f.calc.LimitComputations(1, time.Nanosecond)
 	counts := map[int]int{}
 	for round := 0; round < 20 && counts[http.StatusServiceUnavailable] == 0; round++ {
 		var wg sync.WaitGroup

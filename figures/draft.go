@@ -19,8 +19,8 @@ const DraftFilledBy = "os2pulse (draft)"
 // the governance evidence: "Ja" where evidence is found, "Nej" where it
 // is not, null where the data cannot tell; the evidence as documentation.
 // Its lines are those of the product's own evaluation in force where it
-// has one (its texts, levels, categories and guidelines), else the table
-// of checked requirements.
+// has one (its texts, levels, categories and guidelines), else OS2's
+// model as the table in evidence_table.go holds it.
 type Draft struct {
 	ProductName string      `json:"productName"`
 	FilledBy    string      `json:"filledBy"`
@@ -61,6 +61,9 @@ func (c *Calculator) ProductDraft(ctx context.Context, productID string, date ci
 		return Draft{}, err
 	}
 	guidelines := map[string]string{}
+	for _, r := range Requirements {
+		guidelines[r.ID] = r.Guidelines
+	}
 	if pg.Evaluation != nil {
 		for _, r := range pg.Evaluation.Requirements {
 			guidelines[r.ID] = r.Guidelines

@@ -165,6 +165,9 @@ func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*eviden
 	if d.lastCommit, err = c.store.LastCommitDays(ctx, date); err != nil {
 		return nil, err
 	}
+	if d.forks, err = c.store.ForkListings(ctx, date); err != nil {
+		return nil, err
+	}
 	merged, err := c.store.MergedPullRequests(ctx, date.AddDays(-(EvidenceWindowDays - 1)).Time(), endOf(date))
 	if err != nil {
 		return nil, err
@@ -205,7 +208,8 @@ func (c *Calculator) loadEvidence(ctx context.Context, date civil.Date) (*eviden
 }
 
 // productEvidence joins the product's own lines with the checks: every
-// line of its evaluation in force, and every checked requirement it lacks.
+// line of its evaluation in force, and every requirement of OS2's model
+// it lacks.
 func productEvidence(d *evidenceData, p config.Product, pg ProductSelfEvaluation) ProductEvidence {
 	pe := ProductEvidence{Product: p.ID, Name: p.Name, ConfiguredLevel: pg.ConfiguredLevel,
 		Requirements: []RequirementEvidence{}, NextLevelNeeds: []RequirementEvidence{}, Changes: []EvidenceChange{}}
@@ -218,7 +222,7 @@ func productEvidence(d *evidenceData, p config.Product, pg ProductSelfEvaluation
 				Recommendation: r.Recommendation, Text: r.Text, Answer: r.State})
 		}
 	}
-	for _, t := range CheckedRequirements {
+	for _, t := range Requirements {
 		if !seen[t.ID] {
 			pe.Requirements = append(pe.Requirements, RequirementEvidence{ID: t.ID, Level: t.Level, Category: t.Category,
 				Recommendation: t.Recommendation, Text: t.Text})
@@ -226,7 +230,7 @@ func productEvidence(d *evidenceData, p config.Product, pg ProductSelfEvaluation
 	}
 	for i := range pe.Requirements {
 		r := &pe.Requirements[i]
-		if t, ok := checkedRequirement(r.ID); ok {
+		if t, ok := requirement(r.ID); ok && t.Check != "" {
 			r.Check = t.Check
 			r.Verdict, r.Findings = checks[r.ID](d, p.ID)
 		} else {

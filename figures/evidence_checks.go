@@ -28,7 +28,6 @@ type Finding struct {
 const (
 	FindNoRepositories   = "no_repositories"    // the product has no collected repository
 	FindNotConfigured    = "not_configured"     // [governance] organizations is empty
-	FindNotCollected     = "not_collected"      // the source of the check is not collected
 	FindNotChecked       = "not_checked"        // the repository's files were never checked
 	FindCheckTooOld      = "check_too_old"      // its last check is older than HygieneMaxAgeDays
 	FindLicense          = "license"            // an OSI-approved SPDX licence
@@ -71,6 +70,7 @@ type evidenceData struct {
 	publicCode map[string]string                      // owner/name → its publiccode.yml's state (PublicCodeStates)
 	running    map[string][]Adopter                   // product → organisations running it in production
 	registered bool                                   // the register has been imported
+	forks      map[string]storage.ForkListing         // repository → its newest listing of forks on or before date
 }
 
 // check is one requirement's check over one product's data.
@@ -84,7 +84,7 @@ var checks = map[string]check{
 	"F5":  checkPurpose,
 	"F6":  checkOwners,
 	"F11": checkPullRefs,
-	"F12": notCollected("forks and how far they are ahead"),
+	"F12": checkForks,
 	"F19": checkContainer,
 }
 
@@ -127,12 +127,6 @@ func noRepositories() (string, []Finding) {
 
 func notConfigured() (string, []Finding) {
 	return VerdictCannotTell, []Finding{{Code: FindNotConfigured, Detail: "[governance] organizations names no organisation"}}
-}
-
-func notCollected(what string) check {
-	return func(*evidenceData, string) (string, []Finding) {
-		return VerdictCannotTell, []Finding{{Code: FindNotCollected, Value: what, Detail: what + " are not collected"}}
-	}
 }
 
 // checkLicenses (F2): every repository has an OSI-approved SPDX licence.

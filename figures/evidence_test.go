@@ -114,28 +114,30 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 		}
 		d := ev.Products[0]
 		// Disagreements first (F2 and F4 said met, found nothing; F6 said
-		// not met, found), then by level, R F S G, number.
-		want := []evLine{
+		// not met, found), then all 43 requirements of OS2's model by
+		// level, R F S G, number: those the evaluation lacks from the table.
+		want := concat([]evLine{
 			{"F2", selfeval.Met, VerdictNotFound}, {"F4", selfeval.Met, VerdictNotFound}, {"F6", selfeval.NotMet, VerdictFound},
-			{"F1", selfeval.Met, VerdictFound}, {"F5", "", VerdictFound},
-			{"G1", selfeval.Met, VerdictCannotTell},
-			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"F12", selfeval.Met, VerdictCannotTell}, {"F19", "", VerdictCannotTell},
-			{"G5", selfeval.Planned, VerdictCannotTell},
-		}
+			{"R1", "", VerdictCannotTell}, {"F1", selfeval.Met, VerdictFound}, {"F3", "", VerdictCannotTell}, {"F5", "", VerdictFound}},
+			cannotTell("F7", "F10", "F11", "S1", "S2"), []evLine{{"G1", selfeval.Met, VerdictCannotTell}}, cannotTell("G2", "G3", "G4", "R2"),
+			[]evLine{{"R3", "", VerdictNotFound}, {"F12", selfeval.Met, VerdictCannotTell}},
+			cannotTell("F13", "F14", "F15", "F16", "F17", "F18", "F19", "F20", "S3", "S4"), []evLine{{"G5", selfeval.Planned, VerdictCannotTell}},
+			cannotTell("G6", "G7", "G8", "G9", "G10", "R4", "F21", "F22", "S5", "G11", "G12", "G13", "G14"))
 		if got := evLines(d.Requirements); !reflect.DeepEqual(got, want) {
 			t.Errorf("os2display =\n%v\nwant\n%v", got, want)
 		}
-		if d.Disagreements != 3 || d.Found != 3 || d.NotFound != 3 || d.CannotTell != 5 || d.Evaluated.String() != "2026-03-01" {
+		if d.Disagreements != 3 || d.Found != 3 || d.NotFound != 3 || d.CannotTell != 37 || d.Evaluated.String() != "2026-03-01" {
 			t.Errorf("counts %d disagreements, %d/%d/%d, evaluated %s", d.Disagreements, d.Found, d.NotFound, d.CannotTell, d.Evaluated)
 		}
 		if d.Requirements[0].Findings[0].Detail != "os2display/display-api: no licence found" ||
 			d.Requirements[0].Findings[0].URL != "https://github.com/os2display/display-api" {
 			t.Errorf("F2 evidence %+v", d.Requirements[0].Findings)
 		}
-		// Level 2 needs: R3 (no evidence), F11 (not answered), F12 (met, no
-		// evidence either way: not a need), G5 (planned).
-		if d.NextLevel != "2" || !reflect.DeepEqual(evLines(d.NextLevelNeeds), []evLine{
-			{"R3", "", VerdictNotFound}, {"F11", "", VerdictCannotTell}, {"G5", selfeval.Planned, VerdictCannotTell}}) {
+		// Level 2 needs: R3 (no evidence), the requirements not answered,
+		// G5 (planned); not F12 (met, no evidence either way) nor the
+		// recommendations (F19, F20, G7 to G10).
+		if d.NextLevel != "2" || !reflect.DeepEqual(evLines(d.NextLevelNeeds), concat(cannotTell("R2"), []evLine{{"R3", "", VerdictNotFound}},
+			cannotTell("F13", "F14", "F15", "F16", "F17", "F18", "S3", "S4"), []evLine{{"G5", selfeval.Planned, VerdictCannotTell}}, cannotTell("G6"))) {
 			t.Errorf("next level %q needs %v", d.NextLevel, evLines(d.NextLevelNeeds))
 		}
 		// Half a year before: the evaluation of 2025-10-01 (F4 not met, F6
@@ -151,11 +153,11 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 		}
 
 		o := ev.Products[1]
-		wantOther := []evLine{
-			{"F1", "", VerdictNotFound}, {"F2", "", VerdictFound}, {"F4", "", VerdictFound}, {"F5", "", VerdictFound},
-			{"F6", "", VerdictNotFound}, {"R3", "", VerdictFound}, {"F11", "", VerdictCannotTell}, {"F12", "", VerdictCannotTell},
-			{"F19", "", VerdictCannotTell},
-		}
+		wantOther := concat(cannotTell("R1"), []evLine{{"F1", "", VerdictNotFound}, {"F2", "", VerdictFound}}, cannotTell("F3"),
+			[]evLine{{"F4", "", VerdictFound}, {"F5", "", VerdictFound}, {"F6", "", VerdictNotFound}},
+			cannotTell("F7", "F10", "F11", "S1", "S2", "G1", "G2", "G3", "G4", "R2"), []evLine{{"R3", "", VerdictFound}},
+			cannotTell("F12", "F13", "F14", "F15", "F16", "F17", "F18", "F19", "F20", "S3", "S4", "G5", "G6", "G7", "G8", "G9", "G10",
+				"R4", "F21", "F22", "S5", "G11", "G12", "G13", "G14"))
 		if got := evLines(o.Requirements); !reflect.DeepEqual(got, wantOther) || o.Disagreements != 0 || o.NextLevel != "3" {
 			t.Errorf("other =\n%v\nwant\n%v (next level %q)", got, wantOther, o.NextLevel)
 		}
@@ -170,4 +172,20 @@ func TestEvidenceOnBothDatabases(t *testing.T) {
 			t.Error("an unknown product gave no error")
 		}
 	})
+}
+
+func cannotTell(ids ...string) []evLine {
+	out := []evLine{}
+	for _, id := range ids {
+		out = append(out, evLine{id, "", VerdictCannotTell})
+	}
+	return out
+}
+
+func concat(parts ...[]evLine) []evLine {
+	out := []evLine{}
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
 }

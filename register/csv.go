@@ -41,6 +41,10 @@ func readCSV(data []byte, columns, required []string, p *problems.List) *table {
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		sep = ';'
 	}
+	if line, what := oversizedRecord(data, byte(sep)); line > 0 {
+		p.Add(line, "refused: %s", what)
+		return t
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = sep
 	r.FieldsPerRecord = -1
@@ -92,6 +96,43 @@ func readCSV(data []byte, columns, required []string, p *problems.List) *table {
 		t.addRow(line, rec)
 	}
 	return t
+}
+
+// A register has six or seven columns and lines of a few hundred bytes.
+// encoding/csv keeps a whole record and a string per field, so a file of
+// 10 MB that is one line of separators would cost 160 MB of fields: such
+// records are refused before the reader starts.
+const (
+	maxCSVFields = 100
+	maxCSVRecord = 64 << 10
+)
+
+// oversizedRecord returns the line where the first record with more than
+// maxCSVFields fields or maxCSVRecord bytes begins, and what is wrong
+// with it; 0 when there is none. Separators and line ends inside quotes
+// belong to a field, as encoding/csv reads them.
+func oversizedRecord(data []byte, sep byte) (int, string) {
+	line, start, began, fields, quoted := 1, 0, 1, 1, false
+	for i, c := range data {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == sep && !quoted:
+			fields++
+		case c == '\n':
+			line++
+			if !quoted {
+				start, began, fields = i+1, line, 1
+			}
+		}
+		if fields > maxCSVFields {
+			return began, "more than " + strconv.Itoa(maxCSVFields) + " fields in one record"
+		}
+		if i-start >= maxCSVRecord {
+			return began, "a record longer than " + strconv.Itoa(maxCSVRecord>>10) + " kB"
+		}
+	}
+	return 0, ""
 }
 
 func csvErrorLine(err error, def int) int {

@@ -160,3 +160,41 @@ func TestWorkbookLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestCSVRecordLimits: a CSV record with too many fields or bytes is
+// refused, at the line where it begins, before encoding/csv holds it;
+// separators and line ends inside quotes are a field's, as encoding/csv
+// reads them, so a long quoted note with semicolons is read.
+func TestCSVRecordLimits(t *testing.T) {
+	header := strings.Join(AdoptionColumns, ";") + "\n"
+	row := "101;os2forms;production;2020-01-01;;"
+	cases := []struct {
+		name     string
+		data     string
+		rows     int
+		refusal  string // the problem, "" when read
+		wantLine string
+	}{
+		{"valid", header + row + "a note\n" + row + "another\n", 2, "", ""},
+		{"a note with quoted separators and lines", header + row + `"` + strings.Repeat("a;b\n", 200) + `"` + "\n" + row + "x\n", 2, "", ""},
+		{"one line of separators", header + row + "n\n" + strings.Repeat(";", 10_000) + "\n", 0, "more than 100 fields", "3"},
+		{"fields across quoted line ends", header + strings.Repeat(`a;"`+"\n"+`";`, 60) + "\n", 0, "more than 100 fields", "2"},
+		{"a record of 10 MB", header + row + strings.Repeat("x", 10<<20) + "\n", 0, "a record longer than 64 kB", "2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := problems.NewList("register.csv", 0)
+			tb := readCSV([]byte(c.data), adoptionRead, adoptionRequired, p)
+			all := strings.Join(p.All(), "\n")
+			if c.refusal == "" {
+				if p.Len() > 0 || len(tb.rows) != c.rows {
+					t.Fatalf("%d rows, problems %q; want %d rows and none", len(tb.rows), all, c.rows)
+				}
+				return
+			}
+			if len(tb.rows) != 0 || !strings.Contains(all, "register.csv:"+c.wantLine+": refused: "+c.refusal) {
+				t.Fatalf("%d rows, problems %q; want none and %q at line %s", len(tb.rows), all, c.refusal, c.wantLine)
+			}
+		})
+	}
+}

@@ -3,13 +3,17 @@ package report
 import (
 	"bytes"
 	"context"
+	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"os2pulse/civil"
+	"os2pulse/collector"
 	"os2pulse/config"
 	"os2pulse/figures"
+	"os2pulse/figures/figurestest"
 	"os2pulse/locale"
 	"os2pulse/selfeval"
 	"os2pulse/storage"
@@ -100,4 +104,73 @@ repos = ["alfa-org/bravo"]
 			t.Errorf("a product or requirement without disagreement is listed:\n%s", section)
 		}
 	})
+}
+
+// TestExampleEvidenceSection: the example portfolio's 2025 report, with
+// OS2display's own self-evaluations read as the collector reads them and
+// its forks listed: the section lists OS2display's disagreements, and
+// only those of the product pages' evidence at the end of the year.
+func TestExampleEvidenceSection(t *testing.T) {
+	for _, driver := range storagetest.Drivers {
+		t.Run(driver, func(t *testing.T) { exampleEvidenceSection(t, driver) })
+	}
+}
+
+func exampleEvidenceSection(t *testing.T, driver string) {
+	{
+		ctx := context.Background()
+		store, cfg := figurestest.Example(t, driver)
+		log := slog.New(slog.DiscardHandler)
+		lease := collector.NewLease(store, "evidence", time.Hour, log)
+		if _, err := collector.New(store, lease, []collector.Source{collector.NewSelfEvalSource(cfg, store, nil, log)}, nil, log, nil).RunOnce(ctx, "selfeval"); err != nil {
+			t.Fatal(err)
+		}
+		end := civil.MustParse("2025-12-31")
+		key := storage.RepoKey("github.com", "os2display", "display-client")
+		fork := storage.ListedFork{Fork: "aarhus/display-client", Branch: "main", PushedAt: end.AddDays(-30).Time()}
+		if err := store.PutForkListing(ctx, key, end.AddDays(-3), []storage.ListedFork{fork}); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.PutForkComparison(ctx, key, fork, end.AddDays(-3), 34, 5); err != nil {
+			t.Fatal(err)
+		}
+		calc := figures.New(store.ReadOnly(), cfg)
+		rep, err := calc.ProduceReport(ctx, 2025, figurestest.ExampleClock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := calc.ProductEvidence(ctx, "os2display", end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, r := range ev.Requirements {
+			if r.Disagrees {
+				want = append(want, r.ID)
+			}
+		}
+		var got []string
+		for _, p := range rep.Evidence {
+			for _, r := range p.Disagreements {
+				got = append(got, p.Product+" "+r.ID)
+			}
+		}
+		// The page's disagreements, and no other product's: F12 (says met;
+		// the fork is 34 ahead).
+		if !reflect.DeepEqual(want, []string{"F12"}) || !reflect.DeepEqual(got, []string{"os2display F12"}) {
+			t.Fatalf("report's disagreements %v, the product page's %v; want F12 of os2display", got, want)
+		}
+		var md bytes.Buffer
+		if err := Write(&md, cfg, rep, "md", locale.EN); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range []string{
+			"2 products had a self-evaluation; 1 of them have disagreements.",
+			"| OS2display | 15 September 2025 | F12 | Met | Not found | aarhus/display-client: a fork of os2display/display-client, 34 commits ahead of its default branch (more than 20) |",
+		} {
+			if !strings.Contains(md.String(), line) {
+				t.Errorf("the section lacks %q:\n%s", line, md.String()[strings.Index(md.String(), "## Disagreements"):])
+			}
+		}
+	}
 }
