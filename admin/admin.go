@@ -156,7 +156,7 @@ var pageTemplates = sync.OnceValues(func() (map[string]*template.Template, error
 	if err != nil {
 		return nil, err
 	}
-	base, err := template.New("").ParseFS(templateFiles, "templates/_layout.html")
+	base, err := template.New("").ParseFS(templateFiles, "templates/_layout.html", "templates/_effect.html")
 	if err != nil {
 		return nil, err
 	}

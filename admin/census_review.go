@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,10 +116,8 @@ type reviewData struct {
 	Confirmed                    int
 	Rows                         []reviewRow
 	Problems                     []string
-	Changes                      []changeRow
-	Figures                      []figureRow
-	Date                         string
 	Error                        string
+	registerEffect
 }
 
 // reviewPage shows an answer with every change ticked and the register's
@@ -127,28 +126,59 @@ func (a *Admin) reviewPage(w http.ResponseWriter, r *http.Request) {
 	a.showReview(w, r, nil, http.StatusOK, "")
 }
 
+// pathAnswer reads the census and the answer the path names; an unknown
+// one is answered with 404.
+func (a *Admin) pathAnswer(w http.ResponseWriter, r *http.Request) (storage.Census, storage.CensusAnswer, bool) {
+	c, ok := a.pathCensus(w, r)
+	if !ok {
+		return c, storage.CensusAnswer{}, false
+	}
+	an, err := a.store.CensusAnswer(r.Context(), c.ID, r.PathValue("org"))
+	return c, an, !a.answeredError(w, r, err)
+}
+
+// reviewed is an answer held against the register as it stands: the
+// changes it asks for, those chosen, and the register with them applied
+// (or the problems that keeps it from being imported).
+type reviewed struct {
+	cur       register.Contents
+	items     []censusItem
+	proposals []proposal
+	chosen    map[int]bool
+	reg       storage.Register
+	problems  []register.RecordProblem
+}
+
+// reviewAnswer reads the register and applies the chosen changes of an answer
+// to it; chosen nil is every change whose record is still there.
+func (a *Admin) reviewAnswer(ctx context.Context, an storage.CensusAnswer, chosen map[int]bool) (reviewed, error) {
+	cur, err := register.ReadStored(ctx, a.store, "")
+	if err != nil {
+		return reviewed{}, err
+	}
+	var items []censusItem
+	if err := json.Unmarshal([]byte(an.Items), &items); err != nil {
+		return reviewed{}, fmt.Errorf("admin: reading the census answer of %s: %w", an.OrganizationID, err)
+	}
+	mine := a.orgRecords(cur, an.OrganizationID)
+	ps := proposals(an.OrganizationID, items, mine)
+	if chosen == nil {
+		chosen = map[int]bool{}
+		for _, p := range ps {
+			chosen[p.Item] = !p.Stale
+		}
+	}
+	reg, probs := register.OrganizationAdoptions(a.cfg, cur, an.OrganizationID, applyProposals(mine, ps, chosen))
+	return reviewed{cur: cur, items: items, proposals: ps, chosen: chosen, reg: reg, problems: probs}, nil
+}
+
 // showReview renders the review with the chosen changes (nil: all) and
 // the before → after of accepting them.
 func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[int]bool, status int, errKey string) {
 	ctx := r.Context()
 	lang, _ := locale.Choose(r)
-	c, err := a.store.Census(ctx, r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	org := r.PathValue("org")
-	an, err := a.store.CensusAnswer(ctx, c.ID, org)
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	c, an, ok := a.pathAnswer(w, r)
+	if !ok {
 		return
 	}
 	// The version first: accepting is refused if the register changes
@@ -158,37 +188,27 @@ func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[in
 		a.fail(w, r, err)
 		return
 	}
-	cur, err := register.ReadStored(ctx, a.store, "")
+	rv, err := a.reviewAnswer(ctx, an, chosen)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	items, mine, ps, err := a.answerProposals(an, cur)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if chosen == nil {
-		chosen = map[int]bool{}
-		for _, p := range ps {
-			chosen[p.Item] = !p.Stale
-		}
-	}
-	names := orgNames(cur.Organizations)
+	org := r.PathValue("org")
+	names := orgNames(rv.cur.Organizations)
 	d := reviewData{Census: c.Name, CensusID: c.ID, Org: locale.OrgLabel(org, names[org]), OrgID: org,
 		Answered: lang.Stamp(an.AnsweredAt), AnsweredAt: an.AnsweredAt, Contact: an.ContactName, Role: an.ContactRole, Email: an.ContactEmail,
 		Note: an.Note, Review: lang.T("admin.census.review." + reviewKey(an.Review)), ReviewNote: an.ReviewNote,
-		Version: version, Date: lang.Date(a.today())}
+		Version: version, registerEffect: registerEffect{Date: lang.Date(a.today())}}
 	if errKey != "" {
 		d.Error = lang.T(errKey)
 	}
-	for _, it := range items {
+	for _, it := range rv.items {
 		if it.Answer == answerConfirm {
 			d.Confirmed++
 		}
 	}
-	for _, p := range ps {
-		row := reviewRow{Item: p.Item, Kind: lang.T("admin.census.kind." + p.Kind), Checked: chosen[p.Item], Stale: p.Stale}
+	for _, p := range rv.proposals {
+		row := reviewRow{Item: p.Item, Kind: lang.T("admin.census.kind." + p.Kind), Checked: rv.chosen[p.Item], Stale: p.Stale}
 		switch {
 		case p.Stale:
 			row.Record = a.productName(p.Old.ProductID) + ", " + lang.Date(p.Old.Since) + " – " + lang.T("admin.census.stale")
@@ -202,43 +222,18 @@ func (a *Admin) showReview(w http.ResponseWriter, r *http.Request, chosen map[in
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	reg, probs := register.OrganizationAdoptions(a.cfg, cur, org, applyProposals(mine, ps, chosen))
-	if len(probs) > 0 {
-		for _, p := range probs {
+	if len(rv.problems) > 0 {
+		for _, p := range rv.problems {
 			d.Problems = append(d.Problems, p.Text)
 		}
 		a.render(w, r, http.StatusUnprocessableEntity, "census_review", d)
 		return
 	}
-	diff, err := a.store.RegisterChangesUpTo(ctx, reg, shownChanges)
-	if err != nil {
+	if _, err := a.effect(ctx, lang, &d.registerEffect, rv.reg, names); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	before, err := a.figures.Headline(ctx, a.today())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	after, err := a.figures.CandidateHeadline(ctx, reg, a.today())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	d.Changes, _ = changeRows(lang, a.productName, names, diff, shownChanges)
-	d.Figures = figureRows(lang, before, after)
 	a.render(w, r, status, "census_review", d)
-}
-
-// answerProposals reads an answer's items and the organisation's current
-// records, and the changes the answer asks of them.
-func (a *Admin) answerProposals(an storage.CensusAnswer, cur register.Contents) ([]censusItem, []storage.AdoptionRecord, []proposal, error) {
-	var items []censusItem
-	if err := json.Unmarshal([]byte(an.Items), &items); err != nil {
-		return nil, nil, nil, fmt.Errorf("admin: reading the census answer of %s: %w", an.OrganizationID, err)
-	}
-	mine := a.orgRecords(cur, an.OrganizationID)
-	return items, mine, proposals(an.OrganizationID, items, mine), nil
 }
 
 // review previews the ticked changes, accepts them, or rejects the
@@ -266,25 +261,11 @@ func (a *Admin) review(w http.ResponseWriter, r *http.Request) {
 		a.showReview(w, r, chosen, http.StatusOK, "")
 		return
 	}
-	c, err := a.store.Census(ctx, r.PathValue("id"))
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
+	c, an, ok := a.pathAnswer(w, r)
+	if !ok {
 		return
 	}
 	org := r.PathValue("org")
-	an, err := a.store.CensusAnswer(ctx, c.ID, org)
-	if errors.Is(err, storage.ErrNotFound) {
-		a.errorPage(w, r, http.StatusNotFound, "admin.error.notfound")
-		return
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
 	rv := storage.CensusReview{CensusID: c.ID, OrganizationID: org, AnsweredAt: f.Get("answered_at"), By: id.key(), Note: strings.TrimSpace(f.Get("note"))}
 	lang, _ := locale.Choose(r)
 	if msg := checkNote(lang, rv.Note); msg != "" {
@@ -317,16 +298,12 @@ func (a *Admin) review(w http.ResponseWriter, r *http.Request) {
 func (a *Admin) accept(w http.ResponseWriter, r *http.Request, c storage.Census, an storage.CensusAnswer, rv storage.CensusReview, chosen map[int]bool, version string) {
 	ctx := r.Context()
 	id, _ := identityFrom(ctx)
-	cur, err := register.ReadStored(ctx, a.store, "")
+	rvd, err := a.reviewAnswer(ctx, an, chosen)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	_, mine, ps, err := a.answerProposals(an, cur)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+	ps := rvd.proposals
 	taken := 0
 	for _, p := range ps {
 		if chosen[p.Item] && !p.Stale {
@@ -341,11 +318,11 @@ func (a *Admin) accept(w http.ResponseWriter, r *http.Request, c storage.Census,
 	if taken < len(ps) {
 		rv.Review = storage.ReviewPartial
 	}
-	reg, probs := register.OrganizationAdoptions(a.cfg, cur, an.OrganizationID, applyProposals(mine, ps, chosen))
-	if len(probs) > 0 {
+	if len(rvd.problems) > 0 {
 		a.showReview(w, r, chosen, http.StatusUnprocessableEntity, "")
 		return
 	}
+	reg := rvd.reg
 	reg.Source = c.Name
 	reg.IfVersion = &version
 	reg.Audit = id.audit(storage.ActionCensus, fmt.Sprintf("%s: %s, answered %s; %d of %d changes accepted",

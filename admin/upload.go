@@ -192,10 +192,7 @@ type previewData struct {
 	Problems           []string
 	Upload             string // the id the import and cancel buttons send
 	Summary            storage.ImportSummary
-	Changes            []changeRow
-	Hidden             int // changes not listed
-	Figures            []figureRow
-	Date               string
+	registerEffect
 }
 
 // changeRow is one row the import would add, change or end.
@@ -218,7 +215,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 	for _, f := range files {
 		names = append(names, f.Name)
 	}
-	d := previewData{Files: strings.Join(names, ", "), Date: lang.Date(a.today()), Mode: mode}
+	d := previewData{Files: strings.Join(names, ", "), Mode: mode, registerEffect: registerEffect{Date: lang.Date(a.today())}}
 	known, err := a.store.Organizations(ctx)
 	if err != nil {
 		a.fail(w, r, err)
@@ -245,17 +242,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		return
 	}
 	d.Notes = parsed.Notes
-	diff, err := a.store.RegisterChangesUpTo(ctx, parsed.Register, shownChanges)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	before, err := a.figures.Headline(ctx, a.today())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	after, err := a.figures.CandidateHeadline(ctx, parsed.Register, a.today())
+	diff, err := a.effect(ctx, lang, &d.registerEffect, parsed.Register, orgNames(known, parsed.Organizations))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -280,10 +267,7 @@ func (a *Admin) preview(w http.ResponseWriter, r *http.Request, files []register
 		d.ConfirmEnded = diff.Summary.Ended
 		d.Rows = diff.Summary.Unchanged + diff.Summary.Changed - len(diff.Organizations) + diff.Summary.Ended
 	}
-	orgs := orgNames(known, parsed.Organizations)
-	d.Changes, _ = changeRows(lang, a.productName, orgs, diff, shownChanges)
 	d.Hidden = diff.Summary.Added + diff.Summary.Changed + diff.Summary.Ended - len(d.Changes)
-	d.Figures = figureRows(lang, before, after)
 	a.answer(w, r, http.StatusOK, "preview", d)
 }
 

@@ -4,14 +4,10 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path"
@@ -173,53 +169,21 @@ type fakeOwner struct {
 	repos []*fakeRepo
 }
 
-// fault is an injected misbehaviour for requests to one path.
-type fault struct {
-	path       string
-	status     int
-	retryAfter string
-	body       string
-	hang       bool // hold the answer until the client gives up
-	reset      bool // close the connection without an answer
-	times      int  // how many requests it affects
-}
-
-type fakeRequest struct {
-	Method, Path, Query string
-	Status              int
-	Conditional         bool
-	Authorized          bool
-}
-
 type fakeGitHub struct {
-	t     testing.TB
-	clock *fakeClock
-	srv   *httptest.Server
+	fakeForge // its mu guards the fields below too
 
-	mu        sync.Mutex
-	owners    map[string]*fakeOwner
-	repos     map[string]*fakeRepo // lower "owner/name"
-	byID      map[int64]*fakeRepo
-	renamed   map[string]string // lower old "owner/name" → lower new
-	faults    []*fault
-	requests  []fakeRequest
-	observe   func(fakeRequest) // called with each request served, under mu
-	limit     int
-	remaining int
-	reset     time.Time
-	nextID    int64
+	owners  map[string]*fakeOwner
+	repos   map[string]*fakeRepo // lower "owner/name"
+	byID    map[int64]*fakeRepo
+	renamed map[string]string // lower old "owner/name" → lower new
 }
 
 func newFakeGitHub(t testing.TB, clock *fakeClock) *fakeGitHub {
 	f := &fakeGitHub{
-		t: t, clock: clock,
 		owners: map[string]*fakeOwner{}, repos: map[string]*fakeRepo{}, byID: map[int64]*fakeRepo{},
-		renamed: map[string]string{}, limit: 5000, nextID: 1000,
+		renamed: map[string]string{},
 	}
-	f.remaining = f.limit
-	f.reset = clock.now().Add(time.Hour)
-	f.srv = httptest.NewServer(f)
-	t.Cleanup(f.srv.Close)
+	f.start(t, clock, f, 5000, time.Hour, 1000)
 	return f
 }
 
@@ -266,21 +230,6 @@ func (f *fakeGitHub) rename(owner, old, name string) {
 	f.renamed[k] = nk
 }
 
-func (f *fakeGitHub) update(fn func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn()
-}
-
-func (f *fakeGitHub) inject(ft fault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if ft.times == 0 {
-		ft.times = 1
-	}
-	f.faults = append(f.faults, &ft)
-}
-
 // takeRequests returns the requests served since the last call.
 func (f *fakeGitHub) takeRequests() []fakeRequest {
 	f.mu.Lock()
@@ -298,14 +247,7 @@ func (f *fakeGitHub) setBudget(limit, remaining int, reset time.Time) {
 
 func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	var ft *fault
-	for _, x := range f.faults {
-		if x.times > 0 && x.path == r.URL.Path {
-			x.times--
-			ft = x
-			break
-		}
-	}
+	ft := f.takeFault(r.URL.Path)
 	if ft != nil && ft.reset {
 		f.record(fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: 0,
 			Conditional: r.Header.Get("If-None-Match") != ""})
@@ -325,13 +267,8 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.mu.Unlock()
 
-	now := f.clock.now()
-	if !now.Before(f.reset) {
-		f.remaining = f.limit
-		f.reset = now.Add(time.Hour)
-	}
-	req := fakeRequest{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Conditional: r.Header.Get("If-None-Match") != "", Authorized: r.Header.Get("Authorization") != ""}
+	f.refill(f.clock.now())
+	req := requestOf(r, r.URL.Path)
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
@@ -372,8 +309,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	status, body, link, location := f.route(r)
 	if status == http.StatusOK {
-		sum := sha256.Sum256(body)
-		etag := `W/"` + hex.EncodeToString(sum[:16]) + `"`
+		etag := weakETag(body)
 		h.Set("ETag", etag)
 		h.Set("Cache-Control", "private, max-age=60, s-maxage=60")
 		h.Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
@@ -396,27 +332,6 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	answer(status, body)
 }
 
-// resetConnection drops the client's connection without an answer, as a
-// crashing proxy or a network reset does.
-func resetConnection(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		panic(err)
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		tc.SetLinger(0) // RST, not FIN
-	}
-	conn.Close()
-}
-
-// record keeps a request served; call with mu held.
-func (f *fakeGitHub) record(r fakeRequest) {
-	f.requests = append(f.requests, r)
-	if f.observe != nil {
-		f.observe(r)
-	}
-}
-
 // blobSHA is git's SHA of a file, as GitHub's contents API gives it: a
 // changed file changes its directory's listing.
 func blobSHA(b []byte) string {
@@ -424,14 +339,6 @@ func blobSHA(b []byte) string {
 	fmt.Fprintf(h, "blob %d\x00", len(b))
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }
 
 func notFound() (int, []byte, string, string) {
@@ -688,26 +595,7 @@ func pullJSON(p fakePull) map[string]any {
 
 // page answers one page of items with GitHub's Link header.
 func (f *fakeGitHub) page(r *http.Request, items []any) (int, []byte, string, string) {
-	q := r.URL.Query()
-	per, err := strconv.Atoi(q.Get("per_page"))
-	if err != nil || per < 1 {
-		per = 30
-	}
-	per = min(per, 100)
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	last := max((len(items)+per-1)/per, 1)
-	lo, hi := min((page-1)*per, len(items)), min(page*per, len(items))
-	body := mustJSON(append([]any{}, items[lo:hi]...))
-	link := func(p int, rel string) string {
-		u := *r.URL
-		v := u.Query()
-		v.Set("page", strconv.Itoa(p))
-		u.RawQuery = v.Encode()
-		return fmt.Sprintf(`<%s%s>; rel="%s"`, f.srv.URL, u.RequestURI(), rel)
-	}
+	body, page, last, link := f.offsetPage(r, items, 30)
 	var links []string
 	if page < last {
 		links = append(links, link(page+1, "next"), link(last, "last"))
@@ -716,20 +604,4 @@ func (f *fakeGitHub) page(r *http.Request, items []any) (int, []byte, string, st
 		links = append(links, link(page-1, "prev"), link(1, "first"))
 	}
 	return http.StatusOK, body, strings.Join(links, ", "), ""
-}
-
-// count counts requests matching a path (exact, or prefix when it ends in
-// "*") and status (0 = any).
-func count(reqs []fakeRequest, path string, status int) int {
-	n := 0
-	for _, r := range reqs {
-		match := r.Path == path
-		if p, ok := strings.CutSuffix(path, "*"); ok {
-			match = strings.HasPrefix(r.Path, p)
-		}
-		if match && (status == 0 || r.Status == status) {
-			n++
-		}
-	}
-	return n
 }

@@ -1,16 +1,12 @@
 package collector
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -81,31 +77,19 @@ type glFakeProject struct {
 func (p *glFakeProject) full() string { return p.group + "/" + p.path }
 
 type fakeGitLab struct {
-	t     testing.TB
-	clock *fakeClock
-	srv   *httptest.Server
+	fakeForge // its mu guards the fields below too
 
-	mu        sync.Mutex
-	groups    map[string]bool // lower full paths
-	projects  map[int64]*glFakeProject
-	routes    map[string]int64 // lower full path → id, old paths of renamed projects too
-	moved301  bool             // old paths answer 301 to /projects/ID, not the project
-	faults    []*fault
-	requests  []fakeRequest
-	empty     map[int]bool // indexes into requests of 200 answers holding an empty list
-	limit     int
-	remaining int
-	reset     time.Time
-	nextID    int64
+	groups   map[string]bool // lower full paths
+	projects map[int64]*glFakeProject
+	routes   map[string]int64 // lower full path → id, old paths of renamed projects too
+	moved301 bool             // old paths answer 301 to /projects/ID, not the project
+	empty    map[int]bool     // indexes into requests of 200 answers holding an empty list
 }
 
 func newFakeGitLab(t testing.TB, clock *fakeClock) *fakeGitLab {
-	f := &fakeGitLab{t: t, clock: clock, groups: map[string]bool{}, projects: map[int64]*glFakeProject{},
-		routes: map[string]int64{}, empty: map[int]bool{}, limit: 2000, nextID: 100}
-	f.remaining = f.limit
-	f.reset = clock.now().Add(time.Minute)
-	f.srv = httptest.NewServer(f)
-	t.Cleanup(f.srv.Close)
+	f := &fakeGitLab{groups: map[string]bool{}, projects: map[int64]*glFakeProject{},
+		routes: map[string]int64{}, empty: map[int]bool{}}
+	f.start(t, clock, f, 2000, time.Minute, 100)
 	return f
 }
 
@@ -140,21 +124,6 @@ func (f *fakeGitLab) move(p *glFakeProject, group, path string) {
 	f.routes[strings.ToLower(p.full())] = p.id
 }
 
-func (f *fakeGitLab) update(fn func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn()
-}
-
-func (f *fakeGitLab) inject(ft fault) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if ft.times == 0 {
-		ft.times = 1
-	}
-	f.faults = append(f.faults, &ft)
-}
-
 // takeRequests returns the requests served since the last call, and which
 // of them were answered 200 with an empty list.
 func (f *fakeGitLab) takeRequests() ([]fakeRequest, map[int]bool) {
@@ -169,17 +138,14 @@ func (f *fakeGitLab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	path := r.URL.EscapedPath()
-	req := fakeRequest{Method: r.Method, Path: path, Query: r.URL.RawQuery,
-		Conditional: r.Header.Get("If-None-Match") != "", Authorized: r.Header.Get("Authorization") != ""}
+	req := requestOf(r, path)
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	now := f.clock.now()
-	if !now.Before(f.reset) {
-		f.remaining, f.reset = f.limit, now.Add(time.Minute)
-	}
+	f.refill(now)
 	answer := func(status int, body []byte) {
 		req.Status = status
-		f.requests = append(f.requests, req)
+		f.record(req)
 		if status == http.StatusOK && string(body) == "[]" {
 			f.empty[len(f.requests)-1] = true
 		}
@@ -189,15 +155,12 @@ func (f *fakeGitLab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		w.Write(body)
 	}
-	for _, ft := range f.faults {
-		if ft.times > 0 && ft.path == path {
-			ft.times--
-			if ft.retryAfter != "" {
-				h.Set("Retry-After", ft.retryAfter)
-			}
-			answer(ft.status, []byte(`{"message":"`+http.StatusText(ft.status)+`"}`))
-			return
+	if ft := f.takeFault(path); ft != nil {
+		if ft.retryAfter != "" {
+			h.Set("Retry-After", ft.retryAfter)
 		}
+		answer(ft.status, []byte(`{"message":"`+http.StatusText(ft.status)+`"}`))
+		return
 	}
 	if f.remaining <= 0 {
 		h.Set("Retry-After", strconv.Itoa(int(f.reset.Sub(now).Seconds())+1))
@@ -207,8 +170,7 @@ func (f *fakeGitLab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.remaining--
 	status, body, link, location := f.route(r)
 	if status == http.StatusOK {
-		sum := sha256.Sum256(body)
-		etag := `W/"` + hex.EncodeToString(sum[:16]) + `"`
+		etag := weakETag(body)
 		h.Set("ETag", etag)
 		if r.Header.Get("If-None-Match") == etag {
 			answer(http.StatusNotModified, nil)
@@ -456,26 +418,7 @@ func glParam(s string) time.Time {
 // page answers one page of items with GitLab's offset pagination Link
 // header.
 func (f *fakeGitLab) page(r *http.Request, items []any) (int, []byte, string, string) {
-	q := r.URL.Query()
-	per, err := strconv.Atoi(q.Get("per_page"))
-	if err != nil || per < 1 {
-		per = 20
-	}
-	per = min(per, 100)
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	last := max((len(items)+per-1)/per, 1)
-	lo, hi := min((page-1)*per, len(items)), min(page*per, len(items))
-	body := mustJSON(append([]any{}, items[lo:hi]...))
-	link := func(p int, rel string) string {
-		u := *r.URL
-		v := u.Query()
-		v.Set("page", strconv.Itoa(p))
-		u.RawQuery = v.Encode()
-		return fmt.Sprintf(`<%s%s>; rel="%s"`, f.srv.URL, u.RequestURI(), rel)
-	}
+	body, page, last, link := f.offsetPage(r, items, 20)
 	links := []string{link(1, "first"), link(last, "last")}
 	if page < last {
 		links = append([]string{link(page+1, "next")}, links...)
