@@ -16,23 +16,30 @@ type Answer struct {
 	header http.Header
 	body   Body
 	size   int
+
+	// slot and version are where and for which data version the cache
+	// keeps the answer; set when it is kept.
+	slot    string
+	version int64
 }
 
-// Cache keeps answers by a key that names everything they show (for a
-// page, its ETag: data version, build, configuration, path, parameters,
-// language, dates), least recently used first out when they outgrow a
-// budget of bytes. Concurrent requests for an answer not cached share
-// one rendering. Only answers fit to keep (200, storable, no cookie) are
-// kept.
+// Cache keeps answers by slot, what an answer is (for a page: its path,
+// parameters, language and dates), each with the key that names the data
+// it shows (its ETag, which names the versions of the data domains it
+// reads). An answer asked for by its slot with another key is rendered
+// again and takes the old one's place, so answers of data that changed
+// go as soon as they are asked for again; the least recently used go
+// first when they outgrow a budget of bytes. Concurrent requests for an
+// answer not cached share one rendering. Only answers fit to keep (200,
+// storable, no cookie) are kept.
 type Cache struct {
 	budget int
 
 	mu      sync.Mutex
 	used    int
-	version int64 // the data version of the entries; a newer one empties the cache
 	order   *list.List
-	entries map[string]*list.Element
-	flights map[string]*flight
+	entries map[string]*list.Element // by slot
+	flights map[string]*flight       // by key
 }
 
 // flight is one render that several requests wait for.
@@ -48,33 +55,16 @@ func NewCache(budget int) *Cache {
 	return &Cache{budget: budget, order: list.New(), entries: map[string]*list.Element{}, flights: map[string]*flight{}}
 }
 
-// SeeVersion empties the cache when the data have a newer version: no
-// entry of an older one can be asked for again.
-func (c *Cache) SeeVersion(v int64) {
+// Do returns the answer in slot with key, from the cache or from render,
+// which runs once for all requests that ask for key while it runs. What
+// render returns is kept in slot if it is fit to keep, unless the slot
+// already holds an answer of a newer data version (a render that began
+// before a write and ended after a render that began after it); errors
+// are not kept. version is the data version (which only grows) read with
+// the versions key names.
+func (c *Cache) Do(slot, key string, version int64, render func() (*Answer, error)) (*Answer, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.seeVersion(v)
-}
-
-// seeVersion is SeeVersion with c.mu held.
-func (c *Cache) seeVersion(v int64) {
-	if v > c.version {
-		c.version = v
-		c.order.Init()
-		clear(c.entries)
-		c.used = 0
-	}
-}
-
-// Do returns the answer with key, from the cache or from render, which
-// runs once for all requests that ask for key while it runs. What render
-// returns is kept if it is fit to keep and of the data version the cache
-// is at; errors are not kept. version is the data version key names; a
-// newer one than the cache has seen empties it first.
-func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*Answer, error) {
-	c.mu.Lock()
-	c.seeVersion(version)
-	if e, ok := c.entries[key]; ok {
+	if e, ok := c.entries[slot]; ok && e.Value.(*Answer).key == key {
 		c.order.MoveToFront(e)
 		c.mu.Unlock()
 		return e.Value.(*Answer), nil
@@ -97,7 +87,8 @@ func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*
 		}
 		c.mu.Lock()
 		delete(c.flights, key)
-		if f.err == nil && f.answer != nil && keep(f.answer) && version == c.version {
+		if f.err == nil && f.answer != nil && keep(f.answer) {
+			f.answer.slot, f.answer.version = slot, version
 			c.add(f.answer)
 		}
 		c.mu.Unlock()
@@ -107,24 +98,28 @@ func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*
 	return f.answer, f.err
 }
 
-// add stores p and evicts the least recently used answers beyond the
-// budget; one larger than the whole budget is not kept. Called with
-// c.mu held.
+// add stores p in its slot, in place of an answer of an older data
+// version, and evicts the least recently used answers beyond the budget;
+// one larger than the whole budget is not kept. Called with c.mu held.
 func (c *Cache) add(p *Answer) {
 	if p.size > c.budget {
 		return
 	}
-	if old, ok := c.entries[p.key]; ok {
-		c.used -= old.Value.(*Answer).size
+	if old, ok := c.entries[p.slot]; ok {
+		op := old.Value.(*Answer)
+		if op.version > p.version {
+			return
+		}
+		c.used -= op.size
 		c.order.Remove(old)
 	}
-	c.entries[p.key] = c.order.PushFront(p)
+	c.entries[p.slot] = c.order.PushFront(p)
 	c.used += p.size
 	for c.used > c.budget {
 		last := c.order.Back()
 		lp := last.Value.(*Answer)
 		c.order.Remove(last)
-		delete(c.entries, lp.key)
+		delete(c.entries, lp.slot)
 		c.used -= lp.size
 	}
 }
@@ -193,7 +188,7 @@ func (p *Recorder) Answer(key string) *Answer {
 	} else {
 		cp.body = Body{Identity: p.body}
 	}
-	cp.size = cp.body.Size() + len(key) + 512 // headers and bookkeeping, roughly
+	cp.size = cp.body.Size() + 2*len(key) + 512 // slot, headers and bookkeeping, roughly
 	return cp
 }
 
@@ -228,4 +223,11 @@ func ETagMatch(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// Bytes is the memory the cached answers hold, by the cache's count.
+func (c *Cache) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used
 }
