@@ -6,16 +6,24 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Answer is a response as it is sent: its status, its headers and its
 // body in every coding.
 type Answer struct {
-	key    string
-	status int
-	header http.Header
-	body   Body
-	size   int
+	key      string
+	status   int
+	header   http.Header
+	identity []byte
+	// Each coding is made when a request first asks for it, not when
+	// the answer is made: the first request after a write then waits
+	// for one coding at most, and a coding nobody asks for costs nothing.
+	gzip, brotli func() []byte
+	size         atomic.Int64 // bytes held, growing as codings are made
+	// grew tells the cache keeping the answer that it holds n more
+	// bytes; nil while not kept.
+	grew atomic.Pointer[func(n int)]
 
 	// slot and version are where and for which data version the cache
 	// keeps the answer; set when it is kept.
@@ -102,7 +110,7 @@ func (c *Cache) Do(slot, key string, version int64, render func() (*Answer, erro
 // version, and evicts the least recently used answers beyond the budget;
 // one larger than the whole budget is not kept. Called with c.mu held.
 func (c *Cache) add(p *Answer) {
-	if p.size > c.budget {
+	if int(p.size.Load()) > c.budget {
 		return
 	}
 	if old, ok := c.entries[p.slot]; ok {
@@ -110,18 +118,37 @@ func (c *Cache) add(p *Answer) {
 		if op.version > p.version {
 			return
 		}
-		c.used -= op.size
-		c.order.Remove(old)
+		c.remove(old)
 	}
 	c.entries[p.slot] = c.order.PushFront(p)
-	c.used += p.size
-	for c.used > c.budget {
-		last := c.order.Back()
-		lp := last.Value.(*Answer)
-		c.order.Remove(last)
-		delete(c.entries, lp.slot)
-		c.used -= lp.size
+	c.used += int(p.size.Load())
+	grew := func(n int) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if e, ok := c.entries[p.slot]; ok && e.Value.(*Answer) == p {
+			c.used += n
+			c.evict()
+		}
 	}
+	p.grew.Store(&grew)
+	c.evict()
+}
+
+// evict removes the least recently used answers beyond the budget.
+// Called with c.mu held.
+func (c *Cache) evict() {
+	for c.used > c.budget {
+		c.remove(c.order.Back())
+	}
+}
+
+// remove takes e out of the cache. Called with c.mu held.
+func (c *Cache) remove(e *list.Element) {
+	p := e.Value.(*Answer)
+	c.order.Remove(e)
+	delete(c.entries, p.slot)
+	c.used -= int(p.size.Load())
+	p.grew.Store(nil)
 }
 
 // Waiting is how many requests wait for the rendering of key.
@@ -176,20 +203,34 @@ func (p *Recorder) Write(b []byte) (int, error) {
 }
 
 // Answer turns what was recorded into an answer to cache under key; a
-// 200 is compressed, once.
+// 200 is compressed in each coding when first asked for in it.
 func (p *Recorder) Answer(key string) *Answer {
 	status := p.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	cp := &Answer{key: key, status: status, header: p.header}
+	cp := &Answer{key: key, status: status, header: p.header, identity: p.body}
+	none := func() []byte { return nil }
+	cp.gzip, cp.brotli = none, none
 	if status == http.StatusOK {
-		cp.body = New(p.body, Fast)
-	} else {
-		cp.body = Body{Identity: p.body}
+		cp.gzip = cp.coding(gzipOf)
+		cp.brotli = cp.coding(brotliOf)
 	}
-	cp.size = cp.body.Size() + 2*len(key) + 512 // slot, headers and bookkeeping, roughly
+	cp.size.Store(int64(len(p.body) + 2*len(key) + 512)) // slot, headers and bookkeeping, roughly
 	return cp
+}
+
+// coding is compress of the answer's body, made once when first asked
+// for, counted in the answer's size.
+func (p *Answer) coding(compress func([]byte, Level) []byte) func() []byte {
+	return sync.OnceValue(func() []byte {
+		b := compress(p.identity, Fast)
+		p.size.Add(int64(len(b)))
+		if grew := p.grew.Load(); grew != nil {
+			(*grew)(len(b))
+		}
+		return b
+	})
 }
 
 // Write sends the answer: its headers over those already set, and the
@@ -209,7 +250,22 @@ func (p *Answer) Write(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	p.body.Write(w, r, p.status)
+	p.body(r.Header.Get("Accept-Encoding")).Write(w, r, p.status)
+}
+
+// body is the answer's body with the codings Body.Choose needs to answer
+// acceptEncoding, made if not yet: Brotli if accepted, gzip if accepted
+// and preferred or Brotli is no smaller.
+func (p *Answer) body(acceptEncoding string) Body {
+	b := Body{Identity: p.identity}
+	br, gz := accepts(acceptEncoding)
+	if br > 0 {
+		b.Brotli = p.brotli()
+	}
+	if gz > 0 && (gz > br || b.Brotli == nil) {
+		b.Gzip = p.gzip()
+	}
+	return b
 }
 
 // ETagMatch reports whether an If-None-Match header names etag; tags are

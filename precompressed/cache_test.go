@@ -1,10 +1,16 @@
 package precompressed
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 // answer records a 200 (or status) with body.
@@ -23,7 +29,7 @@ func answer(key string, status int, body string, header ...string) *Answer {
 // never kept.
 func TestCacheBudget(t *testing.T) {
 	body := strings.Repeat("x", 1000) // compresses to little; counts about 1.6 kB
-	size := answer("k0", 200, body).size
+	size := int(answer("k0", 200, body).size.Load())
 	c := NewCache(3*size + size/2)
 	renders := 0
 	get := func(key string, version int64, a *Answer) {
@@ -109,7 +115,7 @@ func TestCacheSlots(t *testing.T) {
 			t.Errorf("step %d (%s %s): %d renders, %d kept; want %d, %d", i, s.slot, s.key, renders, c.Len(), s.renders, s.kept)
 		}
 	}
-	oneAnswer := answer("page@1", 200, body).size
+	oneAnswer := int(answer("page@1", 200, body).size.Load())
 	if used := c.Bytes(); used > 2*oneAnswer+100 {
 		t.Errorf("%d bytes used for two answers of about %d", used, oneAnswer)
 	}
@@ -131,4 +137,82 @@ func randomish(n int) string {
 		b.WriteByte(byte('a' + x%26))
 	}
 	return b.String()
+}
+
+// TestCodingsWhenAsked checks that an answer is compressed in a coding
+// only when a request first asks for it, that the cache counts the
+// bytes each coding adds and keeps its budget as they come, and that
+// every coding decodes to the body.
+func TestCodingsWhenAsked(t *testing.T) {
+	body := randomish(4000) + strings.Repeat("x", 4000)
+	c := NewCache(1 << 20)
+	a, err := c.Do("s", "k", 1, func() (*Answer, error) { return answer("k", 200, body), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := c.Bytes()
+	steps := []struct {
+		accept, coding string
+		grows          bool
+	}{
+		{"", "", false},
+		{"gzip", "gzip", true},
+		{"gzip", "gzip", false},
+		{"br, gzip", "br", true},
+		{"gzip;q=1, br;q=0.5", "gzip", false},
+	}
+	for _, s := range steps {
+		before := c.Bytes()
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Encoding", s.accept)
+		rec := httptest.NewRecorder()
+		a.Write(rec, req)
+		if got := rec.Header().Get("Content-Encoding"); got != s.coding {
+			t.Errorf("Accept-Encoding %q: coding %q, want %q", s.accept, got, s.coding)
+		}
+		if grew := c.Bytes() > before; grew != s.grows {
+			t.Errorf("Accept-Encoding %q: the cache counts %d bytes, %d before", s.accept, c.Bytes(), before)
+		}
+		if got := decode(t, s.coding, rec.Body.Bytes()); got != body {
+			t.Errorf("Accept-Encoding %q: decodes to another body", s.accept)
+		}
+	}
+	if c.Bytes() <= base+len(body)/4 {
+		t.Errorf("two codings of %d bytes counted as %d more", len(body), c.Bytes()-base)
+	}
+
+	// A cache that has room for the body but not for its codings too
+	// lets it go when they come.
+	small := NewCache(base + 100)
+	a, err = small.Do("s", "k", 1, func() (*Answer, error) { return answer("k", 200, body), nil })
+	if err != nil || small.Len() != 1 {
+		t.Fatalf("%v, %d kept", err, small.Len())
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	a.Write(httptest.NewRecorder(), req)
+	if small.Len() != 0 || small.Bytes() != 0 {
+		t.Errorf("over budget: %d kept, %d bytes of %d", small.Len(), small.Bytes(), small.budget)
+	}
+}
+
+// decode undoes a content coding.
+func decode(t *testing.T, coding string, b []byte) string {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(b)
+	switch coding {
+	case "gzip":
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = zr
+	case "br":
+		r = brotli.NewReader(r)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
