@@ -13,7 +13,7 @@ import (
 func (a *API) adoptionRoutes() {
 	// Every product's adopters, shares, pilots and planned on date
 	// (default today); the CSV has one row per product.
-	figure(a, Endpoint{Path: "/api/v1/adoption", Label: "export.adoption", Params: []Param{paramDate}}, func(r *http.Request) (figures.Adoption, error) {
+	figure(a, Endpoint{Path: "/api/v1/adoption", Label: "export.adoption", Params: []Param{paramDate}, Reads: registerReads}, func(r *http.Request) (figures.Adoption, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.Adoption{}, err
@@ -35,7 +35,7 @@ func (a *API) adoptionRoutes() {
 	// distribution and the non-member adopters. The CSV is long: one row
 	// per figure, then one per non-member adopter with its number of
 	// products as value.
-	figure(a, Endpoint{Path: "/api/v1/members", Label: "export.members", Params: []Param{paramDate}}, func(r *http.Request) (figures.Members, error) {
+	figure(a, Endpoint{Path: "/api/v1/members", Label: "export.members", Params: []Param{paramDate}, Reads: registerReads}, func(r *http.Request) (figures.Members, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.Members{}, err
@@ -61,7 +61,7 @@ func (a *API) adoptionRoutes() {
 
 	// The products at each governance level at the last day of each
 	// step, by the level each held then; one CSV row per point.
-	figure(a, Endpoint{Path: "/api/v1/series/governance", Label: "export.s.governance", Params: seriesParams}, func(r *http.Request) (figures.GovernanceSeries, error) {
+	figure(a, Endpoint{Path: "/api/v1/series/governance", Label: "export.s.governance", Params: seriesParams, Reads: figures.NoDomains}, func(r *http.Request) (figures.GovernanceSeries, error) {
 		from, to, step, err := a.seriesParams(r)
 		if err != nil {
 			return figures.GovernanceSeries{}, err
@@ -84,7 +84,7 @@ func (a *API) adoptionRoutes() {
 
 	// One product's adoption at the last day of each step, or, without
 	// a product, every product's; one CSV row per product and point.
-	figure(a, Endpoint{Path: "/api/v1/series/adoption", Label: "export.s.adoption", Params: []Param{paramProduct, paramFrom, paramTo, paramStep}}, func(r *http.Request) (adoptionSeriesAnswer, error) {
+	figure(a, Endpoint{Path: "/api/v1/series/adoption", Label: "export.s.adoption", Params: []Param{paramProduct, paramFrom, paramTo, paramStep}, Reads: registerReads}, func(r *http.Request) (adoptionSeriesAnswer, error) {
 		product, err := a.productParam(r, false)
 		if err != nil {
 			return adoptionSeriesAnswer{}, err
@@ -124,7 +124,7 @@ func (a *API) adoptionRoutes() {
 
 	// The membership figures at the last day of each step; one CSV row per
 	// point, the distribution in columns.
-	figure(a, Endpoint{Path: "/api/v1/series/members", Label: "export.s.members", Params: seriesParams}, func(r *http.Request) (figures.MembersSeries, error) {
+	figure(a, Endpoint{Path: "/api/v1/series/members", Label: "export.s.members", Params: seriesParams, Reads: registerReads}, func(r *http.Request) (figures.MembersSeries, error) {
 		from, to, step, err := a.seriesParams(r)
 		if err != nil {
 			return figures.MembersSeries{}, err
@@ -149,7 +149,7 @@ func (a *API) adoptionRoutes() {
 	// other organisation in the register), by name, with whether it is a
 	// member on date and the products it runs, pilots and plans: the
 	// organisation lookup.
-	figure(a, Endpoint{Path: "/api/v1/organizations", Label: "export.organizations", Params: []Param{paramDate}}, func(r *http.Request) (figures.Organizations, error) {
+	figure(a, Endpoint{Path: "/api/v1/organizations", Label: "export.organizations", Params: []Param{paramDate}, Reads: registerReads}, func(r *http.Request) (figures.Organizations, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.Organizations{}, err
@@ -170,7 +170,7 @@ func (a *API) adoptionRoutes() {
 	// production on date, and with ?product= its status for that product
 	// (the strongest, when it has several records) and since when: the
 	// maps' figures.
-	figure(a, Endpoint{Path: "/api/v1/municipalities", Label: "export.municipalities", Params: []Param{paramDate, paramProduct}}, func(r *http.Request) (Municipalities, error) {
+	figure(a, Endpoint{Path: "/api/v1/municipalities", Label: "export.municipalities", Params: []Param{paramDate, paramProduct}, Reads: registerReads}, func(r *http.Request) (Municipalities, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return Municipalities{}, err

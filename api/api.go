@@ -91,7 +91,10 @@ type API struct {
 	methods   map[string][]string // the methods each path answers, for 405's Allow
 	endpoints []Endpoint
 	license   string               // the Link header naming the data licence
-	answers   *precompressed.Cache // answers by data version and parameters
+	answers   *precompressed.Cache // answers by parameters and the versions of what they read
+	// onCompute, when set, is called each time an answer is computed
+	// rather than served from the cache (tests count them with it).
+	onCompute func(path string)
 }
 
 // New builds the API and its routes.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
 
@@ -17,8 +18,8 @@ import (
 	"os2pulse/storage/storagetest"
 )
 
-// TestAnswerCache checks that answers are kept per data version and the
-// parameters an endpoint reads, sent in the coding asked for (each
+// TestAnswerCache checks that answers are kept per the versions of the
+// domains an endpoint reads and the parameters it reads, sent in the coding asked for (each
 // decoding to the plain answer), answered 304 from the cache, and
 // recomputed after new data.
 func TestAnswerCache(t *testing.T) {
@@ -73,15 +74,26 @@ func TestAnswerCache(t *testing.T) {
 			t.Errorf("bad date: %d, %d answers cached", w.Code, srv.answers.Len())
 		}
 
-		_, err := store.ImportRegister(context.Background(), storage.Register{Source: "t2", SHA256: "t2",
+		// A commit is no news to the register: its answer is kept.
+		computed := 0
+		srv.onCompute = func(string) { computed++ }
+		must(t, store.UpsertRepository(context.Background(), storage.Repository{Forge: "github.com", Owner: "OS2Forms", Name: "os2forms"}, []string{"os2forms"}))
+		_, err := store.AddContributions(context.Background(), []storage.Contribution{{RepositoryKey: storage.RepoKey("github.com", "OS2Forms", "os2forms"),
+			Kind: storage.KindCommit, ExtID: "c1", At: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Login: "erin"}})
+		must(t, err)
+		if w := get("/api/v1/adoption?date=2024-06-30", "If-None-Match", plain.Header().Get("ETag")); w.Code != http.StatusNotModified || computed != 0 {
+			t.Errorf("after a commit: %d, computed %d times, want 304 from the kept answer", w.Code, computed)
+		}
+
+		_, err = store.ImportRegister(context.Background(), storage.Register{Source: "t2", SHA256: "t2",
 			Members: []storage.Membership{{OrganizationID: "101", Since: civil.MustParse("2020-01-01")}},
 			Adoptions: []storage.AdoptionRecord{
 				{OrganizationID: "101", ProductID: "os2forms", Status: "production", Since: civil.MustParse("2020-01-01")},
 			}})
 		must(t, err)
 		after := get("/api/v1/adoption?date=2024-06-30", "If-None-Match", plain.Header().Get("ETag"))
-		if after.Code != http.StatusOK || after.Body.String() == plain.Body.String() {
-			t.Errorf("after new data: %d, same answer %v", after.Code, after.Body.String() == plain.Body.String())
+		if after.Code != http.StatusOK || after.Body.String() == plain.Body.String() || computed != 1 {
+			t.Errorf("after a register import: %d, same answer %v, computed %d times", after.Code, after.Body.String() == plain.Body.String(), computed)
 		}
 	})
 }

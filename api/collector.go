@@ -63,7 +63,7 @@ func (a *API) collectorRoutes() {
 	// rate-limit budget left and the items that failed. The CSV has a row
 	// per failed item, or one per run without any.
 	// Operators look here to see whether a run just finished.
-	figureWith(a, Endpoint{Path: "/api/v1/collector", Label: "export.collector"}, "no-cache", func(r *http.Request) (collectorStatus, error) {
+	figureWith(a, Endpoint{Path: "/api/v1/collector", Label: "export.collector", Reads: figures.DomainRuns}, "no-cache", func(r *http.Request) (collectorStatus, error) {
 		runs, err := a.calc.LastRuns(r.Context())
 		if err != nil {
 			return collectorStatus{}, err

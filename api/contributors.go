@@ -20,7 +20,7 @@ func (a *API) contributorRoutes() {
 	// (complete) and how far they reach (covered_until); one CSV row for
 	// the portfolio, then one per product. With product, only that
 	// product: what its page's chart shows.
-	figure(a, Endpoint{Path: "/api/v1/contributors", Label: "export.contributors", Params: []Param{paramDate, paramWindow, paramProduct}}, func(r *http.Request) (Contributors, error) {
+	figure(a, Endpoint{Path: "/api/v1/contributors", Label: "export.contributors", Params: []Param{paramDate, paramWindow, paramProduct}, Reads: contributorReads}, func(r *http.Request) (Contributors, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return Contributors{}, err
@@ -71,7 +71,7 @@ func (a *API) contributorRoutes() {
 	// Active contributors of one product (or, without product, the
 	// portfolio) at the last day of each step; points after the coverage
 	// are marked incomplete.
-	figure(a, Endpoint{Path: "/api/v1/series/contributors", Label: "export.s.contrib", Params: []Param{paramProduct, paramFrom, paramTo, paramStep, paramWindow}}, func(r *http.Request) (figures.ContributorSeries, error) {
+	figure(a, Endpoint{Path: "/api/v1/series/contributors", Label: "export.s.contrib", Params: []Param{paramProduct, paramFrom, paramTo, paramStep, paramWindow}, Reads: contributorReads}, func(r *http.Request) (figures.ContributorSeries, error) {
 		product, err := a.productParam(r, false)
 		if err != nil {
 			return figures.ContributorSeries{}, err

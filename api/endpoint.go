@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"os2pulse/civil"
+	"os2pulse/figures"
 )
 
 // Endpoint describes one GET endpoint: what it holds, the parameters it
@@ -19,6 +20,11 @@ type Endpoint struct {
 	Params []Param // in the order they are documented
 	// Columns are the CSV twin's columns (Path + ".csv").
 	Columns []string
+	// Reads are the data domains the answer is computed from: it is
+	// kept until one of them is written. None declared counts as all
+	// (TestEndpointDomains checks every declaration against answers
+	// computed afresh after a write in each domain).
+	Reads figures.Domains
 
 	answer reflect.Type // the JSON answer's type
 }

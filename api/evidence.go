@@ -14,7 +14,7 @@ import (
 // show, and the changes since half a year before.
 func (a *API) evidenceRoutes() {
 	// One CSV row per product and requirement, disagreements first.
-	figure(a, Endpoint{Path: "/api/v1/governance/evidence", Label: "export.evidence", Params: []Param{paramDate, paramProduct}}, func(r *http.Request) (figures.Evidence, error) {
+	figure(a, Endpoint{Path: "/api/v1/governance/evidence", Label: "export.evidence", Params: []Param{paramDate, paramProduct}, Reads: figures.AllDomains}, func(r *http.Request) (figures.Evidence, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.Evidence{}, err
@@ -63,7 +63,7 @@ func (a *API) evidenceRoutes() {
 	// A draft self-evaluation of one product in OS2's own JSON format,
 	// pre-filled from the evidence (what os2pulse governance draft
 	// writes); the CSV twin has one row per requirement.
-	figure(a, Endpoint{Path: "/api/v1/governance/draft", Label: "export.draft", Params: []Param{paramProductNeeded, paramDate}}, func(r *http.Request) (figures.Draft, error) {
+	figure(a, Endpoint{Path: "/api/v1/governance/draft", Label: "export.draft", Params: []Param{paramProductNeeded, paramDate}, Reads: figures.AllDomains}, func(r *http.Request) (figures.Draft, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.Draft{}, err

@@ -27,6 +27,16 @@ type csvTable struct {
 	rows   [][]string
 }
 
+// What the endpoints read (Endpoint.Reads) besides a domain of their own.
+const (
+	// registerReads: figures of the register, which also say up to when
+	// the register is known, from its last collection.
+	registerReads = figures.DomainRegister | figures.DomainRuns
+	// contributorReads: contributors, counted per product (the register's
+	// products and organisations) in repositories as far as collected.
+	contributorReads = figures.DomainRegister | figures.DomainRepositories | figures.DomainActivity
+)
+
 // figure registers the GET endpoint e and its CSV twin at e.Path+".csv".
 // compute reads the request's parameters (those e declares) and computes
 // the figure (a *ParamError becomes a 400 naming the parameter); asCSV
@@ -66,26 +76,32 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 		t := asCSV(v)
 		WriteCSV(w, r, sep, t.name+".csv", t.header, t.rows)
 	}
-	// An answer is kept, compressed, per data version, day and the
-	// parameters the endpoint reads, and computed once for all who ask
-	// while it is computed. One with a Cache-Control of its own (the
-	// collector's state) says something besides the data and is not.
+	// An answer is kept, compressed, per the versions of the domains the
+	// endpoint reads, the day and the parameters it reads, and computed
+	// once for all who ask while it is computed. One with a
+	// Cache-Control of its own (the collector's state) says something
+	// besides the data and is not.
 	params := []string{"sep"}
 	for _, p := range e.Params {
 		params = append(params, p.Name)
+	}
+	reads := e.Reads
+	if reads == 0 {
+		reads = figures.AllDomains
 	}
 	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
 		if cacheControl != "" {
 			answer(w, r, wantCSV)
 			return
 		}
-		ver, err := a.calc.DataVersion(r.Context())
+		vs, err := a.calc.Versions(r.Context())
 		if err != nil {
 			a.fail(w, r, err)
 			return
 		}
-		key := answerKey(ver, a.today(), r.URL.Path, r.URL.Query(), params)
-		ans, err := a.answers.Do(key, ver, func() (*precompressed.Answer, error) {
+		slot := answerKey(a.today(), r.URL.Path, r.URL.Query(), params)
+		key := slot + "\x00" + vs.Stamp(reads)
+		ans, err := a.answers.Do(slot, key, vs.Data, func() (*precompressed.Answer, error) {
 			// The first request computes for all that wait: it must not
 			// fail them by leaving, nor answer itself 304.
 			rr := r.WithContext(context.WithoutCancel(r.Context()))
@@ -93,6 +109,9 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 			rr.Header.Del("If-None-Match")
 			rec := precompressed.NewRecorder()
 			answer(rec, rr, wantCSV)
+			if a.onCompute != nil {
+				a.onCompute(r.URL.Path)
+			}
 			return rec.Answer(key), nil
 		})
 		if err != nil {
@@ -136,12 +155,13 @@ func given(r *http.Request, params []Param) error {
 	return nil
 }
 
-// answerKey names an answer: the data version, the day (the default of
-// dates), the path and the parameters the endpoint reads, sorted, so
-// neither their order nor parameters it ignores make another answer.
-func answerKey(version int64, today civil.Date, path string, q url.Values, params []string) string {
+// answerKey names an answer but for the data it shows: the day (the
+// default of dates), the path and the parameters the endpoint reads,
+// sorted, so neither their order nor parameters it ignores make another
+// answer.
+func answerKey(today civil.Date, path string, q url.Values, params []string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00%s\x00%s", version, today, path)
+	fmt.Fprintf(h, "%s\x00%s", today, path)
 	for _, p := range params {
 		vs := slices.Clone(q[p])
 		slices.Sort(vs)

@@ -20,7 +20,7 @@ type Goals struct {
 func (a *API) goalRoutes() {
 	// Every goal's baseline, value on the date, on-track line, target,
 	// deadline, value on the deadline once it has passed, and status.
-	figure(a, Endpoint{Path: "/api/v1/goals", Label: "export.goals", Params: []Param{paramDate}}, func(r *http.Request) (Goals, error) {
+	figure(a, Endpoint{Path: "/api/v1/goals", Label: "export.goals", Params: []Param{paramDate}, Reads: figures.AllDomains}, func(r *http.Request) (Goals, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return Goals{}, err
@@ -54,7 +54,7 @@ func (a *API) goalRoutes() {
 	// One goal's chart: by month from its baseline date to its deadline,
 	// the value up to the date, the line to the target and the projected
 	// line; one CSV row per month.
-	figure(a, Endpoint{Path: "/api/v1/series/goal", Label: "export.s.goal", Params: []Param{paramGoalNeeded, paramDate}}, func(r *http.Request) (figures.GoalTrack, error) {
+	figure(a, Endpoint{Path: "/api/v1/series/goal", Label: "export.s.goal", Params: []Param{paramGoalNeeded, paramDate}, Reads: figures.AllDomains}, func(r *http.Request) (figures.GoalTrack, error) {
 		g, err := a.goalParam(r)
 		if err != nil {
 			return figures.GoalTrack{}, err
@@ -78,7 +78,7 @@ func (a *API) goalRoutes() {
 	// two products for the three-or-more goal, those piloting or planning
 	// the product and then the member municipalities not running it for
 	// a product goal; none for other goals.
-	figure(a, Endpoint{Path: "/api/v1/prospects", Label: "export.prospects", Params: []Param{paramGoalNeeded, paramDate}}, func(r *http.Request) (Prospects, error) {
+	figure(a, Endpoint{Path: "/api/v1/prospects", Label: "export.prospects", Params: []Param{paramGoalNeeded, paramDate}, Reads: figures.AllDomains}, func(r *http.Request) (Prospects, error) {
 		g, err := a.goalParam(r)
 		if err != nil {
 			return Prospects{}, err

@@ -14,7 +14,7 @@ func (a *API) healthRoutes() {
 	// all met) and per level the counts met, planned, not met, unknown
 	// ("Ved ikke"), unanswered and required; one CSV row per product and
 	// level.
-	figure(a, Endpoint{Path: "/api/v1/governance", Label: "export.governance", Params: []Param{paramDate}}, func(r *http.Request) (figures.SelfEvaluations, error) {
+	figure(a, Endpoint{Path: "/api/v1/governance", Label: "export.governance", Params: []Param{paramDate}, Reads: figures.AllDomains}, func(r *http.Request) (figures.SelfEvaluations, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.SelfEvaluations{}, err
@@ -40,7 +40,7 @@ func (a *API) healthRoutes() {
 
 	// Per product, each health signal under its own key with the window
 	// it used; one CSV row per product.
-	figure(a, Endpoint{Path: "/api/v1/health", Label: "export.health", Params: []Param{paramDate}}, func(r *http.Request) (figures.Health, error) {
+	figure(a, Endpoint{Path: "/api/v1/health", Label: "export.health", Params: []Param{paramDate}, Reads: figures.AllDomains}, func(r *http.Request) (figures.Health, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.Health{}, err

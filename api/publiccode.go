@@ -13,7 +13,7 @@ func (a *API) publicCodeRoutes() {
 	// Per product and repository: its publiccode.yml on the date (valid,
 	// problems, missing, unknown), every problem with its line, and what
 	// the file says; one CSV row per repository.
-	figure(a, Endpoint{Path: "/api/v1/publiccode", Label: "export.publiccode", Params: []Param{paramDate}}, func(r *http.Request) (figures.PublicCodes, error) {
+	figure(a, Endpoint{Path: "/api/v1/publiccode", Label: "export.publiccode", Params: []Param{paramDate}, Reads: figures.DomainActivity | figures.DomainRepositories}, func(r *http.Request) (figures.PublicCodes, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return figures.PublicCodes{}, err
@@ -41,7 +41,7 @@ func (a *API) publicCodeRoutes() {
 	// The publiccode.yml os2pulse proposes for every product on the date,
 	// in the standard's own field names, as one array for a catalogue to
 	// harvest; one CSV row per product.
-	figure(a, Endpoint{Path: "/api/v1/publiccode.json", Label: "export.publiccode.proposals", Params: []Param{paramDate}}, func(r *http.Request) ([]publiccode.Document, error) {
+	figure(a, Endpoint{Path: "/api/v1/publiccode.json", Label: "export.publiccode.proposals", Params: []Param{paramDate}, Reads: figures.AllDomains}, func(r *http.Request) ([]publiccode.Document, error) {
 		date, err := DateParam(r, "date", a.today())
 		if err != nil {
 			return nil, err

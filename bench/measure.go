@@ -38,9 +38,9 @@ type Set struct {
 
 	WarmOverview time.Duration // median of / before a write
 	AfterWrite   time.Duration // the first / after importing one commit
-	// AfterWritePage is, per figure, the first request after importing
-	// one commit, each after an import of its own.
-	AfterWritePage map[string]time.Duration
+	// AfterWritePage is, per kind of write (writeKinds) and figure, the
+	// first request after the write, each after a write of its own.
+	AfterWritePage map[string]map[string]time.Duration
 	SingleCold     time.Duration // one cold product page alone
 	Concurrent     []time.Duration
 	// ConcurrentBusy is how many of the 16 were answered 503 (load shed).
@@ -139,7 +139,7 @@ func reportYear(iso string) int {
 // database a previous run ingested, when there is one.
 func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs int, reuse bool, log io.Writer) (*Set, error) {
 	s := &Set{Size: p.Size.Name, Driver: driver, Cold: map[string][]time.Duration{}, Warm: map[string][]time.Duration{},
-		AfterWritePage: map[string]time.Duration{}}
+		AfterWritePage: map[string]map[string]time.Duration{}}
 	mark := time.Now()
 	for _, h := range p.Histories {
 		s.Commits += h.Commits
@@ -238,30 +238,8 @@ func measure(ctx context.Context, bin string, p *Portfolio, driver string, runs 
 		warm = append(warm, d)
 	}
 	s.WarmOverview = median(warm)
-	imports := 0
-	importOne := func() error {
-		imports++
-		one := filepath.Join(dbDir, fmt.Sprintf("one-commit-%d.tsv", imports))
-		if err := os.WriteFile(one, []byte("sha\tparents\tauthor_date\tcommitter_date\tauthor_name\tauthor_email\tcommitter_name\tcommitter_email\n"+
-			fmt.Sprintf("%040x\t\t2025-12-30T10:00:00+01:00\t2025-12-30T10:00:00+01:00\tNew Person\tnew%d@aarhus.dk\tNew Person\tnew%d@aarhus.dk\n",
-				0xaa00+imports, imports, imports)), 0o644); err != nil {
-			return err
-		}
-		return os2pulse("activity", "import", "-config", cfg, "-repo", p.Histories[imports%len(p.Histories)].Repo, one)
-	}
-	if err := importOne(); err != nil {
+	if err := afterWrites(srv, p, dbDir, cfg, os2pulse, s); err != nil {
 		return nil, err
-	}
-	if s.AfterWrite, _, err = srv.get("/"); err != nil {
-		return nil, err
-	}
-	for _, fr := range figureRequests {
-		if err := importOne(); err != nil {
-			return nil, err
-		}
-		if s.AfterWritePage[fr.name], _, err = srv.get(fr.path(p, "2025-12-31")); err != nil {
-			return nil, err
-		}
 	}
 	s.phase(log, "reads after a write", &mark)
 

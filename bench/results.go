@@ -280,27 +280,7 @@ func (r *Results) rows(by map[string]*Set) []row {
 	out = append(out, startRows(by, atGoal, goalSize, verdict)...)
 
 	// Writes.
-	aw := func(s *Set) float64 { return float64(s.AfterWrite) / float64(max(s.WarmOverview, time.Microsecond)) }
-	rw = row{what: "first / after importing one commit ÷ warm /", values: each(func(s *Set) string {
-		return fmt.Sprintf("%.1f (%s ÷ %s)", aw(s), ms(s.AfterWrite), ms(s.WarmOverview))
-	}), goal: "≤ 2"}
-	if atGoal != nil {
-		rw.met = verdict(aw(atGoal) <= goalAfterWrite, fmt.Sprintf("%.1f at %s", aw(atGoal), goalSize))
-	}
-	out = append(out, rw)
-	for _, fr := range figureRequests {
-		name := fr.name
-		q := func(s *Set) float64 {
-			return float64(s.AfterWritePage[name]) / float64(max(median(s.Warm[name]), time.Microsecond))
-		}
-		rw := row{what: "first " + name + " after importing one commit ÷ warm", values: each(func(s *Set) string {
-			return fmt.Sprintf("%.1f (%s ÷ %s)", q(s), ms(s.AfterWritePage[name]), ms(median(s.Warm[name])))
-		}), goal: "≤ 2"}
-		if atGoal != nil {
-			rw.met = verdict(q(atGoal) <= goalAfterWrite, fmt.Sprintf("%.1f at %s", q(atGoal), goalSize))
-		}
-		out = append(out, rw)
-	}
+	out = append(out, afterWriteRows(each, atGoal, goalSize, verdict)...)
 
 	// Sixteen at once.
 	conc := func(s *Set) float64 {

@@ -90,8 +90,9 @@ func TestPageCache(t *testing.T) {
 			}
 		}
 
-		// New data: the page is rendered again and shows them.
-		before := renders.total()
+		// New data: the page is rendered again and shows them, in the
+		// place of the copy of the old data.
+		before, cached := renders.total(), f.srv.pages.Len()
 		_, err := store.AddContributions(context.Background(), []storage.Contribution{{
 			RepositoryKey: storage.RepoKey("github.com", "OS2Forms", "os2forms"), Kind: storage.KindIssue, ExtID: "99",
 			At: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Login: "erin",
@@ -107,8 +108,12 @@ func TestPageCache(t *testing.T) {
 		if !strings.Contains(body, `<span class="key-value">4</span>`) {
 			t.Error("the new contributor is not shown")
 		}
-		if n := f.srv.pages.Len(); n != 1 {
-			t.Errorf("%d pages cached after new data, want only the one asked for since", n)
+		f.get(t, "/products")
+		if renders.total() != before+2 {
+			t.Errorf("/products after new data: %d renders, want %d", renders.total(), before+2)
+		}
+		if n := f.srv.pages.Len(); n != cached+1 {
+			t.Errorf("%d pages cached after new data, want %d: the %d before and the new product page", n, cached+1, cached)
 		}
 	})
 }

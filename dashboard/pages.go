@@ -15,26 +15,43 @@ import (
 	"os2pulse/precompressed"
 )
 
-// pageRoutes registers the public pages. A page is a pageFunc registered
-// with s.page, which answers 304 from the ETag before the handler runs,
-// and renders 400/404/500 pages from the errors it returns.
+// pageRoutes registers the public pages, each with the data domains it
+// reads besides the layout's (see layoutReads): a page is kept until one
+// of them is written. TestPageDomains checks each declaration against
+// pages rendered afresh after a write in each domain.
 func (s *Server) pageRoutes() {
+	const (
+		register = figures.DomainRegister
+		repos    = figures.DomainRepositories
+		activity = figures.DomainActivity
+		all      = figures.AllDomains
+	)
 	filter := []string{"q", "sort"}
-	s.page("GET /{$}", s.overviewPage)
-	s.pageWith("GET /products", s.productsPage, pageOptions{params: append(filter, "level")})
-	s.page("GET /products/{id}", s.productPage)
-	s.pageWith("GET /organizations", s.organizationsPage, pageOptions{params: append(filter, "kind", "member")})
-	s.page("GET /organizations/{id}", s.organizationPage)
-	s.page("GET /api", s.apiPage)
-	s.page("GET /data", s.dataPage)
-	s.page("GET /goals", s.goalsPage)
-	s.page("GET /governance", s.governancePage)
+	s.page("GET /{$}", all, s.overviewPage)
+	// Contributors per product, and the adoption register.
+	s.pageWith("GET /products", register|repos|activity, s.productsPage, pageOptions{params: append(filter, "level")})
+	// Health, evidence and self-evaluations read every domain.
+	s.page("GET /products/{id}", all, s.productPage)
+	s.pageWith("GET /organizations", register, s.organizationsPage, pageOptions{params: append(filter, "kind", "member")})
+	s.page("GET /organizations/{id}", register, s.organizationPage)
+	// The endpoints and their examples come from the configuration.
+	s.page("GET /api", 0, s.apiPage)
+	// Register imports and problems, repositories' problems, runs.
+	s.page("GET /data", register|repos, s.dataPage)
+	// A goal may count anything.
+	s.page("GET /goals", all, s.goalsPage)
+	s.page("GET /governance", all, s.governancePage)
 	s.mux.HandleFunc("GET /products/{id}/publiccode.yml", s.publicCodeFile)
-	s.page("GET /report", s.reportsPage)
-	s.pageWith("GET /report/{year}", s.reportPage, pageOptions{params: []string{"format", "sep"}})
-	s.pageWith("GET /embed/{chart}", s.embedPage, pageOptions{embed: true, params: []string{"product", "goal"}})
+	// The years from the first record, of the register or of activity.
+	s.page("GET /report", register|activity, s.reportsPage)
+	s.pageWith("GET /report/{year}", all, s.reportPage, pageOptions{params: []string{"format", "sep"}})
+	s.pageWith("GET /embed/{chart}", all, s.embedPage, pageOptions{embed: true, params: []string{"product", "goal"}})
 	s.mux.HandleFunc("GET /", s.notFoundPage)
 }
+
+// layoutReads are the domains every page reads: its footer says when
+// each source was last collected.
+const layoutReads = figures.DomainRuns
 
 // pageFunc computes a page's figures for v.Date and ends with s.render.
 // Returning notFound(…) or badRequest(…) shows that error page; any other
@@ -53,15 +70,21 @@ type pageOptions struct {
 	params []string
 }
 
-// page registers a page handler with the layout.
-func (s *Server) page(pattern string, fn pageFunc) { s.pageWith(pattern, fn, pageOptions{}) }
+// page registers a page handler with the layout; reads are the data
+// domains it reads besides the layout's.
+func (s *Server) page(pattern string, reads figures.Domains, fn pageFunc) {
+	s.pageWith(pattern, reads, fn, pageOptions{})
+}
 
 // pageWith registers a page handler with options. A page is served like
 // a file: its ETag is known before anything is computed, so a client
 // holding it gets 304; otherwise the rendered, compressed page comes from
 // the cache, or is rendered once for every request that asks for it
-// meanwhile, then cached.
-func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
+// meanwhile, then cached. The ETag names the versions of the domains the
+// page reads (reads and the layout's), so a write elsewhere keeps it.
+func (s *Server) pageWith(pattern string, reads figures.Domains, fn pageFunc, o pageOptions) {
+	reads |= layoutReads
+	s.pageReads[pattern] = reads
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r)
 		v.Embed = o.embed
@@ -81,7 +104,7 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 
 		// The ETag needs one small query; a client that has the page gets
 		// 304 without any figure being looked at or any template run.
-		etag, version, err := s.pageETag(ctx, r, v, o.params)
+		slot, etag, version, err := s.pageETag(ctx, r, v, reads, o.params)
 		if err != nil {
 			s.errorPage(w, r, v, err)
 			return
@@ -99,7 +122,7 @@ func (s *Server) pageWith(pattern string, fn pageFunc, o pageOptions) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		p, err := s.pages.Do(etag, version, func() (*precompressed.Answer, error) {
+		p, err := s.pages.Do(slot, etag, version, func() (*precompressed.Answer, error) {
 			// The first request renders for all that wait: it must not
 			// fail them by leaving, nor answer itself 304 from a tag of
 			// the body (the report's other formats check their own).

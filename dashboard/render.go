@@ -22,6 +22,7 @@ import (
 
 	"os2pulse/assets"
 	"os2pulse/config"
+	"os2pulse/figures"
 	"os2pulse/table"
 )
 
@@ -130,23 +131,26 @@ func setPageHeaders(w http.ResponseWriter, v *view) {
 	}
 }
 
-// pageETag identifies what a page shows without rendering it: the stored
-// data's version, the build, the configuration, the path, the parameters
-// the page reads, the language and date as resolved (and whether the URL
-// named them, which links keep), today, and the site's address
-// (in embed codes). It is also the key of the page in the cache, and is
-// returned with the data version it names. It is weak because the same
-// page is sent in several codings.
-func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view, params []string) (string, int64, error) {
-	ver, err := s.version.get(ctx)
+// pageETag identifies what a page shows without rendering it: the
+// versions of the data domains it reads, the build, the configuration,
+// the path, the parameters the page reads, the language and date as
+// resolved (and whether the URL named them, which links keep), today,
+// and the site's address (in embed codes). It is weak because the same
+// page is sent in several codings. It is returned with the page's slot
+// in the cache (the same without the versions) and the data version
+// read with them.
+func (s *Server) pageETag(ctx context.Context, r *http.Request, v *view, reads figures.Domains, params []string) (slot, etag string, version int64, err error) {
+	vs, err := s.version.get(ctx)
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%s\x00%t\x00%s\x00%s\x00%t",
-		ver, buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query(), params),
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%t\x00%s\x00%t\x00%s\x00%s\x00%t",
+		buildID(), s.configHash, r.URL.Path, canonicalQuery(r.URL.Query(), params),
 		v.Lang, v.LangExplicit, v.Date, v.DateSet, v.Today, v.Origin, v.Embed)
-	return `W/"` + hex.EncodeToString(h.Sum(nil))[:24] + `"`, ver, nil
+	slot = hex.EncodeToString(h.Sum(nil))[:24]
+	h.Write([]byte("\x00" + vs.Stamp(reads)))
+	return slot, `W/"` + hex.EncodeToString(h.Sum(nil))[:24] + `"`, vs.Data, nil
 }
 
 // canonicalQuery encodes the parameters of q named in params with sorted

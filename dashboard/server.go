@@ -42,7 +42,9 @@ type Server struct {
 	mux        *http.ServeMux
 	pages      *precompressed.Cache
 	version    *versionReader
-	release    string
+	// pageReads are the data domains each page reads, by route pattern.
+	pageReads map[string]figures.Domains
+	release   string
 	// onRender, when set, is called each time a page is rendered rather
 	// than served from the cache (tests count renders with it).
 	onRender func(key string)
@@ -85,6 +87,7 @@ func New(o Options) *Server {
 		configHash: configHash(o.Config),
 		release:    o.Release,
 		mux:        http.NewServeMux(),
+		pageReads:  map[string]figures.Domains{},
 	}
 	if o.Release != "" {
 		// The footer shows the release: pages of another release are
@@ -97,7 +100,7 @@ func New(o Options) *Server {
 		budget = DefaultPageCacheBytes
 	}
 	s.pages = precompressed.NewCache(budget)
-	s.version = newVersionReader(s.figures.DataVersion)
+	s.version = newVersionReader(s.figures.Versions)
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -4,16 +4,18 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"os2pulse/figures"
 )
 
-// versionReader reads the data version, which every page request needs
+// versionReader reads the data versions, which every page request needs
 // for its ETag, once for all requests that ask at about the same time.
 // A request only shares a read that starts after it asked, so it never
 // gets a version older than a write finished before it arrived: requests
 // that arrive while a read runs wait for the next one, which starts when
 // the running one ends and serves them all.
 type versionReader struct {
-	read func(ctx context.Context) (int64, error)
+	read func(ctx context.Context) (figures.Versions, error)
 
 	mu      sync.Mutex
 	busy    bool           // a read runs
@@ -23,16 +25,16 @@ type versionReader struct {
 type versionFlight struct {
 	done    chan struct{}
 	waiters int // under versionReader.mu
-	version int64
+	version figures.Versions
 	err     error
 }
 
-func newVersionReader(read func(ctx context.Context) (int64, error)) *versionReader {
+func newVersionReader(read func(ctx context.Context) (figures.Versions, error)) *versionReader {
 	return &versionReader{read: read}
 }
 
-// get returns the data version as read after the call began.
-func (vr *versionReader) get(ctx context.Context) (int64, error) {
+// get returns the data versions as read after the call began.
+func (vr *versionReader) get(ctx context.Context) (figures.Versions, error) {
 	vr.mu.Lock()
 	f := vr.pending
 	if f == nil {
@@ -48,7 +50,7 @@ func (vr *versionReader) get(ctx context.Context) (int64, error) {
 	case <-f.done:
 		return f.version, f.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return figures.Versions{}, ctx.Err()
 	}
 }
 

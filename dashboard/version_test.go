@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"os2pulse/figures"
 )
 
 // TestVersionReader checks that requests asking at once share reads of
@@ -13,14 +15,14 @@ import (
 func TestVersionReader(t *testing.T) {
 	var stored, reads atomic.Int64
 	release := make(chan struct{})
-	vr := newVersionReader(func(context.Context) (int64, error) {
+	vr := newVersionReader(func(context.Context) (figures.Versions, error) {
 		reads.Add(1)
 		v := stored.Load()
 		<-release
-		return v, nil
+		return figures.Versions{Data: v}, nil
 	})
 	first := make(chan int64)
-	go func() { v, _ := vr.get(context.Background()); first <- v }()
+	go func() { v, _ := vr.get(context.Background()); first <- v.Data }()
 	for reads.Load() == 0 { // the first read has begun once it counts
 		runtime.Gosched()
 	}
@@ -35,7 +37,7 @@ func TestVersionReader(t *testing.T) {
 			if err != nil {
 				t.Error(err)
 			}
-			got[i] = v
+			got[i] = v.Data
 		})
 	}
 	for {

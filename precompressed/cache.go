@@ -6,33 +6,48 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Answer is a response as it is sent: its status, its headers and its
 // body in every coding.
 type Answer struct {
-	key    string
-	status int
-	header http.Header
-	body   Body
-	size   int
+	key      string
+	status   int
+	header   http.Header
+	identity []byte
+	// Each coding is made when a request first asks for it, not when
+	// the answer is made: the first request after a write then waits
+	// for one coding at most, and a coding nobody asks for costs nothing.
+	gzip, brotli func() []byte
+	size         atomic.Int64 // bytes held, growing as codings are made
+	// grew tells the cache keeping the answer that it holds n more
+	// bytes; nil while not kept.
+	grew atomic.Pointer[func(n int)]
+
+	// slot and version are where and for which data version the cache
+	// keeps the answer; set when it is kept.
+	slot    string
+	version int64
 }
 
-// Cache keeps answers by a key that names everything they show (for a
-// page, its ETag: data version, build, configuration, path, parameters,
-// language, dates), least recently used first out when they outgrow a
-// budget of bytes. Concurrent requests for an answer not cached share
-// one rendering. Only answers fit to keep (200, storable, no cookie) are
-// kept.
+// Cache keeps answers by slot, what an answer is (for a page: its path,
+// parameters, language and dates), each with the key that names the data
+// it shows (its ETag, which names the versions of the data domains it
+// reads). An answer asked for by its slot with another key is rendered
+// again and takes the old one's place, so answers of data that changed
+// go as soon as they are asked for again; the least recently used go
+// first when they outgrow a budget of bytes. Concurrent requests for an
+// answer not cached share one rendering. Only answers fit to keep (200,
+// storable, no cookie) are kept.
 type Cache struct {
 	budget int
 
 	mu      sync.Mutex
 	used    int
-	version int64 // the data version of the entries; a newer one empties the cache
 	order   *list.List
-	entries map[string]*list.Element
-	flights map[string]*flight
+	entries map[string]*list.Element // by slot
+	flights map[string]*flight       // by key
 }
 
 // flight is one render that several requests wait for.
@@ -48,33 +63,16 @@ func NewCache(budget int) *Cache {
 	return &Cache{budget: budget, order: list.New(), entries: map[string]*list.Element{}, flights: map[string]*flight{}}
 }
 
-// SeeVersion empties the cache when the data have a newer version: no
-// entry of an older one can be asked for again.
-func (c *Cache) SeeVersion(v int64) {
+// Do returns the answer in slot with key, from the cache or from render,
+// which runs once for all requests that ask for key while it runs. What
+// render returns is kept in slot if it is fit to keep, unless the slot
+// already holds an answer of a newer data version (a render that began
+// before a write and ended after a render that began after it); errors
+// are not kept. version is the data version (which only grows) read with
+// the versions key names.
+func (c *Cache) Do(slot, key string, version int64, render func() (*Answer, error)) (*Answer, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.seeVersion(v)
-}
-
-// seeVersion is SeeVersion with c.mu held.
-func (c *Cache) seeVersion(v int64) {
-	if v > c.version {
-		c.version = v
-		c.order.Init()
-		clear(c.entries)
-		c.used = 0
-	}
-}
-
-// Do returns the answer with key, from the cache or from render, which
-// runs once for all requests that ask for key while it runs. What render
-// returns is kept if it is fit to keep and of the data version the cache
-// is at; errors are not kept. version is the data version key names; a
-// newer one than the cache has seen empties it first.
-func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*Answer, error) {
-	c.mu.Lock()
-	c.seeVersion(version)
-	if e, ok := c.entries[key]; ok {
+	if e, ok := c.entries[slot]; ok && e.Value.(*Answer).key == key {
 		c.order.MoveToFront(e)
 		c.mu.Unlock()
 		return e.Value.(*Answer), nil
@@ -97,7 +95,8 @@ func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*
 		}
 		c.mu.Lock()
 		delete(c.flights, key)
-		if f.err == nil && f.answer != nil && keep(f.answer) && version == c.version {
+		if f.err == nil && f.answer != nil && keep(f.answer) {
+			f.answer.slot, f.answer.version = slot, version
 			c.add(f.answer)
 		}
 		c.mu.Unlock()
@@ -107,26 +106,49 @@ func (c *Cache) Do(key string, version int64, render func() (*Answer, error)) (*
 	return f.answer, f.err
 }
 
-// add stores p and evicts the least recently used answers beyond the
-// budget; one larger than the whole budget is not kept. Called with
-// c.mu held.
+// add stores p in its slot, in place of an answer of an older data
+// version, and evicts the least recently used answers beyond the budget;
+// one larger than the whole budget is not kept. Called with c.mu held.
 func (c *Cache) add(p *Answer) {
-	if p.size > c.budget {
+	if int(p.size.Load()) > c.budget {
 		return
 	}
-	if old, ok := c.entries[p.key]; ok {
-		c.used -= old.Value.(*Answer).size
-		c.order.Remove(old)
+	if old, ok := c.entries[p.slot]; ok {
+		op := old.Value.(*Answer)
+		if op.version > p.version {
+			return
+		}
+		c.remove(old)
 	}
-	c.entries[p.key] = c.order.PushFront(p)
-	c.used += p.size
+	c.entries[p.slot] = c.order.PushFront(p)
+	c.used += int(p.size.Load())
+	grew := func(n int) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if e, ok := c.entries[p.slot]; ok && e.Value.(*Answer) == p {
+			c.used += n
+			c.evict()
+		}
+	}
+	p.grew.Store(&grew)
+	c.evict()
+}
+
+// evict removes the least recently used answers beyond the budget.
+// Called with c.mu held.
+func (c *Cache) evict() {
 	for c.used > c.budget {
-		last := c.order.Back()
-		lp := last.Value.(*Answer)
-		c.order.Remove(last)
-		delete(c.entries, lp.key)
-		c.used -= lp.size
+		c.remove(c.order.Back())
 	}
+}
+
+// remove takes e out of the cache. Called with c.mu held.
+func (c *Cache) remove(e *list.Element) {
+	p := e.Value.(*Answer)
+	c.order.Remove(e)
+	delete(c.entries, p.slot)
+	c.used -= int(p.size.Load())
+	p.grew.Store(nil)
 }
 
 // Waiting is how many requests wait for the rendering of key.
@@ -181,20 +203,34 @@ func (p *Recorder) Write(b []byte) (int, error) {
 }
 
 // Answer turns what was recorded into an answer to cache under key; a
-// 200 is compressed, once.
+// 200 is compressed in each coding when first asked for in it.
 func (p *Recorder) Answer(key string) *Answer {
 	status := p.status
 	if status == 0 {
 		status = http.StatusOK
 	}
-	cp := &Answer{key: key, status: status, header: p.header}
+	cp := &Answer{key: key, status: status, header: p.header, identity: p.body}
+	none := func() []byte { return nil }
+	cp.gzip, cp.brotli = none, none
 	if status == http.StatusOK {
-		cp.body = New(p.body, Fast)
-	} else {
-		cp.body = Body{Identity: p.body}
+		cp.gzip = cp.coding(gzipOf)
+		cp.brotli = cp.coding(brotliOf)
 	}
-	cp.size = cp.body.Size() + len(key) + 512 // headers and bookkeeping, roughly
+	cp.size.Store(int64(len(p.body) + 2*len(key) + 512)) // slot, headers and bookkeeping, roughly
 	return cp
+}
+
+// coding is compress of the answer's body, made once when first asked
+// for, counted in the answer's size.
+func (p *Answer) coding(compress func([]byte, Level) []byte) func() []byte {
+	return sync.OnceValue(func() []byte {
+		b := compress(p.identity, Fast)
+		p.size.Add(int64(len(b)))
+		if grew := p.grew.Load(); grew != nil {
+			(*grew)(len(b))
+		}
+		return b
+	})
 }
 
 // Write sends the answer: its headers over those already set, and the
@@ -214,7 +250,22 @@ func (p *Answer) Write(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	p.body.Write(w, r, p.status)
+	p.body(r.Header.Get("Accept-Encoding")).Write(w, r, p.status)
+}
+
+// body is the answer's body with the codings Body.Choose needs to answer
+// acceptEncoding, made if not yet: Brotli if accepted, gzip if accepted
+// and preferred or Brotli is no smaller.
+func (p *Answer) body(acceptEncoding string) Body {
+	b := Body{Identity: p.identity}
+	br, gz := accepts(acceptEncoding)
+	if br > 0 {
+		b.Brotli = p.brotli()
+	}
+	if gz > 0 && (gz > br || b.Brotli == nil) {
+		b.Gzip = p.gzip()
+	}
+	return b
 }
 
 // ETagMatch reports whether an If-None-Match header names etag; tags are
@@ -228,4 +279,11 @@ func ETagMatch(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// Bytes is the memory the cached answers hold, by the cache's count.
+func (c *Cache) Bytes() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used
 }

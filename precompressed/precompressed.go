@@ -37,31 +37,49 @@ const (
 
 // New compresses b with gzip and Brotli at level l.
 func New(b []byte, l Level) Body {
-	body := Body{Identity: b}
+	return Body{Identity: b, Gzip: gzipOf(b, l), Brotli: brotliOf(b, l)}
+}
+
+// gzipOf is b compressed with gzip at level l; nil when that is not
+// smaller, or b too small to be worth it.
+func gzipOf(b []byte, l Level) []byte {
 	if len(b) < minSize {
-		return body
+		return nil
+	}
+	level := 5
+	if l == Best {
+		level = gzip.BestCompression
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, level) // the level is valid
+	zw.Write(b)
+	zw.Close()
+	if buf.Len() >= len(b) {
+		return nil
+	}
+	return bytes.Clone(buf.Bytes())
+}
+
+// brotliOf is b compressed with Brotli at level l; nil when that is not
+// smaller, or b too small to be worth it.
+func brotliOf(b []byte, l Level) []byte {
+	if len(b) < minSize {
+		return nil
 	}
 	// Brotli's quality 4 costs about what gzip's level 5 does and
 	// compresses as well; quality 6 and up cost three times as much.
-	gzLevel, brQuality := 5, 4
+	quality := 4
 	if l == Best {
-		gzLevel, brQuality = gzip.BestCompression, 6
+		quality = 6
 	}
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzLevel) // the level is valid
-	zw.Write(b)
-	zw.Close()
-	if buf.Len() < len(b) {
-		body.Gzip = bytes.Clone(buf.Bytes())
-	}
-	buf.Reset()
-	bw := brotli.NewWriterLevel(&buf, brQuality)
+	bw := brotli.NewWriterLevel(&buf, quality)
 	bw.Write(b)
 	bw.Close()
-	if buf.Len() < len(b) {
-		body.Brotli = bytes.Clone(buf.Bytes())
+	if buf.Len() >= len(b) {
+		return nil
 	}
-	return body
+	return bytes.Clone(buf.Bytes())
 }
 
 // Size is the memory the body holds, in bytes.

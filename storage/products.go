@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -20,9 +22,28 @@ type Product struct {
 
 // SyncProducts makes the products table match the configuration: listed
 // products are inserted or updated, others are kept but marked inactive so
-// that register history naming them stays valid.
+// that register history naming them stays valid. Every command that
+// writes syncs them first; when they already match, nothing is written
+// and the register's version stays, so the register's figures and pages
+// stay cached.
 func (s *Store) SyncProducts(ctx context.Context, products []Product) error {
 	err := s.tx(ctx, func(tx *sqlx.Tx) error {
+		var stored []Product
+		if err := tx.SelectContext(ctx, &stored, `SELECT id, name, governance_level, focus <> 0 AS focus, active <> 0 AS active
+			FROM products WHERE active <> 0 ORDER BY id`); err != nil {
+			return err
+		}
+		want := make([]Product, len(products))
+		for i, p := range products {
+			p.Active = true
+			want[i] = p
+		}
+		byID := func(a, b Product) int { return strings.Compare(a.ID, b.ID) }
+		slices.SortFunc(stored, byID) // the database's collation may sort otherwise
+		slices.SortFunc(want, byID)
+		if slices.Equal(stored, want) {
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE products SET active = 0`); err != nil {
 			return err
 		}
