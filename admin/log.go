@@ -86,7 +86,7 @@ func registerStatusText(l locale.Lang, st figures.RegisterStatus) string {
 	if st.LastChanged.IsZero() {
 		return l.T("admin.status.none")
 	}
-	return l.Tf("admin.status", l.Time(st.LastChanged), l.Int(st.Adoptions), l.Int(st.Memberships))
+	return l.Nf("admin.status", st.Adoptions, l.Time(st.LastChanged), l.Int(st.Adoptions), l.Int(st.Memberships))
 }
 
 // logPage lists every change of the register, newest first, each with
