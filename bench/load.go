@@ -218,9 +218,9 @@ func (r *Results) loadMarkdown() string {
 			at, ms(l.P99), ms(l.Median), ms(l.AloneMedian), ms(goalLoadP99), verdict(l.P99 <= goalLoadP99, ms(l.P99)))
 		fmt.Fprintf(&b, "| %s | answers/s | %.0f | ≥ %.0f on 2 cores | %s |\n",
 			at, l.PerSecond, goalLoadRate, verdict(l.PerSecond >= goalLoadRate, fmt.Sprintf("%.0f/s", l.PerSecond)))
-		fmt.Fprintf(&b, "| %s | peak RSS under the %d clients | %s | ≤ 300 MB | %s |\n",
+		fmt.Fprintf(&b, "| %s | peak RSS under the %d clients | %s | ≤ 300 MiB | %s |\n",
 			at, l.Clients, mb(l.PeakRSS), verdict(l.PeakRSS <= goalPeakRSS, mb(l.PeakRSS)))
-		fmt.Fprintf(&b, "| %s | %d hostile clients: answered, 503, failed; peak RSS | %d, %d, %d; %s | ≤ 300 MB, no failure | %s |\n",
+		fmt.Fprintf(&b, "| %s | %d hostile clients: answered, 503, failed; peak RSS | %d, %d, %d; %s | ≤ 300 MiB, no failure | %s |\n",
 			at, l.Hostile, l.HostileAnswered, l.HostileBusy, l.HostileFailed, mb(l.HostilePeakRSS),
 			verdict(l.HostilePeakRSS <= goalPeakRSS && l.HostileFailed == 0, mb(l.HostilePeakRSS)))
 	}

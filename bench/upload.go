@@ -32,7 +32,7 @@ type Upload struct {
 	Idle    int64 // the server's peak before the upload
 	PeakRSS int64 // its peak with the upload
 	Took    time.Duration
-	Valid   bool // a valid register (goal 150 MB), else hostile (100 MB)
+	Valid   bool // a valid register (goal 150 MiB), else hostile (100 MiB)
 }
 
 const (
@@ -222,7 +222,7 @@ func (r *Results) uploadMarkdown() string {
 	}
 	var b strings.Builder
 	b.WriteString("## Uploads (goal 5)\n\n")
-	b.WriteString("Each file is posted to `/admin/upload` of a fresh `os2pulse serve` on the tiny portfolio (SQLite); peak memory is the process's VmHWM after the answer, idle its VmHWM when ready. Hostile files should be refused (422) and peak at most 100 MB; valid registers are previewed (200) at most 150 MB.\n\n")
+	b.WriteString("Each file is posted to `/admin/upload` of a fresh `os2pulse serve` on the tiny portfolio (SQLite); peak memory is the process's VmHWM after the answer, idle its VmHWM when ready. Hostile files should be refused (422) and peak at most 100 MiB; valid registers are previewed (200) at most 150 MiB.\n\n")
 	b.WriteString("| upload | size | answer | peak RSS (idle) | took | goal | met |\n|---|---:|---:|---:|---:|---|---|\n")
 	for _, u := range r.Uploads {
 		goal, want := int64(goalUploadRSS), http.StatusUnprocessableEntity
