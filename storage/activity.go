@@ -96,6 +96,9 @@ func (s *Store) AddContributions(ctx context.Context, cs []Contribution, checkpo
 		}
 		added += n
 	}
+	if err := s.refreshStatistics(ctx, added); err != nil {
+		return added, err
+	}
 	return added, nil
 }
 

@@ -49,6 +49,8 @@ type Store struct {
 	Reader
 	w   *sqlx.DB // writes, every one of them
 	now func() time.Time
+	// stats: when to refresh PostgreSQL's statistics after imports.
+	stats statistics
 }
 
 // Reader is the read side of a Store: the read pool and every method that
