@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"os2pulse/api"
@@ -30,12 +31,19 @@ const DefaultPageCacheBytes = 32 << 20
 
 // Server is the os2pulse HTTP server.
 type Server struct {
-	cfg        *config.Config
-	figures    *figures.Calculator
-	api        *api.API
-	metrics    http.Handler
-	admin      http.Handler
-	ready      func(ctx context.Context) error
+	cfg     *config.Config
+	figures *figures.Calculator
+	api     *api.API
+	metrics http.Handler
+	admin   http.Handler
+	ready   func(ctx context.Context) error
+	// notReady is the reason /readyz last gave for not being ready, so
+	// that a probe polling every few milliseconds logs it once, not each
+	// time.
+	notReady struct {
+		sync.Mutex
+		reason string
+	}
 	log        *slog.Logger
 	now        func() time.Time
 	configHash string
@@ -169,13 +177,33 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.ready != nil {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		if err := s.ready(ctx); err != nil {
-			s.log.Warn("not ready", "error", err)
+		err := s.ready(ctx)
+		s.sawReadiness(err)
+		if err != nil {
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
 	}
 	w.Write([]byte("ready\n"))
+}
+
+// sawReadiness logs a reason for not being ready when it differs from the
+// last one, and being ready again after one.
+func (s *Server) sawReadiness(err error) {
+	reason := ""
+	if err != nil {
+		reason = err.Error()
+	}
+	s.notReady.Lock()
+	last := s.notReady.reason
+	s.notReady.reason = reason
+	s.notReady.Unlock()
+	switch {
+	case reason != "" && reason != last:
+		s.log.Warn("not ready", "error", err)
+	case reason == "" && last != "":
+		s.log.Info("ready")
+	}
 }
 
 // securityHeaders sets headers every response carries. Pages set their
