@@ -39,7 +39,8 @@ func (b *testBrowser) testLazyCharts(t *testing.T) {
 
 // testLayout checks what a phone and a laptop show: at 390 px every
 // table's first column, which names its rows, is on screen without
-// scrolling, however wide the table, and chart legends wrap instead of
+// scrolling, however wide the table, its names are not broken inside a
+// word that would fit, and chart legends wrap instead of
 // paging; at 1366 px no table on the governance page is cut off, and the
 // main menu leads there.
 func (b *testBrowser) testLayout(t *testing.T) {
@@ -73,6 +74,24 @@ func (b *testBrowser) testLayout(t *testing.T) {
 		})()`)
 		if len(r.Hidden) > 0 {
 			t.Errorf("%s at 390 px: row names out of view when a table is scrolled: %v", p, r.Hidden)
+		}
+		// A row name is whole: no word of it is broken across lines
+		// while it would fit the widest the column may be (45vw; a longer
+		// word has to break). Measured with the cell's own font.
+		broken := eval[[]string](t, b, `(function () {
+			var ctx = document.createElement('canvas').getContext('2d');
+			return Array.from(document.querySelectorAll('.table-wrap tbody th')).filter(function (th) {
+				var cs = getComputedStyle(th);
+				ctx.font = cs.font;
+				var avail = th.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+				return th.innerText.split(/\s+/).some(function (w) {
+					var width = ctx.measureText(w).width;
+					return width > avail + 1 && width <= 0.45 * window.innerWidth - 16;
+				});
+			}).map(function (th) { return th.innerText.trim().slice(0, 40) + ' (' + th.clientWidth + ' px)'; }).slice(0, 10);
+		})()`)
+		if len(broken) > 0 {
+			t.Errorf("%s at 390 px: row names broken inside a word: %v", p, broken)
 		}
 		legends := eval[[]string](t, b, `Array.from(document.querySelectorAll('[data-chart][data-rendered="true"]')).flatMap(function (el) {
 			var o = echarts.getInstanceByDom(el).getOption();
