@@ -24,6 +24,15 @@ func (l Lang) Governance(level string) string {
 	return l.Tf("governance.level", level)
 }
 
+// GovernanceShort is Governance in a column heading whose caption names
+// governance levels already: "Niveau 2".
+func (l Lang) GovernanceShort(level string) string {
+	if level == "sandbox" || level == "" {
+		return l.Governance(level)
+	}
+	return l.Tf("governance.level.short", level)
+}
+
 // Source names a data source (config.SourceGitHub, …).
 func (l Lang) Source(name string) string {
 	if Has("source." + name) {

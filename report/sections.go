@@ -29,7 +29,9 @@ func governanceSection(l locale.Lang, r figures.Report, def string) Section {
 	monthly := table.Table{Caption: l.Tf("report.governance.summary", r.Year), Head: []string{l.T("th.date")}}
 	for i, lv := range figures.GovernanceLevels {
 		classes[i], names[i] = "lvl-"+lv, l.Governance(lv)
-		monthly.Head = append(monthly.Head, names[i])
+		// The caption names governance levels; the full name, a word
+		// LibreOffice cannot break, made the table wider than A4.
+		monthly.Head = append(monthly.Head, l.GovernanceShort(lv))
 	}
 	var labels []string
 	var counts [][]int
