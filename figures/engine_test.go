@@ -94,18 +94,7 @@ func TestPoolBoundsComputations(t *testing.T) {
 	defer cancelC()
 	d, cancelD := context.WithCancel(a)
 	defer cancelD()
-	waiting := func(n int) {
-		t.Helper()
-		for {
-			p.mu.Lock()
-			w := p.waiting
-			p.mu.Unlock()
-			if w == n {
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
+	waiting := func(n int) { waitForWaiting(p, n) }
 
 	releaseA, err := p.acquire(a)
 	if err != nil {
@@ -293,20 +282,25 @@ func TestQueueServesEarlierRequestsFirst(t *testing.T) {
 			order <- name
 			release()
 		}()
-		for {
-			p.mu.Lock()
-			w := p.waiting
-			p.mu.Unlock()
-			if w == n {
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
+		waitForWaiting(p, n)
 	}
 	wait("late", late, 1)   // the late request's first figure
 	wait("early", early, 2) // the early request's second
 	releaseHolder()
 	if first, second := <-order, <-order; first != "early" || second != "late" {
 		t.Errorf("slots went to %s, then %s; want early, then late", first, second)
+	}
+}
+
+// waitForWaiting returns once n computations wait in p's queue.
+func waitForWaiting(p *pool, n int) {
+	for {
+		p.mu.Lock()
+		w := p.waiting
+		p.mu.Unlock()
+		if w == n {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
