@@ -106,6 +106,15 @@ func TestExampleOffline(t *testing.T) {
 		!strings.Contains(key, "on 18 November 2025, the last date with complete data") {
 		t.Errorf("product key figure %q, want %d on 18 November 2025", key, n)
 	}
+	// So is the concentration beside it: how few persons made half of the
+	// contributions on that date.
+	on := keyFigureText(t, get(t, h, "/products/os2forms?lang=en&date=2025-11-18"), "Concentration")
+	value, _, _ := strings.Cut(strings.TrimPrefix(on, "Concentration "), " ")
+	key = keyFigureText(t, body, "Concentration")
+	if value == "" || value == "–" || !strings.HasPrefix(key, "Concentration "+value+" ") ||
+		!strings.Contains(key, "on 18 November 2025, the last date with complete data") {
+		t.Errorf("product concentration %q, want its value on 18 November 2025 (%q)", key, on)
+	}
 	if !strings.Contains(visibleText(body), "The line stops at 31 October 2025: data only up to 18 November 2025.") {
 		t.Error("the product's series does not say where it stops")
 	}

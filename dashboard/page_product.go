@@ -79,6 +79,16 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	// Figures whose data stop before the date show their value on the
+	// last date the data reach, as the active contributors do.
+	var lastAct *figures.ProductActivity
+	if !act.Complete && !act.CoveredUntil.IsZero() {
+		la, err := s.figures.ProductActivity(ctx, id, act.CoveredUntil, win)
+		if err != nil {
+			return err
+		}
+		lastAct = &la
+	}
 	cs, err := s.figures.ContributorSeries(ctx, id, from, v.Date, figures.Month, win)
 	if err != nil {
 		return err
@@ -142,7 +152,7 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 				Detail: v.Tf("product.pilots.detail", v.Nf("count.pilots", pa.Pilots, v.Int(pa.Pilots)), v.Nf("count.planned", pa.Planned, v.Int(pa.Planned))),
 			},
 			activeKey(v, act),
-			concentrationKey(v, act),
+			concentrationKey(v, act, lastAct),
 		},
 		Series:            adoptionSeriesChart(v, series, fromDay),
 		Map:               mapChart,
@@ -201,14 +211,19 @@ func activeKey(v *view, act figures.ProductActivity) keyFigure {
 }
 
 // concentrationKey says how many persons make half of the contributions;
-// with no contributions in the window, or when they are not known, there
-// is nothing to say.
-func concentrationKey(v *view, act figures.ProductActivity) keyFigure {
+// with no contributions in the window there is nothing to say. When the
+// data stop before the date it is the value on the last date they reach
+// (last), with that date, as the active contributors beside it.
+func concentrationKey(v *view, act figures.ProductActivity, last *figures.ProductActivity) keyFigure {
 	k := keyFigure{Label: v.T("product.concentration"), Definition: v.Def("concentration")["Short"], Value: "–"}
 	n, known := act.Contributions.Get()
 	switch {
 	case !known && act.CoveredUntil.IsZero():
 		k.Detail = v.T("health.notcollected")
+	case !known && last != nil && last.Complete:
+		k = concentrationKey(v, *last, nil)
+		k.Detail += ", " + v.Tf("coverage.lastknown", v.Lang.Date(last.Date))
+		k.Mark, k.Incomplete = v.T("coverage.note"), v.CoveredUntil(act.CoveredUntil)
 	case !known:
 		return v.incomplete(k, act.CoveredUntil)
 	case n == 0:
