@@ -258,8 +258,8 @@ func (c *Calculator) GoalValue(ctx context.Context, g config.Goal, date civil.Da
 }
 
 // goalFigure is a goal's value on a date and whether its data reach the
-// date: only contributor metrics can fall short (the register's metrics
-// are as registered).
+// date: contributor metrics can fall short; the register's metrics are as
+// registered, and not known before the register was ever read.
 type goalFigure struct {
 	value        float64
 	complete     bool
@@ -290,6 +290,12 @@ func (c *Calculator) goalFigures(ctx context.Context, g config.Goal, dates []civ
 		return nil, err
 	}
 	out := make([]goalFigure, len(dates))
+	// A register never read says nothing: its goals are not known (not
+	// met, missed or behind at 0).
+	reg, err := c.registerCoverageOn(ctx, vs)
+	if err != nil || reg.IsZero() {
+		return out, err
+	}
 	for i, date := range dates {
 		v, err := c.registerGoalMetric(ctx, vs, g, date)
 		if err != nil {
