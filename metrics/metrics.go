@@ -54,12 +54,12 @@ func NewCollector(calc *figures.Calculator, log *slog.Logger) prometheus.Collect
 		log:  log,
 		now:  time.Now,
 
-		members:               d("os2pulse_members", "OS2 members today (organisations with a current membership period)."),
+		members:               d("os2pulse_members", "OS2 members today (organisations with a current membership period); absent until the register has been read."),
 		products:              d("os2pulse_products", "Products in the portfolio configuration."),
-		adopters:              d("os2pulse_product_adopters", "Organisations running the product in production today, by scope: municipalities, members or all.", "product", "scope"),
-		adoptionRatio:         d("os2pulse_product_adoption_ratio", "Municipalities running the product in production today divided by the 98 Danish municipalities.", "product"),
-		threePlus:             d("os2pulse_members_three_plus_products", "Members running three or more distinct products in production today."),
-		threePlusRatio:        d("os2pulse_members_three_plus_products_ratio", "Members running three or more products divided by all members today."),
+		adopters:              d("os2pulse_product_adopters", "Organisations running the product in production today, by scope: municipalities, members or all; absent until the register has been read.", "product", "scope"),
+		adoptionRatio:         d("os2pulse_product_adoption_ratio", "Municipalities running the product in production today divided by the 98 Danish municipalities; absent until the register has been read.", "product"),
+		threePlus:             d("os2pulse_members_three_plus_products", "Members running three or more distinct products in production today; absent until the register has been read."),
+		threePlusRatio:        d("os2pulse_members_three_plus_products_ratio", "Members running three or more products divided by all members today; absent until the register has been read."),
 		productContributors:   d("os2pulse_product_active_contributors", "Distinct persons (bots excluded) with a contribution to the product in the contributor window ending today; absent while the product's data do not reach today.", "product"),
 		portfolioContributors: d("os2pulse_portfolio_active_contributors", "Distinct persons with a contribution to any product in the contributor window, each counted once; absent while the portfolio's data do not reach today."),
 		productCoverage:       d("os2pulse_contributors_covered_until_timestamp_seconds", "Start (00:00 UTC) of the last day up to which the product's contributor data are known to be complete, as a Unix timestamp; absent while no repository of the product has been collected.", "product"),
@@ -116,7 +116,16 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 	gauge(m.products, float64(len(cfg.Products)))
 	gauge(m.window, float64(cfg.Contributors.WindowDays)*86400)
 
-	if a, err := m.calc.Adoption(ctx, today); err != nil {
+	// A register never read has no adoption or membership figures: no
+	// series, not 0 (an alert on members would fire on a fresh install).
+	registered, err := m.calc.RegisterCoverage(ctx)
+	if err != nil {
+		fail(m.adopters, err)
+		fail(m.members, err)
+	}
+	if registered.IsZero() {
+		// Nothing to say.
+	} else if a, err := m.calc.Adoption(ctx, today); err != nil {
 		fail(m.adopters, err)
 	} else {
 		for _, p := range a.Products {
@@ -126,7 +135,9 @@ func (m *metricsCollector) Collect(ch chan<- prometheus.Metric) {
 			gauge(m.adoptionRatio, p.ShareOfMunicipalities, p.ID)
 		}
 	}
-	if mem, err := m.calc.Members(ctx, today); err != nil {
+	if registered.IsZero() {
+		// As above.
+	} else if mem, err := m.calc.Members(ctx, today); err != nil {
 		fail(m.members, err)
 	} else {
 		gauge(m.members, float64(mem.Members))

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"os2pulse/civil"
+	"os2pulse/config"
 	"os2pulse/figures"
 	"os2pulse/figures/figurestest"
 	"os2pulse/storage"
@@ -38,13 +39,13 @@ os2pulse_active_contributors_window_seconds 7.776e+06
 # TYPE os2pulse_collector_last_success_timestamp_seconds gauge
 os2pulse_collector_last_success_timestamp_seconds{source="github"} ` + ts + `
 os2pulse_collector_last_success_timestamp_seconds{source="register"} ` + ts + `
-# HELP os2pulse_members OS2 members today (organisations with a current membership period).
+# HELP os2pulse_members OS2 members today (organisations with a current membership period); absent until the register has been read.
 # TYPE os2pulse_members gauge
 os2pulse_members 8
-# HELP os2pulse_members_three_plus_products Members running three or more distinct products in production today.
+# HELP os2pulse_members_three_plus_products Members running three or more distinct products in production today; absent until the register has been read.
 # TYPE os2pulse_members_three_plus_products gauge
 os2pulse_members_three_plus_products 3
-# HELP os2pulse_members_three_plus_products_ratio Members running three or more products divided by all members today.
+# HELP os2pulse_members_three_plus_products_ratio Members running three or more products divided by all members today; absent until the register has been read.
 # TYPE os2pulse_members_three_plus_products_ratio gauge
 os2pulse_members_three_plus_products_ratio 0.375
 # HELP os2pulse_portfolio_active_contributors Distinct persons with a contribution to any product in the contributor window, each counted once; absent while the portfolio's data do not reach today.
@@ -250,6 +251,39 @@ func TestMetricsHealth(t *testing.T) {
 		problems, err := testutil.CollectAndLint(c)
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("lint: %v %v", problems, err)
+		}
+	})
+}
+
+// TestMetricsRegisterNeverRead: before the register has been read there is
+// no adoption or membership series (a 0 would fire an alert on members
+// and say every product has no users), and register goals are unknown.
+func TestMetricsRegisterNeverRead(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		cfg, err := config.Example()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SyncProducts(context.Background(), storage.ConfiguredProducts(cfg)); err != nil {
+			t.Fatal(err)
+		}
+		c := NewCollector(figures.New(store.ReadOnly(), cfg), slog.New(slog.DiscardHandler)).(*metricsCollector)
+		c.now = func() time.Time { return figurestest.Now }
+		got := gathered(t, c)
+		for name := range got {
+			for _, prefix := range []string{"os2pulse_members", "os2pulse_product_adopters", "os2pulse_product_adoption_ratio", "os2pulse_goal_value_ratio"} {
+				if strings.HasPrefix(name, prefix) {
+					t.Errorf("%s = %v before the register was read", name, got[name])
+				}
+			}
+		}
+		if got[`os2pulse_products`] != float64(len(cfg.Products)) {
+			t.Errorf("os2pulse_products = %v, want %d", got[`os2pulse_products`], len(cfg.Products))
+		}
+		for _, g := range cfg.Goals {
+			if got[`os2pulse_goal_status{goal="`+g.ID+`",status="unknown"}`] != 1 {
+				t.Errorf("goal %s is not unknown: %v", g.ID, got)
+			}
 		}
 	})
 }
