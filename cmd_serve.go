@@ -278,8 +278,9 @@ func keepLastYear(ctx context.Context, store *storage.Store, calc *figures.Calcu
 		return false, err
 	}
 	kept, err := keepReport(ctx, store, calc, year, now)
-	if errors.Is(err, figures.ErrNoDataForYear) {
-		// Nothing recorded about last year: nothing to keep.
+	if errors.Is(err, figures.ErrNoDataForYear) || errors.Is(err, figures.ErrRegisterUnread) {
+		// Nothing recorded about last year, or no register to say who
+		// ran what: nothing to keep (yet; the next check tries again).
 		return false, nil
 	}
 	return kept, err

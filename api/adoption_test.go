@@ -250,3 +250,30 @@ func TestAPIAdoptionBadParameters(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIRegisterNeverRead: before the register has been read, the
+// figures of the register alone answer 503 saying so (JSON and CSV), not
+// a register of 0 users; contributor figures still answer.
+func TestAPIRegisterNeverRead(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, store *storage.Store) {
+		cfg, err := config.Parse("test.toml", []byte(adoptionAPIConfig), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.SyncProducts(context.Background(), []storage.Product{{ID: "os2forms", Name: "OS2forms", GovernanceLevel: "3"}, {ID: "os2faktor", Name: "OS2faktor", GovernanceLevel: "3"}}); err != nil {
+			t.Fatal(err)
+		}
+		now := func() time.Time { return time.Date(2024, 6, 30, 15, 0, 0, 0, time.UTC) }
+		srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg), Now: now})
+		for _, path := range []string{"/api/v1/adoption", "/api/v1/adoption.csv", "/api/v1/members", "/api/v1/series/adoption?product=os2forms",
+			"/api/v1/series/adoption", "/api/v1/series/members", "/api/v1/organizations", "/api/v1/municipalities"} {
+			w := apiGet(t, srv, path)
+			if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "the adoption register has not been read yet") {
+				t.Errorf("%s: %d %s, want 503 saying the register was not read", path, w.Code, w.Body)
+			}
+		}
+		if w := apiGet(t, srv, "/api/v1/contributors"); w.Code != http.StatusOK {
+			t.Errorf("/api/v1/contributors: %d %s", w.Code, w.Body)
+		}
+	})
+}

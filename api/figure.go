@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -89,7 +90,16 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 	if reads == 0 {
 		reads = figures.AllDomains
 	}
+	// Figures of the register alone (not contributors, which only sort
+	// persons by it) say nothing before it has been read: 503, not 0.
+	registerOnly := reads&figures.DomainRegister != 0 && reads&figures.DomainActivity == 0
 	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
+		if registerOnly {
+			if reg, err := a.calc.RegisterCoverage(r.Context()); err != nil || reg.IsZero() {
+				a.fail(w, r, cmp.Or(err, errRegisterUnread))
+				return
+			}
+		}
 		if cacheControl != "" {
 			answer(w, r, wantCSV)
 			return
@@ -170,9 +180,13 @@ func answerKey(today civil.Date, path string, q url.Values, params []string) str
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// errRegisterUnread: the adoption register has never been read, so
+// nothing is known of who runs what.
+var errRegisterUnread = errors.New("the adoption register has not been read yet: adoption and membership are not known")
+
 // fail answers a parameter error with 400, too many figures computed at
-// once with 503 and a time to try again, and anything else with 500,
-// whose details go only to the log.
+// once with 503 and a time to try again, a register never read with 503,
+// and anything else with 500, whose details go only to the log.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var pe *ParamError
 	if errors.As(err, &pe) {
@@ -182,6 +196,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, figures.ErrBusy) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(figures.RetryAfter.Seconds())))
 		Error(w, http.StatusServiceUnavailable, "", "too many figures are being computed; try again in a few seconds")
+		return
+	}
+	if errors.Is(err, errRegisterUnread) {
+		Error(w, http.StatusServiceUnavailable, "", err.Error())
 		return
 	}
 	if r.Context().Err() != nil {

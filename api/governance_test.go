@@ -35,6 +35,10 @@ governance_level = "3"
 	if err := store.SyncProducts(context.Background(), storage.ConfiguredProducts(cfg)); err != nil {
 		t.Fatal(err)
 	}
+	// A register read, with no one in it: adoption is known to be none.
+	if _, err := store.ImportRegister(context.Background(), storage.Register{Source: "t", SHA256: "t"}); err != nil {
+		t.Fatal(err)
+	}
 	// 22:30 UTC on 30 June is 1 July in Denmark: 1 July is today, not the
 	// future.
 	srv := New(Options{Config: cfg, Figures: figures.New(store.ReadOnly(), cfg),

@@ -70,6 +70,9 @@ type chart struct {
 	// Spec, with its Legend beside it.
 	SVG    template.HTML
 	Legend mapLegend
+	// Unknown: the figures are not known at all (a register never read);
+	// only the title, definition and Note are shown.
+	Unknown bool
 
 	v *view
 }

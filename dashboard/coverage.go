@@ -51,6 +51,43 @@ func (v *view) lastKnown(l *figures.LastContributors) (value, detail string, ok 
 	return v.Int(l.ActiveContributors), v.Tf("coverage.lastknown", v.Lang.Date(l.Date)), true
 }
 
+// RegisterInt writes a count of the register: "–" while the register has
+// never been read.
+func (v *view) RegisterInt(n int) string {
+	if v.registerUnread {
+		return "–"
+	}
+	return v.Int(n)
+}
+
+// RegisterPct writes a share of the register: "–" while the register has
+// never been read.
+func (v *view) RegisterPct(x float64) string {
+	if v.registerUnread {
+		return "–"
+	}
+	return v.Pct(x)
+}
+
+// registerUnreadDetail is the detail of a register key figure while the
+// register has never been read, else "".
+func (v *view) registerUnreadDetail() string {
+	if v.registerUnread {
+		return v.T("register.unread.short")
+	}
+	return ""
+}
+
+// registerChart leaves out a chart of register figures while the register
+// has never been read: its note says so, and it shows no bars, map or
+// table of zeros.
+func (v *view) registerChart(c chart) chart {
+	if v.registerUnread {
+		c.Unknown, c.Note = true, v.T("register.unread")
+	}
+	return c
+}
+
 // coverageNote is the note of a table with incomplete figures in it.
 func (v *view) coverageNote(covered civil.Date) string {
 	if covered.IsZero() {
@@ -63,6 +100,9 @@ func (v *view) coverageNote(covered civil.Date) string {
 // register stood on registeredOn, when that is before the page's date;
 // templates call it too.
 func (v *view) RegisterNote(registeredOn civil.Date) string {
+	if v.registerUnread {
+		return v.T("register.unread")
+	}
 	if registeredOn.IsZero() {
 		return ""
 	}

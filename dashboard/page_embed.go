@@ -30,6 +30,9 @@ type embedChart struct {
 var embedNames = []string{"adoption", "map", "members", "threeplus", "contributors", "contributor-series", "governance",
 	"product-adoption", "product-map", "product-affiliation", "product-contributors", "goal"}
 
+// registerCharts are the embeds that show figures of the register alone.
+var registerCharts = map[string]bool{"adoption": true, "map": true, "members": true, "threeplus": true, "product-adoption": true, "product-map": true}
+
 var embedCharts = map[string]embedChart{
 	"adoption": {build: func(ctx context.Context, s *Server, v *view, _ string) (chart, error) {
 		a, err := s.figures.Adoption(ctx, v.Date)
@@ -126,6 +129,9 @@ func (s *Server) embedPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		}
 	}
 	c, err := e.build(r.Context(), s, v, arg)
+	if registerCharts[name] {
+		c = v.registerChart(c)
+	}
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,11 @@ func (s *Server) goalsPage(w http.ResponseWriter, r *http.Request, v *view) erro
 		st := tr.Goal
 		val := func(f float64) string { return v.GoalValue(st.Share, f) }
 		known := func(k figures.Known[float64]) string { return report.GoalValue(v.Lang, st.Share, k) }
-		if !st.Complete {
+		switch {
+		case !st.Complete && st.CoveredUntil.IsZero() && v.registerUnread && !figures.IsContributorMetric(st.Metric):
+			// A goal of the register is unknown because it was never read.
+			d.Summary.Note = v.T("register.unread")
+		case !st.Complete:
 			d.Summary.Note = v.coverageNote(st.CoveredUntil)
 		}
 		onDeadline := table.Text("")
@@ -137,6 +141,9 @@ func goalKeys(v *view, st figures.GoalStatus) []keyFigure {
 func goalPace(v *view, st figures.GoalStatus) []string {
 	if p, ok := report.GoalPace(st); ok {
 		return v.PaceText(p)
+	}
+	if v.registerUnread && !figures.IsContributorMetric(st.Metric) {
+		return nil // nothing to project from
 	}
 	if !st.Date.Before(st.BaselineDate) && !st.Date.After(st.Deadline) {
 		return []string{v.T("pace.short")}

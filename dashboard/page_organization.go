@@ -32,13 +32,16 @@ func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, v *vie
 		return err
 	}
 	out := organizationData{Detail: d, Kind: v.T("kind." + d.Kind)}
-	if d.Member {
+	switch {
+	case v.registerUnread:
+		out.Membership = v.T("register.unread.short")
+	case d.Member:
 		out.Membership = v.Tf("org.member", v.DateText())
-	} else {
+	default:
 		out.Membership = v.Tf("org.notmember", v.DateText())
 	}
 	out.Keys = []keyFigure{{
-		Label: v.T("org.products.key"), Value: v.Int(d.ProductCount),
+		Label: v.T("org.products.key"), Value: v.RegisterInt(d.ProductCount), Detail: v.registerUnreadDetail(),
 		Definition: v.Def("product_counts")["Short"],
 	}}
 
@@ -56,6 +59,9 @@ func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, v *vie
 	out.Products = productsTable(v, v.T("org.products.list"), d.Products)
 	if len(out.Products.Rows) == 0 {
 		out.Products.Note = v.T("org.noproducts")
+	}
+	if v.registerUnread {
+		out.Memberships.Note, out.Products.Note = v.T("register.unread.short"), v.T("register.unread.short")
 	}
 	out.Stopped = productsTable(v, v.T("org.stopped"), d.Stopped)
 	return s.render(w, r, "organization", out)

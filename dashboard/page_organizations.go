@@ -62,6 +62,9 @@ func (s *Server) organizationsPage(w http.ResponseWriter, r *http.Request, v *vi
 		if o.Member {
 			row.Member, row.MemberKey = v.T("yes"), "yes"
 		}
+		if v.registerUnread {
+			row.Member, row.MemberKey, row.ProductCount = "–", "", "–"
+		}
 		var words []string
 		for _, p := range o.Products {
 			row.Products = append(row.Products, pageLink{name(p), v.Link("/products/" + p)})

@@ -100,13 +100,13 @@ func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, v *view) e
 		Goals:             goalLines(v, goals),
 		Keys:              append(overviewKeys(v, a, aAgo, m, mAgo), contributorKey(v, c, cAgo)),
 		RegisterNote:      v.RegisterNote(a.RegisteredOn),
-		Adoption:          adoptionChart(v, a),
-		Distribution:      distributionChart(v, m),
-		ThreePlus:         threePlusChart(v, ms, fromDay),
+		Adoption:          v.registerChart(adoptionChart(v, a)),
+		Distribution:      v.registerChart(distributionChart(v, m)),
+		ThreePlus:         v.registerChart(threePlusChart(v, ms, fromDay)),
 		Contributors:      contributorsChart(v, c),
 		ContributorSeries: contributorSeriesChart(v, cs, fromDay, v.T("contributors.series")),
 		Governance:        governanceChart(v, gs, fromDay),
-		Map:               mapChart,
+		Map:               v.registerChart(mapChart),
 	})
 }
 
@@ -149,6 +149,15 @@ func inProduction(a figures.Adoption) int {
 func overviewKeys(v *view, a, aAgo figures.Adoption, m, mAgo figures.Members) []keyFigure {
 	since := func(change string) string {
 		return v.Tf("change.lastyear", change, v.Lang.Date(v.YearAgo()))
+	}
+	if v.registerUnread {
+		// Nothing is known: no value, no count of members, no change.
+		var keys []keyFigure
+		for _, k := range []struct{ label, def string }{{"key.members", "members"}, {"key.products", "adopter"},
+			{"key.threeplus", "three_plus"}, {"key.top", "adoption_share_municipalities"}} {
+			keys = append(keys, keyFigure{Label: v.T(k.label), Value: "–", Detail: v.T("register.unread.short"), Definition: v.Def(k.def)["Short"]})
+		}
+		return keys
 	}
 	keys := []keyFigure{
 		{

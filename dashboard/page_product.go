@@ -137,25 +137,25 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		RegisterNote: v.RegisterNote(a.RegisteredOn),
 		Keys: []keyFigure{
 			{
-				Label: v.T("product.adopters"), Value: v.Int(pa.Adopters.All),
+				Label: v.T("product.adopters"), Value: v.RegisterInt(pa.Adopters.All),
 				Detail: v.Tf("product.adopters.detail", v.Nf("count.municipalities", pa.Adopters.Municipalities, v.Int(pa.Adopters.Municipalities)),
 					v.Nf("count.members", pa.Adopters.Members, v.Int(pa.Adopters.Members)), v.Int(pa.Adopters.All)),
 				Definition: v.Def("adopter")["Short"],
 			},
 			{
-				Label: v.T("product.share"), Value: v.Pct(pa.ShareOfMunicipalities),
+				Label: v.T("product.share"), Value: v.RegisterPct(pa.ShareOfMunicipalities),
 				Detail:     v.Tf("key.top.of", p.Name, v.Int(pa.Adopters.Municipalities)),
 				Definition: v.Def("adoption_share_municipalities")["Short"],
 			},
 			{
-				Label: v.T("product.pilots"), Value: v.Int(pa.Pilots + pa.Planned),
+				Label: v.T("product.pilots"), Value: v.RegisterInt(pa.Pilots + pa.Planned),
 				Detail: v.Tf("product.pilots.detail", v.Nf("count.pilots", pa.Pilots, v.Int(pa.Pilots)), v.Nf("count.planned", pa.Planned, v.Int(pa.Planned))),
 			},
 			activeKey(v, act),
 			concentrationKey(v, act, lastAct),
 		},
-		Series:            adoptionSeriesChart(v, series, fromDay),
-		Map:               mapChart,
+		Series:            v.registerChart(adoptionSeriesChart(v, series, fromDay)),
+		Map:               v.registerChart(mapChart),
 		Adopters:          adopterTables(v, p.Name, adopters),
 		Affiliation:       affiliationChart(v, act),
 		ContributorSeries: contributorSeriesChart(v, cs, fromDay, v.T("contributors.series.prod")),
@@ -166,6 +166,12 @@ func (s *Server) productPage(w http.ResponseWriter, r *http.Request, v *view) er
 		HealthKeys:        healthKeys(v, health, lastHealth),
 		Evidence:          evidenceOf(v, evidence),
 		PublicCode:        publicCodeSection(v, pc, proposal),
+	}
+	if v.registerUnread {
+		// The register's three: no counts in their details either.
+		for i := range 3 {
+			d.Keys[i].Detail = v.T("register.unread.short")
+		}
 	}
 	if !act.Complete {
 		d.ActivityNote += " " + v.coverageNote(act.CoveredUntil)
@@ -254,7 +260,10 @@ func adopterTables(v *view, name string, adopters []figures.Adopter) []table.Tab
 			t.Rows = append(t.Rows, []table.Cell{table.Link(a.Name, v.Link("/organizations/"+a.Organization)),
 				table.Text(v.T("kind." + a.Kind)), table.Text(member), table.Date(v.Lang, a.Since)})
 		}
-		if len(t.Rows) == 0 {
+		switch {
+		case v.registerUnread:
+			t.Note = v.T("register.unread.short")
+		case len(t.Rows) == 0:
 			t.Note = v.T("product.none")
 		}
 		out = append(out, t)

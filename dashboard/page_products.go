@@ -81,7 +81,7 @@ func (s *Server) productsPage(w http.ResponseWriter, r *http.Request, v *view) e
 		row := catalogueRow{
 			ID: pa.ID, Name: pa.Name, Href: v.Link("/products/" + pa.ID), Description: p.Description.In(string(v.Lang)),
 			Level: v.Governance(pa.GovernanceLevel), LevelKey: pa.GovernanceLevel, Focus: pa.Focus,
-			Adopters: v.Int(pa.Adopters.All), Share: v.Pct(pa.ShareOfMunicipalities),
+			Adopters: v.RegisterInt(pa.Adopters.All), Share: v.RegisterPct(pa.ShareOfMunicipalities),
 			Spark: adoptionSparkline(v, series),
 			sortBy: map[string]float64{"level": levelRank[pa.GovernanceLevel], "adopters": float64(pa.Adopters.All),
 				"share": pa.ShareOfMunicipalities, "contributors": -1},
@@ -175,7 +175,7 @@ const sparkWidth, sparkHeight = 120, 28
 // end of the series, from zero to its largest value.
 func adoptionSparkline(v *view, s figures.AdoptionSeries) sparkline {
 	n := len(s.Points)
-	if n == 0 {
+	if n == 0 || v.registerUnread {
 		return sparkline{Label: v.T("series.empty")}
 	}
 	top := 1

@@ -54,6 +54,8 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, v *view) err
 			return notFound(v.Tf("error.year.empty", strconv.Itoa(year)))
 		}
 		return notFound(v.Tf("error.year.nodata", strconv.Itoa(year), v.Lang.Date(first)))
+	case errors.Is(err, figures.ErrRegisterUnread):
+		return &pageError{Status: http.StatusServiceUnavailable, Msg: v.T("register.unread.report")}
 	case err != nil:
 		return err
 	}

@@ -134,6 +134,13 @@ func (s *Server) pageWith(pattern string, reads figures.Domains, fn pageFunc, o 
 			if s.onRender != nil {
 				s.onRender(etag)
 			}
+			if reads&figures.DomainRegister != 0 {
+				reg, err := s.figures.RegisterCoverage(rr.Context())
+				if err != nil {
+					return nil, err
+				}
+				v.registerUnread = reg.IsZero()
+			}
 			if err := fn(rec, rr, v); err != nil {
 				return nil, err
 			}

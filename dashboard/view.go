@@ -42,6 +42,10 @@ type view struct {
 	HasTables bool
 	HasPrint  bool
 
+	// registerUnread: the page reads the register, which has never been
+	// read, so nothing is known of who runs what (set before rendering).
+	registerUnread bool
+
 	Data any
 
 	cfg    *config.Config

@@ -282,7 +282,7 @@ func (c *Calculator) goalValue(ctx context.Context, g config.Goal, date civil.Da
 // projection ask for tens of dates, which one at a time cost a few queries
 // each.
 func (c *Calculator) goalFigures(ctx context.Context, g config.Goal, dates []civil.Date) ([]goalFigure, error) {
-	if isContributorMetric(g.Metric) {
+	if IsContributorMetric(g.Metric) {
 		return c.goalContributors(ctx, g, dates)
 	}
 	vs, err := c.store.DomainVersions(ctx)
@@ -306,7 +306,9 @@ func (c *Calculator) goalFigures(ctx context.Context, g config.Goal, dates []civ
 	return out, nil
 }
 
-func isContributorMetric(m string) bool {
+// IsContributorMetric says whether a goal's metric counts contributors
+// (whose data can fall short of a date) rather than the register.
+func IsContributorMetric(m string) bool {
 	return m == "active_contributors" || m == "portfolio_active_contributors"
 }
 

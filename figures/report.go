@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -221,6 +222,11 @@ var ErrYearNotBegun = errors.New("the year has not begun")
 // the first dated record: there is nothing to report.
 var ErrNoDataForYear = errors.New("no data for the year")
 
+// ErrRegisterUnread is returned for a report while the adoption register
+// has never been read: half of the report would be zeros that mean
+// nothing.
+var ErrRegisterUnread = errors.New("the adoption register has not been read yet (os2pulse collect -source register, or upload it in /admin/)")
+
 // FirstRecord is the date of the first dated record (a membership or
 // adoption start, a contribution); zero when there is none.
 func (c *Calculator) FirstRecord(ctx context.Context) (civil.Date, error) {
@@ -266,6 +272,9 @@ func (c *Calculator) checkReportYear(ctx context.Context, year int, now time.Tim
 func (c *Calculator) Report(ctx context.Context, year int, now time.Time) (Report, error) {
 	if err := c.checkReportYear(ctx, year, now); err != nil {
 		return Report{}, err
+	}
+	if reg, err := c.RegisterCoverage(ctx); err != nil || reg.IsZero() {
+		return Report{}, cmp.Or(err, fmt.Errorf("figures: report %d: %w", year, ErrRegisterUnread))
 	}
 	date := civil.New(year, 12, 31)
 	prev := civil.New(year-1, 12, 31)

@@ -18,7 +18,7 @@ var apiMsgs = map[string]msg{
 	"api.304":                 {"Uændret siden versionen i If-None-Match.", "Unchanged since the version in If-None-Match."},
 	"api.400":                 {"En parameter kan ikke bruges; svaret siger hvilken og hvorfor.", "A parameter cannot be used; the answer says which and why."},
 	"api.500":                 {"Tallet kunne ikke beregnes; detaljerne står i serverens log.", "The figure could not be computed; the details are in the server's log."},
-	"api.503":                 {"Der beregnes for mange tal lige nu; prøv igen om de sekunder, Retry-After siger.", "Too many figures are being computed; try again after the seconds Retry-After gives."},
+	"api.503":                 {"Der beregnes for mange tal lige nu; prøv igen om de sekunder, Retry-After siger. Tal alene fra registret (brug, medlemmer, organisationer, kommuner) også før adoptionsregistret er læst første gang.", "Too many figures are being computed; try again after the seconds Retry-After gives. Figures of the register alone (adoption, members, organisations, municipalities) also before the adoption register has first been read."},
 	"api.collect":             {"Start en indsamling (kræver administratortoken)", "Start a collection (needs the admin token)"},
 	"api.collect.202":         {"Indsamlingen er startet.", "The collection has started."},
 	"api.collect.401":         {"Administratortokenet mangler eller er forkert.", "The admin token is missing or wrong."},

@@ -21,6 +21,18 @@ var ExampleClock = time.Date(2026, 1, 15, 9, 30, 0, 0, time.UTC)
 // sources at ExampleClock.
 func Example(t testing.TB, driver string) (*storage.Store, *config.Config) {
 	t.Helper()
+	return example(t, driver, true)
+}
+
+// ExampleUnregistered is Example with the commit histories collected but
+// the register never read: a fresh install before its first register.
+func ExampleUnregistered(t testing.TB, driver string) (*storage.Store, *config.Config) {
+	t.Helper()
+	return example(t, driver, false)
+}
+
+func example(t testing.TB, driver string, register bool) (*storage.Store, *config.Config) {
+	t.Helper()
 	cfg, err := config.Example()
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +44,10 @@ func Example(t testing.TB, driver string) (*storage.Store, *config.Config) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	sources := []collector.Source{collector.NewRegisterSource(cfg, store), collector.NewActivitySource(cfg, store, log)}
+	sources := []collector.Source{collector.NewActivitySource(cfg, store, log)}
+	if register {
+		sources = append(sources, collector.NewRegisterSource(cfg, store))
+	}
 	// A lease far longer than any test: a loaded machine (the race
 	// detector on a pure-Go SQLite) must not lose it halfway.
 	lease := collector.NewLease(store, "example", time.Hour, log)
