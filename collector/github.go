@@ -9,7 +9,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/go-github/v60/github"
@@ -107,47 +106,14 @@ func (g *GitHubSource) Collect(ctx context.Context, rec *Recorder) error {
 	}
 	rec.Progress().SetTotal(len(targets))
 
-	work := make(chan target)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	unreachable := len(listFailures)
-	var firstErr error
-	if len(listFailures) > 0 {
-		firstErr = listFailures[0]
-	}
-	for range g.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for tg := range work {
-				err := g.collectRepo(ctx, tg, known, snaps, targetKeys)
-				if err != nil && ctx.Err() == nil {
-					rec.ItemError(tg.key(), err)
-					mu.Lock()
-					if isTransportError(err) {
-						unreachable++
-						if firstErr == nil {
-							firstErr = err
-						}
-					}
-					mu.Unlock()
-				}
-				rec.Progress().ItemDone()
-			}
-		}()
-	}
-feed:
-	for _, tg := range targets {
-		select {
-		case work <- tg:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
+	res := pollEach(ctx, rec, g.workers, targets, target.key,
+		func(tg target) error { return g.collectRepo(ctx, tg, known, snaps, targetKeys) }, isTransportError)
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	unreachable, firstErr := len(listFailures)+res.unreachable, res.firstUnreachable
+	if len(listFailures) > 0 {
+		firstErr = listFailures[0]
 	}
 	// Nothing answered at all: a failed run, not a partial one.
 	if attempts := len(targets) + listings.attempted; attempts > 0 && unreachable == attempts {

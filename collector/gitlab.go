@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -186,47 +185,14 @@ func (g *GitLabSource) Collect(ctx context.Context, rec *Recorder) error {
 		targetKeys[g.key(tg.owner, tg.name)] = true
 	}
 	rec.Progress().SetTotal(len(targets))
-	work := make(chan glTarget)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	unreachable := 0
-	var firstErr error
-	for range g.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for tg := range work {
-				err := g.collectProject(ctx, tg, known, snaps, targetKeys)
-				if err != nil && ctx.Err() == nil {
-					rec.ItemError(g.key(tg.owner, tg.name), err)
-					mu.Lock()
-					if glStatusOf(err) == storage.RepoUnreachable {
-						unreachable++
-					}
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
-				rec.Progress().ItemDone()
-			}
-		}()
-	}
-feed:
-	for _, tg := range targets {
-		select {
-		case work <- tg:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
+	res := pollEach(ctx, rec, g.workers, targets, func(tg glTarget) string { return g.key(tg.owner, tg.name) },
+		func(tg glTarget) error { return g.collectProject(ctx, tg, known, snaps, targetKeys) },
+		func(err error) bool { return glStatusOf(err) == storage.RepoUnreachable })
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if len(targets) > 0 && unreachable == len(targets) {
-		return fmt.Errorf("collector: %s unreachable, every request failed: %w", g.forge.Host, firstErr)
+	if len(targets) > 0 && res.unreachable == len(targets) {
+		return fmt.Errorf("collector: %s unreachable, every request failed: %w", g.forge.Host, res.firstError)
 	}
 	// Every project was polled, its mirrors found where the token may
 	// read them: the GitHub source may now collect the products' GitHub

@@ -179,6 +179,21 @@ func checkLicenses(d *evidenceData, productID string) (string, []Finding) {
 // (checked on time), not found when every such repository was checked
 // on time and none has it, cannot tell otherwise.
 func anyFile(d *evidenceData, productID string, has func(storage.Hygiene) bool, yes, no, name string) (string, []Finding) {
+	return activeRepos(d, productID, func(r storage.Repository, h storage.Hygiene) (*Finding, bool) {
+		if has(h) {
+			f := d.finding(yes, r, "", "%s: %s", r.FullName(), name)
+			return &f, false
+		}
+		return nil, false
+	}, Finding{Code: no, Detail: "no " + name + " in any repository that is not archived"})
+}
+
+// activeRepos judges a product by its repositories that are not
+// archived: look tells of each one checked on time what it shows (a
+// finding that it has what is looked for, or one that leaves it open,
+// with unknown). Found when one has it; not found (with none) when every
+// one was checked on time and none has it; cannot tell otherwise.
+func activeRepos(d *evidenceData, productID string, look func(storage.Repository, storage.Hygiene) (f *Finding, unknown bool), none Finding) (string, []Finding) {
 	repos := d.repos[productID]
 	if len(repos) == 0 {
 		return noRepositories()
@@ -191,11 +206,15 @@ func anyFile(d *evidenceData, productID string, has func(storage.Hygiene) bool, 
 		}
 		active++
 		h, stale := d.fresh(r)
-		switch {
-		case stale != nil:
+		if stale != nil {
 			fs, unknown = append(fs, *stale), true
-		case has(h):
-			fs, found = append(fs, d.finding(yes, r, "", "%s: %s", r.FullName(), name)), true
+			continue
+		}
+		switch f, open := look(r, h); {
+		case f != nil && open:
+			fs, unknown = append(fs, *f), true
+		case f != nil:
+			fs, found = append(fs, *f), true
 		}
 	}
 	switch {
@@ -206,7 +225,7 @@ func anyFile(d *evidenceData, productID string, has func(storage.Hygiene) bool, 
 	case unknown:
 		return VerdictCannotTell, fs
 	}
-	return VerdictNotFound, append(fs, Finding{Code: no, Detail: "no " + name + " in any repository that is not archived"})
+	return VerdictNotFound, append(fs, none)
 }
 
 // checkSecurity (F4): a security policy.
@@ -344,39 +363,22 @@ func checkRunBy(d *evidenceData, productID string) (string, []Finding) {
 // directory may well hold one there, which the daily check does not
 // read: cannot tell, not not found.
 func checkContainer(d *evidenceData, productID string) (string, []Finding) {
-	repos := d.repos[productID]
-	if len(repos) == 0 {
-		return noRepositories()
-	}
-	var fs []Finding
-	found, unknown, active := false, false, 0
-	for _, r := range repos {
-		if r.Archived {
-			continue
-		}
-		active++
-		h, stale := d.fresh(r)
-		switch {
-		case stale != nil:
-			fs, unknown = append(fs, *stale), true
-		case h.Container == storage.ContainerFile:
-			fs, found = append(fs, d.finding(FindContainerFile, r, "", "%s: a container file in its root", r.FullName())), true
-		case h.Container == storage.ContainerDir:
-			fs, unknown = append(fs, d.finding(FindContainerDir, r, "", "%s: no container file in its root, but a directory that may hold one", r.FullName())), true
-		case h.Container == "":
+	return activeRepos(d, productID, func(r storage.Repository, h storage.Hygiene) (*Finding, bool) {
+		var f Finding
+		switch h.Container {
+		case storage.ContainerFile:
+			f = d.finding(FindContainerFile, r, "", "%s: a container file in its root", r.FullName())
+			return &f, false
+		case storage.ContainerDir:
+			f = d.finding(FindContainerDir, r, "", "%s: no container file in its root, but a directory that may hold one", r.FullName())
+		case "":
 			// Checked before container files were looked for.
-			fs, unknown = append(fs, d.finding(FindNotChecked, r, "", "%s: not checked for container files yet", r.FullName())), true
+			f = d.finding(FindNotChecked, r, "", "%s: not checked for container files yet", r.FullName())
+		default:
+			return nil, false
 		}
-	}
-	switch {
-	case found:
-		return VerdictFound, fs
-	case active == 0:
-		return VerdictNotFound, []Finding{{Code: FindAllArchived, Detail: "every repository of the product is archived"}}
-	case unknown:
-		return VerdictCannotTell, fs
-	}
-	return VerdictNotFound, append(fs, Finding{Code: FindNoContainer, Detail: "no container file in the root of any repository that is not archived"})
+		return &f, true
+	}, Finding{Code: FindNoContainer, Detail: "no container file in the root of any repository that is not archived"})
 }
 
 // checkPullRefs (F11): the share of the pull requests merged in the year
