@@ -118,7 +118,7 @@ var (
 )
 
 // addContributions inserts one batch and returns how many rows were new.
-// Only the new rows (those the insert returns) count in the rollup.
+// Only the new rows count in the rollup.
 func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contribution) (int, error) {
 	byKey := make(map[contributionKey]*Contribution, len(cs))
 	rows := make([][]any, 0, len(cs))
@@ -128,24 +128,16 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contributio
 			return 0, fmt.Errorf("%s %s %s has no date", c.RepositoryKey, c.Kind, c.ExtID)
 		}
 		k := contributionKey{c.RepositoryKey, c.Kind, c.ExtID}
-		if _, ok := byKey[k]; !ok {
-			byKey[k] = c
+		// A contribution listed twice in a batch is stored once: the
+		// first, the one the rollup counts.
+		if _, ok := byKey[k]; ok {
+			continue
 		}
+		byKey[k] = c
 		rows = append(rows, []any{c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At).String(),
 			c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt)})
 	}
-	inserted := make(map[contributionKey]bool, len(cs))
-	// A contribution listed twice in a batch is stored once: the first,
-	// the one the rollup counts.
-	err := b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`,
-		"repository_key, kind, ext_id", func(sc scanner) error {
-			var k contributionKey
-			if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
-				return err
-			}
-			inserted[k] = true
-			return nil
-		})
+	inserted, err := insertContributions(ctx, tx, b, rows, len(byKey))
 	if err != nil {
 		return 0, err
 	}
@@ -169,6 +161,48 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contributio
 		return 0, err
 	}
 	return added, nil
+}
+
+// insertContributions inserts rows (one per key) and returns the keys of
+// those that were new. Usually all are (an import, a poll of what is new),
+// so the rows are first inserted without RETURNING, which costs SQLite a
+// temporary copy of every row and the driver a scan of each; only when
+// the count falls short are they inserted again with it.
+func insertContributions(ctx context.Context, tx *sqlx.Tx, b bulk, rows [][]any, keys int) (map[contributionKey]bool, error) {
+	inserted := make(map[contributionKey]bool, keys)
+	key := func(r []any) contributionKey {
+		return contributionKey{r[0].(string), r[1].(string), r[2].(string)}
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT new_contributions`); err != nil {
+		return nil, err
+	}
+	n, err := b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	if n == int64(len(rows)) {
+		for _, r := range rows {
+			inserted[key(r)] = true
+		}
+		_, err := tx.ExecContext(ctx, `RELEASE new_contributions`)
+		return inserted, err
+	}
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO new_contributions`); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE new_contributions`); err != nil {
+		return nil, err
+	}
+	_, err = b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`,
+		"repository_key, kind, ext_id", func(sc scanner) error {
+			var k contributionKey
+			if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
+				return err
+			}
+			inserted[k] = true
+			return nil
+		})
+	return inserted, err
 }
 
 // rollUp adds the new contributions to the daily contributor rollup: one
@@ -215,7 +249,7 @@ func rollUp(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contribution, inserte
 		r := days[dk]
 		rows[i] = []any{dk.repo, dk.day.String(), dk.identity, strings.ToLower(r.c.Login), strings.ToLower(r.c.Email), r.c.Name, r.n}
 	}
-	if err := b.insert(ctx, tx, "contributor_days", contributorDayColumns, rows,
+	if _, err := b.insert(ctx, tx, "contributor_days", contributorDayColumns, rows,
 		` ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + excluded.contributions`,
 		"", nil); err != nil {
 		return fmt.Errorf("rollup: %w", err)

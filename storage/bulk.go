@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -18,8 +19,8 @@ type bulk interface {
 	// insert adds rows (in the order of cols) to table, with conflict
 	// ("ON CONFLICT …") deciding what happens to rows already there.
 	// When returning names columns, scan is called for each row the
-	// insert returns. Each table takes one insert per transaction.
-	insert(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, conflict, returning string, scan func(scanner) error) error
+	// insert returns; otherwise it returns how many rows it wrote.
+	insert(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, conflict, returning string, scan func(scanner) error) (int64, error)
 }
 
 // The tables whose first column is a repository key that must be stored.
@@ -36,11 +37,16 @@ type scanner interface{ Scan(dest ...any) error }
 // the database.
 func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx, b bulk) error) error {
 	if s.driver != "postgres" {
-		return s.tx(ctx, func(tx *sqlx.Tx) error {
-			b := &multiRowBulk{stmts: map[string]*sqlx.Stmt{}}
-			defer b.close()
-			return fn(tx, b)
-		})
+		b := &multiRowBulk{kept: &s.inserts}
+		err := s.tx(ctx, func(tx *sqlx.Tx) error { return fn(tx, b) })
+		// Statements first prepared in the transaction are prepared
+		// again on the writer once it is free, for the transactions to
+		// come (the writer is one connection, which the transaction
+		// held).
+		if err == nil {
+			s.inserts.keep(ctx, s.w, b.missed)
+		}
+		return err
 	}
 	// COPY needs pgx's own connection: the transaction runs on one
 	// connection taken from the pool, so the COPY is part of it.
@@ -68,42 +74,65 @@ func (s *Store) bulkTx(ctx context.Context, fn func(tx *sqlx.Tx, b bulk) error) 
 	return tx.Commit()
 }
 
-// multiRowBulk is SQLite's: multi-row INSERTs of rowsPerInsert rows, each
-// prepared once per row count in a transaction, so SQLite parses a batch's
-// statement once, not per chunk.
+// multiRowBulk is SQLite's: multi-row INSERTs of rowsPerInsert rows. Their
+// statements are long (thousands of parameters), so parsing one costs about
+// what inserting a few hundred rows does: each is prepared once on the
+// writer and kept (insertStmts), and the rows that do not fill a statement
+// go in statements of powers of two rows, so that a few statements of each
+// table serve every batch size.
 type multiRowBulk struct {
-	stmts map[string]*sqlx.Stmt
+	kept   *insertStmts
+	missed []string // statements this transaction had to prepare itself
 }
 
-func (m *multiRowBulk) insert(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, conflict, returning string, scan func(scanner) error) error {
-	for start := 0; start < len(rows); start += rowsPerInsert {
-		chunk := rows[start:min(start+rowsPerInsert, len(rows))]
+func (m *multiRowBulk) insert(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, conflict, returning string, scan func(scanner) error) (int64, error) {
+	var written int64
+	for start := 0; start < len(rows); {
+		n := chunkRows(len(rows) - start)
+		chunk := rows[start : start+n]
+		start += n
 		args := make([]any, 0, len(cols)*len(chunk))
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		stmt, err := m.stmt(ctx, tx, table, cols, len(chunk), conflict, returning)
+		stmt, err := m.stmt(ctx, tx, insertSQL(table, cols, len(chunk), conflict, returning))
 		if err != nil {
-			return err
+			return written, err
 		}
 		if returning == "" {
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
-				return err
+			res, err := stmt.ExecContext(ctx, args...)
+			if err != nil {
+				return written, err
 			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return written, err
+			}
+			written += n
 			continue
 		}
 		if err := scanAll(stmt.QueryContext(ctx, args...))(scan); err != nil {
-			return err
+			return written, err
 		}
 	}
-	return nil
+	return written, nil
 }
 
-func (m *multiRowBulk) stmt(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, conflict, returning string) (*sqlx.Stmt, error) {
-	key := fmt.Sprintf("%s/%d", table, n)
-	if s, ok := m.stmts[key]; ok {
-		return s, nil
+// chunkRows is how many of left rows the next statement takes: a full
+// statement, else the largest power of two that fits.
+func chunkRows(left int) int {
+	if left >= rowsPerInsert {
+		return rowsPerInsert
 	}
+	n := 1
+	for n*2 <= left {
+		n *= 2
+	}
+	return n
+}
+
+// insertSQL is the multi-row INSERT of n rows.
+func insertSQL(table string, cols []string, n int, conflict, returning string) string {
 	tuple := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
 	var q strings.Builder
 	fmt.Fprintf(&q, "INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
@@ -117,18 +146,68 @@ func (m *multiRowBulk) stmt(ctx context.Context, tx *sqlx.Tx, table string, cols
 	if returning != "" {
 		q.WriteString(" RETURNING " + returning)
 	}
-	s, err := tx.PreparexContext(ctx, tx.Rebind(q.String()))
+	return q.String()
+}
+
+// stmt returns the statement q in tx: the writer's kept one, else one
+// prepared in the transaction (and kept after it).
+func (m *multiRowBulk) stmt(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.Stmt, error) {
+	if s := m.kept.get(q); s != nil {
+		return tx.StmtxContext(ctx, s), nil
+	}
+	s, err := tx.PreparexContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	m.stmts[key] = s
+	m.missed = append(m.missed, q)
 	return s, nil
 }
 
-func (m *multiRowBulk) close() {
-	for _, s := range m.stmts {
+// insertStmts are the multi-row INSERTs prepared on SQLite's writer, kept
+// for the life of the Store: at most a full statement and nine powers of
+// two for each table and form of insert.
+type insertStmts struct {
+	mu sync.Mutex
+	m  map[string]*sqlx.Stmt
+}
+
+func (k *insertStmts) get(q string) *sqlx.Stmt {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.m[q]
+}
+
+// keep prepares the statements qs on the writer w. It is called with the
+// writer free; a statement it cannot prepare is prepared in the next
+// transaction again, which reports the error if it persists.
+func (k *insertStmts) keep(ctx context.Context, w *sqlx.DB, qs []string) {
+	for _, q := range qs {
+		if k.get(q) != nil {
+			continue
+		}
+		s, err := w.PreparexContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		k.mu.Lock()
+		if k.m == nil {
+			k.m = map[string]*sqlx.Stmt{}
+		}
+		if old := k.m[q]; old != nil {
+			old.Close()
+		}
+		k.m[q] = s
+		k.mu.Unlock()
+	}
+}
+
+func (k *insertStmts) close() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, s := range k.m {
 		s.Close()
 	}
+	k.m = nil
 }
 
 // copyBulk is PostgreSQL's: the rows are copied (COPY, the fastest way in)
@@ -141,21 +220,24 @@ type copyBulk struct {
 	used map[string]bool
 }
 
-func (c *copyBulk) insert(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, conflict, returning string, scan func(scanner) error) error {
+func (c *copyBulk) insert(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, conflict, returning string, scan func(scanner) error) (int64, error) {
 	if len(rows) == 0 {
-		return nil
+		return 0, nil
 	}
 	staging := "staging_" + table
 	list := strings.Join(cols, ", ")
-	if c.used[table] {
-		// A second insert in one transaction: the first's rows are still
-		// staged.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+staging); err != nil {
-			return err
-		}
-	} else if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS
+	// Made even when this transaction made it before: a rollback to a
+	// savepoint may have undone that.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE IF NOT EXISTS %s ON COMMIT DELETE ROWS
 		AS SELECT %s, 0 AS ord FROM %s WITH NO DATA`, staging, list, table)); err != nil {
-		return fmt.Errorf("staging table for %s: %w", table, err)
+		return 0, fmt.Errorf("staging table for %s: %w", table, err)
+	}
+	if c.used[table] {
+		// A second insert in one transaction: the first's rows may still
+		// be staged.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+staging); err != nil {
+			return 0, err
+		}
 	}
 	if c.used == nil {
 		c.used = map[string]bool{}
@@ -175,24 +257,27 @@ func (c *copyBulk) insert(ctx context.Context, tx *sqlx.Tx, table string, cols [
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("copying into %s: %w", staging, err)
+		return 0, fmt.Errorf("copying into %s: %w", staging, err)
 	}
 	if repositoryRows[table] {
 		var missing []string
 		if err := tx.SelectContext(ctx, &missing, fmt.Sprintf(`SELECT DISTINCT s.repository_key FROM %s s
 			WHERE NOT EXISTS (SELECT 1 FROM repositories r WHERE r.key = s.repository_key)`, staging)); err != nil {
-			return err
+			return 0, err
 		}
 		if len(missing) > 0 {
-			return fmt.Errorf("%s: repository %s is not stored", table, strings.Join(missing, ", "))
+			return 0, fmt.Errorf("%s: repository %s is not stored", table, strings.Join(missing, ", "))
 		}
 	}
 	q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s ORDER BY ord%s`, table, list, list, staging, conflict)
 	if returning == "" {
-		_, err := tx.ExecContext(ctx, q)
-		return err
+		res, err := tx.ExecContext(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
 	}
-	return scanAll(tx.QueryContext(ctx, q+" RETURNING "+returning))(scan)
+	return 0, scanAll(tx.QueryContext(ctx, q+" RETURNING "+returning))(scan)
 }
 
 // scanAll calls scan for each row of a query's result and closes it.
