@@ -164,44 +164,23 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contributio
 }
 
 // insertContributions inserts rows (one per key) and returns the keys of
-// those that were new. Usually all are (an import, a poll of what is new),
-// so the rows are first inserted without RETURNING, which costs SQLite a
-// temporary copy of every row and the driver a scan of each; only when
-// the count falls short are they inserted again with it.
+// those that were new, the ones the rollup counts. See insertNew for how
+// each database tells them apart.
 func insertContributions(ctx context.Context, tx *sqlx.Tx, b bulk, rows [][]any, keys int) (map[contributionKey]bool, error) {
 	inserted := make(map[contributionKey]bool, keys)
-	key := func(r []any) contributionKey {
-		return contributionKey{r[0].(string), r[1].(string), r[2].(string)}
-	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT new_contributions`); err != nil {
-		return nil, err
-	}
-	n, err := b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`, "", nil)
-	if err != nil {
-		return nil, err
-	}
-	if n == int64(len(rows)) {
-		for _, r := range rows {
-			inserted[key(r)] = true
+	all, err := b.insertNew(ctx, tx, "contributions", contributionColumns, rows, "repository_key, kind, ext_id", func(sc scanner) error {
+		var k contributionKey
+		if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
+			return err
 		}
-		_, err := tx.ExecContext(ctx, `RELEASE new_contributions`)
-		return inserted, err
+		inserted[k] = true
+		return nil
+	})
+	if all {
+		for _, r := range rows {
+			inserted[contributionKey{r[0].(string), r[1].(string), r[2].(string)}] = true
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `ROLLBACK TO new_contributions`); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `RELEASE new_contributions`); err != nil {
-		return nil, err
-	}
-	_, err = b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`,
-		"repository_key, kind, ext_id", func(sc scanner) error {
-			var k contributionKey
-			if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
-				return err
-			}
-			inserted[k] = true
-			return nil
-		})
 	return inserted, err
 }
 
@@ -249,7 +228,7 @@ func rollUp(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contribution, inserte
 		r := days[dk]
 		rows[i] = []any{dk.repo, dk.day.String(), dk.identity, strings.ToLower(r.c.Login), strings.ToLower(r.c.Email), r.c.Name, r.n}
 	}
-	if _, err := b.insert(ctx, tx, "contributor_days", contributorDayColumns, rows,
+	if err := b.insert(ctx, tx, "contributor_days", contributorDayColumns, rows,
 		` ON CONFLICT (repository_key, day, identity) DO UPDATE SET contributions = contributor_days.contributions + excluded.contributions`,
 		"", nil); err != nil {
 		return fmt.Errorf("rollup: %w", err)
