@@ -228,12 +228,18 @@ func (m *multiRowBulk) stmt(ctx context.Context, tx *sqlx.Tx, q string) (*sqlx.S
 }
 
 // insertStmts are the multi-row INSERTs prepared on SQLite's writer, kept
-// for the life of the Store: at most a full statement and nine powers of
-// two for each table and form of insert.
+// for the life of the Store: a full statement and nine powers of two for
+// each table and set of columns bound, about 1.1 MB of SQLite's memory
+// for the ten. An import uses two sets (contributions and the rollup);
+// past maxKeptInserts a statement is prepared in each transaction, as
+// before.
 type insertStmts struct {
 	mu sync.Mutex
 	m  map[string]*sqlx.Stmt
 }
+
+// maxKeptInserts bounds the statements kept: a few sets of columns.
+const maxKeptInserts = 60
 
 func (k *insertStmts) get(q string) *sqlx.Stmt {
 	k.mu.Lock()
@@ -246,7 +252,11 @@ func (k *insertStmts) get(q string) *sqlx.Stmt {
 // transaction again, which reports the error if it persists.
 func (k *insertStmts) keep(ctx context.Context, w *sqlx.DB, qs []string) {
 	for _, q := range qs {
-		if k.get(q) != nil {
+		k.mu.Lock()
+		full := len(k.m) >= maxKeptInserts
+		_, kept := k.m[q]
+		k.mu.Unlock()
+		if full || kept {
 			continue
 		}
 		s, err := w.PreparexContext(ctx, q)
