@@ -118,7 +118,7 @@ var (
 )
 
 // addContributions inserts one batch and returns how many rows were new.
-// Only the new rows (those the insert returns) count in the rollup.
+// Only the new rows count in the rollup.
 func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contribution) (int, error) {
 	byKey := make(map[contributionKey]*Contribution, len(cs))
 	rows := make([][]any, 0, len(cs))
@@ -128,24 +128,16 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contributio
 			return 0, fmt.Errorf("%s %s %s has no date", c.RepositoryKey, c.Kind, c.ExtID)
 		}
 		k := contributionKey{c.RepositoryKey, c.Kind, c.ExtID}
-		if _, ok := byKey[k]; !ok {
-			byKey[k] = c
+		// A contribution listed twice in a batch is stored once: the
+		// first, the one the rollup counts.
+		if _, ok := byKey[k]; ok {
+			continue
 		}
+		byKey[k] = c
 		rows = append(rows, []any{c.RepositoryKey, c.Kind, c.ExtID, Stamp(c.At), civil.UTCDay(c.At).String(),
 			c.Login, c.Email, c.Name, optStamp(c.CommittedAt), optStamp(c.MergedAt), optStamp(c.ClosedAt)})
 	}
-	inserted := make(map[contributionKey]bool, len(cs))
-	// A contribution listed twice in a batch is stored once: the first,
-	// the one the rollup counts.
-	err := b.insert(ctx, tx, "contributions", contributionColumns, rows, ` ON CONFLICT DO NOTHING`,
-		"repository_key, kind, ext_id", func(sc scanner) error {
-			var k contributionKey
-			if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
-				return err
-			}
-			inserted[k] = true
-			return nil
-		})
+	inserted, err := insertContributions(ctx, tx, b, rows, len(byKey))
 	if err != nil {
 		return 0, err
 	}
@@ -169,6 +161,27 @@ func addContributions(ctx context.Context, tx *sqlx.Tx, b bulk, cs []Contributio
 		return 0, err
 	}
 	return added, nil
+}
+
+// insertContributions inserts rows (one per key) and returns the keys of
+// those that were new, the ones the rollup counts. See insertNew for how
+// each database tells them apart.
+func insertContributions(ctx context.Context, tx *sqlx.Tx, b bulk, rows [][]any, keys int) (map[contributionKey]bool, error) {
+	inserted := make(map[contributionKey]bool, keys)
+	all, err := b.insertNew(ctx, tx, "contributions", contributionColumns, rows, "repository_key, kind, ext_id", func(sc scanner) error {
+		var k contributionKey
+		if err := sc.Scan(&k.repo, &k.kind, &k.extID); err != nil {
+			return err
+		}
+		inserted[k] = true
+		return nil
+	})
+	if all {
+		for _, r := range rows {
+			inserted[contributionKey{r[0].(string), r[1].(string), r[2].(string)}] = true
+		}
+	}
+	return inserted, err
 }
 
 // rollUp adds the new contributions to the daily contributor rollup: one

@@ -51,6 +51,8 @@ type Store struct {
 	now func() time.Time
 	// stats: when to refresh PostgreSQL's statistics after imports.
 	stats statistics
+	// inserts: SQLite's multi-row INSERTs, prepared once (see bulk).
+	inserts insertStmts
 }
 
 // Reader is the read side of a Store: the read pool and every method that
@@ -160,6 +162,7 @@ func openSQLite(dsn string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.inserts.close()
 	err := s.w.Close()
 	if s.db != s.w {
 		err = errors.Join(err, s.db.Close())
