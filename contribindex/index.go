@@ -417,6 +417,7 @@ type sweepState struct {
 	aff    []int32      // the affiliation of that day's first entry
 	pos    []int32      // the person's place in active
 	active []int32      // persons with cnt > 0
+	mark   []int8       // Window's persons of one repository; all 0 between uses
 	// more holds further affiliations on a person's latest day, rare: a
 	// person contributing the same day under two affiliations.
 	more map[int32][]int32
@@ -444,7 +445,7 @@ func (st *sweepState) reset() {
 
 func newSweepState(persons int) *sweepState {
 	return &sweepState{cnt: make([]int32, persons), last: make([]civil.Date, persons), aff: make([]int32, persons),
-		pos: make([]int32, persons)}
+		pos: make([]int32, persons), mark: make([]int8, persons)}
 }
 
 func (st *sweepState) enter(e ixEntry) {
@@ -526,52 +527,98 @@ type WindowStats struct {
 }
 
 // Window computes WindowStats for repos over from..to. Call with the read
-// lock held.
+// lock held. Persons are tallied in the arrays of a sweep state, by
+// interned number, not in maps: at 10x a product's year holds thousands
+// of entries, and hashing each was most of a health figure's time.
 func (ix *Index) Window(repos []int32, from, to civil.Date) WindowStats {
 	out := WindowStats{Persons: map[string]int{}, Last: map[string]civil.Date{}}
-	perPers := map[int32]int{}
+	st := ix.sweepState()
+	defer ix.states.Put(st)
+	// st.cnt holds each person's contributions and st.active the persons
+	// of the window; st.mark says who is in either, and seen lists the
+	// persons of the current repository.
+	var seen []int32
 	for _, r := range repos {
 		es := ix.repos[r].entries
 		hi := entriesFrom(es, to+1)
 		if hi > 0 {
 			out.Last[ix.repos[r].key] = es[hi-1].day
 		}
-		seen := map[int32]bool{}
 		for _, e := range es[entriesFrom(es, from):hi] {
-			if e.person == noPerson {
+			p := e.person
+			if p == noPerson {
 				continue
 			}
-			seen[e.person] = true
-			perPers[e.person] += int(e.n)
+			if st.mark[p]&markRepo == 0 {
+				st.mark[p] |= markRepo
+				seen = append(seen, p)
+			}
+			if st.mark[p]&markWindow == 0 {
+				st.mark[p] |= markWindow
+				st.active = append(st.active, p)
+			}
+			st.cnt[p] += e.n
 			out.Total += int(e.n)
 		}
 		out.Persons[ix.repos[r].key] = len(seen)
+		for _, p := range seen {
+			st.mark[p] &^= markRepo
+		}
+		seen = seen[:0]
 	}
-	out.PerPerson = make([]int, 0, len(perPers))
-	for _, n := range perPers {
-		out.PerPerson = append(out.PerPerson, n)
+	out.PerPerson = make([]int, 0, len(st.active))
+	for _, p := range st.active {
+		out.PerPerson = append(out.PerPerson, int(st.cnt[p]))
+		st.mark[p] = 0
 	}
+	st.reset()
 	return out
 }
+
+// Marks of Window's persons (sweepState.mark).
+const (
+	markRepo   = 1 // seen in the current repository
+	markWindow = 2 // in active
+)
 
 // Organisations sums the contributions of repos over from..to (bots left
 // out) by the organisation each is attributed to on its day: a member or
 // other organisation by its id, a supplier by its name; unattributed
-// contributions are under "". Call with the read lock held.
+// contributions are under "". Call with the read lock held. The sums are
+// kept by interned number and named once at the end, for the reason
+// Window gives.
 func (ix *Index) Organisations(repos []int32, from, to civil.Date) map[string]int {
-	out := map[string]int{}
+	// sums[0] is the unattributed, 1+k organisation k, 1+len(orgs)+k
+	// supplier k; counted says which were counted (an entry of 0 still names
+	// its organisation).
+	sums := make([]int, 1+len(ix.orgs)+len(ix.suppliers))
+	counted := make([]bool, len(sums))
 	for _, r := range repos {
 		es := ix.repos[r].entries
 		for _, e := range es[entriesFrom(es, from):entriesFrom(es, to+1)] {
+			i := 0
 			switch {
 			case e.person == noPerson:
+				continue
 			case e.aff < 0:
-				out[ix.suppliers[-1-e.aff]] += int(e.n)
+				i = 1 + len(ix.orgs) + int(-1-e.aff)
 			case e.aff >= affOrg:
-				out[ix.orgs[e.aff-affOrg]] += int(e.n)
-			default:
-				out[""] += int(e.n)
+				i = 1 + int(e.aff-affOrg)
 			}
+			sums[i] += int(e.n)
+			counted[i] = true
+		}
+	}
+	out := map[string]int{}
+	for i, ok := range counted {
+		switch {
+		case !ok:
+		case i == 0:
+			out[""] += sums[i]
+		case i <= len(ix.orgs):
+			out[ix.orgs[i-1]] += sums[i]
+		default:
+			out[ix.suppliers[i-1-len(ix.orgs)]] += sums[i]
 		}
 	}
 	return out

@@ -291,9 +291,26 @@ func (c *Calculator) AdoptionSeries(ctx context.Context, productID string, from,
 		if err != nil {
 			return AdoptionSeries{}, err
 		}
+		// Only this product's records are read at each point: a snapshot of
+		// the whole register per point was most of a product page's series.
+		var mine []storage.AdoptionRecord
+		for _, r := range d.configured {
+			if r.ProductID == p.ID {
+				mine = append(mine, r)
+			}
+		}
 		out := AdoptionSeries{Product: p.ID, Name: p.Name, Step: step, Points: []AdoptionPoint{}}
 		for _, at := range pts {
-			s := c.snapshot(d, at)
+			s := &snapshot{day: at, members: memberSet(d.memberships, at), byStatus: map[string]map[string]map[string]bool{}}
+			for _, r := range mine {
+				if !at.Within(r.Since, r.Until) {
+					continue
+				}
+				if s.byStatus[r.Status] == nil {
+					s.byStatus[r.Status] = map[string]map[string]bool{p.ID: {}}
+				}
+				s.byStatus[r.Status][p.ID][r.OrganizationID] = true
+			}
 			n, shareM, shareMem, pilots, planned := s.productFigures(d, p.ID)
 			out.Points = append(out.Points, AdoptionPoint{Date: s.day, Adopters: n, ShareOfMunicipalities: shareM,
 				ShareOfMembers: shareMem, Pilots: pilots, Planned: planned})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -346,10 +347,13 @@ func concentrationOf(ns []int, total int) int {
 	if total == 0 {
 		return 0
 	}
-	sort.Sort(sort.Reverse(sort.IntSlice(ns)))
+	// Ascending, the largest taken from the end: slices.Sort is several
+	// times faster than sort.Sort through an interface, and a health
+	// figure sorts every product's persons of a year.
+	slices.Sort(ns)
 	sum := 0
-	for i, n := range ns {
-		sum += n
+	for i := range ns {
+		sum += ns[len(ns)-1-i]
 		if 2*sum >= total {
 			return i + 1
 		}

@@ -96,13 +96,13 @@ func (c *Calculator) PublicCode(ctx context.Context, date civil.Date) (PublicCod
 		if err != nil {
 			return PublicCodes{}, err
 		}
+		repos, err := c.productRepositories(ctx)
+		if err != nil {
+			return PublicCodes{}, err
+		}
 		out := PublicCodes{Date: date, Products: []ProductPublicCode{}}
 		for _, p := range c.cfg.Products {
-			pp, err := c.productPublicCode(ctx, d, p, date)
-			if err != nil {
-				return PublicCodes{}, err
-			}
-			out.Products = append(out.Products, pp)
+			out.Products = append(out.Products, productPublicCode(d, p, repos[p.ID], date))
 		}
 		return out, nil
 	})
@@ -122,11 +122,58 @@ func (c *Calculator) ProductPublicCode(ctx context.Context, productID string, da
 	return ProductPublicCode{}, fmt.Errorf("figures: product %q: %w", productID, storage.ErrNotFound)
 }
 
-func (c *Calculator) productPublicCode(ctx context.Context, d *publicCodeData, p config.Product, date civil.Date) (ProductPublicCode, error) {
-	repos, err := c.store.Repositories(ctx, p.ID)
+// repositoryList is every repository as storage.Repositories lists them
+// and each product's repository keys (storage.ProductRepositories).
+type repositoryList struct {
+	all   []storage.Repository
+	links map[string][]string
+}
+
+// repositories reads the repositories and their products, kept until the
+// repositories domain is written: the evidence and the publiccode.yml
+// states of a date read them two to four times, and reading 300 rows was
+// a sixth of a cold /governance at 10x. Callers must not change them.
+func (c *Calculator) repositories(ctx context.Context) (repositoryList, error) {
+	return cachedIn(ctx, c, "repositories", depRepositories, func() (repositoryList, error) {
+		all, err := c.store.Repositories(ctx, "")
+		if err != nil {
+			return repositoryList{}, err
+		}
+		links, err := c.store.ProductRepositories(ctx)
+		if err != nil {
+			return repositoryList{}, err
+		}
+		return repositoryList{all: all, links: links}, nil
+	})
+}
+
+// productRepositories is each product's repositories as
+// storage.Repositories(ctx, product) lists them (by key, moved ones too),
+// read once for every product instead of once per product.
+func (c *Calculator) productRepositories(ctx context.Context) (map[string][]storage.Repository, error) {
+	list, err := c.repositories(ctx)
 	if err != nil {
-		return ProductPublicCode{}, err
+		return nil, err
 	}
+	all, links := list.all, list.links
+	of := map[string][]string{} // repository key → its products
+	for p, keys := range links {
+		for _, k := range keys {
+			of[k] = append(of[k], p)
+		}
+	}
+	out := map[string][]storage.Repository{}
+	// In the order storage lists them, which is the database's order of
+	// keys, not necessarily Go's.
+	for _, r := range all {
+		for _, p := range of[r.Key] {
+			out[p] = append(out[p], r)
+		}
+	}
+	return out, nil
+}
+
+func productPublicCode(d *publicCodeData, p config.Product, repos []storage.Repository, date civil.Date) ProductPublicCode {
 	out := ProductPublicCode{Product: p.ID, Name: p.Name, Repositories: []RepositoryPublicCode{}}
 	for _, r := range repos {
 		rp := repositoryPublicCode(d, r, date)
@@ -142,7 +189,7 @@ func (c *Calculator) productPublicCode(ctx context.Context, d *publicCodeData, p
 		}
 		out.Repositories = append(out.Repositories, rp)
 	}
-	return out, nil
+	return out
 }
 
 // repositoryPublicCode checks the version in force on date. The root's

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"os2pulse/civil"
 )
 
@@ -11,6 +13,21 @@ import (
 // day, the day of its newest such commit (UTC), for the governance
 // evidence of active development.
 func (s *Reader) LastCommitDays(ctx context.Context, day civil.Date) (map[string]civil.Date, error) {
+	return s.lastCommitDays(ctx, day, nil)
+}
+
+// LastCommitDaysOf is LastCommitDays of the repositories keys only: one
+// product's evidence asks for a few of them, not every repository's.
+func (s *Reader) LastCommitDaysOf(ctx context.Context, day civil.Date, keys []string) (map[string]civil.Date, error) {
+	if len(keys) == 0 {
+		return map[string]civil.Date{}, nil
+	}
+	return s.lastCommitDays(ctx, day, keys)
+}
+
+// lastCommitDays is LastCommitDays of keys, or of every repository when
+// keys is nil.
+func (s *Reader) lastCommitDays(ctx context.Context, day civil.Date, keys []string) (map[string]civil.Date, error) {
 	var rows []struct {
 		Key string  `db:"repository_key"`
 		Day *string `db:"day"`
@@ -21,10 +38,17 @@ func (s *Reader) LastCommitDays(ctx context.Context, day civil.Date) (map[string
 	// Every contribution's repository is in repositories. Repositories
 	// without a commit are left out here rather than in SQL, where the
 	// subquery would run a second time for the condition.
-	err := s.db.SelectContext(ctx, &rows, s.rebind(`SELECT r.key AS repository_key, (SELECT c.day FROM contributions c
+	q, args := `SELECT r.key AS repository_key, (SELECT c.day FROM contributions c
 			WHERE c.repository_key = r.key AND c.day <= ? AND c.kind = 'commit'
 			ORDER BY c.day DESC LIMIT 1) AS day
-		FROM repositories r`), day)
+		FROM repositories r`, []any{day}
+	if keys != nil {
+		var err error
+		if q, args, err = sqlx.In(q+` WHERE r.key IN (?)`, day, keys); err != nil {
+			return nil, fmt.Errorf("storage: unable to read the last commit of each repository: %w", err)
+		}
+	}
+	err := s.db.SelectContext(ctx, &rows, s.rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to read the last commit of each repository: %w", err)
 	}

@@ -50,6 +50,21 @@ func TestLastCommitDays(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("on %s: %v, want %v", tt.day, got, tt.want)
 			}
+			// Of some repositories: the same days, of those only.
+			of, err := s.ReadOnly().LastCommitDaysOf(ctx, civil.MustParse(tt.day), []string{b, storage.RepoKey("github.com", "o", "c")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]civil.Date{}
+			if d, ok := tt.want[b]; ok {
+				want[b] = d
+			}
+			if !reflect.DeepEqual(of, want) {
+				t.Errorf("of b and c on %s: %v, want %v", tt.day, of, want)
+			}
+		}
+		if got, err := s.ReadOnly().LastCommitDaysOf(ctx, civil.MustParse("2025-01-01"), nil); err != nil || len(got) != 0 {
+			t.Errorf("of no repository: %v, %v; want none", got, err)
 		}
 	})
 }
