@@ -90,6 +90,9 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 		reads = figures.AllDomains
 	}
 	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
+		// An answer only reads: its key and its figures are of the
+		// versions read once.
+		r = r.WithContext(figures.ReadVersionsOnce(r.Context()))
 		if cacheControl != "" {
 			answer(w, r, wantCSV)
 			return
