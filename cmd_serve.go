@@ -32,7 +32,9 @@ import (
 )
 
 // defaultMemoryLimit is serve's soft heap limit when GOMEMLIMIT is unset.
-const defaultMemoryLimit = 256 << 20
+// It leaves room under 300 MiB of RSS for what the Go runtime does not
+// count: the binary's pages and SQLite's caches (about 45 MiB at 10x).
+const defaultMemoryLimit = 240 << 20
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve [-config FILE] [-listen ADDR] [-no-collect]",
@@ -47,8 +49,8 @@ it stops, another takes over within server.collector_lease. Runs left
 "running" by an instance that was killed are marked "interrupted".
 
 Memory: unless GOMEMLIMIT is set, the Go runtime keeps the heap under a
-soft limit of 256 MiB, collecting garbage sooner as it nears it (a large
-portfolio's figures need about a third of that).`, stderr)
+soft limit of 240 MiB, collecting garbage sooner as it nears it (a large
+portfolio's figures and contribution index need about half of that).`, stderr)
 	path := fs.String("config", "", "configuration `file`")
 	listen := fs.String("listen", "", "listen `address`, overriding server.listen")
 	noCollect := fs.Bool("no-collect", false, "serve only; do not run the collection schedule")

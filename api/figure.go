@@ -94,6 +94,9 @@ func figureWith[T any](a *API, e Endpoint, cacheControl string, compute func(r *
 	// persons by it) say nothing before it has been read: 503, not 0.
 	registerOnly := reads&figures.DomainRegister != 0 && reads&figures.DomainActivity == 0
 	serve := func(w http.ResponseWriter, r *http.Request, wantCSV bool) {
+		// An answer only reads: its key and its figures are of the
+		// versions read once.
+		r = r.WithContext(figures.ReadVersionsOnce(r.Context()))
 		if registerOnly {
 			if reg, err := a.calc.RegisterCoverage(r.Context()); err != nil || reg.IsZero() {
 				a.fail(w, r, cmp.Or(err, errRegisterUnread))

@@ -88,7 +88,9 @@ func (s *Server) pageWith(pattern string, reads figures.Domains, fn pageFunc, o 
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		v := s.newView(r)
 		v.Embed = o.embed
-		ctx := context.WithValue(r.Context(), viewKey{}, v)
+		// A page only reads: its ETag and its figures are of the
+		// versions read once.
+		ctx := figures.ReadVersionsOnce(context.WithValue(r.Context(), viewKey{}, v))
 		r = r.WithContext(ctx)
 
 		date, err := api.DateParam(r, "date", v.Today)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"strings"
+
+	"os2pulse/storage"
 )
 
 // Domains is a set of the parts of the stored data that have versions of
@@ -59,6 +61,14 @@ func (c *Calculator) Versions(ctx context.Context) (Versions, error) {
 		out.versions[i] = vs.Domains[name]
 	}
 	return out, nil
+}
+
+// ReadVersionsOnce returns a context under which the data versions are
+// read once, by the first figure that needs them, and every other figure
+// and Versions have the same (storage.ReadVersionsOnce): for a request
+// that only reads, so that its figures do not each ask for them.
+func ReadVersionsOnce(ctx context.Context) context.Context {
+	return storage.ReadVersionsOnce(ctx)
 }
 
 // Stamp names the versions of the domains in d: it changes when one of

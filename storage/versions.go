@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"fmt"
+	"maps"
+	"sync"
 )
 
 // Domains of stored data, each with a version of its own (DomainVersions),
@@ -31,8 +33,53 @@ type Versions struct {
 	Domains map[string]int64
 }
 
-// DomainVersions reads the data version and every domain's in one query.
+// versionsOnce holds the versions a context read first (ReadVersionsOnce).
+type versionsOnce struct {
+	mu   sync.Mutex
+	read bool
+	vs   Versions
+}
+
+type versionsOnceKey struct{}
+
+// ReadVersionsOnce returns a context under which DomainVersions reads the
+// versions once and then answers what it read: what one request (a page,
+// an answer of the API) does, whose figures each asked for them, a query
+// each (27 a request on average under the load benchmark, a third of its
+// queries on PostgreSQL). Every figure of the request is then of the same
+// versions, as is the ETag it is kept under. The versions are read before
+// any figure's rows, so a figure is never marked newer than the rows it
+// read: a write during the request only makes the next request compute
+// it again. Not for a context that writes and then reads what it wrote.
+func ReadVersionsOnce(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(versionsOnceKey{}).(*versionsOnce); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, versionsOnceKey{}, &versionsOnce{})
+}
+
+// DomainVersions reads the data version and every domain's in one query,
+// or once for the whole of a context from ReadVersionsOnce.
 func (s *Reader) DomainVersions(ctx context.Context) (Versions, error) {
+	once, _ := ctx.Value(versionsOnceKey{}).(*versionsOnce)
+	if once == nil {
+		return s.readDomainVersions(ctx)
+	}
+	// Held while reading, so that figures computed at once (a page's
+	// errgroup) share the one query.
+	once.mu.Lock()
+	defer once.mu.Unlock()
+	if !once.read {
+		vs, err := s.readDomainVersions(ctx)
+		if err != nil {
+			return Versions{}, err
+		}
+		once.vs, once.read = vs, true
+	}
+	return Versions{Data: once.vs.Data, Domains: maps.Clone(once.vs.Domains)}, nil
+}
+
+func (s *Reader) readDomainVersions(ctx context.Context) (Versions, error) {
 	var rows []struct {
 		Domain  string `db:"domain"`
 		Version int64  `db:"version"`
