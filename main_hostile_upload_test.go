@@ -123,6 +123,15 @@ func TestReliabilityHostileWorkbooks(t *testing.T) {
 		}
 		return err == nil && r.StatusCode == 200
 	})
+	// Until serve has read the register, /api/v1/adoption answers 503
+	// (nothing is known of adoption); the probe below starts after that.
+	waitFor(t, 60*time.Second, "the register read", func() bool {
+		r, err := client.Get(base + "/api/v1/adoption")
+		if err == nil {
+			r.Body.Close()
+		}
+		return err == nil && r.StatusCode == 200
+	})
 	for _, f := range files {
 		data, err := os.ReadFile(f.path)
 		if err != nil {

@@ -229,6 +229,9 @@ func TestReliabilityServeDuringImport(t *testing.T) {
 		return res.StatusCode, time.Since(start)
 	}
 	waitFor(t, 60*time.Second, "serve", func() bool { code, _ := get("/healthz"); return code == 200 })
+	// Until serve has read the register, /api/v1/adoption answers 503
+	// (nothing is known of adoption): measured from then on.
+	waitFor(t, 60*time.Second, "the register read", func() bool { code, _ := get("/api/v1/adoption"); return code == 200 })
 
 	var imp *process
 	started := time.Now()
