@@ -248,8 +248,19 @@ func (b *testBrowser) open(t *testing.T, path string, width int64) {
 	if err != nil {
 		t.Fatalf("%s: scrolling: %v", path, err)
 	}
-	_, err = chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelectorAll('[data-chart]').length === document.querySelectorAll('[data-chart][data-rendered="true"] canvas').length`,
-		chromedp.WithPollingTimeout(20*time.Second)))
+	// A chart passed while the machine is busy may not have been seen:
+	// like a reader, go back to the first one not drawn, until all are.
+	_, err = chromedp.Run(b.ctx, chromedp.Poll[bool](`(function () {
+		var undrawn = Array.prototype.filter.call(document.querySelectorAll('[data-chart]'), function (el) {
+			return !(el.getAttribute('data-rendered') === 'true' && el.querySelector('canvas'));
+		});
+		if (undrawn.length > 0) {
+			undrawn[0].scrollIntoView();
+			return false;
+		}
+		window.scrollTo(0, 0);
+		return true;
+	})()`, chromedp.WithPollingTimeout(20*time.Second)))
 	if err != nil {
 		t.Fatalf("%s: charts not drawn: %v", path, err)
 	}
